@@ -1,0 +1,51 @@
+# Amends: `make demo` to run it, `make test` to test it. Nothing else is needed on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export AMENDS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test test-sqlite test-postgres check bench openapi clean
+
+$(BIN)/amends: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/amends
+	$(BIN)/amends migrate --noinput -v0
+	$(BIN)/amends demo_seed
+	@echo ""
+	@echo "Amends is running at http://127.0.0.1:$(PORT)/   (public complaint form: http://127.0.0.1:$(PORT)/complain/)"
+	@echo "Logins (password amends-demo-2026 for each):"
+	@echo "  adviser    adviser (Complaints team)"
+	@echo "  handler    case handler (Complaints team)"
+	@echo "  leader     team leader (Complaints team)"
+	@echo "  lead       complaints lead (all teams)"
+	@echo "  assessor   assessor (Complaints team, read-only)"
+	@echo "  admin      administrator"
+	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox. Stop with Ctrl-C."
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+
+test: $(BIN)/amends
+	scripts/test-all
+
+test-sqlite: $(BIN)/amends
+	$(BIN)/pytest
+
+check: $(BIN)/amends
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py
+	$(BIN)/amends makemigrations --check --dry-run
+	$(BIN)/amends openapi --check
+
+openapi: $(BIN)/amends
+	$(BIN)/amends openapi > docs/openapi.json
+
+bench: $(BIN)/amends
+	$(BIN)/amends bench pages --cases 100000
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,76 @@
+"""The JSON API at /api/v1/: token authentication, one error shape, keyset pagination.
+
+Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}}.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from amends.cases.api import router as cases_router
+from amends.core.errors import DomainError
+from amends.core.permissions import staff_of
+from amends.core.selectors import api_token_user
+from amends.customers.api import router as customers_router
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_user(token)
+        if user is None or staff_of(user) is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Amends API",
+    version="1",
+    description="Complaints and customer problems: cases, customers, messages. "
+    "Authenticate with `Authorization: Bearer <token>` (create one with `amends api_token USERNAME`).",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, exc.http_status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload"}]
+        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+    return _error(request, 422, "validation_error", "Some values are missing or of the wrong type", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, "unauthenticated", "A valid API token is needed: Authorization: Bearer <token>")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", str(exc) or "Not found")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/cases", cases_router)
+api.add_router("/customers", customers_router)

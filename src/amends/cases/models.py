@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from amends.customers.models import Channel, Customer
+
+from .lifecycle import LABELS, OPEN_STATUSES, Status
+
+
+class CaseKind(models.TextChoices):
+    QUERY = "query", "Query"
+    PROBLEM = "problem", "Problem"
+    COMPLAINT = "complaint", "Complaint"
+
+
+STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[s.value for s in OPEN_STATUSES])
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=CaseKind.choices, default=CaseKind.COMPLAINT)
+    # Why it was classified so: the customer's own words, an adviser's judgement, the regime's definition.
+    kind_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=Status.NEW.value)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    team = models.ForeignKey("core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    category = models.CharField(max_length=100, blank=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    summary = models.CharField(max_length=300)
+    outcome_wanted = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Last contact either way: what the queues sort by.
+    last_activity_at = models.DateTimeField()
+    respond_by = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    public_token = models.CharField(max_length=64, unique=True)
+    # Optimistic locking: every change bumps it; a change made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["last_activity_at", "id"], name="case_activity"),
+            models.Index(fields=["owner", "last_activity_at", "id"], name="case_owner_activity"),
+            models.Index(fields=["team", "last_activity_at", "id"], name="case_team_activity"),
+            models.Index(fields=["respond_by", "id"], name="case_respond_by"),
+            models.Index(fields=["team", "respond_by", "id"], name="case_team_respond_by"),
+            models.Index(fields=["customer", "opened_at"], name="case_customer_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[Status(self.status)]
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: who did what, when, from what to what, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Case events are append-only")
+
+
+class ReferenceCounter(models.Model):
+    """The last case number issued in a year: references run AM-2026-000001, AM-2026-000002..."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)

@@ -1,0 +1,160 @@
+"""Reads behind the queues and the case page. Each runs a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from amends.core.permissions import case_scope, staff_of
+from amends.customers.models import ContactPoint
+from amends.customers.normalise import normalise_email, normalise_phone
+from amends.messaging.models import Attachment
+
+from .lifecycle import OPEN_STATUSES
+from .models import Case, CaseEvent
+from .search import matching_case_ids
+
+QUEUES = {
+    "mine": "Mine",
+    "team": "My team's",
+    "unassigned": "Unassigned",
+    "due": "Due soon",
+    "all": "All I can see",
+}
+REFERENCE_RE = re.compile(r"^\s*AM-\d{4}-\d{6,}\s*$", re.I)
+SEARCH_LIMIT = 200
+
+
+@dataclass
+class QueueFilters:
+    queue: str = "team"
+    status: str = "open"  # "open", "all" or one status
+    kind: str = ""
+    channel: str = ""
+    q: str = ""
+    after: str = ""  # the keyset cursor of the last row on the previous page
+
+
+@dataclass
+class Page:
+    rows: list[Case]
+    next_cursor: str | None
+    searching: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def encode_cursor(value: datetime | None, pk: int) -> str:
+    stamp = value.isoformat() if value else ""
+    return base64.urlsafe_b64encode(f"{stamp}|{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.rsplit("|", 1)
+        return (datetime.fromisoformat(stamp) if stamp else None), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def default_queue(user: Any) -> str:
+    staff = staff_of(user)
+    if staff is None or staff.team_id is None:
+        return "all"
+    return "team"
+
+
+def _base(user: Any, filters: QueueFilters) -> QuerySet[Case]:
+    qs = Case.objects.filter(case_scope(user))
+    staff = staff_of(user)
+    if filters.queue == "mine":
+        qs = qs.filter(owner_id=user.pk)
+    elif filters.queue == "team" and staff is not None and staff.team_id is not None:
+        qs = qs.filter(team_id=staff.team_id)
+    elif filters.queue == "unassigned":
+        qs = qs.filter(owner__isnull=True)
+    if filters.status == "open" or filters.queue == "due":
+        qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
+    elif filters.status and filters.status != "all":
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    return qs
+
+
+def case_queue(user: Any, filters: QueueFilters, *, page_size: int = 25) -> Page:
+    qs = _base(user, filters).select_related("customer", "owner", "team")
+    if filters.q.strip():
+        return _search(qs, filters.q.strip(), page_size)
+    if filters.queue == "due":
+        horizon = timezone.now() + timedelta(days=settings.AMENDS_DUE_SOON_DAYS)
+        qs = qs.filter(respond_by__lte=horizon).order_by("respond_by", "id")
+        key = "respond_by"
+    else:
+        qs = qs.order_by("-last_activity_at", "-id")
+        key = "last_activity_at"
+    cursor = decode_cursor(filters.after) if filters.after else None
+    if cursor is not None and cursor[0] is not None:
+        value, pk = cursor
+        if key == "respond_by":
+            qs = qs.filter(Q(respond_by__gt=value) | Q(respond_by=value, id__gt=pk))
+        else:
+            qs = qs.filter(Q(last_activity_at__lt=value) | Q(last_activity_at=value, id__lt=pk))
+    rows = list(qs[: page_size + 1])
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, key), last.pk)
+    return Page(rows=rows, next_cursor=next_cursor)
+
+
+def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
+    """A reference, an email address or a phone number finds exactly; anything else searches summaries."""
+    notes: list[str] = []
+    if REFERENCE_RE.match(q):
+        rows = list(qs.filter(reference=q.strip().upper())[:1])
+        return Page(rows=rows, next_cursor=None, searching=True)
+    contact = normalise_email(q) if "@" in q else normalise_phone(q) if re.fullmatch(r"[\d\s+()-]{6,}", q) else None
+    if contact:
+        customer_ids = ContactPoint.objects.filter(normalised=contact).values("customer_id")
+        rows = list(qs.filter(customer_id__in=customer_ids).order_by("-last_activity_at", "-id")[:page_size])
+        return Page(rows=rows, next_cursor=None, searching=True)
+    ids = matching_case_ids(q, limit=SEARCH_LIMIT)
+    rows = list(qs.filter(id__in=ids).order_by("-id")[:page_size]) if ids else []
+    if len(ids) >= SEARCH_LIMIT:
+        notes.append(f"Showing the newest matches among the first {SEARCH_LIMIT}; add words to narrow it down.")
+    return Page(rows=rows, next_cursor=None, searching=True, notes=notes)
+
+
+@dataclass
+class TimelineItem:
+    at: datetime
+    kind: str  # "message" or "event"
+    obj: Any
+
+
+def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
+    """Messages and events of a case, oldest first, the newest `limit` of each. True if some were cut."""
+    messages = list(
+        case.messages.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.defer("content")))
+        .order_by("-occurred_at", "-id")[
+            : limit + 1
+        ]
+    )
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1])
+    truncated = len(messages) > limit or len(events) > limit
+    items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
+    items += [TimelineItem(e.at, "event", e) for e in events[:limit]]
+    items.sort(key=lambda i: (i.at, 0 if i.kind == "message" else 1))
+    return items, truncated

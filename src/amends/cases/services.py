@@ -1,0 +1,208 @@
+"""Use cases that change a case. Nothing else saves a case's status, owner or classification."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from amends.core.errors import Conflict, DomainError, TransitionNotAllowed
+from amends.core.models import Team
+from amends.customers.models import Channel, Customer
+
+from . import lifecycle
+from .lifecycle import OPEN_STATUSES, Status
+from .models import Case, CaseEvent, CaseKind, ReferenceCounter
+
+
+def _event(case: Case, *, kind: str, actor: Any, at: datetime, before=None, after=None, reason="") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, at=at, actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind, before=before, after=after, reason=reason,
+    )
+
+
+def next_reference(year: int) -> str:
+    """AM-<year>-<number>, numbered per year. Call inside a transaction: the counter row is locked."""
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return format_reference(year, counter.last)
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"AM-{year}-{number:06d}"
+
+
+def response_target(kind: str, opened_at: datetime) -> datetime:
+    return opened_at + timedelta(days=settings.AMENDS_RESPONSE_TARGET_DAYS[kind])
+
+
+def _check_text(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"{field.replace('_', ' ').capitalize()} is required", fields={field: "required"})
+    if len(value) > limit:
+        raise DomainError(
+            f"{field.replace('_', ' ').capitalize()} is longer than {limit} characters",
+            fields={field: f"at most {limit} characters"},
+        )
+    return value
+
+
+@transaction.atomic
+def case_open(
+    *,
+    customer: Customer,
+    kind: str,
+    channel: str,
+    summary: str,
+    actor: Any = None,
+    outcome_wanted: str = "",
+    category: str = "",
+    kind_reason: str = "",
+    team: Team | None = None,
+    owner: Any = None,
+    opened_at: datetime | None = None,
+) -> Case:
+    if kind not in CaseKind.values:
+        raise DomainError(f"Unknown case kind {kind!r}", fields={"kind": "query, problem or complaint"})
+    if channel not in Channel.values:
+        raise DomainError(f"Unknown channel {channel!r}", fields={"channel": "unknown channel"})
+    summary = _check_text(summary, "summary", 300, required=True)
+    now = opened_at or timezone.now()
+    case = Case.objects.create(
+        reference=next_reference(now.year),
+        kind=kind,
+        kind_reason=_check_text(kind_reason, "kind_reason", 300),
+        customer=customer,
+        channel=channel,
+        summary=summary,
+        outcome_wanted=_check_text(outcome_wanted, "outcome_wanted", 5000),
+        category=_check_text(category, "category", 100),
+        team=team,
+        owner=owner,
+        opened_at=now,
+        updated_at=now,
+        last_activity_at=now,
+        respond_by=response_target(kind, now),
+        public_token=secrets.token_urlsafe(32),
+    )
+    _event(case, kind="opened", actor=actor, at=now, after={"kind": kind, "channel": channel, "status": case.status})
+    return case
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    """Re-read the case under a row lock and refuse if someone changed it since the caller read it."""
+    fresh = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict(
+            f"{fresh.reference} was changed by someone else while you were looking at it. "
+            "Reload to see their change, then try again."
+        )
+    return fresh
+
+
+def _save(case: Case, fields: list[str], now: datetime) -> None:
+    case.updated_at = now
+    case.version = case.version + 1
+    case.save(update_fields=[*fields, "updated_at", "version"])
+
+
+@transaction.atomic
+def case_transition(
+    *, case: Case, to: str, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Case:
+    case = _lock(case, expected_version)
+    if to not in {s.value for s in Status}:
+        raise DomainError(f"Unknown status {to!r}", fields={"status": "unknown status"})
+    if not lifecycle.allowed(case.status, to):
+        raise TransitionNotAllowed(
+            f"A case that is {Status(case.status).label.lower()} cannot move to {Status(to).label.lower()}. "
+            f"Allowed: {', '.join(s.label.lower() for s in lifecycle.next_statuses(case.status)) or 'none'}."
+        )
+    reason = _check_text(reason, "reason", 5000)
+    if (Status(case.status), Status(to)) in lifecycle.REASON_REQUIRED and not reason:
+        raise DomainError("Say why: closing or re-opening a case needs a reason", fields={"reason": "required"})
+    now = timezone.now()
+    before = case.status
+    case.status = to
+    case.closed_at = now if to == Status.CLOSED else None
+    _save(case, ["status", "closed_at"], now)
+    kind = "reopened" if before not in OPEN_STATUSES and to in OPEN_STATUSES else "status_changed"
+    _event(case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, owner: Any, actor: Any, team: Team | None = None, reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    case = _lock(case, expected_version)
+    new_team = team if team is not None else case.team
+    if owner is not None:
+        owner_team_id = getattr(getattr(owner, "staff", None), "team_id", None)
+        if owner_team_id is not None and new_team is not None and owner_team_id != new_team.pk:
+            raise DomainError(f"{owner.get_full_name() or owner} is not in {new_team}", fields={"owner": "not in team"})
+    before = {"owner": case.owner_id, "team": case.team_id}
+    case.owner, case.team = owner, new_team
+    now = timezone.now()
+    _save(case, ["owner", "team"], now)
+    after = {"owner": case.owner_id, "team": case.team_id}
+    if before != after:
+        _event(case, kind="assigned", actor=actor, at=now, before=before, after=after, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_reclassify(
+    *, case: Case, actor: Any, kind: str, reason: str, category: str | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Change what the case is (query, problem, complaint) and say why: CFACSC7 K5, the regime's definition."""
+    case = _lock(case, expected_version)
+    if kind not in CaseKind.values:
+        raise DomainError(f"Unknown case kind {kind!r}", fields={"kind": "query, problem or complaint"})
+    reason = _check_text(reason, "reason", 300, required=True)
+    before = {"kind": case.kind, "category": case.category}
+    case.kind, case.kind_reason = kind, reason
+    if category is not None:
+        case.category = _check_text(category, "category", 100)
+    now = timezone.now()
+    case.respond_by = response_target(kind, case.opened_at)
+    _save(case, ["kind", "kind_reason", "category", "respond_by"], now)
+    _event(case, kind="reclassified", actor=actor, at=now, before=before,
+           after={"kind": case.kind, "category": case.category}, reason=reason)
+    return case
+
+
+def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any = None) -> Case:
+    """Note a message on the case. A customer writing back re-opens what was waiting on them or finished.
+
+    Called by the messaging services inside their transaction.
+    """
+    case = _lock(case, None)
+    fields = ["last_activity_at"]
+    case.last_activity_at = max(case.last_activity_at, at)
+    if inbound and case.status != Status.OPEN and case.status != Status.NEW:
+        before = case.status
+        case.status = Status.OPEN.value
+        case.closed_at = None
+        fields += ["status", "closed_at"]
+        kind = "reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed"
+        _event(case, kind=kind, actor=None, at=at, before={"status": before}, after={"status": case.status},
+               reason="The customer contacted us")
+    _save(case, fields, timezone.now())
+    return case

@@ -1,0 +1,116 @@
+"""Queue, case, customer and API list pages: they render, and their query count does not grow with data."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from amends.bench.seed import bulk_seed
+from amends.cases.models import Case
+from amends.core.services import api_token_create
+from amends.messaging.services import message_log_contact, message_send
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url, **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.content[:500])
+    return len(ctx.captured_queries)
+
+
+def _urls(case, customer_id):
+    return [
+        "/queue/",
+        "/queue/?queue=all&status=all",
+        "/queue/?queue=mine",
+        "/queue/?queue=unassigned",
+        "/queue/?queue=due",
+        "/queue/?q=refund+late",
+        f"/queue/?q={case.reference}",
+        "/queue/?q=c1@example.com",
+        f"/cases/{case.reference}/",
+        f"/customers/{customer_id}/",
+    ]
+
+
+def _api_urls(case, customer_id):
+    return ["/api/v1/cases?queue=all", "/api/v1/cases?queue=team&status=all", f"/api/v1/cases/{case.reference}",
+            f"/api/v1/cases/{case.reference}/messages", "/api/v1/customers", f"/api/v1/customers/{customer_id}"]
+
+
+def _grow_case(case, actor, n):
+    """Give one case (and so its customer) many messages, so the case and customer pages are tested large."""
+    for i in range(n):
+        message_log_contact(case=case, actor=actor, channel="phone", direction="in", summary=f"Call {i}")
+    message_send(case=case, actor=actor, body="Reply")
+
+
+def test_query_counts_stay_flat_from_10_to_1000_cases(complaints_team, team_leader, complaints_lead):
+    from amends.cases.tests.factories import make_case
+
+    bulk_seed(cases=10, teams=[complaints_team], owners=[team_leader], seed=3)
+    make_case(team=complaints_team, summary="Refund late again")  # so the word search has a hit at both sizes
+    case = Case.objects.order_by("id").first()
+    _grow_case(case, team_leader, 2)
+    web, api_client = Client(), Client()
+    web.force_login(team_leader)
+    _, key = api_token_create(user=team_leader, name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api_client.get("/api/v1/cases", **auth)  # the token's first use records last_used_at; count after that
+    small = {u: _count(web, u) for u in _urls(case, case.customer_id)}
+    small.update({u: _count(api_client, u, **auth) for u in _api_urls(case, case.customer_id)})
+
+    bulk_seed(cases=1000, teams=[complaints_team], owners=[team_leader], seed=4, cases_per_customer=1)
+    _grow_case(case, team_leader, 30)
+    large = {u: _count(web, u) for u in _urls(case, case.customer_id)}
+    large.update({u: _count(api_client, u, **auth) for u in _api_urls(case, case.customer_id)})
+    assert large == small
+    assert max(small.values()) <= 15, small
+
+
+def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):
+    bulk_seed(cases=120, teams=[complaints_team], owners=[team_leader], seed=5)
+    client = Client()
+    client.force_login(team_leader)
+    from amends.cases.selectors import QueueFilters, case_queue
+
+    seen, cursor = [], ""
+    while True:
+        page = case_queue(team_leader, QueueFilters(queue="team", after=cursor))
+        seen += [c.pk for c in page.rows]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    expected = set(Case.objects.open().filter(team=complaints_team).values_list("pk", flat=True))
+    assert len(seen) == len(set(seen)) == len(expected)
+    assert set(seen) == expected
+    # and the htmx "more" request returns just rows
+    more = client.get(f"/queue/?queue=team&after={page.next_cursor or cursor}", HTTP_HX_REQUEST="true")
+    assert b"<html" not in more.content
+
+
+def test_search_finds_by_words_reference_and_email(complaints_team, team_leader):
+    from amends.cases.tests.factories import make_case
+
+    target = make_case(team=complaints_team, summary="Boiler broken since Tuesday", email="boiler@example.com")
+    make_case(team=complaints_team, summary="Refund for cancelled order")
+    client = Client()
+    client.force_login(team_leader)
+    for q in ["boiler", "Boil", "broken boiler", target.reference, "boiler@example.com"]:
+        body = client.get("/queue/", {"q": q}).content.decode()
+        assert target.reference in body, q
+        assert "Refund for cancelled order" not in body, q
+    assert "No cases here" in client.get("/queue/", {"q": "zebra"}).content.decode()
+
+
+def test_bad_query_parameters_never_500(team_leader):
+    client = Client()
+    client.force_login(team_leader)
+    for params in ["?queue=nope", "?status=weird", "?kind=1", "?after=%%%", "?after=bm90IGEgY3Vyc29y",
+                   "?q=" + "x" * 5000, "?q=%22unbalanced", "?q=AND+OR+NOT", "?q=*"]:
+        assert client.get("/queue/" + params).status_code == 200, params
+    assert client.get("/cases/AM-0000-000000/").status_code == 404
+    assert client.get("/customers/999999/").status_code == 404
+    assert client.get("/customers/merge-suggestions/").status_code == 200

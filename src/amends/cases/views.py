@@ -1,0 +1,177 @@
+"""Agent UI for queues and the case page: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from amends.core.errors import DomainError, PermissionDenied
+from amends.core.permissions import can_assign, can_work_case, case_scope, require
+from amends.core.web import form_errors, report, staff_required
+from amends.customers.models import Channel
+from amends.messaging.services import message_log_contact, message_send
+
+from . import lifecycle
+from .forms import AssignForm, LogContactForm, ReclassifyForm, ReplyForm, StatusForm
+from .lifecycle import Status
+from .models import Case, CaseKind
+from .selectors import QUEUES, QueueFilters, case_queue, case_timeline, default_queue
+from .services import case_assign, case_reclassify, case_transition
+
+
+def _filters(request) -> QueueFilters:
+    get = request.GET
+    queue = get.get("queue") or default_queue(request.user)
+    status = get.get("status", "open")
+    return QueueFilters(
+        queue=queue if queue in QUEUES else "team",
+        status=status if status in {"open", "all", *[s.value for s in Status]} else "open",
+        kind=get.get("kind", "") if get.get("kind", "") in CaseKind.values else "",
+        channel=get.get("channel", "") if get.get("channel", "") in Channel.values else "",
+        q=get.get("q", "")[:200],
+        after=get.get("after", "")[:200],
+    )
+
+
+@staff_required
+def queue(request):
+    filters = _filters(request)
+    page = case_queue(request.user, filters)
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "queues": QUEUES,
+        "queue_label": QUEUES[filters.queue],
+        "statuses": [(s.value, s.label) for s in Status],
+        "kinds": CaseKind.choices,
+        "channels": Channel.choices,
+        "base_query": query.urlencode(),
+    }
+    template = "cases/_queue_rows.html" if request.headers.get("HX-Request") else "cases/queue.html"
+    return render(request, template, context)
+
+
+def _visible_case(request, reference: str) -> Case:
+    case = (
+        Case.objects.select_related("customer", "owner", "team")
+        .filter(case_scope(request.user), reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case, or not one you can see")
+    return case
+
+
+@staff_required
+def case_detail(request, reference: str):
+    case = _visible_case(request, reference)
+    timeline, truncated = case_timeline(case)
+    can_work = can_work_case(request.user, case)
+    owners = None
+    if can_assign(request.user, case):
+        owners = get_user_model().objects.filter(staff__team=case.team) if case.team_id else None
+    context = {
+        "case": case,
+        "timeline": timeline,
+        "truncated": truncated,
+        "can_work": can_work,
+        "can_assign": owners is not None,
+        "contact_points": list(case.customer.contact_points.all()),
+        "other_cases": list(
+            case.customer.cases.filter(case_scope(request.user)).exclude(pk=case.pk).order_by("-opened_at")[:10]
+        ),
+        "next_statuses": lifecycle.next_statuses(case.status),
+        "reply_form": ReplyForm(),
+        "log_form": LogContactForm(),
+        "assign_form": AssignForm(owners=owners, initial={"owner": case.owner_id, "version": case.version})
+        if owners is not None
+        else None,
+        "reclassify_form": ReclassifyForm(initial={"kind": case.kind, "category": case.category,
+                                                    "version": case.version}),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _act(request, reference, form_class, action, *, success: str, form_kwargs=None):
+    """Shared POST handling: visible case, permission, valid form, one service call, a message back."""
+    case = _visible_case(request, reference)
+    try:
+        require(can_work_case(request.user, case), "You can view this case but not work on it")
+        form = form_class(request.POST, **(form_kwargs(case) if form_kwargs else {}))
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            action(case, form.cleaned_data)
+            messages.success(request, success)
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("case_detail", reference=case.reference)
+
+
+@require_POST
+@staff_required
+def case_reply(request, reference: str):
+    return _act(
+        request, reference, ReplyForm,
+        lambda case, d: message_send(case=case, actor=request.user, body=d["body"], subject=d["subject"]),
+        success="Reply sent",
+    )
+
+
+@require_POST
+@staff_required
+def case_log_contact(request, reference: str):
+    return _act(
+        request, reference, LogContactForm,
+        lambda case, d: message_log_contact(
+            case=case, actor=request.user, channel=d["channel"], direction=d["direction"],
+            summary=d["summary"], occurred_at=d["occurred_at"],
+        ),
+        success="Contact logged",
+    )
+
+
+@require_POST
+@staff_required
+def case_change_status(request, reference: str):
+    return _act(
+        request, reference, StatusForm,
+        lambda case, d: case_transition(case=case, to=d["to"], actor=request.user, reason=d["reason"],
+                                        expected_version=d["version"]),
+        success="Status changed",
+    )
+
+
+@require_POST
+@staff_required
+def case_change_kind(request, reference: str):
+    return _act(
+        request, reference, ReclassifyForm,
+        lambda case, d: case_reclassify(case=case, actor=request.user, kind=d["kind"], reason=d["reason"],
+                                        category=d["category"], expected_version=d["version"]),
+        success="Case reclassified",
+    )
+
+
+@require_POST
+@staff_required
+def case_change_owner(request, reference: str):
+    """Team leaders and leads assign to anyone in the case's team; others may only take an unassigned case."""
+    users = get_user_model().objects
+
+    def assign(case, d):
+        owner = d["owner"]
+        if not can_assign(request.user, case) and (owner != request.user or case.owner_id is not None):
+            raise PermissionDenied("You can take an unassigned case yourself; a team leader assigns the rest")
+        case_assign(case=case, owner=owner, actor=request.user, expected_version=d["version"])
+
+    return _act(
+        request, reference, AssignForm, assign, success="Owner changed",
+        form_kwargs=lambda c: {"owners": users.filter(staff__team=c.team) if c.team_id else users.filter(
+            staff__isnull=False)},
+    )

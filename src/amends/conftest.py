@@ -1,0 +1,88 @@
+"""Shared fixtures: named personas, so permission tests read as who-may-do-what."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from amends.core.models import Role
+from amends.core.services import staff_create, team_create
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def complaints_team(db):
+    return team_create(name="Complaints", slug="complaints")
+
+
+@pytest.fixture
+def billing_team(db):
+    return team_create(name="Billing", slug="billing")
+
+
+def _person(username, role, team, first, last):
+    return staff_create(username=username, password=PASSWORD, role=role, team=team, first_name=first,
+                        last_name=last, email=f"{username}@staff.example")
+
+
+@pytest.fixture
+def adviser(complaints_team):
+    return _person("ada", Role.ADVISER, complaints_team, "Ada", "Adviser")
+
+
+@pytest.fixture
+def case_handler(complaints_team):
+    return _person("hal", Role.CASE_HANDLER, complaints_team, "Hal", "Handler")
+
+
+@pytest.fixture
+def team_leader(complaints_team):
+    return _person("tess", Role.TEAM_LEADER, complaints_team, "Tess", "Leader")
+
+
+@pytest.fixture
+def complaints_lead(db):
+    return _person("lee", Role.COMPLAINTS_LEAD, None, "Lee", "Lead")
+
+
+@pytest.fixture
+def assessor(complaints_team):
+    return _person("ash", Role.ASSESSOR, complaints_team, "Ash", "Assessor")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _person("root", Role.ADMIN, None, "Ana", "Admin")
+
+
+@pytest.fixture
+def other_team_adviser(billing_team):
+    return _person("otto", Role.ADVISER, billing_team, "Otto", "Other")
+
+
+@pytest.fixture
+def outsider(db):
+    """A user account with no role in Amends at all."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="nobody", password=PASSWORD)
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,5 @@
+from .permissions import staff_of
+
+
+def staff(request):
+    return {"staff": staff_of(getattr(request, "user", None))}

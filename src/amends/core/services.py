@@ -1,0 +1,97 @@
+"""Staff, teams and API tokens. Every change writes an AuditEvent."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import DomainError
+from .models import ApiToken, AuditEvent, Role, StaffProfile, Team
+
+
+def audit_record(
+    *,
+    actor: Any,
+    kind: str,
+    obj: Any,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def team_create(*, name: str, slug: str, actor: Any = None) -> Team:
+    team = Team.objects.create(name=name, slug=slug)
+    audit_record(actor=actor, kind="team.created", obj=team, after={"name": name})
+    return team
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    team: Team | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    actor: Any = None,
+):
+    if role not in Role.values:
+        raise DomainError(f"Unknown role {role!r}", fields={"role": "unknown role"})
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise DomainError(f"A user named {username!r} already exists", code="duplicate")
+    user = user_model.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    StaffProfile.objects.create(user=user, role=role, team=team)
+    audit_record(
+        actor=actor, kind="staff.created", obj=user, after={"role": role, "team": team.slug if team else None}
+    )
+    return user
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: Any, name: str, actor: Any = None) -> tuple[ApiToken, str]:
+    """Returns the token row and the key, which is never stored and cannot be shown again."""
+    key = "amd_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=hash_key(key), created_at=timezone.now()
+    )
+    audit_record(actor=actor or user, kind="api_token.created", obj=token, after={"name": name})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, kind="api_token.revoked", obj=token)

@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user, empty="—"):
+    """A staff member's name for display, or `empty` when there is nobody (unassigned, the system)."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()

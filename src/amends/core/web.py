@@ -1,0 +1,44 @@
+"""Helpers every agent-UI view uses: staff-only access and turning domain errors into messages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
+
+from .errors import DomainError
+from .permissions import staff_of
+
+
+def staff_required(view):
+    """Signed-out users go to the login page; signed-in users without a role get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if staff_of(request.user) is None:
+            raise DjangoPermissionDenied("This account has no role in Amends")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def report(request, exc: DomainError) -> None:
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    messages.error(request, f"{exc.message}" + (f" ({details})" if details else ""))
+
+
+def form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields and form.fields[name].label else name
+        messages.error(request, f"{str(label).replace('_', ' ').capitalize()}: {' '.join(errors)}")
+
+
+def htmx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from amends.cases.models import Case
+from amends.core.errors import DomainError
+from amends.core.permissions import ALL_CASES_ROLES, case_scope, staff_of
+
+from .models import ContactPoint, Customer
+from .normalise import normalise_email, normalise_phone
+from .selectors import visible_customer
+
+router = Router(tags=["customers"])
+
+
+class ContactPointOut(Schema):
+    kind: str
+    value: str
+    is_primary: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    nation: str
+    preferred_channel: str
+    created_at: datetime
+    merged_into_id: int | None
+
+
+class CustomerDetailOut(CustomerOut):
+    contact_points: list[ContactPointOut]
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+class CustomerListQuery(Schema):
+    email: str = Field("", max_length=254, description="Find by email address")
+    phone: str = Field("", max_length=40, description="Find by phone number")
+    cursor: str = Field("", max_length=20, description="The next_cursor of the previous page")
+    limit: int = Field(25, ge=1, le=100)
+
+
+@router.get("", response=CustomerPage, summary="List customers you can see, newest first")
+def list_customers(request, params: Query[CustomerListQuery]):
+    qs = Customer.objects.all()
+    staff = staff_of(request.auth)
+    if staff is None or staff.role not in ALL_CASES_ROLES:
+        qs = qs.filter(id__in=Case.objects.filter(case_scope(request.auth)).values("customer_id"))
+    if params.email or params.phone:
+        normalised = normalise_email(params.email) if params.email else normalise_phone(params.phone)
+        if normalised is None:
+            raise DomainError("That is not an email address or phone number", fields={"email": "invalid"})
+        qs = qs.filter(id__in=ContactPoint.objects.filter(normalised=normalised).values("customer_id"))
+    if params.cursor:
+        if not params.cursor.isdigit():
+            raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
+        qs = qs.filter(id__lt=int(params.cursor))
+    rows = list(qs.order_by("-id")[: params.limit + 1])
+    next_cursor = str(rows[params.limit - 1].pk) if len(rows) > params.limit else None
+    return {"items": rows[: params.limit], "next_cursor": next_cursor}
+
+
+@router.get("/{customer_id}", response=CustomerDetailOut)
+def get_customer(request, customer_id: int):
+    customer = visible_customer(request.auth, customer_id)
+    if customer is None:
+        raise Http404("No such customer that you can see")
+    return CustomerDetailOut(
+        id=customer.pk, kind=customer.kind, name=customer.name, nation=customer.nation,
+        preferred_channel=customer.preferred_channel, created_at=customer.created_at,
+        merged_into_id=customer.merged_into_id,
+        contact_points=[ContactPointOut(kind=c.kind, value=c.value, is_primary=c.is_primary)
+                        for c in customer.contact_points.all()],
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/merge-suggestions/", views.merge_suggestions, name="merge_suggestions"),
+    path("customers/merge-suggestions/<int:pk>", views.merge_decide, name="merge_decide"),
+]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from amends.core.errors import DomainError
+from amends.core.permissions import can_merge_customers, require
+from amends.core.web import report, staff_required
+
+from .models import MergeSuggestion
+from .selectors import customer_cases, customer_timeline, open_merge_suggestions, visible_customer
+from .services import customer_merge, merge_suggestion_dismiss
+
+
+@staff_required
+def customer_detail(request, pk: int):
+    customer = visible_customer(request.user, pk)
+    if customer is None:
+        raise Http404("No such customer, or not one you can see")
+    before = None
+    if request.GET.get("before"):
+        try:
+            before = datetime.fromisoformat(request.GET["before"])
+        except ValueError:
+            before = None
+    timeline, next_before = customer_timeline(request.user, customer, before=before)
+    return render(request, "customers/customer_detail.html", {
+        "customer": customer,
+        "contact_points": list(customer.contact_points.all()),
+        "cases": customer_cases(request.user, customer),
+        "timeline": timeline,
+        "next_before": next_before.isoformat() if next_before else None,
+    })
+
+
+@staff_required
+def merge_suggestions(request):
+    if not can_merge_customers(request.user):
+        raise Http404("Only team leaders and complaints leads decide merges")
+    return render(request, "customers/merge_suggestions.html", {"suggestions": open_merge_suggestions()})
+
+
+@require_POST
+@staff_required
+def merge_decide(request, pk: int):
+    suggestion = get_object_or_404(MergeSuggestion, pk=pk)
+    try:
+        require(can_merge_customers(request.user), "Only team leaders and complaints leads decide merges")
+        reason = request.POST.get("reason", "")[:1000]
+        if request.POST.get("decision") == "merge":
+            customer_merge(suggestion=suggestion, actor=request.user, reason=reason)
+            messages.success(request, "Records merged")
+        elif request.POST.get("decision") == "dismiss":
+            merge_suggestion_dismiss(suggestion=suggestion, actor=request.user, reason=reason)
+            messages.success(request, "Suggestion dismissed: they are different people")
+        else:
+            raise DomainError("Choose merge or dismiss", fields={"decision": "merge or dismiss"})
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("merge_suggestions")

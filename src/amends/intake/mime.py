@@ -1,0 +1,192 @@
+"""Reading a raw email (RFC 5322 / MIME) into what intake needs. Framework-free.
+
+The standard library's `email` package with the modern policy decodes encoded-word headers, transfer
+encodings and charsets; this module picks the readable body, collects attachments, and refuses input
+that is not an email at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from amends.messaging.html import html_to_text, sanitise_html
+
+MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
+HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.M)  # a field name, then a colon (RFC 5322 3.6.8)
+
+
+class MalformedEmail(ValueError):
+    """The bytes are not an email we can read. The message says why, for the sender's error report."""
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class ParsedEmail:
+    message_id: str
+    in_reply_to: list[str]
+    references: list[str]
+    subject: str
+    from_name: str
+    from_address: str
+    date: datetime | None
+    text: str
+    html: str
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Message-IDs this one answers, nearest first."""
+        seen: list[str] = []
+        for mid in [*self.in_reply_to, *reversed(self.references)]:
+            if mid not in seen:
+                seen.append(mid)
+        return seen
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    if not isinstance(raw, bytes | bytearray) or not raw.strip():
+        raise MalformedEmail("The email is empty")
+    head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    if not HEADER_LINE_RE.search(head):
+        raise MalformedEmail("This is not an email: it has no header lines before the body")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+    except Exception as exc:  # the parser is lenient; anything it does raise means unreadable input
+        raise MalformedEmail(f"The email could not be parsed: {exc}") from exc
+    from_name, from_address = _sender(msg)
+    if not from_address:
+        raise MalformedEmail("The email has no readable sender address (From header)")
+    text_part, html_part = _body_parts(msg)
+    html_raw = _decode_text(html_part) if html_part is not None else ""
+    text = _decode_text(text_part) if text_part is not None else ""
+    if not text and html_raw:
+        text = html_to_text(html_raw)
+    return ParsedEmail(
+        message_id=_first_id(_header(msg, "Message-ID")),
+        in_reply_to=MESSAGE_ID_RE.findall(_header(msg, "In-Reply-To")),
+        references=MESSAGE_ID_RE.findall(_header(msg, "References")),
+        subject=" ".join(_header(msg, "Subject").split()),
+        from_name=from_name,
+        from_address=from_address,
+        date=_date(msg),
+        text=text.replace("\r\n", "\n").strip(),
+        html=sanitise_html(html_raw) if html_raw else "",
+        attachments=list(_attachments(msg, {id(text_part), id(html_part)})),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # a header so broken the policy cannot even build it
+        return ""
+    return str(value) if value is not None else ""
+
+
+def _first_id(value: str) -> str:
+    found = MESSAGE_ID_RE.findall(value)
+    if found:
+        return found[0]
+    value = value.strip()
+    return f"<{value}>" if value and " " not in value else ""
+
+
+def _sender(msg: Message) -> tuple[str, str]:
+    for header in ("From", "Sender", "Reply-To"):
+        value = _header(msg, header)
+        if not value:
+            continue
+        for name, address in getaddresses([value]):
+            if "@" in address:
+                return name.strip(), address.strip()
+    return "", ""
+
+
+def _date(msg: Message) -> datetime | None:
+    value = _header(msg, "Date")
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _body_parts(msg: Message) -> tuple[Message | None, Message | None]:
+    if isinstance(msg, EmailMessage):
+        try:
+            return msg.get_body(preferencelist=("plain",)), msg.get_body(preferencelist=("html",))
+        except Exception:  # noqa: S110 - fall through to the plain walk below
+            pass
+    text = html = None
+    for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "text/plain" and text is None and not part.get_filename():
+            text = part
+        elif ctype == "text/html" and html is None and not part.get_filename():
+            html = part
+    return text, html
+
+
+def _decode_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        payload = str(part.get_payload() or "").encode("utf-8", "replace")
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            pass  # an unknown charset name: try the common ones
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("windows-1252", errors="replace")
+
+
+def _attachments(msg: Message, body_ids: set[int]):
+    """Every part that is not the chosen body. A forwarded email stays whole, as one .eml file."""
+    stack = [msg]
+    while stack:
+        part = stack.pop(0)
+        ctype = part.get_content_type()
+        if part is not msg and ctype == "message/rfc822":
+            inner = part.get_payload()
+            content = inner[0].as_bytes() if isinstance(inner, list) and inner else part.as_bytes()
+            yield ParsedAttachment(part.get_filename() or "forwarded.eml", ctype, content)
+            continue
+        if part.is_multipart():
+            stack[0:0] = part.get_payload()
+            continue
+        if id(part) in body_ids:
+            continue
+        if part is msg and ctype in {"text/plain", "text/html"}:
+            continue
+        content = part.get_payload(decode=True)
+        if not isinstance(content, bytes):
+            content = str(part.get_payload() or "").encode()
+        filename = part.get_filename() or _default_name(ctype)
+        yield ParsedAttachment(filename, ctype, content)
+
+
+def _default_name(ctype: str) -> str:
+    main, _, sub = ctype.partition("/")
+    return f"{main or 'part'}.{sub or 'bin'}"

@@ -1,0 +1,50 @@
+"""The documented shape of a structured contact: API posts, `amends intake json`, social and chat feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api"]
+KindName = Literal["query", "problem", "complaint"]
+NationName = Literal["england", "scotland", "northern-ireland"]
+
+
+class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    handle: str = Field("", max_length=200, description="Social media handle, e.g. @name on a platform")
+    nation: NationName | None = None
+
+    @model_validator(mode="after")
+    def something_to_go_on(self):
+        if not (self.name.strip() or self.email.strip() or self.phone.strip() or self.handle.strip()):
+            raise ValueError("give at least one of name, email, phone, handle")
+        return self
+
+
+class ContactIn(BaseModel):
+    """One message from a customer. `external_id` makes it idempotent: sending it twice stores it once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: ChannelName
+    external_id: str = Field(
+        ..., min_length=1, max_length=200,
+        description="The sender's own id for this message (post id, chat id, your request id)",
+    )
+    received_at: datetime | None = Field(None, description="When the customer sent it; defaults to now")
+    customer: CustomerIn
+    text: str = Field(..., min_length=1, max_length=100_000)
+    subject: str = Field("", max_length=300)
+    case_reference: str | None = Field(
+        None, max_length=20, description="Add to this case rather than opening a new one"
+    )
+    kind: KindName = "complaint"
+    category: str = Field("", max_length=100)
+    outcome_wanted: str = Field("", max_length=5000)

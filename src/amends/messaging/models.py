@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from amends.customers.models import Channel
+
+
+class Message(models.Model):
+    """One contact with the customer, either way, on any channel. Kept as received."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", "From the customer"
+        OUTBOUND = "out", "To the customer"
+
+    class Delivery(models.TextChoices):
+        NOT_APPLICABLE = "", "Not sent by Amends"
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        NO_ADDRESS = "no_address", "No email address"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    # Why it was sent: reply, acknowledgement, call note...; free text so later letters can add kinds.
+    purpose = models.CharField(max_length=30, default="message")
+    subject = models.CharField(max_length=300, blank=True)
+    sender = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    # Inbound HTML after sanitising (nh3): safe to show. The untouched original is in MessageSource.
+    body_html = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What makes intake idempotent: the email Message-ID, the API client's key, a hash of the raw bytes.
+    idempotency_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    email_message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "occurred_at"], name="message_case_time"),
+            models.Index(fields=["customer", "occurred_at"], name="message_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class MessageSource(models.Model):
+    """The message exactly as it arrived (raw MIME, JSON, form fields), apart from the list tables."""
+
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="source")
+    content_type = models.CharField(max_length=100)
+    raw = models.BinaryField()
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # In the database, inside the intake transaction, so a crash can never keep a message without its
+    # attachments or the other way round.
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [path("status/<str:token>/", views.status, name="status")]

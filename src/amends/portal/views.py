@@ -1,0 +1,51 @@
+"""The customer's own view of their case, by the private link in the acknowledgement."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from amends.cases.lifecycle import Status
+from amends.cases.models import Case
+
+CUSTOMER_STATUS = {
+    Status.NEW: ("Received", "We have received it and will start looking into it shortly."),
+    Status.OPEN: ("Being looked into", "We are looking into it and will reply by the date below."),
+    Status.AWAITING_CUSTOMER: (
+        "Waiting for you",
+        "We need some information from you before we can go on. Please reply to our last message.",
+    ),
+    Status.RESOLVED: (
+        "Response sent",
+        "We have sent you our response. If you are not happy with it, reply quoting your reference.",
+    ),
+    Status.CLOSED: (
+        "Closed",
+        "This case is closed. If something is still wrong, contact us quoting your reference and we will "
+        "look at it again.",
+    ),
+}
+
+
+def status(request, token: str):
+    if len(token) > 64:
+        raise Http404
+    case = Case.objects.filter(public_token=token).first()
+    if case is None:
+        raise Http404("This link is not valid")
+    label, next_step = CUSTOMER_STATUS[Status(case.status)]
+    correspondence = list(
+        case.messages.exclude(purpose="contact_note").order_by("occurred_at").only(
+            "occurred_at", "direction", "subject", "body_text", "channel"
+        )[:100]
+    )
+    response = render(request, "portal/status.html", {
+        "case": case, "label": label, "next_step": next_step, "correspondence": correspondence,
+        "is_new": request.GET.get("new") == "1", "overdue": case.is_open and case.respond_by
+        and case.respond_by < timezone.now(),
+    })
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

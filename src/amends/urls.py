@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from amends.api import api
+
+urlpatterns = [
+    path("", include("amends.core.urls")),
+    path("", include("amends.cases.urls")),
+    path("", include("amends.customers.urls")),
+    path("", include("amends.intake.urls")),
+    path("", include("amends.portal.urls")),
+    path("api/v1/", api.urls),
+]

@@ -59,7 +59,9 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, 401, "unauthenticated", "A valid API token is needed: Authorization: Bearer <token>")
+    return _error(
+        request, 401, "unauthenticated", "A valid API token is needed: Authorization: Bearer <token>"
+    )
 
 
 @api.exception_handler(Http404)

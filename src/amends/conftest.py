@@ -35,8 +35,15 @@ def billing_team(db):
 
 
 def _person(username, role, team, first, last):
-    return staff_create(username=username, password=PASSWORD, role=role, team=team, first_name=first,
-                        last_name=last, email=f"{username}@staff.example")
+    return staff_create(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        team=team,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@staff.example",
+    )
 
 
 @pytest.fixture

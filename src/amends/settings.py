@@ -23,7 +23,9 @@ def env_bool(name: str, default: bool) -> bool:
 DATA_DIR = Path(os.environ.get("AMENDS_DATA_DIR", Path.cwd() / "var")).resolve()
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Amends demo organisation")
@@ -106,6 +108,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -142,6 +145,8 @@ AMENDS_LOGIN_RATE = (int(os.environ.get("AMENDS_LOGIN_PER_15_MIN", "10")), 900)
 AMENDS_RESPONSE_TARGET_DAYS = {"query": 2, "problem": 5, "complaint": 20}
 AMENDS_DUE_SOON_DAYS = 3
 # What an email to the complaints mailbox opens: the signals (issue 4) flag ones that are really queries.
+# The team whose queue new contacts land in (by slug); without one they wait for a complaints lead.
+AMENDS_INTAKE_TEAM = os.environ.get("AMENDS_INTAKE_TEAM", "complaints")
 AMENDS_EMAIL_DEFAULT_KIND = os.environ.get("AMENDS_EMAIL_DEFAULT_KIND", "complaint")
 
 LOGGING = {

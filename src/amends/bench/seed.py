@@ -20,21 +20,110 @@ from amends.customers.models import Channel, ContactPoint, Customer
 from amends.customers.normalise import name_key
 from amends.messaging.models import Message
 
-WORDS = (
-    "refund late delivery charge bill broken boiler repair rent damp mould overcharged account closed card "
-    "blocked payment missing engineer appointment cancelled complaint mortgage arrears fee broadband outage "
-    "meter reading estimate direct debit letter rude staff noise neighbour heating leak window door lift"
-).split()
-FIRST = "Alex Sam Jo Chris Pat Morgan Jamie Robin Taylor Jordan Casey Riley Ali Priya Mohammed Aisha Tom Ewan".split()
-LAST = "Smith Jones Taylor Brown Williams Wilson Evans Patel Khan Murray Campbell Kelly Hughes Roberts".split()
-STATUSES = [Status.NEW, Status.OPEN, Status.OPEN, Status.AWAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED,
-            Status.CLOSED, Status.CLOSED]
+WORDS = [
+    "refund",
+    "late",
+    "delivery",
+    "charge",
+    "bill",
+    "broken",
+    "boiler",
+    "repair",
+    "rent",
+    "damp",
+    "mould",
+    "overcharged",
+    "account",
+    "closed",
+    "card",
+    "blocked",
+    "payment",
+    "missing",
+    "engineer",
+    "appointment",
+    "cancelled",
+    "complaint",
+    "mortgage",
+    "arrears",
+    "fee",
+    "broadband",
+    "outage",
+    "meter",
+    "reading",
+    "estimate",
+    "direct",
+    "debit",
+    "letter",
+    "rude",
+    "staff",
+    "noise",
+    "neighbour",
+    "heating",
+    "leak",
+    "window",
+    "door",
+    "lift",
+]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Pat",
+    "Morgan",
+    "Jamie",
+    "Robin",
+    "Taylor",
+    "Jordan",
+    "Casey",
+    "Riley",
+    "Ali",
+    "Priya",
+    "Mohammed",
+    "Aisha",
+    "Tom",
+    "Ewan",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Evans",
+    "Patel",
+    "Khan",
+    "Murray",
+    "Campbell",
+    "Kelly",
+    "Hughes",
+    "Roberts",
+]
+STATUSES = [
+    Status.NEW,
+    Status.OPEN,
+    Status.OPEN,
+    Status.AWAITING_CUSTOMER,
+    Status.RESOLVED,
+    Status.CLOSED,
+    Status.CLOSED,
+    Status.CLOSED,
+]
 CHANNELS = [c.value for c in Channel]
 KINDS = ["complaint", "complaint", "problem", "query"]
 
 
-def bulk_seed(*, cases: int, teams: list, owners: list, batch: int = 5000, seed: int = 1,
-              cases_per_customer: int = 3, progress=None) -> None:
+def bulk_seed(
+    *,
+    cases: int,
+    teams: list,
+    owners: list,
+    batch: int = 5000,
+    seed: int = 1,
+    cases_per_customer: int = 3,
+    progress=None,
+) -> None:
     """Insert `cases` cases (each with one inbound message and one event) over ~cases/3 customers."""
     rng = random.Random(seed)
     now = timezone.now()
@@ -56,16 +145,24 @@ def bulk_seed(*, cases: int, teams: list, owners: list, batch: int = 5000, seed:
 
 def _customers(rng, n, now, offset):
     rows = []
-    for i in range(n):
+    for _ in range(n):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        rows.append(Customer(name=name, name_key=name_key(name), created_at=now - timedelta(days=rng.randint(0, 900))))
+        rows.append(
+            Customer(name=name, name_key=name_key(name), created_at=now - timedelta(days=rng.randint(0, 900)))
+        )
     Customer.objects.bulk_create(rows, batch_size=1000)
     if rows[0].pk is None:  # backends without RETURNING on bulk insert
         rows = list(Customer.objects.order_by("-id")[:n])[::-1]
     ContactPoint.objects.bulk_create(
         [
-            ContactPoint(customer=c, kind="email", value=f"c{offset + i}@example.com",
-                         normalised=f"c{offset + i}@example.com", is_primary=True, created_at=c.created_at)
+            ContactPoint(
+                customer=c,
+                kind="email",
+                value=f"c{offset + i}@example.com",
+                normalised=f"c{offset + i}@example.com",
+                is_primary=True,
+                created_at=c.created_at,
+            )
             for i, c in enumerate(rows)
         ],
         batch_size=1000,
@@ -83,13 +180,24 @@ def _cases(rng, n, customers, teams, owners, now, year, offset):
         owner_pool = [o for o in owners if team is None or o.staff.team_id in (None, team.pk)]
         owner = rng.choice(owner_pool) if owner_pool and rng.random() < 0.8 else None
         summary = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize()
-        rows.append(Case(
-            reference=format_reference(year, offset + i + 1), kind=kind, status=status.value,
-            customer=customers[i % len(customers)], owner=owner, team=team, channel=rng.choice(CHANNELS),
-            summary=summary, opened_at=opened, updated_at=opened, last_activity_at=opened,
-            respond_by=response_target(kind, opened), closed_at=opened if status == Status.CLOSED else None,
-            public_token=secrets.token_urlsafe(32),
-        ))
+        rows.append(
+            Case(
+                reference=format_reference(year, offset + i + 1),
+                kind=kind,
+                status=status.value,
+                customer=customers[i % len(customers)],
+                owner=owner,
+                team=team,
+                channel=rng.choice(CHANNELS),
+                summary=summary,
+                opened_at=opened,
+                updated_at=opened,
+                last_activity_at=opened,
+                respond_by=response_target(kind, opened),
+                closed_at=opened if status == Status.CLOSED else None,
+                public_token=secrets.token_urlsafe(32),
+            )
+        )
     Case.objects.bulk_create(rows, batch_size=1000)
     if rows[0].pk is None:
         rows = list(Case.objects.order_by("-id")[:n])[::-1]
@@ -99,13 +207,22 @@ def _cases(rng, n, customers, teams, owners, now, year, offset):
 def _messages_and_events(rng, cases):
     Message.objects.bulk_create(
         [
-            Message(case=c, customer_id=c.customer_id, channel=c.channel, direction="in", subject=c.summary,
-                    sender="customer", body_text=f"{c.summary}. Please sort this out.", occurred_at=c.opened_at,
-                    recorded_at=c.opened_at)
+            Message(
+                case=c,
+                customer_id=c.customer_id,
+                channel=c.channel,
+                direction="in",
+                subject=c.summary,
+                sender="customer",
+                body_text=f"{c.summary}. Please sort this out.",
+                occurred_at=c.opened_at,
+                recorded_at=c.opened_at,
+            )
             for c in cases
         ],
         batch_size=1000,
     )
     CaseEvent.objects.bulk_create(
-        [CaseEvent(case=c, at=c.opened_at, kind="opened", after={"kind": c.kind}) for c in cases], batch_size=1000
+        [CaseEvent(case=c, at=c.opened_at, kind="opened", after={"kind": c.kind}) for c in cases],
+        batch_size=1000,
     )

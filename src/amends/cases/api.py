@@ -138,20 +138,32 @@ def list_cases(request, params: Query[CaseListQuery]):
         raise DomainError(f"Unknown queue {params.queue!r}", fields={"queue": f"one of {', '.join(QUEUES)}"})
     if params.cursor and decode_cursor(params.cursor) is None:
         raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
-    filters = QueueFilters(queue=params.queue, status=params.status, kind=params.kind, channel=params.channel,
-                           q=params.q, after=params.cursor)
+    filters = QueueFilters(
+        queue=params.queue,
+        status=params.status,
+        kind=params.kind,
+        channel=params.channel,
+        q=params.q,
+        after=params.cursor,
+    )
     page = case_queue(request.auth, filters, page_size=params.limit)
     return {"items": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.post("", response={200: IntakeOut, 201: IntakeOut}, summary="Record a contact: opens a case or adds to one")
+@router.post(
+    "", response={200: IntakeOut, 201: IntakeOut}, summary="Record a contact: opens a case or adds to one"
+)
 def create_case(request, payload: ContactIn):
     if payload.case_reference:
         _workable(request, payload.case_reference)
     result = intake_contact(payload, actor=request.auth)
     case = Case.objects.select_related("customer", "owner", "team").get(pk=result.case.pk)
-    body = {"case": case, "message_id": result.message.pk, "created_case": result.created_case,
-            "duplicate": result.duplicate}
+    body = {
+        "case": case,
+        "message_id": result.message.pk,
+        "created_case": result.created_case,
+        "duplicate": result.duplicate,
+    }
     return Status(200 if result.duplicate else 201, body)
 
 
@@ -171,44 +183,73 @@ def list_messages(request, reference: str, cursor: str = "", limit: int = Query(
         at, pk = decoded
         qs = qs.filter(occurred_at__gte=at).exclude(occurred_at=at, id__lte=pk)
     rows = list(qs[: limit + 1])
-    next_cursor = encode_cursor(rows[limit - 1].occurred_at, rows[limit - 1].pk) if len(rows) > limit else None
+    next_cursor = (
+        encode_cursor(rows[limit - 1].occurred_at, rows[limit - 1].pk) if len(rows) > limit else None
+    )
     return {"items": rows[:limit], "next_cursor": next_cursor}
 
 
-@router.post("/{reference}/messages", response={200: IntakeOut, 201: IntakeOut},
-             summary="Add a customer's message to the case (idempotent by external_id)")
+@router.post(
+    "/{reference}/messages",
+    response={200: IntakeOut, 201: IntakeOut},
+    summary="Add a customer's message to the case (idempotent by external_id)",
+)
 def add_message(request, reference: str, payload: CaseMessageIn):
     case = _workable(request, reference)
     contact = ContactIn(
-        channel=payload.channel, external_id=payload.external_id, text=payload.text, subject=payload.subject,
-        received_at=payload.received_at, case_reference=case.reference,
+        channel=payload.channel,
+        external_id=payload.external_id,
+        text=payload.text,
+        subject=payload.subject,
+        received_at=payload.received_at,
+        case_reference=case.reference,
         customer={"name": case.customer.name},
     )
     result = intake_contact(contact, actor=request.auth)
     case.refresh_from_db()
-    body = {"case": case, "message_id": result.message.pk, "created_case": False, "duplicate": result.duplicate}
+    body = {
+        "case": case,
+        "message_id": result.message.pk,
+        "created_case": False,
+        "duplicate": result.duplicate,
+    }
     return Status(200 if result.duplicate else 201, body)
 
 
-@router.post("/{reference}/replies", response={201: MessageOut}, summary="Send a reply to the customer by email")
+@router.post(
+    "/{reference}/replies", response={201: MessageOut}, summary="Send a reply to the customer by email"
+)
 def reply(request, reference: str, payload: ReplyIn):
     case = _workable(request, reference)
-    return Status(201, message_send(case=case, actor=request.auth, body=payload.body, subject=payload.subject))
+    return Status(
+        201, message_send(case=case, actor=request.auth, body=payload.body, subject=payload.subject)
+    )
 
 
 @router.post("/{reference}/contacts", response={201: MessageOut}, summary="Log a phone call, visit or letter")
 def log_contact(request, reference: str, payload: ContactNoteIn):
     case = _workable(request, reference)
-    return Status(201, message_log_contact(case=case, actor=request.auth, channel=payload.channel,
-                                    direction=payload.direction, summary=payload.summary,
-                                    occurred_at=payload.occurred_at))
+    return Status(
+        201,
+        message_log_contact(
+            case=case,
+            actor=request.auth,
+            channel=payload.channel,
+            direction=payload.direction,
+            summary=payload.summary,
+            occurred_at=payload.occurred_at,
+        ),
+    )
 
 
-@router.post("/{reference}/transition", response=CaseDetailOut, summary="Change status (checked against the lifecycle)")
+@router.post(
+    "/{reference}/transition", response=CaseDetailOut, summary="Change status (checked against the lifecycle)"
+)
 def transition(request, reference: str, payload: TransitionIn):
     case = _workable(request, reference)
-    case_transition(case=case, to=payload.to, actor=request.auth, reason=payload.reason,
-                    expected_version=payload.version)
+    case_transition(
+        case=case, to=payload.to, actor=request.auth, reason=payload.reason, expected_version=payload.version
+    )
     return _case(request, reference)
 
 

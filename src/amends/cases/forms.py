@@ -20,11 +20,13 @@ class LogContactForm(forms.Form):
     )
     direction = forms.ChoiceField(choices=Message.Direction.choices)
     occurred_at = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty for now",
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000,
-                              label="What was said")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000, label="What was said"
+    )
 
 
 class StatusForm(forms.Form):
@@ -34,8 +36,9 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
-                                   empty_label="Unassigned")
+    owner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Unassigned"
+    )
     version = forms.IntegerField(min_value=1)
 
     def __init__(self, *args, owners=None, **kwargs):

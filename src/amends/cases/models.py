@@ -32,7 +32,9 @@ class Case(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cases"
     )
-    team = models.ForeignKey("core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     category = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     summary = models.CharField(max_length=300)

@@ -124,7 +124,9 @@ def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
     if REFERENCE_RE.match(q):
         rows = list(qs.filter(reference=q.strip().upper())[:1])
         return Page(rows=rows, next_cursor=None, searching=True)
-    contact = normalise_email(q) if "@" in q else normalise_phone(q) if re.fullmatch(r"[\d\s+()-]{6,}", q) else None
+    contact = (
+        normalise_email(q) if "@" in q else normalise_phone(q) if re.fullmatch(r"[\d\s+()-]{6,}", q) else None
+    )
     if contact:
         customer_ids = ContactPoint.objects.filter(normalised=contact).values("customer_id")
         rows = list(qs.filter(customer_id__in=customer_ids).order_by("-last_activity_at", "-id")[:page_size])
@@ -132,7 +134,9 @@ def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
     ids = matching_case_ids(q, limit=SEARCH_LIMIT)
     rows = list(qs.filter(id__in=ids).order_by("-id")[:page_size]) if ids else []
     if len(ids) >= SEARCH_LIMIT:
-        notes.append(f"Showing the newest matches among the first {SEARCH_LIMIT}; add words to narrow it down.")
+        notes.append(
+            f"Showing the newest matches among the first {SEARCH_LIMIT}; add words to narrow it down."
+        )
     return Page(rows=rows, next_cursor=None, searching=True, notes=notes)
 
 
@@ -148,11 +152,11 @@ def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], 
     messages = list(
         case.messages.select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.defer("content")))
-        .order_by("-occurred_at", "-id")[
-            : limit + 1
-        ]
+        .order_by("-occurred_at", "-id")[: limit + 1]
     )
-    events = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1])
+    events = list(
+        CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1]
+    )
     truncated = len(messages) > limit or len(events) > limit
     items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
     items += [TimelineItem(e.at, "event", e) for e in events[:limit]]

@@ -20,10 +20,17 @@ from .lifecycle import OPEN_STATUSES, Status
 from .models import Case, CaseEvent, CaseKind, ReferenceCounter
 
 
-def _event(case: Case, *, kind: str, actor: Any, at: datetime, before=None, after=None, reason="") -> CaseEvent:
+def _event(
+    case: Case, *, kind: str, actor: Any, at: datetime, before=None, after=None, reason=""
+) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, at=at, actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind, before=before, after=after, reason=reason,
+        case=case,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        before=before,
+        after=after,
+        reason=reason,
     )
 
 
@@ -99,7 +106,13 @@ def case_open(
         respond_by=response_target(kind, now),
         public_token=secrets.token_urlsafe(32),
     )
-    _event(case, kind="opened", actor=actor, at=now, after={"kind": kind, "channel": channel, "status": case.status})
+    _event(
+        case,
+        kind="opened",
+        actor=actor,
+        at=now,
+        after={"kind": kind, "channel": channel, "status": case.status},
+    )
     return case
 
 
@@ -134,20 +147,29 @@ def case_transition(
         )
     reason = _check_text(reason, "reason", 5000)
     if (Status(case.status), Status(to)) in lifecycle.REASON_REQUIRED and not reason:
-        raise DomainError("Say why: closing or re-opening a case needs a reason", fields={"reason": "required"})
+        raise DomainError(
+            "Say why: closing or re-opening a case needs a reason", fields={"reason": "required"}
+        )
     now = timezone.now()
     before = case.status
     case.status = to
     case.closed_at = now if to == Status.CLOSED else None
     _save(case, ["status", "closed_at"], now)
     kind = "reopened" if before not in OPEN_STATUSES and to in OPEN_STATUSES else "status_changed"
-    _event(case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason)
+    _event(
+        case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason
+    )
     return case
 
 
 @transaction.atomic
 def case_assign(
-    *, case: Case, owner: Any, actor: Any, team: Team | None = None, reason: str = "",
+    *,
+    case: Case,
+    owner: Any,
+    actor: Any,
+    team: Team | None = None,
+    reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
     case = _lock(case, expected_version)
@@ -155,7 +177,9 @@ def case_assign(
     if owner is not None:
         owner_team_id = getattr(getattr(owner, "staff", None), "team_id", None)
         if owner_team_id is not None and new_team is not None and owner_team_id != new_team.pk:
-            raise DomainError(f"{owner.get_full_name() or owner} is not in {new_team}", fields={"owner": "not in team"})
+            raise DomainError(
+                f"{owner.get_full_name() or owner} is not in {new_team}", fields={"owner": "not in team"}
+            )
     before = {"owner": case.owner_id, "team": case.team_id}
     case.owner, case.team = owner, new_team
     now = timezone.now()
@@ -168,10 +192,15 @@ def case_assign(
 
 @transaction.atomic
 def case_reclassify(
-    *, case: Case, actor: Any, kind: str, reason: str, category: str | None = None,
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    reason: str,
+    category: str | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Change what the case is (query, problem, complaint) and say why: CFACSC7 K5, the regime's definition."""
+    """Change what the case is (query, problem, complaint) and say why (CFACSC7 K5: the regime decides)."""
     case = _lock(case, expected_version)
     if kind not in CaseKind.values:
         raise DomainError(f"Unknown case kind {kind!r}", fields={"kind": "query, problem or complaint"})
@@ -183,8 +212,15 @@ def case_reclassify(
     now = timezone.now()
     case.respond_by = response_target(kind, case.opened_at)
     _save(case, ["kind", "kind_reason", "category", "respond_by"], now)
-    _event(case, kind="reclassified", actor=actor, at=now, before=before,
-           after={"kind": case.kind, "category": case.category}, reason=reason)
+    _event(
+        case,
+        kind="reclassified",
+        actor=actor,
+        at=now,
+        before=before,
+        after={"kind": case.kind, "category": case.category},
+        reason=reason,
+    )
     return case
 
 
@@ -202,7 +238,14 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
         case.closed_at = None
         fields += ["status", "closed_at"]
         kind = "reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed"
-        _event(case, kind=kind, actor=None, at=at, before={"status": before}, after={"status": case.status},
-               reason="The customer contacted us")
+        _event(
+            case,
+            kind=kind,
+            actor=None,
+            at=at,
+            before={"status": before},
+            after={"status": case.status},
+            reason="The customer contacted us",
+        )
     _save(case, fields, timezone.now())
     return case

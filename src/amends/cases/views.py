@@ -83,7 +83,9 @@ def case_detail(request, reference: str):
         "can_assign": owners is not None,
         "contact_points": list(case.customer.contact_points.all()),
         "other_cases": list(
-            case.customer.cases.filter(case_scope(request.user)).exclude(pk=case.pk).order_by("-opened_at")[:10]
+            case.customer.cases.filter(case_scope(request.user))
+            .exclude(pk=case.pk)
+            .order_by("-opened_at")[:10]
         ),
         "next_statuses": lifecycle.next_statuses(case.status),
         "reply_form": ReplyForm(),
@@ -91,8 +93,9 @@ def case_detail(request, reference: str):
         "assign_form": AssignForm(owners=owners, initial={"owner": case.owner_id, "version": case.version})
         if owners is not None
         else None,
-        "reclassify_form": ReclassifyForm(initial={"kind": case.kind, "category": case.category,
-                                                    "version": case.version}),
+        "reclassify_form": ReclassifyForm(
+            initial={"kind": case.kind, "category": case.category, "version": case.version}
+        ),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -117,7 +120,9 @@ def _act(request, reference, form_class, action, *, success: str, form_kwargs=No
 @staff_required
 def case_reply(request, reference: str):
     return _act(
-        request, reference, ReplyForm,
+        request,
+        reference,
+        ReplyForm,
         lambda case, d: message_send(case=case, actor=request.user, body=d["body"], subject=d["subject"]),
         success="Reply sent",
     )
@@ -127,10 +132,16 @@ def case_reply(request, reference: str):
 @staff_required
 def case_log_contact(request, reference: str):
     return _act(
-        request, reference, LogContactForm,
+        request,
+        reference,
+        LogContactForm,
         lambda case, d: message_log_contact(
-            case=case, actor=request.user, channel=d["channel"], direction=d["direction"],
-            summary=d["summary"], occurred_at=d["occurred_at"],
+            case=case,
+            actor=request.user,
+            channel=d["channel"],
+            direction=d["direction"],
+            summary=d["summary"],
+            occurred_at=d["occurred_at"],
         ),
         success="Contact logged",
     )
@@ -140,9 +151,12 @@ def case_log_contact(request, reference: str):
 @staff_required
 def case_change_status(request, reference: str):
     return _act(
-        request, reference, StatusForm,
-        lambda case, d: case_transition(case=case, to=d["to"], actor=request.user, reason=d["reason"],
-                                        expected_version=d["version"]),
+        request,
+        reference,
+        StatusForm,
+        lambda case, d: case_transition(
+            case=case, to=d["to"], actor=request.user, reason=d["reason"], expected_version=d["version"]
+        ),
         success="Status changed",
     )
 
@@ -151,9 +165,17 @@ def case_change_status(request, reference: str):
 @staff_required
 def case_change_kind(request, reference: str):
     return _act(
-        request, reference, ReclassifyForm,
-        lambda case, d: case_reclassify(case=case, actor=request.user, kind=d["kind"], reason=d["reason"],
-                                        category=d["category"], expected_version=d["version"]),
+        request,
+        reference,
+        ReclassifyForm,
+        lambda case, d: case_reclassify(
+            case=case,
+            actor=request.user,
+            kind=d["kind"],
+            reason=d["reason"],
+            category=d["category"],
+            expected_version=d["version"],
+        ),
         success="Case reclassified",
     )
 
@@ -171,7 +193,12 @@ def case_change_owner(request, reference: str):
         case_assign(case=case, owner=owner, actor=request.user, expected_version=d["version"])
 
     return _act(
-        request, reference, AssignForm, assign, success="Owner changed",
-        form_kwargs=lambda c: {"owners": users.filter(staff__team=c.team) if c.team_id else users.filter(
-            staff__isnull=False)},
+        request,
+        reference,
+        AssignForm,
+        assign,
+        success="Owner changed",
+        form_kwargs=lambda c: {
+            "owners": users.filter(staff__team=c.team) if c.team_id else users.filter(staff__isnull=False)
+        },
     )

@@ -22,8 +22,14 @@ class ThrottledLoginView(LoginView):
             allow("login-ip", client_address(request), limit=limit * 3, window=window)
             and allow("login-user", username, limit=limit, window=window)
         ):
-            response = render(request, "core/login.html", {
-                "form": self.get_form_class()(request), "throttled": True,
-            }, status=429)
+            response = render(
+                request,
+                "core/login.html",
+                {
+                    "form": self.get_form_class()(request),
+                    "throttled": True,
+                },
+                status=429,
+            )
             return response
         return super().post(request, *args, **kwargs)

@@ -74,9 +74,15 @@ def get_customer(request, customer_id: int):
     if customer is None:
         raise Http404("No such customer that you can see")
     return CustomerDetailOut(
-        id=customer.pk, kind=customer.kind, name=customer.name, nation=customer.nation,
-        preferred_channel=customer.preferred_channel, created_at=customer.created_at,
+        id=customer.pk,
+        kind=customer.kind,
+        name=customer.name,
+        nation=customer.nation,
+        preferred_channel=customer.preferred_channel,
+        created_at=customer.created_at,
         merged_into_id=customer.merged_into_id,
-        contact_points=[ContactPointOut(kind=c.kind, value=c.value, is_primary=c.is_primary)
-                        for c in customer.contact_points.all()],
+        contact_points=[
+            ContactPointOut(kind=c.kind, value=c.value, is_primary=c.is_primary)
+            for c in customer.contact_points.all()
+        ],
     )

@@ -52,7 +52,8 @@ def customer_timeline(
 
 def customer_cases(user: Any, customer: Customer, *, limit: int = 100) -> list[Case]:
     return list(
-        Case.objects.filter(case_scope(user), customer=customer).select_related("owner", "team")
+        Case.objects.filter(case_scope(user), customer=customer)
+        .select_related("owner", "team")
         .order_by("-opened_at")[:limit]
     )
 

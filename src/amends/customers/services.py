@@ -79,13 +79,18 @@ def customer_match_or_create(
         customer = matched[0]
         for other in matched[1:]:
             if other.pk != customer.pk:
-                merge_suggest(keep=customer, duplicate=other, reason="Contact details of one message match both")
+                merge_suggest(
+                    keep=customer, duplicate=other, reason="Contact details of one message match both"
+                )
     else:
         name = details.name.strip() or points[0][1]
         nation = details.nation if details.nation in Nation.values else Nation.ENGLAND_WALES
         customer = Customer.objects.create(
-            name=name[:200], name_key=name_key(name)[:200], nation=nation,
-            preferred_channel=channel, created_at=now,
+            name=name[:200],
+            name_key=name_key(name)[:200],
+            nation=nation,
+            preferred_channel=channel,
+            created_at=now,
         )
         created = True
         audit_record(actor=actor, kind="customer.created", obj=customer, after={"name": customer.name})
@@ -102,8 +107,12 @@ def _add_point(customer: Customer, kind: str, value: str, normalised: str, actor
     try:
         with transaction.atomic():
             ContactPoint.objects.create(
-                customer=customer, kind=kind, value=value[:300], normalised=normalised[:300],
-                is_primary=is_primary, created_at=timezone.now(),
+                customer=customer,
+                kind=kind,
+                value=value[:300],
+                normalised=normalised[:300],
+                is_primary=is_primary,
+                created_at=timezone.now(),
             )
     except IntegrityError:
         return  # another request added it first: it already belongs to someone, which is what matters
@@ -146,8 +155,13 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
     Case.objects.filter(id__in=case_ids).update(customer=keep, updated_at=now)
     CaseEvent.objects.bulk_create(
         CaseEvent(
-            case_id=cid, at=now, actor=actor, kind="customer_merged",
-            before={"customer": duplicate.pk}, after={"customer": keep.pk}, reason=reason,
+            case_id=cid,
+            at=now,
+            actor=actor,
+            kind="customer_merged",
+            before={"customer": duplicate.pk},
+            after={"customer": keep.pk},
+            reason=reason,
         )
         for cid in case_ids
     )
@@ -159,8 +173,12 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
     suggestion.decided_by, suggestion.decided_at = actor, now
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=actor, kind="customer.merged", obj=keep,
-        before={"duplicate": duplicate.pk}, after={"cases_moved": len(case_ids)}, reason=reason,
+        actor=actor,
+        kind="customer.merged",
+        obj=keep,
+        before={"duplicate": duplicate.pk},
+        after={"cases_moved": len(case_ids)},
+        reason=reason,
     )
     return keep
 

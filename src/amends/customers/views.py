@@ -28,13 +28,17 @@ def customer_detail(request, pk: int):
         except ValueError:
             before = None
     timeline, next_before = customer_timeline(request.user, customer, before=before)
-    return render(request, "customers/customer_detail.html", {
-        "customer": customer,
-        "contact_points": list(customer.contact_points.all()),
-        "cases": customer_cases(request.user, customer),
-        "timeline": timeline,
-        "next_before": next_before.isoformat() if next_before else None,
-    })
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "contact_points": list(customer.contact_points.all()),
+            "cases": customer_cases(request.user, customer),
+            "timeline": timeline,
+            "next_before": next_before.isoformat() if next_before else None,
+        },
+    )
 
 
 @staff_required

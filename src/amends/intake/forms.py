@@ -22,13 +22,21 @@ class ComplaintForm(forms.Form):
     name = forms.CharField(max_length=200, label="Your name")
     email = forms.EmailField(max_length=254, label="Email address", help_text="We send your reference here")
     phone = forms.CharField(max_length=40, required=False, label="Phone number (optional)")
-    nation = forms.ChoiceField(choices=Nation.choices, label="Where do you live?", initial=Nation.ENGLAND_WALES)
-    subject = forms.CharField(max_length=200, label="What is it about?", help_text="A few words, e.g. 'Refund not received'")
+    nation = forms.ChoiceField(
+        choices=Nation.choices, label="Where do you live?", initial=Nation.ENGLAND_WALES
+    )
+    subject = forms.CharField(
+        max_length=200, label="What is it about?", help_text="A few words, e.g. 'Refund not received'"
+    )
     what_happened = forms.CharField(
-        max_length=20_000, label="What happened, and how has it affected you?", widget=forms.Textarea(attrs={"rows": 8})
+        max_length=20_000,
+        label="What happened, and how has it affected you?",
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     outcome_wanted = forms.CharField(
-        max_length=5_000, required=False, label="What would you like us to do to put it right?",
+        max_length=5_000,
+        required=False,
+        label="What would you like us to do to put it right?",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
@@ -44,5 +52,7 @@ class ComplaintForm(forms.Form):
         try:
             signing.TimestampSigner(salt=SALT).unsign(token, max_age=TOKEN_MAX_AGE)
         except signing.BadSignature as exc:
-            raise forms.ValidationError("This form has expired. Please check your answers and send it again.") from exc
+            raise forms.ValidationError(
+                "This form has expired. Please check your answers and send it again."
+            ) from exc
         return token

@@ -35,7 +35,9 @@ class ContactIn(BaseModel):
 
     channel: ChannelName
     external_id: str = Field(
-        ..., min_length=1, max_length=200,
+        ...,
+        min_length=1,
+        max_length=200,
         description="The sender's own id for this message (post id, chat id, your request id)",
     )
     received_at: datetime | None = Field(None, description="When the customer sent it; defaults to now")

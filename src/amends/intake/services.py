@@ -20,6 +20,7 @@ from django.utils import timezone
 from amends.cases.models import Case
 from amends.cases.services import case_open
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput
+from amends.core.models import Team
 from amends.customers.models import Channel, ContactPoint, Customer
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging.models import Message
@@ -77,15 +78,34 @@ def acknowledge(case: Case) -> None:
         f"You can check progress at any time here (keep this link private):\n{status_url(case)}\n\n"
         f"If you write to us again about this, please quote {case.reference}."
     )
-    message_send(case=case, actor=None, body=body, subject=f"We have received your {kind}",
-                 purpose="acknowledgement")
+    message_send(
+        case=case, actor=None, body=body, subject=f"We have received your {kind}", purpose="acknowledgement"
+    )
 
 
-def _open_case_for(customer: Customer, *, kind: str, channel: str, summary: str, outcome_wanted: str = "",
-                   category: str = "", kind_reason: str, at: datetime, actor: Any) -> Case:
+def _open_case_for(
+    customer: Customer,
+    *,
+    kind: str,
+    channel: str,
+    summary: str,
+    outcome_wanted: str = "",
+    category: str = "",
+    kind_reason: str,
+    at: datetime,
+    actor: Any,
+) -> Case:
     return case_open(
-        customer=customer, kind=kind, channel=channel, summary=summary[:300] or "(no subject)",
-        outcome_wanted=outcome_wanted, category=category, kind_reason=kind_reason, opened_at=at, actor=actor,
+        customer=customer,
+        kind=kind,
+        channel=channel,
+        summary=summary[:300] or "(no subject)",
+        outcome_wanted=outcome_wanted,
+        category=category,
+        kind_reason=kind_reason,
+        opened_at=at,
+        actor=actor,
+        team=Team.objects.filter(slug=settings.AMENDS_INTAKE_TEAM).first(),
     )
 
 
@@ -131,9 +151,12 @@ def _thread_case(parsed: ParsedEmail) -> Case | None:
             return found.case
     for reference in REFERENCE_RE.findall(parsed.subject):
         case = Case.objects.select_related("customer").filter(reference=reference).first()
-        if case and ContactPoint.objects.filter(
-            customer=case.customer, kind=ContactPoint.Kind.EMAIL, normalised=parsed.from_address.lower()
-        ).exists():
+        if (
+            case
+            and ContactPoint.objects.filter(
+                customer=case.customer, kind=ContactPoint.Kind.EMAIL, normalised=parsed.from_address.lower()
+            ).exists()
+        ):
             return case
     return None
 
@@ -146,12 +169,17 @@ def _store_email(parsed: ParsedEmail, raw: bytes, key: str, actor: Any) -> Intak
     created = case is None
     if case is None:
         customer, _ = customer_match_or_create(
-            details=ContactDetails(name=parsed.from_name, email=parsed.from_address), channel=Channel.EMAIL,
+            details=ContactDetails(name=parsed.from_name, email=parsed.from_address),
+            channel=Channel.EMAIL,
         )
         case = _open_case_for(
-            customer, kind=settings.AMENDS_EMAIL_DEFAULT_KIND, channel=Channel.EMAIL,
-            summary=_summary_of(parsed.subject, parsed.text), kind_reason="Arrived at the complaints mailbox",
-            at=now, actor=actor,
+            customer,
+            kind=settings.AMENDS_EMAIL_DEFAULT_KIND,
+            channel=Channel.EMAIL,
+            summary=_summary_of(parsed.subject, parsed.text),
+            kind_reason="Arrived at the complaints mailbox",
+            at=now,
+            actor=actor,
         )
     incoming = Incoming(
         channel=Channel.EMAIL,
@@ -204,29 +232,47 @@ def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> I
     now = timezone.now()
     at = min(contact.received_at, now) if contact.received_at else now
     if at.tzinfo is None:
-        raise DomainError("received_at needs a time zone, e.g. 2026-11-22T10:00:00Z",
-                          fields={"received_at": "no time zone"})
+        raise DomainError(
+            "received_at needs a time zone, e.g. 2026-11-22T10:00:00Z", fields={"received_at": "no time zone"}
+        )
     case = None
     if contact.case_reference:
         case = Case.objects.select_related("customer").filter(reference=contact.case_reference).first()
         if case is None:
-            raise DomainError(f"There is no case {contact.case_reference}", code="not_found",
-                              fields={"case_reference": "unknown case"})
+            raise DomainError(
+                f"There is no case {contact.case_reference}",
+                code="not_found",
+                fields={"case_reference": "unknown case"},
+            )
     c = contact.customer
-    details = ContactDetails(name=c.name, email=c.email, phone=c.phone, handle=c.handle, nation=c.nation or "")
-    customer = case.customer if case else customer_match_or_create(details=details, channel=contact.channel)[0]
+    details = ContactDetails(
+        name=c.name, email=c.email, phone=c.phone, handle=c.handle, nation=c.nation or ""
+    )
+    customer = (
+        case.customer if case else customer_match_or_create(details=details, channel=contact.channel)[0]
+    )
     created = case is None
     if case is None:
         case = _open_case_for(
-            customer, kind=contact.kind, channel=contact.channel,
-            summary=_summary_of(contact.subject, contact.text), outcome_wanted=contact.outcome_wanted,
-            category=contact.category, kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
-            at=now, actor=actor,
+            customer,
+            kind=contact.kind,
+            channel=contact.channel,
+            summary=_summary_of(contact.subject, contact.text),
+            outcome_wanted=contact.outcome_wanted,
+            category=contact.category,
+            kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
+            at=now,
+            actor=actor,
         )
     incoming = Incoming(
-        channel=contact.channel, body_text=contact.text, subject=contact.subject,
-        sender=c.name or c.email or c.phone or c.handle, occurred_at=at, idempotency_key=key,
-        raw=source or contact.model_dump_json().encode(), raw_content_type="application/json",
+        channel=contact.channel,
+        body_text=contact.text,
+        subject=contact.subject,
+        sender=c.name or c.email or c.phone or c.handle,
+        occurred_at=at,
+        idempotency_key=key,
+        raw=source or contact.model_dump_json().encode(),
+        raw_content_type="application/json",
     )
     message = message_record_inbound(case=case, customer=case.customer, incoming=incoming, actor=actor)
     if created:
@@ -243,8 +289,12 @@ def intake_web_form(*, form_token: str, data: dict[str, str], ip: str = "") -> I
     contact = ContactIn(
         channel="web_form",
         external_id=form_token,
-        customer={"name": data["name"], "email": data.get("email", ""), "phone": data.get("phone", ""),
-                  "nation": data.get("nation") or None},
+        customer={
+            "name": data["name"],
+            "email": data.get("email", ""),
+            "phone": data.get("phone", ""),
+            "nation": data.get("nation") or None,
+        },
         text=data["what_happened"],
         subject=data.get("subject", ""),
         kind="complaint",

@@ -26,8 +26,9 @@ def complain(request):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:
-                result = intake_web_form(form_token=form.cleaned_data["form_token"], data=data,
-                                         ip=client_address(request))
+                result = intake_web_form(
+                    form_token=form.cleaned_data["form_token"], data=data, ip=client_address(request)
+                )
             except DomainError as exc:
                 for field, problem in exc.fields.items():
                     form.add_error(field if field in form.fields else None, problem)
@@ -46,8 +47,9 @@ def complain(request):
 
 
 def _error(exc: DomainError) -> JsonResponse:
-    return JsonResponse({"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}},
-                        status=exc.http_status)
+    return JsonResponse(
+        {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}, status=exc.http_status
+    )
 
 
 def _raw_email(request) -> bytes:
@@ -61,7 +63,9 @@ def _raw_email(request) -> bytes:
                 return request.FILES[name].read()
             if name in request.POST:
                 return request.POST[name].encode("utf-8", "surrogateescape")
-        raise MalformedInput("No raw email found: post it as message/rfc822 or in a field named email or body-mime")
+        raise MalformedInput(
+            "No raw email found: post it as message/rfc822 or in a field named email or body-mime"
+        )
     raise MalformedInput(f"Unsupported content type {ctype!r}: post the raw email as message/rfc822")
 
 
@@ -69,21 +73,26 @@ def _raw_email(request) -> bytes:
 @require_POST
 def inbound_email(request):
     """Where an email provider (or a mail server's pipe) posts each raw inbound message."""
-    key = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.GET.get("key", "")
+    key = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.GET.get(
+        "key", ""
+    )
     user = api_token_user(key)
     try:
         if user is None or staff_of(user) is None:
             raise PermissionDenied("A valid API token is needed: Authorization: Bearer <token>")
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.AMENDS_MAX_EMAIL_BYTES:
-            raise InputTooLarge(
-                f"The email is {length:,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
-            )
+            limit = settings.AMENDS_MAX_EMAIL_BYTES
+            raise InputTooLarge(f"The email is {length:,} bytes; the most Amends accepts is {limit:,}")
         result = intake_email(_raw_email(request), actor=user)
     except DomainError as exc:
         return _error(exc)
     return JsonResponse(
-        {"case": result.case.reference, "message": result.message.pk, "created_case": result.created_case,
-         "duplicate": result.duplicate},
+        {
+            "case": result.case.reference,
+            "message": result.message.pk,
+            "created_case": result.created_case,
+            "duplicate": result.duplicate,
+        },
         status=200 if result.duplicate else 201,
     )

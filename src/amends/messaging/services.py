@@ -60,13 +60,16 @@ def _check_body(text: str, field_name: str = "body") -> str:
     if len(text) > settings.AMENDS_MAX_TEXT_CHARS:
         raise DomainError(
             f"The message is longer than {settings.AMENDS_MAX_TEXT_CHARS:,} characters",
-            code="too_large", fields={field_name: "too long"},
+            code="too_large",
+            fields={field_name: "too long"},
         )
     return text
 
 
 @transaction.atomic
-def message_record_inbound(*, case: Case, customer: Customer, incoming: Incoming, actor: Any = None) -> Message:
+def message_record_inbound(
+    *, case: Case, customer: Customer, incoming: Incoming, actor: Any = None
+) -> Message:
     """Store a customer's message on a case, with its source and attachments, in one transaction."""
     if incoming.channel not in Channel.values:
         raise DomainError(f"Unknown channel {incoming.channel!r}", fields={"channel": "unknown channel"})
@@ -91,7 +94,9 @@ def message_record_inbound(*, case: Case, customer: Customer, incoming: Incoming
     except IntegrityError as exc:
         raise DomainError("This message has already been received", code="duplicate") from exc
     if incoming.raw:
-        MessageSource.objects.create(message=message, content_type=incoming.raw_content_type, raw=incoming.raw)
+        MessageSource.objects.create(
+            message=message, content_type=incoming.raw_content_type, raw=incoming.raw
+        )
     Attachment.objects.bulk_create(
         Attachment(
             message=message,
@@ -129,9 +134,7 @@ def _thread_headers(case: Case) -> dict[str, str]:
 
 
 @transaction.atomic
-def message_send(
-    *, case: Case, actor: Any, body: str, subject: str = "", purpose: str = "reply"
-) -> Message:
+def message_send(*, case: Case, actor: Any, body: str, subject: str = "", purpose: str = "reply") -> Message:
     """Write to the customer by email and keep the message on the case. Sent after commit."""
     body = _check_body((body or "").strip())
     if not body:
@@ -143,9 +146,17 @@ def message_send(
     thread = _thread_headers(case)
     now = timezone.now()
     message = Message.objects.create(
-        case=case, customer=case.customer, channel=Channel.EMAIL, direction=Message.Direction.OUTBOUND,
-        purpose=purpose, subject=subject, sender=settings.DEFAULT_FROM_EMAIL, body_text=body,
-        occurred_at=now, recorded_at=now, author=actor if getattr(actor, "pk", None) else None,
+        case=case,
+        customer=case.customer,
+        channel=Channel.EMAIL,
+        direction=Message.Direction.OUTBOUND,
+        purpose=purpose,
+        subject=subject,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        body_text=body,
+        occurred_at=now,
+        recorded_at=now,
+        author=actor if getattr(actor, "pk", None) else None,
         email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN),
         delivery=Message.Delivery.QUEUED if to else Message.Delivery.NO_ADDRESS,
     )
@@ -160,8 +171,9 @@ def message_send(
 
 
 def _deliver(message_id: int, to: str, subject: str, body: str, headers: dict[str, str]) -> None:
-    email = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                         headers=headers)
+    email = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
     try:
         email.send()
     except Exception:  # any transport failure: record it, the message itself is safe on the case
@@ -177,11 +189,14 @@ def message_log_contact(
 ) -> Message:
     """An adviser's note of a phone call, a visit or a letter: CFACSC7 K13, every contact kept."""
     if channel not in STAFF_LOGGED_CHANNELS:
-        raise DomainError("Log a phone call, a face-to-face conversation or a letter",
-                          fields={"channel": "phone, face_to_face or letter"})
+        raise DomainError(
+            "Log a phone call, a face-to-face conversation or a letter",
+            fields={"channel": "phone, face_to_face or letter"},
+        )
     if direction not in Message.Direction.values:
-        raise DomainError("Say whether the customer contacted us or we contacted them",
-                          fields={"direction": "in or out"})
+        raise DomainError(
+            "Say whether the customer contacted us or we contacted them", fields={"direction": "in or out"}
+        )
     summary = _check_body((summary or "").strip(), "summary")
     if not summary:
         raise DomainError("Write what was said", fields={"summary": "required"})
@@ -190,11 +205,23 @@ def message_log_contact(
     if occurred_at > now:
         raise DomainError("A contact cannot be logged in the future", fields={"occurred_at": "in the future"})
     message = Message.objects.create(
-        case=case, customer=case.customer, channel=channel, direction=direction, purpose="contact_note",
-        sender=actor.get_full_name() or actor.get_username(), body_text=summary,
-        occurred_at=occurred_at, recorded_at=now, author=actor,
+        case=case,
+        customer=case.customer,
+        channel=channel,
+        direction=direction,
+        purpose="contact_note",
+        sender=actor.get_full_name() or actor.get_username(),
+        body_text=summary,
+        occurred_at=occurred_at,
+        recorded_at=now,
+        author=actor,
     )
-    CaseEvent.objects.create(case=case, at=now, actor=actor, kind="contact_logged",
-                             after={"message": message.pk, "channel": channel, "direction": direction})
+    CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor,
+        kind="contact_logged",
+        after={"message": message.pk, "channel": channel, "direction": direction},
+    )
     case_record_contact(case=case, inbound=direction == Message.Direction.INBOUND, at=occurred_at)
     return message

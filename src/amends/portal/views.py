@@ -36,15 +36,22 @@ def status(request, token: str):
         raise Http404("This link is not valid")
     label, next_step = CUSTOMER_STATUS[Status(case.status)]
     correspondence = list(
-        case.messages.exclude(purpose="contact_note").order_by("occurred_at").only(
-            "occurred_at", "direction", "subject", "body_text", "channel"
-        )[:100]
+        case.messages.exclude(purpose="contact_note")
+        .order_by("occurred_at")
+        .only("occurred_at", "direction", "subject", "body_text", "channel")[:100]
     )
-    response = render(request, "portal/status.html", {
-        "case": case, "label": label, "next_step": next_step, "correspondence": correspondence,
-        "is_new": request.GET.get("new") == "1", "overdue": case.is_open and case.respond_by
-        and case.respond_by < timezone.now(),
-    })
+    response = render(
+        request,
+        "portal/status.html",
+        {
+            "case": case,
+            "label": label,
+            "next_step": next_step,
+            "correspondence": correspondence,
+            "is_new": request.GET.get("new") == "1",
+            "overdue": case.is_open and case.respond_by and case.respond_by < timezone.now(),
+        },
+    )
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"

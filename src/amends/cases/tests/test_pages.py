@@ -36,8 +36,14 @@ def _urls(case, customer_id):
 
 
 def _api_urls(case, customer_id):
-    return ["/api/v1/cases?queue=all", "/api/v1/cases?queue=team&status=all", f"/api/v1/cases/{case.reference}",
-            f"/api/v1/cases/{case.reference}/messages", "/api/v1/customers", f"/api/v1/customers/{customer_id}"]
+    return [
+        "/api/v1/cases?queue=all",
+        "/api/v1/cases?queue=team&status=all",
+        f"/api/v1/cases/{case.reference}",
+        f"/api/v1/cases/{case.reference}/messages",
+        "/api/v1/customers",
+        f"/api/v1/customers/{customer_id}",
+    ]
 
 
 def _grow_case(case, actor, n):
@@ -94,7 +100,9 @@ def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):
 def test_search_finds_by_words_reference_and_email(complaints_team, team_leader):
     from amends.cases.tests.factories import make_case
 
-    target = make_case(team=complaints_team, summary="Boiler broken since Tuesday", email="boiler@example.com")
+    target = make_case(
+        team=complaints_team, summary="Boiler broken since Tuesday", email="boiler@example.com"
+    )
     make_case(team=complaints_team, summary="Refund for cancelled order")
     client = Client()
     client.force_login(team_leader)
@@ -108,8 +116,17 @@ def test_search_finds_by_words_reference_and_email(complaints_team, team_leader)
 def test_bad_query_parameters_never_500(team_leader):
     client = Client()
     client.force_login(team_leader)
-    for params in ["?queue=nope", "?status=weird", "?kind=1", "?after=%%%", "?after=bm90IGEgY3Vyc29y",
-                   "?q=" + "x" * 5000, "?q=%22unbalanced", "?q=AND+OR+NOT", "?q=*"]:
+    for params in [
+        "?queue=nope",
+        "?status=weird",
+        "?kind=1",
+        "?after=%%%",
+        "?after=bm90IGEgY3Vyc29y",
+        "?q=" + "x" * 5000,
+        "?q=%22unbalanced",
+        "?q=AND+OR+NOT",
+        "?q=*",
+    ]:
         assert client.get("/queue/" + params).status_code == 200, params
     assert client.get("/cases/AM-0000-000000/").status_code == 404
     assert client.get("/customers/999999/").status_code == 404

@@ -124,8 +124,15 @@ def test_customer_writing_back_reopens_a_resolved_case(adviser, complaints_team)
     from amends.intake.schemas import ContactIn
     from amends.intake.services import intake_contact
 
-    intake_contact(ContactIn(channel="chat", external_id="third", text="Still not fixed", case_reference=case.reference,
-                             customer={"name": "Pat"}))
+    intake_contact(
+        ContactIn(
+            channel="chat",
+            external_id="third",
+            text="Still not fixed",
+            case_reference=case.reference,
+            customer={"name": "Pat"},
+        )
+    )
     case.refresh_from_db()
     assert case.status == "open"
     assert CaseEvent.objects.filter(case=case, kind="reopened").count() == 1
@@ -142,7 +149,9 @@ def test_reply_is_stored_and_sent_after_commit(adviser, django_capture_on_commit
     assert mail.outbox[0].extra_headers["Message-ID"] == message.email_message_id
 
 
-def test_failed_delivery_is_recorded_and_the_message_kept(adviser, settings, django_capture_on_commit_callbacks):
+def test_failed_delivery_is_recorded_and_the_message_kept(
+    adviser, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: connection refused
     case = make_case()
@@ -161,12 +170,20 @@ def test_log_contact_refuses_future_and_unknown_channels(adviser):
     with pytest.raises(DomainError):
         message_log_contact(case=case, actor=adviser, channel="email", direction="in", summary="x")
     with pytest.raises(DomainError):
-        message_log_contact(case=case, actor=adviser, channel="phone", direction="in", summary="x",
-                            occurred_at=timezone.now() + timedelta(days=1))
+        message_log_contact(
+            case=case,
+            actor=adviser,
+            channel="phone",
+            direction="in",
+            summary="x",
+            occurred_at=timezone.now() + timedelta(days=1),
+        )
     assert not Message.objects.filter(case=case).exists()
-    note = message_log_contact(case=case, actor=adviser, channel="phone", direction="in", summary="Called, upset")
+    note = message_log_contact(
+        case=case, actor=adviser, channel="phone", direction="in", summary="Called, upset"
+    )
     assert note.purpose == "contact_note"
 
 
 def test_open_statuses_are_the_ones_that_need_work():
-    assert OPEN_STATUSES == {Status.NEW, Status.OPEN, Status.AWAITING_CUSTOMER}
+    assert {Status.NEW, Status.OPEN, Status.AWAITING_CUSTOMER} == OPEN_STATUSES

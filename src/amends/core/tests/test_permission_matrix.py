@@ -12,22 +12,21 @@ from amends.cases.models import Case, CaseEvent
 from amends.cases.tests.factories import make_case
 from amends.core.services import api_token_create
 from amends.customers.models import MergeSuggestion
-from amends.customers.services import merge_suggest
 from amends.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
 #            persona               see    work   assign merge
 MATRIX = [
-    ("anonymous",                  False, False, False, False),
-    ("outsider",                   False, False, False, False),
-    ("adviser",                    True,  True,  False, False),
-    ("case_handler",               True,  True,  False, False),
-    ("team_leader",                True,  True,  True,  True),
-    ("complaints_lead",            True,  True,  True,  True),
-    ("assessor",                   True,  False, False, False),
-    ("admin_user",                 True,  True,  True,  True),
-    ("other_team_adviser",         False, False, False, False),
+    ("anonymous", False, False, False, False),
+    ("outsider", False, False, False, False),
+    ("adviser", True, True, False, False),
+    ("case_handler", True, True, False, False),
+    ("team_leader", True, True, True, True),
+    ("complaints_lead", True, True, True, True),
+    ("assessor", True, False, False, False),
+    ("admin_user", True, True, True, True),
+    ("other_team_adviser", False, False, False, False),
 ]
 
 
@@ -70,17 +69,25 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     messages_before = Message.objects.filter(case=case).count()
     client.post(f"/cases/{case.reference}/reply", {"body": "Hello from the matrix"})
     assert (Message.objects.filter(case=case).count() > messages_before) == work
-    client.post(f"/cases/{case.reference}/log-contact",
-                {"channel": "phone", "direction": "in", "summary": "Rang about it"})
+    client.post(
+        f"/cases/{case.reference}/log-contact",
+        {"channel": "phone", "direction": "in", "summary": "Rang about it"},
+    )
     assert Message.objects.filter(case=case, purpose="contact_note").exists() == work
-    client.post(f"/cases/{case.reference}/status", {"to": "open", "version": Case.objects.get(pk=case.pk).version})
+    client.post(
+        f"/cases/{case.reference}/status", {"to": "open", "version": Case.objects.get(pk=case.pk).version}
+    )
     assert (Case.objects.get(pk=case.pk).status == "open") == work
-    client.post(f"/cases/{case.reference}/kind", {"kind": "query", "reason": "Only a question",
-                                                  "version": Case.objects.get(pk=case.pk).version})
+    client.post(
+        f"/cases/{case.reference}/kind",
+        {"kind": "query", "reason": "Only a question", "version": Case.objects.get(pk=case.pk).version},
+    )
     assert (Case.objects.get(pk=case.pk).kind == "query") == work
     adviser = request.getfixturevalue("adviser")
-    client.post(f"/cases/{case.reference}/owner", {"owner": adviser.pk,
-                                                   "version": Case.objects.get(pk=case.pk).version})
+    client.post(
+        f"/cases/{case.reference}/owner",
+        {"owner": adviser.pk, "version": Case.objects.get(pk=case.pk).version},
+    )
     assigned_to_adviser = Case.objects.get(pk=case.pk).owner_id == adviser.pk
     # Anyone who works a case may take an unassigned one themselves; only assigners give it to others.
     assert assigned_to_adviser == (assign or (work and user == adviser))
@@ -106,8 +113,12 @@ def test_api(request, world, persona, see, work, assign, merge):
         refs = [c["reference"] for c in listing.json()["items"]]
         assert (case.reference in refs) == see
     assert client.get(f"/api/v1/cases/{case.reference}", **headers).status_code == (200 if see else denied)
-    assert client.get(f"/api/v1/cases/{case.reference}/messages", **headers).status_code == (200 if see else denied)
-    assert client.get(f"/api/v1/customers/{case.customer_id}", **headers).status_code == (200 if see else denied)
+    assert client.get(f"/api/v1/cases/{case.reference}/messages", **headers).status_code == (
+        200 if see else denied
+    )
+    assert client.get(f"/api/v1/customers/{case.customer_id}", **headers).status_code == (
+        200 if see else denied
+    )
     customers = client.get("/api/v1/customers", **headers)
     assert customers.status_code == (200 if is_staff else 401)
     if is_staff:
@@ -116,15 +127,32 @@ def test_api(request, world, persona, see, work, assign, merge):
     write_expect = 201 if work else (403 if see else denied)
     post = lambda url, body: client.post(url, json.dumps(body), content_type="application/json", **headers)  # noqa: E731
     assert post(f"/api/v1/cases/{case.reference}/replies", {"body": "Hi"}).status_code == write_expect
-    assert post(f"/api/v1/cases/{case.reference}/contacts",
-                {"channel": "phone", "direction": "in", "summary": "Rang"}).status_code == write_expect
-    assert post(f"/api/v1/cases/{case.reference}/messages",
-                {"channel": "chat", "external_id": f"m-{persona}", "text": "More"}).status_code == write_expect
+    assert (
+        post(
+            f"/api/v1/cases/{case.reference}/contacts",
+            {"channel": "phone", "direction": "in", "summary": "Rang"},
+        ).status_code
+        == write_expect
+    )
+    assert (
+        post(
+            f"/api/v1/cases/{case.reference}/messages",
+            {"channel": "chat", "external_id": f"m-{persona}", "text": "More"},
+        ).status_code
+        == write_expect
+    )
     version = Case.objects.get(pk=case.pk).version
     response = post(f"/api/v1/cases/{case.reference}/transition", {"to": "open", "version": version})
     assert response.status_code == (200 if work else 403 if see else denied)
-    new_case = post("/api/v1/cases", {"channel": "api", "external_id": f"new-{persona}", "text": "Broken",
-                                      "customer": {"name": "New Person", "email": f"{persona}@example.org"}})
+    new_case = post(
+        "/api/v1/cases",
+        {
+            "channel": "api",
+            "external_id": f"new-{persona}",
+            "text": "Broken",
+            "customer": {"name": "New Person", "email": f"{persona}@example.org"},
+        },
+    )
     assert new_case.status_code == (201 if is_staff else 401)
     if not work:
         assert not CaseEvent.objects.filter(case=case, kind="status_changed").exists()
@@ -138,8 +166,12 @@ def test_inbound_email_endpoint_needs_a_staff_token(adviser, outsider):
     client = Client()
     assert client.post("/inbound/email", raw, content_type="message/rfc822").status_code == 403
     _, bad_key = api_token_create(user=outsider, name="x")
-    assert client.post("/inbound/email", raw, content_type="message/rfc822",
-                       HTTP_AUTHORIZATION=f"Bearer {bad_key}").status_code == 403
+    assert (
+        client.post(
+            "/inbound/email", raw, content_type="message/rfc822", HTTP_AUTHORIZATION=f"Bearer {bad_key}"
+        ).status_code
+        == 403
+    )
     _, key = api_token_create(user=adviser, name="mail provider")
     assert client.post(f"/inbound/email?key={key}", raw, content_type="message/rfc822").status_code == 201
     assert Case.objects.filter(summary="hi").count() == 1

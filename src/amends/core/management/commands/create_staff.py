@@ -23,8 +23,14 @@ class Command(BaseCommand):
             if team is None:
                 raise CommandError(f"No team {o['team']!r}")
         try:
-            staff_create(username=o["username"], password=o["password"], role=o["role"], team=team,
-                         first_name=o["first_name"], last_name=o["last_name"])
+            staff_create(
+                username=o["username"],
+                password=o["password"],
+                role=o["role"],
+                team=team,
+                first_name=o["first_name"],
+                last_name=o["last_name"],
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Created {o['username']} ({o['role']})")

@@ -40,7 +40,9 @@ class Command(BaseCommand):
             self._run(items, lambda raw: intake_email(raw), counts)
         elif source == "mbox":
             messages = split_mbox(_read(options["file"]))
-            self._run([(f"{options['file']}#{i + 1}", m) for i, m in enumerate(messages)], intake_email, counts)
+            self._run(
+                [(f"{options['file']}#{i + 1}", m) for i, m in enumerate(messages)], intake_email, counts
+            )
         else:
             self._run(list(_json_contacts(options["file"])), _contact, counts)
         self.stdout.write(

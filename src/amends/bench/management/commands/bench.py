@@ -1,0 +1,69 @@
+"""`amends bench pages --cases N [--json]`: seed N cases into a separate database and time the pages.
+
+The benchmark database is `var/bench-pages-N.sqlite3` by default (kept, so a second run only measures),
+or `--database-url postgres://...`. The command re-runs itself with that database as DATABASE_URL, so
+the real database is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Benchmarks that print figures: `pages` (server time of the main pages at N cases)"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="which", required=True)
+        pages = sub.add_parser("pages", help="p50/p95 server time of queue, case, customer, search, API list")
+        pages.add_argument("--cases", type=int, default=100_000)
+        pages.add_argument("--requests", type=int, default=60)
+        pages.add_argument("--json", action="store_true")
+        pages.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
+        pages.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+
+    def handle(self, *args, which, **o):
+        if o["cases"] < 1:
+            raise CommandError("--cases must be at least 1")
+        if not o["in_bench_database"]:
+            return self._rerun(o)
+        from amends.bench.pages import measure, seed_to
+
+        log = (lambda s: self.stderr.write(s)) if o["json"] else (lambda s: self.stdout.write(s))
+        call_command("migrate", verbosity=0, interactive=False)
+        seed_to(o["cases"], log=log)
+        results = measure(requests=o["requests"])
+        if o["json"]:
+            self.stdout.write(json.dumps(results))
+            return
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(f"\n{o['cases']:,} cases on {vendor}, {o['requests']} requests per page")
+        self.stdout.write(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8}")
+        for r in results:
+            self.stdout.write(f"{r['name']:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
+
+    def _rerun(self, o):
+        default = Path(settings.DATA_DIR) / f"bench-pages-{o['cases']}.sqlite3"
+        url = o["database_url"] or f"sqlite:///{default}"
+        argv = [
+            sys.argv[0],
+            "bench",
+            "pages",
+            "--cases",
+            str(o["cases"]),
+            "--requests",
+            str(o["requests"]),
+            "--in-bench-database",
+        ] + (["--json"] if o["json"] else [])
+        env = {**os.environ, "DATABASE_URL": url, "AMENDS_DATA_DIR": str(settings.DATA_DIR)}
+        completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own command
+        if completed.returncode:
+            raise CommandError(f"the benchmark failed (exit {completed.returncode})")

@@ -1,0 +1,134 @@
+"""Server time of the pages people wait on, measured in-process with Django's test client.
+
+Server time here is request in, response out: URL routing, middleware, session, queries, template. It
+excludes the network and the browser.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+
+from amends.cases.models import Case
+from amends.core.models import Role, Team
+from amends.core.services import api_token_create, staff_create, team_create
+
+from .seed import WORDS, bulk_seed
+
+PASSWORD = "bench-password-not-secret"
+
+
+def ensure_world():
+    team = Team.objects.filter(slug="bench").first() or team_create(name="Bench team", slug="bench")
+    other = Team.objects.filter(slug="bench-2").first() or team_create(name="Bench team 2", slug="bench-2")
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    leader = users.filter(username="bench-leader").first() or staff_create(
+        username="bench-leader", password=PASSWORD, role=Role.TEAM_LEADER, team=team
+    )
+    lead = users.filter(username="bench-lead").first() or staff_create(
+        username="bench-lead", password=PASSWORD, role=Role.COMPLAINTS_LEAD, team=None
+    )
+    advisers = [
+        users.filter(username=f"bench-adviser-{i}").first()
+        or staff_create(
+            username=f"bench-adviser-{i}", password=PASSWORD, role=Role.ADVISER, team=team if i % 2 else other
+        )
+        for i in range(20)
+    ]
+    return [team, other], leader, lead, advisers
+
+
+def seed_to(n: int, *, log: Callable[[str], None]) -> None:
+    teams, leader, lead, advisers = ensure_world()
+    have = Case.objects.count()
+    if have >= n:
+        log(f"{have:,} cases already present")
+        return
+    started = time.perf_counter()
+
+    def progress(done):
+        log(f"  seeded {have + done:,} / {n:,} ({time.perf_counter() - started:.0f} s)")
+
+    bulk_seed(
+        cases=n - have,
+        teams=teams,
+        owners=[leader, *advisers],
+        seed=have + 1,
+        batch=10_000,
+        progress=progress,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log(f"seeded {n - have:,} cases in {time.perf_counter() - started:.1f} s")
+
+
+def measure(*, requests: int, seed: int = 11) -> list[dict]:
+    rng = random.Random(seed)
+    teams, leader, lead, advisers = ensure_world()
+    max_id = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    sample = [
+        c
+        for c in Case.objects.filter(
+            id__in=[rng.randint(1, max_id) for _ in range(requests * 2)]
+        ).values_list("reference", "customer_id")
+    ]
+    web = Client()  # a complaints lead sees every case: the widest queues
+    web.force_login(lead)
+    team_web = Client()
+    team_web.force_login(leader)
+    api = Client()
+    _, key = api_token_create(user=lead, name="bench")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    pages: dict[str, Callable[[int], tuple[Client, str, dict]]] = {
+        "queue": lambda i: (web, ["/queue/", "/queue/?queue=unassigned", "/queue/?queue=due"][i % 3], {}),
+        "queue_team": lambda i: (
+            team_web,
+            ["/queue/?queue=team", "/queue/?queue=mine", "/queue/?queue=due"][i % 3],
+            {},
+        ),
+        "queue_filtered": lambda i: (
+            web,
+            f"/queue/?kind={['complaint', 'query', 'problem'][i % 3]}&status=all&channel=email",
+            {},
+        ),
+        "case_page": lambda i: (web, f"/cases/{sample[i % len(sample)][0]}/", {}),
+        "customer_page": lambda i: (web, f"/customers/{sample[i % len(sample)][1]}/", {}),
+        "search_words": lambda i: (
+            web,
+            f"/queue/?queue=all&status=all&q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
+            {},
+        ),
+        "search_reference": lambda i: (web, f"/queue/?q={sample[i % len(sample)][0]}", {}),
+        "api_list": lambda i: (api, "/api/v1/cases?queue=all&status=all", auth),
+        "api_case": lambda i: (api, f"/api/v1/cases/{sample[i % len(sample)][0]}", auth),
+    }
+    results = []
+    for name, make in pages.items():
+        for i in range(3):  # warm caches and connections
+            client, url, headers = make(i)
+            client.get(url, **headers)
+        times = []
+        for i in range(requests):
+            client, url, headers = make(i)
+            started = time.perf_counter()
+            response = client.get(url, **headers)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        times.sort()
+        results.append(
+            {
+                "name": name,
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+                "n": requests,
+            }
+        )
+    return results

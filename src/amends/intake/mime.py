@@ -67,6 +67,15 @@ def parse_email(raw: bytes) -> ParsedEmail:
         msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
     except Exception as exc:  # the parser is lenient; anything it does raise means unreadable input
         raise MalformedEmail(f"The email could not be parsed: {exc}") from exc
+    try:
+        return _read(msg, raw)
+    except MalformedEmail:
+        raise
+    except Exception as exc:  # some broken headers only fail when read (IndexError, ValueError in the stdlib)
+        raise MalformedEmail(f"The email could not be read: {exc}") from exc
+
+
+def _read(msg: Message, raw: bytes) -> ParsedEmail:
     from_name, from_address = _sender(msg)
     if not from_address:
         raise MalformedEmail("The email has no readable sender address (From header)")
@@ -139,9 +148,9 @@ def _body_parts(msg: Message) -> tuple[Message | None, Message | None]:
     text = html = None
     for part in msg.walk():
         ctype = part.get_content_type()
-        if ctype == "text/plain" and text is None and not part.get_filename():
+        if ctype == "text/plain" and text is None and not _filename(part):
             text = part
-        elif ctype == "text/html" and html is None and not part.get_filename():
+        elif ctype == "text/html" and html is None and not _filename(part):
             html = part
     return text, html
 
@@ -154,8 +163,8 @@ def _decode_text(part: Message) -> str:
     if charset:
         try:
             return payload.decode(charset, errors="replace")
-        except LookupError:
-            pass  # an unknown charset name: try the common ones
+        except (LookupError, ValueError):
+            pass  # an unknown charset name (or one with a NUL in it): try the common ones
     try:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
@@ -171,7 +180,7 @@ def _attachments(msg: Message, body_ids: set[int]):
         if part is not msg and ctype == "message/rfc822":
             inner = part.get_payload()
             content = inner[0].as_bytes() if isinstance(inner, list) and inner else part.as_bytes()
-            yield ParsedAttachment(part.get_filename() or "forwarded.eml", ctype, content)
+            yield ParsedAttachment(_filename(part) or "forwarded.eml", ctype, content)
             continue
         if part.is_multipart():
             stack[0:0] = part.get_payload()
@@ -183,8 +192,15 @@ def _attachments(msg: Message, body_ids: set[int]):
         content = part.get_payload(decode=True)
         if not isinstance(content, bytes):
             content = str(part.get_payload() or "").encode()
-        filename = part.get_filename() or _default_name(ctype)
+        filename = _filename(part) or _default_name(ctype)
         yield ParsedAttachment(filename, ctype, content)
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        return part.get_filename()
+    except Exception:  # a broken Content-Disposition (stdlib IndexError/ValueError): keep the part, unnamed
+        return None
 
 
 def _default_name(ctype: str) -> str:

@@ -1,0 +1,214 @@
+"""Loads the demo: teams, one login per role, customers and cases with their messages and history.
+
+Everything goes through the services (team_create, staff_create, customer_match_or_create, case_open,
+case_assign, case_transition, case_reclassify, message_record_inbound, message_send, message_log_contact,
+acknowledge), so the demo data is what real use would produce. The only exception is time: the services
+stamp most rows with timezone.now(), so after each step of a case this module back-dates the rows that
+step wrote (see `_backdate_step`). Plans come from plan.py and are deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from random import Random
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from amends.cases.models import Case, CaseEvent
+from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
+from amends.core.models import Team
+from amends.core.services import staff_create, team_create
+from amends.customers.models import ContactPoint, Customer, MergeSuggestion
+from amends.customers.services import ContactDetails, customer_match_or_create
+from amends.intake.services import acknowledge
+from amends.messaging.models import Message
+from amends.messaging.services import Incoming, message_log_contact, message_record_inbound, message_send
+
+from . import texts
+from .plan import CasePlan, Clock, Step, plan_cases
+
+PASSWORD = "amends-demo-2026"
+MARKER_TEAM = "complaints"
+
+
+@dataclass
+class Context:
+    users: dict[str, Any]
+    teams: dict[str, Team]
+    started: datetime  # every row stamped at or after this was stamped by a service during seeding
+
+    def user(self, username: str | None):
+        return self.users[username] if username else None
+
+
+def demo_exists() -> bool:
+    return Team.objects.filter(slug=MARKER_TEAM).exists()
+
+
+def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
+    """Load the demo unless it is there already. All or nothing: one failure leaves no half-loaded demo."""
+    if demo_exists():
+        return False
+    clock = Clock(now=timezone.now(), tz=timezone.get_default_timezone())
+    plans = sorted(plan_cases(Random(seed), cases, clock), key=lambda p: (p.opened_at, p.number))
+    with transaction.atomic():
+        teams = create_teams()
+        context = Context(users=create_staff(teams), teams=teams, started=clock.now)
+        for plan in plans:
+            apply_plan(plan, context)
+    return True
+
+
+def create_teams() -> dict[str, Team]:
+    return {slug: team_create(name=name, slug=slug) for name, slug in texts.TEAMS}
+
+
+def create_staff(teams: dict[str, Team]) -> dict[str, Any]:
+    return {
+        username: staff_create(
+            username=username, password=PASSWORD, role=role, team=teams[team] if team else None,
+            first_name=first, last_name=last, email=f"{username}@example.org",
+        )
+        for username, first, last, role, team in texts.STAFF
+    }
+
+
+# --- one case -----------------------------------------------------------------------------------------------
+
+
+def apply_plan(plan: CasePlan, ctx: Context) -> Case:
+    customer = find_customer(plan, ctx)
+    case = case_open(
+        customer=customer, kind=plan.kind, channel=plan.channel, summary=plan.summary,
+        actor=ctx.user(plan.taken_by), outcome_wanted=plan.outcome_wanted, category=plan.category,
+        kind_reason=plan.kind_reason, opened_at=plan.opened_at,
+    )
+    for step in plan.steps:
+        case = RUNNERS[step.action](case, step, ctx)
+        _backdate_step(case.pk, step.at, ctx.started)
+    _backdate_case(case.pk, plan)
+    return case
+
+
+def find_customer(plan: CasePlan, ctx: Context) -> Customer:
+    customer, created = customer_match_or_create(details=ContactDetails(**plan.details), channel=plan.channel)
+    at = plan.opened_at
+    # Demo back-dating: the customer and their contact details date from their first contact.
+    ContactPoint.objects.filter(customer=customer, created_at__gte=ctx.started).update(created_at=at)
+    if created:
+        changes = {"created_at": at}
+        if plan.person.is_organisation:
+            # customer_match_or_create always makes a person; the demo marks its organisations as such.
+            changes["kind"] = Customer.Kind.ORGANISATION
+        Customer.objects.filter(pk=customer.pk).update(**changes)
+        MergeSuggestion.objects.filter(duplicate=customer, created_at__gte=ctx.started).update(created_at=at)
+    return customer
+
+
+def _inbound(case: Case, step: Step, ctx: Context) -> Case:
+    d = step.data
+    key = d["key"]
+    incoming = Incoming(
+        channel=d["channel"], body_text=d["body"], occurred_at=step.at, subject=d["subject"],
+        sender=d["sender"], idempotency_key=key,
+        email_message_id=key.removeprefix("email:") if key.startswith("email:") else "",
+    )
+    message_record_inbound(case=case, customer=case.customer, incoming=incoming, actor=ctx.user(step.actor))
+    return case
+
+
+def _note(case: Case, step: Step, ctx: Context) -> Case:
+    d = step.data
+    message_log_contact(case=case, actor=ctx.user(step.actor), channel=d["channel"], direction=d["direction"],
+                        summary=d["body"], occurred_at=step.at)
+    return case
+
+
+def _first(case: Case, step: Step, ctx: Context) -> Case:
+    return _note(case, step, ctx) if step.data["via"] == "note" else _inbound(case, step, ctx)
+
+
+def _ack(case: Case, step: Step, ctx: Context) -> Case:
+    acknowledge(case)
+    return case
+
+
+def _reply(case: Case, step: Step, ctx: Context) -> Case:
+    message_send(case=case, actor=ctx.user(step.actor), body=step.data["body"], purpose=step.data["purpose"])
+    return case
+
+
+def _assign(case: Case, step: Step, ctx: Context) -> Case:
+    d = step.data
+    return case_assign(case=case, owner=ctx.user(d["owner"]), actor=ctx.user(step.actor),
+                       team=ctx.teams[d["team"]], reason=d["reason"])
+
+
+def _status(case: Case, step: Step, ctx: Context) -> Case:
+    return case_transition(case=case, to=step.data["to"], actor=ctx.user(step.actor), reason=step.data["reason"])
+
+
+def _reclassify(case: Case, step: Step, ctx: Context) -> Case:
+    return case_reclassify(case=case, actor=ctx.user(step.actor), kind=step.data["kind"],
+                           reason=step.data["reason"])
+
+
+RUNNERS = {
+    "first": _first, "inbound": _inbound, "note": _note, "ack": _ack, "reply": _reply,
+    "assign": _assign, "status": _status, "reclassify": _reclassify,
+}
+
+
+# --- demo back-dating ----------------------------------------------------------------------------------------
+# The services take the time of a message from the customer (Incoming.occurred_at, message_log_contact's
+# occurred_at, case_open's opened_at) but stamp everything else with timezone.now(). A demo needs months of
+# history, so after each step the rows it stamped "now" are moved to the step's planned time. Only demo
+# seeding does this; nothing else in Amends edits these fields.
+
+
+def _backdate_step(case_id: int, at: datetime, started: datetime) -> None:
+    CaseEvent.objects.filter(case_id=case_id, at__gte=started).update(at=at)
+    Message.objects.filter(case_id=case_id, occurred_at__gte=started).update(occurred_at=at)
+    Message.objects.filter(case_id=case_id, recorded_at__gte=started).update(recorded_at=at)
+
+
+def _backdate_case(case_id: int, plan: CasePlan) -> None:
+    steps = plan.steps
+    contact = [s.at for s in steps if s.action in {"first", "inbound", "note", "reply", "ack"}]
+    closes = [s.at for s in steps if s.action == "status" and s.data["to"] == "closed"]
+    Case.objects.filter(pk=case_id).update(
+        updated_at=steps[-1].at,
+        last_activity_at=max(contact),
+        closed_at=closes[-1] if plan.status == "closed" else None,
+    )
+
+
+# --- summary --------------------------------------------------------------------------------------------------
+
+
+def summary() -> str:
+    kinds = Counter(Case.objects.values_list("kind", flat=True))
+    statuses = Counter(Case.objects.values_list("status", flat=True))
+    channels = Counter(Case.objects.values_list("channel", flat=True))
+    customers = Customer.objects.filter(merged_into__isnull=True)
+    messages = Counter(Message.objects.values_list("direction", flat=True))
+    lines = [
+        f"Cases: {sum(kinds.values())}",
+        "  by kind:    " + _counts(kinds, ["query", "problem", "complaint"]),
+        "  by status:  " + _counts(statuses, ["new", "open", "awaiting_customer", "resolved", "closed"]),
+        "  by channel: " + _counts(channels, sorted(channels)),
+        f"Customers: {customers.count()} ({customers.filter(kind=Customer.Kind.ORGANISATION).count()} "
+        f"organisations), merge suggestions: {MergeSuggestion.objects.count()}",
+        f"Messages: {sum(messages.values())} ({messages['in']} from customers, {messages['out']} to them)",
+        f"Logins (password {PASSWORD}): " + ", ".join(u for u, *_ in texts.STAFF),
+    ]
+    return "\n".join(lines)
+
+
+def _counts(counter: Counter, order: list[str]) -> str:
+    return ", ".join(f"{key} {counter.get(key, 0)}" for key in order)
+

@@ -6,6 +6,7 @@ carries each plan out through the services.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from random import Random
@@ -106,14 +107,15 @@ class Clock:
     def working(self, when: datetime) -> datetime:
         """The next moment in office hours (Monday to Friday, 8:00 to 18:00) at or after `when`."""
         local = self.local(when)
-        day, minute = local.date(), local.minute
+        # Out of hours, the work is done the next working day, at an hour spread by the planned minute.
+        day, minute, hour = local.date(), local.minute, 9 + (local.minute * 7 + local.second) % 8
         if local.hour >= 18:
             day += timedelta(days=1)
         if local.hour >= 18 or local.hour < 8:
-            local = self.at(day, 9, minute)
+            local = self.at(day, hour, minute)
         while local.weekday() >= 5:
             day = local.date() + timedelta(days=1)
-            local = self.at(day, 9, minute)
+            local = self.at(day, hour, minute)
         return local
 
 
@@ -400,14 +402,13 @@ class Script:
         return STAFF[self.worker]
 
     def _fit_before_now(self) -> None:
-        """Squeeze the story into the time there was: a case opened yesterday cannot have a week of history."""
+        """Move a story that would end in the future back by whole weeks, keeping its days and hours."""
         limit = self.clock.now - timedelta(minutes=2)
-        if not self.steps or self.steps[-1].at <= limit:
-            return
-        start = self.plan.opened_at
-        scale = (limit - start) / (self.steps[-1].at - start)
-        for step in self.steps:
-            step.at = start + (step.at - start) * scale
+        while self.steps[-1].at > limit:
+            weeks = max(1, math.ceil((self.steps[-1].at - limit) / timedelta(weeks=1)))
+            for step in self.steps:
+                step.at -= timedelta(weeks=weeks)  # wall-clock arithmetic in local time: same hour, same weekday
+            self.plan.opened_at -= timedelta(weeks=weeks)
 
     def _assignment(self, status: str) -> str:
         weights = {"open": (5, 15, 80), "awaiting_customer": (0, 5, 95)}.get(status, (0, 8, 92))

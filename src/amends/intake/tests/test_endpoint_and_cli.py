@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 RAW = (
     b"From: Jo Bloggs <jo@example.com>\r\nTo: complaints@amends.example\r\nSubject: Refund\r\n"
-    b"Message-ID: <endpoint-1@example.com>\r\nDate: Fri, 20 Nov 2026 09:00:00 +0000\r\n\r\nWhere is my refund?\r\n"
+    b"Message-ID: <endpoint-1@example.com>\r\nDate: Fri, 20 Nov 2026 09:00:00 +0000\r\n"
+    b"\r\nWhere is my refund?\r\n"
 )
 
 

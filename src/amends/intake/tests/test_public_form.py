@@ -11,9 +11,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(**over):
-    data = {"name": "Morgan Ellis", "email": "morgan@example.com", "phone": "", "nation": "scotland",
-            "subject": "Boiler broken", "what_happened": "Three visits and still no hot water.",
-            "outcome_wanted": "A new boiler", "form_token": new_form_token()}
+    data = {
+        "name": "Morgan Ellis",
+        "email": "morgan@example.com",
+        "phone": "",
+        "nation": "scotland",
+        "subject": "Boiler broken",
+        "what_happened": "Three visits and still no hot water.",
+        "outcome_wanted": "A new boiler",
+        "form_token": new_form_token(),
+    }
     data.update(over)
     return data
 
@@ -75,12 +82,18 @@ def test_invalid_input_is_explained_and_nothing_is_stored(bad):
 
 
 def test_script_in_a_complaint_is_escaped_on_every_page(team_leader, complaints_team):
-    response = Client().post("/complain/", _form(subject="<script>alert(1)</script>",
-                                                 what_happened="<img src=x onerror=alert(2)>"))
+    response = Client().post(
+        "/complain/", _form(subject="<script>alert(1)</script>", what_happened="<img src=x onerror=alert(2)>")
+    )
     case = Case.objects.get()
     staff = Client()
     staff.force_login(team_leader)
-    for url in [response["Location"], f"/cases/{case.reference}/", f"/customers/{case.customer_id}/", "/queue/"]:
+    for url in [
+        response["Location"],
+        f"/cases/{case.reference}/",
+        f"/customers/{case.customer_id}/",
+        "/queue/",
+    ]:
         body = (staff if not url.startswith("/status/") else Client()).get(url).content.decode()
         assert "<script>alert(1)</script>" not in body, url
         assert "<img src=x" not in body, url

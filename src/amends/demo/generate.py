@@ -15,7 +15,10 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
@@ -69,13 +72,27 @@ def create_teams() -> dict[str, Team]:
 
 
 def create_staff(teams: dict[str, Team]) -> dict[str, Any]:
-    return {
-        username: staff_create(
-            username=username, password=PASSWORD, role=role, team=teams[team] if team else None,
-            first_name=first, last_name=last, email=f"{username}@example.org",
-        )
-        for username, first, last, role, team in texts.STAFF
-    }
+    # Every demo login has the same, published password, and PBKDF2 at Django's cost takes about half a
+    # second per account. So staff_create runs with a cheap hasher and then all twelve accounts get one hash
+    # made with the configured hasher.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        users = {
+            username: staff_create(
+                username=username,
+                password=PASSWORD,
+                role=role,
+                team=teams[team] if team else None,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+            )
+            for username, first, last, role, team in texts.STAFF
+        }
+    shared = make_password(PASSWORD)
+    get_user_model().objects.filter(pk__in=[u.pk for u in users.values()]).update(password=shared)
+    for user in users.values():
+        user.password = shared
+    return users
 
 
 # --- one case -----------------------------------------------------------------------------------------------
@@ -84,9 +101,15 @@ def create_staff(teams: dict[str, Team]) -> dict[str, Any]:
 def apply_plan(plan: CasePlan, ctx: Context) -> Case:
     customer = find_customer(plan, ctx)
     case = case_open(
-        customer=customer, kind=plan.kind, channel=plan.channel, summary=plan.summary,
-        actor=ctx.user(plan.taken_by), outcome_wanted=plan.outcome_wanted, category=plan.category,
-        kind_reason=plan.kind_reason, opened_at=plan.opened_at,
+        customer=customer,
+        kind=plan.kind,
+        channel=plan.channel,
+        summary=plan.summary,
+        actor=ctx.user(plan.taken_by),
+        outcome_wanted=plan.outcome_wanted,
+        category=plan.category,
+        kind_reason=plan.kind_reason,
+        opened_at=plan.opened_at,
     )
     marks = []  # when each step started, by the wall clock the services stamp rows with
     for step in plan.steps:
@@ -119,8 +142,12 @@ def _inbound(case: Case, step: Step, ctx: Context) -> Case:
     d = step.data
     key = d["key"]
     incoming = Incoming(
-        channel=d["channel"], body_text=d["body"], occurred_at=step.at, subject=d["subject"],
-        sender=d["sender"], idempotency_key=key,
+        channel=d["channel"],
+        body_text=d["body"],
+        occurred_at=step.at,
+        subject=d["subject"],
+        sender=d["sender"],
+        idempotency_key=key,
         email_message_id=key.removeprefix("email:") if key.startswith("email:") else "",
     )
     message_record_inbound(case=case, customer=case.customer, incoming=incoming, actor=ctx.user(step.actor))
@@ -129,8 +156,14 @@ def _inbound(case: Case, step: Step, ctx: Context) -> Case:
 
 def _note(case: Case, step: Step, ctx: Context) -> Case:
     d = step.data
-    message_log_contact(case=case, actor=ctx.user(step.actor), channel=d["channel"], direction=d["direction"],
-                        summary=d["body"], occurred_at=step.at)
+    message_log_contact(
+        case=case,
+        actor=ctx.user(step.actor),
+        channel=d["channel"],
+        direction=d["direction"],
+        summary=d["body"],
+        occurred_at=step.at,
+    )
     return case
 
 
@@ -150,26 +183,40 @@ def _reply(case: Case, step: Step, ctx: Context) -> Case:
 
 def _assign(case: Case, step: Step, ctx: Context) -> Case:
     d = step.data
-    return case_assign(case=case, owner=ctx.user(d["owner"]), actor=ctx.user(step.actor),
-                       team=ctx.teams[d["team"]], reason=d["reason"])
+    return case_assign(
+        case=case,
+        owner=ctx.user(d["owner"]),
+        actor=ctx.user(step.actor),
+        team=ctx.teams[d["team"]],
+        reason=d["reason"],
+    )
 
 
 def _status(case: Case, step: Step, ctx: Context) -> Case:
-    return case_transition(case=case, to=step.data["to"], actor=ctx.user(step.actor), reason=step.data["reason"])
+    return case_transition(
+        case=case, to=step.data["to"], actor=ctx.user(step.actor), reason=step.data["reason"]
+    )
 
 
 def _reclassify(case: Case, step: Step, ctx: Context) -> Case:
-    return case_reclassify(case=case, actor=ctx.user(step.actor), kind=step.data["kind"],
-                           reason=step.data["reason"])
+    return case_reclassify(
+        case=case, actor=ctx.user(step.actor), kind=step.data["kind"], reason=step.data["reason"]
+    )
 
 
 RUNNERS = {
-    "first": _first, "inbound": _inbound, "note": _note, "ack": _ack, "reply": _reply,
-    "assign": _assign, "status": _status, "reclassify": _reclassify,
+    "first": _first,
+    "inbound": _inbound,
+    "note": _note,
+    "ack": _ack,
+    "reply": _reply,
+    "assign": _assign,
+    "status": _status,
+    "reclassify": _reclassify,
 }
 
 
-# --- demo back-dating ----------------------------------------------------------------------------------------
+# --- demo back-dating ---------------------------------------------------------------------------------------
 # The services take the time of a customer's message (Incoming.occurred_at, message_log_contact's occurred_at,
 # case_open's opened_at) but stamp everything else with timezone.now(). A demo needs months of history, so
 # once a case's steps have run, every row they stamped "now" (at or after `started`) is moved to the planned
@@ -186,8 +233,9 @@ def _backdate(case_id: int, plan: CasePlan, marks: list[datetime], started: date
     _backdate_case(case_id, plan)
 
 
-def _restamp(model, field: str, case_id: int, marks: list[datetime], times: list[datetime],
-             started: datetime) -> None:
+def _restamp(
+    model, field: str, case_id: int, marks: list[datetime], times: list[datetime], started: datetime
+) -> None:
     """UPDATE ... SET field = CASE WHEN field >= <last mark> THEN <its step's time> ... END, in one statement.
 
     Written in SQL because the ORM's Case/When costs several milliseconds per case to build, which was most
@@ -197,10 +245,11 @@ def _restamp(model, field: str, case_id: int, marks: list[datetime], times: list
     column = qn(model._meta.get_field(field).column)
     whens = " ".join([f"WHEN {column} >= %s THEN %s"] * len(marks))
     params: list = []
-    for mark, at in reversed(list(zip(marks, times))):
+    for mark, at in reversed(list(zip(marks, times, strict=True))):
         params += [adapt(mark), adapt(at)]
+    # Only quoted names from the model's own metadata go into the text; every value is a parameter.
     sql = (
-        f"UPDATE {qn(model._meta.db_table)} SET {column} = CASE {whens} ELSE {column} END "
+        f"UPDATE {qn(model._meta.db_table)} SET {column} = CASE {whens} ELSE {column} END "  # noqa: S608
         f"WHERE {qn('case_id')} = %s AND {column} >= %s"
     )
     with connection.cursor() as cursor:
@@ -218,7 +267,7 @@ def _backdate_case(case_id: int, plan: CasePlan) -> None:
     )
 
 
-# --- summary --------------------------------------------------------------------------------------------------
+# --- summary ------------------------------------------------------------------------------------------------
 
 
 def summary() -> str:
@@ -242,4 +291,3 @@ def summary() -> str:
 
 def _counts(counter: Counter, order: list[str]) -> str:
     return ", ".join(f"{key} {counter.get(key, 0)}" for key in order)
-

@@ -130,8 +130,13 @@ def organisation(rng: Random, ids: Identities, name: str) -> Person:
     first, last = ids.unique_name("england")
     role = rng.choice(["Office Manager", "Director", "Treasurer", "Practice Manager", "Owner"])
     org = Person(
-        name=name, first=first, signature=f"{first} {last}\n{role}, {name}", nation="england",
-        is_organisation=True, who=f"{first} {last} of {name}", email=ids.organisation_email(rng.choice(["office", "info", "accounts", "admin"]), name),
+        name=name,
+        first=first,
+        signature=f"{first} {last}\n{role}, {name}",
+        nation="england",
+        is_organisation=True,
+        who=f"{first} {last} of {name}",
+        email=ids.organisation_email(rng.choice(["office", "info", "accounts", "admin"]), name),
     )
     if rng.random() < 0.8:
         org.phone = ids.phone()
@@ -141,8 +146,13 @@ def organisation(rng: Random, ids: Identities, name: str) -> Person:
 def lookalike(rng: Random, ids: Identities, original: Person) -> Person:
     """The same name with other contact details: maybe the same person writing from a new address."""
     first, *rest = original.name.split()
-    twin = Person(name=original.name, first=original.first, signature=original.name, nation=original.nation,
-                  who=original.name)
+    twin = Person(
+        name=original.name,
+        first=original.first,
+        signature=original.name,
+        nation=original.nation,
+        who=original.name,
+    )
     twin.email = ids.email(first, rest[-1])
     if rng.random() < 0.5:
         twin.phone = ids.phone()

@@ -38,23 +38,53 @@ STATUS_BY_AGE = [
     (HISTORY_DAYS + 1, (0, 2, 1, 5, 92)),
 ]
 AGE_FOR_STATUS = {
-    "new": (0.05, 3), "open": (0.5, 20), "awaiting_customer": (1, 25), "resolved": (3, 60), "closed": (10, 250),
+    "new": (0.05, 3),
+    "open": (0.5, 20),
+    "awaiting_customer": (1, 25),
+    "resolved": (3, 60),
+    "closed": (10, 250),
 }
 
-STAFF = {username: Staff(first, f"{first} {last}", (team or "complaints").capitalize())
-         for username, first, last, _role, team in texts.STAFF}
-ADVISERS = {"complaints": ["adviser", "marcus.reid"], "billing": ["rachel.owusu"], "repairs": ["sunita.mehta"]}
-HANDLERS = {"complaints": ["handler", "eilidh.campbell"], "billing": ["tom.gallagher"],
-            "repairs": ["dave.pritchard"]}
+STAFF = {
+    username: Staff(first, f"{first} {last}", (team or "complaints").capitalize())
+    for username, first, last, _role, team in texts.STAFF
+}
+ADVISERS = {
+    "complaints": ["adviser", "marcus.reid"],
+    "billing": ["rachel.owusu"],
+    "repairs": ["sunita.mehta"],
+}
+HANDLERS = {
+    "complaints": ["handler", "eilidh.campbell"],
+    "billing": ["tom.gallagher"],
+    "repairs": ["dave.pritchard"],
+}
 
-OPEN_REASONS = ["Picked up from the queue", "Initial review done; investigating",
-                "Acknowledged and under investigation"]
+OPEN_REASONS = [
+    "Picked up from the queue",
+    "Initial review done; investigating",
+    "Acknowledged and under investigation",
+]
 WAIT_REASONS = ["Asked the customer for more information", "Waiting for details from the customer"]
-CLOSE_REASONS = ["No further contact within 14 days of the outcome",
-                 "Customer confirmed they are happy with the outcome",
-                 "Final response issued; referral rights given"]
-QUICK_CLOSE_REASONS = ["Duplicate of an earlier case from the same customer", "Customer withdrew the complaint",
-                       "Sent to us in error", "Sorted at first contact"]
+CLOSE_REASONS = [
+    "No further contact within 14 days of the outcome",
+    "Customer confirmed they are happy with the outcome",
+    "Final response issued; referral rights given",
+]
+CLOSE_REASONS_NOT_UPHELD = [
+    "No further contact within 14 days of the outcome",
+    "Final response issued; referral rights given",
+]
+# Organisations write about accounts and services, not about the home they live in.
+ORGANISATION_CATEGORIES = [
+    c for c in texts.CATEGORIES if c.name not in {"Repairs", "Anti-social behaviour", "Mortgage"}
+]
+QUICK_CLOSE_REASONS = [
+    "Duplicate of an earlier case from the same customer",
+    "Customer withdrew the complaint",
+    "Sent to us in error",
+    "Sorted at first contact",
+]
 ASSIGN_REASONS = ["Allocated by workload", "Specialist in this area", "New case for the team", ""]
 
 
@@ -137,22 +167,38 @@ def plan_case(rng: Random, number: int, person: Person, ids: Identities, clock: 
     channel, kind = _channel(rng, number, person), _pick(rng, number, KINDS, KIND_WEIGHTS)
     needs(ids, person, channel)
     status, opened_at = _status_and_opened(rng, number, channel, clock)
-    category = rng.choice(texts.CATEGORIES)
-    issue = rng.choice({"query": category.queries, "problem": category.problems,
-                        "complaint": category.complaints}[kind])
+    category = rng.choice(ORGANISATION_CATEGORIES if person.is_organisation else texts.CATEGORIES)
+    issue = rng.choice(
+        {"query": category.queries, "problem": category.problems, "complaint": category.complaints}[kind]
+    )
     tone = wording.tone_for(rng, kind)
     writer = Writer(
-        name=person.signature, first=person.first, who=person.who, category=category, issue=issue, kind=kind, tone=tone,
-        slots=wording.slots(rng, category), escalates=rng.random() < _escalation_chance(kind, tone),
+        name=person.signature,
+        first=person.first,
+        who=person.who,
+        category=category,
+        issue=issue,
+        kind=kind,
+        tone=tone,
+        slots=wording.slots(rng, category),
+        escalates=rng.random() < _escalation_chance(kind, tone),
     )
     team = _team(rng, kind, category.team)
     taken_by = rng.choice(ADVISERS[team]) if channel in OFFLINE_CHANNELS else None
     office = rng.choice(texts.OFFICES[person.nation])
     plan = CasePlan(
-        number=number, person=person, channel=channel, kind=kind, category=category.name, status=status,
-        opened_at=opened_at, summary=_summary(rng, issue.summary, kind),
+        number=number,
+        person=person,
+        channel=channel,
+        kind=kind,
+        category=category.name,
+        status=status,
+        opened_at=opened_at,
+        summary=_summary(rng, issue.summary, kind),
         outcome_wanted=wording.sentence_case(wording.fill(issue.outcome, writer)) + ".",
-        kind_reason=wording.kind_reason(rng, kind, channel), taken_by=taken_by, steps=[],
+        kind_reason=wording.kind_reason(rng, kind, channel),
+        taken_by=taken_by,
+        steps=[],
     )
     script = Script(rng, clock, plan, writer, team, office, allow_reclassify=number >= COVERAGE)
     plan.steps = script.build()
@@ -218,8 +264,17 @@ def _summary(rng: Random, summary: str, kind: str) -> str:
 class Script:
     """Everything that happens to one case after it is opened, in time order, ending in its status."""
 
-    def __init__(self, rng: Random, clock: Clock, plan: CasePlan, writer: Writer, team: str, office: str,
-                 *, allow_reclassify: bool):
+    def __init__(
+        self,
+        rng: Random,
+        clock: Clock,
+        plan: CasePlan,
+        writer: Writer,
+        team: str,
+        office: str,
+        *,
+        allow_reclassify: bool,
+    ):
         self.rng, self.clock, self.plan, self.w = rng, clock, plan, writer
         self.team, self.office, self.allow_reclassify = team, office, allow_reclassify
         self.kind = plan.kind
@@ -227,11 +282,12 @@ class Script:
         self.steps: list[Step] = []
         self.messages = 0
         self.owner: str | None = None
+        self.finding = ""
         self.worker = plan.taken_by or rng.choice(ADVISERS[team])
         self.has_email = bool(plan.person.email)
         self.thread_subject = wording.subject(rng, writer)
 
-    # --- the storyline ---
+    # --- the storyline -------------------------------------------------------------------------------------
 
     def build(self) -> list[Step]:
         self.first()
@@ -259,7 +315,7 @@ class Script:
         self.resolve()
         if self.room(2) and self.rng.random() < 0.08:
             self.customer_replies(wording.come_back(self.rng, self.w), hours=(24, 500))
-            self.resolve()
+            self.resolve(again=True)
         if status == "closed":
             self.close()
         return self.finish()
@@ -289,7 +345,7 @@ class Script:
         self._fit_before_now()
         return self.steps
 
-    # --- the parts ---
+    # --- the parts -----------------------------------------------------------------------------------------
 
     def first(self) -> None:
         w, channel = self.w, self.plan.channel
@@ -298,12 +354,24 @@ class Script:
             self.add("first", self.plan.taken_by, via="note", channel=channel, direction="in", body=body)
             return
         body = {
-            "email": wording.email_body, "web_form": wording.form_body, "letter": wording.letter_body,
-            "social": wording.social_body, "chat": wording.chat_body, "api": wording.api_body,
+            "email": wording.email_body,
+            "web_form": wording.form_body,
+            "letter": wording.letter_body,
+            "social": wording.social_body,
+            "chat": wording.chat_body,
+            "api": wording.api_body,
         }[channel](self.rng, w)
         subject = "" if channel in {"social", "chat"} else self.thread_subject
-        self.add("first", self.plan.taken_by, via="inbound", channel=channel, body=body, subject=subject,
-                 sender=self._sender(channel), key=self._key(channel))
+        self.add(
+            "first",
+            self.plan.taken_by,
+            via="inbound",
+            channel=channel,
+            body=body,
+            subject=subject,
+            sender=self._sender(channel),
+            key=self._key(channel),
+        )
 
     def assign(self, how: str) -> None:
         if how == "none":
@@ -313,7 +381,9 @@ class Script:
             self.worker = self.owner
         allocator = "leader" if self.team == "complaints" and self.rng.random() < 0.7 else "lead"
         self.later(hours=(0.2, 30))
-        self.add("assign", allocator, owner=self.owner, team=self.team, reason=self.rng.choice(ASSIGN_REASONS))
+        self.add(
+            "assign", allocator, owner=self.owner, team=self.team, reason=self.rng.choice(ASSIGN_REASONS)
+        )
 
     def maybe_reclassify(self) -> None:
         if not self.allow_reclassify or self.rng.random() >= 0.08:
@@ -337,18 +407,22 @@ class Script:
             if self.has_email:
                 self.staff_writes(wording.info_request(self.rng, self.w, self.staff()))
             else:
-                self.note(f"Called {self.w.first} and asked for {self.w.category.ask}.", "phone", "out")
+                self.note(f"Called {self.w.first} and asked for {wording.ask_for(self.w)}.", "phone", "out")
         self.later(minutes=(1, 10))
         self.add("status", self.worker, to="awaiting_customer", reason=self.rng.choice(WAIT_REASONS))
 
-    def resolve(self) -> None:
-        finding = wording.finding_for(self.rng)
+    def resolve(self, *, again: bool = False) -> None:
+        finding = self.finding = "upheld" if again else wording.finding_for(self.rng)
         span = {"query": (2, 60), "problem": (12, 200), "complaint": (48, 600)}[self.kind]
         self.later(hours=span)
         if self.room():
-            if self.has_email:
-                self.staff_writes(wording.outcome_reply(self.w, self.staff(), self.kind, finding),
-                                  purpose="final_response" if self.kind == "complaint" else "reply")
+            if self.has_email and again:
+                self.staff_writes(wording.second_look(self.rng, self.w, self.staff()))
+            elif self.has_email:
+                self.staff_writes(
+                    wording.outcome_reply(self.w, self.staff(), self.kind, finding),
+                    purpose="final_response" if self.kind == "complaint" else "reply",
+                )
             elif self.rng.random() < 0.6:
                 self.note(wording.outcome_note(self.rng, self.w, self.kind, finding), "phone", "out")
             else:
@@ -358,7 +432,8 @@ class Script:
 
     def close(self) -> None:
         self.later(hours=(7 * 24, 28 * 24))
-        self.add("status", self.worker, to="closed", reason=self.rng.choice(CLOSE_REASONS))
+        reasons = CLOSE_REASONS_NOT_UPHELD if self.finding == "not_upheld" else CLOSE_REASONS
+        self.add("status", self.worker, to="closed", reason=self.rng.choice(reasons))
 
     def customer_replies(self, body: str, *, hours: tuple[float, float]) -> None:
         channel = self.plan.channel
@@ -373,8 +448,15 @@ class Script:
         via = channel if channel in {"social", "letter", "chat"} else "email"
         subject = "" if via in {"social", "chat", "letter"} else f"Re: {self.thread_subject}"
         actor = self.worker if via == "letter" else None
-        self.add("inbound", actor, channel=via, body=body, subject=subject, sender=self._sender(via),
-                 key=self._key(via))
+        self.add(
+            "inbound",
+            actor,
+            channel=via,
+            body=body,
+            subject=subject,
+            sender=self._sender(via),
+            key=self._key(via),
+        )
 
     def staff_writes(self, body: str, purpose: str = "reply") -> None:
         self.add("reply", self.worker, body=body, purpose=purpose)
@@ -382,7 +464,7 @@ class Script:
     def note(self, body: str, channel: str, direction: str) -> None:
         self.add("note", self.worker, channel=channel, direction=direction, body=body)
 
-    # --- helpers ---
+    # --- helpers -------------------------------------------------------------------------------------------
 
     def add(self, action: str, actor: str | None = None, **data) -> None:
         self.steps.append(Step(self.t, action, actor, data))
@@ -392,8 +474,13 @@ class Script:
     def room(self, more: int = 1) -> bool:
         return self.messages + more <= MAX_MESSAGES
 
-    def later(self, *, hours: tuple[float, float] = (0, 0), minutes: tuple[float, float] = (0, 0),
-              staff: bool = True) -> None:
+    def later(
+        self,
+        *,
+        hours: tuple[float, float] = (0, 0),
+        minutes: tuple[float, float] = (0, 0),
+        staff: bool = True,
+    ) -> None:
         self.t += timedelta(hours=self.rng.uniform(*hours), minutes=self.rng.uniform(*minutes))
         if staff and hours != (0, 0):
             self.t = self.clock.working(self.t)
@@ -406,8 +493,9 @@ class Script:
         limit = self.clock.now - timedelta(minutes=2)
         while self.steps[-1].at > limit:
             weeks = max(1, math.ceil((self.steps[-1].at - limit) / timedelta(weeks=1)))
+            # Wall-clock arithmetic in local time: the same hour on the same weekday, whatever the DST.
             for step in self.steps:
-                step.at -= timedelta(weeks=weeks)  # wall-clock arithmetic in local time: same hour, same weekday
+                step.at -= timedelta(weeks=weeks)
             self.plan.opened_at -= timedelta(weeks=weeks)
 
     def _assignment(self, status: str) -> str:
@@ -427,8 +515,11 @@ class Script:
             return "Question answered"
         if self.kind == "problem":
             return "Put right and confirmed with the customer"
-        return {"upheld": "Final response sent: upheld", "partly": "Final response sent: partly upheld",
-                "not_upheld": "Final response sent: not upheld"}[finding]
+        return {
+            "upheld": "Final response sent: upheld",
+            "partly": "Final response sent: partly upheld",
+            "not_upheld": "Final response sent: not upheld",
+        }[finding]
 
     def _sender(self, channel: str) -> str:
         p = self.plan.person

@@ -12,8 +12,17 @@ from . import texts
 from .texts import Category, Issue
 
 WHEN = [
-    "last week", "on Monday", "on Friday", "a couple of weeks ago", "at the start of the month", "yesterday",
-    "over the weekend", "on the 3rd", "on the 14th", "a fortnight ago", "last month",
+    "last week",
+    "on Monday",
+    "on Friday",
+    "a couple of weeks ago",
+    "at the start of the month",
+    "yesterday",
+    "over the weekend",
+    "on the 3rd",
+    "on the 14th",
+    "a fortnight ago",
+    "last month",
 ]
 WEEKS = ["two weeks", "three weeks", "four weeks", "six weeks", "two months", "nearly three months"]
 TIMES = ["three", "four", "five", "six"]
@@ -77,9 +86,9 @@ def tone_for(rng: Random, kind: str) -> str:
 # --- the customer's first message ----------------------------------------------------------------------
 
 
-def core_paragraphs(rng: Random, w: Writer) -> list[str]:
+def core_paragraphs(rng: Random, w: Writer, *, opener: bool = True) -> list[str]:
     """What happened, what it did to them and what they want, in their own tone."""
-    opener = rng.choice(texts.OPENERS[w.tone])
+    opener = rng.choice(texts.OPENERS[w.tone]) if opener else ""
     happened = fill(w.issue.happened, w)
     if w.kind == "complaint" and w.tone in {"frustrated", "angry", "distressed"} and rng.random() < 0.6:
         happened += " " + fill(rng.choice(texts.HISTORY), w)
@@ -131,7 +140,7 @@ def form_body(rng: Random, w: Writer) -> str:
 
 def chat_body(rng: Random, w: Writer) -> str:
     lines = [f"{w.first}: hi", "Virtual assistant: Hello! What can I help you with today?"]
-    lines += [f"{w.first}: {p}" for p in core_paragraphs(rng, w)]
+    lines += [f"{w.first}: {p}" for p in core_paragraphs(rng, w, opener=False)]
     lines.append("Virtual assistant: Thanks. I've passed this to our team and they'll be in touch.")
     return "\n".join(lines)
 
@@ -160,15 +169,15 @@ def subject(rng: Random, w: Writer) -> str:
 def staff_note_first(rng: Random, w: Writer, *, channel: str, office: str) -> str:
     """An adviser's note of a call or a visit: third person, with the customer's words quoted."""
     how = "phoned" if channel == "phone" else f"came into the {office} office"
-    words = " ".join(core_paragraphs(rng, w)[:-1]) or fill(w.issue.happened, w)
+    words = " ".join(core_paragraphs(rng, w, opener=False)[:-1])
     return (
-        f"{w.who} {how} about {w.category.topic.replace('your ', 'their ')}. In their words: \"{words}\"\n\n"
+        f'{w.who} {how} about {w.category.topic.replace("your ", "their ")}. In their words: "{words}"\n\n'
         f"Wants us to {fill(w.issue.outcome, w)}. {texts.MOODS[w.tone]}"
         + (" Mentioned taking it to " + w.slots["ombudsman"] + "." if w.escalates else "")
     )
 
 
-# --- follow-ups --------------------------------------------------------------------------------------------
+# --- follow-ups -------------------------------------------------------------------------------------------
 
 
 def chaser(rng: Random, w: Writer) -> str:
@@ -177,7 +186,8 @@ def chaser(rng: Random, w: Writer) -> str:
 
 def info_given(rng: Random, w: Writer) -> str:
     thanks = rng.choice(["Thanks for getting back to me.", "Hi,", "Hello, as requested."])
-    return f"{thanks} {fill(w.category.given, w)}\n\n{w.first}"
+    given = texts.QUERY_GIVEN if w.kind == "query" else w.category.given
+    return f"{thanks} {fill(given, w)}\n\n{w.first}"
 
 
 def come_back(rng: Random, w: Writer) -> str:
@@ -191,7 +201,7 @@ def call_note_in(rng: Random, w: Writer, *, channel: str, office: str) -> str:
     )
 
 
-# --- what staff write ------------------------------------------------------------------------------------
+# --- what staff write -------------------------------------------------------------------------------------
 
 
 def _letter(w: Writer, staff: Staff, body: str, *, formal: bool = False) -> str:
@@ -200,14 +210,23 @@ def _letter(w: Writer, staff: Staff, body: str, *, formal: bool = False) -> str:
 
 
 def first_reply(rng: Random, w: Writer, staff: Staff) -> str:
-    body = rng.choice(texts.FIRST_REPLIES).format(
-        topic=w.category.topic, staff_first=staff.first, kind=KIND_WORDS[w.kind]
-    )
+    body = rng.choice(texts.FIRST_REPLIES[w.kind]).format(topic=w.category.topic, staff_first=staff.first)
     return _letter(w, staff, body)
 
 
+def ask_for(w: Writer) -> str:
+    return texts.QUERY_ASK if w.kind == "query" else w.category.ask
+
+
 def info_request(rng: Random, w: Writer, staff: Staff) -> str:
-    body = rng.choice(texts.INFO_REQUESTS).format(ask=w.category.ask, kind=KIND_WORDS[w.kind])
+    body = rng.choice(texts.INFO_REQUESTS).format(ask=ask_for(w), kind=KIND_WORDS[w.kind])
+    return _letter(w, staff, body)
+
+
+def second_look(rng: Random, w: Writer, staff: Staff) -> str:
+    """The reply when a customer comes back after we thought it was finished."""
+    resolution = fill(w.issue.resolution, w)
+    body = rng.choice(texts.SECOND_LOOKS).format(resolution=resolution, Resolution=sentence_case(resolution))
     return _letter(w, staff, body)
 
 
@@ -224,12 +243,16 @@ def outcome_reply(w: Writer, staff: Staff, kind: str, finding: str) -> str:
     if kind == "query":
         return _letter(w, staff, f"Thank you for your patience. To answer your question: {resolution}.")
     if kind == "problem":
-        return _letter(w, staff, f"I'm pleased to let you know that {resolution}. Please let me know if "
-                                 "there is anything else we can do.")
+        return _letter(
+            w,
+            staff,
+            f"I'm pleased to let you know that {resolution}. Please let me know if "
+            "there is anything else we can do.",
+        )
     findings = texts.FINDINGS[finding]
     remedy = "" if finding == "not_upheld" else f"\n\nTo put things right, {resolution}."
-    referral = texts.REFERRAL.format(ombudsman=w.category.ombudsman) if w.category.ombudsman else (
-        texts.REFERRAL_NONE
+    referral = (
+        texts.REFERRAL.format(ombudsman=w.category.ombudsman) if w.category.ombudsman else texts.REFERRAL_NONE
     )
     body = (
         f"Thank you for your patience while I looked into your complaint about {w.category.topic}.\n\n"
@@ -245,8 +268,13 @@ def call_note_out(rng: Random, w: Writer) -> str:
 def outcome_note(rng: Random, w: Writer, kind: str, finding: str) -> str:
     """The outcome given by phone or post, for customers we cannot email."""
     resolution = fill(w.issue.resolution, w)
-    reaction = rng.choice(["They were happy with this.", "They accepted it, though not entirely happy.",
-                           "They thanked us for sorting it out."])
+    reaction = rng.choice(
+        [
+            "They were happy with this.",
+            "They accepted it, though not entirely happy.",
+            "They thanked us for sorting it out.",
+        ]
+    )
     if kind == "complaint" and finding == "not_upheld":
         reaction = "They were unhappy; explained their right to go to " + w.slots["ombudsman"] + "."
     return f"Called {w.first} and explained the outcome: {resolution}. {reaction}"
@@ -259,14 +287,21 @@ def letter_note(w: Writer, kind: str) -> str:
 def kind_reason(rng: Random, kind: str, channel: str) -> str:
     if channel in {"web_form", "api", "social", "chat"}:
         return f"Given as a {kind} by the {channel} feed"
-    return rng.choice({
-        "complaint": ["Customer said they wanted to make a complaint",
-                      "Customer expressed dissatisfaction with our service",
-                      "Arrived at the complaints mailbox"],
-        "problem": ["Something is not working and the customer wants it put right",
-                    "Reported a fault; no dissatisfaction expressed yet"],
-        "query": ["A question only; no dissatisfaction expressed", "Customer asked for information"],
-    }[kind])
+    if channel == "email" and kind == "complaint" and rng.random() < 0.5:
+        return "Arrived at the complaints mailbox"
+    return rng.choice(
+        {
+            "complaint": [
+                "Customer said they wanted to make a complaint",
+                "Customer expressed dissatisfaction with our service",
+            ],
+            "problem": [
+                "Something is not working and the customer wants it put right",
+                "Reported a fault; no dissatisfaction expressed yet",
+            ],
+            "query": ["A question only; no dissatisfaction expressed", "Customer asked for information"],
+        }[kind]
+    )
 
 
 RECLASSIFY = {

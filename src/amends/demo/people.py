@@ -128,7 +128,7 @@ def person(rng: Random, ids: Identities) -> Person:
 
 def organisation(rng: Random, ids: Identities, name: str) -> Person:
     first, last = ids.unique_name("england")
-    role = rng.choice(["Office Manager", "Director", "Treasurer", "Practice Manager", "Owner"])
+    role = rng.choice(["Office Manager", "Secretary", "Treasurer", "Manager"])
     org = Person(
         name=name,
         first=first,

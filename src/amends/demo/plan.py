@@ -7,7 +7,7 @@ carries each plan out through the services.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, tzinfo
 from random import Random
 
@@ -393,6 +393,7 @@ class Script:
         self.later(hours=(0.5, 48))
         self.add("reclassify", self.worker, kind=new_kind, reason=wording.RECLASSIFY[(self.kind, new_kind)])
         self.kind = new_kind
+        self.w = replace(self.w, kind=new_kind)  # staff now write about it as what it has become
 
     def first_contact(self) -> None:
         self.later(hours=(1, 72))

@@ -308,5 +308,4 @@ RECLASSIFY = {
     ("query", "complaint"): "Customer unhappy with how their question was handled: treated as a complaint",
     ("problem", "complaint"): "Customer dissatisfied with the repeated failure: treated as a complaint",
     ("complaint", "problem"): "Customer wants a fault fixed and has not expressed dissatisfaction",
-    ("complaint", "query"): "Customer only wanted information; no dissatisfaction expressed",
 }

@@ -179,7 +179,9 @@ def _attachments(msg: Message, body_ids: set[int]):
         ctype = part.get_content_type()
         if part is not msg and ctype == "message/rfc822":
             inner = part.get_payload()
-            content = inner[0].as_bytes() if isinstance(inner, list) and inner else part.as_bytes()
+            # Headers written back as received: refolding broken ones can raise, or loop for ever (stdlib).
+            keep = part.policy.clone(refold_source="none")
+            content = (inner[0] if isinstance(inner, list) and inner else part).as_bytes(policy=keep)
             yield ParsedAttachment(_filename(part) or "forwarded.eml", ctype, content)
             continue
         if part.is_multipart():

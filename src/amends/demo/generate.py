@@ -2,9 +2,11 @@
 
 Everything goes through the services (team_create, staff_create, customer_match_or_create, case_open,
 case_assign, case_transition, case_reclassify, message_record_inbound, message_send, message_log_contact,
-acknowledge), so the demo data is what real use would produce. The only exception is time: the services
-stamp most rows with timezone.now(), so after each step of a case this module back-dates the rows that
-step wrote (see `_backdate_step`). Plans come from plan.py and are deterministic for a seed.
+acknowledge), so the demo data is what real use would produce. Three things are corrected afterwards with
+queryset updates, each commented where it happens: timestamps (the services stamp most rows with
+timezone.now(), so each case's rows are back-dated to their planned times, see `_backdate`), the kind of
+organisation customers (no service sets it) and the password hash (one hash shared by the demo logins).
+Plans come from plan.py and are deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def find_customer(plan: CasePlan, ctx: Context) -> Customer:
         ContactPoint.objects.filter(customer=customer, created_at__gte=ctx.started).update(created_at=at)
         known.update(details.items())
     if created:
-        changes = {"created_at": at}
+        changes: dict[str, Any] = {"created_at": at}
         if plan.person.is_organisation:
             # customer_match_or_create always makes a person; the demo marks its organisations as such.
             changes["kind"] = Customer.Kind.ORGANISATION

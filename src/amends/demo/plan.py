@@ -113,7 +113,8 @@ class CasePlan:
 
     @property
     def details(self) -> dict:
-        """What the contact itself tells us about the customer, as intake would see it."""
+        """Who this contact is from: the email when they have one (so a returning customer is matched, as
+        intake matches them), a phone number for calls and visits, a handle for social posts."""
         p = self.person
         details = {"name": p.name, "nation": p.nation, "email": p.email}
         if self.channel == "social":

@@ -86,9 +86,9 @@ def tone_for(rng: Random, kind: str) -> str:
 # --- the customer's first message ----------------------------------------------------------------------
 
 
-def core_paragraphs(rng: Random, w: Writer, *, opener: bool = True) -> list[str]:
+def core_paragraphs(rng: Random, w: Writer, *, with_opener: bool = True) -> list[str]:
     """What happened, what it did to them and what they want, in their own tone."""
-    opener = rng.choice(texts.OPENERS[w.tone]) if opener else ""
+    opener = rng.choice(texts.OPENERS[w.tone]) if with_opener else ""
     happened = fill(w.issue.happened, w)
     if w.kind == "complaint" and w.tone in {"frustrated", "angry", "distressed"} and rng.random() < 0.6:
         happened += " " + fill(rng.choice(texts.HISTORY), w)
@@ -140,7 +140,7 @@ def form_body(rng: Random, w: Writer) -> str:
 
 def chat_body(rng: Random, w: Writer) -> str:
     lines = [f"{w.first}: hi", "Virtual assistant: Hello! What can I help you with today?"]
-    lines += [f"{w.first}: {p}" for p in core_paragraphs(rng, w, opener=False)]
+    lines += [f"{w.first}: {p}" for p in core_paragraphs(rng, w, with_opener=False)]
     lines.append("Virtual assistant: Thanks. I've passed this to our team and they'll be in touch.")
     return "\n".join(lines)
 
@@ -169,7 +169,7 @@ def subject(rng: Random, w: Writer) -> str:
 def staff_note_first(rng: Random, w: Writer, *, channel: str, office: str) -> str:
     """An adviser's note of a call or a visit: third person, with the customer's words quoted."""
     how = "phoned" if channel == "phone" else f"came into the {office} office"
-    words = " ".join(core_paragraphs(rng, w, opener=False)[:-1])
+    words = " ".join(core_paragraphs(rng, w, with_opener=False)[:-1])
     return (
         f'{w.who} {how} about {w.category.topic.replace("your ", "their ")}. In their words: "{words}"\n\n'
         f"Wants us to {fill(w.issue.outcome, w)}. {texts.MOODS[w.tone]}"

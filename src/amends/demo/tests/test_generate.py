@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from io import StringIO
 from random import Random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +32,7 @@ def seed(cases: int = 60) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [Team, Case, CaseEvent, Customer, ContactPoint, MergeSuggestion, Message, AuditEvent]
+    models: list[Any] = [Team, Case, CaseEvent, Customer, ContactPoint, MergeSuggestion, Message, AuditEvent]
     return {model.__name__: model.objects.count() for model in models}
 
 

@@ -129,7 +129,8 @@ def bulk_seed(
     now = timezone.now()
     year = now.year
     counter, _ = ReferenceCounter.objects.get_or_create(year=year)
-    start = counter.last
+    # An interrupted earlier run may have left cases without moving the counter on.
+    start = max(counter.last, Case.objects.filter(reference__startswith=f"AM-{year}-").count())
     done = 0
     while done < cases:
         n = min(batch, cases - done)
@@ -137,10 +138,10 @@ def bulk_seed(
             customers = _customers(rng, max(1, n // cases_per_customer), now, start + done)
             created = _cases(rng, n, customers, teams, owners, now, year, start + done)
             _messages_and_events(rng, created)
+            ReferenceCounter.objects.filter(year=year).update(last=start + done + n)
         done += n
         if progress:
             progress(done)
-    ReferenceCounter.objects.filter(year=year).update(last=start + cases)
 
 
 def _customers(rng, n, now, offset):

@@ -61,6 +61,8 @@ class ContactPoint(models.Model):
             # One email or phone belongs to one customer: that is what makes matching unambiguous.
             models.UniqueConstraint(fields=["kind", "normalised"], name="contact_point_unique"),
         ]
+        # Matching looks up by value across kinds (a search box does not say whether it holds an email).
+        indexes = [models.Index(fields=["normalised"], name="contact_point_normalised")]
         ordering = ["kind", "-is_primary", "id"]
 
     def __str__(self) -> str:

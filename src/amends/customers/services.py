@@ -24,6 +24,7 @@ class ContactDetails:
     phone: str = ""
     handle: str = ""
     nation: str = ""
+    kind: str = Customer.Kind.PERSON
 
 
 def _normal_points(details: ContactDetails) -> list[tuple[str, str, str]]:
@@ -85,7 +86,12 @@ def customer_match_or_create(
     else:
         name = details.name.strip() or points[0][1]
         nation = details.nation if details.nation in Nation.values else Nation.ENGLAND_WALES
+        if details.kind not in Customer.Kind.values:
+            raise DomainError(
+                "A customer is a person or an organisation", fields={"kind": "person or organisation"}
+            )
         customer = Customer.objects.create(
+            kind=details.kind,
             name=name[:200],
             name_key=name_key(name)[:200],
             nation=nation,

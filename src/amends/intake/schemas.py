@@ -20,6 +20,7 @@ class CustomerIn(BaseModel):
     phone: str = Field("", max_length=40)
     handle: str = Field("", max_length=200, description="Social media handle, e.g. @name on a platform")
     nation: NationName | None = None
+    kind: Literal["person", "organisation"] = "person"
 
     @model_validator(mode="after")
     def something_to_go_on(self):

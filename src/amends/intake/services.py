@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from amends.messaging.services import (
 from .mime import MalformedEmail, ParsedEmail, parse_email
 from .schemas import ContactIn
 
+EMAIL_DATE_TRUSTED_FOR = timedelta(days=7)
 REFERENCE_RE = re.compile(r"\bAM-\d{4}-\d{6,}\b")
 
 
@@ -165,6 +166,9 @@ def _thread_case(parsed: ParsedEmail) -> Case | None:
 def _store_email(parsed: ParsedEmail, raw: bytes, key: str, actor: Any) -> IntakeResult:
     now = timezone.now()
     at = min(parsed.date, now) if parsed.date else now
+    # The Date header is the sender's word: it dates a case only when it is close to our receipt (an
+    # import of recent mail); otherwise the case opens when we received it, which is what clocks count.
+    opened = at if now - at <= EMAIL_DATE_TRUSTED_FOR else now
     case = _thread_case(parsed)
     created = case is None
     if case is None:
@@ -178,7 +182,7 @@ def _store_email(parsed: ParsedEmail, raw: bytes, key: str, actor: Any) -> Intak
             channel=Channel.EMAIL,
             summary=_summary_of(parsed.subject, parsed.text),
             kind_reason="Arrived at the complaints mailbox",
-            at=now,
+            at=opened,
             actor=actor,
         )
     incoming = Incoming(
@@ -230,11 +234,12 @@ def intake_contact(contact: ContactIn, *, actor: Any = None, source: bytes = b""
 @transaction.atomic
 def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> IntakeResult:
     now = timezone.now()
-    at = min(contact.received_at, now) if contact.received_at else now
-    if at.tzinfo is None:
+    if contact.received_at is not None and contact.received_at.tzinfo is None:
         raise DomainError(
             "received_at needs a time zone, e.g. 2026-11-22T10:00:00Z", fields={"received_at": "no time zone"}
         )
+    # An integrator's received_at dates the case: feeds and imports deliver contacts after the fact.
+    at = min(contact.received_at, now) if contact.received_at else now
     case = None
     if contact.case_reference:
         case = Case.objects.select_related("customer").filter(reference=contact.case_reference).first()
@@ -246,7 +251,7 @@ def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> I
             )
     c = contact.customer
     details = ContactDetails(
-        name=c.name, email=c.email, phone=c.phone, handle=c.handle, nation=c.nation or ""
+        name=c.name, email=c.email, phone=c.phone, handle=c.handle, nation=c.nation or "", kind=c.kind
     )
     customer = (
         case.customer if case else customer_match_or_create(details=details, channel=contact.channel)[0]
@@ -261,7 +266,7 @@ def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> I
             outcome_wanted=contact.outcome_wanted,
             category=contact.category,
             kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
-            at=now,
+            at=at,
             actor=actor,
         )
     incoming = Incoming(

@@ -177,3 +177,23 @@ def test_openapi_document_is_committed_and_current():
     from amends.core.management.commands.openapi import COMMITTED, render
 
     assert Path(COMMITTED).read_text() == render(), "run `make openapi` and commit docs/openapi.json"
+
+
+def test_received_at_dates_the_case_and_needs_a_time_zone(api, complaints_team):
+    body = {
+        **CONTACT,
+        "external_id": "dated",
+        "received_at": "2026-01-05T09:30:00Z",
+        "customer": {"name": "Acme Lettings Ltd", "email": "office@acme.example.com", "kind": "organisation"},
+    }
+    response = api("post", "/api/v1/cases", body)
+    assert response.status_code == 201
+    case = Case.objects.get(reference=response.json()["case"]["reference"])
+    assert case.opened_at.isoformat() == "2026-01-05T09:30:00+00:00"
+    assert case.customer.kind == "organisation"
+    counts = _counts()
+    naive = api(
+        "post", "/api/v1/cases", {**CONTACT, "external_id": "naive", "received_at": "2026-01-05T09:30:00"}
+    )
+    assert naive.status_code == 400 and naive.json()["error"]["fields"] == {"received_at": "no time zone"}
+    assert _counts() == counts

@@ -428,6 +428,7 @@ To: owen.price@gmx.co.uk
 Subject: Your new contract
 Date: Mon, 3 Aug 2026 10:00:00 +0100
 Message-ID: <contract-88412.20260803@northwind-energy.example>
+List-Unsubscribe: <https://northwind-energy.example/unsubscribe?u=owen.price%40gmx.co.uk&c=88412>, <mailto:unsubscribe@northwind-energy.example?subject=unsubscribe>
 MIME-Version: 1.0
 Content-Type: text/plain; charset=us-ascii
 Content-Transfer-Encoding: 7bit

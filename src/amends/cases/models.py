@@ -69,6 +69,12 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.respond_by is not None and self.respond_by < timezone.now()
+
+    @property
     def status_label(self) -> str:
         return LABELS[Status(self.status)]
 

@@ -17,6 +17,7 @@ from amends.customers.models import ContactPoint
 from amends.customers.normalise import normalise_email, normalise_phone
 from amends.messaging.models import Attachment
 
+from .events import describe, referenced_people
 from .lifecycle import OPEN_STATUSES
 from .models import Case, CaseEvent
 from .search import matching_case_ids
@@ -145,6 +146,27 @@ class TimelineItem:
     at: datetime
     kind: str  # "message" or "event"
     obj: Any
+    text: str = ""  # an event in plain words
+
+
+def describe_events(items: list[TimelineItem]) -> None:
+    """Fill in each event's plain-words text, naming people and teams with one query each."""
+    from django.contrib.auth import get_user_model
+
+    from amends.core.models import Team
+
+    events = [i.obj for i in items if i.kind == "event"]
+    ids = referenced_people(events)
+    # Always one query (an impossible id when there is nobody), so the page's query count is constant.
+    people = {
+        u.pk: u.get_full_name() or u.get_username()
+        for u in get_user_model().objects.filter(pk__in=ids or [-1])
+    }
+    teams = dict(Team.objects.values_list("pk", "name"))
+    for item in items:
+        if item.kind == "event":
+            e = item.obj
+            item.text = describe(e.kind, e.before, e.after, people=people, teams=teams)
 
 
 def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
@@ -161,4 +183,5 @@ def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], 
     items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
     items += [TimelineItem(e.at, "event", e) for e in events[:limit]]
     items.sort(key=lambda i: (i.at, 0 if i.kind == "message" else 1))
+    describe_events(items)
     return items, truncated

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from amends.cases.models import Case, CaseEvent
-from amends.cases.selectors import TimelineItem
+from amends.cases.selectors import TimelineItem, describe_events
 from amends.core.permissions import case_scope
 from amends.messaging.models import Attachment, Message
 
@@ -47,6 +47,7 @@ def customer_timeline(
     items.sort(key=lambda i: i.at, reverse=True)
     more = len(items) > limit
     items = items[:limit]
+    describe_events(items)
     return items, (items[-1].at if more and items else None)
 
 

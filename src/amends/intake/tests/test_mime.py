@@ -25,16 +25,13 @@ def test_gmail_multipart_alternative_reads_text_html_and_sender():
     assert parsed.message_id == "<CAJ7qL0n4sVx=bq8Y1W2kG+XhT9dRpZ3mN5oUfE6aHc@mail.gmail.com>"
     assert parsed.date == datetime(2026, 11, 17, 9, 14, 3, tzinfo=UTC)
     # Quoted-printable soft breaks joined, =C2=A3 read as a pound sign; the text part, not the HTML one.
-    assert parsed.text.startswith("Hello,\n\nI was charged £48.20 for October but my tariff is £32.00 a month.")
-    assert "Your online account still shows the old tariff even though I switched on 1 September." in (
-        parsed.text
-    )
+    assert parsed.text.startswith("Hello,\n\nI was charged £48.20 for October but my tariff is £32.00 a")
+    assert "account still shows the old tariff even though I switched on 1 September." in parsed.text
     assert "<div" not in parsed.text and "=\n" not in parsed.text
     assert parsed.text.endswith("Thanks,\nSarah")
     # The HTML part kept, sanitised: the link survives with a safe rel, Gmail's dir attribute does not.
-    assert '<a href="https://account.northwind-energy.example/tariff" rel="noopener noreferrer nofollow">' in (
-        parsed.html
-    )
+    link = '<a href="https://account.northwind-energy.example/tariff" rel="noopener noreferrer nofollow">'
+    assert link in parsed.html
     assert "dir=" not in parsed.html
     assert parsed.attachments == []
     assert parsed.in_reply_to == [] and parsed.references == [] and parsed.thread_ids == []
@@ -43,9 +40,9 @@ def test_gmail_multipart_alternative_reads_text_html_and_sender():
 def test_html_only_email_is_sanitised_and_read_as_text():
     parsed = parse_email(eml("html_only_script.eml"))
     html = parsed.html.lower()
-    for unsafe in ("<script", "alert(", "document.cookie", "onclick", "onmouseover", "steal()", "<img",
-                   "tracker.example", "javascript:", "<style", "color: red"):
-        assert unsafe not in html, unsafe
+    unsafe = ["<script", "alert(", "document.cookie", "onclick", "onmouseover", "steal()", "<img"]
+    unsafe += ["tracker.example", "javascript:", "<style", "color: red"]
+    assert [bad for bad in unsafe if bad in html] == []
     assert "<b>12 november</b>" in html
     assert '<a href="https://example.com/account" rel="noopener noreferrer nofollow">my account</a>' in html
     # With no text/plain part the text is read from the HTML, without the script or style contents.
@@ -198,7 +195,8 @@ def test_unknown_charset_still_decodes():
     raw = eml("unknown_charset.eml")
     assert b'charset="x-unknown"' in raw
     parsed = parse_email(raw)
-    assert parsed.text == "Café owner here – your van blocked my entrance for 3 hours. Cost me £200 in lost trade."
+    expected = "Café owner here – your van blocked my entrance for 3 hours. Cost me £200 in lost trade."
+    assert parsed.text == expected
 
 
 def test_unknown_charset_falls_back_to_windows_1252_when_not_utf8():
@@ -301,8 +299,8 @@ def _garbage(seed: int) -> bytes:
         pytest.param((EMAILS / "attachments" / "receipt.png").read_bytes(), id="png"),
         pytest.param((EMAILS / "pasted_letter.txt").read_bytes(), id="no-header-lines"),
         pytest.param((EMAILS / "cron_no_sender.eml").read_bytes(), id="from-without-address"),
-        pytest.param(b"To: complaints@amends.example\r\nSubject: hi\r\n\r\nNo sender at all\r\n", id="no-from"),
-        pytest.param(b"Subject: x\r\nFrom: Jo\r\nSender: Jo\r\nReply-To: Jo\r\n\r\nbody\r\n", id="names-only"),
+        pytest.param(b"To: complaints@amends.example\r\nSubject: hi\r\n\r\nNo sender\r\n", id="no-from"),
+        pytest.param(b"Subject: x\r\nFrom: Jo\r\nSender: Jo\r\nReply-To: Jo\r\n\r\nx\r\n", id="names-only"),
     ],
 )
 def test_refused_as_malformed(raw):

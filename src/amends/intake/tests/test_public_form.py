@@ -126,3 +126,10 @@ def test_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert client.get("/").status_code == 302 and client.get("/")["Location"].startswith("/login/")
+
+
+def test_static_files_are_served_by_the_app(client):
+    for path in ["/static/amends/amends.css", "/static/amends/htmx-2.0.11.min.js"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content) if response.streaming else response.content

@@ -91,8 +91,11 @@ def make_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -234,8 +237,7 @@ BASE64_BODY_TEXT = (
     "Hi,\n\nMy direct debit was taken twice on 1 November (£29.99 × 2). "
     "Please refund the duplicate payment.\n\nThanks,\nPriya\n"
 )
-BASE64_TEXT = (
-    crlf("""\
+BASE64_TEXT = crlf("""\
 MIME-Version: 1.0
 Date: Fri, 13 Nov 2026 07:55:32 +0000
 Message-ID: <u4k2zq1s9m-7xg3b0d8wq1e-5p2c@email.android.com>
@@ -246,9 +248,7 @@ Content-Type: text/plain; charset=utf-8
 Content-Transfer-Encoding: base64
 X-Mailer: Samsung Email (6.1.90.16)
 
-""")
-    + b64_lines(BASE64_BODY_TEXT.replace("\n", "\r\n").encode("utf-8"), nl="\r\n")
-)
+""") + b64_lines(BASE64_BODY_TEXT.replace("\n", "\r\n").encode("utf-8"), nl="\r\n")
 
 WINDOWS_1252 = crlf("""\
 From: "Geoff Barker" <geoff.barker@talktalk.net>
@@ -287,8 +287,7 @@ JP_BODY = (
     "\n"
     "佐藤花子\n"
 )
-ISO_2022_JP = (
-    crlf(f"""\
+ISO_2022_JP = crlf(f"""\
 Return-Path: <hanako.sato@docomo.ne.jp>
 From: {encoded_word("佐藤", "ISO-2022-JP")} {encoded_word("花子", "ISO-2022-JP")}
  <hanako.sato@docomo.ne.jp>
@@ -301,9 +300,7 @@ Content-Type: text/plain; charset=ISO-2022-JP
 Content-Transfer-Encoding: 7bit
 X-Mailer: Docomo Mail
 
-""").encode("ascii")
-    + JP_BODY.replace("\n", "\r\n").encode("iso-2022-jp")
-)
+""").encode("ascii") + JP_BODY.replace("\n", "\r\n").encode("iso-2022-jp")
 
 APPLE_SUBJECT = "Refund still not received — third request ☹ (order #58213)"
 APPLE_TEXT = """\
@@ -596,7 +593,7 @@ J. Doe
 
 MBOX = (
     b"From priya.shah@yahoo.co.uk Fri Nov 13 07:55:32 2026\n"
-    + b"From: Priya Shah <priya.shah@yahoo.co.uk>\n"
+    b"From: Priya Shah <priya.shah@yahoo.co.uk>\n"
     b"To: complaints@amends.example\n"
     b"Subject: Direct debit taken twice\n"
     b"Date: Fri, 13 Nov 2026 07:55:32 +0000\n"

@@ -1,0 +1,30 @@
+from amends.cases.events import describe, referenced_people
+
+
+def test_events_read_as_sentences():
+    names = {"people": {7: "Sam Okoro"}, "teams": {1: "Complaints"}}
+    assert describe("status_changed", {"status": "new"}, {"status": "awaiting_customer"}, **names) == (
+        "Status: New → Awaiting customer"
+    )
+    assert (
+        describe("assigned", {"owner": None}, {"owner": 7, "team": 1}, **names)
+        == "Assigned to Sam Okoro (Complaints)"
+    )
+    assert (
+        describe("assigned", {"owner": 7}, {"owner": None, "team": 1}, **names)
+        == "Unassigned (team Complaints)"
+    )
+    assert describe("reopened", {"status": "closed"}, {"status": "open"}, **names) == "Re-opened (was closed)"
+    assert describe("contact_logged", None, {"channel": "phone", "direction": "in"}, **names) == (
+        "Logged a phone call from the customer"
+    )
+    assert describe("acknowledgement_sent", None, {"message": 1}, **names) == "Sent the acknowledgement"
+    assert describe("something_new", None, None, **names) == "Something new"
+
+
+def test_referenced_people_finds_owner_ids():
+    class E:
+        def __init__(self, before, after):
+            self.before, self.after = before, after
+
+    assert referenced_people([E({"owner": 3}, {"owner": 4}), E(None, {"status": "open"})]) == {3, 4}

@@ -35,6 +35,10 @@ class CustomerOut(Schema):
 class CustomerDetailOut(CustomerOut):
     contact_points: list[ContactPointOut]
 
+    @staticmethod
+    def resolve_contact_points(obj):
+        return list(obj.contact_points.all())
+
 
 class CustomerPage(Schema):
     items: list[CustomerOut]
@@ -73,16 +77,4 @@ def get_customer(request, customer_id: int):
     customer = visible_customer(request.auth, customer_id)
     if customer is None:
         raise Http404("No such customer that you can see")
-    return CustomerDetailOut(
-        id=customer.pk,
-        kind=customer.kind,
-        name=customer.name,
-        nation=customer.nation,
-        preferred_channel=customer.preferred_channel,
-        created_at=customer.created_at,
-        merged_into_id=customer.merged_into_id,
-        contact_points=[
-            ContactPointOut(kind=c.kind, value=c.value, is_primary=c.is_primary)
-            for c in customer.contact_points.all()
-        ],
-    )
+    return customer

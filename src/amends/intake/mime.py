@@ -180,7 +180,7 @@ def _attachments(msg: Message, body_ids: set[int]):
         if part is not msg and ctype == "message/rfc822":
             inner = part.get_payload()
             # Headers written back as received: refolding broken ones can raise, or loop for ever (stdlib).
-            keep = part.policy.clone(refold_source="none")
+            keep = policy.default.clone(refold_source="none")
             content = (inner[0] if isinstance(inner, list) and inner else part).as_bytes(policy=keep)
             yield ParsedAttachment(_filename(part) or "forwarded.eml", ctype, content)
             continue

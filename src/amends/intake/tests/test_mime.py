@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import random
-import signal
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes, policy
 
@@ -14,7 +12,7 @@ import pytest
 
 from amends.intake.mime import MalformedEmail, parse_email
 
-from .corpus import EMAILS, eml
+from .corpus import EMAILS, deadline, eml
 
 
 def test_gmail_multipart_alternative_reads_text_html_and_sender():
@@ -242,22 +240,6 @@ def test_a_broken_attachment_header_keeps_the_email_and_the_attachment():
 def test_a_charset_name_with_a_nul_in_it_still_decodes():
     raw = b'From: a@example.com\r\nContent-Type: text/plain; charset="utf-8\x00"\r\n\r\nna\xc3\xafve\r\n'
     assert parse_email(raw).text == "naïve"
-
-
-@contextmanager
-def deadline(seconds: int):
-    """Fail, rather than hang the suite, if the block runs for longer than `seconds`."""
-
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_forwarded_email_with_headers_the_stdlib_cannot_refold_is_read_quickly():

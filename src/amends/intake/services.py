@@ -187,7 +187,7 @@ def _store_email(parsed: ParsedEmail, raw: bytes, key: str, actor: Any) -> Intak
         )
     incoming = Incoming(
         channel=Channel.EMAIL,
-        body_text=parsed.text,
+        body_text=_within_limit(parsed.text),
         body_html=parsed.html,
         subject=parsed.subject,
         sender=f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name else parsed.from_address,
@@ -202,6 +202,15 @@ def _store_email(parsed: ParsedEmail, raw: bytes, key: str, actor: Any) -> Intak
     if created:
         acknowledge(case)
     return IntakeResult(message, case, created_case=created, duplicate=False)
+
+
+def _within_limit(text: str) -> str:
+    """A very long email is kept whole in its raw source; the readable copy is cut, and says so."""
+    limit = settings.AMENDS_MAX_TEXT_CHARS
+    if len(text) <= limit:
+        return text
+    note = "\n\n[Cut here: the message is longer than this. The full original is kept with the case.]"
+    return text[: limit - len(note)] + note
 
 
 def split_mbox(data: bytes) -> list[bytes]:

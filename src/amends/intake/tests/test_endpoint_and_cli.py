@@ -147,3 +147,13 @@ def test_intake_eml_and_mbox_commands(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 new cases" in out and "1 already imported" in out
     assert Message.objects.filter(direction="in").count() == 2
+
+
+def test_a_very_long_email_is_kept_whole_not_refused(post, settings):
+    settings.AMENDS_MAX_TEXT_CHARS = 1000
+    raw = RAW.replace(b"endpoint-1", b"long-1").replace(b"Where is my refund?", b"word " * 2000)
+    response = post(raw)
+    assert response.status_code == 201
+    message = Message.objects.get(pk=response.json()["message"])
+    assert len(message.body_text) == 1000 and "full original is kept" in message.body_text
+    assert bytes(message.source.raw) == raw

@@ -37,7 +37,7 @@ test-sqlite: $(BIN)/amends
 check: $(BIN)/amends
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py
+	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py
 	$(BIN)/amends makemigrations --check --dry-run
 	$(BIN)/amends openapi --check
 

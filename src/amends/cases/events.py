@@ -12,9 +12,9 @@ CHANNEL_WORDS = {
 DIRECTION_WORDS = {"in": "from the customer", "out": "to the customer"}
 
 
-def _status(value: str | None) -> str:
+def _status(value: object) -> str:
     try:
-        return LABELS[Status(value)]
+        return LABELS[Status(str(value))]
     except ValueError:
         return str(value)
 
@@ -39,8 +39,8 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
             text += f", category {after['category']}"
         return text
     if kind == "contact_logged":
-        how = CHANNEL_WORDS.get(after.get("channel"), "a contact")
-        return f"Logged {how} {DIRECTION_WORDS.get(after.get('direction'), '')}".strip()
+        how = CHANNEL_WORDS.get(str(after.get("channel")), "a contact")
+        return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
     if kind == "customer_merged":
         return "Customer records merged"
     if kind.endswith("_sent"):

@@ -181,19 +181,19 @@ def _attachments(msg: Message, body_ids: set[int]):
             inner = part.get_payload()
             # Headers written back as received: refolding broken ones can raise, or loop for ever (stdlib).
             keep = policy.default.clone(refold_source="none")
-            content = (inner[0] if isinstance(inner, list) and inner else part).as_bytes(policy=keep)
+            whole = inner[0] if isinstance(inner, list) and inner and isinstance(inner[0], Message) else part
+            content = whole.as_bytes(policy=keep)
             yield ParsedAttachment(_filename(part) or "forwarded.eml", ctype, content)
             continue
         if part.is_multipart():
-            stack[0:0] = part.get_payload()
+            stack[0:0] = [p for p in part.get_payload() if isinstance(p, Message)]
             continue
         if id(part) in body_ids:
             continue
         if part is msg and ctype in {"text/plain", "text/html"}:
             continue
-        content = part.get_payload(decode=True)
-        if not isinstance(content, bytes):
-            content = str(part.get_payload() or "").encode()
+        decoded = part.get_payload(decode=True)
+        content = decoded if isinstance(decoded, bytes) else str(part.get_payload() or "").encode()
         filename = _filename(part) or _default_name(ctype)
         yield ParsedAttachment(filename, ctype, content)
 

@@ -24,7 +24,7 @@ def matching_case_ids(text: str, *, limit: int) -> list[int]:
         else:
             query = " & ".join(words[:-1] + [f"{words[-1]}:*"])
             cursor.execute(
-                "SELECT id FROM cases_case WHERE to_tsvector('simple', summary) @@ to_tsquery('simple', %s) "
+                "SELECT id FROM cases_case WHERE search_vector @@ to_tsquery('simple', %s) "
                 "ORDER BY id DESC LIMIT %s",
                 [query, limit],
             )

@@ -26,6 +26,8 @@ demo: $(BIN)/amends
 	@echo "  assessor   assessor (Complaints team, read-only)"
 	@echo "  admin      administrator"
 	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox. Stop with Ctrl-C."
+	@# The worker (clock warnings, breaches, reminders) runs beside the web server and stops with it.
+	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 test: $(BIN)/amends

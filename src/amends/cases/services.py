@@ -150,11 +150,20 @@ def case_transition(
         raise DomainError(
             "Say why: closing or re-opening a case needs a reason", fields={"reason": "required"}
         )
+    from amends.process.services import clocks_follow_status, closing_problems
+
+    if to == Status.CLOSED and (problems := closing_problems(case)):
+        raise DomainError(
+            f"{case.reference} cannot close yet: {'; '.join(problems)}.",
+            code="cannot_close",
+            fields={"status": "; ".join(problems)},
+        )
     now = timezone.now()
     before = case.status
     case.status = to
     case.closed_at = now if to == Status.CLOSED else None
     _save(case, ["status", "closed_at"], now)
+    clocks_follow_status(case=case, before=before, after=to, at=now)
     kind = "reopened" if before not in OPEN_STATUSES and to in OPEN_STATUSES else "status_changed"
     _event(
         case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason
@@ -247,5 +256,8 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
             after={"status": case.status},
             reason="The customer contacted us",
         )
+        from amends.process.services import clocks_follow_status
+
+        clocks_follow_status(case=case, before=before, after=case.status, at=timezone.now())
     _save(case, fields, timezone.now())
     return case

@@ -97,7 +97,43 @@ def case_detail(request, reference: str):
             initial={"kind": case.kind, "category": case.category, "version": case.version}
         ),
     }
+    context.update(_process_context(case, request.user))
     return render(request, "cases/case_detail.html", context)
+
+
+def _process_context(case: Case, user) -> dict:
+    """The complaint-process panel: the process app's selector plus the choices its forms offer."""
+    from amends.letters.elements import FIELD_NAMES
+    from amends.letters.services import letter_missing
+    from amends.process.models import EvidenceItem, Finding, RemedyType, SatisfactionCheck
+    from amends.process.selectors import process_panel
+    from amends.regimes.models import Regime
+
+    panel = process_panel(case, user)
+    stage_name = ""
+    if panel.process is not None:
+        stage_name = panel.definition.stage(panel.process.stage).name
+    return {
+        "p": panel,
+        "stage_name": stage_name,
+        "regimes": list(Regime.objects.order_by("name")),
+        "evidence_kinds": EvidenceItem.Kind.choices,
+        "finding_outcomes": Finding.Outcome.choices,
+        "remedy_types": RemedyType.choices,
+        "satisfaction_answers": SatisfactionCheck.Answer.choices,
+        "risk_fields": [
+            ("risk_customer_likelihood", "Risk to customer: likelihood"),
+            ("risk_customer_impact", "Risk to customer: impact"),
+            ("risk_organisation_likelihood", "Risk to us: likelihood"),
+            ("risk_organisation_impact", "Risk to us: impact"),
+        ],
+        "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
+        "letters_missing": {
+            letter.pk: list(letter_missing(letter).values())
+            for letter in panel.letters
+            if letter.status == "draft"
+        },
+    }
 
 
 def _act(request, reference, form_class, action, *, success: str, form_kwargs=None):

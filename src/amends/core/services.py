@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .errors import DomainError
-from .models import ApiToken, AuditEvent, Role, StaffProfile, Team
+from .models import ApiToken, AuditEvent, Notification, Role, StaffProfile, Team
 
 
 def audit_record(
@@ -95,3 +95,19 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, kind="api_token.revoked", obj=token)
+
+
+def notify(*, users, text: str, link: str = "") -> None:
+    """Tell each of these people something; shown in their notifications until read."""
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(user=u, text=text[:300], link=link[:300], created_at=now)
+        for u in {u.pk: u for u in users}.values()
+    )
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

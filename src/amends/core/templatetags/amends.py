@@ -9,3 +9,12 @@ def person(user, empty="—"):
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None: for the per-row dictionaries a selector prepares."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,417 @@
+"""Composing, checking, rendering and sending letters; keeping the prescribed wording versioned."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from amends.cases.models import Case, CaseEvent
+from amends.cases.services import case_record_contact
+from amends.core.errors import Conflict, DomainError, InputTooLarge, NotFound
+from amends.core.services import audit_record
+from amends.customers.models import Channel
+from amends.messaging.models import Attachment, Message
+from amends.messaging.services import _customer_email, _thread_headers
+
+from . import elements, rendering
+from .models import Letter, TextBlock, current_block
+from .text import html_to_text
+
+log = logging.getLogger(__name__)
+
+FIELD_MAX_CHARS = 20_000
+REFERRAL_MAX_CHARS = 300
+MAX_REQUIRED = 50
+SEND_BY = ("email", "print")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- prescribed wording -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def text_block_update(*, code: str, body: str, actor: Any, reason: str = "") -> TextBlock:
+    """Add a new version of a block's wording (blocks are never edited in place) and audit it."""
+    body = (body or "").strip()
+    if len(body) > settings.AMENDS_MAX_TEXT_CHARS:
+        raise InputTooLarge(
+            f"The wording is longer than {settings.AMENDS_MAX_TEXT_CHARS:,} characters",
+            fields={"body": "too long"},
+        )
+    # Lock the latest version so two editors cannot both write version N+1.
+    latest = TextBlock.objects.select_for_update().filter(code=code).order_by("-version").first()
+    if latest is None:
+        raise NotFound(f"There is no text block {code!r}", fields={"code": "unknown block"})
+    if latest.body.strip() == body:
+        raise DomainError("The wording is the same as the current version", code="unchanged")
+    now = timezone.now()
+    block = TextBlock.objects.create(
+        code=code,
+        version=latest.version + 1,
+        title=latest.title,
+        guidance=latest.guidance,
+        body=body,
+        effective_from=now,
+        updated_by=_user(actor),
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        kind="text_block.updated",
+        obj=block,
+        before={"code": code, "version": latest.version, "body": latest.body},
+        after={"code": code, "version": block.version, "body": body},
+        reason=reason,
+    )
+    return block
+
+
+@transaction.atomic
+def text_block_define(*, code: str, title: str, guidance: str, actor: Any, body: str = "") -> TextBlock:
+    """Set up a new block code (for a regime that needs wording the seed did not include)."""
+    if not elements.BLOCK_CODE_RE.match(code or ""):
+        raise DomainError(
+            "A block code is lower-case letters, digits, dots, dashes and underscores",
+            fields={"code": "invalid"},
+        )
+    if TextBlock.objects.filter(code=code).exists():
+        raise Conflict(f"The text block {code!r} already exists", fields={"code": "exists"})
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise DomainError("Give the block a title of at most 200 characters", fields={"title": "required"})
+    now = timezone.now()
+    block = TextBlock.objects.create(
+        code=code,
+        version=1,
+        title=title,
+        guidance=(guidance or "").strip(),
+        body=(body or "").strip(),
+        effective_from=now,
+        updated_by=_user(actor),
+        created_at=now,
+    )
+    audit_record(actor=actor, kind="text_block.defined", obj=block, after={"code": code, "title": title})
+    return block
+
+
+# --- composing ----------------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in Letter.Kind.values:
+        raise DomainError(f"Unknown letter kind {kind!r}", fields={"kind": "unknown letter kind"})
+    return kind
+
+
+def _check_fields(fields: Any) -> dict[str, str]:
+    if not isinstance(fields, dict):
+        raise DomainError("Letter fields must be a set of named texts", fields={"fields": "object expected"})
+    clean: dict[str, str] = {}
+    for name, value in fields.items():
+        if name not in elements.FIELD_NAMES:
+            raise DomainError(f"A letter has no field {name!r}", fields={name: "unknown field"})
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise DomainError(
+                f"{name.replace('_', ' ').capitalize()} must be text", fields={name: "text expected"}
+            )
+        value = value.strip()
+        if len(value) > FIELD_MAX_CHARS:
+            raise InputTooLarge(
+                f"{name.replace('_', ' ').capitalize()} is longer than {FIELD_MAX_CHARS:,} characters",
+                fields={name: f"at most {FIELD_MAX_CHARS} characters"},
+            )
+        if value:
+            clean[name] = value
+    if sum(len(v) for v in clean.values()) > settings.AMENDS_MAX_TEXT_CHARS:
+        raise InputTooLarge(
+            f"The letter is longer than {settings.AMENDS_MAX_TEXT_CHARS:,} characters",
+            fields={"fields": "too long"},
+        )
+    new_date = clean.get("new_date", "")
+    if elements.ISO_DATE_RE.match(new_date) and elements.date_words(new_date) == new_date:
+        raise DomainError("The new date is not a real date", fields={"new_date": "invalid date"})
+    return clean
+
+
+def _check_required(required: Any) -> list[str]:
+    if not isinstance(required, list | tuple) or not all(isinstance(e, str) for e in required):
+        raise DomainError("Required elements must be a list of names", fields={"required": "list expected"})
+    if len(required) > MAX_REQUIRED:
+        raise DomainError("Too many required elements", fields={"required": f"at most {MAX_REQUIRED}"})
+    unknown = [e for e in required if not elements.is_known(e)]
+    if unknown:
+        raise DomainError(
+            f"Unknown letter elements: {', '.join(unknown)}",
+            fields={"required": f"unknown: {', '.join(unknown)}"},
+        )
+    return list(dict.fromkeys(required))
+
+
+def _check_referral(referral: Any) -> dict[str, str] | None:
+    if referral is None:
+        return None
+    if not isinstance(referral, dict):
+        raise DomainError(
+            "The referral must give a body, website and time limit", fields={"referral": "object"}
+        )
+    clean = {}
+    for key in elements.REFERRAL_KEYS:
+        value = referral.get(key) or ""
+        if not isinstance(value, str) or len(value) > REFERRAL_MAX_CHARS:
+            raise DomainError(
+                f"The referral {key.replace('_', ' ')} must be text, at most {REFERRAL_MAX_CHARS} characters",
+                fields={f"referral.{key}": "invalid"},
+            )
+        clean[key] = value.strip().rstrip(".")
+    return clean
+
+
+@transaction.atomic
+def letter_compose(
+    *, case: Case, kind: str, fields: dict, required: list[str], referral: dict | None, actor: Any
+) -> Letter:
+    """A draft letter. `required` and `referral` come from the case's regime and are copied onto it."""
+    now = timezone.now()
+    letter = Letter.objects.create(
+        case=case,
+        kind=_check_kind(kind),
+        fields=_check_fields(fields),
+        required_elements=_check_required(required),
+        referral=_check_referral(referral),
+        created_by=_user(actor),
+        created_at=now,
+        updated_at=now,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=_user(actor),
+        kind="letter_drafted",
+        after={"letter": letter.pk, "kind": kind},
+    )
+    return letter
+
+
+def _lock_draft(letter: Letter) -> Letter:
+    locked = Letter.objects.select_for_update().select_related("case__customer").get(pk=letter.pk)
+    if not locked.is_draft:
+        raise Conflict(
+            f"This letter was already {locked.get_status_display().lower()} and cannot be changed",
+            code="letter_frozen",
+        )
+    return locked
+
+
+@transaction.atomic
+def letter_update_fields(*, letter: Letter, fields: dict, actor: Any) -> Letter:
+    """Change a draft's fields. Given names replace the old text; an empty or None value removes it."""
+    locked = _lock_draft(letter)
+    given = _check_fields(fields)
+    merged = {**locked.fields, **given}
+    for name, value in fields.items():
+        if not (isinstance(value, str) and value.strip()):
+            merged.pop(name, None)
+    changed = sorted(k for k in set(merged) | set(locked.fields) if merged.get(k) != locked.fields.get(k))
+    if not changed:
+        return locked
+    now = timezone.now()
+    locked.fields = merged
+    locked.updated_at = now
+    locked.save(update_fields=["fields", "updated_at"])
+    CaseEvent.objects.create(
+        case=locked.case,
+        at=now,
+        actor=_user(actor),
+        kind="letter_updated",
+        after={"letter": locked.pk, "fields": changed},
+    )
+    return locked
+
+
+# --- rendering ----------------------------------------------------------------------------------------
+
+
+def letter_render_html(letter: Letter) -> str:
+    """A sent letter's frozen HTML; for a draft, a fresh preview with today's wording and a draft banner."""
+    if not letter.is_draft:
+        return letter.html
+    return rendering.render_html(letter, rendering.letter_blocks(letter), at=timezone.now(), draft=True)
+
+
+def letter_render_pdf(letter: Letter) -> bytes:
+    """A sent letter's frozen PDF; for a draft, a preview PDF (slow: about half a second)."""
+    if not letter.is_draft and letter.pdf:
+        return bytes(letter.pdf)
+    return rendering.render_pdf(letter_render_html(letter))
+
+
+def letter_render_text(letter: Letter) -> str:
+    """The letter as plain text: the email body and the agent UI's preview."""
+    return html_to_text(letter_render_html(letter))
+
+
+def letter_missing(letter: Letter) -> dict[str, str]:
+    """Element -> label of everything the letter still needs before it can be sent."""
+    return rendering.find_missing(letter, rendering.letter_blocks(letter))
+
+
+# --- sending ------------------------------------------------------------------------------------------
+
+
+def _refuse_incomplete(missing: dict[str, str]) -> None:
+    raise DomainError(
+        f"This letter cannot be sent yet. It still needs {elements.join_words(list(missing.values()))}.",
+        code="letter_incomplete",
+        fields=dict(missing),
+    )
+
+
+def letter_send(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
+    """Send a complete draft by email (with the PDF attached) or mark it printed for post, and freeze it.
+
+    Refused, changing nothing, while any required element or text block is empty. Rendering the PDF
+    happens before the write transaction (it takes up to a second); the transaction then checks that
+    neither the letter nor the wording changed in the meantime.
+    """
+    if by not in SEND_BY:
+        raise DomainError("Send a letter by email or print it", fields={"by": "email or print"})
+    letter = Letter.objects.select_related("case__customer").get(pk=letter.pk)
+    if not letter.is_draft:
+        raise Conflict(f"This letter was already {letter.get_status_display().lower()}", code="letter_frozen")
+    blocks = rendering.letter_blocks(letter)
+    missing = rendering.find_missing(letter, blocks)
+    if missing:
+        _refuse_incomplete(missing)
+    to = _customer_email(letter.case.customer) if by == "email" else None
+    if by == "email" and not to:
+        raise DomainError(
+            "The customer has no email address. Print the letter and post it instead.",
+            code="no_email_address",
+        )
+    now = timezone.now()
+    html = rendering.render_html(letter, blocks, at=now, draft=False)
+    pdf = rendering.render_pdf(html)
+    versions = rendering.used_block_versions(letter, blocks)
+    with transaction.atomic():
+        locked = _lock_draft(letter)
+        if locked.fields != letter.fields or locked.required_elements != letter.required_elements:
+            raise Conflict("The letter changed while it was being sent. Check it and send it again.")
+        if rendering.used_block_versions(locked, rendering.letter_blocks(locked)) != versions:
+            raise Conflict("The prescribed wording changed while the letter was being sent. Send it again.")
+        locked.html = html
+        locked.pdf = pdf
+        locked.block_versions = versions
+        locked.status = Letter.Status.SENT if by == "email" else Letter.Status.PRINTED
+        locked.sent_at = now
+        locked.sent_by = _user(actor)
+        locked.updated_at = now
+        if by == "email" and to:
+            locked.message = _send_letter_email(letter=locked, to=to, actor=actor, at=now)
+        locked.save(
+            update_fields=[
+                "html",
+                "pdf",
+                "block_versions",
+                "status",
+                "sent_at",
+                "sent_by",
+                "updated_at",
+                "message",
+            ]
+        )
+        CaseEvent.objects.create(
+            case=locked.case,
+            at=now,
+            actor=_user(actor),
+            kind="letter_sent",
+            after={"letter": locked.pk, "kind": locked.kind, "by": by},
+        )
+    return locked
+
+
+def _attachment_name(letter: Letter) -> str:
+    return f"{letter.case.reference}-{letter.kind.replace('_', '-')}.pdf"
+
+
+def _send_letter_email(*, letter: Letter, to: str, actor: Any, at: datetime) -> Message:
+    """Store the outbound email (letter text in the body, PDF attached) and send it after commit.
+
+    messaging.message_send cannot carry an attachment and writes its own `<purpose>_sent` event, so the
+    letter stores its Message the same way here, with the PDF as an Attachment row.
+    """
+    case = letter.case
+    subject = f"{elements.KIND_SUBJECTS[letter.kind]} [{case.reference}]"
+    body = "Our letter about your complaint is below, and attached as a PDF.\n\n" + html_to_text(letter.html)
+    pdf = bytes(letter.pdf or b"")
+    thread = _thread_headers(case)  # before this message exists, or it would reply to itself
+    message = Message.objects.create(
+        case=case,
+        customer=case.customer,
+        channel=Channel.EMAIL,
+        direction=Message.Direction.OUTBOUND,
+        purpose="letter",
+        subject=subject,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        body_text=body,
+        occurred_at=at,
+        recorded_at=at,
+        author=_user(actor),
+        email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN),
+        delivery=Message.Delivery.QUEUED,
+    )
+    filename = _attachment_name(letter)
+    Attachment.objects.create(
+        message=message,
+        filename=filename,
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        content=pdf,
+    )
+    case_record_contact(case=case, inbound=False, at=at)
+    headers = {"Message-ID": message.email_message_id, **thread}
+    transaction.on_commit(lambda: _deliver(message.pk, to, subject, body, headers, filename, pdf))
+    return message
+
+
+def _deliver(
+    message_id: int, to: str, subject: str, body: str, headers: dict[str, str], filename: str, pdf: bytes
+) -> None:
+    email = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
+    email.attach(filename, pdf, "application/pdf")
+    try:
+        email.send()
+    except Exception:  # any transport failure: record it; the letter and its message are safe on the case
+        log.exception("Sending letter message %s failed", message_id)
+        Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.FAILED)
+        return
+    Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.SENT)
+
+
+__all__ = [
+    "current_block",
+    "letter_compose",
+    "letter_missing",
+    "letter_render_html",
+    "letter_render_pdf",
+    "letter_render_text",
+    "letter_send",
+    "letter_update_fields",
+    "text_block_define",
+    "text_block_update",
+]

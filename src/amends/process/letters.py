@@ -1,0 +1,97 @@
+"""Letters in the process: the regime decides what each must carry; the case supplies what it can."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from amends.cases.models import Case
+from amends.core.errors import DomainError
+
+from .models import CaseClock, CaseProcess, Option
+from .services import definition_of
+
+OUTCOME_DECISIONS = {
+    "justified": "upheld",
+    "partly_justified": "partly_upheld",
+    "not_justified": "not_upheld",
+}
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%A %-d %B %Y}"
+
+
+def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
+    """Element values the case already knows, so the writer starts from facts rather than a blank page."""
+    definition = definition_of(process)
+    stage = definition.stage(process.stage)
+    understanding = case.understandings.order_by("-recorded_at", "-id").first()
+    finding = case.findings.order_by("-recorded_at", "-id").first()
+    chosen = case.options.filter(status=Option.Status.CHOSEN).order_by("-id").first()
+    respond = (
+        CaseClock.objects.filter(case=case, stage=process.stage, met_by="responded", optional=False)
+        .order_by("due_at")
+        .first()
+    )
+    values = {
+        "complaint_summary": understanding.what_happened if understanding else case.summary,
+        "stage": stage.name,
+        "complaint_definition": understanding.outcome_wanted
+        and (
+            f"You are unhappy that {case.summary[:1].lower()}{case.summary[1:]}. "
+            f"You would like us to: {understanding.outcome_wanted}"
+        )
+        if understanding
+        else case.summary,
+        "timescales": (f"We will send you our response by {_when(respond.due_at)}." if respond else ""),
+        "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
+        "reasons": finding.reasoning if finding else "",
+        "remedy": (f"{chosen.title}" + (f" (£{chosen.amount:,.2f})" if chosen.amount else ""))
+        if chosen
+        else "",
+        "how_to_escalate": (
+            "If you are not happy with this response, reply to this letter or call us quoting your reference "
+            "and we will look at your complaint again at the next stage. You do not need to give a reason."
+        )
+        if len(definition.stages) > 1 and stage.code != definition.stages[-1].code
+        else "",
+        "resolved_statement": "We now consider your complaint resolved."
+        if kind == "summary_resolution"
+        else "",
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[str, str]) -> Any:
+    """Draft a letter of a kind the case's regime knows, with its required elements and referral body."""
+    from amends.letters.services import letter_compose
+
+    process = CaseProcess.objects.filter(case=case).first()
+    if process is None:
+        raise DomainError("Apply a regime before writing its letters", code="no_regime")
+    definition = definition_of(process)
+    spec = definition.letters.get(kind)
+    if spec is None:
+        known = ", ".join(k.replace("_", " ") for k in definition.letters)
+        raise DomainError(
+            f"{definition.name} has no {kind.replace('_', ' ')} letter (it has: {known})",
+            fields={"kind": "unknown for this regime"},
+        )
+    referral = None
+    if definition.referral is not None:
+        referral = {
+            "body": definition.referral.body,
+            "website": definition.referral.website or "",
+            "customer_time_limit": definition.referral.customer_time_limit or "",
+        }
+    given = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
+    return letter_compose(
+        case=case,
+        kind=kind,
+        fields={**prefill(case, process, kind), **given},
+        required=list(spec.required),
+        referral=referral,
+        actor=actor,
+    )

@@ -1,0 +1,149 @@
+"""What the case page shows of the process, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from amends.cases.models import Case
+from amends.core.permissions import staff_of
+
+from .authority import limits_for, within_limit
+from .models import (
+    ApprovalRequest,
+    CaseClock,
+    CaseProcess,
+    EvidenceItem,
+    Finding,
+    Option,
+    Promise,
+    RootCause,
+    SatisfactionCheck,
+    Understanding,
+)
+from .services import RESPONSE_LETTERS, definition_of
+
+
+@dataclass
+class ClockView:
+    clock: CaseClock
+    state: str  # running, at_risk, breached, met, lapsed, stopped, paused
+    can_extend: bool
+
+
+@dataclass
+class Panel:
+    process: CaseProcess | None
+    definition: Any = None
+    clocks: list[ClockView] = field(default_factory=list)
+    understanding: Understanding | None = None
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    finding: Finding | None = None
+    options: list[Option] = field(default_factory=list)
+    approvals: list[ApprovalRequest] = field(default_factory=list)
+    promises: list[Promise] = field(default_factory=list)
+    satisfaction: SatisfactionCheck | None = None
+    letters: list = field(default_factory=list)
+    letter_kinds: list[str] = field(default_factory=list)
+    root_causes: list[RootCause] = field(default_factory=list)
+    next_step: str = ""
+    can_choose: dict[int, bool] = field(default_factory=dict)
+    can_approve: dict[int, bool] = field(default_factory=dict)
+
+
+def clock_state(clock: CaseClock, now) -> str:
+    if clock.status != CaseClock.Status.RUNNING:
+        return clock.status
+    if clock.paused_at is not None:
+        return "paused"
+    if clock.due_at <= now:
+        return "breached"
+    if clock.warn_at is not None and clock.warn_at <= now:
+        return "at_risk"
+    return "running"
+
+
+def next_step(panel: Panel) -> str:
+    """The step the process expects next, in the words of the standards."""
+    process = panel.process
+    if process is None:
+        return "Apply the regime that covers this complaint, so its clocks and letter rules apply."
+    sent = {letter.kind for letter in panel.letters if letter.status != "draft"}
+    if "acknowledgement" in panel.letter_kinds and process.acknowledged_at is None:
+        return "Send the acknowledgement letter with the timescales."
+    if panel.understanding is None:
+        return "Write a check-back summary: what happened, its impact and the outcome the customer wants."
+    if panel.understanding.confirmed_at is None:
+        return "Ask the customer to confirm the summary (on their status page or by phone)."
+    if panel.finding is None:
+        return "Investigate: add the evidence and record a finding with your reasoning."
+    if not any(o.status == Option.Status.CHOSEN for o in panel.options):
+        if any(o.status == Option.Status.AWAITING_APPROVAL for o in panel.options):
+            return "Wait for the approval decision on the option beyond your authority."
+        return "Weigh the options for the customer and the organisation, then choose one."
+    if process.response_sent_at is None or not (sent & RESPONSE_LETTERS):
+        return "Send the response letter."
+    if not process.customer_answer:
+        return "Record whether the customer accepts the response."
+    if panel.satisfaction is None:
+        return "Check the customer's satisfaction."
+    if process.customer_answer == "not_accepted":
+        return "Escalate to the next stage, or refer the customer to the independent body."
+    return "Close the case with your reasons."
+
+
+def process_panel(case: Case, user: Any) -> Panel:
+    from amends.letters.models import Letter
+
+    process = (
+        CaseProcess.objects.select_related("regime_version", "regime_version__regime")
+        .filter(case=case)
+        .first()
+    )
+    panel = Panel(
+        process=process, root_causes=list(RootCause.objects.filter(active=True).select_related("parent"))
+    )
+    if process is not None:
+        panel.definition = definition_of(process)
+        panel.letter_kinds = list(panel.definition.letters)
+        now = timezone.now()
+        stage = panel.definition.stage(process.stage)
+        extendable = {stage.extension.extends} if stage.extension else set()
+        panel.clocks = [
+            ClockView(
+                c,
+                clock_state(c, now),
+                c.status == "running" and c.code in extendable and c.stage == process.stage,
+            )
+            for c in CaseClock.objects.filter(case=case).order_by("stage", "due_at")
+        ]
+    panel.understanding = case.understandings.order_by("-recorded_at", "-id").first()
+    panel.evidence = list(case.evidence.select_related("added_by").order_by("added_at"))
+    panel.finding = (
+        case.findings.select_related("root_cause", "recorded_by").order_by("-recorded_at", "-id").first()
+    )
+    panel.options = list(case.options.select_related("created_by").order_by("created_at"))
+    panel.approvals = list(
+        ApprovalRequest.objects.filter(option__case=case).select_related(
+            "requested_by", "decided_by", "option"
+        )
+    )
+    panel.promises = list(case.promises.select_related("owner").order_by("-status", "due_at"))
+    panel.satisfaction = case.satisfaction_checks.order_by("-checked_at").first()
+    panel.letters = list(Letter.objects.filter(case=case).order_by("created_at").defer("pdf", "html"))
+    staff = staff_of(user)
+    role = staff.role if staff else None
+    limits = limits_for(role)
+    for option in panel.options:
+        panel.can_choose[option.pk] = within_limit(
+            limits.get(option.remedy_type), option.remedy_type, option.amount
+        )
+    for request in panel.approvals:
+        option = request.option
+        panel.can_approve[request.pk] = request.requested_by_id != getattr(user, "pk", None) and within_limit(
+            limits.get(option.remedy_type), option.remedy_type, option.amount
+        )
+    panel.next_step = next_step(panel)
+    return panel

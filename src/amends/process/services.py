@@ -1,0 +1,341 @@
+"""Applying a regime to a case and moving it through the regime's stages, with its clocks.
+
+The steps themselves (understanding, evidence, finding, answer, satisfaction) are in steps.py; options,
+authority and approvals in authority.py; promises in promises.py; the worker in tasks.py.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from amends.cases.lifecycle import Status
+from amends.cases.models import Case, CaseEvent, CaseKind
+from amends.core.errors import Conflict, DomainError, NotFound
+from amends.regimes import calendar
+from amends.regimes.clocks import compute, compute_extension
+from amends.regimes.definition import RegimeDefinition, parse
+from amends.regimes.models import RegimeVersion
+from amends.regimes.selectors import current_version
+
+from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
+
+# Letters that answer the complaint at a stage: sending one meets the stage's response clocks.
+RESPONSE_LETTERS = frozenset(
+    {"final_response", "stage1_response", "stage2_response", "deadlock", "summary_resolution"}
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _definition_for(version_pk: int) -> RegimeDefinition:
+    version = RegimeVersion.objects.select_related("regime").get(pk=version_pk)
+    return parse(version.definition, source=f"{version.regime.code} v{version.version}")
+
+
+def definition_of(process: CaseProcess) -> RegimeDefinition:
+    return _definition_for(process.regime_version_id)
+
+
+def met_by(clock_code: str) -> str:
+    """Which step stops a clock, read from its code (the definitions name them so)."""
+    if "ack" in clock_code:
+        return "acknowledged"
+    if clock_code.startswith("satisfaction"):
+        return "satisfied"
+    if clock_code.startswith("initial_assessment"):
+        return "understood"
+    if clock_code.startswith("summary_resolution") or clock_code.startswith("frontline"):
+        return "resolved"
+    return "responded"
+
+
+def _events(process: CaseProcess) -> dict[str, datetime]:
+    names = {
+        "received": process.received_at,
+        "acknowledged": process.acknowledged_at,
+        "escalated": process.escalated_at,
+        "escalation_acknowledged": process.escalation_acknowledged_at,
+        "response_sent": process.response_sent_at,
+    }
+    return {name: at for name, at in names.items() if at is not None}
+
+
+def _nation(case: Case) -> str:
+    return case.customer.nation
+
+
+def clocks_refresh(process: CaseProcess) -> list[CaseClock]:
+    """Create the current stage's clocks whose start event has happened. Idempotent."""
+    definition = definition_of(process)
+    stage = definition.stage(process.stage)
+    existing = set(
+        CaseClock.objects.filter(case=process.case, stage=process.stage).values_list("code", flat=True)
+    )
+    created = []
+    for due in compute(definition, process.stage, _events(process), _nation(process.case)):
+        if due.code in existing:
+            continue
+        spec = stage.clock(due.code)
+        created.append(
+            CaseClock(
+                case=process.case,
+                stage=process.stage,
+                code=due.code,
+                name=due.name,
+                regulatory=due.regulatory,
+                pauses=bool(spec.pauses_when) and not due.regulatory,
+                optional=spec.optional,
+                evidence=due.evidence,
+                met_by=met_by(due.code),
+                due_at=due.due_at,
+                warn_at=due.warn_at,
+            )
+        )
+    CaseClock.objects.bulk_create(created)
+    return created
+
+
+def next_update_after(process: CaseProcess, start: datetime) -> datetime:
+    """When the customer is next owed a progress update, counting from `start` (WM57 13)."""
+    period = definition_of(process).keep_informed
+    if period is None:
+        return start + timedelta(days=10)
+    return calendar.due(start, period.amount, period.unit, _nation(process.case))
+
+
+@transaction.atomic
+def process_start(
+    *, case: Case, regime_code: str, actor: Any, received_at: datetime | None = None
+) -> CaseProcess:
+    """Apply a regime: the case follows its stages, clocks and letter rules from now on (C7 K3, K5)."""
+    if case.kind != CaseKind.COMPLAINT:
+        raise DomainError(
+            "Only a complaint follows a complaints regime; reclassify it first", code="not_a_complaint"
+        )
+    if CaseProcess.objects.filter(case=case).exists():
+        raise Conflict(f"{case.reference} already follows a regime")
+    received = received_at or case.opened_at
+    version = current_version(regime_code, received.date())
+    if version is None:
+        raise NotFound(f"No regime {regime_code!r} in force on {received:%d %B %Y}")
+    definition = _definition_for(version.pk)
+    process = CaseProcess.objects.create(
+        case=case, regime_version=version, stage=definition.stages[0].code, received_at=received
+    )
+    clocks_refresh(process)
+    process.next_update_due = next_update_after(process, received)
+    process.save(update_fields=["next_update_due"])
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind="regime_applied",
+        after={"regime": definition.code, "version": version.version, "stage": process.stage},
+    )
+    return process
+
+
+def _process(case: Case) -> CaseProcess:
+    process = (
+        CaseProcess.objects.select_for_update()
+        .select_related("case", "case__customer", "regime_version")
+        .filter(case=case)
+        .first()
+    )
+    if process is None:
+        raise Conflict(f"{case.reference} does not follow a regime yet: apply one first", code="no_regime")
+    return process
+
+
+def clocks_meet(*, case: Case, step: str, at: datetime) -> int:
+    """A step that stops clocks happened (understood, satisfied...): meet the current stage's ones."""
+    process = CaseProcess.objects.filter(case=case).first()
+    return _meet(process, {step}, at) if process else 0
+
+
+def _meet(process: CaseProcess, kinds: set[str], at: datetime) -> int:
+    return CaseClock.objects.filter(
+        case=process.case, stage=process.stage, status=CaseClock.Status.RUNNING, met_by__in=kinds
+    ).update(status=CaseClock.Status.MET, met_at=at)
+
+
+def process_letter_sent(*, case: Case, kind: str, at: datetime, actor: Any) -> None:
+    """A letter went out: acknowledgements and responses move the process on and stop their clocks."""
+    process = CaseProcess.objects.select_for_update().filter(case=case).first()
+    if process is None:
+        return
+    if kind == "acknowledgement":
+        if process.escalated_at and not process.escalation_acknowledged_at:
+            process.escalation_acknowledged_at = at
+        elif not process.acknowledged_at:
+            process.acknowledged_at = at
+        process.save(update_fields=["acknowledged_at", "escalation_acknowledged_at"])
+        _meet(process, {"acknowledged"}, at)
+        clocks_refresh(process)
+    elif kind in RESPONSE_LETTERS:
+        process.response_sent_at = at
+        process.customer_answer = ""
+        process.save(update_fields=["response_sent_at", "customer_answer"])
+        _meet(process, {"responded", "resolved"} if kind == "summary_resolution" else {"responded"}, at)
+        clocks_refresh(process)
+        case = Case.objects.get(pk=case.pk)
+        if case.status in {Status.NEW, Status.OPEN, Status.AWAITING_CUSTOMER}:
+            from amends.cases.services import case_transition
+
+            case_transition(
+                case=case, to=Status.RESOLVED, actor=actor, reason=f"{kind.replace('_', ' ')} sent"
+            )
+
+
+@transaction.atomic
+def process_send_letter(*, letter: Any, actor: Any, by: str = "email") -> Any:
+    """Send a composed letter and let the process react to it."""
+    from amends.letters.services import letter_send
+
+    sent = letter_send(letter=letter, actor=actor, by=by)
+    process_letter_sent(case=sent.case, kind=sent.kind, at=sent.sent_at, actor=actor)
+    return sent
+
+
+@transaction.atomic
+def clock_extend(
+    *, clock: CaseClock, actor: Any, reason: str, new_due_at: datetime | None = None
+) -> CaseClock:
+    """Move a deadline within the regime's extension rule, with a reason the customer is told (C7 K10)."""
+    clock = CaseClock.objects.select_for_update().select_related("case", "case__customer").get(pk=clock.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "An extension needs a reason, which the customer will be told", fields={"reason": "required"}
+        )
+    if clock.status != CaseClock.Status.RUNNING:
+        raise Conflict(f"{clock.name} is {clock.get_status_display().lower()}, not running")
+    process = _process(clock.case)
+    stage = definition_of(process).stage(clock.stage)
+    rule = stage.extension
+    if rule is None or rule.extends != clock.code:
+        raise DomainError(
+            f"{definition_of(process).name} allows no extension of {clock.name.lower()}", code="no_extension"
+        )
+    extended = compute_extension(definition_of(process), clock.stage, _events(process), _nation(clock.case))
+    limit = extended.due_at if extended else None  # None: the new date is agreed with the customer
+    target = new_due_at or limit
+    if target is None:
+        raise DomainError("Give the new date agreed with the customer", fields={"new_due_at": "required"})
+    if limit is not None and target > limit:
+        raise DomainError(
+            f"The most this regime allows is {timezone.localtime(limit):%A %d %B %Y %H:%M}",
+            code="extension_too_long",
+            fields={"new_due_at": "beyond the regime's limit"},
+        )
+    if target <= clock.due_at:
+        raise DomainError("An extension must move the deadline later", fields={"new_due_at": "not later"})
+    before = clock.due_at
+    clock.extended_from = clock.extended_from or before
+    clock.due_at, clock.extension_reason = target, reason
+    clock.warned_at = None
+    clock.warn_at = None
+    clock.save(update_fields=["extended_from", "due_at", "extension_reason", "warned_at", "warn_at"])
+    CaseEvent.objects.create(
+        case=clock.case,
+        at=timezone.now(),
+        actor=actor,
+        kind="clock_extended",
+        before={"clock": clock.code, "due": before.isoformat()},
+        after={"clock": clock.code, "due": target.isoformat()},
+        reason=reason,
+    )
+    return clock
+
+
+@transaction.atomic
+def process_escalate(*, case: Case, actor: Any, to: str, reason: str) -> CaseProcess:
+    """Escalate: to the regime's next stage, or refer to the independent body (C7 8-9, W 14-15)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why it is being escalated", fields={"reason": "required"})
+    process = _process(case)
+    definition = definition_of(process)
+    now = timezone.now()
+    if to == "next_stage":
+        codes = [s.code for s in definition.stages]
+        position = codes.index(process.stage)
+        if position + 1 >= len(codes):
+            raise DomainError(
+                f"{definition.name} has no stage after {process.stage}; refer it instead", code="last_stage"
+            )
+        CaseClock.objects.filter(case=case, stage=process.stage, status=CaseClock.Status.RUNNING).update(
+            status=CaseClock.Status.STOPPED
+        )
+        before = process.stage
+        process.stage = codes[position + 1]
+        process.escalated_at, process.escalation_acknowledged_at = now, None
+        process.response_sent_at, process.customer_answer = None, ""
+        process.save()
+        clocks_refresh(process)
+        after = {"stage": process.stage}
+        before_state = {"stage": before}
+    elif to == "ombudsman":
+        if definition.referral is None:
+            raise DomainError(f"{definition.name} names no independent body", code="no_referral_body")
+        process.referred_to = definition.referral.body
+        process.save(update_fields=["referred_to"])
+        after, before_state = {"referred_to": process.referred_to}, None
+    else:
+        raise DomainError(
+            "Escalate to the next stage or to the ombudsman", fields={"to": "next_stage or ombudsman"}
+        )
+    CaseEvent.objects.create(
+        case=case, at=now, actor=actor, kind="escalated", before=before_state, after=after, reason=reason
+    )
+    fresh = Case.objects.get(pk=case.pk)
+    if to == "next_stage" and fresh.status not in {Status.NEW, Status.OPEN}:
+        from amends.cases.services import case_transition
+
+        case_transition(case=fresh, to=Status.OPEN, actor=actor, reason=f"Escalated: {reason}")
+    return process
+
+
+def closing_problems(case: Case) -> list[str]:
+    """Why a complaint under a regime cannot close yet; empty when it can (C7 5, 7-8; the regime's letters)."""
+    process = CaseProcess.objects.filter(case=case).first()
+    if process is None:
+        return []
+    problems = []
+    if not Finding.objects.filter(case=case).exists():
+        problems.append("there is no finding (justified, partly justified or not justified) with reasons")
+    from amends.letters.models import Letter
+
+    sent_kinds = set(
+        Letter.objects.filter(case=case, status__in=["sent", "printed"]).values_list("kind", flat=True)
+    )
+    wanted = RESPONSE_LETTERS & set(definition_of(process).letters)
+    if not sent_kinds & wanted:
+        names = ", ".join(sorted(k.replace("_", " ") for k in wanted))
+        problems.append(f"no response letter has been sent (one of: {names})")
+    if ApprovalRequest.objects.filter(option__case=case, status=ApprovalRequest.Status.PENDING).exists():
+        problems.append("an approval request is still waiting for a decision")
+    return problems
+
+
+def clocks_follow_status(*, case: Case, before: str, after: str, at: datetime) -> None:
+    """Internal targets that pause while the case waits on the customer stop and restart with it.
+
+    Regulatory clocks are never created with `pauses`, so they keep running whatever the status.
+    """
+    waiting = Status.AWAITING_CUSTOMER.value
+    if after == waiting and before != waiting:
+        CaseClock.objects.filter(
+            case=case, status=CaseClock.Status.RUNNING, pauses=True, paused_at__isnull=True
+        ).update(paused_at=at)
+    elif before == waiting and after != waiting:
+        for clock in CaseClock.objects.filter(case=case, pauses=True, paused_at__isnull=False):
+            waited = at - clock.paused_at
+            clock.due_at += waited
+            clock.warn_at = clock.warn_at + waited if clock.warn_at else None
+            clock.paused_at = None
+            clock.save(update_fields=["due_at", "warn_at", "paused_at"])

@@ -1,0 +1,168 @@
+"""The investigation and resolution steps of a complaint, each recorded with who, when and why.
+
+Understanding (CFACSC4 P8-P10, CFACSC7 4, WM57 1), investigation and finding (CFACSC7 5, K7), the
+customer's answer (WM57 9), satisfaction (WM57 14-15).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from amends.cases.models import Case, CaseEvent
+from amends.core.errors import Conflict, DomainError
+
+from .models import EvidenceItem, Finding, RootCause, SatisfactionCheck, Understanding
+from .services import clocks_meet
+
+TEXT_LIMIT = 10_000
+
+
+def _text(value: str, field: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"{field.replace('_', ' ').capitalize()} is required", fields={field: "required"})
+    if len(value) > limit:
+        raise DomainError(
+            f"{field.replace('_', ' ').capitalize()} is too long", fields={field: f"at most {limit}"}
+        )
+    return value
+
+
+def _event(case: Case, kind: str, actor: Any, *, after=None, reason: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        after=after,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def understanding_record(
+    *, case: Case, actor: Any, what_happened: str, impact: str, outcome_wanted: str
+) -> Understanding:
+    """The check-back summary, in the adviser's words, for the customer to confirm or correct."""
+    understanding = Understanding.objects.create(
+        case=case,
+        what_happened=_text(what_happened, "what_happened"),
+        impact=_text(impact, "impact"),
+        outcome_wanted=_text(outcome_wanted, "outcome_wanted"),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    _event(case, "understanding_recorded", actor, after={"understanding": understanding.pk})
+    clocks_meet(case=case, step="understood", at=understanding.recorded_at)
+    return understanding
+
+
+@transaction.atomic
+def understanding_confirm(*, understanding: Understanding, via: str, actor: Any = None) -> Understanding:
+    """The customer says the summary is right: on their status page, or to an adviser on the phone."""
+    understanding = Understanding.objects.select_for_update().get(pk=understanding.pk)
+    if understanding.confirmed_at is not None:
+        raise Conflict("This summary has already been confirmed")
+    latest = (
+        Understanding.objects.filter(case_id=understanding.case_id).order_by("-recorded_at", "-id").first()
+    )
+    if latest is None or latest.pk != understanding.pk:
+        raise Conflict("A newer summary has been written since; confirm that one")
+    understanding.confirmed_at, understanding.confirmed_via = timezone.now(), _text(via, "via", limit=40)
+    understanding.save(update_fields=["confirmed_at", "confirmed_via"])
+    _event(
+        understanding.case,
+        "understanding_confirmed",
+        actor,
+        after={"understanding": understanding.pk, "via": understanding.confirmed_via},
+    )
+    return understanding
+
+
+@transaction.atomic
+def evidence_add(*, case: Case, actor: Any, kind: str, description: str, source: str = "") -> EvidenceItem:
+    if kind not in EvidenceItem.Kind.values:
+        raise DomainError(f"Unknown kind of evidence {kind!r}", fields={"kind": "unknown"})
+    item = EvidenceItem.objects.create(
+        case=case,
+        kind=kind,
+        description=_text(description, "description"),
+        source=_text(source, "source", required=False, limit=200),
+        added_by=actor,
+        added_at=timezone.now(),
+    )
+    _event(case, "evidence_added", actor, after={"evidence": item.pk, "kind": kind})
+    return item
+
+
+@transaction.atomic
+def finding_record(
+    *, case: Case, actor: Any, outcome: str, facts: str, reasoning: str, root_cause: RootCause | None = None
+) -> Finding:
+    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5)."""
+    if outcome not in Finding.Outcome.values:
+        raise DomainError(
+            "The finding is justified, partly justified or not justified",
+            fields={"outcome": "justified, partly_justified or not_justified"},
+        )
+    if root_cause is not None and not root_cause.active:
+        raise DomainError("That root cause is no longer in use", fields={"root_cause": "inactive"})
+    finding = Finding.objects.create(
+        case=case,
+        outcome=outcome,
+        facts=_text(facts, "facts"),
+        reasoning=_text(reasoning, "reasoning"),
+        root_cause=root_cause,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    _event(
+        case,
+        "finding_recorded",
+        actor,
+        after={
+            "finding": finding.pk,
+            "outcome": outcome,
+            "root_cause": root_cause.code if root_cause else None,
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def customer_answer_record(*, case: Case, actor: Any, accepted: bool, note: str = "") -> None:
+    """Whether the customer accepts the response (WM57 9); a refusal keeps the case open for escalation."""
+    from .models import CaseProcess
+
+    process = CaseProcess.objects.select_for_update().filter(case=case).first()
+    if process is None or process.response_sent_at is None:
+        raise Conflict("Record the customer's answer after the response has been sent")
+    process.customer_answer = "accepted" if accepted else "not_accepted"
+    process.save(update_fields=["customer_answer"])
+    _event(
+        case,
+        "customer_answered",
+        actor,
+        after={"accepted": accepted},
+        reason=_text(note, "note", required=False),
+    )
+
+
+@transaction.atomic
+def satisfaction_record(*, case: Case, actor: Any, answer: str, comment: str = "") -> SatisfactionCheck:
+    """Check satisfaction as a step of the process, not an optional survey (WM57 14)."""
+    if answer not in SatisfactionCheck.Answer.values:
+        raise DomainError("Choose how satisfied the customer is", fields={"answer": "unknown"})
+    check = SatisfactionCheck.objects.create(
+        case=case,
+        answer=answer,
+        comment=_text(comment, "comment", required=False),
+        checked_by=actor,
+        checked_at=timezone.now(),
+    )
+    _event(case, "satisfaction_checked", actor, after={"answer": answer}, reason=check.comment)
+    clocks_meet(case=case, step="satisfied", at=check.checked_at)
+    return check

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/<str:reference>/process/<slug:action>", views.process_action, name="process_action"),
+    path("cases/<str:reference>/letters/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),
+]

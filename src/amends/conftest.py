@@ -93,3 +93,26 @@ def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def reseed_reference_data():
+    """Put back the rows data migrations load (prescribed-wording blocks, root causes, authority limits,
+    regimes). Transactional tests flush the database after each test, taking them with it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from amends.letters.models import TextBlock
+    from amends.process.models import RootCause
+    from amends.regimes.services import regime_sync_builtin
+
+    if not TextBlock.objects.exists():
+        import_module("amends.letters.migrations.0002_seed_text_blocks").seed(apps, None)
+    if not RootCause.objects.exists():
+        import_module("amends.process.migrations.0002_seed_root_causes_and_authority").seed(apps, None)
+    regime_sync_builtin()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    reseed_reference_data()

@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 
+from .models import Notification
 from .ratelimit import allow, client_address
+from .services import notifications_mark_read
+from .web import staff_required
 
 
 def home(request):
@@ -33,3 +36,13 @@ class ThrottledLoginView(LoginView):
             )
             return response
         return super().post(request, *args, **kwargs)
+
+
+@staff_required
+def notifications(request):
+    """What the person needs to know: approvals to decide, clocks at risk or breached, decisions made."""
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("notifications")
+    items = list(Notification.objects.filter(user=request.user).order_by("-created_at")[:100])
+    return render(request, "core/notifications.html", {"items": items})

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.core.errors import DomainError
+from amends.regimes.clocks import compute
 
 from .models import CaseClock, CaseProcess, Option
-from .services import definition_of
+from .services import _events, definition_of, met_by
 
 OUTCOME_DECISIONS = {
     "justified": "upheld",
@@ -23,6 +24,25 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%A %-d %B %Y}"
 
 
+def _response_due(case: Case, process: CaseProcess):
+    """When this stage's response is due; if it counts from an unsent acknowledgement, as if sent now."""
+    running = (
+        CaseClock.objects.filter(case=case, stage=process.stage, met_by="responded", optional=False)
+        .order_by("due_at")
+        .first()
+    )
+    if running is not None:
+        return running.due_at
+    events = {**_events(process)}
+    events.setdefault("escalation_acknowledged" if process.escalated_at else "acknowledged", timezone.now())
+    dues = [
+        d
+        for d in compute(definition_of(process), process.stage, events, case.customer.nation)
+        if met_by(d.code) == "responded" and not d.optional
+    ]
+    return min((d.due_at for d in dues), default=None)
+
+
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     """Element values the case already knows, so the writer starts from facts rather than a blank page."""
     definition = definition_of(process)
@@ -30,11 +50,7 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     understanding = case.understandings.order_by("-recorded_at", "-id").first()
     finding = case.findings.order_by("-recorded_at", "-id").first()
     chosen = case.options.filter(status=Option.Status.CHOSEN).order_by("-id").first()
-    respond = (
-        CaseClock.objects.filter(case=case, stage=process.stage, met_by="responded", optional=False)
-        .order_by("due_at")
-        .first()
-    )
+    respond_due = _response_due(case, process)
     values = {
         "complaint_summary": understanding.what_happened if understanding else case.summary,
         "stage": stage.name,
@@ -45,7 +61,7 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
         )
         if understanding
         else case.summary,
-        "timescales": (f"We will send you our response by {_when(respond.due_at)}." if respond else ""),
+        "timescales": (f"We will send you our response by {_when(respond_due)}." if respond_due else ""),
         "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
         "reasons": finding.reasoning if finding else "",
         "remedy": (f"{chosen.title}" + (f" (£{chosen.amount:,.2f})" if chosen.amount else ""))

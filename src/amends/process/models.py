@@ -9,7 +9,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 class CaseProcess(models.Model):
-    """Which regime a case follows, which stage it is at, and when the events its clocks count from happened."""
+    """Which regime a case follows, its stage, and when the events its clocks count from happened."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="process")
     regime_version = models.ForeignKey("regimes.RegimeVersion", on_delete=models.PROTECT, related_name="+")

@@ -59,7 +59,7 @@ def clock_state(clock: CaseClock, now) -> str:
     if clock.paused_at is not None:
         return "paused"
     if clock.due_at <= now:
-        return "breached"
+        return "lapsed" if clock.optional else "breached"
     if clock.warn_at is not None and clock.warn_at <= now:
         return "at_risk"
     return "running"

@@ -68,6 +68,22 @@ def _nation(case: Case) -> str:
     return case.customer.nation
 
 
+def sync_respond_by(case: Case) -> None:
+    """Keep the case's respond-by date on its earliest running deadline.
+
+    Stored on the case (not computed) because the "due soon" queue sorts a million cases by it through an
+    index; the clocks stay the record of truth.
+    """
+    earliest = (
+        CaseClock.objects.filter(case=case, status=CaseClock.Status.RUNNING, optional=False)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if earliest is not None:
+        Case.objects.filter(pk=case.pk).update(respond_by=earliest)
+
+
 def clocks_refresh(process: CaseProcess) -> list[CaseClock]:
     """Create the current stage's clocks whose start event has happened. Idempotent."""
     definition = definition_of(process)
@@ -96,6 +112,7 @@ def clocks_refresh(process: CaseProcess) -> list[CaseClock]:
             )
         )
     CaseClock.objects.bulk_create(created)
+    sync_respond_by(process.case)
     return created
 
 
@@ -158,9 +175,11 @@ def clocks_meet(*, case: Case, step: str, at: datetime) -> int:
 
 
 def _meet(process: CaseProcess, kinds: set[str], at: datetime) -> int:
-    return CaseClock.objects.filter(
+    met = CaseClock.objects.filter(
         case=process.case, stage=process.stage, status=CaseClock.Status.RUNNING, met_by__in=kinds
     ).update(status=CaseClock.Status.MET, met_at=at)
+    sync_respond_by(process.case)
+    return met
 
 
 def process_letter_sent(*, case: Case, kind: str, at: datetime, actor: Any) -> None:
@@ -240,6 +259,7 @@ def clock_extend(
     clock.warned_at = None
     clock.warn_at = None
     clock.save(update_fields=["extended_from", "due_at", "extension_reason", "warned_at", "warn_at"])
+    sync_respond_by(clock.case)
     CaseEvent.objects.create(
         case=clock.case,
         at=timezone.now(),
@@ -301,7 +321,7 @@ def process_escalate(*, case: Case, actor: Any, to: str, reason: str) -> CasePro
 
 
 def closing_problems(case: Case) -> list[str]:
-    """Why a complaint under a regime cannot close yet; empty when it can (C7 5, 7-8; the regime's letters)."""
+    """Why a complaint under a regime cannot close yet; empty when it can (C7 5, 7-8; regime letters)."""
     process = CaseProcess.objects.filter(case=case).first()
     if process is None:
         return []
@@ -339,3 +359,4 @@ def clocks_follow_status(*, case: Case, before: str, after: str, at: datetime) -
             clock.warn_at = clock.warn_at + waited if clock.warn_at else None
             clock.paused_at = None
             clock.save(update_fields=["due_at", "warn_at", "paused_at"])
+        sync_respond_by(case)

@@ -35,7 +35,11 @@ NATIONS: dict[str, tuple[str, ...]] = {
     "scotland": ("SCT",),
     "northern-ireland": ("NIR",),
 }
-NATION_NAMES = {"england": "England and Wales", "scotland": "Scotland", "northern-ireland": "Northern Ireland"}
+NATION_NAMES = {
+    "england": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
 
 CALENDAR_UNITS = ("calendar_days", "weeks", "months")
 BUSINESS_UNITS = ("business_days", "working_days")

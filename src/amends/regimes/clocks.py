@@ -1,4 +1,4 @@
-"""When a regime's clocks run out for one complaint. Framework-free: definitions and datetimes in, ClockDue out.
+"""When a regime's clocks run out for one complaint. Framework-free: definitions and moments in, ClockDue out.
 
 A clock starts at an event (received, acknowledged, escalated, escalation_acknowledged, response_sent) and
 runs for its amount and unit on the complainant's nation's calendar (see calendar.due for the counting).
@@ -14,7 +14,8 @@ from datetime import datetime, time
 from typing import Any
 
 from .calendar import LONDON, check_nation, date_before, due, to_london
-from .definition import ACKNOWLEDGES, START_EVENTS, Clock, Extension, RegimeDefinition, Stage
+from .definition import Clock, Extension, RegimeDefinition, Stage
+from .vocabulary import ACKNOWLEDGES, START_EVENTS
 
 
 class ClockError(ValueError):

@@ -20,58 +20,20 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .calendar import COUNT_FROM, ENDS, UNITS
+from .vocabulary import (
+    ACKNOWLEDGES,
+    CALENDARS,
+    EVIDENCE_FACTS,
+    EVIDENCE_LABELS,
+    EXTENSION_STARTS,
+    KINDS,
+    LETTER_ELEMENTS,
+    LETTER_KINDS,
+    PAUSES_WHEN,
+    START_EVENTS,
+)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-
-START_EVENTS = ("received", "acknowledged", "escalated", "escalation_acknowledged", "response_sent")
-# An extension may also run on from the deadline it extends (Housing Ombudsman: "no more than 10 working
-# days" more) rather than from an event (FCA payment services: 35 business days from receipt).
-EXTENSION_STARTS = (*START_EVENTS, "original_due")
-# The clock coded "acknowledgement" that starts at the key event produces the value event.
-ACKNOWLEDGES = {"received": "acknowledged", "escalated": "escalation_acknowledged"}
-EVIDENCE_LABELS = ("V", "S", "M")
-CALENDARS = ("business_days", "working_days")
-KINDS = ("regulatory", "internal")
-PAUSES_WHEN = ("awaiting_customer",)
-LETTER_KINDS = (
-    "acknowledgement",
-    "summary_resolution",
-    "holding",
-    "final_response",
-    "stage1_response",
-    "stage2_response",
-    "deadlock",
-    "referral",
-)
-LETTER_ELEMENTS = (
-    "reference",
-    "complaint_summary",
-    "timescales",
-    "contact_details",
-    "stage",
-    "complaint_definition",
-    "decision",
-    "reasons",
-    "remedy",
-    "outstanding_actions",
-    "how_to_escalate",
-    "referral_rights",
-    "delay_reasons",
-    "new_date",
-    "resolved_statement",
-    "final_position_label",
-)
-# Facts at the top level that can carry an evidence label in the "evidence" object.
-EVIDENCE_FACTS = (
-    "name",
-    "sector",
-    "effective_from",
-    "complaint_definition",
-    "calendar",
-    "retention_years",
-    "keep_informed",
-    "letters",
-)
 
 REGIME_CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -422,7 +384,8 @@ def _letters(node: _Node) -> dict[str, LetterSpec]:
             if not isinstance(element, str) or not (element in LETTER_ELEMENTS or BLOCK_RE.match(element)):
                 spec.fail(
                     f"required[{i}]",
-                    f"unknown element {element!r} (expected block:<code> or one of {', '.join(LETTER_ELEMENTS)})",
+                    f"unknown element {element!r} "
+                    f"(expected block:<code> or one of {', '.join(LETTER_ELEMENTS)})",
                 )
         if len(set(required)) != len(required):
             spec.fail("required", "lists an element twice")

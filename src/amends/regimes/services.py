@@ -47,13 +47,15 @@ def regime_sync_builtin(
                     f"The built-in regime {definition.code!r} clashes with an organisation's own regime of "
                     "the same code; rename one of them"
                 )
-            stored = RegimeVersion.objects.using(using).filter(regime=regime, version=definition.version).first()
+            stored = (
+                RegimeVersion.objects.using(using).filter(regime=regime, version=definition.version).first()
+            )
             if stored is not None:
                 if stored.definition != definition.raw:
                     raise BuiltinChanged(
                         f"definitions/{definition.code}.v{definition.version}.json differs from the stored "
                         f"{definition.code} v{definition.version}. Stored versions never change: save your "
-                        f"edit as {definition.code}.v{definition.version + 1}.json with \"version\": "
+                        f'edit as {definition.code}.v{definition.version + 1}.json with "version": '
                         f"{definition.version + 1} and its own effective_from, and restore the old file"
                     )
                 continue
@@ -108,11 +110,19 @@ def regime_version_add(
             fields={"effective_from": "before the latest version"},
         )
     number = latest.version + 1 if latest else 1
-    data = {**definition, "code": code, "name": name, "version": number, "effective_from": effective_from.isoformat()}
+    data = {
+        **definition,
+        "code": code,
+        "name": name,
+        "version": number,
+        "effective_from": effective_from.isoformat(),
+    }
     try:
         parsed = parse(data, source=f"{code} v{number}")
     except DefinitionError as exc:
-        raise DomainError(str(exc), code="invalid_definition", fields={exc.field or "definition": exc.problem}) from exc
+        raise DomainError(
+            str(exc), code="invalid_definition", fields={exc.field or "definition": exc.problem}
+        ) from exc
     if regime is None:
         regime = Regime.objects.create(code=code, name=name, sector=parsed.sector, is_builtin=False)
         audit_record(actor=actor, kind="regime.created", obj=regime, after={"code": code, "name": name})
@@ -120,9 +130,19 @@ def regime_version_add(
         before = {"name": regime.name, "sector": regime.sector}
         regime.name, regime.sector = name, parsed.sector
         regime.save(update_fields=["name", "sector"])
-        audit_record(actor=actor, kind="regime.renamed", obj=regime, before=before, after={"name": name, "sector": parsed.sector})
+        audit_record(
+            actor=actor,
+            kind="regime.renamed",
+            obj=regime,
+            before=before,
+            after={"name": name, "sector": parsed.sector},
+        )
     version = RegimeVersion.objects.create(
-        regime=regime, version=number, effective_from=effective_from, definition=data, created_at=timezone.now()
+        regime=regime,
+        version=number,
+        effective_from=effective_from,
+        definition=data,
+        created_at=timezone.now(),
     )
     audit_record(
         actor=actor,

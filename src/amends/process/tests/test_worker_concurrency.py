@@ -21,7 +21,9 @@ from amends.process.promises import promise_make
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_workers_send_each_reminder_exactly_once(complaints_team, case_handler, monkeypatch):
+def test_two_workers_send_each_reminder_exactly_once(
+    reference_data, complaints_team, case_handler, monkeypatch
+):
     from amends.process import tasks
 
     monkeypatch.setattr(tasks, "BATCH", 7)  # small claims, so the two workers interleave

@@ -52,7 +52,13 @@ def test_business_days_between_undoes_add_business_days(d, n, nation):
 
 
 @quick
-@given(moments, st.integers(min_value=1, max_value=20), nations, st.sampled_from(COUNT_FROM), st.sampled_from(ENDS))
+@given(
+    moments,
+    st.integers(min_value=1, max_value=20),
+    nations,
+    st.sampled_from(COUNT_FROM),
+    st.sampled_from(ENDS),
+)
 def test_weeks_are_seven_calendar_days(start, n, nation, count_from, ends):
     weeks = due(start, n, "weeks", nation, count_from=count_from, ends=ends)
     assert weeks == due(start, 7 * n, "calendar_days", nation, count_from=count_from, ends=ends)

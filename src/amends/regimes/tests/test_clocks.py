@@ -48,7 +48,9 @@ def test_hos_stage1_across_christmas_assumes_the_latest_acknowledgement(regimes)
     # 10 WD after Mon 21 Dec: 22-24, 29-31, 4-7 Jan (25, 28 Dec and 1 Jan skipped)
     response = rows["stage1_response"]
     assert response.due_at == at("2027-01-07T23:59:59+00:00")
-    assert "acknowledgement is sent at the last moment" in response.assumes and "21 Dec 2026" in response.assumes
+    assert (
+        "acknowledgement is sent at the last moment" in response.assumes and "21 Dec 2026" in response.assumes
+    )
     # extension: up to 10 more WD after 7 Jan: 8, 11-15, 18-21 Jan
     extended = rows["stage1_response_extended"]
     assert extended.due_at == at("2027-01-21T23:59:59+00:00")
@@ -90,7 +92,9 @@ def test_spso_frontline_response_across_st_andrews_day(regimes):
 
 
 def test_spso_stage2_from_the_escalation(regimes):
-    rows = by_code(compute_all(regimes["spso"], at("2026-11-26T10:00+00:00"), "scotland", stage_code="stage2"))
+    rows = by_code(
+        compute_all(regimes["spso"], at("2026-11-26T10:00+00:00"), "scotland", stage_code="stage2")
+    )
     # 3 WD: Fri 27 Nov, (30 Nov skipped), Tue 1, Wed 2 Dec
     assert rows["acknowledgement"].due_at == at("2026-12-02T23:59:59+00:00")
     # 20 WD: 27 Nov; 1-4, 7-11, 14-18, 21-24 Dec = 19; 25 and 28 Dec skipped; Tue 29 Dec = 20

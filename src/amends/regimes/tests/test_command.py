@@ -49,7 +49,9 @@ def test_due_json_matches_the_hand_checked_table():
         "assumes": "",
     }
     assert rows["final_response"]["due"] == "2026-05-27T23:59:59+01:00"
-    scotland = due_json("--regime", "fca-disp", "--received", "2026-04-01T10:00:00+01:00", "--nation", "scotland")
+    scotland = due_json(
+        "--regime", "fca-disp", "--received", "2026-04-01T10:00:00+01:00", "--nation", "scotland"
+    )
     assert scotland["summary_resolution"]["due"] == "2026-04-07T17:00:00+01:00"  # row src-easter-sct
 
 
@@ -82,12 +84,30 @@ def test_a_naive_received_time_is_read_as_london_time_and_said_so():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--regime", "nope", "--received", "2026-01-05T10:00Z", "--nation", "england"], "Unknown regime 'nope'"),
-        (["--regime", "fca-disp", "--received", "last Tuesday", "--nation", "england"], "not an ISO date-time"),
-        (["--regime", "fca-disp", "--received", "2026-01-05T10:00Z", "--nation", "wales"], "Unknown nation"),
-        (["--regime", "lgsco", "--received", "2025-06-02T10:00Z", "--nation", "england"], "starts 2026-04-01"),
         (
-            ["--regime", "fca-disp", "--received", "2026-01-05T10:00Z", "--nation", "england", "--stage", "x"],
+            ["--regime", "nope", "--received", "2026-01-05T10:00Z", "--nation", "england"],
+            "Unknown regime 'nope'",
+        ),
+        (
+            ["--regime", "fca-disp", "--received", "last Tuesday", "--nation", "england"],
+            "not an ISO date-time",
+        ),
+        (["--regime", "fca-disp", "--received", "2026-01-05T10:00Z", "--nation", "wales"], "Unknown nation"),
+        (
+            ["--regime", "lgsco", "--received", "2025-06-02T10:00Z", "--nation", "england"],
+            "starts 2026-04-01",
+        ),
+        (
+            [
+                "--regime",
+                "fca-disp",
+                "--received",
+                "2026-01-05T10:00Z",
+                "--nation",
+                "england",
+                "--stage",
+                "x",
+            ],
             "no stage 'x'",
         ),
     ],

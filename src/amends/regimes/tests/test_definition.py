@@ -84,7 +84,12 @@ CONTRACT_EXAMPLE = {
     "letters": {
         "acknowledgement": {"required": ["reference", "complaint_summary", "timescales", "contact_details"]},
         "summary_resolution": {
-            "required": ["reference", "resolved_statement", "referral_rights", "block:fca.disp1.annex3.waiver"]
+            "required": [
+                "reference",
+                "resolved_statement",
+                "referral_rights",
+                "block:fca.disp1.annex3.waiver",
+            ]
         },
         "final_response": {
             "required": [
@@ -152,7 +157,9 @@ def test_builtin_letters_require_what_each_regime_says(builtin):
     fos_blocks = {"block:fca.disp1.annex3.waiver", "block:fca.fos.leaflet"}
     assert fos_blocks <= required("fca-disp", "final_response")
     assert fos_blocks <= required("fca-psd", "final_response")
-    assert {"block:fca.disp1.annex3.waiver", "resolved_statement"} <= required("fca-disp", "summary_resolution")
+    assert {"block:fca.disp1.annex3.waiver", "resolved_statement"} <= required(
+        "fca-disp", "summary_resolution"
+    )
     stage1 = {
         "stage",
         "complaint_definition",
@@ -208,22 +215,34 @@ BAD = [
     pytest.param(lambda d: _clock(d).update(unit="fortnights"), "stages[0].clocks[1].unit", id="unit"),
     pytest.param(lambda d: _clock(d).update(start="complained"), "stages[0].clocks[1].start", id="start"),
     pytest.param(lambda d: _clock(d).update(ends="lunchtime"), "stages[0].clocks[1].ends", id="ends"),
-    pytest.param(lambda d: _clock(d).update(count_from="tomorrow"), "stages[0].clocks[1].count_from", id="count"),
-    pytest.param(lambda d: _clock(d).update(count_form="same_day"), "stages[0].clocks[1].count_form", id="typo"),
+    pytest.param(
+        lambda d: _clock(d).update(count_from="tomorrow"), "stages[0].clocks[1].count_from", id="count"
+    ),
+    pytest.param(
+        lambda d: _clock(d).update(count_form="same_day"), "stages[0].clocks[1].count_form", id="typo"
+    ),
     pytest.param(lambda d: _clock(d).pop("ends"), "stages[0].clocks[1].ends", id="missing-ends"),
     pytest.param(lambda d: _clock(d).update(amount=0), "stages[0].clocks[1].amount", id="zero"),
     pytest.param(lambda d: _clock(d).update(amount="8"), "stages[0].clocks[1].amount", id="string-amount"),
     pytest.param(lambda d: _clock(d).update(regulatory="yes"), "stages[0].clocks[1].regulatory", id="flag"),
     pytest.param(lambda d: _clock(d).update(evidence="X"), "stages[0].clocks[1].evidence", id="label"),
     pytest.param(
-        lambda d: _clock(d).update(pauses_when="awaiting_customer"), "stages[0].clocks[1].pauses_when", id="pause"
+        lambda d: _clock(d).update(pauses_when="awaiting_customer"),
+        "stages[0].clocks[1].pauses_when",
+        id="pause",
     ),
     pytest.param(
-        lambda d: _clock(d)["warn_before"].update(unit="hours"), "stages[0].clocks[1].warn_before.unit", id="warn"
+        lambda d: _clock(d)["warn_before"].update(unit="hours"),
+        "stages[0].clocks[1].warn_before.unit",
+        id="warn",
     ),
     pytest.param(lambda d: _clock(d).update(start="acknowledged"), "stages[0].clocks", id="no-ack-clock"),
-    pytest.param(lambda d: _clock(d, 0).update(code="final_response"), "stages[0].clocks[1].code", id="dup-clock"),
-    pytest.param(lambda d: d["stages"].append(copy.deepcopy(d["stages"][0])), "stages[1].code", id="dup-stage"),
+    pytest.param(
+        lambda d: _clock(d, 0).update(code="final_response"), "stages[0].clocks[1].code", id="dup-clock"
+    ),
+    pytest.param(
+        lambda d: d["stages"].append(copy.deepcopy(d["stages"][0])), "stages[1].code", id="dup-stage"
+    ),
     pytest.param(lambda d: d.update(stages=[]), "stages", id="no-stages"),
     pytest.param(
         lambda d: d["stages"][0].update(
@@ -249,8 +268,12 @@ BAD = [
     pytest.param(lambda d: d.update(calendar="lunar"), "calendar", id="calendar"),
     pytest.param(lambda d: d.update(referral=None), "referral", id="no-referral"),
     pytest.param(lambda d: d.update(evidence={}), "evidence.complaint_definition", id="no-evidence"),
-    pytest.param(lambda d: d.update(evidence={"complaint_definition": "V", "vibes": "M"}), "evidence.vibes", id="fact"),
-    pytest.param(lambda d: d["letters"].update(postcard={"required": ["reference"]}), "letters.postcard", id="kind"),
+    pytest.param(
+        lambda d: d.update(evidence={"complaint_definition": "V", "vibes": "M"}), "evidence.vibes", id="fact"
+    ),
+    pytest.param(
+        lambda d: d["letters"].update(postcard={"required": ["reference"]}), "letters.postcard", id="kind"
+    ),
     pytest.param(
         lambda d: d["letters"]["final_response"]["required"].append("apology"),
         "letters.final_response.required[7]",
@@ -277,7 +300,9 @@ def test_a_regulatory_clock_may_not_pause_but_an_internal_one_may():
     with pytest.raises(DefinitionError, match="never pause"):
         parse(_mutated(lambda d: _clock(d).update(pauses_when="awaiting_customer")), source="x")
     internal = _mutated(lambda d: _clock(d).update(pauses_when="awaiting_customer", regulatory=False))
-    assert parse(internal, source="x").stage("stage1").clock("final_response").pauses_when == "awaiting_customer"
+    assert (
+        parse(internal, source="x").stage("stage1").clock("final_response").pauses_when == "awaiting_customer"
+    )
 
 
 def test_by_agreement_extensions_have_no_fixed_amount():

@@ -30,7 +30,9 @@ def _own_targets() -> dict:
 def test_migrate_loaded_every_builtin_version():
     builtin = load_builtin()
     assert RegimeVersion.objects.count() == len(builtin)
-    assert set(Regime.objects.filter(is_builtin=True).values_list("code", flat=True)) == {d.code for d in builtin}
+    assert set(Regime.objects.filter(is_builtin=True).values_list("code", flat=True)) == {
+        d.code for d in builtin
+    }
     stored = RegimeVersion.objects.get(regime__code="hos-2024", version=1)
     assert stored.effective_from == date(2024, 4, 1)
     assert stored.parsed().stage("stage2").clock("stage2_response").amount == 20
@@ -87,7 +89,9 @@ def test_an_organisation_adds_its_own_regime_and_every_change_is_audited(complai
         actor=complaints_lead,
     )
     assert second.version == 2 and second.parsed().stage("stage1").clock("acknowledgement").amount == 1
-    kinds = list(AuditEvent.objects.filter(actor=complaints_lead).order_by("pk").values_list("kind", flat=True))
+    kinds = list(
+        AuditEvent.objects.filter(actor=complaints_lead).order_by("pk").values_list("kind", flat=True)
+    )
     assert kinds == ["regime.created", "regime_version.added", "regime_version.added"]
     assert AuditEvent.objects.filter(kind="regime_version.added", after__version=2).count() == 1
 
@@ -108,7 +112,9 @@ def test_current_version_respects_effective_from(complaints_lead):
     assert current_version("acme-targets", date(2030, 1, 1)).version == 2
     assert current_version("fca-disp", date(2016, 6, 29)) is None
     assert current_version("no-such-regime", date(2026, 1, 1)) is None
-    listing = {regime.code: (now, first) for regime, now, first in regimes_with_current_version(date(2026, 3, 1))}
+    listing = {
+        regime.code: (now, first) for regime, now, first in regimes_with_current_version(date(2026, 3, 1))
+    }
     assert listing["acme-targets"][0].version == 1 and listing["acme-targets"][1].version == 1
 
 

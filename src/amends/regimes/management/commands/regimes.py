@@ -61,7 +61,9 @@ class Command(BaseCommand):
         received = _parse_moment(options["received"])
         if received.tzinfo is None:
             received = received.replace(tzinfo=LONDON)
-            self.stderr.write(f"--received {options['received']} has no time zone: read as Europe/London time.")
+            self.stderr.write(
+                f"--received {options['received']} has no time zone: read as Europe/London time."
+            )
         code = options["regime"]
         on = received.astimezone(LONDON).date()
         version = current_version(code, on)
@@ -83,9 +85,8 @@ class Command(BaseCommand):
         for row in rows:
             kind = "regulatory" if row.regulatory else "internal target"
             period = f"{row.amount} {row.unit.replace('_', ' ')}"
-            self.stdout.write(
-                f"  {row.name:<55} {period:<18} {row.due_at.strftime(MOMENT)}   {kind}, evidence {row.evidence}"
-            )
+            due_at = row.due_at.strftime(MOMENT)
+            self.stdout.write(f"  {row.name:<55} {period:<18} {due_at}   {kind}, evidence {row.evidence}")
             if row.assumes:
                 self.stdout.write(f"      ({row.assumes})")
 
@@ -107,4 +108,7 @@ def _no_version(code: str, on) -> str:
     first = regime.versions.order_by("effective_from").first()
     if first is None:
         return f"Regime {code!r} has no versions"
-    return f"No version of {code} is in force on {on}: the earliest, v{first.version}, starts {first.effective_from}"
+    return (
+        f"No version of {code} is in force on {on}: the earliest, v{first.version}, "
+        f"starts {first.effective_from}"
+    )

@@ -15,6 +15,7 @@ from amends.core.errors import DomainError
 from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
 from amends.customers.api import router as customers_router
+from amends.process.api import router as process_router
 
 
 class TokenAuth(HttpBearer):
@@ -75,4 +76,5 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/cases", cases_router)
+api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)

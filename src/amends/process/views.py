@@ -202,7 +202,10 @@ ACTIONS: dict[str, tuple[str, Callable]] = {
     "customer-answer": (
         "Answer recorded",
         lambda case, p, user: steps.customer_answer_record(
-            case=case, actor=user, accepted=p.get("accepted") == "yes", note=p.get("note", "")
+            case=case,
+            actor=user,
+            accepted=p.get("accepted") in {"yes", "True", "true"},
+            note=p.get("note", ""),
         ),
     ),
     "satisfaction": (

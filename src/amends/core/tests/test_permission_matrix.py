@@ -185,3 +185,58 @@ def test_status_page_shows_one_case_only(world):
     assert client.get("/status/not-a-real-token/").status_code == 404
     assert client.get(f"/status/{case.public_token[:-1]}/").status_code == 404
     assert client.get("/status/" + "a" * 200 + "/").status_code == 404
+
+
+#            persona               see    work   edit wording
+PROCESS_MATRIX = [
+    ("anonymous", False, False, False),
+    ("outsider", False, False, False),
+    ("adviser", True, True, False),
+    ("case_handler", True, True, False),
+    ("team_leader", True, True, False),
+    ("complaints_lead", True, True, True),
+    ("assessor", True, False, False),
+    ("admin_user", True, True, True),
+    ("other_team_adviser", False, False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "see", "work", "wording"), PROCESS_MATRIX)
+def test_process_pages_and_endpoints(request, world, persona, see, work, wording):
+    from amends.process.models import CaseProcess, Understanding
+    from amends.process.services import process_start
+
+    case, _ = world
+    lead = request.getfixturevalue("complaints_lead")
+    process_start(case=case, regime_code="fca-disp", actor=lead)
+    user = _user(request, persona)
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+    expected_get = 200 if see else (302 if persona == "anonymous" else 403 if persona == "outsider" else 404)
+
+    assert client.get("/notifications/").status_code == (200 if is_staff else expected_get)
+    blocks = client.get("/letters/wording/").status_code
+    assert blocks == (200 if wording else (expected_get if not is_staff else 404))
+    client.post(
+        f"/cases/{case.reference}/process/understanding",
+        {"what_happened": "x", "impact": "y", "outcome_wanted": "z"},
+    )
+    assert Understanding.objects.filter(case=case).exists() == work
+    assert CaseProcess.objects.filter(case=case).count() == 1
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    denied = 401 if not is_staff else 404
+    assert api.get(f"/api/v1/cases/{case.reference}/process", **headers).status_code == (
+        200 if see else denied
+    )
+    response = api.post(
+        f"/api/v1/cases/{case.reference}/process/evidence",
+        json.dumps({"kind": "record", "description": "Statement"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == (200 if work else 403 if see else denied)

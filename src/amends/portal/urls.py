@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "portal"
-urlpatterns = [path("status/<str:token>/", views.status, name="status")]
+urlpatterns = [
+    path("status/<str:token>/", views.status, name="status"),
+    path("status/<str:token>/confirm", views.confirm_understanding, name="confirm_understanding"),
+]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
+from amends.core.errors import DomainError
+from amends.process.steps import understanding_confirm
 
 CUSTOMER_STATUS = {
     Status.NEW: ("Received", "We have received it and will start looking into it shortly."),
@@ -48,6 +52,7 @@ def status(request, token: str):
             "label": label,
             "next_step": next_step,
             "correspondence": correspondence,
+            "understanding": case.understandings.order_by("-recorded_at", "-id").first(),
             "is_new": request.GET.get("new") == "1",
             "overdue": case.is_open and case.respond_by and case.respond_by < timezone.now(),
         },
@@ -56,3 +61,23 @@ def status(request, token: str):
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_POST
+def confirm_understanding(request, token: str):
+    """The customer confirms our summary of their complaint (CFACSC4 P10, WM57 1)."""
+    case = Case.objects.filter(public_token=token).first() if len(token) <= 64 else None
+    if case is None:
+        raise Http404("This link is not valid")
+    understanding = case.understandings.order_by("-recorded_at", "-id").first()
+    if understanding is None or str(understanding.pk) != request.POST.get("understanding"):
+        messages.error(
+            request, "We have updated our summary since you opened this page: please read it again."
+        )
+    else:
+        try:
+            understanding_confirm(understanding=understanding, via="customer status page")
+            messages.success(request, "Thank you for confirming our summary.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("portal:status", token=token)

@@ -123,8 +123,13 @@ def bulk_seed(
     seed: int = 1,
     cases_per_customer: int = 3,
     progress=None,
+    statuses=None,
+    after_batch=None,
 ) -> None:
-    """Insert `cases` cases (each with one inbound message and one event) over ~cases/3 customers."""
+    """Insert `cases` cases (each with one inbound message and one event) over ~cases/3 customers.
+
+    `statuses` limits the statuses drawn; `after_batch(created_cases)` runs inside each batch's transaction.
+    """
     rng = random.Random(seed)
     now = timezone.now()
     year = now.year
@@ -136,8 +141,10 @@ def bulk_seed(
         n = min(batch, cases - done)
         with transaction.atomic():
             customers = _customers(rng, max(1, n // cases_per_customer), now, start + done)
-            created = _cases(rng, n, customers, teams, owners, now, year, start + done)
+            created = _cases(rng, n, customers, teams, owners, now, year, start + done, statuses or STATUSES)
             _messages_and_events(rng, created)
+            if after_batch:
+                after_batch(created)
             ReferenceCounter.objects.filter(year=year).update(last=start + done + n)
         done += n
         if progress:
@@ -171,12 +178,12 @@ def _customers(rng, n, now, offset):
     return rows
 
 
-def _cases(rng, n, customers, teams, owners, now, year, offset):
+def _cases(rng, n, customers, teams, owners, now, year, offset, statuses):
     rows = []
     for i in range(n):
         opened = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
         kind = rng.choice(KINDS)
-        status = rng.choice(STATUSES)
+        status = rng.choice(statuses)
         team = rng.choice(teams) if teams else None
         owner_pool = [o for o in owners if team is None or o.staff.team_id in (None, team.pk)]
         owner = rng.choice(owner_pool) if owner_pool and rng.random() < 0.8 else None

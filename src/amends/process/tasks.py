@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
-from amends.core.models import Role
-from amends.core.services import notify
+from amends.core.models import Notification, Role
 
 from .models import CaseClock, CaseProcess, Promise
 
@@ -42,17 +41,42 @@ def _claim(qs: QuerySet) -> list:
     return list(qs[:BATCH])
 
 
-def _people_for(case: Case) -> list:
-    """The owner and the team's leaders: who hears about a clock before and when it breaches."""
-    users = get_user_model().objects.filter(is_active=True)
-    leaders = (
-        list(users.filter(staff__team_id=case.team_id, staff__role=Role.TEAM_LEADER)) if case.team_id else []
-    )
-    return ([case.owner] if case.owner_id else []) + leaders
+def _notify_about(notes: list[tuple[Case, str, bool]]) -> None:
+    """Notify, in one go, each case's owner and (when the flag is set) its team's leaders.
+
+    Runs after commit; two queries whatever the number of notes.
+    """
+    if not notes:
+        return
+    team_ids = {case.team_id for case, _, leaders in notes if leaders and case.team_id}
+    leaders: dict[int, list] = {}
+    for user in (
+        get_user_model()
+        .objects.filter(is_active=True, staff__team_id__in=team_ids, staff__role=Role.TEAM_LEADER)
+        .select_related("staff")
+    ):
+        leaders.setdefault(user.staff.team_id, []).append(user)
+    now = timezone.now()
+    rows = []
+    for case, text, to_leaders in notes:
+        people = {u.pk: u for u in ([case.owner] if case.owner_id else [])}
+        if to_leaders:
+            people.update({u.pk: u for u in leaders.get(case.team_id, [])})
+        link = reverse("case_detail", args=[case.reference])
+        rows += [Notification(user=u, text=text[:300], link=link, created_at=now) for u in people.values()]
+    Notification.objects.bulk_create(rows, batch_size=1000)
 
 
-def _link(case: Case) -> str:
-    return reverse("case_detail", args=[case.reference])
+def _after_commit(notes: list[tuple[Case, str, bool]]) -> None:
+    transaction.on_commit(lambda: _notify_about(notes))
+
+
+def _events(rows) -> None:
+    CaseEvent.objects.bulk_create(rows, batch_size=1000)
+
+
+def _due(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%a %d %b %H:%M}"
 
 
 def warn_clocks(now: datetime) -> int:
@@ -64,26 +88,22 @@ def warn_clocks(now: datetime) -> int:
                 warned_at__isnull=True,
                 paused_at__isnull=True,
             )
-            .select_related("case", "case__owner")
+            .select_related("case")
             .order_by("warn_at", "id")
         )
-        for clock in clocks:
-            clock.warned_at = now
-            clock.save(update_fields=["warned_at"])
-            CaseEvent.objects.create(
-                case=clock.case,
-                at=now,
-                kind="clock_warning",
-                after={"clock": clock.code, "due": clock.due_at.isoformat()},
-            )
-            case = clock.case
-            transaction.on_commit(
-                lambda c=case, k=clock: notify(
-                    users=_people_for(c),
-                    text=f"{c.reference}: {k.name} due {timezone.localtime(k.due_at):%a %d %b %H:%M}",
-                    link=_link(c),
+        CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(warned_at=now)
+        _events(
+            [
+                CaseEvent(
+                    case=c.case,
+                    at=now,
+                    kind="clock_warning",
+                    after={"clock": c.code, "due": c.due_at.isoformat()},
                 )
-            )
+                for c in clocks
+            ]
+        )
+        _after_commit([(c.case, f"{c.case.reference}: {c.name} due {_due(c.due_at)}", True) for c in clocks])
     return len(clocks)
 
 
@@ -93,26 +113,26 @@ def breach_clocks(now: datetime) -> int:
             CaseClock.objects.filter(
                 status=CaseClock.Status.RUNNING, due_at__lte=now, paused_at__isnull=True, optional=False
             )
-            .select_related("case", "case__owner")
+            .select_related("case")
             .order_by("due_at", "id")
         )
-        for clock in clocks:
-            clock.status, clock.breached_at = CaseClock.Status.BREACHED, now
-            clock.save(update_fields=["status", "breached_at"])
-            CaseEvent.objects.create(
-                case=clock.case,
-                at=now,
-                kind="clock_breached",
-                after={"clock": clock.code, "due": clock.due_at.isoformat(), "regulatory": clock.regulatory},
-            )
-            case = clock.case
-            transaction.on_commit(
-                lambda c=case, k=clock: notify(
-                    users=_people_for(c),
-                    text=f"{c.reference}: {k.name} was due and is now breached",
-                    link=_link(c),
+        CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(
+            status=CaseClock.Status.BREACHED, breached_at=now
+        )
+        _events(
+            [
+                CaseEvent(
+                    case=c.case,
+                    at=now,
+                    kind="clock_breached",
+                    after={"clock": c.code, "due": c.due_at.isoformat(), "regulatory": c.regulatory},
                 )
-            )
+                for c in clocks
+            ]
+        )
+        _after_commit(
+            [(c.case, f"{c.case.reference}: {c.name} was due and is now breached", True) for c in clocks]
+        )
     return len(clocks)
 
 
@@ -132,54 +152,60 @@ def remind_promises(now: datetime) -> int:
     with transaction.atomic():
         promises = _claim(
             Promise.objects.filter(status=Promise.Status.OPEN, remind_at__lte=now, reminded_at__isnull=True)
-            .select_related("case", "owner")
+            .select_related("case")
             .order_by("remind_at", "id")
         )
-        for promise in promises:
-            promise.reminded_at = now
-            promise.save(update_fields=["reminded_at"])
-            CaseEvent.objects.create(
-                case=promise.case,
-                at=now,
-                kind="promise_reminder",
-                after={"promise": promise.pk, "due": promise.due_at.isoformat()},
-            )
-            transaction.on_commit(
-                lambda p=promise: notify(
-                    users=[p.owner],
-                    text=f"{p.case.reference}: you promised \u201c{p.description}\u201d by "
-                    f"{timezone.localtime(p.due_at):%a %d %b %H:%M}",
-                    link=_link(p.case),
+        Promise.objects.filter(pk__in=[p.pk for p in promises]).update(reminded_at=now)
+        _events(
+            [
+                CaseEvent(
+                    case=p.case,
+                    at=now,
+                    kind="promise_reminder",
+                    after={"promise": p.pk, "due": p.due_at.isoformat()},
                 )
-            )
+                for p in promises
+            ]
+        )
+        _after_commit(
+            [
+                (
+                    p.case,
+                    f"{p.case.reference}: you promised \u201c{p.description}\u201d by {_due(p.due_at)}",
+                    False,
+                )
+                for p in promises
+            ]
+        )
     return len(promises)
 
 
 def break_overdue_promises(now: datetime) -> int:
+    note = "Due time passed without the promise being marked kept"
     with transaction.atomic():
         promises = _claim(
             Promise.objects.filter(status=Promise.Status.OPEN, due_at__lte=now)
-            .select_related("case", "owner")
+            .select_related("case")
             .order_by("due_at", "id")
         )
-        for promise in promises:
-            promise.status, promise.closed_at = Promise.Status.BROKEN, now
-            promise.note = "Due time passed without the promise being marked kept"
-            promise.save(update_fields=["status", "closed_at", "note"])
-            CaseEvent.objects.create(
-                case=promise.case,
-                at=now,
-                kind="promise_broken",
-                after={"promise": promise.pk, "description": promise.description},
-                reason=promise.note,
-            )
-            transaction.on_commit(
-                lambda p=promise: notify(
-                    users=[p.owner, *_people_for(p.case)],
-                    text=f"{p.case.reference}: promise broken \u2014 {p.description}",
-                    link=_link(p.case),
+        Promise.objects.filter(pk__in=[p.pk for p in promises]).update(
+            status=Promise.Status.BROKEN, closed_at=now, note=note
+        )
+        _events(
+            [
+                CaseEvent(
+                    case=p.case,
+                    at=now,
+                    kind="promise_broken",
+                    after={"promise": p.pk, "description": p.description},
+                    reason=note,
                 )
-            )
+                for p in promises
+            ]
+        )
+        _after_commit(
+            [(p.case, f"{p.case.reference}: promise broken \u2014 {p.description}", True) for p in promises]
+        )
     return len(promises)
 
 
@@ -223,13 +249,7 @@ def keep_informed(now: datetime) -> int:
                 kind="update_due",
                 after={"last_update": last_out.isoformat() if last_out else None},
             )
-            transaction.on_commit(
-                lambda c=case: notify(
-                    users=_people_for(c),
-                    text=f"{c.reference}: the customer is due a progress update",
-                    link=_link(c) + "#keep-informed",
-                )
-            )
+            _after_commit([(case, f"{case.reference}: the customer is due a progress update", True)])
             reminded += 1
     return len(processes)
 

@@ -20,3 +20,14 @@ def test_seed_then_measure_every_page():
     for r in results:
         assert set(r) == {"name", "p50_ms", "p95_ms", "n"} and r["n"] == 3
         assert 0 < r["p50_ms"] <= r["p95_ms"]
+
+
+def test_sweep_bench_touches_only_due_rows():
+    from amends.bench.sweep import measure as measure_sweep
+    from amends.bench.sweep import seed_open
+
+    seed_open(300, log=lambda s: None)
+    first, second = measure_sweep(300)
+    due = first["due_before"]
+    assert first["rows_touched"] == due["clocks_due"] + due["promises_due"] + first["counts"]["progress_updates"]
+    assert second["rows_touched"] == 0

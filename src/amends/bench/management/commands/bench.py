@@ -29,16 +29,23 @@ class Command(BaseCommand):
         pages.add_argument("--json", action="store_true")
         pages.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         pages.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+        sweep = sub.add_parser("sweep", help="time the worker's sweep over N open cases (1% due)")
+        sweep.add_argument("--cases", type=int, default=100_000)
+        sweep.add_argument("--json", action="store_true")
+        sweep.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
+        sweep.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
 
     def handle(self, *args, which, **o):
         if o["cases"] < 1:
             raise CommandError("--cases must be at least 1")
         if not o["in_bench_database"]:
-            return self._rerun(o)
-        from amends.bench.pages import measure, seed_to
-
+            return self._rerun(which, o)
         log = (lambda s: self.stderr.write(s)) if o["json"] else (lambda s: self.stdout.write(s))
         call_command("migrate", verbosity=0, interactive=False)
+        if which == "sweep":
+            return self._sweep(o, log)
+        from amends.bench.pages import measure, seed_to
+
         seed_to(o["cases"], log=log)
         results = measure(requests=o["requests"])
         if o["json"]:
@@ -50,19 +57,30 @@ class Command(BaseCommand):
         for r in results:
             self.stdout.write(f"{r['name']:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
 
-    def _rerun(self, o):
-        default = Path(settings.DATA_DIR) / f"bench-pages-{o['cases']}.sqlite3"
+    def _sweep(self, o, log):
+        from amends.bench.sweep import measure, seed_open
+
+        seed_open(o["cases"], log=log)
+        results = measure(o["cases"])
+        if o["json"]:
+            keys = ("name", "seconds", "rows_touched", "n")
+            self.stdout.write(json.dumps([{k: r[k] for k in keys} for r in results]))
+            return
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(
+            f"\n{o['cases']:,} open cases on {vendor}; due before the sweep: {results[0]['due_before']}"
+        )
+        for r in results:
+            self.stdout.write(
+                f"{r['name']:<12} {r['seconds']:>8.3f} s  {r['rows_touched']:>7,} rows  {r['counts']}"
+            )
+
+    def _rerun(self, which, o):
+        default = Path(settings.DATA_DIR) / f"bench-{which}-{o['cases']}.sqlite3"
         url = o["database_url"] or f"sqlite:///{default}"
-        argv = [
-            sys.argv[0],
-            "bench",
-            "pages",
-            "--cases",
-            str(o["cases"]),
-            "--requests",
-            str(o["requests"]),
-            "--in-bench-database",
-        ] + (["--json"] if o["json"] else [])
+        argv = [sys.argv[0], "bench", which, "--cases", str(o["cases"]), "--in-bench-database"]
+        argv += ["--requests", str(o["requests"])] if which == "pages" else []
+        argv += ["--json"] if o["json"] else []
         env = {**os.environ, "DATABASE_URL": url, "AMENDS_DATA_DIR": str(settings.DATA_DIR)}
         completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own command
         if completed.returncode:

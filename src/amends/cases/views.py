@@ -101,10 +101,24 @@ def case_detail(request, reference: str):
     return render(request, "cases/case_detail.html", context)
 
 
+def _drafts_missing(case: Case, letters) -> dict[int, list[str]]:
+    """What each draft letter still needs, with one query for the wording of all of them."""
+    from amends.letters.models import current_blocks
+    from amends.letters.rendering import block_codes, find_missing
+
+    drafts = [letter for letter in letters if letter.status == "draft"]
+    blocks = current_blocks({code for letter in drafts for code in block_codes(letter)})
+    missing = {}
+    for letter in drafts:
+        letter.case = case  # already loaded: no query per letter
+        own = {code: blocks[code] for code in block_codes(letter) if code in blocks}
+        missing[letter.pk] = list(find_missing(letter, own).values())
+    return missing
+
+
 def _process_context(case: Case, user) -> dict:
     """The complaint-process panel: the process app's selector plus the choices its forms offer."""
     from amends.letters.elements import FIELD_NAMES
-    from amends.letters.services import letter_missing
     from amends.process.models import EvidenceItem, Finding, RemedyType, SatisfactionCheck
     from amends.process.selectors import process_panel
     from amends.regimes.models import Regime
@@ -128,11 +142,7 @@ def _process_context(case: Case, user) -> dict:
             ("risk_organisation_impact", "Risk to us: impact"),
         ],
         "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
-        "letters_missing": {
-            letter.pk: list(letter_missing(letter).values())
-            for letter in panel.letters
-            if letter.status == "draft"
-        },
+        "letters_missing": _drafts_missing(case, panel.letters),
     }
 
 

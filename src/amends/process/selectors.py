@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +50,8 @@ class Panel:
     letter_kinds: list[str] = field(default_factory=list)
     root_causes: list[RootCause] = field(default_factory=list)
     next_step: str = ""
+    update_due: bool = False
+    progress_draft: str = ""
     can_choose: dict[int, bool] = field(default_factory=dict)
     can_approve: dict[int, bool] = field(default_factory=dict)
 
@@ -146,4 +149,27 @@ def process_panel(case: Case, user: Any) -> Panel:
             limits.get(option.remedy_type), option.remedy_type, option.amount
         )
     panel.next_step = next_step(panel)
+    if process is not None and process.next_update_due is not None and case.is_open:
+        panel.update_due = process.next_update_due <= timezone.now() + timedelta(days=1)
+        panel.progress_draft = progress_update_draft(case, panel)
     return panel
+
+
+def progress_update_draft(case: Case, panel: Panel) -> str:
+    """A progress update the adviser can edit and send: where things are and when to expect more (WM57 13)."""
+    running = [c.clock for c in panel.clocks if c.state in {"running", "at_risk"} and not c.clock.optional]
+    if panel.finding is None:
+        where_now = "We are still looking into what happened and checking our records."
+    elif not any(o.status == Option.Status.CHOSEN for o in panel.options):
+        where_now = (
+            "We have finished looking into what happened and are deciding how best to put things right."
+        )
+    else:
+        where_now = "We have decided how to put things right and are preparing our full response."
+    due = min((c.due_at for c in running), default=None)
+    when = f" We will send you our response by {timezone.localtime(due):%A %-d %B %Y}." if due else ""
+    return (
+        f"Dear {case.customer.name},\n\nI am writing to update you on your complaint ({case.reference}). "
+        f"{where_now}{when}\n\nIf anything has changed, or you have anything to add, please reply to this "
+        f"message.\n\nKind regards"
+    )

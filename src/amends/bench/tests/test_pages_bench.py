@@ -29,5 +29,7 @@ def test_sweep_bench_touches_only_due_rows():
     seed_open(300, log=lambda s: None)
     first, second = measure_sweep(300)
     due = first["due_before"]
-    assert first["rows_touched"] == due["clocks_due"] + due["promises_due"] + first["counts"]["progress_updates"]
+    assert (
+        first["rows_touched"] == due["clocks_due"] + due["promises_due"] + first["counts"]["progress_updates"]
+    )
     assert second["rows_touched"] == 0

@@ -1,0 +1,67 @@
+"""The case page with a full complaint process keeps a fixed number of queries as the process grows."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from amends.process import authority, promises, services, steps
+from amends.process.letters import process_compose_letter
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(case, actor, n):
+    for i in range(n):
+        steps.evidence_add(case=case, actor=actor, kind="record", description=f"Record {i}")
+        option = authority.option_add(
+            case=case,
+            actor=actor,
+            title=f"Option {i}",
+            remedy_type="refund",
+            amount=str(10 + i),
+            benefits_customer="Money back",
+        )
+        if i % 2:
+            authority.approval_request(
+                option=authority.option_add(
+                    case=case,
+                    actor=actor,
+                    title=f"Big {i}",
+                    remedy_type="compensation",
+                    amount="9000",
+                    benefits_customer="x",
+                ),
+                actor=actor,
+            )
+        del option
+        promises.promise_make(
+            case=case, actor=actor, description=f"Call {i}", due_at=timezone.now() + timedelta(days=1 + i)
+        )
+        process_compose_letter(case=case, kind="holding", actor=actor, fields={"delay_reasons": "waiting"})
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_case_page_queries_do_not_grow_with_the_process(complaint, case_handler, complaints_lead):
+    services.process_start(case=complaint, regime_code="fca-disp", actor=case_handler)
+    steps.understanding_record(
+        case=complaint, actor=case_handler, what_happened="a", impact="b", outcome_wanted="c"
+    )
+    steps.finding_record(case=complaint, actor=case_handler, outcome="justified", facts="f", reasoning="r")
+    client = Client()
+    client.force_login(case_handler)
+    url = f"/cases/{complaint.reference}/"
+    _grow(complaint, case_handler, 1)
+    small = _count(client, url)
+    _grow(complaint, case_handler, 6)
+    large = _count(client, url)
+    assert large == small, (small, large)

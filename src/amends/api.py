@@ -16,6 +16,7 @@ from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
 from amends.customers.api import router as customers_router
 from amends.process.api import router as process_router
+from amends.regimes.api import router as regimes_router
 
 
 class TokenAuth(HttpBearer):
@@ -78,3 +79,4 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)
+api.add_router("/regimes", regimes_router)

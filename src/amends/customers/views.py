@@ -28,6 +28,13 @@ def customer_detail(request, pk: int):
         except ValueError:
             before = None
     timeline, next_before = customer_timeline(request.user, customer, before=before)
+    from amends.process.models import Promise
+
+    promises = list(
+        Promise.objects.filter(case__customer=customer, status__in=["open", "broken"])
+        .select_related("case")
+        .order_by("-due_at")[:20]
+    )
     return render(
         request,
         "customers/customer_detail.html",
@@ -37,6 +44,7 @@ def customer_detail(request, pk: int):
             "cases": customer_cases(request.user, customer),
             "timeline": timeline,
             "next_before": next_before.isoformat() if next_before else None,
+            "promises": promises,
         },
     )
 

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from amends.cases.models import Case
 from amends.core.errors import DomainError, NotFound
-from amends.core.permissions import can_view_case, can_work_case, case_scope, require
+from amends.core.permissions import can_view_case, can_work_case, case_scope, require, staff_of
 from amends.core.web import report, staff_required
 
 from . import authority, promises, services, steps
@@ -254,3 +254,61 @@ def letter_pdf(request, reference: str, pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-{letter.kind}.pdf"'
     return response
+
+
+@staff_required
+def authority_limits(request):
+    """Who may offer what without approval. Complaints leads and administrators change it (audited)."""
+    from amends.core.models import Role
+
+    from .models import AuthorityLimit, RemedyType
+
+    editor = staff_of(request.user).role in {Role.COMPLAINTS_LEAD, Role.ADMIN}
+    if request.method == "POST":
+        try:
+            require(editor, "Only complaints leads and administrators change authority limits")
+            authority.authority_limit_set(
+                role=request.POST.get("role", ""),
+                remedy_type=request.POST.get("remedy_type", ""),
+                max_amount=request.POST.get("max_amount") or None,
+                allowed=request.POST.get("allowed") == "on",
+                actor=request.user,
+            )
+            messages.success(request, "Authority limit changed")
+        except DomainError as exc:
+            report(request, exc)
+        return redirect("authority_limits")
+    limits = {(a.role, a.remedy_type): a for a in AuthorityLimit.objects.all()}
+    roles = [r for r in Role if r not in {Role.ASSESSOR}]
+    rows = [
+        (remedy, [(role, limits.get((role.value, remedy.value))) for role in roles]) for remedy in RemedyType
+    ]
+    return render(request, "process/authority.html", {"rows": rows, "roles": roles, "editor": editor})
+
+
+@staff_required
+def my_promises(request):
+    """The promise ledger for one person and their team: what is open, and how often promises are kept."""
+    from .promises import kept_rate
+
+    staff = staff_of(request.user)
+    mine = Promise.objects.filter(owner=request.user)
+    team = (
+        Promise.objects.filter(owner__staff__team_id=staff.team_id)
+        if staff.team_id
+        else Promise.objects.none()
+    )
+    return render(
+        request,
+        "process/promises.html",
+        {
+            "open": list(
+                mine.filter(status=Promise.Status.OPEN).select_related("case").order_by("due_at")[:100]
+            ),
+            "recent_broken": list(
+                mine.filter(status=Promise.Status.BROKEN).select_related("case").order_by("-closed_at")[:20]
+            ),
+            "mine": kept_rate(mine),
+            "team": kept_rate(team) if staff.team_id else None,
+        },
+    )

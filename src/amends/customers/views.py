@@ -30,8 +30,12 @@ def customer_detail(request, pk: int):
     timeline, next_before = customer_timeline(request.user, customer, before=before)
     from amends.process.models import Promise
 
+    from amends.cases.models import Case
+    from amends.core.permissions import case_scope
+
+    visible = Case.objects.filter(case_scope(request.user), customer=customer).values("id")
     promises = list(
-        Promise.objects.filter(case__customer=customer, status__in=["open", "broken"])
+        Promise.objects.filter(case_id__in=visible, status__in=["open", "broken"])
         .select_related("case")
         .order_by("-due_at")[:20]
     )

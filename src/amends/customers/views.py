@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from amends.cases.models import Case
 from amends.core.errors import DomainError
-from amends.core.permissions import can_merge_customers, require
+from amends.core.permissions import can_merge_customers, case_scope, require
 from amends.core.web import report, staff_required
+from amends.process.models import Promise
 
 from .models import MergeSuggestion
 from .selectors import customer_cases, customer_timeline, open_merge_suggestions, visible_customer
@@ -28,11 +30,6 @@ def customer_detail(request, pk: int):
         except ValueError:
             before = None
     timeline, next_before = customer_timeline(request.user, customer, before=before)
-    from amends.process.models import Promise
-
-    from amends.cases.models import Case
-    from amends.core.permissions import case_scope
-
     visible = Case.objects.filter(case_scope(request.user), customer=customer).values("id")
     promises = list(
         Promise.objects.filter(case_id__in=visible, status__in=["open", "broken"])

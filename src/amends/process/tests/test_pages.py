@@ -16,11 +16,13 @@ def _as(user):
 def test_authority_page_shows_limits_and_only_leads_change_them(adviser, complaints_lead):
     page = _as(adviser).get("/authority/").content.decode()
     assert "up to £100" in page and "Change a limit" not in page
-    _as(adviser).post("/authority/", {"role": "adviser", "remedy_type": "refund", "max_amount": "5000",
-                                      "allowed": "on"})
+    _as(adviser).post(
+        "/authority/", {"role": "adviser", "remedy_type": "refund", "max_amount": "5000", "allowed": "on"}
+    )
     assert AuthorityLimit.objects.get(role="adviser", remedy_type="refund").max_amount == 100
-    _as(complaints_lead).post("/authority/", {"role": "adviser", "remedy_type": "refund", "max_amount": "150",
-                                              "allowed": "on"})
+    _as(complaints_lead).post(
+        "/authority/", {"role": "adviser", "remedy_type": "refund", "max_amount": "150", "allowed": "on"}
+    )
     assert AuthorityLimit.objects.get(role="adviser", remedy_type="refund").max_amount == 150
     assert AuditEvent.objects.filter(kind="authority_limit.set").count() == 1
 

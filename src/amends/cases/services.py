@@ -20,12 +20,13 @@ from .lifecycle import OPEN_STATUSES, Status
 from .models import Case, CaseEvent, CaseKind, ReferenceCounter
 
 
-def _event(
-    case: Case, *, kind: str, actor: Any, at: datetime, before=None, after=None, reason=""
+def case_event_record(
+    case: Case, *, kind: str, actor: Any, at: datetime | None = None, before=None, after=None, reason=""
 ) -> CaseEvent:
+    """Append one event to a case's history. Every service that changes a case writes one."""
     return CaseEvent.objects.create(
         case=case,
-        at=at,
+        at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         kind=kind,
         before=before,
@@ -106,7 +107,7 @@ def case_open(
         respond_by=response_target(kind, now),
         public_token=secrets.token_urlsafe(32),
     )
-    _event(
+    case_event_record(
         case,
         kind="opened",
         actor=actor,
@@ -165,7 +166,7 @@ def case_transition(
     _save(case, ["status", "closed_at"], now)
     clocks_follow_status(case=case, before=before, after=to, at=now)
     kind = "reopened" if before not in OPEN_STATUSES and to in OPEN_STATUSES else "status_changed"
-    _event(
+    case_event_record(
         case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason
     )
     return case
@@ -195,7 +196,9 @@ def case_assign(
     _save(case, ["owner", "team"], now)
     after = {"owner": case.owner_id, "team": case.team_id}
     if before != after:
-        _event(case, kind="assigned", actor=actor, at=now, before=before, after=after, reason=reason)
+        case_event_record(
+            case, kind="assigned", actor=actor, at=now, before=before, after=after, reason=reason
+        )
     return case
 
 
@@ -221,7 +224,7 @@ def case_reclassify(
     now = timezone.now()
     case.respond_by = response_target(kind, case.opened_at)
     _save(case, ["kind", "kind_reason", "category", "respond_by"], now)
-    _event(
+    case_event_record(
         case,
         kind="reclassified",
         actor=actor,
@@ -247,7 +250,7 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
         case.closed_at = None
         fields += ["status", "closed_at"]
         kind = "reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed"
-        _event(
+        case_event_record(
             case,
             kind=kind,
             actor=None,

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case
+from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, PermissionDenied
 from amends.core.permissions import staff_of
 from amends.core.services import notify
@@ -24,9 +25,7 @@ TEXT_LIMIT = 5000
 
 
 def _event(case: Case, kind: str, actor: Any, *, before=None, after=None, reason: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case, at=timezone.now(), actor=actor, kind=kind, before=before, after=after, reason=reason
-    )
+    case_event_record(case, kind=kind, actor=actor, before=before, after=after, reason=reason)
 
 
 def limits_for(role: str | None) -> dict[str, AuthorityLimit]:

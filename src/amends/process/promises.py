@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case
+from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError
 
 from .models import Promise
@@ -21,14 +22,8 @@ def remind_time(made_at: datetime, due_at: datetime) -> datetime:
 
 
 def _event(case: Case, kind: str, actor: Any, promise: Promise, reason: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind,
-        after={"promise": promise.pk, "description": promise.description, "due": promise.due_at.isoformat()},
-        reason=reason,
-    )
+    after = {"promise": promise.pk, "description": promise.description, "due": promise.due_at.isoformat()}
+    case_event_record(case, kind=kind, actor=actor, after=after, reason=reason)
 
 
 @transaction.atomic

@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case
+from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError
 
 from .models import EvidenceItem, Finding, RootCause, SatisfactionCheck, Understanding
@@ -32,14 +33,7 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TEXT_LI
 
 
 def _event(case: Case, kind: str, actor: Any, *, after=None, reason: str = "") -> None:
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind,
-        after=after,
-        reason=reason,
-    )
+    case_event_record(case, kind=kind, actor=actor, after=after, reason=reason)
 
 
 @transaction.atomic

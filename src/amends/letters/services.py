@@ -19,7 +19,7 @@ from amends.core.errors import Conflict, DomainError, InputTooLarge, NotFound
 from amends.core.services import audit_record
 from amends.customers.models import Channel
 from amends.messaging.models import Attachment, Message
-from amends.messaging.services import _customer_email, _thread_headers
+from amends.messaging.services import customer_email, thread_headers
 
 from . import elements, rendering
 from .models import Letter, TextBlock, current_block
@@ -295,7 +295,7 @@ def letter_send(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
     missing = rendering.find_missing(letter, blocks)
     if missing:
         _refuse_incomplete(missing)
-    to = _customer_email(letter.case.customer) if by == "email" else None
+    to = customer_email(letter.case.customer) if by == "email" else None
     if by == "email" and not to:
         raise DomainError(
             "The customer has no email address. Print the letter and post it instead.",
@@ -356,7 +356,7 @@ def _send_letter_email(*, letter: Letter, to: str, actor: Any, at: datetime) -> 
     subject = f"{elements.KIND_SUBJECTS[letter.kind]} [{case.reference}]"
     body = "Our letter about your complaint is below, and attached as a PDF.\n\n" + html_to_text(letter.html)
     pdf = bytes(letter.pdf or b"")
-    thread = _thread_headers(case)  # before this message exists, or it would reply to itself
+    thread = thread_headers(case)  # before this message exists, or it would reply to itself
     message = Message.objects.create(
         case=case,
         customer=case.customer,

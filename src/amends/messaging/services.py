@@ -112,7 +112,7 @@ def message_record_inbound(
     return message
 
 
-def _customer_email(customer: Customer) -> str | None:
+def customer_email(customer: Customer) -> str | None:
     point = (
         ContactPoint.objects.filter(customer=customer, kind=ContactPoint.Kind.EMAIL)
         .order_by("-is_primary", "id")
@@ -121,7 +121,7 @@ def _customer_email(customer: Customer) -> str | None:
     return point.value if point else None
 
 
-def _thread_headers(case: Case) -> dict[str, str]:
+def thread_headers(case: Case) -> dict[str, str]:
     ids = list(
         Message.objects.filter(case=case)
         .exclude(email_message_id="")
@@ -142,8 +142,8 @@ def message_send(*, case: Case, actor: Any, body: str, subject: str = "", purpos
     subject = (subject or "").strip()[:250] or f"Your case {case.reference}"
     if case.reference not in subject:
         subject = f"{subject} [{case.reference}]"
-    to = _customer_email(case.customer)
-    thread = _thread_headers(case)
+    to = customer_email(case.customer)
+    thread = thread_headers(case)
     now = timezone.now()
     message = Message.objects.create(
         case=case,

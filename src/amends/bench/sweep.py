@@ -118,6 +118,9 @@ def measure(n: int) -> list[dict]:
         "clocks_due": CaseClock.objects.filter(status="running", due_at__lte=timezone.now()).count(),
         "promises_due": Promise.objects.filter(status="open", due_at__lte=timezone.now()).count(),
     }
+    from django.urls import reverse
+
+    reverse("queue")  # load the URLconf as a running worker already has, so it is not timed as sweep work
     results = []
     for name in ("sweep", "sweep_again"):
         started = time.perf_counter()

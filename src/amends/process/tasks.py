@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -41,10 +42,14 @@ def _claim(qs: QuerySet) -> list:
     return list(qs[:BATCH])
 
 
-def _notify_about(notes: list[tuple[Case, str, bool]]) -> None:
-    """Notify, in one go, each case's owner and (when the flag is set) its team's leaders.
+DIGEST_AFTER = 3  # more notes than this for one person in one batch become one summary line
 
-    Runs after commit; two queries whatever the number of notes.
+
+def _notify_about(notes: list[tuple[Case, str, bool]]) -> None:
+    """Notify each case's owner and (when the flag is set) its team's leaders, in one go.
+
+    Runs after commit; two queries whatever the number of notes. A person with many notes in one batch
+    (a morning's breaches) gets the first few and one summary line, not hundreds of rows.
     """
     if not notes:
         return
@@ -56,14 +61,32 @@ def _notify_about(notes: list[tuple[Case, str, bool]]) -> None:
         .select_related("staff")
     ):
         leaders.setdefault(user.staff.team_id, []).append(user)
+    per_user: dict[int, tuple[Any, list[tuple[Case, str]]]] = {}
+    for case, text, to_leaders in notes:
+        people = [case.owner] if case.owner_id else []
+        if to_leaders:
+            people += leaders.get(case.team_id, [])
+        for user in people:
+            per_user.setdefault(user.pk, (user, []))[1].append((case, text))
     now = timezone.now()
     rows = []
-    for case, text, to_leaders in notes:
-        people = {u.pk: u for u in ([case.owner] if case.owner_id else [])}
-        if to_leaders:
-            people.update({u.pk: u for u in leaders.get(case.team_id, [])})
-        link = reverse("case_detail", args=[case.reference])
-        rows += [Notification(user=u, text=text[:300], link=link, created_at=now) for u in people.values()]
+    for user, items in per_user.values():
+        shown = items if len(items) <= DIGEST_AFTER else items[: DIGEST_AFTER - 1]
+        rows += [
+            Notification(
+                user=user, text=text[:300], link=reverse("case_detail", args=[case.reference]), created_at=now
+            )
+            for case, text in shown
+        ]
+        if len(items) > len(shown):
+            rows.append(
+                Notification(
+                    user=user,
+                    created_at=now,
+                    link=reverse("queue") + "?queue=due",
+                    text=f"{len(items) - len(shown)} more cases need attention: see the due queue",
+                )
+            )
     Notification.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -88,7 +111,7 @@ def warn_clocks(now: datetime) -> int:
                 warned_at__isnull=True,
                 paused_at__isnull=True,
             )
-            .select_related("case")
+            .select_related("case", "case__owner")
             .order_by("warn_at", "id")
         )
         CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(warned_at=now)
@@ -113,7 +136,7 @@ def breach_clocks(now: datetime) -> int:
             CaseClock.objects.filter(
                 status=CaseClock.Status.RUNNING, due_at__lte=now, paused_at__isnull=True, optional=False
             )
-            .select_related("case")
+            .select_related("case", "case__owner")
             .order_by("due_at", "id")
         )
         CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(
@@ -152,7 +175,7 @@ def remind_promises(now: datetime) -> int:
     with transaction.atomic():
         promises = _claim(
             Promise.objects.filter(status=Promise.Status.OPEN, remind_at__lte=now, reminded_at__isnull=True)
-            .select_related("case")
+            .select_related("case", "case__owner")
             .order_by("remind_at", "id")
         )
         Promise.objects.filter(pk__in=[p.pk for p in promises]).update(reminded_at=now)
@@ -185,7 +208,7 @@ def break_overdue_promises(now: datetime) -> int:
     with transaction.atomic():
         promises = _claim(
             Promise.objects.filter(status=Promise.Status.OPEN, due_at__lte=now)
-            .select_related("case")
+            .select_related("case", "case__owner")
             .order_by("due_at", "id")
         )
         Promise.objects.filter(pk__in=[p.pk for p in promises]).update(

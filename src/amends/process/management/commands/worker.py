@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="seconds between sweeps (default 60)")
 
     def handle(self, *args, once, interval, **options):
+        from django.urls import reverse
+
+        reverse("queue")  # notifications link to pages: load the URLconf once, up front
         while True:
             result = sweep()
             if result.total or once:

@@ -196,6 +196,17 @@ class PromiseIn(Schema):
     due_at: datetime
 
 
+class PromiseKeepIn(Schema):
+    promise: int
+    note: str = Field("", max_length=2000)
+
+
+class PromiseRenegotiateIn(Schema):
+    promise: int
+    due_at: datetime
+    note: str = Field(..., max_length=2000, description="What the customer agreed to")
+
+
 class ExtendIn(Schema):
     clock: int
     reason: str = Field(..., max_length=5000)
@@ -229,6 +240,13 @@ STEPS: list[tuple[str, str, type[Schema], str]] = [
     ("approvals/decide", "decide-approval", ApprovalDecisionIn, "Approve or decline (not your own request)"),
     ("letters/send", "send-letter", LetterSendIn, "Send a drafted letter by email, or mark it printed"),
     ("promises", "promise", PromiseIn, "Record a promise made to the customer"),
+    ("promises/keep", "keep-promise", PromiseKeepIn, "Mark a promise kept"),
+    (
+        "promises/renegotiate",
+        "renegotiate-promise",
+        PromiseRenegotiateIn,
+        "Agree a new time with the customer",
+    ),
     ("clocks/extend", "extend-clock", ExtendIn, "Extend a deadline within the regime's rule"),
     ("answer", "customer-answer", AnswerIn, "Record the customer's answer to the response"),
     ("satisfaction", "satisfaction", SatisfactionIn, "Record the satisfaction check"),

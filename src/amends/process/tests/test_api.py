@@ -100,3 +100,23 @@ def test_assessor_reads_but_cannot_act(call, complaint, assessor):
     base = f"/api/v1/cases/{complaint.reference}/process"
     assert call("get", base, key=key).status_code == 200
     assert call("post", f"{base}/regime", {"regime": "fca-disp"}, key=key).status_code == 403
+
+
+def test_promises_through_the_api(call, complaint):
+    base = f"/api/v1/cases/{complaint.reference}/process"
+    out = call(
+        "post", f"{base}/promises", {"description": "Call back", "due_at": "2030-01-01T10:00:00Z"}
+    ).json()
+    promise = out["promises"][0]["id"]
+    out = call(
+        "post",
+        f"{base}/promises/renegotiate",
+        {"promise": promise, "due_at": "2030-01-03T10:00:00Z", "note": "Customer away until the 3rd"},
+    ).json()
+    statuses = sorted(p["status"] for p in out["promises"])
+    assert statuses == ["open", "renegotiated"]
+    new = next(p["id"] for p in out["promises"] if p["status"] == "open")
+    out = call("post", f"{base}/promises/keep", {"promise": new}).json()
+    assert sorted(p["status"] for p in out["promises"]) == ["kept", "renegotiated"]
+    past = call("post", f"{base}/promises", {"description": "Too late", "due_at": "2001-01-01T10:00:00Z"})
+    assert past.status_code == 400 and past.json()["error"]["fields"] == {"due_at": "in the past"}

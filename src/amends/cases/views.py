@@ -130,7 +130,9 @@ def _process_context(case: Case, user) -> dict:
     return {
         "p": panel,
         "stage_name": stage_name,
-        "regimes": list(Regime.objects.order_by("name")),
+        "regimes": list(Regime.objects.order_by("name"))
+        if panel.process is None and case.kind == "complaint"
+        else [],
         "evidence_kinds": EvidenceItem.Kind.choices,
         "finding_outcomes": Finding.Outcome.choices,
         "remedy_types": RemedyType.choices,

@@ -105,6 +105,11 @@ def process_panel(case: Case, user: Any) -> Panel:
         .filter(case=case)
         .first()
     )
+    if process is None:  # "apply a regime" and the promises (every case can have them): nothing else
+        panel = Panel(process=None)
+        panel.promises = list(case.promises.select_related("owner").order_by("-status", "due_at"))
+        panel.next_step = next_step(panel)
+        return panel
     panel = Panel(
         process=process, root_causes=list(RootCause.objects.filter(active=True).select_related("parent"))
     )

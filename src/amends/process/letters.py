@@ -54,13 +54,11 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     values = {
         "complaint_summary": understanding.what_happened if understanding else case.summary,
         "stage": stage.name,
-        "complaint_definition": understanding.outcome_wanted
-        and (
-            f"You are unhappy that {case.summary[:1].lower()}{case.summary[1:]}. "
-            f"You would like us to: {understanding.outcome_wanted}"
-        )
-        if understanding
-        else case.summary,
+        "complaint_definition": (
+            f"Your complaint is about: {case.summary}. You would like us to: {understanding.outcome_wanted}"
+            if understanding
+            else f"Your complaint is about: {case.summary}."
+        ),
         "timescales": (f"We will send you our response by {_when(respond_due)}." if respond_due else ""),
         "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
         "reasons": finding.reasoning if finding else "",
@@ -103,10 +101,12 @@ def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[st
             "customer_time_limit": definition.referral.customer_time_limit or "",
         }
     given = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
+    # Prefill only what this kind of letter asks for: an acknowledgement must not announce a decision.
+    known = {k: v for k, v in prefill(case, process, kind).items() if k in spec.required}
     return letter_compose(
         case=case,
         kind=kind,
-        fields={**prefill(case, process, kind), **given},
+        fields={**known, **given},
         required=list(spec.required),
         referral=referral,
         actor=actor,

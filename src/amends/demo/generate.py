@@ -1,43 +1,67 @@
-"""Loads the demo: teams, one login per role, customers and cases with their messages and history.
+"""Loads the demo: teams, one login per role, customers and cases with their messages, history and process.
 
 Everything goes through the services (team_create, staff_create, customer_match_or_create, case_open,
 case_assign, case_transition, case_reclassify, message_record_inbound, message_send, message_log_contact,
-acknowledge), so the demo data is what real use would produce. Three things are corrected afterwards with
-queryset updates, each commented where it happens: timestamps (the services stamp most rows with
-timezone.now(), so each case's rows are back-dated to their planned times, see `_backdate`), the kind of
-organisation customers (no service sets it) and the password hash (one hash shared by the demo logins).
+acknowledge, and for complaints under a regime the process and letters services: see journey.py), so the
+demo data is what real use would produce. Some things are corrected afterwards with queryset updates, each
+commented where it happens: timestamps (the services stamp most rows with timezone.now(), so each case's rows
+are back-dated to their planned times, see `_backdate`, and journey.py for what the process computes from
+"now"), the kind of organisation customers (no service sets it), the password hash (one hash shared by the
+demo logins), the dates of approval notifications, and the FCA prescribed wording, which the demo fills with
+labelled placeholders (`fill_demo_wording`). At the end the worker's sweep runs once, as it would have by now.
 Plans come from plan.py and are deterministic for a seed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from random import Random
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
-from amends.core.models import Team
+from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
 from amends.customers.models import ContactPoint, Customer, MergeSuggestion
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.intake.services import acknowledge
+from amends.letters import rendering
+from amends.letters.models import Letter, TextBlock, current_block
+from amends.letters.services import text_block_update
 from amends.messaging.models import Message
 from amends.messaging.services import Incoming, message_log_contact, message_record_inbound, message_send
+from amends.process.models import (
+    ApprovalRequest,
+    CaseClock,
+    CaseProcess,
+    EvidenceItem,
+    Finding,
+    Option,
+    Promise,
+    RootCause,
+    SatisfactionCheck,
+    Understanding,
+)
+from amends.process.services import sync_respond_by
+from amends.process.tasks import SweepResult, sweep
 
-from . import texts
-from .plan import CasePlan, Clock, Step, plan_cases
+from . import journey, texts
+from .plan import MESSAGE_ACTIONS, RESPONSE_LETTERS, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"
+PARALLEL_PDFS = 500  # from this many cases, emailed letters' PDFs are rendered in a second process
 
 
 @dataclass
@@ -46,6 +70,12 @@ class Context:
     teams: dict[str, Team]
     started: datetime  # every row stamped at or after this was stamped by a service during seeding
     known: dict[int, set] = field(default_factory=dict)  # contact details already given, by person
+    root_causes: dict[str, RootCause] = field(default_factory=dict)
+    state: journey.CaseState = field(default_factory=journey.CaseState)  # the case being seeded
+    emailed: list[journey.Emailed] = field(default_factory=list)  # letters whose PDF is still to render
+    notices: dict[int, list[journey.Notice]] = field(default_factory=dict)  # by approval request
+    pdfs: journey.PdfRenderer | None = None
+    swept: SweepResult | None = None
 
     def user(self, username: str | None):
         return self.users[username] if username else None
@@ -61,12 +91,71 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         return False
     clock = Clock(now=timezone.now(), tz=timezone.get_default_timezone())
     plans = sorted(plan_cases(Random(seed), cases, clock), key=lambda p: (p.opened_at, p.number))
-    with transaction.atomic():
+    with journey.PdfRenderer(parallel=cases >= PARALLEL_PDFS) as pdfs, pdfs_later(), transaction.atomic():
         teams = create_teams()
-        context = Context(users=create_staff(teams), teams=teams, started=clock.now)
+        context = Context(users=create_staff(teams), teams=teams, started=clock.now, pdfs=pdfs)
+        context.root_causes = {cause.code: cause for cause in RootCause.objects.all()}
+        fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
             apply_plan(plan, context)
+        journey.attach_pdfs(context.emailed, pdfs)
+        # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
+        context.swept = sweep()
+        transaction.on_commit(lambda: date_notices(context))
     return True
+
+
+@contextmanager
+def pdfs_later() -> Iterator[None]:
+    """letter_send renders each letter's PDF as it sends it, a fifth of a second or more each, and the demo
+    sends nearly two thousand. While seeding it renders none: a printed letter keeps no PDF (the letter page
+    renders one from the letter's frozen HTML when asked) and an emailed one gets its PDF from its dated HTML
+    (journey.PdfRenderer, journey.attach_pdfs)."""
+    real = rendering.render_pdf
+    rendering.render_pdf = _no_pdf
+    try:
+        yield
+    finally:
+        rendering.render_pdf = real
+
+
+def _no_pdf(html: str) -> bytes:
+    return b""
+
+
+def fill_demo_wording(actor: Any, *, since: datetime) -> None:
+    """FCA letters need prescribed wording that only the organisation's compliance team may supply (the
+    exact words of DISP 1 Annex 3R, the ombudsman leaflet sentence), and it ships empty. So that the demo can
+    show FCA complaints answered and closed, the blocks still empty get a placeholder that says, in the
+    letter itself, that it is demo text and not the regulator's wording. Only blocks still empty are filled;
+    an organisation replaces them on the Letter wording page before it sends a real FCA letter."""
+    for code, body in texts.DEMO_BLOCKS.items():
+        block = current_block(code)
+        if block is None or not block.is_empty:
+            continue
+        new = text_block_update(
+            code=code,
+            body=body,
+            actor=actor,
+            reason="Demo data: a labelled placeholder, not the FCA's wording",
+        )
+        # Demo back-dating: in effect from before the first demo letter that uses it.
+        TextBlock.objects.filter(pk=new.pk).update(effective_from=since, created_at=since)
+        AuditEvent.objects.filter(kind="text_block.updated", object_id=str(new.pk)).update(at=since)
+
+
+def date_notices(ctx: Context) -> None:
+    """After commit, when the approval notifications have been sent: date them when they were, and mark read
+    those acted on (a request when it was decided; a decision older than a day an hour after it was made)."""
+    read_by = ctx.started - timedelta(days=1)
+    for notices in ctx.notices.values():
+        for notice in notices:
+            read_at = notice.read_at
+            if read_at is None and notice.at < read_by:
+                read_at = notice.at + timedelta(hours=1)
+            Notification.objects.filter(
+                text=notice.text[:300], link=notice.link, created_at__gte=ctx.started
+            ).update(created_at=notice.at, read_at=read_at)
 
 
 def create_teams() -> dict[str, Team]:
@@ -113,6 +202,7 @@ def apply_plan(plan: CasePlan, ctx: Context) -> Case:
         kind_reason=plan.kind_reason,
         opened_at=plan.opened_at,
     )
+    ctx.state = journey.CaseState()
     marks = []  # when each step started, by the wall clock the services stamp rows with
     for step in plan.steps:
         marks.append(timezone.now())
@@ -215,6 +305,7 @@ RUNNERS = {
     "assign": _assign,
     "status": _status,
     "reclassify": _reclassify,
+    **journey.RUNNERS,
 }
 
 
@@ -223,44 +314,106 @@ RUNNERS = {
 # case_open's opened_at) but stamp everything else with timezone.now(). A demo needs months of history, so
 # once a case's steps have run, every row they stamped "now" (at or after `started`) is moved to the planned
 # time of the step that wrote it: the step whose wall-clock mark is the last one at or before the stamp.
-# Three UPDATE statements per case, each a CASE over the marks, keep this cheap.
+# One UPDATE statement per table and case, each a CASE over the marks, keeps this cheap.
 # Only demo seeding does this, and only to its own freshly written rows.
+
+# The complaint process's timestamps: by table, the steps that write them and the columns they stamp.
+# ApprovalRequest is reached through its option.
+PROCESS_STAMPS: list[tuple[Any, set[str], tuple[str, ...]]] = [
+    (CaseClock, {"understand", "satisfaction", "status"}, ("met_at", "paused_at")),
+    (Understanding, {"understand"}, ("recorded_at", "confirmed_at")),
+    (EvidenceItem, {"evidence"}, ("added_at",)),
+    (Finding, {"finding"}, ("recorded_at",)),
+    (Option, {"option"}, ("created_at",)),
+    (Promise, {"promise"}, ("made_at", "closed_at")),
+    (SatisfactionCheck, {"satisfaction"}, ("checked_at",)),
+    (Letter, {"letter", "draft"}, ("created_at", "updated_at", "sent_at")),
+    (ApprovalRequest, {"approval"}, ("requested_at", "decided_at")),
+]
 
 
 def _backdate(case_id: int, plan: CasePlan, marks: list[datetime], started: datetime) -> None:
     times = [step.at for step in plan.steps]
-    _restamp(CaseEvent, "at", case_id, marks, times, started)
-    _restamp(Message, "occurred_at", case_id, marks, times, started)
-    _restamp(Message, "recorded_at", case_id, marks, times, started)
+    _restamp(CaseEvent, ("at",), case_id, marks, times, started)
+    _restamp(Message, ("occurred_at", "recorded_at"), case_id, marks, times, started)
+    if plan.regime is not None:
+        # Process rows are written from the step that applied the regime on.
+        first = next(i for i, step in enumerate(plan.steps) if step.action == "regime")
+        actions = {step.action for step in plan.steps[first:]}
+        for model, writers, fields in PROCESS_STAMPS:
+            if actions & writers:
+                _restamp(model, fields, case_id, marks[first:], times[first:], started)
+        _unpause(case_id, plan)
     _backdate_case(case_id, plan)
 
 
 def _restamp(
-    model, field: str, case_id: int, marks: list[datetime], times: list[datetime], started: datetime
+    model,
+    fields: tuple[str, ...],
+    case_id: int,
+    marks: list[datetime],
+    times: list[datetime],
+    started: datetime,
 ) -> None:
-    """UPDATE ... SET field = CASE WHEN field >= <last mark> THEN <its step's time> ... END, in one statement.
+    """UPDATE ... SET f = CASE WHEN f >= <last mark> THEN <its step's time> ... END for each field, in one
+    statement, on the case's rows (an approval request's case is its option's).
 
     Written in SQL because the ORM's Case/When costs several milliseconds per case to build, which was most
     of the seeding time; the statement is plain SQL for SQLite and PostgreSQL alike.
     """
     qn, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
-    column = qn(model._meta.get_field(field).column)
-    whens = " ".join([f"WHEN {column} >= %s THEN %s"] * len(marks))
-    params: list = []
+    pairs: list = []
     for mark, at in reversed(list(zip(marks, times, strict=True))):
-        params += [adapt(mark), adapt(at)]
-    # Only quoted names from the model's own metadata go into the text; every value is a parameter.
-    sql = (
-        f"UPDATE {qn(model._meta.db_table)} SET {column} = CASE {whens} ELSE {column} END "  # noqa: S608
-        f"WHERE {qn('case_id')} = %s AND {column} >= %s"
-    )
+        pairs += [adapt(mark), adapt(at)]
+    sets, params = [], []
+    for name in fields:
+        column = qn(model._meta.get_field(name).column)
+        whens = " ".join([f"WHEN {column} >= %s THEN %s"] * len(marks))
+        sets.append(f"{column} = CASE WHEN {column} < %s THEN {column} {whens} ELSE {column} END")
+        params += [adapt(started), *pairs]
+    if model is ApprovalRequest:
+        options = f"SELECT {qn('id')} FROM {qn(Option._meta.db_table)} WHERE {qn('case_id')} = %s"  # noqa: S608
+        where = f"{qn('option_id')} IN ({options})"
+    else:
+        where = f"{qn('case_id')} = %s"
+    # Only quoted names from the models' own metadata go into the text; every value is a parameter.
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {', '.join(sets)} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, case_id, adapt(started)])
+        cursor.execute(sql, [*params, case_id])
+
+
+def _unpause(case_id: int, plan: CasePlan) -> None:
+    """Demo back-dating: an internal target pauses while the case waits on the customer, and restarts later by
+    the time waited. Seeding waits milliseconds; the plan waited days, which the clocks now add."""
+    waited, since = timedelta(0), None
+    for step in plan.steps:
+        if step.action == "letter" and step.data["kind"] in RESPONSE_LETTERS:
+            break  # the response meets the clock: later waits do not move it
+        if step.action == "status" and step.data["to"] == "awaiting_customer":
+            since = since or step.at
+        elif since is not None and _resumes(step):
+            waited, since = waited + (step.at - since), None
+    if waited:
+        CaseClock.objects.filter(case_id=case_id, pauses=True, extended_from__isnull=True).update(
+            due_at=F("due_at") + waited, warn_at=F("warn_at") + waited
+        )
+        sync_respond_by(Case(pk=case_id))
+
+
+def _resumes(step: Step) -> bool:
+    """The customer wrote or called (which re-opens the case), or the case moved on."""
+    if step.action == "inbound" or (step.action == "note" and step.data["direction"] == "in"):
+        return True
+    return step.action == "status" and step.data["to"] != "awaiting_customer"
 
 
 def _backdate_case(case_id: int, plan: CasePlan) -> None:
     steps = plan.steps
-    contact = [s.at for s in steps if s.action in {"first", "inbound", "note", "reply", "ack"}]
+    contact = [
+        s.at
+        for s in steps
+        if s.action in MESSAGE_ACTIONS or (s.action == "letter" and s.data["by"] == "email")
+    ]
     closes = [s.at for s in steps if s.action == "status" and s.data["to"] == "closed"]
     Case.objects.filter(pk=case_id).update(
         updated_at=steps[-1].at,
@@ -286,9 +439,57 @@ def summary() -> str:
         f"Customers: {customers.count()} ({customers.filter(kind=Customer.Kind.ORGANISATION).count()} "
         f"organisations), merge suggestions: {MergeSuggestion.objects.count()}",
         f"Messages: {sum(messages.values())} ({messages['in']} from customers, {messages['out']} to them)",
+        *process_summary(),
         f"Logins (password {PASSWORD}): " + ", ".join(u for u, *_ in texts.STAFF),
     ]
     return "\n".join(lines)
+
+
+def process_summary() -> list[str]:
+    complaints = Case.objects.filter(kind="complaint")
+    regimes = Counter(complaints.values_list("process__regime_version__regime__code", flat=True))
+    codes = sorted(code for code in regimes if code)
+    letters = Counter(Letter.objects.values_list("status", flat=True))
+    sent_kinds = Counter(Letter.objects.exclude(status=Letter.Status.DRAFT).values_list("kind", flat=True))
+    promises = Counter(Promise.objects.values_list("status", flat=True))
+    approvals = Counter(ApprovalRequest.objects.values_list("status", flat=True))
+    now = timezone.now()
+    clocks = Counter(CaseClock.objects.values_list("status", flat=True))
+    at_risk = CaseClock.objects.filter(
+        status="running", warn_at__lte=now, due_at__gt=now, paused_at__isnull=True
+    )
+    events = Counter(
+        CaseEvent.objects.filter(
+            kind__in=[
+                "escalated",
+                "clock_extended",
+                "clock_warning",
+                "clock_breached",
+                "promise_reminder",
+                "update_due",
+            ]
+        ).values_list("kind", flat=True)
+    )
+    referred = CaseProcess.objects.exclude(referred_to="").count()
+    swept = CaseEvent.objects.filter(
+        kind__in=["clock_warning", "clock_breached", "promise_reminder", "update_due"]
+    )
+    return [
+        "Complaints by regime: " + _counts(regimes, codes) + f", none {regimes.get(None, 0)}",
+        f"Letters sent: {letters['sent'] + letters['printed']} ({letters['sent']} by email, "
+        f"{letters['printed']} printed; drafts {letters['draft']}): "
+        + _counts(sent_kinds, sorted(sent_kinds)),
+        "Promises: " + _counts(promises, [s.value for s in Promise.Status]),
+        "Approvals: " + _counts(approvals, [s.value for s in ApprovalRequest.Status]),
+        "Clocks: "
+        + _counts(clocks, [s.value for s in CaseClock.Status])
+        + f"; at risk now {at_risk.count()}",
+        f"Escalations: {events['escalated'] - referred} to stage 2, {referred} referred to an ombudsman; "
+        f"clock extensions {events['clock_extended']}",
+        f"Worker sweep: {swept.count()} events ({events['clock_warning']} clock warnings, "
+        f"{events['clock_breached']} breaches, {events['promise_reminder']} promise reminders, "
+        f"{events['update_due']} progress updates due)",
+    ]
 
 
 def _counts(counter: Counter, order: list[str]) -> str:

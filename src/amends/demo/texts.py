@@ -1268,3 +1268,349 @@ PHONE_NOTES_IN = [
     "{mood}",
     "{first} called to add that the problem is still happening. Added to the case. {mood}",
 ]
+
+# --- the complaint process ------------------------------------------------------------------------------
+# What advisers record as a complaint moves through its regime: evidence, root causes, options, reasons.
+# Evidence: (kind, description, source), by category.
+
+EVIDENCE = {
+    "Current account": [
+        (
+            "record",
+            "Account statement for the month in question, showing every debit and credit",
+            "Core banking",
+        ),
+        ("record", "Payment processing log for the transactions the customer queried", "Payments operations"),
+        ("call", "Recording of the customer's first call to the contact centre", "Telephony"),
+    ],
+    "Credit card": [
+        (
+            "record",
+            "Card statements and the fee and interest history for the last six months",
+            "Card platform",
+        ),
+        ("document", "Emails from the retailer, forwarded by the customer", "Customer"),
+        ("call", "Notes and recordings of the customer's earlier calls", "Contact centre"),
+    ],
+    "Mortgage": [
+        ("record", "Mortgage account history, including the product-switch request", "Mortgage servicing"),
+        ("document", "Copies of the letters we sent the customer", "Document archive"),
+        ("call", "Recordings of the calls on the dates the customer gave", "Telephony"),
+    ],
+    "Repairs": [
+        ("photo", "Photos of the problem sent in by the resident", "Resident"),
+        ("record", "Repair job history for the property", "Repairs system"),
+        ("statement", "Report from the contractor's last visit", "Contractor"),
+    ],
+    "Rent and service charges": [
+        ("record", "Rent and service charge account for the last twelve months", "Housing management"),
+        ("document", "Contractor's cleaning schedule and sign-off sheets", "Contractor"),
+        ("document", "Bank statement sent in by the resident", "Resident"),
+    ],
+    "Anti-social behaviour": [
+        ("document", "Incident diary kept by the resident, with dates and times", "Resident"),
+        ("record", "Anti-social behaviour case file and the officer's notes", "ASB case system"),
+        ("statement", "Statement from a neighbour who witnessed two of the incidents", "Witness"),
+    ],
+    "Billing": [
+        ("record", "Billing history and the payments we received", "Billing system"),
+        ("document", "Letters from the debt collection agency, sent in by the customer", "Customer"),
+        ("record", "Account notes from the billing team", "CRM"),
+    ],
+    "Energy supply": [
+        ("record", "Meter readings and bill history for the supply", "Billing system"),
+        ("photo", "Photo of the meter showing the current reading", "Customer"),
+        ("record", "Industry switching records for the supply point", "Industry data"),
+    ],
+    "Broadband": [
+        ("record", "Line test results and the fault history for the connection", "Network diagnostics"),
+        ("record", "Engineer appointment log", "Field service"),
+        ("document", "Contract and the price change notice we sent", "Document archive"),
+    ],
+    "Delivery": [
+        ("photo", "Driver's proof-of-delivery photo", "Courier"),
+        ("record", "Tracking history for the parcel", "Courier portal"),
+        ("statement", "The driver's account of the delivery", "Courier"),
+    ],
+    "Refund": [
+        ("record", "Returns log and the refund request", "Order system"),
+        ("document", "Proof of postage sent in by the customer", "Customer"),
+        ("record", "Refund approval queue history", "Finance"),
+    ],
+}
+EVIDENCE_REVIEW = [
+    ("statement", "Account from the adviser who handled the complaint at stage 1", "Internal"),
+    ("record", "The stage 1 case file, reviewed by a manager not involved before", "Internal"),
+]
+
+# Root-cause codes (process migration 0002's taxonomy) that fit each category, most likely first.
+ROOT_CAUSES = {
+    "Current account": ["system-fault", "process-failure", "staff-error", "data-error"],
+    "Credit card": ["charges", "process-failure", "unclear-information", "not-kept-informed"],
+    "Mortgage": ["delay", "process-failure", "handoff", "policy-unclear"],
+    "Repairs": ["contractor", "delay", "handoff", "promise-broken"],
+    "Rent and service charges": ["data-error", "contractor", "unclear-information", "charges"],
+    "Anti-social behaviour": ["not-kept-informed", "process-failure", "training-gap", "policy-unclear"],
+    "Billing": ["data-error", "system-fault", "handoff", "charges"],
+    "Energy supply": ["data-error", "charges", "system-fault", "process-failure"],
+    "Broadband": ["external-event", "contractor", "not-kept-informed", "charges"],
+    "Delivery": ["contractor", "staff-behaviour", "training-gap"],
+    "Refund": ["delay", "promise-broken", "policy-unclear", "process-failure"],
+}
+
+# What the check-back summary says the complaint has cost the customer, by the category's impacts list.
+IMPACT_SUMMARIES = {
+    "money": [
+        "It has left you out of pocket and you have had to chase us several times.",
+        "You have had bank charges as a result and it has made budgeting difficult.",
+        "It has caused you worry about money and taken a lot of your time.",
+    ],
+    "home": [
+        "It has made your home uncomfortable to live in and affected your family's sleep.",
+        "Some of your belongings have been damaged and you are worried about your health.",
+        "You have had to take time off work to wait in for visits that did not happen.",
+    ],
+    "service": [
+        "You have lost hours trying to sort it out and had to take time off work.",
+        "It has been very inconvenient and you feel nobody has taken responsibility.",
+    ],
+}
+
+FACTS = [
+    "{who} told us: \u201c{happened}\u201d We checked {source} and spoke to the team involved.",
+    "We looked at {source} and the notes on the account. {who} first raised this {when}.",
+]
+REASONING = {
+    "justified": [
+        "Our records confirm what {first} told us. {cause} We did not meet the standard we set ourselves, "
+        "so the complaint is justified.",
+        "The evidence supports {first}'s account in full. {cause} We should have put this right the first "
+        "time it was raised.",
+    ],
+    "partly_justified": [
+        "Part of what {first} told us is right: {cause_lower} But some of the delay was outside our control, "
+        "so we find the complaint partly justified.",
+        "We got some things wrong ({cause_lower_trim}), but the main decision was correct under our policy, "
+        "so the complaint is partly justified.",
+    ],
+    "not_justified": [
+        "Our records show we followed the correct process and gave the right information. We understand why "
+        "{first} is unhappy, but the complaint is not justified.",
+        "Having checked everything, the charge and the way it was applied were correct and explained in "
+        "advance. The complaint is not justified.",
+    ],
+}
+# Why it went wrong, in words, for each root cause (used in the reasoning).
+CAUSE_WORDS = {
+    "staff-error": "A member of staff made a mistake when processing the request.",
+    "staff-behaviour": "The way our representative spoke to the customer fell short of what we expect.",
+    "training-gap": "The adviser had not been trained on this situation.",
+    "policy-unclear": "Our policy did not make clear what should happen in this situation.",
+    "process-failure": "Our process was not followed.",
+    "handoff": "The request was passed between two teams and neither took ownership.",
+    "delay": "A backlog meant the request sat untouched for too long.",
+    "system-fault": "A system fault caused the error and nobody spotted it.",
+    "data-error": "We held the wrong details on the account.",
+    "unclear-information": "The information we gave was unclear.",
+    "not-kept-informed": "We did not keep the customer informed as we had promised.",
+    "promise-broken": "We promised to act by a date and did not.",
+    "product-design": "The way the product works caused the problem.",
+    "charges": "The charge should not have been applied.",
+    "contractor": "Our contractor did not do what we asked of them.",
+    "external-event": "An event outside our control caused the problem, but we were slow to respond to it.",
+}
+
+# Options: titles by remedy type ({money} is the amount in words, {outcome} the customer's wish).
+OPTION_TITLES = {
+    "refund": ["Refund {money} in full", "Refund {money} and apologise"],
+    "fee_waiver": ["Waive {money} in charges", "Remove the {money} in fees from the account"],
+    "goodwill": [
+        "Goodwill payment of {money} for the inconvenience",
+        "Apologise and pay {money} as goodwill",
+    ],
+    "compensation": [
+        "Compensation of {money} for the distress and inconvenience",
+        "Pay {money} compensation for the time and trouble",
+    ],
+    "put_right": ["{outcome}"],
+    "apology": ["Apologise in writing and explain what went wrong"],
+    "explanation": ["Explain our decision and the evidence behind it"],
+    "service_change": ["Change {process} so this does not happen again"],
+}
+PROCESSES = {
+    "Repairs": "the way we book and confirm repair appointments",
+    "Rent and service charges": "how we check contractors' work before charging for it",
+    "Anti-social behaviour": "how we tell residents when an ASB case is closed",
+    "Delivery": "the courier's safe-place instructions",
+    "Broadband": "how we tell customers about engineer visits",
+    "Billing": "the checks before an account is passed to debt collectors",
+}
+OPTION_SIDES = {
+    # remedy: (benefit to customer, drawback to customer, benefit to organisation, drawback to organisation)
+    "refund": (
+        "Gets back the money they should not have paid",
+        "Does not recognise the time spent chasing",
+        "Puts the error right quickly and closes the complaint",
+        "Cost of the refund",
+    ),
+    "fee_waiver": (
+        "Charges removed; the account is back where it should be",
+        "Nothing for the inconvenience",
+        "Low cost and quick to do",
+        "Revenue from the charges is lost",
+    ),
+    "goodwill": (
+        "Recognises the inconvenience",
+        "A small amount next to the trouble caused",
+        "Shows we take it seriously; keeps the relationship",
+        "Sets an expectation for similar cases",
+    ),
+    "compensation": (
+        "Recognises the distress and time lost",
+        "Money does not fix the underlying problem on its own",
+        "Likely to resolve it without the ombudsman",
+        "Highest cost of the options",
+    ),
+    "put_right": (
+        "The actual problem gets fixed",
+        "Takes time to arrange",
+        "Stops repeat contacts about the same problem",
+        "Contractor or staff time",
+    ),
+    "apology": (
+        "An acknowledgement that we got it wrong",
+        "Nothing practical changes for them",
+        "No cost",
+        "Customer may feel it is not enough and take it further",
+    ),
+    "explanation": (
+        "Understands why we reached our decision",
+        "Does not get the outcome they wanted",
+        "Consistent with our policy and the evidence",
+        "Customer may refer it to the ombudsman",
+    ),
+    "service_change": (
+        "Knows it will not happen to them again",
+        "No direct remedy for what already happened",
+        "Fixes the root cause for every customer",
+        "Needs a manager to agree and time to implement",
+    ),
+}
+
+APPROVAL_REASONS = [
+    "Above my limit for this remedy; the evidence supports the full amount",
+    "Beyond my authority: the customer's losses are documented and the amount is proportionate",
+    "Needs a team leader's agreement under our authority limits",
+]
+APPROVE_REASONS = [
+    "Agreed: proportionate to the losses shown",
+    "Approved; evidence is clear and it is in line with similar cases",
+    "Approved. Please make sure the payment goes out this week",
+]
+DECLINE_REASONS = [
+    "Not agreed: the losses are not evidenced; offer the refund of the charges instead",
+    "Declined; too high for what happened. Offer the lower option",
+]
+CHOOSE_REASONS = [
+    "Puts the customer back where they should have been",
+    "Best balance of fairness to the customer and cost to us",
+    "What the customer asked for, and supported by the evidence",
+    "Proportionate to what went wrong",
+]
+
+OUTSTANDING_NONE = "None: everything we have agreed to do has been done."
+OUTSTANDING = [
+    "We will {action} by {date}.",
+    "Still to do: we will {action} by {date}, and let you know when it is done.",
+]
+# What is still to be done after a response, by category, or by the category's kind of impact.
+PROMISE_ACTIONS = {
+    "Repairs": ["complete the repair", "send the surveyor's report", "confirm the contractor's return visit"],
+    "Anti-social behaviour": [
+        "send you your named officer's contact details",
+        "write to you with the outcome of the case review",
+    ],
+    "Rent and service charges": ["send you a corrected statement", "credit your rent account"],
+    "money": ["pay the refund into your account", "send you a corrected statement", "pay the agreed amount"],
+    "home": ["write to you with the next steps"],
+    "service": ["send you written confirmation", "pay the agreed credit", "confirm the rebooked date"],
+}
+# "What happens next" in a response letter (the process prefills the response date there otherwise).
+NEXT_AFTER_RESPONSE = {
+    "stage1": (
+        "If you tell us you are not happy with this response, we will take your complaint to stage 2: we will "
+        "acknowledge that within 5 working days and send our stage 2 response within 20 working days."
+    ),
+    "final": "Unless you tell us you are not happy with this response, we will close your complaint in 14 days.",
+}
+PROMISES_CALL = [
+    "Call {first} back with an update",
+    "Phone {first} to go through what we have found so far",
+    "Email {first} an update on the investigation",
+]
+
+EXTENSION_REASONS = {
+    "hos-2024": [
+        "We are waiting for the contractor's report on the cause, which we need before we can respond.",
+        "The surveyor's inspection could not be booked before the original date.",
+    ],
+    "fca-psd": [
+        "The card scheme has not yet returned the transaction records we asked for, which is outside our "
+        "control.",
+    ],
+    "internal-iso10002": [
+        "We are waiting for the courier's investigation report.",
+        "We need information from a supplier before we can give you a full answer.",
+    ],
+}
+
+ANSWER_ACCEPTED = [
+    "Customer called to say they accept the response.",
+    "Customer replied to thank us and accept the outcome.",
+    "Accepted when we spoke on the phone.",
+]
+ANSWER_REFUSED = [
+    "Customer does not accept the response: feels the amount offered does not reflect the trouble caused.",
+    "Customer says the main point of the complaint has not been dealt with.",
+    "Customer does not accept the outcome and wants it looked at again.",
+]
+SATISFACTION = {
+    "satisfied": ["Happy with how it was handled.", "Pleased it was sorted and thanked the adviser.", ""],
+    "partly": ["Glad it is sorted, but it took too long.", "Happy with the outcome, not with the delays."],
+    "not_satisfied": ["Still unhappy with the outcome.", "Feels nobody listened until they complained."],
+    "no_reply": ["Tried twice by phone and once by email; no reply."],
+}
+ESCALATION_REASONS = [
+    "Resident does not accept the stage 1 response and has asked for a stage 2 review",
+    "Resident says the repair has not held and asked to escalate",
+    "Resident unhappy with the remedy offered at stage 1",
+]
+REFERRAL_REASONS = [
+    "Customer told us they have referred the complaint to {body}",
+    "Customer has taken the complaint to {body}; case file prepared for them",
+]
+CLOSE_REASONS_PROCESS = {
+    "accepted": [
+        "Response accepted and satisfaction checked",
+        "Customer accepted the outcome; remedy paid",
+    ],
+    "referred": ["Final response issued; the customer has referred it to {body}"],
+    "not_accepted": [
+        "Final response issued; referral rights given",
+        "Customer does not accept our response; our final position has been explained",
+    ],
+}
+
+# Prescribed wording the compliance team owns. The demo never invents it: it puts in these labelled
+# placeholders so that FCA letters can be shown as sent, and says so on every letter that uses them.
+DEMO_BLOCKS = {
+    "fca.disp1.annex3.waiver": (
+        "[Demo text: the organisation's compliance team replaces this with the exact wording of DISP 1 "
+        "Annex 3R. This placeholder is not the regulator's wording.]"
+    ),
+    "fca.fos.leaflet": (
+        "[Demo text: the organisation's compliance team replaces this with the sentence telling the customer "
+        "that the Financial Ombudsman Service's explanatory leaflet is enclosed. This placeholder is not the "
+        "regulator's wording.]"
+    ),
+}

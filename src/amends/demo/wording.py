@@ -6,6 +6,7 @@ Every function takes the random generator it may use, so the same seed gives the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from random import Random
 
 from . import texts
@@ -309,3 +310,102 @@ RECLASSIFY = {
     ("problem", "complaint"): "Customer dissatisfied with the repeated failure: treated as a complaint",
     ("complaint", "problem"): "Customer wants a fault fixed and has not expressed dissatisfaction",
 }
+
+
+# --- the complaint process --------------------------------------------------------------------------------
+
+
+def lower_first(text: str) -> str:
+    """ "Parcel left in the bin" -> "parcel left in the bin"; "ASB case closed" stays as it is."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def money(amount: Decimal) -> str:
+    """Decimal("1234.5") -> "£1,234.50"; whole pounds without pence."""
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+
+
+def slot_amount(w: Writer) -> Decimal | None:
+    """The sum the customer's own story names ({amount}, {big} or {small}), if it names one."""
+    for name in ("amount", "big", "small"):
+        if "{" + name + "}" in w.issue.resolution or "{" + name + "}" in w.issue.outcome:
+            return Decimal(w.slots[name].replace("£", "").replace(",", ""))
+    return None
+
+
+def understanding(rng: Random, w: Writer) -> dict[str, str]:
+    """The check-back summary an adviser writes for the customer to confirm (what, impact, outcome)."""
+    return {
+        "what_happened": (
+            f"You contacted us about {w.category.topic}: {lower_first(w.issue.summary)}. "
+            f"In your words: \u201c{fill(w.issue.happened, w)}\u201d"
+        ),
+        "impact": rng.choice(texts.IMPACT_SUMMARIES[w.category.impacts]),
+        "outcome_wanted": sentence_case(fill(w.issue.outcome, w)) + ".",
+    }
+
+
+def evidence(rng: Random, w: Writer, count: int) -> list[tuple[str, str, str]]:
+    pool = list(texts.EVIDENCE[w.category.name])
+    return rng.sample(pool, min(count, len(pool)))
+
+
+def finding(rng: Random, w: Writer, outcome: str, cause: str | None, source: str) -> dict[str, str]:
+    """Facts and reasoning for a finding (`outcome` is justified, partly_justified or not_justified)."""
+    facts = rng.choice(texts.FACTS).format(
+        who=w.who,
+        happened=fill(w.issue.happened, w),
+        source=f"the {lower_first(source)}",
+        when=w.slots["when"],
+    )
+    words = texts.CAUSE_WORDS.get(cause or "", "We could not find one single cause.")
+    reasoning = rng.choice(texts.REASONING[outcome]).format(
+        first=w.first,
+        cause=words,
+        cause_lower=lower_first(words),
+        cause_lower_trim=lower_first(words).rstrip("."),
+    )
+    return {"facts": facts, "reasoning": reasoning}
+
+
+def option_title(rng: Random, w: Writer, remedy: str, amount: Decimal | None) -> str:
+    title = rng.choice(texts.OPTION_TITLES[remedy]).format(
+        money=money(amount) if amount is not None else "",
+        outcome=sentence_case(fill(w.issue.outcome, w)),
+        process=texts.PROCESSES.get(w.category.name, "our process"),
+    )
+    return title[:200]
+
+
+def option_sides(remedy: str) -> dict[str, str]:
+    benefit, drawback, ours, cost = texts.OPTION_SIDES[remedy]
+    return {
+        "benefits_customer": benefit,
+        "drawbacks_customer": drawback,
+        "benefits_organisation": ours,
+        "drawbacks_organisation": cost,
+    }
+
+
+def remedy_text(w: Writer, title: str, amount: Decimal | None, outcome: str) -> str:
+    """What the response letter says under "Putting things right"."""
+    text = title + (f" ({money(amount)})" if amount is not None and money(amount) not in title else "") + "."
+    if outcome != "not_justified":
+        text += f" {sentence_case(fill(w.issue.resolution, w))}."
+    return text
+
+
+def promise_action(rng: Random, w: Writer) -> str:
+    return rng.choice(texts.PROMISE_ACTIONS.get(w.category.name) or texts.PROMISE_ACTIONS[w.category.impacts])
+
+
+def complaint_definition(w: Writer) -> str:
+    """What we understand the complaint to be about (letters of the Housing Ombudsman's code)."""
+    return (
+        f"Your complaint is about {w.category.topic}: {lower_first(w.issue.summary)}. You would like us to "
+        f"{fill(w.issue.outcome, w)}."
+    )
+
+
+def call_promise(rng: Random, w: Writer) -> str:
+    return rng.choice(texts.PROMISES_CALL).format(first=w.first)

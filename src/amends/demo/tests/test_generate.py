@@ -1,8 +1,14 @@
-"""`amends demo_seed`: every kind, channel and status shows, every login works, a second run adds nothing."""
+"""`amends demo_seed`: every kind, channel and status shows, every login works, a second run adds nothing, and
+the complaint process shows in full: regimes, letters, approvals, promises, escalations and closing rules.
+
+The 60-case demo is seeded once for the module, inside a transaction rolled back at the end; each test runs
+in a savepoint within it.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import StringIO
 from random import Random
 from typing import Any
@@ -10,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from amends.cases.lifecycle import Status
@@ -18,17 +26,46 @@ from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
 from amends.demo.generate import PASSWORD
-from amends.demo.plan import Clock, plan_cases
-from amends.demo.texts import STAFF
-from amends.messaging.models import Message
+from amends.demo.plan import AUTHORITY, Clock, plan_cases
+from amends.demo.texts import DEMO_BLOCKS, STAFF
+from amends.letters.models import Letter, current_block
+from amends.messaging.models import Attachment, Message
+from amends.process.models import (
+    ApprovalRequest,
+    AuthorityLimit,
+    CaseClock,
+    CaseProcess,
+    EvidenceItem,
+    Finding,
+    Option,
+    Promise,
+    SatisfactionCheck,
+    Understanding,
+)
+from amends.process.services import closing_problems
 
 pytestmark = pytest.mark.django_db
 
+CASES = 60
 
-def seed(cases: int = 60) -> str:
+
+def seed(cases: int = CASES) -> str:
     out = StringIO()
     call_command("demo_seed", "--cases", str(cases), stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The seed's output; its data stays until the module's tests are done. Seeded with the settings the
+    shared (function-scoped) conftest fixture gives every test."""
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        yield seed(CASES)
+        transaction.set_rollback(True)
 
 
 def counts() -> dict[str, int]:
@@ -36,18 +73,16 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_every_kind_channel_and_status_appears():
-    output = seed(60)
-
-    assert Case.objects.count() == 60
+def test_every_kind_channel_and_status_appears(demo):
+    assert Case.objects.count() == CASES
     assert set(Case.objects.values_list("kind", flat=True)) == set(CaseKind.values)
     assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
-    assert "Cases: 60" in output
+    assert f"Cases: {CASES}" in demo
+    assert "Complaints by regime:" in demo and "Promises:" in demo and "Clocks:" in demo
 
 
-def test_cases_have_one_to_six_messages_and_no_future():
-    seed(60)
+def test_cases_have_one_to_six_messages_and_no_future(demo):
     now = timezone.now()
 
     for case in Case.objects.prefetch_related("messages"):
@@ -58,28 +93,23 @@ def test_cases_have_one_to_six_messages_and_no_future():
     assert not Message.objects.filter(occurred_at__gt=now).exists()
 
 
-def test_contact_details_cannot_reach_anyone_real():
-    seed(60)
-
+def test_contact_details_cannot_reach_anyone_real(demo):
     for point in ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL):
         assert point.normalised.rsplit("@", 1)[1] in {"example.com", "example.org", "example.net"}
     for point in ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE):
         assert point.normalised.startswith(("+447700900", "+441632960")), point.value
 
 
-def test_every_login_works():
-    seed(5)
-
+def test_every_login_works(demo):
     for username, *_ in STAFF:
         assert Client().login(username=username, password=PASSWORD), username
     assert set(Team.objects.values_list("slug", flat=True)) == {"complaints", "billing", "repairs"}
 
 
-def test_second_run_adds_nothing():
-    seed(60)
+def test_second_run_adds_nothing(demo):
     before = counts()
 
-    output = seed(60)
+    output = seed(CASES)
 
     assert "already loaded" in output
     assert counts() == before
@@ -94,3 +124,97 @@ def test_same_seed_same_plans():
 
     assert story(7) == story(7)
     assert story(7) != story(8)
+
+
+# --- the complaint process ----------------------------------------------------------------------------------
+
+
+def test_the_complaint_process_shows_in_a_small_demo(demo):
+    regimes = set(CaseProcess.objects.values_list("regime_version__regime__code", flat=True))
+    assert {"fca-disp", "hos-2024", "internal-iso10002"} <= regimes
+    # Some new complaints still wait for a regime, so the "apply a regime" step shows.
+    assert Case.objects.filter(kind=CaseKind.COMPLAINT, status=Status.NEW, process__isnull=True).exists()
+    assert Letter.objects.filter(status__in=[Letter.Status.SENT, Letter.Status.PRINTED]).exists()
+    assert Letter.objects.filter(status=Letter.Status.SENT, kind="acknowledgement").exists()  # by email
+    assert ApprovalRequest.objects.filter(status=ApprovalRequest.Status.APPROVED).exists()
+    assert ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING).exists()
+    assert Promise.objects.filter(status=Promise.Status.KEPT).exists()
+    assert Promise.objects.filter(status=Promise.Status.BROKEN).exists()
+    assert Promise.objects.filter(status=Promise.Status.OPEN, due_at__gt=timezone.now()).exists()
+    assert CaseProcess.objects.filter(stage="stage2").exists()  # escalated to stage 2
+    assert CaseProcess.objects.exclude(referred_to="").exists()  # referred to an ombudsman
+    assert CaseClock.objects.exclude(extension_reason="").exists()
+    assert Understanding.objects.filter(confirmed_at__isnull=False).exists()
+    assert Finding.objects.filter(root_cause__isnull=False).exists()
+    assert Option.objects.filter(status=Option.Status.CHOSEN, amount__isnull=False).exists()
+    assert SatisfactionCheck.objects.exists() and EvidenceItem.objects.exists()
+
+
+def test_every_closed_complaint_could_close(demo):
+    closed = Case.objects.filter(kind=CaseKind.COMPLAINT, status=Status.CLOSED)
+    assert closed.filter(process__isnull=False).exists()
+    for case in closed:
+        assert closing_problems(case) == [], case.reference
+
+
+def test_no_process_record_is_dated_in_the_future(demo):
+    now = timezone.now()
+    stamps: list[tuple[Any, tuple[str, ...]]] = [
+        (Case, ("opened_at", "updated_at", "last_activity_at", "closed_at")),
+        (CaseProcess, ("received_at", "acknowledged_at", "escalated_at", "response_sent_at")),
+        (CaseClock, ("met_at", "warned_at", "breached_at", "paused_at")),
+        (Understanding, ("recorded_at", "confirmed_at")),
+        (EvidenceItem, ("added_at",)),
+        (Finding, ("recorded_at",)),
+        (Option, ("created_at",)),
+        (ApprovalRequest, ("requested_at", "decided_at")),
+        (Promise, ("made_at", "closed_at", "reminded_at")),
+        (SatisfactionCheck, ("checked_at",)),
+        (Letter, ("created_at", "updated_at", "sent_at")),
+        (Message, ("occurred_at", "recorded_at")),
+    ]
+    for model, fields in stamps:
+        for name in fields:
+            assert not model.objects.filter(**{f"{name}__gt": now}).exists(), f"{model.__name__}.{name}"
+    for letter in Letter.objects.exclude(status=Letter.Status.DRAFT).select_related("case__process"):
+        day = timezone.localtime(letter.sent_at)
+        assert f"<p>{day.day} {day:%B %Y}</p>" in letter.html, letter.pk  # dated when it was sent
+        assert letter.case.opened_at <= letter.sent_at
+
+
+def test_emailed_letters_carry_their_pdf(demo):
+    emailed = Letter.objects.filter(status=Letter.Status.SENT)
+    assert emailed.exists()
+    for letter in emailed:
+        assert bytes(letter.pdf).startswith(b"%PDF")
+        attachment = Attachment.objects.get(message=letter.message_id)
+        assert bytes(attachment.content) == bytes(letter.pdf) and attachment.size == len(bytes(letter.pdf))
+    assert not Letter.objects.filter(status=Letter.Status.PRINTED, pdf__isnull=False).exists()
+
+
+def test_fca_wording_is_a_labelled_placeholder(demo):
+    for code in DEMO_BLOCKS:
+        body = current_block(code).body
+        assert body.startswith("[Demo text:") and "not the regulator's wording" in body
+    fca = Letter.objects.filter(
+        kind="final_response", case__process__regime_version__regime__code__in=["fca-disp", "fca-psd"]
+    ).exclude(status=Letter.Status.DRAFT)
+    assert fca.exists()
+    for letter in fca:
+        assert letter.status == Letter.Status.PRINTED
+        assert "[Demo text:" in letter.html
+
+
+def test_planned_authority_matches_the_seeded_limits():
+    """plan.AUTHORITY copies process migration 0002's limits, to plan who needs approval."""
+    for limit in AuthorityLimit.objects.all():
+        planned = AUTHORITY[limit.role]
+        if not limit.allowed:
+            assert limit.remedy_type not in planned, (limit.role, limit.remedy_type)
+        else:
+            most = planned[limit.remedy_type]
+            assert limit.max_amount == (None if most is None else Decimal(most)), (
+                limit.role,
+                limit.remedy_type,
+            )
+    assert set(AUTHORITY) == set(AuthorityLimit.objects.values_list("role", flat=True))

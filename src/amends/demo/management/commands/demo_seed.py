@@ -11,7 +11,10 @@ from amends.demo.generate import MARKER_TEAM, seed_demo, summary
 
 
 class Command(BaseCommand):
-    help = "Load demo teams, logins, customers and cases. Does nothing if the demo is already loaded."
+    help = (
+        "Load demo teams, logins, customers and cases, with complaints taken through their regimes (letters, "
+        "approvals, promises, escalations). Does nothing if the demo is already loaded."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=2000, help="how many cases (default 2000)")

@@ -1,0 +1,185 @@
+"""Rule-based signals where words decide: threats to staff, self-harm, escalation intent. Framework-free.
+
+Every signal carries the character spans that triggered it and a one-line explanation, so an adviser can
+see why (CFACSC4 P1, P3; CFACSC7 1, K8). Text quoted from earlier messages in a reply chain is ignored,
+and a phrase that is negated ("I'm not going to the ombudsman yet") does not fire.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+QUOTE_HEADER_RE = re.compile(
+    r"^(On .{5,200} wrote:|-{2,}\s*Original Message\s*-{2,}|From: .+)$", re.IGNORECASE | re.MULTILINE
+)
+QUOTED_LINE_RE = re.compile(r"^>.*$", re.MULTILINE)
+NEGATION_RE = re.compile(
+    r"\b(not|never|no|won't|wont|don't|dont|isn't|aren't|without|nor)\b|n't\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    type: str
+    score: float
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    pattern: re.Pattern[str]
+    explanation: str
+    score: float = 0.9
+    negatable: bool = True
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+RULES = [
+    Rule(
+        "threat_to_staff",
+        _rx(
+            r"(?:i'?ll|i will|i'?m going to|gonna|going to)\s+"
+            r"(?:kill|hurt|stab|smash|punch|find|come (?:round|down) and)\b(?!\s+(?:it|time))",
+            r"(?:you'?ll|you will)\s+(?:regret|pay for) (?:this|it)",
+            r"watch your back",
+            r"i know where you live",
+            r"burn (?:the|your) (?:place|office|shop) down",
+        ),
+        "Words that threaten harm to staff: alert a team leader and follow the safety procedure (C4 P17)",
+        score=0.95,
+        negatable=False,
+    ),
+    Rule(
+        "self_harm",
+        _rx(
+            r"(?:kill|hurt|harm) myself",
+            r"end (?:it all|my life)",
+            r"suicid\w*",
+            r"(?:don'?t|do not) want to (?:be here|live) any ?more",
+            r"no reason to (?:live|go on)",
+            r"better off dead",
+            r"take my (?:own )?life",
+        ),
+        "Words about self-harm or suicide: urgent, follow the vulnerable-customer procedure now",
+        score=0.97,
+        negatable=False,
+    ),
+    Rule(
+        "escalation_ombudsman",
+        _rx(
+            r"ombudsman",
+            r"\bFOS\b",
+            r"financial ombudsman",
+            r"housing ombudsman",
+            r"(?:the )?regulator",
+            r"\bFCA\b",
+            r"ofgem",
+            r"ofcom",
+            r"ofwat",
+            r"\bCCW\b",
+            r"\bSPSO\b",
+        ),
+        "Mentions taking the complaint to an ombudsman or regulator (CFACSC7 K5)",
+    ),
+    Rule(
+        "escalation_legal",
+        _rx(
+            r"solicitors?",
+            r"lawyers?",
+            r"legal action",
+            r"small claims",
+            r"\bsue\b",
+            r"suing",
+            r"take you to court",
+            r"see you in court",
+            r"letter before (?:claim|action)",
+        ),
+        "Mentions legal action or a solicitor: check authority before admitting liability (CFACSC7 K7)",
+    ),
+    Rule(
+        "escalation_media",
+        _rx(
+            r"(?:the )?press",
+            r"newspapers?",
+            r"journalists?",
+            r"\bBBC\b",
+            r"watchdog",
+            r"go (?:to the )?(?:papers|media)",
+            r"(?:twitter|tiktok|facebook|instagram|social media)",
+            r"go viral",
+            r"tell everyone",
+        ),
+        "Mentions the media or social media: the complaint may become public",
+    ),
+    Rule(
+        "escalation_cancel",
+        _rx(
+            r"(?:cancel|close|end) my (?:account|contract|policy|subscription|membership)",
+            r"take my business elsewhere",
+            r"switch(?:ing)? (?:supplier|provider|bank)",
+            r"leave you",
+            r"never use you again",
+        ),
+        "Says they will cancel or leave",
+    ),
+]
+
+# Phrases that look like a rule but are not: praise, idioms.
+IDIOMS = _rx(
+    r"killing it",
+    r"kill(?:ed|ing)? it",
+    r"dying to",
+    r"to die for",
+    r"kill for a",
+    r"press(?:ed|ing)? (?:the )?button",
+    r"press(?:ed|ing)? (?:\d|one|two|three|hash|star)",
+    r"pressed for time",
+)
+
+
+def _ignored_ranges(text: str) -> list[tuple[int, int]]:
+    """Quoted reply chains: from a quote header to the end, and every line starting with '>'."""
+    ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
+    header = QUOTE_HEADER_RE.search(text)
+    if header is not None and header.start() > 0:
+        ranges.append((header.start(), len(text)))
+    ranges += [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
+    return ranges
+
+
+def _inside(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in ranges)
+
+
+def _negated(text: str, start: int) -> bool:
+    """A negation in the same clause within the five words before the match."""
+    clause_start = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", ";", "\n", ","))
+    window = text[clause_start + 1 : start]
+    words = window.split()[-5:]
+    return bool(NEGATION_RE.search(" ".join(words)))
+
+
+def analyse_rules(text: str) -> list[Signal]:
+    """Every rule-based signal type, scored: 0.0 with no spans when it did not fire."""
+    ignored = _ignored_ranges(text)
+    signals = []
+    for rule in RULES:
+        spans = []
+        for match in rule.pattern.finditer(text):
+            span = (match.start(), match.end())
+            if _inside(span, ignored):
+                continue
+            if rule.negatable and _negated(text, match.start()):
+                continue
+            spans.append(span)
+        if spans:
+            signals.append(Signal(rule.type, rule.score, spans, rule.explanation))
+        else:
+            signals.append(Signal(rule.type, 0.0, [], ""))
+    return signals

@@ -39,7 +39,9 @@ test-sqlite: $(BIN)/amends
 check: $(BIN)/amends
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py
+	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py \
+		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py \
+		src/amends/letters/elements.py src/amends/signals/rules.py
 	$(BIN)/amends makemigrations --check --dry-run
 	$(BIN)/amends openapi --check
 

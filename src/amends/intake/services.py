@@ -297,7 +297,6 @@ def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> I
 # --- the public complaint form --------------------------------------------------------------------
 
 
-@transaction.atomic
 def intake_web_form(*, form_token: str, data: dict[str, str], ip: str = "") -> IntakeResult:
     """A complaint from the public form. `form_token` is issued with the form, so a double submit is one."""
     contact = ContactIn(

@@ -242,7 +242,6 @@ def keep_informed(now: datetime) -> int:
             .select_related("case", "case__owner")
             .order_by("next_update_due", "id")
         )
-        reminded = 0  # for reading; the sweep loops on rows claimed
         for process in processes:
             case = process.case
             if not case.is_open:
@@ -273,7 +272,6 @@ def keep_informed(now: datetime) -> int:
                 after={"last_update": last_out.isoformat() if last_out else None},
             )
             _after_commit([(case, f"{case.reference}: the customer is due a progress update", True)])
-            reminded += 1
     return len(processes)
 
 

@@ -128,6 +128,102 @@ RULES = [
         ),
         "Says they will cancel or leave",
     ),
+    # Vulnerability cues (FCA FG21/1's drivers: health, life events, resilience, capability). Words
+    # decide here too: a cue is shown to the adviser, who asks; nothing is assumed about the customer.
+    Rule(
+        "distress_bereavement",
+        _rx(
+            r"(?:passed away|passed on|died|funeral|bereave\w*|widow(?:ed|er)?|lost my (?:husband|wife|"
+            r"partner|mum|mother|dad|father|son|daughter|baby|child))",
+            r"(?:death|loss) of my \w+",
+            r"probate",
+            r"executor of",
+        ),
+        "A bereavement: acknowledge it, slow down, and check what support they need (FCA FG21/1)",
+        score=0.85,
+    ),
+    Rule(
+        "distress_illness",
+        _rx(
+            r"(?:cancer|chemo\w*|hospital\w*|terminal(?:ly ill)?|disab\w+|dementia|stroke|"
+            r"mental health|depress\w+|anxiety|panic attacks?|carer|my illness|seriously ill)",
+        ),
+        "Mentions illness, disability or caring: a vulnerability cue; offer adjustments (FCA FG21/1)",
+        score=0.8,
+    ),
+    Rule(
+        "distress_money",
+        _rx(
+            r"(?:can'?t|cannot|unable to) (?:afford|pay)",
+            r"(?:in|into) (?:debt|arrears|my overdraft)",
+            r"debts?",
+            r"bailiffs?",
+            r"food ?bank",
+            r"(?:no|not enough) money",
+            r"(?:lost|losing) my job",
+            r"made redundant",
+            r"(?:benefits|universal credit) (?:stopped|sanction\w*)",
+            r"skint",
+            r"overdrawn",
+        ),
+        "Money worries: a vulnerability cue; consider breathing space and signpost free debt advice",
+        score=0.8,
+    ),
+    Rule(
+        "distress_not_coping",
+        _rx(
+            r"(?:can'?t|cannot) cope",
+            r"not coping",
+            r"at the end of my tether",
+            r"at my wits'? end",
+            r"(?:in|on the verge of) tears",
+            r"crying",
+            r"breaking down",
+            r"(?:so|really|very) (?:stressed|scared|frightened|desperate)",
+            r"(?:don'?t|do not) know what (?:else )?to do",
+            r"(?:making|made) me ill",
+            r"(?:can'?t|cannot) sleep",
+        ),
+        "Says they are not coping: slow down, acknowledge it, check for vulnerability (CFACSC4 P3)",
+        score=0.8,
+        negatable=False,
+    ),
+    Rule(
+        "urgency",
+        _rx(
+            r"urgent(?:ly)?",
+            r"asap",
+            r"as soon as possible",
+            r"immediately",
+            r"right now",
+            r"emergency",
+            r"today",
+            r"by (?:tomorrow|tonight|the end of the day|monday|tuesday|wednesday|thursday|friday)",
+            r"(?:no|without) (?:heating|heat|hot water|water|power|electricity|gas)",
+            r"(?:flood\w*|leak\w*|gas smell|smell of gas)",
+        ),
+        "Time matters to them, or someone is at risk without a service: check what cannot wait",
+        score=0.7,
+    ),
+    Rule(
+        "repeat_contact",
+        _rx(
+            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) time",
+            r"(?:several|many|numerous|countless|multiple|\d+) times",
+            r"(?:called|phoned|rung|emailed|written|chased|contacted you) (?:again|repeatedly|"
+            r"several times|so many times|twice)",
+            r"(?:still|yet again) (?:waiting|not|no|nothing|haven'?t|hasn'?t)",
+            r"(?:yet|once) again",
+            r"again and again",
+            r"(?:no one|nobody) (?:has )?(?:got|gets|get|called|rang|replied|come) back",
+            r"(?:heard|had) nothing back",
+            r"as i (?:said|told you|explained) (?:before|last time|previously)",
+            r"chas(?:e|ed|ing)",
+            r"weeks? (?:later|on)",
+        ),
+        "Reads as a repeat contact: the problem was not put right first time (CFACSC4 P11)",
+        score=0.75,
+    ),
 ]
 
 # Phrases that look like a rule but are not: praise, idioms.
@@ -151,6 +247,18 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
         ranges.append((header.start(), len(text)))
     ranges += [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
     return ranges
+
+
+def blank_quoted(text: str) -> str:
+    """The text with quoted reply chains replaced by spaces: same length, so offsets still hold."""
+    chars = list(text)
+    ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
+    header = QUOTE_HEADER_RE.search(text)
+    if header is not None and header.start() > 0:
+        ranges.append((header.start(), len(text)))
+    for start, end in ranges:
+        chars[start:end] = [c if c == "\n" else " " for c in text[start:end]]
+    return "".join(chars)
 
 
 def _inside(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:

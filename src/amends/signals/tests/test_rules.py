@@ -77,5 +77,61 @@ def test_every_type_is_present_and_scored():
         "escalation_legal",
         "escalation_media",
         "escalation_cancel",
+        "distress_bereavement",
+        "distress_illness",
+        "distress_money",
+        "distress_not_coping",
+        "urgency",
+        "repeat_contact",
     }
     assert all(s.score == 0.0 and not s.spans for s in signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "signal", "words"),
+    [
+        (
+            "My husband passed away in June and the account is still in his name.",
+            "distress_bereavement",
+            "passed away",
+        ),
+        ("I'm dealing with the funeral and probate.", "distress_bereavement", "funeral"),
+        ("I have just finished chemo and can't face the phone queue.", "distress_illness", "chemo"),
+        ("I care for my son and suffer from anxiety.", "distress_illness", "anxiety"),
+        ("I can't afford to pay this and I'm already in arrears.", "distress_money", "can't afford"),
+        ("We have been using the food bank since I lost my job.", "distress_money", "food bank"),
+        ("I honestly can't cope with this any more.", "distress_not_coping", "can't cope"),
+        ("I am at my wits' end.", "distress_not_coping", "at my wits' end"),
+        ("We have no heating and it is freezing, please come urgently.", "urgency", "no heating"),
+        ("Water is pouring through the ceiling, there's a leak.", "urgency", "leak"),
+        ("This is the third time I have called about this.", "repeat_contact", "third time"),
+        ("Still waiting for the refund you promised.", "repeat_contact", "Still waiting"),
+        ("Nobody got back to me after my last email.", "repeat_contact", "Nobody got back"),
+    ],
+)
+def test_vulnerability_urgency_and_repeat_cues(text, signal, words):
+    found = fired(text)
+    assert signal in found, found
+    assert any(words.lower() in w.lower() or w.lower() in words.lower() for w in found[signal]), found[signal]
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("Thanks again for your help.", "repeat_contact"),
+        ("It isn't urgent, whenever suits.", "urgency"),
+        ("The bank holiday meant I could not call.", "distress_money"),
+    ],
+)
+def test_cues_that_must_not_fire(text, signal):
+    assert signal not in fired(text)
+
+
+def test_blank_quoted_keeps_offsets():
+    from amends.signals.rules import blank_quoted
+
+    text = "I am angry.\n> You said calm down\nStill angry.\nOn Mon, 2 Nov 2026, Amends wrote:\nold"
+    blanked = blank_quoted(text)
+    assert len(blanked) == len(text)
+    assert "calm down" not in blanked and "old" not in blanked
+    assert blanked.index("Still angry") == text.index("Still angry")

@@ -17,6 +17,7 @@ from amends.core.selectors import api_token_user
 from amends.customers.api import router as customers_router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
+from amends.signals.api import router as signals_router
 
 
 class TokenAuth(HttpBearer):
@@ -80,3 +81,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
+api.add_router("", signals_router)

@@ -21,6 +21,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("AMENDS_DATA_DIR", Path.cwd() / "var")).resolve()
+# The team's shared, labelled public data (../shared/data beside the checkout): training and benchmarks
+# read it; the running product never does.
+SHARED_DATA_DIR = Path(
+    os.environ.get("AMENDS_SHARED_DATA", PACKAGE_DIR.parent.parent.parent / "shared" / "data")
+).resolve()
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = [
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
     "amends.regimes",
     "amends.letters",
     "amends.process",
+    "amends.signals",
     "amends.intake",
     "amends.portal",
     "amends.bench",

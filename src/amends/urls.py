@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("amends.core.urls")),
     path("", include("amends.cases.urls")),
     path("", include("amends.process.urls")),
+    path("", include("amends.signals.urls")),
     path("", include("amends.letters.urls")),
     path("", include("amends.customers.urls")),
     path("", include("amends.intake.urls")),

@@ -44,6 +44,8 @@ class Case(models.Model):
     # Last contact either way: what the queues sort by.
     last_activity_at = models.DateTimeField()
     respond_by = models.DateTimeField(null=True, blank=True)
+    # 0..100 from the signals in the customer's messages (amends.signals): what "sort by risk" uses.
+    risk = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
     public_token = models.CharField(max_length=64, unique=True)
     # Optimistic locking: every change bumps it; a change made against an older version is refused.
@@ -59,6 +61,8 @@ class Case(models.Model):
             models.Index(fields=["respond_by", "id"], name="case_respond_by"),
             models.Index(fields=["team", "respond_by", "id"], name="case_team_respond_by"),
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened"),
+            models.Index(fields=["risk", "id"], name="case_risk"),
+            models.Index(fields=["team", "risk", "id"], name="case_team_risk"),
         ]
 
     def __str__(self) -> str:

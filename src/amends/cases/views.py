@@ -18,7 +18,7 @@ from . import lifecycle
 from .forms import AssignForm, LogContactForm, ReclassifyForm, ReplyForm, StatusForm
 from .lifecycle import Status
 from .models import Case, CaseKind
-from .selectors import QUEUES, QueueFilters, case_queue, case_timeline, default_queue
+from .selectors import QUEUES, RISK_FILTERS, SORTS, QueueFilters, case_queue, case_timeline, default_queue
 from .services import case_assign, case_reclassify, case_transition
 
 
@@ -33,6 +33,8 @@ def _filters(request) -> QueueFilters:
         channel=get.get("channel", "") if get.get("channel", "") in Channel.values else "",
         q=get.get("q", "")[:200],
         after=get.get("after", "")[:200],
+        sort=get.get("sort", "") if get.get("sort", "") in SORTS else "",
+        risk=get.get("risk", "") if get.get("risk", "") in RISK_FILTERS else "",
     )
 
 
@@ -50,6 +52,8 @@ def queue(request):
         "statuses": [(s.value, s.label) for s in Status],
         "kinds": CaseKind.choices,
         "channels": Channel.choices,
+        "sorts": SORTS,
+        "risk_filters": RISK_FILTERS,
         "base_query": query.urlencode(),
     }
     template = "cases/_queue_rows.html" if request.headers.get("HX-Request") else "cases/queue.html"
@@ -98,7 +102,15 @@ def case_detail(request, reference: str):
         ),
     }
     context.update(_process_context(case, request.user))
+    context.update(_signals_context(case))
     return render(request, "cases/case_detail.html", context)
+
+
+def _signals_context(case: Case) -> dict:
+    from amends.signals.selectors import case_signals_summary, signals_by_message
+
+    grouped = signals_by_message(case)
+    return {"message_signals": grouped, "case_signals": case_signals_summary(case, grouped)}
 
 
 def _drafts_missing(case: Case, letters) -> dict[int, list[str]]:

@@ -135,3 +135,22 @@ def test_blank_quoted_keeps_offsets():
     assert len(blanked) == len(text)
     assert "calm down" not in blanked and "old" not in blanked
     assert blanked.index("Still angry") == text.index("Still angry")
+
+
+def test_the_one_pass_prefilter_finds_exactly_what_each_rule_would():
+    # The fast path (one lookahead pass, then each rule tried where something starts) must equal running
+    # every rule over the text; checked on all 6,276 texts of ../shared/data when this was written.
+    from amends.signals import rules
+
+    texts = [
+        "Third time! Still waiting. I'll see you in court, my solicitor says sue. Financial Ombudsman.",
+        "Issue: pursue the press release; pressed for time; I pressed 2; BBC Watchdog and twitter.",
+        "Can't cope, can't afford the debts, in arrears; my mum passed away; no heating, urgent!!",
+        "I would never harm myself. I'll come round and smash it. Cancel my account, never use you again.",
+    ]
+    for text in texts:
+        low = text.lower()
+        starts = [m.start() for m in rules.ANY_RULE.finditer(low)]
+        for rule in rules.RULES:
+            expected = [(m.start(), m.end()) for m in rule.pattern.finditer(text)]
+            assert rules._matches(rule, text, low, starts) == expected, (rule.type, text)

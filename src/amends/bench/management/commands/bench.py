@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print figures: `pages` (server time of the main pages at N cases)"
+    help = "Benchmarks that print figures: pages, sweep, signals, intake"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -34,8 +34,20 @@ class Command(BaseCommand):
         sweep.add_argument("--json", action="store_true")
         sweep.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         sweep.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+        signals = sub.add_parser("signals", help="signal accuracy on ../shared/data, and analyser speed")
+        signals.add_argument("--json", action="store_true")
+        signals.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
+        intake = sub.add_parser("intake", help="intake N messages with analysis, end to end, one core")
+        intake.add_argument("--messages", type=int, default=10_000)
+        intake.add_argument("--json", action="store_true")
+        intake.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
+        intake.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
 
     def handle(self, *args, which, **o):
+        if which == "signals":
+            return self._signals(o)
+        if which == "intake":
+            o["cases"] = o["messages"]
         if o["cases"] < 1:
             raise CommandError("--cases must be at least 1")
         if not o["in_bench_database"]:
@@ -44,6 +56,8 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if which == "sweep":
             return self._sweep(o, log)
+        if which == "intake":
+            return self._intake(o, log)
         from amends.bench.pages import measure, seed_to
 
         seed_to(o["cases"], log=log)
@@ -56,6 +70,38 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8}")
         for r in results:
             self.stdout.write(f"{r['name']:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
+
+    def _signals(self, o):
+        from amends.bench.signals import run
+
+        data = Path(o["data"])
+        if not data.is_dir():
+            raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
+        log = (lambda s: self.stderr.write(s)) if o["json"] else (lambda s: self.stdout.write(s))
+        figures = run(data, log)
+        if o["json"]:
+            keys = ("name", "value", "unit", "published")
+            self.stdout.write(json.dumps([{k: f[k] for k in keys} for f in figures]))
+            return
+        self.stdout.write(f"\n{'figure':<46} {'ours':>10} {'published':>10}  unit / protocol")
+        for f in figures:
+            published = "" if f["published"] is None else f"{f['published']:.3f}"
+            value = f"{f['value']:,.0f}" if f["unit"] == "messages/s" else f"{f['value']:.3f}"
+            self.stdout.write(f"{f['name']:<46} {value:>10} {published:>10}  {f['unit']}: {f['protocol']}")
+
+    def _intake(self, o, log):
+        from amends.bench.intake import measure
+
+        result = measure(o["messages"], log=log)
+        if o["json"]:
+            self.stdout.write(json.dumps([result]))
+            return
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(
+            f"\n{result['n']:,} messages on {vendor}, one core: {result['value']:,.0f} messages/s "
+            f"({result['seconds']:.1f} s; {result['new_cases']:,} new cases, "
+            f"{result['signalled']:,} with signals)"
+        )
 
     def _sweep(self, o, log):
         from amends.bench.sweep import measure, seed_open
@@ -79,6 +125,8 @@ class Command(BaseCommand):
         default = Path(settings.DATA_DIR) / f"bench-{which}-{o['cases']}.sqlite3"
         url = o["database_url"] or f"sqlite:///{default}"
         argv = [sys.argv[0], "bench", which, "--cases", str(o["cases"]), "--in-bench-database"]
+        argv = argv if which != "intake" else [sys.argv[0], "bench", which, "--messages", str(o["cases"])]
+        argv += ["--in-bench-database"] if which == "intake" else []
         argv += ["--requests", str(o["requests"])] if which == "pages" else []
         argv += ["--json"] if o["json"] else []
         env = {**os.environ, "DATABASE_URL": url, "AMENDS_DATA_DIR": str(settings.DATA_DIR)}

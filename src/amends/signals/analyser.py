@@ -1,0 +1,184 @@
+"""`analyse(text, context)`: every signal type for one message, each scored, with evidence and a reason.
+
+The one entry point the product, the API and the CLI use. Words decide threats, self-harm, escalation and
+vulnerability cues (rules.py); trained models judge complaint intent, severity, anger and abuse
+(classifiers.py); the history decides the context signals (context.py). Framework-free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import CONTEXT_TYPES, History, context_signals
+from .rules import Signal, analyse_rules, blank_quoted, negated
+
+# type -> (label for people, group, weight in the risk score). Groups order the case page's panel.
+SIGNAL_TYPES: dict[str, tuple[str, str, float]] = {
+    "self_harm": ("Self-harm or suicide words", "safety", 1.0),
+    "threat_to_staff": ("Threat to staff", "safety", 1.0),
+    "complaint": ("Complaint intent", "complaint", 0.35),
+    "dissatisfaction": ("Dissatisfied", "complaint", 0.2),
+    "complaint_severity": ("Complaint severity", "complaint", 0.3),
+    "anger": ("Angry", "emotion", 0.4),
+    "abuse": ("Abuse or profanity", "emotion", 0.5),
+    "distress_bereavement": ("Bereavement", "vulnerability", 0.5),
+    "distress_illness": ("Illness, disability or caring", "vulnerability", 0.45),
+    "distress_money": ("Money worries", "vulnerability", 0.45),
+    "distress_not_coping": ("Not coping", "vulnerability", 0.6),
+    "escalation_ombudsman": ("Ombudsman or regulator", "escalation", 0.5),
+    "escalation_legal": ("Legal action", "escalation", 0.55),
+    "escalation_media": ("Media or social media", "escalation", 0.55),
+    "escalation_cancel": ("Cancelling or leaving", "escalation", 0.4),
+    "urgency": ("Urgent", "urgency", 0.4),
+    "repeat_contact": ("Repeat contact", "history", 0.4),
+    "contact_frequency": ("Frequent contact", "history", 0.35),
+    "channel_switching": ("Switching channels", "history", 0.3),
+    "reopened": ("Re-opened", "history", 0.35),
+    "broken_promise": ("Broken promise", "history", 0.45),
+    "waiting_too_long": ("Waiting too long", "history", 0.4),
+    "pattern_persistent": ("Persistent pattern", "history", 0.3),
+    "pattern_over_dependent": ("Over-dependent pattern", "history", 0.2),
+    "pattern_indecisive": ("Indecisive pattern", "history", 0.2),
+}
+URGENT_TYPES = frozenset({"self_harm", "threat_to_staff"})
+# A model's score at or above this is a positive signal: shown, stored, counted in the risk.
+POSITIVE = 0.5
+
+
+@dataclass(frozen=True)
+class Analysis:
+    signals: list[Signal]
+    risk: int  # 0..100, what the queue sorts by
+
+    @property
+    def positives(self) -> list[Signal]:
+        return [s for s in self.signals if s.score >= POSITIVE]
+
+    @property
+    def urgent(self) -> list[Signal]:
+        return [s for s in self.positives if s.type in URGENT_TYPES]
+
+
+# The trained models read the first this-many characters: where a customer states the problem, and where
+# the models were trained (tweets, comments). It keeps a long email within the speed budget; the rules
+# still read every word, so a threat or self-harm words at the end are never missed.
+CLASSIFIER_WINDOW = 500
+THANKS_RE = re.compile(
+    r"\b(?:thank(?:s| you)|cheers|grateful|appreciated?|brilliant|excellent|well done|"
+    r"(?:all|now) (?:sorted|working|fixed|resolved))\b",
+    re.IGNORECASE,
+)
+# A complaint is "an expression of dissatisfaction" in every regime's definition: thanks with no
+# dissatisfaction at all is not one, whatever a tweet-trained model makes of the words around it.
+THANKS_CAP = 0.45
+CALM = 0.2
+
+
+def _thanks_only(text: str, model: dict[str, Signal]) -> list[tuple[int, int]]:
+    if model["complaint"].score < POSITIVE or model["dissatisfaction"].score >= CALM:
+        return []
+    return [(m.start(), m.end()) for m in THANKS_RE.finditer(text)]
+
+
+# Words people use when they are angry: evidence the GoEmotions-trained model, which learned from Reddit,
+# under-weights in a customer's letter. A lexicon hit raises the model's score; it never lowers it.
+ANGER_RE = re.compile(
+    r"\b(?:furious|livid|fuming|outraged|disgusted|incensed|seething|sick and tired|fed up|"
+    r"(?:so|very|really|extremely) (?:angry|annoyed|cross)|angry|disgrace(?:ful)?|appalling|"
+    r"outrageous|a joke|useless|incompetent|pathetic|shambles|unacceptable)\b",
+    re.IGNORECASE,
+)
+ANGER_WORD_WEIGHT = 0.6
+# Complaint intent also rises with what every regime's definition turns on, an expression of
+# dissatisfaction, and with words that only complainants use (escalation, repeat contact).
+COMPLAINT_EVIDENCE = {
+    "dissatisfaction": 0.6,
+    "escalation_ombudsman": 0.6,
+    "escalation_legal": 0.5,
+    "escalation_media": 0.4,
+    "escalation_cancel": 0.4,
+    "repeat_contact": 0.5,
+}
+
+
+def _raise_with(
+    signal: Signal, evidence: list[tuple[float, list[tuple[int, int]]]], text: str, label: str
+) -> Signal:
+    """Combine a model's score with independent evidence (noisy-or), keeping every piece's spans."""
+    calm = 1.0 - signal.score
+    spans = list(signal.spans) if signal.score >= 0.3 else []
+    for weight, found in evidence:
+        calm *= 1.0 - weight
+        spans += found
+    score = 1.0 - calm
+    if score < POSITIVE or score <= signal.score:
+        return signal
+    spans = sorted(set(spans))
+    words = ", ".join(f"'{text[a:b]}'" for a, b in spans[:4])
+    return Signal(signal.type, round(score, 3), spans, f"{label}: {words}")
+
+
+def _combined(model: dict[str, Signal], rules: list[Signal], text: str) -> None:
+    by_type = {s.type: s for s in rules} | model
+    evidence = [
+        (weight * by_type[kind].score, list(by_type[kind].spans))
+        for kind, weight in COMPLAINT_EVIDENCE.items()
+        if by_type[kind].score >= POSITIVE
+    ]
+    model["complaint"] = _raise_with(model["complaint"], evidence, text, "Reads as a complaint")
+    angry = [(m.start(), m.end()) for m in ANGER_RE.finditer(text) if not negated(text, m.start())]
+    if angry:
+        weight = 1.0 - (1.0 - ANGER_WORD_WEIGHT) ** min(len(angry), 3)
+        model["anger"] = _raise_with(model["anger"], [(weight, angry)], text, "Angry words")
+
+
+def _text_signals(text: str) -> list[Signal]:
+    from .classifiers import classify  # loads the shipped artifacts once, on first use
+
+    visible = blank_quoted(text)
+    rules = analyse_rules(text)
+    model = {s.type: s for s in classify(visible[:CLASSIFIER_WINDOW])}
+    _combined(model, rules, visible[:CLASSIFIER_WINDOW])
+    thanks = _thanks_only(visible[:CLASSIFIER_WINDOW], model)
+    if thanks:
+        words = ", ".join(f"'{visible[a:b]}'" for a, b in thanks[:3])
+        model["complaint"] = Signal(
+            "complaint",
+            min(model["complaint"].score, THANKS_CAP),
+            [],
+            f"Reads as thanks ({words}), not a complaint",
+        )
+        model["complaint_severity"] = Signal("complaint_severity", 0.0, [], "Not a complaint, so no severity")
+    return rules + list(model.values())
+
+
+def risk_of(signals: list[Signal]) -> int:
+    """0..100. Safety signals are 100; otherwise positives combine like independent chances (noisy-or),
+    so several moderate signals outrank one, and no number of weak ones reaches a safety signal."""
+    positives = [s for s in signals if s.score >= POSITIVE]
+    if any(s.type in URGENT_TYPES for s in positives):
+        return 100
+    calm = 1.0
+    for s in positives:
+        calm *= 1.0 - SIGNAL_TYPES[s.type][2] * s.score
+    return min(99, round(100 * (1.0 - calm)))
+
+
+def analyse(text: str, context: History | None = None) -> Analysis:
+    """Every type in SIGNAL_TYPES, in that order, scored 0..1 (0 with no spans when absent)."""
+    found = {s.type: s for s in _text_signals(text) + context_signals(context)}
+    signals = [found.get(kind) or Signal(kind, 0.0, [], "") for kind in SIGNAL_TYPES]
+    return Analysis(signals, risk_of(signals))
+
+
+def signal_to_dict(signal: Signal) -> dict:
+    return {
+        "type": signal.type,
+        "score": round(signal.score, 3),
+        "spans": [list(span) for span in signal.spans],
+        "explanation": signal.explanation,
+    }
+
+
+__all__ = ["CONTEXT_TYPES", "SIGNAL_TYPES", "Analysis", "History", "analyse", "risk_of", "signal_to_dict"]

@@ -1,0 +1,144 @@
+"""Signals and the reply coach over the API: analyse any text, coach a draft, read and judge a case's
+signals, export advisers' verdicts for retraining."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from amends.cases.models import Case
+from amends.core.errors import PermissionDenied
+from amends.core.models import Role
+from amends.core.permissions import can_work_case, case_scope, require, staff_of
+
+from .analyser import analyse, signal_to_dict
+from .coach import CoachContext, coach, coach_to_dict
+from .models import MessageSignal
+from .selectors import feedback_export
+from .services import signal_feedback
+
+router = Router(tags=["signals"])
+MAX_TEXT = 20_000
+
+
+class SignalOut(Schema):
+    type: str
+    score: float
+    spans: list[list[int]]
+    explanation: str
+
+
+class AnalyseIn(Schema):
+    text: str = Field(..., max_length=MAX_TEXT)
+
+
+class AnalyseOut(Schema):
+    risk: int = Field(..., description="0..100: what the queue's risk sort uses")
+    signals: list[SignalOut] = Field(..., description="Every type, scored 0..1; spans are character offsets")
+
+
+class CoachIn(Schema):
+    draft: str = Field(..., max_length=MAX_TEXT)
+    is_closing_reply: bool = False
+    customer_text: str = Field("", max_length=MAX_TEXT)
+    customer_upset: bool = False
+
+
+class FindingOut(Schema):
+    kind: str
+    severity: str
+    spans: list[list[int]]
+    message: str
+    suggestion: str
+    data: dict | None = None
+
+
+class StoredSignalOut(SignalOut):
+    id: int
+    message_id: int
+    verdict: str
+
+
+class FeedbackIn(Schema):
+    verdict: str = Field(..., pattern="^(confirmed|dismissed)$")
+    note: str = Field("", max_length=300)
+
+
+@router.post("/signals/analyse", response=AnalyseOut, summary="Analyse a text: every signal with evidence")
+def analyse_text(request, payload: AnalyseIn):
+    result = analyse(payload.text)
+    return {"risk": result.risk, "signals": [signal_to_dict(s) for s in result.signals]}
+
+
+@router.post("/coach", response=list[FindingOut], summary="Coach a draft reply before it is sent")
+def coach_draft(request, payload: CoachIn):
+    context = CoachContext(
+        is_closing_reply=payload.is_closing_reply,
+        customer_text=payload.customer_text,
+        customer_upset=payload.customer_upset,
+    )
+    return coach_to_dict(coach(payload.draft, context))
+
+
+def _case(request, reference: str) -> Case:
+    case = Case.objects.filter(case_scope(request.auth), reference=reference).first()
+    if case is None:
+        raise Http404(f"No case {reference} that you can see")
+    return case
+
+
+@router.get("/cases/{reference}/signals", response=list[StoredSignalOut], summary="A case's stored signals")
+def case_signals(request, reference: str):
+    case = _case(request, reference)
+    return [
+        {
+            "id": s.pk,
+            "message_id": s.message_id,
+            "type": s.type,
+            "score": s.score,
+            "spans": s.spans,
+            "explanation": s.explanation,
+            "verdict": s.verdict,
+        }
+        for s in MessageSignal.objects.filter(case=case).order_by("message_id", "-score")
+    ]
+
+
+@router.post(
+    "/cases/{reference}/signals/{signal_id}/feedback",
+    response=StoredSignalOut,
+    summary="Confirm or dismiss a signal (kept to improve the models)",
+)
+def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
+    case = _case(request, reference)
+    require(can_work_case(request.auth, case), "You can view this case but not work on it")
+    signal = MessageSignal.objects.filter(case=case, pk=signal_id).first()
+    if signal is None:
+        raise Http404(f"No signal {signal_id} on {reference}")
+    signal_feedback(signal=signal, actor=request.auth, verdict=payload.verdict, note=payload.note)
+    signal.refresh_from_db()
+    return {
+        "id": signal.pk,
+        "message_id": signal.message_id,
+        "type": signal.type,
+        "score": signal.score,
+        "spans": signal.spans,
+        "explanation": signal.explanation,
+        "verdict": signal.verdict,
+    }
+
+
+class ExportQuery(Schema):
+    since: datetime | None = None
+
+
+@router.get("/signals/feedback", response=list[dict], summary="Advisers' verdicts with text, for retraining")
+def export_feedback(request, query: Query[ExportQuery]):
+    staff = staff_of(request.auth)
+    if staff is None or staff.role not in {Role.COMPLAINTS_LEAD, Role.ADMIN}:
+        raise PermissionDenied(
+            "Only complaints leads and administrators export feedback (it holds customers' words)"
+        )
+    return list(feedback_export(query.since))

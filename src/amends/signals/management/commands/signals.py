@@ -1,0 +1,76 @@
+"""`amends signals analyse | train | feedback-export`.
+
+analyse: JSON lines `{"id": ..., "text": ...}` on stdin, one `{"id", "risk", "signals": [...]}` line out per
+input, every type present and scored. train: rebuild the shipped models from ../shared/data. feedback-export:
+advisers' confirmations and dismissals, with the text and evidence, as JSON lines for retraining.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ._jsonlines import run_lines
+
+DEFAULT_DATA = settings.SHARED_DATA_DIR
+
+
+class Command(BaseCommand):
+    help = "Signals: analyse JSON lines, train the shipped models, export advisers' feedback"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="which", required=True)
+        sub.add_parser("analyse", help="JSON lines {id, text} on stdin -> {id, risk, signals} on stdout")
+        train = sub.add_parser("train", help="rebuild the shipped models from the licence-allowed data")
+        train.add_argument("--data", default=str(DEFAULT_DATA), help="the shared data folder")
+        train.add_argument("--out", default="", help="default: the package's artifacts folder")
+        export = sub.add_parser("feedback-export", help="advisers' verdicts as JSON lines")
+        export.add_argument("--since", default="", help="ISO date or time, e.g. 2026-11-01")
+
+    def handle(self, *args, which, **o):
+        if which == "analyse":
+            return self._analyse()
+        if which == "train":
+            return self._train(Path(o["data"]), o["out"])
+        return self._export(o["since"])
+
+    def _analyse(self):
+        from amends.signals.analyser import analyse, signal_to_dict
+
+        def handle(item: dict) -> dict:
+            result = analyse(item["text"])
+            return {"risk": result.risk, "signals": [signal_to_dict(s) for s in result.signals]}
+
+        bad = run_lines(sys.stdin, self.stdout, handle, "text")
+        if bad:
+            raise CommandError(f"{bad} line(s) were not valid input; each has an error line in the output")
+
+    def _train(self, data: Path, out: str):
+        from amends.signals.classifiers import ARTIFACTS
+        from amends.signals.training import train_all
+
+        if not data.is_dir():
+            raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
+        summary = train_all(data, Path(out) if out else ARTIFACTS, log=self.stdout.write)
+        self.stdout.write(json.dumps(summary, indent=2, default=str))
+
+    def _export(self, since: str):
+        from django.utils import timezone
+
+        from amends.signals.selectors import feedback_export
+
+        when = None
+        if since:
+            try:
+                when = datetime.fromisoformat(since)
+            except ValueError as exc:
+                raise CommandError(f"--since {since!r} is not an ISO date or time") from exc
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        for row in feedback_export(when):
+            self.stdout.write(json.dumps(row, ensure_ascii=False))

@@ -1,0 +1,129 @@
+"""Reads for the signals: the history a message is judged against, a case's signals, the feedback export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+
+from amends.cases.models import Case, CaseEvent
+from amends.messaging.models import Message
+
+from .context import Contact, History
+from .models import MessageSignal, SignalFeedback
+
+HISTORY_WINDOW = timedelta(days=30)
+
+
+def history_for(case: Case, now: datetime) -> History:
+    """The customer's contacts in the last 30 days on every case, and this case's re-opens, broken
+    promises and outcomes wanted. Four small indexed queries: cheap enough to run on every message."""
+    from amends.process.models import Promise, Understanding
+
+    contacts = [
+        Contact(at=at, channel=channel, inbound=direction == Message.Direction.INBOUND)
+        for at, channel, direction in Message.objects.filter(
+            customer_id=case.customer_id, occurred_at__gte=now - HISTORY_WINDOW, occurred_at__lte=now
+        ).values_list("occurred_at", "channel", "direction")
+    ]
+    events = dict(
+        CaseEvent.objects.filter(case=case, kind="reopened")
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    broken = Promise.objects.filter(case=case, status=Promise.Status.BROKEN).count()
+    outcomes = Understanding.objects.filter(case=case).values("outcome_wanted").distinct().count()
+    cases = Case.objects.filter(customer_id=case.customer_id, opened_at__gte=now - timedelta(days=90)).count()
+    return History(
+        now=now,
+        contacts=contacts,
+        reopens=events.get("reopened", 0),
+        broken_promises=broken,
+        outcomes_wanted=outcomes,
+        cases_in_90_days=cases,
+    )
+
+
+def signals_by_message(case: Case) -> dict[int, list[MessageSignal]]:
+    """Every stored signal of the case, grouped by message, strongest first. One query."""
+    grouped: dict[int, list[MessageSignal]] = defaultdict(list)
+    for signal in MessageSignal.objects.filter(case=case).order_by("-score", "type"):
+        grouped[signal.message_id].append(signal)
+    return dict(grouped)
+
+
+def reads_like_complaint(case: Case, signals: dict[int, list[MessageSignal]]) -> MessageSignal | None:
+    """A query whose messages read as a complaint, and nobody has dismissed that: the adviser decides."""
+    if case.kind != "query":
+        return None
+    for group in signals.values():
+        for signal in group:
+            if signal.type == "complaint" and signal.verdict != SignalFeedback.Verdict.DISMISSED:
+                return signal
+    return None
+
+
+def feedback_export(since: datetime | None = None) -> Iterator[dict]:
+    """Every adviser verdict with the message text and the evidence, oldest first: retraining input."""
+    qs = SignalFeedback.objects.select_related("signal__message", "signal__analysis").order_by("at", "id")
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    for fb in qs.iterator(chunk_size=500):
+        signal = fb.signal
+        text = signal.message.body_text
+        yield {
+            "feedback_id": fb.pk,
+            "at": fb.at.isoformat(),
+            "verdict": fb.verdict,
+            "note": fb.note,
+            "type": signal.type,
+            "score": signal.score,
+            "analyser_version": signal.analysis.analyser_version,
+            "case_id": signal.case_id,
+            "message_id": signal.message_id,
+            "text": text,
+            "spans": signal.spans,
+            "evidence": [text[a:b] for a, b in signal.spans],
+        }
+
+
+def _definition(case: Case) -> tuple[str, str]:
+    """The complaint definition that decides: the case's regime, or the ISO 10002 one the internal
+    process uses when no regime has been chosen yet."""
+    from django.utils import timezone
+
+    from amends.process.models import CaseProcess
+    from amends.regimes.selectors import current_version
+
+    process = CaseProcess.objects.filter(case=case).select_related("regime_version__regime").first()
+    version = (
+        process.regime_version if process else current_version("internal-iso10002", timezone.now().date())
+    )
+    if version is None:
+        return "", ""
+    return version.definition.get("complaint_definition", ""), version.definition.get("name", "The regime")
+
+
+def case_signals_summary(case: Case, grouped: dict[int, list[MessageSignal]]) -> dict:
+    """The case page's signals panel: urgent alerts, the reads-like-a-complaint flag, a count by type."""
+    from .analyser import SIGNAL_TYPES, URGENT_TYPES
+
+    kept = [s for g in grouped.values() for s in g if s.verdict != SignalFeedback.Verdict.DISMISSED]
+    counts: dict[str, int] = defaultdict(int)
+    for s in kept:
+        counts[s.type] += 1
+    types = [(label, group, counts[t]) for t, (label, group, _) in SIGNAL_TYPES.items() if counts.get(t)]
+    flag = reads_like_complaint(case, grouped)
+    definition, source = _definition(case) if flag else ("", "")
+    band = "high" if case.risk >= 60 else "medium" if case.risk >= 30 else "low"
+    return {
+        "urgent": [s for s in kept if s.type in URGENT_TYPES],
+        "reads_like_complaint": flag,
+        "definition": definition,
+        "definition_source": source,
+        "types": types,
+        "band": band,
+    }

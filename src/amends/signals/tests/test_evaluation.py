@@ -1,0 +1,82 @@
+"""The benchmark code paths on tiny in-memory data; the real data only where it is present."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from amends.signals import evaluation, training
+
+DATA = Path(__file__).resolve().parents[5] / "shared" / "data"
+
+COMPLAINTS = [
+    "still waiting for my refund, this is a joke",
+    "my parcel never arrived and nobody answers",
+    "you charged me twice and will not fix it",
+    "the app keeps crashing, useless",
+    "third time I have called about the broken boiler",
+    "engineer did not turn up again",
+]
+NOT = [
+    "thanks for the quick reply",
+    "great service, thank you so much",
+    "what time do you open on sunday?",
+    "lovely staff, all sorted now",
+    "can I change my delivery address?",
+    "happy with the new phone",
+]
+
+
+def tiny() -> tuple[list[str], np.ndarray]:
+    texts = COMPLAINTS * 3 + NOT * 3
+    return texts, np.array([1] * 18 + [0] * 18)
+
+
+def test_complaint_cv_runs_the_shipped_recipe():
+    texts, y = tiny()
+    value = evaluation.complaint_cv(texts, y, folds=3)
+    assert 0.8 <= value <= 1.0
+
+
+def test_severity_product_and_abuse_cv():
+    texts, y = tiny()
+    levels = np.array([1, 2, 3, 4] * 9)
+    assert 0.0 <= evaluation.severity_cv(texts, levels, folds=3) <= 1.0
+    assert evaluation.product_cv(texts, np.where(y == 1, "x", "y"), folds=3) > 0.8
+    classes = np.array([1] * 18 + [2] * 18)  # offensive / neither in Davidson's coding
+    scores = evaluation.abuse_cv(texts, classes, extra=NOT, folds=3)
+    assert set(scores) == {"weighted", "macro", "binary_macro"}
+
+
+def test_anger_test_on_tiny_splits():
+    angry = ["I am furious with you", "this makes me so angry", "absolutely livid right now"]
+    calm = ["have a nice day", "see you tomorrow", "that sounds fine"]
+    split = (angry * 4 + calm * 4, [{"anger"}] * 12 + [{"neutral"}] * 12)
+    assert evaluation.anger_test(split, split, split) > 0.8
+
+
+def test_throughput_counts_messages_per_second():
+    assert evaluation.throughput(["a", "b"] * 50, len) > 1000
+
+
+def test_missing_data_is_skipped_with_a_reason(tmp_path):
+    lines: list[str] = []
+    assert evaluation.run_benchmarks(tmp_path, log=lines.append) == []
+    assert any("complaints_acl2019 is absent" in line for line in lines)
+    assert any("skipped: throughput" in line for line in lines)
+
+
+def test_figures_have_the_documented_shape():
+    fig = evaluation._figure("x", 0.123456, "F1", None, "protocol")
+    assert fig == {"name": "x", "value": 0.1235, "unit": "F1", "published": None, "protocol": "protocol"}
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason=f"public data not present at {DATA}")
+def test_loaders_read_the_real_data():
+    texts, y, domains = training.load_acl(DATA)
+    assert (len(texts), int(y.sum())) == (3449, 1232)
+    assert sum(d not in evaluation.RANDOM_DOMAINS for d in domains) == 1974
+    assert len(training.load_xci(DATA)) == 3448
+    assert len(training.load_davidson(DATA)[0]) == 24783
+    assert len(training.load_cfpb(DATA)[0]) == 1000
+    assert len(training.load_goemotions(DATA, "test")[0]) == 5427

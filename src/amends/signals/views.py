@@ -1,0 +1,93 @@
+"""Advisers confirm or dismiss a signal; the reply coach runs as they type."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from amends.cases.models import Case
+from amends.core.errors import DomainError
+from amends.core.permissions import can_work_case, case_scope, require
+from amends.core.web import form_errors, report, staff_required
+
+from .coach import CoachContext, coach
+from .models import MessageSignal
+from .services import signal_feedback
+
+
+class FeedbackForm(forms.Form):
+    verdict = forms.ChoiceField(choices=[("confirmed", "Confirm"), ("dismissed", "Dismiss")])
+    note = forms.CharField(max_length=300, required=False)
+
+
+class CoachForm(forms.Form):
+    body = forms.CharField(required=False, max_length=20_000)
+    closing = forms.BooleanField(required=False)
+
+
+def _case(request, reference: str) -> Case:
+    case = Case.objects.filter(case_scope(request.user), reference=reference).first()
+    if case is None:
+        raise Http404("No such case, or not one you can see")
+    return case
+
+
+@require_POST
+@staff_required
+def feedback(request, reference: str, signal_id: int):
+    case = _case(request, reference)
+    signal = MessageSignal.objects.filter(case=case, pk=signal_id).first()
+    if signal is None:
+        raise Http404("No such signal on this case")
+    try:
+        require(can_work_case(request.user, case), "You can view this case but not work on it")
+        form = FeedbackForm(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            signal_feedback(signal=signal, actor=request.user, **form.cleaned_data)
+            messages.success(
+                request, f"Signal {form.cleaned_data['verdict']}: thank you, it is kept to improve it"
+            )
+    except DomainError as exc:
+        report(request, exc)
+    return redirect(f"/cases/{case.reference}/#message-{signal.message_id}")
+
+
+def _coach_context(case: Case, closing: bool) -> CoachContext:
+    latest = case.messages.filter(direction="in").order_by("-occurred_at", "-id").first()
+    upset = MessageSignal.objects.filter(
+        case=case, type__in=["anger", "abuse", "dissatisfaction", "distress_not_coping"]
+    ).exclude(verdict="dismissed")
+    return CoachContext(
+        customer_name=case.customer.name,
+        is_closing_reply=closing,
+        customer_text=latest.body_text if latest else "",
+        customer_upset=upset.exists(),
+        has_open_complaint=case.kind == "complaint" and case.is_open,
+    )
+
+
+@require_POST
+@staff_required
+def coach_draft(request, reference: str):
+    """The coach's findings for the draft in the reply box (an htmx fragment, re-fetched as they type)."""
+    case = _case(request, reference)
+    form = CoachForm(request.POST)
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    closing = bool(form.is_valid() and form.cleaned_data["closing"])
+    findings = coach(body, _coach_context(case, closing)) if body.strip() else []
+    items = [
+        {
+            "finding": f,
+            "quotes": [body[a:b] for a, b in f.spans][:4],
+            "promise_text": (f.data or {}).get("promise_text", ""),
+        }
+        for f in findings
+    ]
+    return render(
+        request, "signals/_coach.html", {"findings": items, "case": case, "empty": not body.strip()}
+    )

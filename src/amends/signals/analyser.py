@@ -65,12 +65,14 @@ class Analysis:
 # still read every word, so a threat or self-harm words at the end are never missed.
 CLASSIFIER_WINDOW = 500
 THANKS_RE = re.compile(
-    r"\b(?:thank(?:s| you)|cheers|grateful|appreciated?|brilliant|excellent|well done|"
-    r"(?:all|now) (?:sorted|working|fixed|resolved))\b",
+    r"\b(?:(?:all|now|it'?s|is) (?:sorted|working(?: again| now)?|fixed|resolved)|working (?:again|now)|"
+    r"grateful|(?:really |much )?appreciated?|brilliant|excellent|well done|great (?:service|job|help)|"
+    r"thank(?:s| you) (?:so much|very much) for (?:your|the) help)\b",
     re.IGNORECASE,
 )
-# A complaint is "an expression of dissatisfaction" in every regime's definition: thanks with no
-# dissatisfaction at all is not one, whatever a tweet-trained model makes of the words around it.
+# A complaint is "an expression of dissatisfaction" in every regime's definition: praise or a problem
+# put right, with no dissatisfaction at all, is not one, whatever a tweet-trained model makes of the words
+# around it. A bare "thanks" does not count: it is a sign-off, and in complaints often sarcastic.
 THANKS_CAP = 0.45
 CALM = 0.2
 

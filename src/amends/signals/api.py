@@ -4,6 +4,7 @@ signals, export advisers' verdicts for retraining."""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import islice
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
@@ -131,7 +132,8 @@ def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
 
 
 class ExportQuery(Schema):
-    since: datetime | None = None
+    since: datetime | None = Field(None, description="Only verdicts at or after this time")
+    limit: int = Field(1000, ge=1, le=10_000, description="At most this many, oldest first; page with since")
 
 
 @router.get("/signals/feedback", response=list[dict], summary="Advisers' verdicts with text, for retraining")
@@ -141,4 +143,4 @@ def export_feedback(request, query: Query[ExportQuery]):
         raise PermissionDenied(
             "Only complaints leads and administrators export feedback (it holds customers' words)"
         )
-    return list(feedback_export(query.since))
+    return list(islice(feedback_export(query.since), query.limit))

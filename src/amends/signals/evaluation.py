@@ -217,7 +217,7 @@ def _abuse_figures(data_dir: Path) -> list[dict]:
     scores = abuse_cv(texts, classes, extra)
     base = (
         "Davidson et al. 24,783 tweets, hate/offensive/neither, stratified 5-fold CV, shipped recipe "
-        f"(TF-IDF + LR, 3 classes) with {len(extra):,} extra 'neither' texts (X-CI, CESAMARD, CFPB) in "
+        f"(TF-IDF + LR, 3 classes) with {len(extra):,} extra 'neither' texts (X-CI, CFPB) in "
         "every training fold"
     )
     return [

@@ -104,6 +104,17 @@ COMPLAINT_EVIDENCE = {
 }
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, with overlapping pieces of evidence joined: 'Please recalculate' once, not twice."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _raise_with(
     signal: Signal, evidence: list[tuple[float, list[tuple[int, int]]]], text: str, label: str
 ) -> Signal:
@@ -116,7 +127,7 @@ def _raise_with(
     score = 1.0 - calm
     if score < POSITIVE or score <= signal.score:
         return signal
-    spans = sorted(set(spans))
+    spans = _merged(spans)
     words = ", ".join(f"'{text[a:b]}'" for a, b in spans[:4])
     return Signal(signal.type, round(score, 3), spans, f"{label}: {words}")
 

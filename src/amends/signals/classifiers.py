@@ -327,8 +327,62 @@ class Evidence:
         return _merge_adjacent(self.offsets, sorted(chosen))
 
 
+# Words that are never evidence on their own: a letter's "Dear", "with", "just" may carry weight in the
+# model, but showing them to an adviser as the reason explains nothing, so they are skipped when the
+# evidence words are chosen. Negations are not in the list: "not arrived" keeps its "not".
+NOT_EVIDENCE = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "dear",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "hello",
+        "hi",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "just",
+        "madam",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "sir",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "with",
+        "you",
+        "your",
+        "yours",
+    }
+)
+
+
 def _is_wordlike(tok: str) -> bool:
-    return tok[0].isalnum() or tok[0] in "!?"
+    return (tok[0].isalnum() or tok[0] in "!?") and tok.lower() not in NOT_EVIDENCE
 
 
 def _merge_adjacent(offsets: list[tuple[int, int]], chosen: list[int]) -> list[tuple[int, int]]:

@@ -146,7 +146,8 @@ RULES = [
         "distress_illness",
         _rx(
             r"(?:cancer|chemo\w*|hospital\w*|terminal(?:ly ill)?|disab\w+|dementia|stroke|"
-            r"mental health|depress\w+|anxiety|panic attacks?|carer|my illness|seriously ill)",
+            r"mental health|depress\w+|anxiety|panic attacks?|carer|my illness|seriously ill|"
+            r"(?:care|caring) for my (?:mum|mother|dad|father|husband|wife|partner|son|daughter|child))",
         ),
         "Mentions illness, disability or caring: a vulnerability cue; offer adjustments (FCA FG21/1)",
         score=0.8,
@@ -305,9 +306,8 @@ def _matches(rule: Rule, text: str, low: str | None, starts: list[int]) -> list[
 def analyse_rules(text: str) -> list[Signal]:
     """Every rule-based signal type, scored: 0.0 with no spans when it did not fire."""
     ignored = _ignored_ranges(text)
-    low: str | None = text.lower()
-    if len(low) != len(text):
-        low = None
+    lowered = text.lower()
+    low = lowered if len(lowered) == len(text) else None
     starts = [m.start() for m in ANY_RULE.finditer(low)] if low is not None else []
     signals = []
     for rule in RULES:

@@ -249,3 +249,17 @@ def test_cli_analyse_and_coach_write_one_line_per_input():
         sys.stdin = stdin
     row = json.loads(out.getvalue())
     assert row["id"] == 7 and "provocative_or_dismissive" in {f["kind"] for f in row["findings"]}
+
+
+def test_evidence_is_words_that_explain_not_a_letter_s_greeting():
+    from amends.signals.analyser import analyse
+
+    text = (
+        "Dear Sir or Madam,\n\nRe: Final bill wrong\n\nI sent a closing reading on the day I left and "
+        "it's been ignored. Please recalculate the final bill. If this isn't resolved I will take it to "
+        "the Ombudsman."
+    )
+    for signal in analyse(text).positives:
+        words = [text[a:b].lower() for a, b in signal.spans]
+        assert "dear" not in words and "with" not in words, (signal.type, words)
+        assert all(b1 <= a2 for (_, b1), (a2, _) in zip(signal.spans, signal.spans[1:], strict=False)), signal

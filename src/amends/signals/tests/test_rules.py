@@ -98,6 +98,7 @@ def test_every_type_is_present_and_scored():
         ("I'm dealing with the funeral and probate.", "distress_bereavement", "funeral"),
         ("I have just finished chemo and can't face the phone queue.", "distress_illness", "chemo"),
         ("I care for my son and suffer from anxiety.", "distress_illness", "anxiety"),
+        ("I care for my mum full time.", "distress_illness", "care for my mum"),
         ("I can't afford to pay this and I'm already in arrears.", "distress_money", "can't afford"),
         ("We have been using the food bank since I lost my job.", "distress_money", "food bank"),
         ("I honestly can't cope with this any more.", "distress_not_coping", "can't cope"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
@@ -111,41 +112,39 @@ def _expand(alternative: str) -> list[str]:
     return expanded + (_expand(rest) if optional else [])
 
 
-def _closing_paren(pattern: str) -> int:
+def _scan(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) for each character outside escapes and classes."""
     depth, i = 0, 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
-            i += 1
-        elif ch == "[":
-            i = pattern.index("]", i + 1)
-        elif ch == "(":
+            i += 2
+            continue
+        if ch == "[":
+            i = pattern.index("]", i + 1) + 1
+            continue
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, ch, depth
         i += 1
+
+
+def _closing_paren(pattern: str) -> int:
+    for i, ch, depth in _scan(pattern):
+        if ch == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced pattern: {pattern}")
 
 
 def _split_top(pattern: str) -> list[str]:
     """Split on the '|' that are not inside a group or a character class."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "[":
-            i = pattern.index("]", i + 1)
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    parts, start = [], 0
+    for i, ch, depth in _scan(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     return parts + [pattern[start:]]
 
 

@@ -9,6 +9,12 @@ def fired(text: str) -> dict[str, list[str]]:
     return {s.type: [text[a:b] for a, b in s.spans] for s in analyse_rules(text) if s.score > 0}
 
 
+def assert_fires(text: str, signal: str, words: str) -> None:
+    found = fired(text)
+    assert signal in found, found
+    assert any(words.lower() in w.lower() or w.lower() in words.lower() for w in found[signal]), found[signal]
+
+
 @pytest.mark.parametrize(
     ("text", "signal", "words"),
     [
@@ -36,9 +42,7 @@ def fired(text: str) -> dict[str, list[str]]:
     ],
 )
 def test_rules_fire_with_evidence(text, signal, words):
-    found = fired(text)
-    assert signal in found, found
-    assert any(words.lower() in w.lower() or w.lower() in words.lower() for w in found[signal]), found[signal]
+    assert_fires(text, signal, words)
 
 
 @pytest.mark.parametrize(
@@ -111,9 +115,7 @@ def test_every_type_is_present_and_scored():
     ],
 )
 def test_vulnerability_urgency_and_repeat_cues(text, signal, words):
-    found = fired(text)
-    assert signal in found, found
-    assert any(words.lower() in w.lower() or w.lower() in words.lower() for w in found[signal]), found[signal]
+    assert_fires(text, signal, words)
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from amends.core.permissions import case_scope, staff_of
 from amends.customers.models import ContactPoint
 from amends.customers.normalise import normalise_email, normalise_phone
 from amends.messaging.models import Attachment
-from amends.signals.models import MessageSignal
+from amends.signals.selectors import complaint_signal_kept
 
 from .events import describe, referenced_people
 from .lifecycle import OPEN_STATUSES
@@ -98,13 +98,7 @@ def _base(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     if filters.risk == "high":
         qs = qs.filter(risk__gte=HIGH_RISK)
     elif filters.risk == "flagged":
-        qs = qs.filter(kind="query").filter(
-            Exists(
-                MessageSignal.objects.filter(case=OuterRef("pk"), type="complaint").exclude(
-                    verdict="dismissed"
-                )
-            )
-        )
+        qs = qs.filter(kind="query").filter(complaint_signal_kept())
     return qs
 
 

@@ -133,6 +133,7 @@ def _raise_with(
 
 
 def _combined(model: dict[str, Signal], rules: list[Signal], text: str) -> None:
+    """`text` is the whole unquoted message: rule evidence may lie beyond the models' window."""
     by_type = {s.type: s for s in rules} | model
     evidence = [
         (weight * by_type[kind].score, list(by_type[kind].spans))
@@ -140,7 +141,11 @@ def _combined(model: dict[str, Signal], rules: list[Signal], text: str) -> None:
         if by_type[kind].score >= POSITIVE
     ]
     model["complaint"] = _raise_with(model["complaint"], evidence, text, "Reads as a complaint")
-    angry = [(m.start(), m.end()) for m in ANGER_RE.finditer(text) if not negated(text, m.start())]
+    angry = [
+        (m.start(), m.end())
+        for m in ANGER_RE.finditer(text, 0, CLASSIFIER_WINDOW)
+        if not negated(text, m.start())
+    ]
     if angry:
         weight = 1.0 - (1.0 - ANGER_WORD_WEIGHT) ** min(len(angry), 3)
         model["anger"] = _raise_with(model["anger"], [(weight, angry)], text, "Angry words")
@@ -152,7 +157,7 @@ def _text_signals(text: str) -> list[Signal]:
     visible = blank_quoted(text)
     rules = analyse_rules(text)
     model = {s.type: s for s in classify(visible[:CLASSIFIER_WINDOW])}
-    _combined(model, rules, visible[:CLASSIFIER_WINDOW])
+    _combined(model, rules, visible)
     thanks = _thanks_only(visible[:CLASSIFIER_WINDOW], model)
     if thanks:
         words = ", ".join(f"'{visible[a:b]}'" for a, b in thanks[:3])

@@ -90,21 +90,15 @@ def _case(request, reference: str) -> Case:
     return case
 
 
+def _stored(signal: MessageSignal) -> dict:
+    fields = ("message_id", "type", "score", "spans", "explanation", "verdict")
+    return {"id": signal.pk} | {name: getattr(signal, name) for name in fields}
+
+
 @router.get("/cases/{reference}/signals", response=list[StoredSignalOut], summary="A case's stored signals")
 def case_signals(request, reference: str):
     case = _case(request, reference)
-    return [
-        {
-            "id": s.pk,
-            "message_id": s.message_id,
-            "type": s.type,
-            "score": s.score,
-            "spans": s.spans,
-            "explanation": s.explanation,
-            "verdict": s.verdict,
-        }
-        for s in MessageSignal.objects.filter(case=case).order_by("message_id", "-score")
-    ]
+    return [_stored(s) for s in MessageSignal.objects.filter(case=case).order_by("message_id", "-score")]
 
 
 @router.post(
@@ -120,15 +114,7 @@ def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
         raise Http404(f"No signal {signal_id} on {reference}")
     signal_feedback(signal=signal, actor=request.auth, verdict=payload.verdict, note=payload.note)
     signal.refresh_from_db()
-    return {
-        "id": signal.pk,
-        "message_id": signal.message_id,
-        "type": signal.type,
-        "score": signal.score,
-        "spans": signal.spans,
-        "explanation": signal.explanation,
-        "verdict": signal.verdict,
-    }
+    return _stored(signal)
 
 
 class ExportQuery(Schema):

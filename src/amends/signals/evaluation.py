@@ -103,7 +103,7 @@ def throughput(texts: Sequence[str], fn: Callable[[str], object], repeat: int = 
     """Messages per second, one call per message, pinned to one core; the last of `repeat` passes (the
     first warms the per-token caches, as a running server's would be)."""
     rate = 0.0
-    with _one_core():
+    with one_core():
         for _ in range(repeat):
             start = time.perf_counter()
             for text in texts:
@@ -112,7 +112,9 @@ def throughput(texts: Sequence[str], fn: Callable[[str], object], repeat: int = 
     return rate
 
 
-class _one_core:
+class one_core:
+    """Pin this process to one core for the block (the benchmarks' "on one core"), then restore."""
+
     def __enter__(self):
         self.saved = os.sched_getaffinity(0) if hasattr(os, "sched_setaffinity") else None
         if self.saved:
@@ -121,13 +123,6 @@ class _one_core:
     def __exit__(self, *exc):
         if self.saved:
             os.sched_setaffinity(0, self.saved)
-
-
-def _analyser(text: str) -> None:
-    from amends.signals import classifiers, rules
-
-    classifiers.classify(text)
-    rules.analyse_rules(text)
 
 
 # ---------------------------------------------------------------- run_benchmarks
@@ -256,45 +251,31 @@ def _routing_figure(data_dir: Path) -> dict:
 
 
 def _throughput_figures(data_dir: Path, log) -> list[dict]:
+    """The default analyser, analyse(), as intake calls it (one message per call, one core; target 1,000
+    a second), on tweets, on email-length CFPB narratives and on both; and classify() alone, to show
+    where the time goes."""
     from amends.signals import classifiers
+    from amends.signals.analyser import analyse
 
+    if not all((data_dir / f).is_dir() for f in ("complaints_acl2019", "cfpb_payday_2023")):
+        log("skipped: throughput needs complaints_acl2019 and cfpb_payday_2023 for realistic texts")
+        return []
+    tweets, longer = training.load_acl(data_dir)[0], training.load_payday_narratives(data_dir)
     classifiers.load_model()
     out = []
-    if (data_dir / "complaints_acl2019").is_dir():
-        tweets = training.load_acl(data_dir)[0]
-        rate = throughput(tweets, classifiers.classify)
-        out.append(
-            _figure(
-                "classify_throughput_tweets",
-                rate,
-                "messages/s",
-                None,
-                f"classify() one message at a time on the {len(tweets):,} complaints_acl2019 tweets, one "
-                "core (sched_setaffinity), second pass (per-token caches warm)",
-            )
+    for name, fn, texts, what in (
+        ("throughput", analyse, tweets + longer, "acl2019 tweets and CFPB payday narratives"),
+        ("throughput_tweets", analyse, tweets, "complaints_acl2019 tweets"),
+        ("throughput_narratives", analyse, longer, "CFPB payday narratives (email length)"),
+        ("classify_throughput_tweets", classifiers.classify, tweets, "tweets, the trained models alone"),
+        ("classify_throughput_narratives", classifiers.classify, longer, "narratives, models, whole text"),
+    ):
+        mean = sum(map(len, texts)) / len(texts)
+        protocol = (
+            f"{fn.__name__}() one message per call, one core (sched_setaffinity), second pass (caches "
+            f"warm), {len(texts):,} {what}, mean {mean:,.0f} characters; target 1,000 for analyse()"
         )
-        rate = throughput(tweets, _analyser)
-        out.append(
-            _figure(
-                "analyser_throughput_tweets", rate, "messages/s", None, "classify() + analyse_rules(), same"
-            )
-        )
-    if (data_dir / "cfpb_payday_2023").is_dir():
-        rows = training._csv_rows(data_dir / "cfpb_payday_2023" / "complaints_small_sample_2023.csv")
-        longer = [r["Consumer complaint narrative"] for r in rows[:1000]]
-        mean = sum(map(len, longer)) / len(longer)
-        out.append(
-            _figure(
-                "classify_throughput_long",
-                throughput(longer, classifiers.classify),
-                "messages/s",
-                None,
-                "classify() one at a time on 1,000 CFPB payday-loan narratives "
-                f"(mean {mean:,.0f} characters, email length), one core, second pass",
-            )
-        )
-    if not out:
-        log("skipped: throughput needs complaints_acl2019 or cfpb_payday_2023 for realistic texts")
+        out.append(_figure(name, throughput(texts, fn), "messages/s", None, protocol))
     return out
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Exists, OuterRef
 
 from amends.cases.models import Case, CaseEvent
 from amends.messaging.models import Message
@@ -19,7 +19,7 @@ HISTORY_WINDOW = timedelta(days=30)
 
 def history_for(case: Case, now: datetime) -> History:
     """The customer's contacts in the last 30 days on every case, and this case's re-opens, broken
-    promises and outcomes wanted. Four small indexed queries: cheap enough to run on every message."""
+    promises and outcomes wanted. Five small indexed queries: cheap enough to run on every message."""
     from amends.process.models import Promise, Understanding
 
     contacts = [
@@ -28,19 +28,14 @@ def history_for(case: Case, now: datetime) -> History:
             customer_id=case.customer_id, occurred_at__gte=now - HISTORY_WINDOW, occurred_at__lte=now
         ).values_list("occurred_at", "channel", "direction")
     ]
-    events = dict(
-        CaseEvent.objects.filter(case=case, kind="reopened")
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    reopens = CaseEvent.objects.filter(case=case, kind="reopened").count()
     broken = Promise.objects.filter(case=case, status=Promise.Status.BROKEN).count()
     outcomes = Understanding.objects.filter(case=case).values("outcome_wanted").distinct().count()
     cases = Case.objects.filter(customer_id=case.customer_id, opened_at__gte=now - timedelta(days=90)).count()
     return History(
         now=now,
         contacts=contacts,
-        reopens=events.get("reopened", 0),
+        reopens=reopens,
         broken_promises=broken,
         outcomes_wanted=outcomes,
         cases_in_90_days=cases,
@@ -53,6 +48,15 @@ def signals_by_message(case: Case) -> dict[int, list[MessageSignal]]:
     for signal in MessageSignal.objects.filter(case=case).order_by("-score", "type"):
         grouped[signal.message_id].append(signal)
     return dict(grouped)
+
+
+def complaint_signal_kept() -> Exists:
+    """For a case queryset: a complaint signal nobody has dismissed. The queue's "query that reads like
+    a complaint" filter; `reads_like_complaint` is the same rule on one case's loaded signals."""
+    kept = MessageSignal.objects.filter(case=OuterRef("pk"), type="complaint").exclude(
+        verdict=SignalFeedback.Verdict.DISMISSED
+    )
+    return Exists(kept)
 
 
 def reads_like_complaint(case: Case, signals: dict[int, list[MessageSignal]]) -> MessageSignal | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,17 +20,22 @@ from amends.core.models import Role
 from amends.core.services import notify
 from amends.messaging.models import Message
 
-from . import classifiers
+from . import analyser, classifiers, context, rules
 from .analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
 from .rules import Signal
 from .selectors import history_for
 
-RULES_VERSION = "rules-2026.11"
 
-
+@cache
 def analyser_version() -> str:
-    return f"{RULES_VERSION}+{classifiers.model_version()}"
+    """Stored beside each analysis: a digest of the code that decides (rules, combination, context) and
+    the models' version, so a score can be traced to what produced it. Computed from the files, so a
+    changed rule can never keep an old version."""
+    digest = hashlib.sha256()
+    for module in (rules, analyser, context):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return f"rules-{digest.hexdigest()[:10]}+{classifiers.model_version()}"
 
 
 def _label(kind: str) -> str:
@@ -35,15 +43,14 @@ def _label(kind: str) -> str:
 
 
 def _alert_people(case: Case) -> list[Any]:
-    """The owner, the team's leaders and the complaints leads: who must know at once."""
-    leaders = get_user_model().objects.filter(
-        staff__role__in=[Role.TEAM_LEADER, Role.COMPLAINTS_LEAD], is_active=True
-    )
+    """The owner, the team's leaders (every team leader when the case has no team yet) and the
+    complaints leads: who must know at once."""
+    leaders = Q(staff__role=Role.TEAM_LEADER)
     if case.team_id:
-        leaders = leaders.filter(staff__team_id=case.team_id) | leaders.filter(
-            staff__role=Role.COMPLAINTS_LEAD
-        )
-    people = list(leaders)
+        leaders &= Q(staff__team_id=case.team_id)
+    people = list(
+        get_user_model().objects.filter(leaders | Q(staff__role=Role.COMPLAINTS_LEAD), is_active=True)
+    )
     if case.owner_id:
         people.append(case.owner)
     return people
@@ -53,10 +60,11 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> None:
     if not analysis.urgent:
         return
     link = reverse("case_detail", args=[case.reference]) + f"#message-{message.pk}"
+    people = _alert_people(case)
     for signal in analysis.urgent:
         words = ", ".join(f"“{message.body_text[a:b]}”" for a, b in signal.spans[:3])
         notify(
-            users=_alert_people(case),
+            users=people,
             text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words})",
             link=link,
         )
@@ -90,9 +98,10 @@ def _set_case_risk(case: Case, risk: int | None = None) -> int:
 def signals_record(message: Message) -> MessageAnalysis:
     """Analyse one inbound message against the customer's history and store what was found.
 
-    Called by messaging.message_record_inbound inside its transaction, so a message is never stored
-    unanalysed. Threats and self-harm words raise alerts at once; a query that reads like a complaint
-    is flagged on the case page for the adviser to decide (the regime's definition decides).
+    Called by messaging.message_record_inbound inside its transaction (in a savepoint), so a message
+    and its analysis land together; if the analyser fails, the message is kept unanalysed and the fault
+    logged. Threats and self-harm words raise alerts at once; a query that reads like a complaint is
+    flagged on the case page for the adviser to decide (the regime's definition decides).
     """
     case = message.case
     analysis = analyse(message.body_text, history_for(case, message.occurred_at))

@@ -76,6 +76,12 @@ def load_acl(data_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
     return [r[1] for r in rows], np.array([int(r[2]) for r in rows]), [r[3] for r in rows]
 
 
+def load_payday_narratives(data_dir: Path) -> list[str]:
+    """cfpb_payday_2023: real complaint narratives, email length (US public data)."""
+    rows = _csv_rows(data_dir / "cfpb_payday_2023" / "complaints_small_sample_2023.csv")
+    return [r["Consumer complaint narrative"] for r in rows]
+
+
 def load_goemotions(data_dir: Path, split: str) -> tuple[list[str], list[set[str]]]:
     folder = data_dir / "goemotions"
     names = (folder / "labels.txt").read_text().split()

@@ -6,15 +6,17 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from amends.cases.forms import ReplyForm
 from amends.cases.models import Case
 from amends.core.errors import DomainError
 from amends.core.permissions import can_work_case, case_scope, require
 from amends.core.web import form_errors, report, staff_required
 
 from .coach import CoachContext, coach
-from .models import MessageSignal
+from .models import MessageSignal, SignalFeedback
 from .services import signal_feedback
 
 
@@ -24,7 +26,8 @@ class FeedbackForm(forms.Form):
 
 
 class CoachForm(forms.Form):
-    body = forms.CharField(required=False, max_length=20_000)
+    # The reply box's own limit: the coach reads whatever may be sent.
+    body = forms.CharField(required=False, max_length=ReplyForm.base_fields["body"].max_length)
     closing = forms.BooleanField(required=False)
 
 
@@ -54,14 +57,14 @@ def feedback(request, reference: str, signal_id: int):
             )
     except DomainError as exc:
         report(request, exc)
-    return redirect(f"/cases/{case.reference}/#message-{signal.message_id}")
+    return redirect(reverse("case_detail", args=[case.reference]) + f"#message-{signal.message_id}")
 
 
 def _coach_context(case: Case, closing: bool) -> CoachContext:
     latest = case.messages.filter(direction="in").order_by("-occurred_at", "-id").first()
     upset = MessageSignal.objects.filter(
         case=case, type__in=["anger", "abuse", "dissatisfaction", "distress_not_coping"]
-    ).exclude(verdict="dismissed")
+    ).exclude(verdict=SignalFeedback.Verdict.DISMISSED)
     return CoachContext(
         customer_name=case.customer.name,
         is_closing_reply=closing,
@@ -77,8 +80,14 @@ def coach_draft(request, reference: str):
     """The coach's findings for the draft in the reply box (an htmx fragment, re-fetched as they type)."""
     case = _case(request, reference)
     form = CoachForm(request.POST)
-    body = form.cleaned_data["body"] if form.is_valid() else ""
-    closing = bool(form.is_valid() and form.cleaned_data["closing"])
+    if not form.is_valid():
+        # The reply box itself refuses such a draft on sending; say so here rather than go quiet.
+        return render(
+            request,
+            "signals/_coach.html",
+            {"case": case, "error": "; ".join(form.errors.get("body", ["Not a draft"]))},
+        )
+    body, closing = form.cleaned_data["body"], form.cleaned_data["closing"]
     findings = coach(body, _coach_context(case, closing)) if body.strip() else []
     items = [
         {

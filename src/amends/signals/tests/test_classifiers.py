@@ -158,16 +158,6 @@ def test_artifacts_are_small_and_documented():
     model = classifiers.load_model()
     for head in model.heads.values():
         assert head.meta["training_data"] and head.meta["licences"] and head.meta["trained"]
+        # No licence for a shipped model: complaints_acl2019 (none), CESAMARD (text for evaluation only).
         assert "complaints_acl2019" not in head.meta["training_data"]
-
-
-def test_fast_enough():
-    """Loose floor (shared CI machines): the benchmark measures the real rate on one core."""
-    import time
-
-    texts = [COMPLAINT, PRAISE, ABUSIVE, "Can you tell me when my order will arrive?"] * 100
-    classify_many(texts)  # warm the per-token caches
-    start = time.perf_counter()
-    for text in texts:
-        classify(text)
-    assert len(texts) / (time.perf_counter() - start) > 500
+        assert "cesamard_aspect" not in head.meta["training_data"]

@@ -55,8 +55,15 @@ def test_anger_test_on_tiny_splits():
     assert evaluation.anger_test(split, split, split) > 0.8
 
 
-def test_throughput_counts_messages_per_second():
-    assert evaluation.throughput(["a", "b"] * 50, len) > 1000
+def test_throughput_calls_once_per_message_per_pass_on_one_core_and_restores_the_cores():
+    import os
+
+    before = os.sched_getaffinity(0)
+    cores_seen: list[int] = []
+    rate = evaluation.throughput(["a", "b"] * 50, lambda t: cores_seen.append(len(os.sched_getaffinity(0))))
+    assert len(cores_seen) == 200 and set(cores_seen) == {1}
+    assert rate > 0
+    assert os.sched_getaffinity(0) == before
 
 
 def test_missing_data_is_skipped_with_a_reason(tmp_path):

@@ -263,3 +263,25 @@ def test_evidence_is_words_that_explain_not_a_letter_s_greeting():
         words = [text[a:b].lower() for a, b in signal.spans]
         assert "dear" not in words and "with" not in words, (signal.type, words)
         assert all(b1 <= a2 for (_, b1), (a2, _) in zip(signal.spans, signal.spans[1:], strict=False)), signal
+
+
+def test_evidence_beyond_the_models_window_is_quoted_in_the_explanation():
+    from amends.signals.analyser import CLASSIFIER_WINDOW, analyse
+
+    text = (
+        "My bill is wrong. "
+        + "Notes on the account and its dates. " * 20
+        + "I am taking this to the Ombudsman."
+    )
+    assert text.index("Ombudsman") > CLASSIFIER_WINDOW
+    complaint = next(s for s in analyse(text).signals if s.type == "complaint")
+    assert complaint.score >= 0.5
+    assert "'Ombudsman'" in complaint.explanation
+    assert "''" not in complaint.explanation
+
+
+def test_the_coach_says_when_it_cannot_read_a_draft(complaints_team, adviser):
+    case = make_contact_case(text=ANGRY).case
+    Case.objects.filter(pk=case.pk).update(team=adviser.staff.team)
+    html = login(adviser).post(f"/cases/{case.reference}/coach", {"body": "x" * 100_001}).content.decode()
+    assert "The coach cannot read this draft" in html

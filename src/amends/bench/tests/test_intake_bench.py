@@ -1,0 +1,16 @@
+"""The intake benchmark runs without ../shared/data too, on the demo's texts, and counts what it did."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_intake_bench_falls_back_to_demo_texts_and_counts(settings, tmp_path, complaints_team):
+    from amends.bench.intake import _texts, measure
+
+    settings.SHARED_DATA_DIR = tmp_path  # no shared data here
+    texts = _texts()
+    assert len(texts) > 20 and all(t.strip() for t in texts)
+    result = measure(8, log=lambda _: None)
+    assert result["n"] == 8 and result["new_cases"] == 6  # every fourth message follows up a case
+    assert result["unit"] == "messages/s" and result["value"] > 0

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .context import CONTEXT_TYPES, History, context_signals
+from .prefilter import Quick
 from .rules import Signal, analyse_rules, blank_quoted, negated
 
 # type -> (label for people, group, weight in the risk score). Groups order the case page's panel.
@@ -85,11 +86,13 @@ def _thanks_only(text: str, model: dict[str, Signal]) -> list[tuple[int, int]]:
 
 # Words people use when they are angry: evidence the GoEmotions-trained model, which learned from Reddit,
 # under-weights in a customer's letter. A lexicon hit raises the model's score; it never lowers it.
-ANGER_RE = re.compile(
-    r"\b(?:furious|livid|fuming|outraged|disgusted|incensed|seething|sick and tired|fed up|"
-    r"(?:so|very|really|extremely) (?:angry|annoyed|cross)|angry|disgrace(?:ful)?|appalling|"
-    r"outrageous|a joke|useless|incompetent|pathetic|shambles|unacceptable)\b",
-    re.IGNORECASE,
+ANGER_RE = Quick(
+    re.compile(
+        r"\b(?:furious|livid|fuming|outraged|disgusted|incensed|seething|sick and tired|fed up|"
+        r"(?:so|very|really|extremely) (?:angry|annoyed|cross)|angry|disgrace(?:ful)?|appalling|"
+        r"outrageous|a joke|useless|incompetent|pathetic|shambles|unacceptable)\b",
+        re.IGNORECASE,
+    )
 )
 ANGER_WORD_WEIGHT = 0.6
 # Complaint intent also rises with what every regime's definition turns on, an expression of

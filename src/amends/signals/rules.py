@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .prefilter import AnyOf, Quick
+
 QUOTE_HEADER_RE = re.compile(
     r"^(On .{5,200} wrote:|-{2,}\s*Original Message\s*-{2,}|From: .+)$", re.IGNORECASE | re.MULTILINE
 )
@@ -228,15 +230,17 @@ RULES = [
 ]
 
 # Phrases that look like a rule but are not: praise, idioms.
-IDIOMS = _rx(
-    r"killing it",
-    r"kill(?:ed|ing)? it",
-    r"dying to",
-    r"to die for",
-    r"kill for a",
-    r"press(?:ed|ing)? (?:the )?button",
-    r"press(?:ed|ing)? (?:\d|one|two|three|hash|star)",
-    r"pressed for time",
+IDIOMS = Quick(
+    _rx(
+        r"killing it",
+        r"kill(?:ed|ing)? it",
+        r"dying to",
+        r"to die for",
+        r"kill for a",
+        r"press(?:ed|ing)? (?:the )?button",
+        r"press(?:ed|ing)? (?:\d|one|two|three|hash|star)",
+        r"pressed for time",
+    )
 )
 
 
@@ -252,11 +256,13 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
 
 def blank_quoted(text: str) -> str:
     """The text with quoted reply chains replaced by spaces: same length, so offsets still hold."""
-    chars = list(text)
     ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
     header = QUOTE_HEADER_RE.search(text)
     if header is not None and header.start() > 0:
         ranges.append((header.start(), len(text)))
+    if not ranges:
+        return text
+    chars = list(text)
     for start, end in ranges:
         chars[start:end] = [c if c == "\n" else " " for c in text[start:end]]
     return "".join(chars)
@@ -274,45 +280,21 @@ def negated(text: str, start: int) -> bool:
     return bool(NEGATION_RE.search(" ".join(words)))
 
 
-def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    # For a lower-cased copy of the text, without IGNORECASE (faster in Python's re). Safe because the
-    # patterns use no upper-case escapes such as \\B or \\W.
-    assert not re.search(r"\\[A-Z]", pattern.pattern), pattern.pattern
-    return re.compile(pattern.pattern.lower())
-
-
-LOWERED = {rule.type: _lowered(rule.pattern) for rule in RULES}
-# One pass finds every position where any rule could start (a zero-width lookahead reports each one);
-# each rule is then tried only at those positions. Eighteen passes over a long email cost more than the
-# whole speed budget (1,000 messages a second); this costs one.
-ANY_RULE = re.compile("(?=" + "|".join(f"(?:{p.pattern})" for p in LOWERED.values()) + ")")
-
-
-def _matches(rule: Rule, text: str, low: str | None, starts: list[int]) -> list[tuple[int, int]]:
-    """The rule's non-overlapping matches, as finditer would give them."""
-    if low is None:  # lower-casing moved offsets (a few Unicode letters): the plain, slower way
-        return [(m.start(), m.end()) for m in rule.pattern.finditer(text)]
-    pattern, found, end = LOWERED[rule.type], [], -1
-    for start in starts:
-        if start < end:
-            continue
-        match = pattern.match(low, start)
-        if match is not None:
-            found.append((start, match.end()))
-            end = max(match.end(), start + 1)
-    return found
+# One RE2 pass says which rules can match anywhere in a text; Python's `re` then finds the exact spans of
+# those alone (usually none or one). Eighteen Python passes over a long email cost more than the whole
+# speed budget (1,000 messages a second); see prefilter.py for why this changes no result.
+ANY_RULE = AnyOf([rule.pattern for rule in RULES])
 
 
 def analyse_rules(text: str) -> list[Signal]:
     """Every rule-based signal type, scored: 0.0 with no spans when it did not fire."""
-    ignored = _ignored_ranges(text)
-    lowered = text.lower()
-    low = lowered if len(lowered) == len(text) else None
-    starts = [m.start() for m in ANY_RULE.finditer(low)] if low is not None else []
+    candidates = ANY_RULE.candidates(text)
+    ignored = _ignored_ranges(text) if candidates else []
     signals = []
-    for rule in RULES:
+    for i, rule in enumerate(RULES):
         spans = []
-        for span in _matches(rule, text, low, starts):
+        for match in rule.pattern.finditer(text) if i in candidates else ():
+            span = match.span()
             if _inside(span, ignored):
                 continue
             if rule.negatable and negated(text, span[0]):

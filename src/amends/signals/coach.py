@@ -380,6 +380,33 @@ REASON_RE = _rx(
     r"by law",
     r"legally",
 )
+# A rule quoted in the customer's favour is no barrier ("Our policy is to refund in full"): the rule is
+# followed at once by what it gives, and nothing in the sentence refuses or limits.
+FAVOURABLE_RE = _rx(
+    r"(?:is|are) (?:to|that (?:we|you))",
+    r"(?:allows?|lets|entitles|guarantees?|means (?:that )?(?:we|you) (?:will|can|get|are))",
+)
+REFUSAL_RE = _rx(
+    r"can'?t",
+    r"cannot",
+    r"unable",
+    r"not (?:able|possible|allowed|permitted|eligible)",
+    r"won'?t",
+    r"will not",
+    r"don'?t",
+    r"do not",
+    r"doesn'?t",
+    r"no longer",
+    r"unfortunately",
+    r"afraid",
+    r"only",
+    r"must",
+    r"(?:have|has|need) to",
+    r"refuse",
+    r"decline",
+    r"except",
+    r"unless",
+)
 ALTERNATIVE_RE = _rx(
     r"instead",
     r"alternatively",
@@ -699,7 +726,9 @@ def _rules_finding(doc: Draft) -> list[Finding]:
     bare = [
         span
         for span in _spans(doc, RULES_RE, negatable=False)
-        if not doc.low.endswith("not ", 0, span[0]) and not _explained(doc, span[0])
+        if not doc.low.endswith("not ", 0, span[0])
+        and not _explained(doc, span[0])
+        and not _in_their_favour(doc, span)
     ]
     if not bare:
         return []
@@ -713,6 +742,16 @@ def _rules_finding(doc: Draft) -> list[Finding]:
             "but what I can do is ...'",
         )
     ]
+
+
+def _in_their_favour(doc: Draft, span: Span) -> bool:
+    i = doc.sentence_at(span[0])
+    start, end = doc.sentences[i]
+    gives = any(
+        m.start() <= span[1] + 1 and _word_start(doc.low, m.start())
+        for m in FAVOURABLE_RE.finditer(doc.low, span[1], end)
+    )
+    return gives and not _has(REFUSAL_RE, doc.low, start, end)
 
 
 def _explained(doc: Draft, pos: int) -> bool:

@@ -88,6 +88,8 @@ def test_a_good_reply_has_no_warnings_and_is_praised():
         ("It is company policy.", "rules_without_explanation", ["It is company policy"]),
         ("That's the procedure.", "rules_without_explanation", ["That's the procedure"]),
         ("I'm not allowed to do that.", "rules_without_explanation", ["I'm not allowed to"]),
+        ("Our policy is that we only refund unopened items.", "rules_without_explanation", ["Our policy"]),
+        ("Our policy is to refuse refunds after 30 days.", "rules_without_explanation", ["Our policy"]),
         ("It was our fault.", "admits_liability", ["It was our fault"]),
         ("We accept liability for the damage.", "admits_liability", ["We accept liability"]),
         ("We were negligent.", "admits_liability", ["We were negligent"]),
@@ -120,6 +122,8 @@ def test_phrases_fire_on_the_right_words(draft, kind, expected):
         ("It's not your fault at all.", "defensive_or_blaming"),
         ("Through no fault of your own, the payment failed.", "defensive_or_blaming"),
         ("It is not our policy to charge for this.", "rules_without_explanation"),
+        ("Our policy is to refund in full.", "rules_without_explanation"),
+        ("Our terms and conditions allow a free replacement within a year.", "rules_without_explanation"),
         (
             "Our policy is to ask for ID because it protects your account from fraud.",
             "rules_without_explanation",

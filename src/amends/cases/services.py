@@ -24,7 +24,16 @@ def case_event_record(
     case: Case, *, kind: str, actor: Any, at: datetime | None = None, before=None, after=None, reason=""
 ) -> CaseEvent:
     """Append one event to a case's history. Every service that changes a case writes one."""
-    return CaseEvent.objects.create(
+    event = case_event(case, kind=kind, actor=actor, at=at, before=before, after=after, reason=reason)
+    event.save()
+    return event
+
+
+def case_event(
+    case: Case, *, kind: str, actor: Any, at: datetime | None = None, before=None, after=None, reason=""
+) -> CaseEvent:
+    """The event, unsaved: batch imports write a batch's events in one insert, in the order they happened."""
+    return CaseEvent(
         case=case,
         at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -37,16 +46,37 @@ def case_event_record(
 
 def next_reference(year: int) -> str:
     """AM-<year>-<number>, numbered per year. Call inside a transaction: the counter row is locked."""
-    try:
-        with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last = F("last") + 1
-    counter.save(update_fields=["last"])
-    counter.refresh_from_db(fields=["last"])
-    return format_reference(year, counter.last)
+    return ReferenceBook().next(year)
+
+
+class ReferenceBook:
+    """Case references for a batch: each year's counter row is locked and read once, numbers are handed
+    out in order, and `save()` moves the counters past them. Call inside a transaction."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}
+        self._taken: dict[int, int] = {}
+
+    def next(self, year: int, *, save: bool = True) -> str:
+        if year not in self._last:
+            try:
+                with transaction.atomic():
+                    ReferenceCounter.objects.get_or_create(year=year)
+            except IntegrityError:
+                pass  # created by a concurrent transaction
+            self._last[year] = ReferenceCounter.objects.select_for_update().get(year=year).last
+            self._taken[year] = 0
+        self._last[year] += 1
+        self._taken[year] += 1
+        if save:
+            self.save()
+        return format_reference(year, self._last[year])
+
+    def save(self) -> None:
+        for year, taken in self._taken.items():
+            if taken:
+                ReferenceCounter.objects.filter(year=year).update(last=F("last") + taken)
+                self._taken[year] = 0
 
 
 def format_reference(year: int, number: int) -> str:
@@ -84,37 +114,73 @@ def case_open(
     owner: Any = None,
     opened_at: datetime | None = None,
 ) -> Case:
+    fields = case_fields(
+        kind=kind,
+        channel=channel,
+        summary=summary,
+        outcome_wanted=outcome_wanted,
+        category=category,
+        kind_reason=kind_reason,
+    )
+    now = opened_at or timezone.now()
+    case = case_new(customer=customer, team=team, owner=owner, opened_at=now, **fields)
+    case.reference = next_reference(now.year)
+    case.save(force_insert=True)
+    case_opened_event(case, actor=actor).save()
+    return case
+
+
+def case_fields(
+    *,
+    kind: str,
+    channel: str,
+    summary: str,
+    outcome_wanted: str = "",
+    category: str = "",
+    kind_reason: str = "",
+) -> dict[str, str]:
+    """What a new case says, checked: DomainError for anything a case cannot hold."""
     if kind not in CaseKind.values:
         raise DomainError(f"Unknown case kind {kind!r}", fields={"kind": "query, problem or complaint"})
     if channel not in Channel.values:
         raise DomainError(f"Unknown channel {channel!r}", fields={"channel": "unknown channel"})
-    summary = _check_text(summary, "summary", 300, required=True)
-    now = opened_at or timezone.now()
-    case = Case.objects.create(
-        reference=next_reference(now.year),
-        kind=kind,
-        kind_reason=_check_text(kind_reason, "kind_reason", 300),
+    return {
+        "kind": kind,
+        "channel": channel,
+        "summary": _check_text(summary, "summary", 300, required=True),
+        "kind_reason": _check_text(kind_reason, "kind_reason", 300),
+        "outcome_wanted": _check_text(outcome_wanted, "outcome_wanted", 5000),
+        "category": _check_text(category, "category", 100),
+    }
+
+
+def case_new(
+    *, customer: Customer, team: Team | None, owner: Any = None, opened_at: datetime, **fields: str
+) -> Case:
+    """A new case from checked `case_fields`, unsaved and without its reference: `case_open` for one,
+    intake's batch import for many."""
+    return Case(
+        **fields,
         customer=customer,
-        channel=channel,
-        summary=summary,
-        outcome_wanted=_check_text(outcome_wanted, "outcome_wanted", 5000),
-        category=_check_text(category, "category", 100),
         team=team,
         owner=owner,
-        opened_at=now,
-        updated_at=now,
-        last_activity_at=now,
-        respond_by=response_target(kind, now),
+        opened_at=opened_at,
+        updated_at=opened_at,
+        last_activity_at=opened_at,
+        respond_by=response_target(fields["kind"], opened_at),
         public_token=secrets.token_urlsafe(32),
     )
-    case_event_record(
+
+
+def case_opened_event(case: Case, *, actor: Any) -> CaseEvent:
+    """The "opened" event of a new case, unsaved."""
+    return case_event(
         case,
         kind="opened",
         actor=actor,
-        at=now,
-        after={"kind": kind, "channel": channel, "status": case.status},
+        at=case.opened_at,
+        after={"kind": case.kind, "channel": case.channel, "status": case.status},
     )
-    return case
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
@@ -242,25 +308,40 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
     Called by the messaging services inside their transaction.
     """
     case = _lock(case, None)
+    now = timezone.now()
+    fields, event = case_contact_noted(case, inbound=inbound, at=at, now=now)
+    if event is not None:
+        event.save()
+        from amends.process.services import clocks_follow_status
+
+        clocks_follow_status(case=case, before=event.before["status"], after=case.status, at=timezone.now())
+    case.save(update_fields=fields)
+    return case
+
+
+def case_contact_noted(
+    case: Case, *, inbound: bool, at: datetime, now: datetime
+) -> tuple[list[str], CaseEvent | None]:
+    """`case_record_contact` on the case in memory: the fields it changed and, when the customer's
+    message re-opened the case, the status event (unsaved). The caller saves both and moves the clocks
+    (`clocks_follow_status`) for a changed status."""
     fields = ["last_activity_at"]
     case.last_activity_at = max(case.last_activity_at, at)
+    event = None
     if inbound and case.status != Status.OPEN and case.status != Status.NEW:
         before = case.status
         case.status = Status.OPEN.value
         case.closed_at = None
         fields += ["status", "closed_at"]
-        kind = "reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed"
-        case_event_record(
+        event = case_event(
             case,
-            kind=kind,
+            kind="reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed",
             actor=None,
             at=at,
             before={"status": before},
             after={"status": case.status},
             reason="The customer contacted us",
         )
-        from amends.process.services import clocks_follow_status
-
-        clocks_follow_status(case=case, before=before, after=case.status, at=timezone.now())
-    _save(case, fields, timezone.now())
-    return case
+    case.updated_at = now
+    case.version = case.version + 1
+    return [*fields, "updated_at", "version"], event

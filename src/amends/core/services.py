@@ -23,8 +23,24 @@ def audit_record(
     after: dict | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        at=timezone.now(),
+    event = audit_event(actor=actor, kind=kind, obj=obj, before=before, after=after, reason=reason)
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: Any,
+    kind: str,
+    obj: Any,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    at: Any = None,
+) -> AuditEvent:
+    """The audit row, unsaved: batch imports write many in one insert."""
+    return AuditEvent(
+        at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         kind=kind,
         object_type=obj._meta.label_lower,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amends.core.errors import Conflict, DomainError
-from amends.core.services import audit_record
+from amends.core.models import AuditEvent
+from amends.core.services import audit_event, audit_record
 
 from .models import Channel, ContactPoint, Customer, MergeSuggestion, Nation
 from .normalise import name_key, normalise_email, normalise_handle, normalise_phone
@@ -64,75 +67,240 @@ def customer_match_or_create(
     Email, then phone, then social handle decide. When the details point at two different customers, the
     first match wins and a merge is suggested for a person to decide: records are never merged silently.
     """
-    points = _normal_points(details)
-    if not points and not details.name.strip():
-        raise DomainError("A contact needs at least a name, an email address or a phone number")
-    existing = {
-        (cp.kind, cp.normalised): cp
-        for cp in ContactPoint.objects.select_related("customer").filter(
-            normalised__in=[p[2] for p in points]
-        )
-    }
-    matched = [_resolve(existing[(k, n)].customer) for k, _, n in points if (k, n) in existing]
-    now = timezone.now()
-    created = False
-    if matched:
-        customer = matched[0]
-        for other in matched[1:]:
-            if other.pk != customer.pk:
-                merge_suggest(
-                    keep=customer, duplicate=other, reason="Contact details of one message match both"
-                )
-    else:
-        name = details.name.strip() or points[0][1]
-        nation = details.nation if details.nation in Nation.values else Nation.ENGLAND_WALES
-        if details.kind not in Customer.Kind.values:
-            raise DomainError(
-                "A customer is a person or an organisation", fields={"kind": "person or organisation"}
-            )
-        customer = Customer.objects.create(
-            kind=details.kind,
-            name=name[:200],
-            name_key=name_key(name)[:200],
-            nation=nation,
-            preferred_channel=channel,
-            created_at=now,
-        )
-        created = True
-        audit_record(actor=actor, kind="customer.created", obj=customer, after={"name": customer.name})
-    for kind, value, normalised in points:
-        if (kind, normalised) not in existing:
-            _add_point(customer, kind, value, normalised, actor)
-    if created:
-        _suggest_same_name(customer)
+    book = CustomerBook([details])
+    customer, created = book.match(details, channel=channel, at=timezone.now())
+    book.save(actor=actor)
     return customer, created
 
 
-def _add_point(customer: Customer, kind: str, value: str, normalised: str, actor: Any) -> None:
-    is_primary = not customer.contact_points.filter(kind=kind).exists()
-    try:
-        with transaction.atomic():
-            ContactPoint.objects.create(
-                customer=customer,
-                kind=kind,
-                value=value[:300],
-                normalised=normalised[:300],
-                is_primary=is_primary,
-                created_at=timezone.now(),
+@dataclass
+class _NewPoint:
+    customer: Customer
+    kind: str
+    value: str
+    normalised: str
+    is_primary: bool
+    at: datetime
+
+
+class CustomerBook:
+    """`customer_match_or_create` for a batch of contacts, with the same meaning for each in turn.
+
+    The stored contact points are read in one query. The customers, contact points, audit events and merge
+    suggestions the batch adds are kept here until `save()`, and a later contact in the batch matches them
+    as if they were already stored. `check` refuses bad details before `match` changes anything.
+    """
+
+    def __init__(self, details: list[ContactDetails]):
+        normalised: set[str] = set()
+        for d in details:
+            with suppress(DomainError):  # refused when its turn comes
+                normalised.update(p[2] for p in _normal_points(d))
+        self._customers: dict[int, Customer] = {}
+        self._points: dict[tuple[str, str], Customer] = {}
+        if normalised:
+            for cp in ContactPoint.objects.select_related("customer").filter(normalised__in=normalised):
+                self._points[(cp.kind, cp.normalised)] = self._one(cp.customer)
+        # Each customer's points as (kind, value, is_primary) in the order they were added; read from the
+        # database for the stored customers when first needed, in one query for all of them.
+        self._known: dict[int, list[tuple[str, str, bool]]] = {}
+        self._new: list[Customer] = []
+        self._new_points: list[_NewPoint] = []
+        # What the one-by-one path writes, in its order: ("created", customer, at), ("point", _NewPoint),
+        # ("suggest", keep, duplicate, reason, at), ("same_name", customer, at).
+        self._log: list[tuple] = []
+
+    @property
+    def stored_ids(self) -> list[int]:
+        return list(self._customers)
+
+    def _one(self, customer: Customer) -> Customer:
+        """One object per customer, merges followed, so every contact of the batch shares it."""
+        if customer.pk not in self._customers:
+            resolved = _resolve(customer)
+            self._customers[customer.pk] = self._customers.setdefault(resolved.pk, resolved)
+        return self._customers[customer.pk]
+
+    def _points_of(self, customer: Customer) -> list[tuple[str, str, bool]]:
+        if id(customer) not in self._known:
+            unread = {c.pk: c for c in self._customers.values() if id(c) not in self._known}
+            unread[customer.pk] = customer
+            for c in unread.values():
+                self._known[id(c)] = []
+            rows = ContactPoint.objects.filter(customer_id__in=list(unread)).order_by("id")
+            for pk, kind, value, primary in rows.values_list("customer_id", "kind", "value", "is_primary"):
+                self._known[id(unread[pk])].append((kind, value, primary))
+        return self._known[id(customer)]
+
+    def email_of(self, customer: Customer) -> str | None:
+        """The customer's primary email address, else their first: where a reply goes."""
+        emails = [
+            (not primary, i, value)
+            for i, (kind, value, primary) in enumerate(self._points_of(customer))
+            if kind == ContactPoint.Kind.EMAIL
+        ]
+        return min(emails)[2] if emails else None
+
+    def _matched(self, points: list[tuple[str, str, str]]) -> list[Customer]:
+        return [self._points[(k, n)] for k, _, n in points if (k, n) in self._points]
+
+    def check(self, details: ContactDetails) -> list[tuple[str, str, str]]:
+        """The details' normalised contact points; DomainError if they neither find nor make a customer."""
+        points = _normal_points(details)
+        if not points and not details.name.strip():
+            raise DomainError("A contact needs at least a name, an email address or a phone number")
+        if not self._matched(points) and details.kind not in Customer.Kind.values:
+            raise DomainError(
+                "A customer is a person or an organisation", fields={"kind": "person or organisation"}
             )
-    except IntegrityError:
-        return  # another request added it first: it already belongs to someone, which is what matters
-    audit_record(actor=actor, kind="customer.contact_point_added", obj=customer, after={kind: value})
+        return points
+
+    def match(
+        self,
+        details: ContactDetails,
+        *,
+        channel: str,
+        at: datetime,
+        points: list[tuple[str, str, str]] | None = None,
+    ) -> tuple[Customer, bool]:
+        """The customer these details belong to, creating one (stored by `save()`) if nobody matches."""
+        points = self.check(details) if points is None else points
+        matched = self._matched(points)
+        if matched:
+            customer, created = matched[0], False
+            for other in matched[1:]:
+                if other is not customer:
+                    self._log.append(
+                        ("suggest", customer, other, "Contact details of one message match both", at)
+                    )
+        else:
+            name = details.name.strip() or points[0][1]
+            customer, created = (
+                Customer(
+                    kind=details.kind,
+                    name=name[:200],
+                    name_key=name_key(name)[:200],
+                    nation=details.nation if details.nation in Nation.values else Nation.ENGLAND_WALES,
+                    preferred_channel=channel,
+                    created_at=at,
+                ),
+                True,
+            )
+            self._new.append(customer)
+            self._known[id(customer)] = []
+            self._log.append(("created", customer, at))
+        known = self._points_of(customer)
+        for kind, value, normalised in points:
+            if (kind, normalised) not in self._points:
+                point = _NewPoint(
+                    customer, kind, value, normalised, not any(k == kind for k, *_ in known), at
+                )
+                self._new_points.append(point)
+                self._log.append(("point", point))
+                known.append((kind, value[:300], point.is_primary))
+                self._points[(kind, normalised)] = customer
+        if created:
+            self._log.append(("same_name", customer, at))
+        return customer, created
+
+    def save(self, *, actor: Any) -> None:
+        """Write what the batch added: customers, contact points, their audit events, merge suggestions."""
+        Customer.objects.bulk_create(self._new)
+        added = self._save_points()
+        earlier = self._same_name_stored()
+        audits: list[AuditEvent] = []
+        suggestions: list[tuple[Customer, Customer, str, datetime]] = []
+        seen: list[Customer] = []
+        for entry in self._log:
+            if entry[0] == "created":
+                customer, at = entry[1:]
+                audits.append(
+                    audit_event(
+                        actor=actor,
+                        kind="customer.created",
+                        obj=customer,
+                        after={"name": customer.name},
+                        at=at,
+                    )
+                )
+            elif entry[0] == "point" and id(entry[1]) in added:
+                p = entry[1]
+                audits.append(
+                    audit_event(
+                        actor=actor,
+                        kind="customer.contact_point_added",
+                        obj=p.customer,
+                        after={p.kind: p.value},
+                        at=p.at,
+                    )
+                )
+            elif entry[0] == "suggest":
+                suggestions.append(entry[1:])
+            elif entry[0] == "same_name":
+                customer, at = entry[1:]
+                others = earlier.get(customer.name_key, []) + [
+                    c for c in seen if c.name_key == customer.name_key
+                ]
+                suggestions += [(o, customer, "Same name, different contact details", at) for o in others[:3]]
+                seen.append(customer)
+        AuditEvent.objects.bulk_create(audits)
+        _suggest_many(suggestions)
+
+    def _save_points(self) -> set[int]:
+        """Insert the new contact points; the ids of those stored. One another request added meanwhile
+        already belongs to someone, which is what matters: it is skipped, as one by one."""
+        rows = [
+            ContactPoint(
+                customer=p.customer,
+                kind=p.kind,
+                value=p.value[:300],
+                normalised=p.normalised[:300],
+                is_primary=p.is_primary,
+                created_at=p.at,
+            )
+            for p in self._new_points
+        ]
+        try:
+            with transaction.atomic():
+                ContactPoint.objects.bulk_create(rows)
+            return {id(p) for p in self._new_points}
+        except IntegrityError:
+            pass
+        added = set()
+        for point, row in zip(self._new_points, rows, strict=True):
+            row.pk = None
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            added.add(id(point))
+        return added
+
+    def _same_name_stored(self) -> dict[str, list[Customer]]:
+        """Customers stored before the batch with a new customer's name, oldest first."""
+        keys = {c.name_key for c in self._new}
+        if not keys:
+            return {}
+        found: dict[str, list[Customer]] = {}
+        rows = (
+            Customer.objects.filter(name_key__in=keys, merged_into__isnull=True)
+            .exclude(pk__in=[c.pk for c in self._new])
+            .order_by("id")
+        )
+        for customer in rows:
+            found.setdefault(customer.name_key, []).append(customer)
+        return found
 
 
-def _suggest_same_name(customer: Customer) -> None:
-    others = (
-        Customer.objects.filter(name_key=customer.name_key, merged_into__isnull=True)
-        .exclude(pk=customer.pk)
-        .order_by("id")[:3]
-    )
-    for other in others:
-        merge_suggest(keep=other, duplicate=customer, reason="Same name, different contact details")
+def _suggest_many(suggestions: list[tuple[Customer, Customer, str, datetime]]) -> None:
+    """`merge_suggest` on each: a pair suggested before keeps its first suggestion."""
+    rows, pairs = [], set()
+    for keep, duplicate, reason, at in suggestions:
+        if keep.pk != duplicate.pk and (keep.pk, duplicate.pk) not in pairs:
+            pairs.add((keep.pk, duplicate.pk))
+            rows.append(MergeSuggestion(keep=keep, duplicate=duplicate, reason=reason, created_at=at))
+    MergeSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def merge_suggest(*, keep: Customer, duplicate: Customer, reason: str) -> MergeSuggestion | None:

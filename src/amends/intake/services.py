@@ -7,33 +7,53 @@ loses nothing and a retry duplicates nothing (the idempotency key is unique).
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from amends.cases.models import Case
-from amends.cases.services import case_open
+from amends.cases.models import Case, CaseEvent
+from amends.cases.services import (
+    ReferenceBook,
+    case_contact_noted,
+    case_fields,
+    case_new,
+    case_open,
+    case_opened_event,
+)
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.core.models import Team
 from amends.customers.models import Channel, ContactPoint, Customer
-from amends.customers.services import ContactDetails, customer_match_or_create
-from amends.messaging.models import Message
+from amends.customers.services import ContactDetails, CustomerBook, customer_match_or_create
+from amends.messaging.models import Message, MessageSource
 from amends.messaging.services import (
+    Delivery,
     Incoming,
     IncomingAttachment,
+    deliver_after_commit,
     message_existing,
+    message_inbound,
+    message_outbound,
     message_record_inbound,
     message_send,
+    message_sent_event,
+    message_source,
 )
+from amends.signals.analyser import analyse
+from amends.signals.selectors import HistoryBook
+from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
 
 from .mime import MalformedEmail, ParsedEmail, parse_email
 from .schemas import ContactIn
+
+log = logging.getLogger(__name__)
 
 EMAIL_DATE_TRUSTED_FOR = timedelta(days=7)
 REFERENCE_RE = re.compile(r"\bAM-\d{4}-\d{6,}\b")
@@ -69,6 +89,12 @@ def status_url(case: Case) -> str:
 
 def acknowledge(case: Case) -> None:
     """Tell the customer we have it, what happens next and how to follow it (CFACSC7 4, W 13)."""
+    subject, body = acknowledgement_text(case)
+    message_send(case=case, actor=None, body=body, subject=subject, purpose="acknowledgement")
+
+
+def acknowledgement_text(case: Case) -> tuple[str, str]:
+    """The acknowledgement's subject and body."""
     kind = case.get_kind_display().lower()
     body = (
         f"Thank you for contacting {settings.ORGANISATION_NAME}. We have received your {kind} and "
@@ -79,9 +105,7 @@ def acknowledge(case: Case) -> None:
         f"You can check progress at any time here (keep this link private):\n{status_url(case)}\n\n"
         f"If you write to us again about this, please quote {case.reference}."
     )
-    message_send(
-        case=case, actor=None, body=body, subject=f"We have received your {kind}", purpose="acknowledgement"
-    )
+    return f"We have received your {kind}", body
 
 
 def _open_case_for(
@@ -236,49 +260,289 @@ def _blank_before(lines: list[bytes]) -> bool:
 
 
 def intake_contact(contact: ContactIn, *, actor: Any = None, source: bytes = b"") -> IntakeResult:
-    key = f"{contact.channel}:{contact.external_id}"
-    return _idempotent(key[:300], lambda: _store_contact(contact, key[:300], actor, source))
+    """One contact: the batch of one. DomainError when it is refused."""
+    result = intake_contacts([contact], actor=actor, sources=[source])[0]
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 @transaction.atomic
-def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> IntakeResult:
-    now = timezone.now()
-    if contact.received_at is not None and contact.received_at.tzinfo is None:
-        raise DomainError(
-            "received_at needs a time zone, e.g. 2026-11-22T10:00:00Z", fields={"received_at": "no time zone"}
+def intake_contacts(
+    contacts: list[ContactIn], *, actor: Any = None, sources: list[bytes] | None = None
+) -> list[IntakeResult | DomainError]:
+    """Import contacts in one transaction, with the meaning of `intake_contact` on each in order.
+
+    A refused contact gets its DomainError in the results and changes nothing; the rest land. A later
+    contact sees what earlier ones stored: the same customer, a case to follow up, a repeated
+    external_id. Each table is read once for the batch and written with one insert per table.
+    """
+    sources = sources or [b""] * len(contacts)
+    try:
+        with transaction.atomic():
+            return _ContactBatch(contacts, sources, actor).store()
+    except IntegrityError:
+        # A concurrent import stored one of these meanwhile: one by one, each learns which.
+        if len(contacts) > 1:
+            return [_contact_alone(c, s, actor) for c, s in zip(contacts, sources, strict=True)]
+        existing = message_existing(_key_of(contacts[0]))
+        if existing is None:
+            raise
+        return [IntakeResult(existing, existing.case, created_case=False, duplicate=True)]
+
+
+def _contact_alone(contact: ContactIn, source: bytes, actor: Any) -> IntakeResult | DomainError:
+    with transaction.atomic():
+        return intake_contacts([contact], actor=actor, sources=[source])[0]
+
+
+def _key_of(contact: ContactIn) -> str:
+    return f"{contact.channel}:{contact.external_id}"[:300]
+
+
+def _new(obj: Any) -> Any:
+    """What a batch keys a customer or case by: its id when stored, else the object itself."""
+    return obj.pk if obj.pk is not None else ("new", id(obj))
+
+
+@dataclass
+class _Ack:
+    message: Message
+    to: str | None
+    thread: dict[str, str]
+
+
+class _ContactBatch:
+    """One batch of contacts: `store()` plans each in turn in memory, then writes every table once."""
+
+    def __init__(self, contacts: list[ContactIn], sources: list[bytes], actor: Any):
+        self.contacts, self.sources, self.actor = contacts, sources, actor
+        keys = [_key_of(c) for c in contacts]
+        self.stored = {
+            m.idempotency_key: m
+            for m in Message.objects.select_related("case").filter(idempotency_key__in=set(keys))
+        }
+        references = {c.case_reference for c in contacts if c.case_reference}
+        self.cases: dict[str, Case] = {}
+        if references:
+            found = Case.objects.select_for_update(of=("self",)).select_related("customer")
+            self.cases = {case.reference: case for case in found.filter(reference__in=references)}
+        self.customers = CustomerBook([_details(c) for c in contacts if not c.case_reference])
+        self.references = ReferenceBook()
+        self.team: Team | None | bool = False  # read when the first case opens
+        self.new_cases: list[Case] = []
+        self.messages: list[Message] = []
+        self.on_case: dict[int, list[Message]] = defaultdict(list)  # by id(case): the batch's messages on it
+        self.message_sources: list[MessageSource] = []
+        # The batch's case events in the order one-by-one intake writes them; some name a message, so
+        # they are made once the messages are stored: ("event", CaseEvent), ("opened", case),
+        # ("signals", message, analysis), ("ack", message).
+        self.steps: list[tuple] = []
+        self.acks: list[_Ack] = []
+        self.touched: dict[int, Case] = {}  # stored cases whose contact fields change
+        self.reopened: list[tuple[Case, str]] = []
+        self.risks: dict[Case, int] = {}
+        self.histories = self._histories()
+
+    def _histories(self) -> HistoryBook:
+        times = [_received(c, timezone.now()) for c in self.contacts]
+        customer_ids = {*self.customers.stored_ids, *(case.customer_id for case in self.cases.values())}
+        valid = [t for t in times if t is not None]
+        return HistoryBook(
+            customer_ids=sorted(customer_ids),
+            case_ids=sorted(case.pk for case in self.cases.values()),
+            since=min(valid) if valid else timezone.now(),
         )
-    # An integrator's received_at dates the case: feeds and imports deliver contacts after the fact.
-    at = min(contact.received_at, now) if contact.received_at else now
-    case = None
-    if contact.case_reference:
-        case = Case.objects.select_related("customer").filter(reference=contact.case_reference).first()
-        if case is None:
+
+    def store(self) -> list[IntakeResult | DomainError]:
+        results: list[IntakeResult | DomainError] = []
+        for contact, source in zip(self.contacts, self.sources, strict=True):
+            key = _key_of(contact)
+            if key in self.stored:
+                existing = self.stored[key]
+                results.append(IntakeResult(existing, existing.case, created_case=False, duplicate=True))
+                continue
+            try:
+                result = self._plan(contact, key, source)
+            except DomainError as exc:
+                results.append(exc)
+                continue
+            self.stored[key] = result.message
+            results.append(result)
+        self._write()
+        return results
+
+    def _plan(self, contact: ContactIn, key: str, source: bytes) -> IntakeResult:
+        """`intake_contact` for one contact, in memory. Everything that can refuse it runs first, so a
+        refused contact leaves the batch as it was."""
+        now = timezone.now()
+        at = _received(contact, now)
+        if at is None:
             raise DomainError(
-                f"There is no case {contact.case_reference}",
-                code="not_found",
-                fields={"case_reference": "unknown case"},
+                "received_at needs a time zone, e.g. 2026-11-22T10:00:00Z",
+                fields={"received_at": "no time zone"},
             )
+        case = None
+        if contact.case_reference:
+            case = self.cases.get(contact.case_reference)
+            if case is None:
+                raise DomainError(
+                    f"There is no case {contact.case_reference}",
+                    code="not_found",
+                    fields={"case_reference": "unknown case"},
+                )
+        details = _details(contact)
+        if case is None:
+            points = self.customers.check(details)
+            fields = case_fields(
+                kind=contact.kind,
+                channel=contact.channel,
+                summary=_summary_of(contact.subject, contact.text)[:300] or "(no subject)",
+                outcome_wanted=contact.outcome_wanted,
+                category=contact.category,
+                kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
+            )
+        incoming = _incoming(contact, key, at, source)
+        message = message_inbound(incoming, actor=self.actor, now=now)
+        # Nothing below refuses the contact.
+        created = case is None
+        if case is None:
+            customer, _ = self.customers.match(details, channel=contact.channel, at=now, points=points)
+            case = case_new(customer=customer, team=self._team(), opened_at=at, **fields)
+            case.reference = self.references.next(at.year, save=False)
+            self.cases[case.reference] = case
+            self.new_cases.append(case)
+            self.histories.add_case(_new(customer), at)
+            self.steps.append(("opened", case))
+        message.case, message.customer = case, case.customer
+        self.messages.append(message)
+        self.on_case[id(case)].append(message)
+        if incoming.raw:
+            self.message_sources.append(message_source(message, incoming))
+        self._contact(case, message.occurred_at, message.channel, inbound=True, now=now)
+        self._analyse(message)
+        if created:
+            self._acknowledge(case, now)
+        return IntakeResult(message, case, created_case=created, duplicate=False)
+
+    def _team(self) -> Team | None:
+        if self.team is False:
+            self.team = Team.objects.filter(slug=settings.AMENDS_INTAKE_TEAM).first()
+        return self.team  # type: ignore[return-value]
+
+    def _contact(self, case: Case, at: datetime, channel: str, *, inbound: bool, now: datetime) -> None:
+        """`case_record_contact`, and the contact noted in the customer's history."""
+        before = case.status
+        _, event = case_contact_noted(case, inbound=inbound, at=at, now=now)
+        if case.pk is not None:
+            self.touched[case.pk] = case
+        if event is not None:
+            self.steps.append(("event", event))
+            self.reopened.append((case, before))
+            if event.kind == "reopened":
+                self.histories.add_reopen(_new(case))
+        self.histories.add_contact(_new(case.customer), at, channel, inbound=inbound)
+
+    def _analyse(self, message: Message) -> None:
+        """`signals_record`, in memory. A fault in the analyser is logged and the message kept unanalysed."""
+        case = message.case
+        try:
+            history = self.histories.history(_new(case), _new(case.customer), message.occurred_at)
+            analysis = analyse(message.body_text, history)
+            rows = signals_rows(message, analysis)
+        except Exception:
+            log.exception(
+                "Signals analysis failed for message %s; the message is kept", message.idempotency_key
+            )
+            return
+        self.steps.append(("signals", message, analysis, rows))
+        if case.pk is None:
+            case.risk = max(case.risk, analysis.risk)
+        else:
+            self.risks[case] = max(self.risks.get(case, 0), analysis.risk)
+
+    def _acknowledge(self, case: Case, now: datetime) -> None:
+        """`acknowledge`: the email is stored now and sent after commit."""
+        to = self.customers.email_of(case.customer)
+        subject, body = acknowledgement_text(case)
+        ack = message_outbound(
+            case=case, actor=None, body=body, subject=subject, purpose="acknowledgement", to=to, now=now
+        )
+        self.acks.append(_Ack(ack, to, _thread(self.on_case[id(case)])))
+        self.messages.append(ack)
+        self.on_case[id(case)].append(ack)
+        self.steps.append(("ack", ack))
+        self._contact(case, now, ack.channel, inbound=False, now=now)
+
+    def _write(self) -> None:
+        """Every table once, parents first. New cases are inserted as the batch left them."""
+        self.customers.save(actor=None)  # intake's customers are matched or made by no one in particular
+        self.references.save()
+        Case.objects.bulk_create(self.new_cases)
+        Message.objects.bulk_create(self.messages)
+        MessageSource.objects.bulk_create(self.message_sources)
+        events, analysed = self._events()
+        signals_save(analysed)
+        CaseEvent.objects.bulk_create(events)
+        if self.touched:
+            Case.objects.bulk_update(
+                list(self.touched.values()),
+                ["last_activity_at", "status", "closed_at", "updated_at", "version"],
+            )
+        from amends.process.services import clocks_follow_status
+
+        for case, before in self.reopened:
+            clocks_follow_status(case=case, before=before, after=case.status, at=timezone.now())
+        case_risks_raise(self.risks)
+        deliver_after_commit([Delivery(a.message, a.to, a.thread) for a in self.acks if a.to])
+
+    def _events(self) -> tuple[list[CaseEvent], list]:
+        events: list[CaseEvent] = []
+        analysed = []
+        for step in self.steps:
+            if step[0] == "event":
+                events.append(step[1])
+            elif step[0] == "opened":
+                events.append(case_opened_event(step[1], actor=self.actor))
+            elif step[0] == "signals":
+                message, analysis, rows = step[1:]
+                analysed.append(rows)
+                events += signals_events(message, analysis)
+            else:
+                events.append(message_sent_event(step[1]))
+        return events, analysed
+
+
+def _thread(earlier: list[Message]) -> dict[str, str]:
+    """`thread_headers` from a new case's messages so far (all it has: they are in this batch)."""
+    ids = [
+        m.email_message_id
+        for m in sorted(earlier, key=lambda m: m.occurred_at, reverse=True)
+        if m.email_message_id
+    ]
+    return {"In-Reply-To": ids[0], "References": " ".join(reversed(ids[:10]))} if ids else {}
+
+
+def _received(contact: ContactIn, now: datetime) -> datetime | None:
+    """When the contact dates from: an integrator's received_at (feeds and imports deliver contacts
+    after the fact), never later than now; None when it has no time zone."""
+    if contact.received_at is None:
+        return now
+    if contact.received_at.tzinfo is None:
+        return None
+    return min(contact.received_at, now)
+
+
+def _details(contact: ContactIn) -> ContactDetails:
     c = contact.customer
-    details = ContactDetails(
+    return ContactDetails(
         name=c.name, email=c.email, phone=c.phone, handle=c.handle, nation=c.nation or "", kind=c.kind
     )
-    customer = (
-        case.customer if case else customer_match_or_create(details=details, channel=contact.channel)[0]
-    )
-    created = case is None
-    if case is None:
-        case = _open_case_for(
-            customer,
-            kind=contact.kind,
-            channel=contact.channel,
-            summary=_summary_of(contact.subject, contact.text),
-            outcome_wanted=contact.outcome_wanted,
-            category=contact.category,
-            kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
-            at=at,
-            actor=actor,
-        )
-    incoming = Incoming(
+
+
+def _incoming(contact: ContactIn, key: str, at: datetime, source: bytes) -> Incoming:
+    c = contact.customer
+    return Incoming(
         channel=contact.channel,
         body_text=contact.text,
         subject=contact.subject,
@@ -288,10 +552,6 @@ def _store_contact(contact: ContactIn, key: str, actor: Any, source: bytes) -> I
         raw=source or contact.model_dump_json().encode(),
         raw_content_type="application/json",
     )
-    message = message_record_inbound(case=case, customer=case.customer, incoming=incoming, actor=actor)
-    if created:
-        acknowledge(case)
-    return IntakeResult(message, case, created_case=created, duplicate=False)
 
 
 # --- the public complaint form --------------------------------------------------------------------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -71,32 +72,15 @@ def message_record_inbound(
     *, case: Case, customer: Customer, incoming: Incoming, actor: Any = None
 ) -> Message:
     """Store a customer's message on a case, with its source and attachments, in one transaction."""
-    if incoming.channel not in Channel.values:
-        raise DomainError(f"Unknown channel {incoming.channel!r}", fields={"channel": "unknown channel"})
-    now = timezone.now()
+    message = message_inbound(incoming, actor=actor, now=timezone.now())
+    message.case, message.customer = case, customer
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                case=case,
-                customer=customer,
-                channel=incoming.channel,
-                direction=Message.Direction.INBOUND,
-                subject=incoming.subject[:300],
-                sender=incoming.sender[:300],
-                body_text=_check_body(incoming.body_text),
-                body_html=incoming.body_html,
-                occurred_at=incoming.occurred_at,
-                recorded_at=now,
-                author=actor if getattr(actor, "pk", None) else None,
-                idempotency_key=incoming.idempotency_key,
-                email_message_id=incoming.email_message_id[:300],
-            )
+            message.save(force_insert=True)
     except IntegrityError as exc:
         raise DomainError("This message has already been received", code="duplicate") from exc
     if incoming.raw:
-        MessageSource.objects.create(
-            message=message, content_type=incoming.raw_content_type, raw=incoming.raw
-        )
+        message_source(message, incoming).save(force_insert=True)
     Attachment.objects.bulk_create(
         Attachment(
             message=message,
@@ -111,6 +95,31 @@ def message_record_inbound(
     case_record_contact(case=case, inbound=True, at=incoming.occurred_at)
     _analyse(message)
     return message
+
+
+def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message:
+    """A customer's message as it will be stored, checked and unsaved; the caller sets its case and
+    customer. `message_record_inbound` for one, intake's batch import for many."""
+    if incoming.channel not in Channel.values:
+        raise DomainError(f"Unknown channel {incoming.channel!r}", fields={"channel": "unknown channel"})
+    return Message(
+        channel=incoming.channel,
+        direction=Message.Direction.INBOUND,
+        subject=incoming.subject[:300],
+        sender=incoming.sender[:300],
+        body_text=_check_body(incoming.body_text),
+        body_html=incoming.body_html,
+        occurred_at=incoming.occurred_at,
+        recorded_at=now,
+        author=actor if getattr(actor, "pk", None) else None,
+        idempotency_key=incoming.idempotency_key,
+        email_message_id=incoming.email_message_id[:300],
+    )
+
+
+def message_source(message: Message, incoming: Incoming) -> MessageSource:
+    """The message exactly as it arrived, unsaved."""
+    return MessageSource(message=message, content_type=incoming.raw_content_type, raw=incoming.raw)
 
 
 def _analyse(message: Message) -> None:
@@ -149,16 +158,36 @@ def thread_headers(case: Case) -> dict[str, str]:
 @transaction.atomic
 def message_send(*, case: Case, actor: Any, body: str, subject: str = "", purpose: str = "reply") -> Message:
     """Write to the customer by email and keep the message on the case. Sent after commit."""
+    message = message_outbound(
+        case=case,
+        actor=actor,
+        body=body,
+        subject=subject,
+        purpose=purpose,
+        to=(to := customer_email(case.customer)),
+        now=timezone.now(),
+    )
+    thread = thread_headers(case)
+    message.save(force_insert=True)
+    message_sent_event(message).save()
+    case_record_contact(case=case, inbound=False, at=message.occurred_at)
+    if to:
+        deliver_after_commit([Delivery(message, to, thread)])
+    return message
+
+
+def message_outbound(
+    *, case: Case, actor: Any, body: str, subject: str, purpose: str, to: str | None, now: datetime
+) -> Message:
+    """An email to the case's customer as it will be stored, checked and unsaved. `message_send` for one,
+    intake's batch import for many (acknowledgements)."""
     body = _check_body((body or "").strip())
     if not body:
         raise DomainError("Write something before sending", fields={"body": "required"})
     subject = (subject or "").strip()[:250] or f"Your case {case.reference}"
     if case.reference not in subject:
         subject = f"{subject} [{case.reference}]"
-    to = customer_email(case.customer)
-    thread = thread_headers(case)
-    now = timezone.now()
-    message = Message.objects.create(
+    return Message(
         case=case,
         customer=case.customer,
         channel=Channel.EMAIL,
@@ -173,27 +202,74 @@ def message_send(*, case: Case, actor: Any, body: str, subject: str = "", purpos
         email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN),
         delivery=Message.Delivery.QUEUED if to else Message.Delivery.NO_ADDRESS,
     )
-    CaseEvent.objects.create(
-        case=case, at=now, actor=message.author, kind=f"{purpose}_sent", after={"message": message.pk}
-    )
-    case_record_contact(case=case, inbound=False, at=now)
-    if to:
-        headers = {"Message-ID": message.email_message_id, **thread}
-        transaction.on_commit(lambda: _deliver(message.pk, to, subject, body, headers))
-    return message
 
 
-def _deliver(message_id: int, to: str, subject: str, body: str, headers: dict[str, str]) -> None:
-    email = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+def message_sent_event(message: Message) -> CaseEvent:
+    """The case event of a stored outbound message, unsaved."""
+    return CaseEvent(
+        case=message.case,
+        at=message.recorded_at,
+        actor=message.author,
+        kind=f"{message.purpose}_sent",
+        after={"message": message.pk},
     )
+
+
+@dataclass
+class Delivery:
+    message: Message
+    to: str
+    thread: dict[str, str]
+
+
+def deliver_after_commit(deliveries: list[Delivery]) -> None:
+    """Send these stored messages once the transaction commits, over one mail connection."""
+    items = [
+        (
+            d.message.pk,
+            d.to,
+            d.message.subject,
+            d.message.body_text,
+            {"Message-ID": d.message.email_message_id, **d.thread},
+        )
+        for d in deliveries
+    ]
+    if items:
+        transaction.on_commit(lambda: _deliver(items))
+
+
+def _deliver(items: list[tuple[int, str, str, str, dict[str, str]]]) -> None:
+    sent, failed = [], []
+    connection = get_connection()
     try:
-        email.send()
-    except Exception:  # any transport failure: record it, the message itself is safe on the case
-        log.exception("Sending message %s failed", message_id)
-        Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.FAILED)
-        return
-    Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.SENT)
+        connection.open()
+    except Exception:  # the transport is down: each message is marked failed and is safe on its case
+        log.exception("Opening the mail connection failed")
+        connection = None
+    for message_id, to, subject, body, headers in items:
+        try:
+            if connection is None:
+                raise ConnectionError("no mail connection")
+            EmailMessage(
+                subject=subject,
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[to],
+                headers=headers,
+                connection=connection,
+            ).send()
+        except Exception:  # any transport failure: record it, the message itself is safe on the case
+            log.exception("Sending message %s failed", message_id)
+            failed.append(message_id)
+            continue
+        sent.append(message_id)
+    if connection is not None:
+        with suppress(Exception):
+            connection.close()
+    if failed:
+        Message.objects.filter(pk__in=failed).update(delivery=Message.Delivery.FAILED)
+    if sent:
+        Message.objects.filter(pk__in=sent).update(delivery=Message.Delivery.SENT)
 
 
 @transaction.atomic

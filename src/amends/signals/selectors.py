@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from amends.cases.models import Case, CaseEvent
 from amends.messaging.models import Message
@@ -15,31 +15,72 @@ from .context import Contact, History
 from .models import MessageSignal, SignalFeedback
 
 HISTORY_WINDOW = timedelta(days=30)
+CASES_WINDOW = timedelta(days=90)
 
 
 def history_for(case: Case, now: datetime) -> History:
     """The customer's contacts in the last 30 days on every case, and this case's re-opens, broken
     promises and outcomes wanted. Five small indexed queries: cheap enough to run on every message."""
-    from amends.process.models import Promise, Understanding
+    book = HistoryBook(customer_ids=[case.customer_id], case_ids=[case.pk], since=now)
+    return book.history(case.pk, case.customer_id, now)
 
-    contacts = [
-        Contact(at=at, channel=channel, inbound=direction == Message.Direction.INBOUND)
-        for at, channel, direction in Message.objects.filter(
-            customer_id=case.customer_id, occurred_at__gte=now - HISTORY_WINDOW, occurred_at__lte=now
-        ).values_list("occurred_at", "channel", "direction")
-    ]
-    reopens = CaseEvent.objects.filter(case=case, kind="reopened").count()
-    broken = Promise.objects.filter(case=case, status=Promise.Status.BROKEN).count()
-    outcomes = Understanding.objects.filter(case=case).values("outcome_wanted").distinct().count()
-    cases = Case.objects.filter(customer_id=case.customer_id, opened_at__gte=now - timedelta(days=90)).count()
-    return History(
-        now=now,
-        contacts=contacts,
-        reopens=reopens,
-        broken_promises=broken,
-        outcomes_wanted=outcomes,
-        cases_in_90_days=cases,
-    )
+
+class HistoryBook:
+    """`history_for` for a batch of messages: the stored history of the batch's customers and cases is
+    read once (five queries), and what the batch adds before each message (its messages, new cases,
+    re-opens) is noted here, so each message is judged on what one-by-one intake would have read.
+
+    Customers and cases not yet stored are keyed by any hashable the caller chooses."""
+
+    def __init__(self, *, customer_ids: list[int], case_ids: list[int], since: datetime):
+        from amends.process.models import Promise, Understanding
+
+        self._contacts: dict[object, list[Contact]] = defaultdict(list)
+        self._opened: dict[object, list[datetime]] = defaultdict(list)
+        self._reopens: dict[object, int] = defaultdict(int)
+        self._broken: dict[object, int] = defaultdict(int)
+        self._outcomes: dict[object, set[str]] = defaultdict(set)
+        if customer_ids:
+            rows = (
+                Message.objects.filter(customer_id__in=customer_ids, occurred_at__gte=since - HISTORY_WINDOW)
+                .order_by("occurred_at", "id")
+                .values_list("customer_id", "occurred_at", "channel", "direction")
+            )
+            for customer_id, at, channel, direction in rows:
+                self.add_contact(customer_id, at, channel, inbound=direction == Message.Direction.INBOUND)
+            opened = Case.objects.filter(customer_id__in=customer_ids, opened_at__gte=since - CASES_WINDOW)
+            for customer_id, at in opened.values_list("customer_id", "opened_at"):
+                self._opened[customer_id].append(at)
+        if case_ids:
+            reopened = CaseEvent.objects.filter(case_id__in=case_ids, kind="reopened")
+            for row in reopened.values("case_id").annotate(n=Count("id")):
+                self._reopens[row["case_id"]] = row["n"]
+            broken = Promise.objects.filter(case_id__in=case_ids, status=Promise.Status.BROKEN)
+            for row in broken.values("case_id").annotate(n=Count("id")):
+                self._broken[row["case_id"]] = row["n"]
+            understood = Understanding.objects.filter(case_id__in=case_ids)
+            for case_id, outcome in understood.values_list("case_id", "outcome_wanted").distinct():
+                self._outcomes[case_id].add(outcome)
+
+    def add_contact(self, customer: object, at: datetime, channel: str, *, inbound: bool) -> None:
+        self._contacts[customer].append(Contact(at=at, channel=channel, inbound=inbound))
+
+    def add_case(self, customer: object, opened_at: datetime) -> None:
+        self._opened[customer].append(opened_at)
+
+    def add_reopen(self, case: object) -> None:
+        self._reopens[case] += 1
+
+    def history(self, case: object, customer: object, now: datetime) -> History:
+        start = now - HISTORY_WINDOW
+        return History(
+            now=now,
+            contacts=[c for c in self._contacts[customer] if start <= c.at <= now],
+            reopens=self._reopens[case],
+            broken_promises=self._broken[case],
+            outcomes_wanted=len(self._outcomes[case]),
+            cases_in_90_days=sum(1 for at in self._opened[customer] if at >= now - CASES_WINDOW),
+        )
 
 
 def signals_by_message(case: Case) -> dict[int, list[MessageSignal]]:

@@ -13,8 +13,8 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amends.cases.models import Case
-from amends.cases.services import case_event_record
+from amends.cases.models import Case, CaseEvent
+from amends.cases.services import case_event, case_event_record
 from amends.core.errors import DomainError
 from amends.core.models import Role
 from amends.core.services import notify
@@ -56,11 +56,13 @@ def _alert_people(case: Case) -> list[Any]:
     return people
 
 
-def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> None:
+def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[CaseEvent]:
+    """Notify who must know of each urgent signal at once; the `safety_alert` events, unsaved."""
     if not analysis.urgent:
-        return
+        return []
     link = reverse("case_detail", args=[case.reference]) + f"#message-{message.pk}"
     people = _alert_people(case)
+    events = []
     for signal in analysis.urgent:
         words = ", ".join(f"“{message.body_text[a:b]}”" for a, b in signal.spans[:3])
         notify(
@@ -68,14 +70,17 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> None:
             text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words})",
             link=link,
         )
-        case_event_record(
-            case,
-            kind="safety_alert",
-            actor=None,
-            at=message.recorded_at,
-            after={"type": signal.type, "message": message.pk},
-            reason=signal.explanation,
+        events.append(
+            case_event(
+                case,
+                kind="safety_alert",
+                actor=None,
+                at=message.recorded_at,
+                after={"type": signal.type, "message": message.pk},
+                reason=signal.explanation,
+            )
         )
+    return events
 
 
 def _set_case_risk(case: Case, risk: int | None = None) -> int:
@@ -105,17 +110,27 @@ def signals_record(message: Message) -> MessageAnalysis:
     """
     case = message.case
     analysis = analyse(message.body_text, history_for(case, message.occurred_at))
-    stored = MessageAnalysis.objects.create(
+    stored, signals = signals_rows(message, analysis)
+    stored.save(force_insert=True)
+    MessageSignal.objects.bulk_create(signals)
+    CaseEvent.objects.bulk_create(signals_events(message, analysis))
+    _set_case_risk(case, analysis.risk)
+    return stored
+
+
+def signals_rows(message: Message, analysis: Analysis) -> tuple[MessageAnalysis, list[MessageSignal]]:
+    """What `signals_record` stores for a message's analysis, unsaved: one row and its positive signals."""
+    stored = MessageAnalysis(
         message=message,
-        case=case,
+        case=message.case,
         risk=analysis.risk,
         analyser_version=analyser_version(),
         analysed_at=timezone.now(),
     )
-    MessageSignal.objects.bulk_create(
+    signals = [
         MessageSignal(
             analysis=stored,
-            case=case,
+            case=message.case,
             message=message,
             type=s.type,
             score=round(s.score, 3),
@@ -123,22 +138,47 @@ def signals_record(message: Message) -> MessageAnalysis:
             explanation=s.explanation[:300],
         )
         for s in analysis.positives
-    )
+    ]
+    return stored, signals
+
+
+def signals_events(message: Message, analysis: Analysis) -> list[CaseEvent]:
+    """The case events of a message's analysis, unsaved: `signals_found`, and a `safety_alert` for each
+    urgent signal, whose people are notified now. The message must be stored (the events name it)."""
+    events = []
     if analysis.positives:
-        case_event_record(
-            case,
-            kind="signals_found",
-            actor=None,
-            at=message.recorded_at,
-            after={
-                "types": [s.type for s in analysis.positives],
-                "risk": analysis.risk,
-                "message": message.pk,
-            },
+        events.append(
+            case_event(
+                message.case,
+                kind="signals_found",
+                actor=None,
+                at=message.recorded_at,
+                after={
+                    "types": [s.type for s in analysis.positives],
+                    "risk": analysis.risk,
+                    "message": message.pk,
+                },
+            )
         )
-    _raise_alerts(case, message, analysis)
-    _set_case_risk(case, analysis.risk)
-    return stored
+    return events + _raise_alerts(message.case, message, analysis)
+
+
+def signals_save(analysed: list[tuple[MessageAnalysis, list[MessageSignal]]]) -> None:
+    """Store a batch's `signals_rows`: the analyses in one insert, then their signals in one."""
+    MessageAnalysis.objects.bulk_create([stored for stored, _ in analysed])
+    MessageSignal.objects.bulk_create([s for _, signals in analysed for s in signals])
+
+
+def case_risks_raise(risks: dict[Case, int]) -> None:
+    """`_set_case_risk` with a new message's risk, for a batch of stored cases: one conditional update
+    per distinct risk, so a risk is only ever raised."""
+    by_risk: dict[int, list[int]] = {}
+    for case, risk in risks.items():
+        if risk > case.risk:
+            by_risk.setdefault(risk, []).append(case.pk)
+            case.risk = risk
+    for risk, ids in by_risk.items():
+        Case.objects.filter(pk__in=ids, risk__lt=risk).update(risk=risk)
 
 
 @transaction.atomic
@@ -181,4 +221,13 @@ def _rescore(analysis_id: int) -> None:
     MessageAnalysis.objects.filter(pk=analysis_id).update(risk=risk_of(kept))
 
 
-__all__ = ["POSITIVE", "analyser_version", "signal_feedback", "signals_record"]
+__all__ = [
+    "POSITIVE",
+    "analyser_version",
+    "case_risks_raise",
+    "signal_feedback",
+    "signals_events",
+    "signals_record",
+    "signals_rows",
+    "signals_save",
+]

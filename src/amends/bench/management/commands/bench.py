@@ -40,6 +40,9 @@ class Command(BaseCommand):
         intake = sub.add_parser("intake", help="intake N messages with analysis, end to end, one core")
         intake.add_argument("--messages", type=int, default=10_000)
         intake.add_argument("--json", action="store_true")
+        intake.add_argument(
+            "--one-by-one", action="store_true", help="each in its own transaction, as the API"
+        )
         intake.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         intake.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
 
@@ -92,13 +95,14 @@ class Command(BaseCommand):
     def _intake(self, o, log):
         from amends.bench.intake import measure
 
-        result = measure(o["messages"], log=log)
+        result = measure(o["messages"], log=log, one_by_one=o["one_by_one"])
         if o["json"]:
             self.stdout.write(json.dumps([result]))
             return
         vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
-            f"\n{result['n']:,} messages on {vendor}, one core: {result['value']:,.0f} messages/s "
+            f"\n{result['n']:,} messages{' one by one' if o['one_by_one'] else ''} on {vendor}, one core: "
+            f"{result['value']:,.0f} messages/s "
             f"({result['seconds']:.1f} s; {result['new_cases']:,} new cases, "
             f"{result['signalled']:,} with signals)"
         )
@@ -133,6 +137,7 @@ class Command(BaseCommand):
         argv = [sys.argv[0], "bench", which, size, str(o["cases"]), "--in-bench-database"]
         argv += ["--requests", str(o["requests"])] if which == "pages" else []
         argv += ["--json"] if o["json"] else []
+        argv += ["--one-by-one"] if o.get("one_by_one") else []
         env = {**os.environ, "DATABASE_URL": url, "AMENDS_DATA_DIR": str(settings.DATA_DIR)}
         completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own command
         if completed.returncode:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -482,7 +482,11 @@ class _ContactBatch:
         Message.objects.bulk_create(self.messages)
         MessageSource.objects.bulk_create(self.message_sources)
         events, analysed = self._events()
-        signals_save(analysed)
+        try:  # as signals_record: the messages are kept even when their analysis cannot be stored
+            with transaction.atomic():
+                signals_save(analysed)
+        except DatabaseError:
+            log.exception("Storing the analysis of %d messages failed; the messages are kept", len(analysed))
         CaseEvent.objects.bulk_create(events)
         if self.touched:
             Case.objects.bulk_update(

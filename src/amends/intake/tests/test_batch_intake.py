@@ -229,6 +229,26 @@ def test_a_failing_analyser_keeps_the_message(complaints_team, monkeypatch):
     assert results[0].created_case and not MessageAnalysis.objects.exists()
 
 
+def test_analysis_that_cannot_be_stored_keeps_the_messages(complaints_team, monkeypatch):
+    from django.db import DatabaseError
+
+    from amends.intake import services
+
+    def refused(*args, **kwargs):
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(services, "signals_save", refused)
+    results = intake_contacts(
+        [
+            _contact("keep-2", ANGRY, name="Hal Aitch", email="hal@example.com"),
+            _contact("keep-3", name="Ida Eye", email="ida@example.com"),
+        ]
+    )
+    assert [r.created_case for r in results] == [True, True]
+    assert Message.objects.filter(idempotency_key__in=["api:keep-2", "api:keep-3"]).count() == 2
+    assert not MessageAnalysis.objects.exists()
+
+
 def test_a_batch_takes_well_under_half_the_statements_per_message(complaints_team):
     def contacts(prefix):
         return [

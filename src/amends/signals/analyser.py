@@ -124,14 +124,19 @@ def _raise_with(
     """Combine a model's score with independent evidence (noisy-or), keeping every piece's spans."""
     calm = 1.0 - signal.score
     spans = list(signal.spans) if signal.score >= 0.3 else []
+    independent: list[tuple[int, int]] = []
     for weight, found in evidence:
         calm *= 1.0 - weight
-        spans += found
+        independent += found
     score = 1.0 - calm
     if score < POSITIVE or score <= signal.score:
         return signal
-    spans = _merged(spans)
-    words = ", ".join(f"'{text[a:b]}'" for a, b in spans[:4])
+    spans = _merged(spans + independent)
+    # the explanation quotes four pieces at most: the independent evidence first (an 'Ombudsman' late in a
+    # long letter must not be crowded out by the model's words), then the model's, in reading order
+    first = [s for s in spans if any(a < s[1] and s[0] < b for a, b in independent)]
+    shown = sorted((first + [s for s in spans if s not in first])[:4])
+    words = ", ".join(f"'{text[a:b]}'" for a, b in shown)
     return Signal(signal.type, round(score, 3), spans, f"{label}: {words}")
 
 

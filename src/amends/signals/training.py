@@ -29,16 +29,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import diags as sp_diags
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
 
 from amends.signals import classifiers
 from amends.signals.classifiers import analyze
 
 Analyzer = Callable[[str], list[str]]
-COMPLAINT_C_GRID = (3.0, 10.0, 30.0)
+COMPLAINT_C_GRID = (50.0, 100.0)
+# The complaint head's character n-grams count at half their idf: at full weight the many char grams of a
+# tweet dominate its l2 norm and crowd out the words and bigrams. Mean 10-fold macro-F1 on complaints_acl2019
+# over four CV seeds at a fixed C: 0.827 at weight 1 (C 30), 0.834 at 0.5 (C 50 or 100); the benchmark's
+# nested protocol (seed 0, C by inner CV): 0.831 before, 0.832 after. It costs the runtime nothing: the
+# weight is folded into the exported idf.
+COMPLAINT_CHAR_WEIGHT = 0.5
 SEVERITY_C_GRID = (0.3, 1.0, 3.0)
 EXTRA_NOT_ROWS = 3000
 EXTRA_NOT_WEIGHT = 0.2
@@ -150,10 +158,22 @@ def fit_linear(
     min_df: int = 1,
     sample_weight: np.ndarray | None = None,
     analyzer: Analyzer = analyze,
+    char_weight: float = 1.0,
 ) -> Fitted:
-    """TF-IDF (sublinear tf, l2) over `analyze` features, then logistic regression: every head is this."""
+    """TF-IDF (sublinear tf, l2) over `analyze` features, then logistic regression: every head is this.
+    `char_weight` scales the idf of the character n-gram features ("c:..."); it lives in `idf_`, so the
+    exported idf (and the runtime's norm) carry it with no change to the runtime."""
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, dtype=np.float32)
     matrix = vectorizer.fit_transform(texts)
+    if char_weight != 1.0:
+        scale = np.ones(len(vectorizer.idf_), np.float32)
+        for feat, j in vectorizer.vocabulary_.items():
+            if feat.startswith("c:"):
+                scale[j] = char_weight
+        # rows were l2-normalised with the plain idf; rescaling columns and renormalising gives exactly the
+        # rows the reweighted idf would have produced
+        matrix = normalize(matrix @ sp_diags(scale))
+        vectorizer.idf_ = vectorizer.idf_ * scale
     model = LogisticRegression(C=C, class_weight=class_weight, max_iter=3000)
     model.fit(matrix, np.asarray(y), sample_weight=sample_weight)
     return Fitted(vectorizer, model)
@@ -202,6 +222,7 @@ def fit_complaint(
             C=C,
             sample_weight=weights,
             analyzer=analyzer,
+            char_weight=COMPLAINT_CHAR_WEIGHT,
         )
 
     chosen = C if C is not None else choose_c(texts, np.asarray(y), COMPLAINT_C_GRID, fit)
@@ -209,6 +230,7 @@ def fit_complaint(
     fitted.extra["C"] = chosen
     fitted.extra["extra_not_complaint_rows"] = len(extra)
     fitted.extra["extra_weight"] = EXTRA_NOT_WEIGHT
+    fitted.extra["char_ngram_weight"] = COMPLAINT_CHAR_WEIGHT
     return fitted
 
 

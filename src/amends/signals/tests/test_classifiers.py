@@ -137,13 +137,28 @@ def test_training_export_and_runtime_agree(tmp_path):
     y = np.array([1, 1, 0, 0, 1, 0] * 3)
     products = np.array(["a", "b", "c", "a", "b", "c"] * 3)
     heads = {
-        "complaint": (training.fit_linear(texts, y, C=10.0), {"classes": ["1"]}),
+        # the complaint head's char n-grams at half idf: the weight must reach the runtime through the idf
+        "complaint": (training.fit_linear(texts, y, C=10.0, char_weight=0.5), {"classes": ["1"]}),
         "product": (training.fit_linear(texts, products, C=10.0), {"classes": ["a", "b", "c"]}),
     }
     training.export(heads, tmp_path)
     assert not list(tmp_path.glob("*.pkl"))
     probe = ["still waiting, you charged me twice!", "thank you", "unseen words only", ""]
     assert training.parity(heads, tmp_path, probe) < 0.01
+
+
+def test_char_weight_is_the_same_as_a_reweighted_idf():
+    """fit_linear rescales the already-normalised training rows; a fresh transform with the stored idf (what
+    the runtime does) must give the same rows, and only the char n-grams' idf changes."""
+    texts = ["still waiting for my refund", "thanks for the quick reply", "you charged me twice"] * 2
+    y = np.array([1, 0, 1] * 2)
+    plain = training.fit_linear(texts, y, C=10.0)
+    half = training.fit_linear(texts, y, C=10.0, char_weight=0.5)
+    ratio = half.vectorizer.idf_ / plain.vectorizer.idf_
+    names = plain.vectorizer.get_feature_names_out()
+    assert np.allclose(ratio, [0.5 if n.startswith("c:") else 1.0 for n in names])
+    refit = training.LogisticRegression(C=10.0, max_iter=3000).fit(half.vectorizer.transform(texts), y)
+    assert np.allclose(refit.coef_, half.model.coef_, atol=1e-3)
 
 
 def test_import_does_not_load_sklearn():

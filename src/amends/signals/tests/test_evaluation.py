@@ -87,3 +87,24 @@ def test_loaders_read_the_real_data():
     assert len(training.load_davidson(DATA)[0]) == 24783
     assert len(training.load_cfpb(DATA)[0]) == 1000
     assert len(training.load_goemotions(DATA, "test")[0]) == 5427
+
+
+def test_evidence_figure_counts_positive_signals_without_words(tmp_path, monkeypatch):
+    from amends.signals import analyser
+    from amends.signals.rules import Signal
+
+    for folder in ("complaints_acl2019", "cfpb_payday_2023"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setattr(training, "load_acl", lambda d: (["one", "two"], None, None))
+    monkeypatch.setattr(training, "load_payday_narratives", lambda d: ["three"])
+    bare = {"two"}  # this text's positive signal has no words to show
+
+    def fake(text, context=None):
+        spans = [] if text in bare else [(0, 1)]
+        return analyser.Analysis([Signal("complaint", 0.9, spans, "x"), Signal("anger", 0.1)], 50)
+
+    monkeypatch.setattr(analyser, "analyse", fake)
+    [figure] = evaluation._evidence_figure(tmp_path, log=print)
+    assert figure["name"] == "evidence_on_positive_signals"
+    assert figure["value"] == round(2 / 3, 4)
+    assert "2 of 3 positive signals" in figure["protocol"]

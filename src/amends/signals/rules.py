@@ -284,6 +284,7 @@ def negated(text: str, start: int) -> bool:
 # those alone (usually none or one). Eighteen Python passes over a long email cost more than the whole
 # speed budget (1,000 messages a second); see prefilter.py for why this changes no result.
 ANY_RULE = AnyOf([rule.pattern for rule in RULES])
+QUICK = [Quick(rule.pattern) for rule in RULES]
 
 
 def analyse_rules(text: str) -> list[Signal]:
@@ -293,7 +294,7 @@ def analyse_rules(text: str) -> list[Signal]:
     signals = []
     for i, rule in enumerate(RULES):
         spans = []
-        for match in rule.pattern.finditer(text) if i in candidates else ():
+        for match in QUICK[i].finditer(text) if i in candidates else ():
             span = match.span()
             if _inside(span, ignored):
                 continue

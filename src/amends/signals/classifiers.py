@@ -1,7 +1,7 @@
 """Trained signals: complaint intent, dissatisfaction, complaint severity, anger, abuse; product routing.
 
 Why numpy only: the analyser must score 1,000+ messages a second on one core, one message at a time, and
-importing scikit-learn costs about a second while one of its predict calls costs more than our whole budget.
+importing scikit-learn takes one to two seconds and one of its predict calls more than our whole budget.
 So `training.py` fits linear models with scikit-learn and exports vocabulary, idf and weights; here one
 tokeniser pass feeds every head through dict look-ups and one small matrix product.
 

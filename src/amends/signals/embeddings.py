@@ -221,7 +221,7 @@ def _encoder(directory: Path) -> Encoder:
 
 
 def encoder() -> Encoder:
-    """The encoder for the configured model folder, loaded once per process (~0.2 s)."""
+    """The encoder for the configured model folder, loaded once per process (~0.3 s, the hash included)."""
     directory = model_dir()
     if directory is None or not (directory / "model.safetensors").is_file():
         raise EmbeddingsUnavailable("the embeddings extra is not installed (run `make embeddings`)")

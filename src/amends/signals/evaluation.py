@@ -332,7 +332,7 @@ def _embeddings_throughput(tweets: list[str], longer: list[str], log) -> list[di
     """analyse() with the embeddings backend switched on; a short sample and one timed pass after the
     warm-up, since it is tens of times slower than the default."""
     from amends.signals import classifiers, embeddings
-    from amends.signals.analyser import analyse
+    from amends.signals.analyser import CLASSIFIER_WINDOW, analyse
 
     if not embeddings.available():
         log("skipped: the embeddings extra is not installed (make embeddings)")
@@ -349,7 +349,7 @@ def _embeddings_throughput(tweets: list[str], longer: list[str], log) -> list[di
     protocol = (
         f"analyse() with AMENDS_SIGNALS_EMBEDDINGS=1 (the optional embeddings extra), one message per call, "
         f"one core, CPU time, one pass after a warm-up, the first {len(tweets)} acl2019 tweets and the first "
-        f"{len(longer)} CFPB payday narratives (the models read the first 500 characters)"
+        f"{len(longer)} CFPB payday narratives (the models read the first {CLASSIFIER_WINDOW} characters)"
     )
     return [_figure("throughput_embeddings", value, "messages/s", None, protocol)]
 

@@ -195,9 +195,14 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 
 
 def _save(case: Case, fields: list[str], now: datetime) -> None:
+    case.save(update_fields=_touched(case, fields, now))
+
+
+def _touched(case: Case, fields: list[str], now: datetime) -> list[str]:
+    """Mark a change to the case in memory (updated_at, version); the fields to save."""
     case.updated_at = now
     case.version = case.version + 1
-    case.save(update_fields=[*fields, "updated_at", "version"])
+    return [*fields, "updated_at", "version"]
 
 
 @transaction.atomic
@@ -342,6 +347,4 @@ def case_contact_noted(
             after={"status": case.status},
             reason="The customer contacted us",
         )
-    case.updated_at = now
-    case.version = case.version + 1
-    return [*fields, "updated_at", "version"], event
+    return _touched(case, fields, now), event

@@ -294,22 +294,14 @@ class CustomerBook:
 
 
 def _suggest_many(suggestions: list[tuple[Customer, Customer, str, datetime]]) -> None:
-    """`merge_suggest` on each: a pair suggested before keeps its first suggestion."""
+    """Suggest each pair be merged, for a person to decide: a pair suggested before keeps its first
+    suggestion (the pair is unique). The one way merge suggestions are made."""
     rows, pairs = [], set()
     for keep, duplicate, reason, at in suggestions:
         if keep.pk != duplicate.pk and (keep.pk, duplicate.pk) not in pairs:
             pairs.add((keep.pk, duplicate.pk))
             rows.append(MergeSuggestion(keep=keep, duplicate=duplicate, reason=reason, created_at=at))
     MergeSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-def merge_suggest(*, keep: Customer, duplicate: Customer, reason: str) -> MergeSuggestion | None:
-    if keep.pk == duplicate.pk:
-        return None
-    suggestion, _ = MergeSuggestion.objects.get_or_create(
-        keep=keep, duplicate=duplicate, defaults={"reason": reason, "created_at": timezone.now()}
-    )
-    return suggestion
 
 
 @transaction.atomic

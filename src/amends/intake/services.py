@@ -124,7 +124,7 @@ def _open_case_for(
         customer=customer,
         kind=kind,
         channel=channel,
-        summary=summary[:300] or "(no subject)",
+        summary=summary,
         outcome_wanted=outcome_wanted,
         category=category,
         kind_reason=kind_reason,
@@ -135,6 +135,7 @@ def _open_case_for(
 
 
 def _summary_of(subject: str, text: str) -> str:
+    """A case summary from the subject, else the text's start: never empty, at most 300 characters."""
     subject = REFERENCE_RE.sub("", subject).strip(" -:[]")
     subject = re.sub(r"^((re|fw|fwd|aw)\s*:\s*)+", "", subject, flags=re.I).strip()
     if subject:
@@ -397,7 +398,7 @@ class _ContactBatch:
             fields = case_fields(
                 kind=contact.kind,
                 channel=contact.channel,
-                summary=_summary_of(contact.subject, contact.text)[:300] or "(no subject)",
+                summary=_summary_of(contact.subject, contact.text),
                 outcome_wanted=contact.outcome_wanted,
                 category=contact.category,
                 kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",

@@ -88,18 +88,12 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
     return events
 
 
-def _set_case_risk(case: Case, risk: int | None = None) -> int:
+def _set_case_risk(case: Case) -> int:
     """The case's risk is the highest of its messages'. Derived from the stored analyses, so it is not a
     change anyone makes: it does not bump the case's version (an adviser's open form stays valid), and
-    the analyses and events are its audit trail. `risk` given: a new message can only raise it."""
-    if risk is None:
-        risk = MessageAnalysis.objects.filter(case=case).aggregate(m=Max("risk"))["m"] or 0
-        Case.objects.filter(pk=case.pk).update(risk=risk)
-    elif risk > case.risk:
-        # Conditional, so a stale copy of the case can never lower a risk set meanwhile.
-        Case.objects.filter(pk=case.pk, risk__lt=risk).update(risk=risk)
-    else:
-        return case.risk
+    the analyses and events are its audit trail. A new message's risk only raises it: `case_risks_raise`."""
+    risk = MessageAnalysis.objects.filter(case=case).aggregate(m=Max("risk"))["m"] or 0
+    Case.objects.filter(pk=case.pk).update(risk=risk)
     case.risk = risk
     return risk
 
@@ -119,7 +113,7 @@ def signals_record(message: Message) -> MessageAnalysis:
     stored.save(force_insert=True)
     MessageSignal.objects.bulk_create(signals)
     CaseEvent.objects.bulk_create(signals_events(message, analysis))
-    _set_case_risk(case, analysis.risk)
+    case_risks_raise({case: analysis.risk})
     return stored
 
 
@@ -175,8 +169,8 @@ def signals_save(analysed: list[tuple[MessageAnalysis, list[MessageSignal]]]) ->
 
 
 def case_risks_raise(risks: dict[Case, int]) -> None:
-    """`_set_case_risk` with a new message's risk, for a batch of stored cases: one conditional update
-    per distinct risk, so a risk is only ever raised."""
+    """Raise stored cases' risk to their new messages' risk: one conditional update per distinct risk,
+    so a risk is only ever raised (a stale copy of a case can never lower a risk set meanwhile)."""
     by_risk: dict[int, list[int]] = {}
     for case, risk in risks.items():
         if risk > case.risk:

@@ -294,3 +294,26 @@ def test_the_coach_says_when_it_cannot_read_a_draft(complaints_team, adviser):
     Case.objects.filter(pk=case.pk).update(team=adviser.staff.team)
     html = login(adviser).post(f"/cases/{case.reference}/coach", {"body": "x" * 100_001}).content.decode()
     assert "The coach cannot read this draft" in html
+
+
+def test_a_new_message_only_ever_raises_the_case_risk_even_from_a_stale_copy(complaints_team):
+    from django.utils import timezone
+
+    from amends.messaging.services import Incoming, message_record_inbound
+
+    case = make_contact_case(text="Thank you, all is working now.").case
+
+    def record(stale, key):
+        incoming = Incoming(channel="api", body_text=ANGRY, occurred_at=timezone.now(), idempotency_key=key)
+        message_record_inbound(case=stale, customer=stale.customer, incoming=incoming)
+        return MessageAnalysis.objects.get(message__idempotency_key=key).risk
+
+    stale = Case.objects.get(pk=case.pk)
+    assert stale.risk < 60
+    Case.objects.filter(pk=case.pk).update(risk=100)  # raised meanwhile by another message
+    assert 60 <= record(stale, "angry-1") < 100
+    assert Case.objects.get(pk=case.pk).risk == 100
+
+    Case.objects.filter(pk=case.pk).update(risk=0)
+    risk = record(Case.objects.get(pk=case.pk), "angry-2")
+    assert Case.objects.get(pk=case.pk).risk == risk >= 60

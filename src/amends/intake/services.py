@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -306,13 +305,6 @@ def _new(obj: Any) -> Any:
     return obj.pk if obj.pk is not None else ("new", id(obj))
 
 
-@dataclass
-class _Ack:
-    message: Message
-    to: str | None
-    thread: dict[str, str]
-
-
 class _ContactBatch:
     """One batch of contacts: `store()` plans each in turn in memory, then writes every table once."""
 
@@ -333,13 +325,12 @@ class _ContactBatch:
         self.team: Team | None | bool = False  # read when the first case opens
         self.new_cases: list[Case] = []
         self.messages: list[Message] = []
-        self.on_case: dict[int, list[Message]] = defaultdict(list)  # by id(case): the batch's messages on it
         self.message_sources: list[MessageSource] = []
         # The batch's case events in the order one-by-one intake writes them; some name a message, so
         # they are made once the messages are stored: ("event", CaseEvent), ("opened", case),
         # ("signals", message, analysis), ("ack", message).
         self.steps: list[tuple] = []
-        self.acks: list[_Ack] = []
+        self.deliveries: list[Delivery] = []
         self.touched: dict[int, Case] = {}  # stored cases whose contact fields change
         self.reopened: list[tuple[Case, str]] = []
         self.risks: dict[Case, int] = {}
@@ -417,7 +408,6 @@ class _ContactBatch:
             self.steps.append(("opened", case))
         message.case, message.customer = case, case.customer
         self.messages.append(message)
-        self.on_case[id(case)].append(message)
         if incoming.raw:
             self.message_sources.append(message_source(message, incoming))
         self._contact(case, message.occurred_at, message.channel, inbound=True, now=now)
@@ -469,9 +459,11 @@ class _ContactBatch:
         ack = message_outbound(
             case=case, actor=None, body=body, subject=subject, purpose="acknowledgement", to=to, now=now
         )
-        self.acks.append(_Ack(ack, to, _thread(self.on_case[id(case)])))
+        if to:
+            # No threading headers (`thread_headers`): the case's one message so far is the contact,
+            # and a contact has no email Message-ID.
+            self.deliveries.append(Delivery(ack, to, {}))
         self.messages.append(ack)
-        self.on_case[id(case)].append(ack)
         self.steps.append(("ack", ack))
         self._contact(case, now, ack.channel, inbound=False, now=now)
 
@@ -499,7 +491,7 @@ class _ContactBatch:
         for case, before in self.reopened:
             clocks_follow_status(case=case, before=before, after=case.status, at=timezone.now())
         case_risks_raise(self.risks)
-        deliver_after_commit([Delivery(a.message, a.to, a.thread) for a in self.acks if a.to])
+        deliver_after_commit(self.deliveries)
 
     def _events(self) -> tuple[list[CaseEvent], list]:
         events: list[CaseEvent] = []
@@ -516,16 +508,6 @@ class _ContactBatch:
             else:
                 events.append(message_sent_event(step[1]))
         return events, analysed
-
-
-def _thread(earlier: list[Message]) -> dict[str, str]:
-    """`thread_headers` from a new case's messages so far (all it has: they are in this batch)."""
-    ids = [
-        m.email_message_id
-        for m in sorted(earlier, key=lambda m: m.occurred_at, reverse=True)
-        if m.email_message_id
-    ]
-    return {"In-Reply-To": ids[0], "References": " ".join(reversed(ids[:10]))} if ids else {}
 
 
 def _received(contact: ContactIn, now: datetime) -> datetime | None:

@@ -269,3 +269,25 @@ def test_a_batch_takes_well_under_half_the_statements_per_message(complaints_tea
     assert all(r.created_case for r in results)
     assert len(batch) < len(one_by_one) / 2
     assert len(batch) / 30 < 4  # a handful of statements per table for the whole batch
+
+
+def test_a_batch_sends_each_acknowledgement_once_committed(
+    complaints_team, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        results = intake_contacts(
+            [
+                _contact("m-1", name="Jo Jay", email="jo@example.com"),
+                _contact("m-2", name="No Email"),
+                _contact("m-3", "Me again.", name="Jo Jay", email="jo@example.com"),
+            ]
+        )
+    acks = Message.objects.filter(purpose="acknowledgement").order_by("id")
+    assert [a.delivery for a in acks] == ["sent", "no_address", "sent"]
+    assert [m.to for m in mailoutbox] == [["jo@example.com"], ["jo@example.com"]]
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [
+        acks[0].email_message_id,
+        acks[2].email_message_id,
+    ]
+    assert all("In-Reply-To" not in m.extra_headers for m in mailoutbox)  # a contact has no Message-ID
+    assert all(r.created_case for r in results)

@@ -13,12 +13,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.lifecycle import Status
-from amends.cases.models import Case, CaseEvent, ReferenceCounter
-from amends.cases.services import format_reference, response_target
+from amends.cases.models import Case, ReferenceCounter
+from amends.cases.services import case_event, case_events_record, format_reference, response_target
 from amends.customers.models import Channel, ContactPoint, Customer
 from amends.customers.normalise import name_key
 from amends.messaging.models import Message
+from amends.messaging.services import messages_record
 
 WORDS = [
     "refund",
@@ -213,7 +215,7 @@ def _cases(rng, n, customers, teams, owners, now, year, offset, statuses):
 
 
 def _messages_and_events(rng, cases):
-    Message.objects.bulk_create(
+    messages_record(
         [
             Message(
                 case=c,
@@ -227,10 +229,9 @@ def _messages_and_events(rng, cases):
                 recorded_at=c.opened_at,
             )
             for c in cases
-        ],
-        batch_size=1000,
+        ]
     )
-    CaseEvent.objects.bulk_create(
-        [CaseEvent(case=c, at=c.opened_at, kind="opened", after={"kind": c.kind}) for c in cases],
-        batch_size=1000,
+    case_events_record(
+        case_event(c, kind=EventKind.OPENED, actor=None, at=c.opened_at, after={"kind": c.kind})
+        for c in cases
     )

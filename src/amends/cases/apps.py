@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "amends.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        _register_customer_hooks()
+
+
+def _register_customer_hooks() -> None:
+    """A customer's cases follow them when two customer records are merged."""
+    from amends.customers import hooks  # app modules load only once the registry is ready
+
+    from .services import cases_move_customer
+
+    hooks.customer_merged.register(cases_move_customer)

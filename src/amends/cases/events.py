@@ -1,8 +1,63 @@
-"""Case events in plain words, for the timeline. Framework-free: names come in as dictionaries."""
+"""What can happen to a case (`EventKind`), and each event in plain words for the timeline.
+
+Framework-free: names come in as dictionaries. `EventKind` is the one list of event kinds: the recorder
+(`cases.services.case_event`) refuses any other, and docs/design/architecture.md lists them (a test
+keeps the two equal).
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from .lifecycle import LABELS, Status
+
+
+class EventKind(StrEnum):
+    """Every kind of `CaseEvent`, grouped by the app whose service writes it."""
+
+    # cases
+    OPENED = "opened"
+    STATUS_CHANGED = "status_changed"
+    REOPENED = "reopened"
+    ASSIGNED = "assigned"
+    RECLASSIFIED = "reclassified"
+    CUSTOMER_MERGED = "customer_merged"
+    # messaging: a message stored on the case
+    CONTACT_LOGGED = "contact_logged"
+    REPLY_SENT = "reply_sent"
+    ACKNOWLEDGEMENT_SENT = "acknowledgement_sent"
+    FINAL_RESPONSE_SENT = "final_response_sent"
+    # letters
+    LETTER_DRAFTED = "letter_drafted"
+    LETTER_UPDATED = "letter_updated"
+    LETTER_SENT = "letter_sent"
+    # process: the regime, its clocks and the steps of CFACSC7 / WM57
+    REGIME_APPLIED = "regime_applied"
+    CLOCK_WARNING = "clock_warning"
+    CLOCK_BREACHED = "clock_breached"
+    CLOCK_EXTENDED = "clock_extended"
+    ESCALATED = "escalated"
+    UNDERSTANDING_RECORDED = "understanding_recorded"
+    UNDERSTANDING_CONFIRMED = "understanding_confirmed"
+    EVIDENCE_ADDED = "evidence_added"
+    FINDING_RECORDED = "finding_recorded"
+    OPTION_ADDED = "option_added"
+    OPTION_CHOSEN = "option_chosen"
+    APPROVAL_REQUESTED = "approval_requested"
+    APPROVAL_DECIDED = "approval_decided"
+    CUSTOMER_ANSWERED = "customer_answered"
+    SATISFACTION_CHECKED = "satisfaction_checked"
+    PROMISE_MADE = "promise_made"
+    PROMISE_REMINDER = "promise_reminder"
+    PROMISE_KEPT = "promise_kept"
+    PROMISE_BROKEN = "promise_broken"
+    PROMISE_RENEGOTIATED = "promise_renegotiated"
+    UPDATE_DUE = "update_due"
+    # signals
+    SIGNALS_FOUND = "signals_found"
+    SAFETY_ALERT = "safety_alert"
+    SIGNAL_FEEDBACK = "signal_feedback"
+
 
 CHANNEL_WORDS = {
     "phone": "a phone call",
@@ -21,27 +76,27 @@ def _status(value: object) -> str:
 
 def describe(kind: str, before: dict | None, after: dict | None, *, people: dict, teams: dict) -> str:
     before, after = before or {}, after or {}
-    if kind == "opened":
+    if kind == EventKind.OPENED:
         return f"Opened as a {after.get('kind', 'case')} ({str(after.get('channel', '')).replace('_', ' ')})"
-    if kind == "status_changed":
+    if kind == EventKind.STATUS_CHANGED:
         return f"Status: {_status(before.get('status'))} → {_status(after.get('status'))}"
-    if kind == "reopened":
+    if kind == EventKind.REOPENED:
         return f"Re-opened (was {_status(before.get('status')).lower()})"
-    if kind == "assigned":
+    if kind == EventKind.ASSIGNED:
         owner = people.get(after.get("owner"))
         team = teams.get(after.get("team"))
         if owner is None:
             return f"Unassigned{f' (team {team})' if team else ''}"
         return f"Assigned to {owner}{f' ({team})' if team else ''}"
-    if kind == "reclassified":
+    if kind == EventKind.RECLASSIFIED:
         text = f"Reclassified from {before.get('kind')} to {after.get('kind')}"
         if before.get("category") != after.get("category") and after.get("category"):
             text += f", category {after['category']}"
         return text
-    if kind == "contact_logged":
+    if kind == EventKind.CONTACT_LOGGED:
         how = CHANNEL_WORDS.get(str(after.get("channel")), "a contact")
         return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
-    if kind == "customer_merged":
+    if kind == EventKind.CUSTOMER_MERGED:
         return "Customer records merged"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"

@@ -53,5 +53,18 @@ def allowed(current: str, target: str) -> bool:
         return False
 
 
+def is_reopen(before: str, after: str) -> bool:
+    """A move from finished (resolved, closed) back to open: recorded as a re-open, not a status change."""
+    return Status(before) not in OPEN_STATUSES and Status(after) in OPEN_STATUSES
+
+
+def after_customer_contact(current: str) -> Status | None:
+    """Where a message from the customer moves the case: back to open from waiting on them or from
+    finished (CFACSC7: a customer coming back re-opens the matter); None when it stays as it is."""
+    if Status(current) in {Status.NEW, Status.OPEN}:
+        return None
+    return Status.OPEN if allowed(current, Status.OPEN) else None
+
+
 def next_statuses(current: str) -> list[Status]:
     return sorted(TRANSITIONS.get(Status(current), frozenset()), key=list(Status).index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,33 +16,56 @@ from amends.core.errors import Conflict, DomainError, TransitionNotAllowed
 from amends.core.models import Team
 from amends.customers.models import Channel, Customer
 
-from . import lifecycle
-from .lifecycle import OPEN_STATUSES, Status
+from . import hooks, lifecycle
+from .events import EventKind
+from .lifecycle import Status
 from .models import Case, CaseEvent, CaseKind, ReferenceCounter
 
 
-def case_event_record(
-    case: Case, *, kind: str, actor: Any, at: datetime | None = None, before=None, after=None, reason=""
-) -> CaseEvent:
-    """Append one event to a case's history. Every service that changes a case writes one."""
-    event = case_event(case, kind=kind, actor=actor, at=at, before=before, after=after, reason=reason)
-    event.save()
-    return event
-
-
 def case_event(
-    case: Case, *, kind: str, actor: Any, at: datetime | None = None, before=None, after=None, reason=""
+    case: Case,
+    *,
+    kind: EventKind,
+    actor: Any,
+    at: datetime | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
 ) -> CaseEvent:
-    """The event, unsaved: batch imports write a batch's events in one insert, in the order they happened."""
+    """One event, unsaved, for `case_events_record`. Refuses a kind `EventKind` does not list."""
     return CaseEvent(
         case=case,
         at=at or timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        kind=kind,
+        kind=EventKind(kind).value,
         before=before,
         after=after,
         reason=reason,
     )
+
+
+def case_events_record(events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """Append events to cases' histories, in the order given: the one place case events are written.
+
+    Every service that changes a case writes one (built by `case_event`); a batch writes its events in
+    one insert.
+    """
+    return CaseEvent.objects.bulk_create(list(events), batch_size=1000)
+
+
+def case_event_record(
+    case: Case,
+    *,
+    kind: EventKind,
+    actor: Any,
+    at: datetime | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> CaseEvent:
+    """Append one event to a case's history."""
+    event = case_event(case, kind=kind, actor=actor, at=at, before=before, after=after, reason=reason)
+    return case_events_record([event])[0]
 
 
 def next_reference(year: int) -> str:
@@ -126,7 +150,7 @@ def case_open(
     case = case_new(customer=customer, team=team, owner=owner, opened_at=now, **fields)
     case.reference = next_reference(now.year)
     case.save(force_insert=True)
-    case_opened_event(case, actor=actor).save()
+    case_events_record([case_opened_event(case, actor=actor)])
     return case
 
 
@@ -176,7 +200,7 @@ def case_opened_event(case: Case, *, actor: Any) -> CaseEvent:
     """The "opened" event of a new case, unsaved."""
     return case_event(
         case,
-        kind="opened",
+        kind=EventKind.OPENED,
         actor=actor,
         at=case.opened_at,
         after={"kind": case.kind, "channel": case.channel, "status": case.status},
@@ -222,9 +246,7 @@ def case_transition(
         raise DomainError(
             "Say why: closing or re-opening a case needs a reason", fields={"reason": "required"}
         )
-    from amends.process.services import clocks_follow_status, closing_problems
-
-    if to == Status.CLOSED and (problems := closing_problems(case)):
+    if to == Status.CLOSED and (problems := hooks.closing_problems(case)):
         raise DomainError(
             f"{case.reference} cannot close yet: {'; '.join(problems)}.",
             code="cannot_close",
@@ -235,8 +257,8 @@ def case_transition(
     case.status = to
     case.closed_at = now if to == Status.CLOSED else None
     _save(case, ["status", "closed_at"], now)
-    clocks_follow_status(case=case, before=before, after=to, at=now)
-    kind = "reopened" if before not in OPEN_STATUSES and to in OPEN_STATUSES else "status_changed"
+    hooks.status_changed(case=case, before=before, after=to, at=now)
+    kind = EventKind.REOPENED if lifecycle.is_reopen(before, to) else EventKind.STATUS_CHANGED
     case_event_record(
         case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason
     )
@@ -268,7 +290,7 @@ def case_assign(
     after = {"owner": case.owner_id, "team": case.team_id}
     if before != after:
         case_event_record(
-            case, kind="assigned", actor=actor, at=now, before=before, after=after, reason=reason
+            case, kind=EventKind.ASSIGNED, actor=actor, at=now, before=before, after=after, reason=reason
         )
     return case
 
@@ -297,7 +319,7 @@ def case_reclassify(
     _save(case, ["kind", "kind_reason", "category", "respond_by"], now)
     case_event_record(
         case,
-        kind="reclassified",
+        kind=EventKind.RECLASSIFIED,
         actor=actor,
         at=now,
         before=before,
@@ -315,12 +337,10 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
     case = _lock(case, None)
     now = timezone.now()
     fields, event = case_contact_noted(case, inbound=inbound, at=at, now=now)
-    if event is not None:
-        event.save()
-        from amends.process.services import clocks_follow_status
-
-        clocks_follow_status(case=case, before=event.before["status"], after=case.status, at=timezone.now())
     case.save(update_fields=fields)
+    if event is not None:
+        case_events_record([event])
+        case_status_followed(case=case, event=event, at=now)
     return case
 
 
@@ -328,19 +348,20 @@ def case_contact_noted(
     case: Case, *, inbound: bool, at: datetime, now: datetime
 ) -> tuple[list[str], CaseEvent | None]:
     """`case_record_contact` on the case in memory: the fields it changed and, when the customer's
-    message re-opened the case, the status event (unsaved). The caller saves both and moves the clocks
-    (`clocks_follow_status`) for a changed status."""
+    message re-opened the case, the status event (unsaved). A batch saves both, then calls
+    `case_status_followed` for each case whose status changed."""
     fields = ["last_activity_at"]
     case.last_activity_at = max(case.last_activity_at, at)
     event = None
-    if inbound and case.status != Status.OPEN and case.status != Status.NEW:
+    to = lifecycle.after_customer_contact(case.status) if inbound else None
+    if to is not None:
         before = case.status
-        case.status = Status.OPEN.value
+        case.status = to.value
         case.closed_at = None
         fields += ["status", "closed_at"]
         event = case_event(
             case,
-            kind="reopened" if before in {Status.RESOLVED, Status.CLOSED} else "status_changed",
+            kind=EventKind.REOPENED if lifecycle.is_reopen(before, to) else EventKind.STATUS_CHANGED,
             actor=None,
             at=at,
             before={"status": before},
@@ -348,3 +369,34 @@ def case_contact_noted(
             reason="The customer contacted us",
         )
     return _touched(case, fields, now), event
+
+
+def case_status_followed(*, case: Case, event: CaseEvent, at: datetime) -> None:
+    """Tell the status listeners (cases.hooks) about a status change a customer's contact made."""
+    hooks.status_changed(case=case, before=event.before["status"], after=event.after["status"], at=at)
+
+
+def cases_move_customer(
+    *, keep: Customer, duplicate: Customer, actor: Any, at: datetime, reason: str
+) -> dict:
+    """Two customer records became one: the duplicate's cases move to the kept record, each with a new
+    version (so an open form on one of them cannot save over the move) and a `customer_merged` event.
+    Registered on customers.hooks.customer_merged (apps.py)."""
+    cases = list(Case.objects.select_for_update().filter(customer=duplicate).order_by("id"))
+    for case in cases:
+        case.customer = keep
+        _touched(case, [], at)
+    Case.objects.bulk_update(cases, ["customer", "updated_at", "version"])
+    case_events_record(
+        case_event(
+            case,
+            kind=EventKind.CUSTOMER_MERGED,
+            actor=actor,
+            at=at,
+            before={"customer": duplicate.pk},
+            after={"customer": keep.pk},
+            reason=reason,
+        )
+        for case in cases
+    )
+    return {"cases_moved": len(cases)}

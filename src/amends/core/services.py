@@ -115,10 +115,15 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
 
 def notify(*, users, text: str, link: str = "") -> None:
     """Tell each of these people something; shown in their notifications until read."""
+    notify_each([(u, text, link) for u in {u.pk: u for u in users}.values()])
+
+
+def notify_each(notes) -> None:
+    """Tell each person their own thing: (user, text, link) triples, written in one insert."""
     now = timezone.now()
     Notification.objects.bulk_create(
-        Notification(user=u, text=text[:300], link=link[:300], created_at=now)
-        for u in {u.pk: u for u in users}.values()
+        (Notification(user=u, text=text[:300], link=link[:300], created_at=now) for u, text, link in notes),
+        batch_size=1000,
     )
 
 

@@ -14,6 +14,7 @@ from amends.core.errors import Conflict, DomainError
 from amends.core.models import AuditEvent
 from amends.core.services import audit_event, audit_record
 
+from . import hooks
 from .models import Channel, ContactPoint, Customer, MergeSuggestion, Nation
 from .normalise import name_key, normalise_email, normalise_handle, normalise_phone
 
@@ -306,10 +307,8 @@ def _suggest_many(suggestions: list[tuple[Customer, Customer, str, datetime]]) -
 
 @transaction.atomic
 def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "") -> Customer:
-    """Fold the duplicate into the kept record: its cases, messages and contact points move across."""
-    from amends.cases.models import Case, CaseEvent
-    from amends.messaging.models import Message
-
+    """Fold the duplicate into the kept record: its contact points move across here, and every app that
+    keeps rows per customer (cases, messaging) moves its own through the `customer_merged` hook."""
     suggestion = MergeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != MergeSuggestion.Status.OPEN:
         raise Conflict("This suggestion has already been decided")
@@ -317,21 +316,9 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
     if duplicate.merged_into_id is not None or keep.pk == duplicate.pk:
         raise Conflict("These records have already been merged")
     now = timezone.now()
-    case_ids = list(Case.objects.filter(customer=duplicate).values_list("id", flat=True))
-    Case.objects.filter(id__in=case_ids).update(customer=keep, updated_at=now)
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case_id=cid,
-            at=now,
-            actor=actor,
-            kind="customer_merged",
-            before={"customer": duplicate.pk},
-            after={"customer": keep.pk},
-            reason=reason,
-        )
-        for cid in case_ids
-    )
-    Message.objects.filter(customer=duplicate).update(customer=keep)
+    moved: dict[str, int] = {}
+    for listener in hooks.customer_merged:  # cases and messaging move their own rows
+        moved.update(listener(keep=keep, duplicate=duplicate, actor=actor, at=now, reason=reason))
     duplicate.contact_points.update(customer=keep, is_primary=False)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
@@ -343,7 +330,7 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
         kind="customer.merged",
         obj=keep,
         before={"duplicate": duplicate.pk},
-        after={"cases_moved": len(case_ids)},
+        after=moved,
         reason=reason,
     )
     return keep

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
+from dataclasses import dataclass
 from datetime import datetime
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
-from amends.cases.services import case_record_contact
+from amends.cases.events import EventKind
+from amends.cases.models import Case
+from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, InputTooLarge, NotFound
 from amends.core.services import audit_record
-from amends.customers.models import Channel
-from amends.messaging.models import Attachment, Message
-from amends.messaging.services import customer_email, thread_headers
+from amends.messaging.models import Message
+from amends.messaging.services import AttachmentFile, customer_email, message_send
 
 from . import elements, rendering
 from .models import Letter, TextBlock, current_block
 from .text import html_to_text
-
-log = logging.getLogger(__name__)
 
 FIELD_MAX_CHARS = 20_000
 REFERRAL_MAX_CHARS = 300
@@ -195,11 +190,11 @@ def letter_compose(
         created_at=now,
         updated_at=now,
     )
-    CaseEvent.objects.create(
-        case=case,
+    case_event_record(
+        case,
         at=now,
-        actor=_user(actor),
-        kind="letter_drafted",
+        actor=actor,
+        kind=EventKind.LETTER_DRAFTED,
         after={"letter": letter.pk, "kind": kind},
     )
     return letter
@@ -231,11 +226,11 @@ def letter_update_fields(*, letter: Letter, fields: dict, actor: Any) -> Letter:
     locked.fields = merged
     locked.updated_at = now
     locked.save(update_fields=["fields", "updated_at"])
-    CaseEvent.objects.create(
-        case=locked.case,
+    case_event_record(
+        locked.case,
         at=now,
-        actor=_user(actor),
-        kind="letter_updated",
+        actor=actor,
+        kind=EventKind.LETTER_UPDATED,
         after={"letter": locked.pk, "fields": changed},
     )
     return locked
@@ -279,13 +274,23 @@ def _refuse_incomplete(missing: dict[str, str]) -> None:
     )
 
 
-def letter_send(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
-    """Send a complete draft by email (with the PDF attached) or mark it printed for post, and freeze it.
+@dataclass(frozen=True)
+class PreparedLetter:
+    """A draft rendered for sending, not yet marked sent: what `letter_mark_sent` stores."""
 
-    Refused, changing nothing, while any required element or text block is empty. Rendering the PDF
-    happens before the write transaction (it takes up to a second); the transaction then checks that
-    neither the letter nor the wording changed in the meantime.
-    """
+    letter: Letter
+    by: str
+    to: str | None
+    at: datetime
+    html: str
+    pdf: bytes
+    block_versions: dict
+
+
+def letter_prepare(*, letter: Letter, by: str = "email") -> PreparedLetter:
+    """Check a draft and render it, outside any transaction: WeasyPrint takes up to a second, and a
+    write transaction would hold SQLite's write lock all that time. Refused, changing nothing, while any
+    required element or text block is empty or the customer has no address to send it to."""
     if by not in SEND_BY:
         raise DomainError("Send a letter by email or print it", fields={"by": "email or print"})
     letter = Letter.objects.select_related("case__customer").get(pk=letter.pk)
@@ -303,104 +308,80 @@ def letter_send(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
         )
     now = timezone.now()
     html = rendering.render_html(letter, blocks, at=now, draft=False)
-    pdf = rendering.render_pdf(html)
-    versions = rendering.used_block_versions(letter, blocks)
-    with transaction.atomic():
-        locked = _lock_draft(letter)
-        if locked.fields != letter.fields or locked.required_elements != letter.required_elements:
-            raise Conflict("The letter changed while it was being sent. Check it and send it again.")
-        if rendering.used_block_versions(locked, rendering.letter_blocks(locked)) != versions:
-            raise Conflict("The prescribed wording changed while the letter was being sent. Send it again.")
-        locked.html = html
-        locked.pdf = pdf
-        locked.block_versions = versions
-        locked.status = Letter.Status.SENT if by == "email" else Letter.Status.PRINTED
-        locked.sent_at = now
-        locked.sent_by = _user(actor)
-        locked.updated_at = now
-        if by == "email" and to:
-            locked.message = _send_letter_email(letter=locked, to=to, actor=actor, at=now)
-        locked.save(
-            update_fields=[
-                "html",
-                "pdf",
-                "block_versions",
-                "status",
-                "sent_at",
-                "sent_by",
-                "updated_at",
-                "message",
-            ]
-        )
-        CaseEvent.objects.create(
-            case=locked.case,
-            at=now,
-            actor=_user(actor),
-            kind="letter_sent",
-            after={"letter": locked.pk, "kind": locked.kind, "by": by},
-        )
+    return PreparedLetter(
+        letter=letter,
+        by=by,
+        to=to,
+        at=now,
+        html=html,
+        pdf=rendering.render_pdf(html),
+        block_versions=rendering.used_block_versions(letter, blocks),
+    )
+
+
+@transaction.atomic
+def letter_mark_sent(*, prepared: PreparedLetter, actor: Any) -> Letter:
+    """Freeze a prepared letter as sent (emailed, the PDF attached) or printed for post, in one short
+    transaction; refused if the letter or its wording changed since it was prepared."""
+    letter = prepared.letter
+    locked = _lock_draft(letter)
+    if locked.fields != letter.fields or locked.required_elements != letter.required_elements:
+        raise Conflict("The letter changed while it was being sent. Check it and send it again.")
+    if rendering.used_block_versions(locked, rendering.letter_blocks(locked)) != prepared.block_versions:
+        raise Conflict("The prescribed wording changed while the letter was being sent. Send it again.")
+    locked.html = prepared.html
+    locked.pdf = prepared.pdf
+    locked.block_versions = prepared.block_versions
+    locked.status = Letter.Status.SENT if prepared.by == "email" else Letter.Status.PRINTED
+    locked.sent_at = prepared.at
+    locked.sent_by = _user(actor)
+    locked.updated_at = prepared.at
+    if prepared.by == "email":
+        locked.message = _email(locked, actor=actor)
+    locked.save(
+        update_fields=[
+            "html",
+            "pdf",
+            "block_versions",
+            "status",
+            "sent_at",
+            "sent_by",
+            "updated_at",
+            "message",
+        ]
+    )
+    case_event_record(
+        locked.case,
+        at=prepared.at,
+        actor=actor,
+        kind=EventKind.LETTER_SENT,
+        after={"letter": locked.pk, "kind": locked.kind, "by": prepared.by},
+    )
     return locked
+
+
+def letter_send(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
+    """Send a complete draft by email (with the PDF attached) or mark it printed for post, and freeze it:
+    `letter_prepare`, then `letter_mark_sent`. A complaint's letters go through
+    `process.services.process_send_letter`, which moves the process on in the same short transaction."""
+    return letter_mark_sent(prepared=letter_prepare(letter=letter, by=by), actor=actor)
 
 
 def _attachment_name(letter: Letter) -> str:
     return f"{letter.case.reference}-{letter.kind.replace('_', '-')}.pdf"
 
 
-def _send_letter_email(*, letter: Letter, to: str, actor: Any, at: datetime) -> Message:
-    """Store the outbound email (letter text in the body, PDF attached) and send it after commit.
-
-    messaging.message_send cannot carry an attachment and writes its own `<purpose>_sent` event, so the
-    letter stores its Message the same way here, with the PDF as an Attachment row.
-    """
-    case = letter.case
-    subject = f"{elements.KIND_SUBJECTS[letter.kind]} [{case.reference}]"
-    body = "Our letter about your complaint is below, and attached as a PDF.\n\n" + html_to_text(letter.html)
-    pdf = bytes(letter.pdf or b"")
-    thread = thread_headers(case)  # before this message exists, or it would reply to itself
-    message = Message.objects.create(
-        case=case,
-        customer=case.customer,
-        channel=Channel.EMAIL,
-        direction=Message.Direction.OUTBOUND,
+def _email(letter: Letter, *, actor: Any) -> Message:
+    """The letter's email: its text in the body, the PDF attached, sent after commit like any reply."""
+    return message_send(
+        case=letter.case,
+        actor=actor,
         purpose="letter",
-        subject=subject,
-        sender=settings.DEFAULT_FROM_EMAIL,
-        body_text=body,
-        occurred_at=at,
-        recorded_at=at,
-        author=_user(actor),
-        email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN),
-        delivery=Message.Delivery.QUEUED,
+        subject=f"{elements.KIND_SUBJECTS[letter.kind]} [{letter.case.reference}]",
+        body="Our letter about your complaint is below, and attached as a PDF.\n\n"
+        + html_to_text(letter.html),
+        attachments=[AttachmentFile(_attachment_name(letter), "application/pdf", bytes(letter.pdf or b""))],
     )
-    filename = _attachment_name(letter)
-    Attachment.objects.create(
-        message=message,
-        filename=filename,
-        content_type="application/pdf",
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        content=pdf,
-    )
-    case_record_contact(case=case, inbound=False, at=at)
-    headers = {"Message-ID": message.email_message_id, **thread}
-    transaction.on_commit(lambda: _deliver(message.pk, to, subject, body, headers, filename, pdf))
-    return message
-
-
-def _deliver(
-    message_id: int, to: str, subject: str, body: str, headers: dict[str, str], filename: str, pdf: bytes
-) -> None:
-    email = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
-    )
-    email.attach(filename, pdf, "application/pdf")
-    try:
-        email.send()
-    except Exception:  # any transport failure: record it; the letter and its message are safe on the case
-        log.exception("Sending letter message %s failed", message_id)
-        Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.FAILED)
-        return
-    Message.objects.filter(pk=message_id).update(delivery=Message.Delivery.SENT)
 
 
 __all__ = [
@@ -410,6 +391,8 @@ __all__ = [
     "letter_render_html",
     "letter_render_pdf",
     "letter_render_text",
+    "letter_mark_sent",
+    "letter_prepare",
     "letter_send",
     "letter_update_fields",
     "text_block_define",

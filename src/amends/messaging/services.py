@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,8 +16,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
-from amends.cases.services import case_record_contact
+from amends.cases.services import case_event, case_event_record, case_events_record, case_record_contact
 from amends.core.errors import DomainError
 from amends.customers.models import Channel, ContactPoint, Customer
 
@@ -28,10 +30,24 @@ STAFF_LOGGED_CHANNELS = {Channel.PHONE, Channel.FACE_TO_FACE, Channel.LETTER}
 
 
 @dataclass
-class IncomingAttachment:
+class AttachmentFile:
+    """A file on a message, in either direction, before it is stored."""
+
     filename: str
     content_type: str
     content: bytes
+
+
+IncomingAttachment = AttachmentFile  # the name intake uses for a customer's files
+
+# What a sent message records on its case, by its purpose. A letter's email records none of its own:
+# letters records `letter_sent` for it.
+SENT_EVENTS = {
+    "reply": EventKind.REPLY_SENT,
+    "acknowledgement": EventKind.ACKNOWLEDGEMENT_SENT,
+    "final_response": EventKind.FINAL_RESPONSE_SENT,
+    "letter": None,
+}
 
 
 @dataclass
@@ -76,21 +92,13 @@ def message_record_inbound(
     message.case, message.customer = case, customer
     try:
         with transaction.atomic():
-            message.save(force_insert=True)
+            messages_record([message])
     except IntegrityError as exc:
         raise DomainError("This message has already been received", code="duplicate") from exc
-    if incoming.raw:
-        message_source(message, incoming).save(force_insert=True)
-    Attachment.objects.bulk_create(
-        Attachment(
-            message=message,
-            filename=(a.filename or "attachment")[:255],
-            content_type=a.content_type[:100],
-            size=len(a.content),
-            sha256=hashlib.sha256(a.content).hexdigest(),
-            content=a.content,
-        )
-        for a in incoming.attachments
+    messages_record(
+        [],
+        sources=[message_source(message, incoming)] if incoming.raw else [],
+        attachments=message_attachments(message, incoming.attachments),
     )
     case_record_contact(case=case, inbound=True, at=incoming.occurred_at)
     _analyse(message)
@@ -120,6 +128,35 @@ def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message
 def message_source(message: Message, incoming: Incoming) -> MessageSource:
     """The message exactly as it arrived, unsaved."""
     return MessageSource(message=message, content_type=incoming.raw_content_type, raw=incoming.raw)
+
+
+def message_attachments(message: Message, files: Sequence[AttachmentFile]) -> list[Attachment]:
+    """The files on a message as they will be stored, unsaved."""
+    return [
+        Attachment(
+            message=message,
+            filename=(f.filename or "attachment")[:255],
+            content_type=f.content_type[:100],
+            size=len(f.content),
+            sha256=hashlib.sha256(f.content).hexdigest(),
+            content=f.content,
+        )
+        for f in files
+    ]
+
+
+def messages_record(
+    messages: list[Message],
+    *,
+    sources: Sequence[MessageSource] = (),
+    attachments: Sequence[Attachment] = (),
+) -> None:
+    """Store messages built by `message_inbound`, `message_outbound` or `message_log_contact`, with their
+    raw sources and files, parents first: the one place Message rows are written. One message or a
+    whole import batch; the caller holds the transaction."""
+    Message.objects.bulk_create(messages, batch_size=1000)
+    MessageSource.objects.bulk_create(sources, batch_size=1000)
+    Attachment.objects.bulk_create(attachments, batch_size=100)
 
 
 def _analyse(message: Message) -> None:
@@ -156,23 +193,30 @@ def thread_headers(case: Case) -> dict[str, str]:
 
 
 @transaction.atomic
-def message_send(*, case: Case, actor: Any, body: str, subject: str = "", purpose: str = "reply") -> Message:
-    """Write to the customer by email and keep the message on the case. Sent after commit."""
+def message_send(
+    *,
+    case: Case,
+    actor: Any,
+    body: str,
+    subject: str = "",
+    purpose: str = "reply",
+    attachments: Sequence[AttachmentFile] = (),
+) -> Message:
+    """Write to the customer by email and keep the message, with its files, on the case: replies,
+    acknowledgements and letters all leave this way. Sent after commit."""
+    to = customer_email(case.customer)
+    now = timezone.now()
     message = message_outbound(
-        case=case,
-        actor=actor,
-        body=body,
-        subject=subject,
-        purpose=purpose,
-        to=(to := customer_email(case.customer)),
-        now=timezone.now(),
+        case=case, actor=actor, body=body, subject=subject, purpose=purpose, to=to, now=now
     )
-    thread = thread_headers(case)
-    message.save(force_insert=True)
-    message_sent_event(message).save()
+    thread = thread_headers(case)  # before this message exists, or it would reply to itself
+    files = list(attachments)
+    messages_record([message], attachments=message_attachments(message, files))
+    if (event := message_sent_event(message)) is not None:
+        case_events_record([event])
     case_record_contact(case=case, inbound=False, at=message.occurred_at)
     if to:
-        deliver_after_commit([Delivery(message, to, thread)])
+        deliver_after_commit([Delivery(message, to, thread, files)])
     return message
 
 
@@ -181,6 +225,8 @@ def message_outbound(
 ) -> Message:
     """An email to the case's customer as it will be stored, checked and unsaved. `message_send` for one,
     intake's batch import for many (acknowledgements)."""
+    if purpose not in SENT_EVENTS:
+        raise DomainError(f"Unknown message purpose {purpose!r}", fields={"purpose": "unknown purpose"})
     body = _check_body((body or "").strip())
     if not body:
         raise DomainError("Write something before sending", fields={"body": "required"})
@@ -204,14 +250,13 @@ def message_outbound(
     )
 
 
-def message_sent_event(message: Message) -> CaseEvent:
-    """The case event of a stored outbound message, unsaved."""
-    return CaseEvent(
-        case=message.case,
-        at=message.recorded_at,
-        actor=message.author,
-        kind=f"{message.purpose}_sent",
-        after={"message": message.pk},
+def message_sent_event(message: Message) -> CaseEvent | None:
+    """The case event of a stored outbound message, unsaved; None for a letter (letters records it)."""
+    kind = SENT_EVENTS[message.purpose]
+    if kind is None:
+        return None
+    return case_event(
+        message.case, kind=kind, actor=message.author, at=message.recorded_at, after={"message": message.pk}
     )
 
 
@@ -220,17 +265,19 @@ class Delivery:
     message: Message
     to: str
     thread: dict[str, str]
+    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 def deliver_after_commit(deliveries: list[Delivery]) -> None:
     """Send these stored messages once the transaction commits, over one mail connection."""
     items = [
-        (
+        _Outgoing(
             d.message.pk,
             d.to,
             d.message.subject,
             d.message.body_text,
             {"Message-ID": d.message.email_message_id, **d.thread},
+            d.attachments,
         )
         for d in deliveries
     ]
@@ -238,7 +285,17 @@ def deliver_after_commit(deliveries: list[Delivery]) -> None:
         transaction.on_commit(lambda: _deliver(items))
 
 
-def _deliver(items: list[tuple[int, str, str, str, dict[str, str]]]) -> None:
+@dataclass
+class _Outgoing:
+    message_id: int
+    to: str
+    subject: str
+    body: str
+    headers: dict[str, str]
+    attachments: list[AttachmentFile]
+
+
+def _deliver(items: list[_Outgoing]) -> None:
     sent, failed = [], []
     connection = get_connection()
     try:
@@ -246,23 +303,26 @@ def _deliver(items: list[tuple[int, str, str, str, dict[str, str]]]) -> None:
     except Exception:  # the transport is down: each message is marked failed and is safe on its case
         log.exception("Opening the mail connection failed")
         connection = None
-    for message_id, to, subject, body, headers in items:
+    for item in items:
         try:
             if connection is None:
                 raise ConnectionError("no mail connection")
-            EmailMessage(
-                subject=subject,
-                body=body,
+            email = EmailMessage(
+                subject=item.subject,
+                body=item.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[to],
-                headers=headers,
+                to=[item.to],
+                headers=item.headers,
                 connection=connection,
-            ).send()
+            )
+            for f in item.attachments:
+                email.attach(f.filename, f.content, f.content_type)
+            email.send()
         except Exception:  # any transport failure: record it, the message itself is safe on the case
-            log.exception("Sending message %s failed", message_id)
-            failed.append(message_id)
+            log.exception("Sending message %s failed", item.message_id)
+            failed.append(item.message_id)
             continue
-        sent.append(message_id)
+        sent.append(item.message_id)
     if connection is not None:
         with suppress(Exception):
             connection.close()
@@ -293,7 +353,7 @@ def message_log_contact(
     occurred_at = occurred_at or now
     if occurred_at > now:
         raise DomainError("A contact cannot be logged in the future", fields={"occurred_at": "in the future"})
-    message = Message.objects.create(
+    message = Message(
         case=case,
         customer=case.customer,
         channel=channel,
@@ -305,12 +365,21 @@ def message_log_contact(
         recorded_at=now,
         author=actor,
     )
-    CaseEvent.objects.create(
-        case=case,
+    messages_record([message])
+    case_event_record(
+        case,
         at=now,
         actor=actor,
-        kind="contact_logged",
+        kind=EventKind.CONTACT_LOGGED,
         after={"message": message.pk, "channel": channel, "direction": direction},
     )
     case_record_contact(case=case, inbound=direction == Message.Direction.INBOUND, at=occurred_at)
     return message
+
+
+def messages_move_customer(
+    *, keep: Customer, duplicate: Customer, actor: Any, at: datetime, reason: str
+) -> dict:
+    """Two customer records became one: the duplicate's messages move to the kept record.
+    Registered on customers.hooks.customer_merged (apps.py)."""
+    return {"messages_moved": Message.objects.filter(customer=duplicate).update(customer=keep)}

@@ -5,3 +5,17 @@ class ProcessConfig(AppConfig):
     name = "amends.process"
     label = "process"
     verbose_name = "The complaint process: clocks, investigation, options, authority, promises"
+
+    def ready(self) -> None:
+        _register_case_hooks()
+
+
+def _register_case_hooks() -> None:
+    """A case under a regime may not close without its finding and response letter, and its internal
+    targets pause while it waits on the customer: cases asks and tells the process through its hooks."""
+    from amends.cases import hooks  # app modules load only once the registry is ready
+
+    from .services import clocks_follow_status, closing_problems
+
+    hooks.close_guards.register(closing_problems)
+    hooks.status_listeners.register(clocks_follow_status)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.models import Case
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, PermissionDenied
@@ -24,7 +25,7 @@ from .models import MONETARY_REMEDIES, ApprovalRequest, AuthorityLimit, Option, 
 TEXT_LIMIT = 5000
 
 
-def _event(case: Case, kind: str, actor: Any, *, before=None, after=None, reason: str = "") -> None:
+def _event(case: Case, kind: EventKind, actor: Any, *, before=None, after=None, reason: str = "") -> None:
     case_event_record(case, kind=kind, actor=actor, before=before, after=after, reason=reason)
 
 
@@ -152,7 +153,7 @@ def option_add(
     )
     _event(
         case,
-        "option_added",
+        EventKind.OPTION_ADDED,
         actor,
         after={
             "option": option.pk,
@@ -190,7 +191,11 @@ def option_choose(*, option: Option, actor: Any, reason: str) -> Option:
         status=Option.Status.SET_ASIDE
     )
     _event(
-        option.case, "option_chosen", actor, after={"option": option.pk, "title": option.title}, reason=reason
+        option.case,
+        EventKind.OPTION_CHOSEN,
+        actor,
+        after={"option": option.pk, "title": option.title},
+        reason=reason,
     )
     return option
 
@@ -218,7 +223,7 @@ def approval_request(*, option: Option, actor: Any, reason: str = "") -> Approva
     option.save(update_fields=["status"])
     _event(
         option.case,
-        "approval_requested",
+        EventKind.APPROVAL_REQUESTED,
         actor,
         after={"option": option.pk, "request": request.pk},
         reason=request.reason,
@@ -257,7 +262,7 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, reas
     option.save(update_fields=["status"])
     _event(
         option.case,
-        "approval_decided",
+        EventKind.APPROVAL_DECIDED,
         actor,
         after={"option": option.pk, "approved": approve},
         reason=reason,

@@ -9,11 +9,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.models import Case
-from amends.cases.services import case_event_record
+from amends.cases.services import case_event, case_events_record
 from amends.core.errors import Conflict, DomainError
 
 from .models import Promise
+from .notices import notify_after_commit
+
+LAPSED_NOTE = "Due time passed without the promise being marked kept"
 
 
 def remind_time(made_at: datetime, due_at: datetime) -> datetime:
@@ -21,9 +25,16 @@ def remind_time(made_at: datetime, due_at: datetime) -> datetime:
     return due_at - min(timedelta(days=1), (due_at - made_at) / 2)
 
 
-def _event(case: Case, kind: str, actor: Any, promise: Promise, reason: str = "") -> None:
+CLOSED_EVENTS = {
+    Promise.Status.KEPT: EventKind.PROMISE_KEPT,
+    Promise.Status.BROKEN: EventKind.PROMISE_BROKEN,
+    Promise.Status.RENEGOTIATED: EventKind.PROMISE_RENEGOTIATED,
+}
+
+
+def _event_of(case: Case, kind: EventKind, actor: Any, promise: Promise, reason: str = ""):
     after = {"promise": promise.pk, "description": promise.description, "due": promise.due_at.isoformat()}
-    case_event_record(case, kind=kind, actor=actor, after=after, reason=reason)
+    return case_event(case, kind=kind, actor=actor, after=after, reason=reason)
 
 
 @transaction.atomic
@@ -43,18 +54,30 @@ def promise_make(*, case: Case, actor: Any, description: str, due_at: datetime, 
         made_by=actor,
         made_at=now,
     )
-    _event(case, "promise_made", actor, promise)
+    case_events_record([_event_of(case, EventKind.PROMISE_MADE, actor, promise)])
     return promise
 
 
 def _close(promise: Promise, status: str, actor: Any, note: str) -> Promise:
-    promise = Promise.objects.select_for_update().get(pk=promise.pk)
-    if promise.status != Promise.Status.OPEN:
-        raise Conflict(f"This promise is already {promise.get_status_display().lower()}")
-    promise.status, promise.closed_at, promise.note = status, timezone.now(), (note or "").strip()[:2000]
-    promise.save(update_fields=["status", "closed_at", "note"])
-    _event(promise.case, f"promise_{status}", actor, promise, reason=promise.note)
-    return promise
+    return promises_close(promises=[promise], status=status, actor=actor, note=note, at=timezone.now())[0]
+
+
+def promises_close(
+    *, promises: list[Promise], status: str, actor: Any, note: str, at: datetime
+) -> list[Promise]:
+    """Close open promises as kept, broken or renegotiated, each with an event on its case. Refused,
+    changing nothing, if any of them is no longer open. Call inside a transaction."""
+    locked = list(
+        Promise.objects.select_for_update().select_related("case").filter(pk__in=[p.pk for p in promises])
+    )
+    if closed := [p for p in locked if p.status != Promise.Status.OPEN]:
+        raise Conflict(f"This promise is already {closed[0].get_status_display().lower()}")
+    note = (note or "").strip()[:2000]
+    Promise.objects.filter(pk__in=[p.pk for p in locked]).update(status=status, closed_at=at, note=note)
+    for promise in locked:
+        promise.status, promise.closed_at, promise.note = status, at, note
+    case_events_record(_event_of(p.case, CLOSED_EVENTS[status], actor, p, reason=note) for p in locked)
+    return locked
 
 
 @transaction.atomic
@@ -64,8 +87,50 @@ def promise_keep(*, promise: Promise, actor: Any, note: str = "") -> Promise:
 
 @transaction.atomic
 def promise_break(*, promise: Promise, actor: Any, note: str) -> Promise:
-    """Recorded by a person, or by the worker when the due time passes with the promise still open."""
+    """Recorded by a person; the worker breaks lapsed promises in bulk (`promises_lapse`)."""
     return _close(promise, Promise.Status.BROKEN, actor, note)
+
+
+def promises_lapse(*, promises: list[Promise], at: datetime) -> list[Promise]:
+    """These open promises passed their due time without being kept: broken, recorded, and the owner
+    and team leaders told. Rows come locked by the worker."""
+    broken = promises_close(
+        promises=promises, status=Promise.Status.BROKEN, actor=None, note=LAPSED_NOTE, at=at
+    )
+    notify_after_commit(
+        [(p.case, f"{p.case.reference}: promise broken \u2014 {p.description}", True) for p in broken]
+    )
+    return broken
+
+
+def promises_remind(*, promises: list[Promise], at: datetime) -> None:
+    """These open promises reach their reminder time: mark them reminded, record a `promise_reminder`,
+    and remind the owner after commit. Rows come locked by the worker."""
+    Promise.objects.filter(pk__in=[p.pk for p in promises]).update(reminded_at=at)
+    case_events_record(
+        case_event(
+            p.case,
+            kind=EventKind.PROMISE_REMINDER,
+            actor=None,
+            at=at,
+            after={"promise": p.pk, "due": p.due_at.isoformat()},
+        )
+        for p in promises
+    )
+    notify_after_commit(
+        [
+            (
+                p.case,
+                f"{p.case.reference}: you promised \u201c{p.description}\u201d by {_due(p.due_at)}",
+                False,
+            )
+            for p in promises
+        ]
+    )
+
+
+def _due(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%a %d %b %H:%M}"
 
 
 @transaction.atomic

@@ -13,9 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.lifecycle import Status
-from amends.cases.models import Case, CaseEvent, CaseKind
+from amends.cases.models import Case, CaseKind
+from amends.cases.services import case_event, case_event_record, case_events_record, case_transition
 from amends.core.errors import Conflict, DomainError, NotFound
+from amends.letters.models import Letter
+from amends.letters.services import letter_mark_sent, letter_prepare
 from amends.regimes import calendar
 from amends.regimes.clocks import compute, compute_extension
 from amends.regimes.definition import RegimeDefinition, parse
@@ -23,6 +27,7 @@ from amends.regimes.models import RegimeVersion
 from amends.regimes.selectors import current_version
 
 from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
+from .notices import notify_after_commit
 
 # Letters that answer the complaint at a stage: sending one meets the stage's response clocks.
 RESPONSE_LETTERS = frozenset(
@@ -146,11 +151,10 @@ def process_start(
     clocks_refresh(process)
     process.next_update_due = next_update_after(process, received)
     process.save(update_fields=["next_update_due"])
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
+    case_event_record(
+        case,
         actor=actor,
-        kind="regime_applied",
+        kind=EventKind.REGIME_APPLIED,
         after={"regime": definition.code, "version": version.version, "stage": process.stage},
     )
     return process
@@ -203,20 +207,22 @@ def process_letter_sent(*, case: Case, kind: str, at: datetime, actor: Any) -> N
         clocks_refresh(process)
         case = Case.objects.get(pk=case.pk)
         if case.status in {Status.NEW, Status.OPEN, Status.AWAITING_CUSTOMER}:
-            from amends.cases.services import case_transition
-
             case_transition(
                 case=case, to=Status.RESOLVED, actor=actor, reason=f"{kind.replace('_', ' ')} sent"
             )
 
 
-@transaction.atomic
-def process_send_letter(*, letter: Any, actor: Any, by: str = "email") -> Any:
-    """Send a composed letter and let the process react to it."""
-    from amends.letters.services import letter_send
+def process_send_letter(*, letter: Letter, actor: Any, by: str = "email") -> Letter:
+    """Send a composed letter and let the process react to it.
 
-    sent = letter_send(letter=letter, actor=actor, by=by)
-    process_letter_sent(case=sent.case, kind=sent.kind, at=sent.sent_at, actor=actor)
+    The letter is rendered first, outside any transaction (WeasyPrint takes up to a second and would
+    hold SQLite's write lock all that time); marking it sent and moving the process on is one short
+    transaction.
+    """
+    prepared = letter_prepare(letter=letter, by=by)
+    with transaction.atomic():
+        sent = letter_mark_sent(prepared=prepared, actor=actor)
+        process_letter_sent(case=sent.case, kind=sent.kind, at=sent.sent_at, actor=actor)
     return sent
 
 
@@ -260,11 +266,10 @@ def clock_extend(
     clock.warn_at = None
     clock.save(update_fields=["extended_from", "due_at", "extension_reason", "warned_at", "warn_at"])
     sync_respond_by(clock.case)
-    CaseEvent.objects.create(
-        case=clock.case,
-        at=timezone.now(),
+    case_event_record(
+        clock.case,
         actor=actor,
-        kind="clock_extended",
+        kind=EventKind.CLOCK_EXTENDED,
         before={"clock": clock.code, "due": before.isoformat()},
         after={"clock": clock.code, "due": target.isoformat()},
         reason=reason,
@@ -309,27 +314,25 @@ def process_escalate(*, case: Case, actor: Any, to: str, reason: str) -> CasePro
         raise DomainError(
             "Escalate to the next stage or to the ombudsman", fields={"to": "next_stage or ombudsman"}
         )
-    CaseEvent.objects.create(
-        case=case, at=now, actor=actor, kind="escalated", before=before_state, after=after, reason=reason
+    case_event_record(
+        case, at=now, actor=actor, kind=EventKind.ESCALATED, before=before_state, after=after, reason=reason
     )
     fresh = Case.objects.get(pk=case.pk)
     if to == "next_stage" and fresh.status not in {Status.NEW, Status.OPEN}:
-        from amends.cases.services import case_transition
-
         case_transition(case=fresh, to=Status.OPEN, actor=actor, reason=f"Escalated: {reason}")
     return process
 
 
 def closing_problems(case: Case) -> list[str]:
-    """Why a complaint under a regime cannot close yet; empty when it can (C7 5, 7-8; regime letters)."""
+    """Why a complaint under a regime cannot close yet; empty when it can (C7 5, 7-8; regime letters).
+
+    Registered as a close guard on cases.hooks (apps.py): cases asks it before any case closes."""
     process = CaseProcess.objects.filter(case=case).first()
     if process is None:
         return []
     problems = []
     if not Finding.objects.filter(case=case).exists():
         problems.append("there is no finding (justified, partly justified or not justified) with reasons")
-    from amends.letters.models import Letter
-
     sent_kinds = set(
         Letter.objects.filter(case=case, status__in=["sent", "printed"]).values_list("kind", flat=True)
     )
@@ -344,6 +347,8 @@ def closing_problems(case: Case) -> list[str]:
 
 def clocks_follow_status(*, case: Case, before: str, after: str, at: datetime) -> None:
     """Internal targets that pause while the case waits on the customer stop and restart with it.
+
+    Registered as a status listener on cases.hooks (apps.py): called for every status change.
 
     Regulatory clocks are never created with `pauses`, so they keep running whatever the status.
     """
@@ -360,3 +365,89 @@ def clocks_follow_status(*, case: Case, before: str, after: str, at: datetime) -
             clock.paused_at = None
             clock.save(update_fields=["due_at", "warn_at", "paused_at"])
         sync_respond_by(case)
+
+
+# --- what the worker finds due (tasks.py claims the rows; these record what happened) ----------------
+
+
+def _due(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%a %d %b %H:%M}"
+
+
+def clocks_warn(*, clocks: list[CaseClock], at: datetime) -> None:
+    """These running clocks reached their warning time: mark them warned, record a `clock_warning` on
+    each case, and tell the owner and team leaders after commit. Rows come locked by the caller."""
+    CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(warned_at=at)
+    case_events_record(
+        case_event(
+            c.case,
+            kind=EventKind.CLOCK_WARNING,
+            actor=None,
+            at=at,
+            after={"clock": c.code, "due": c.due_at.isoformat()},
+        )
+        for c in clocks
+    )
+    notify_after_commit(
+        [(c.case, f"{c.case.reference}: {c.name} due {_due(c.due_at)}", True) for c in clocks]
+    )
+
+
+def clocks_breach(*, clocks: list[CaseClock], at: datetime) -> None:
+    """These required clocks passed their due time still running: breached, recorded and told."""
+    CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(
+        status=CaseClock.Status.BREACHED, breached_at=at
+    )
+    case_events_record(
+        case_event(
+            c.case,
+            kind=EventKind.CLOCK_BREACHED,
+            actor=None,
+            at=at,
+            after={"clock": c.code, "due": c.due_at.isoformat(), "regulatory": c.regulatory},
+        )
+        for c in clocks
+    )
+    notify_after_commit(
+        [(c.case, f"{c.case.reference}: {c.name} was due and is now breached", True) for c in clocks]
+    )
+
+
+def clocks_lapse(*, clocks: list[CaseClock], at: datetime) -> None:
+    """An optional window (FCA summary resolution by the third business day) passing is not a breach."""
+    CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(status=CaseClock.Status.LAPSED)
+
+
+def progress_update_check(*, process: CaseProcess, at: datetime) -> bool:
+    """Is the customer owed a progress update (WM57 13)? If one has gone out since the last reminder,
+    move the due date on; if the case has finished, stop asking; otherwise record `update_due` and remind
+    the owner and team leaders. True when a reminder was made. The row comes locked by the caller."""
+    case = process.case
+    if not case.is_open:
+        process.next_update_due = None
+        process.save(update_fields=["next_update_due"])
+        return False
+    last_out = (
+        case.messages.filter(direction="out")
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    interval_start = max(filter(None, [last_out, process.next_update_reminded_at, process.received_at]))
+    due = next_update_after(process, interval_start)
+    if due > at:  # an update went out since: just move the date on
+        process.next_update_due = due
+        process.save(update_fields=["next_update_due"])
+        return False
+    process.next_update_reminded_at = at
+    process.next_update_due = next_update_after(process, at)
+    process.save(update_fields=["next_update_reminded_at", "next_update_due"])
+    case_event_record(
+        case,
+        kind=EventKind.UPDATE_DUE,
+        actor=None,
+        at=at,
+        after={"last_update": last_out.isoformat() if last_out else None},
+    )
+    notify_after_commit([(case, f"{case.reference}: the customer is due a progress update", True)])
+    return True

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.models import Case
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError
@@ -32,7 +33,7 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TEXT_LI
     return value
 
 
-def _event(case: Case, kind: str, actor: Any, *, after=None, reason: str = "") -> None:
+def _event(case: Case, kind: EventKind, actor: Any, *, after=None, reason: str = "") -> None:
     case_event_record(case, kind=kind, actor=actor, after=after, reason=reason)
 
 
@@ -49,7 +50,7 @@ def understanding_record(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    _event(case, "understanding_recorded", actor, after={"understanding": understanding.pk})
+    _event(case, EventKind.UNDERSTANDING_RECORDED, actor, after={"understanding": understanding.pk})
     clocks_meet(case=case, step="understood", at=understanding.recorded_at)
     return understanding
 
@@ -69,7 +70,7 @@ def understanding_confirm(*, understanding: Understanding, via: str, actor: Any 
     understanding.save(update_fields=["confirmed_at", "confirmed_via"])
     _event(
         understanding.case,
-        "understanding_confirmed",
+        EventKind.UNDERSTANDING_CONFIRMED,
         actor,
         after={"understanding": understanding.pk, "via": understanding.confirmed_via},
     )
@@ -88,7 +89,7 @@ def evidence_add(*, case: Case, actor: Any, kind: str, description: str, source:
         added_by=actor,
         added_at=timezone.now(),
     )
-    _event(case, "evidence_added", actor, after={"evidence": item.pk, "kind": kind})
+    _event(case, EventKind.EVIDENCE_ADDED, actor, after={"evidence": item.pk, "kind": kind})
     return item
 
 
@@ -115,7 +116,7 @@ def finding_record(
     )
     _event(
         case,
-        "finding_recorded",
+        EventKind.FINDING_RECORDED,
         actor,
         after={
             "finding": finding.pk,
@@ -138,7 +139,7 @@ def customer_answer_record(*, case: Case, actor: Any, accepted: bool, note: str 
     process.save(update_fields=["customer_answer"])
     _event(
         case,
-        "customer_answered",
+        EventKind.CUSTOMER_ANSWERED,
         actor,
         after={"accepted": accepted},
         reason=_text(note, "note", required=False),
@@ -157,6 +158,6 @@ def satisfaction_record(*, case: Case, actor: Any, answer: str, comment: str = "
         checked_by=actor,
         checked_at=timezone.now(),
     )
-    _event(case, "satisfaction_checked", actor, after={"answer": answer}, reason=check.comment)
+    _event(case, EventKind.SATISFACTION_CHECKED, actor, after={"answer": answer}, reason=check.comment)
     clocks_meet(case=case, step="satisfied", at=check.checked_at)
     return check

@@ -13,8 +13,9 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
-from amends.cases.services import case_event, case_event_record
+from amends.cases.services import case_event, case_event_record, case_events_record
 from amends.core.errors import DomainError
 from amends.core.models import Role
 from amends.core.services import notify
@@ -78,7 +79,7 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
         events.append(
             case_event(
                 case,
-                kind="safety_alert",
+                kind=EventKind.SAFETY_ALERT,
                 actor=None,
                 at=message.recorded_at,
                 after={"type": signal.type, "message": message.pk},
@@ -112,7 +113,7 @@ def signals_record(message: Message) -> MessageAnalysis:
     stored, signals = signals_rows(message, analysis)
     stored.save(force_insert=True)
     MessageSignal.objects.bulk_create(signals)
-    CaseEvent.objects.bulk_create(signals_events(message, analysis))
+    case_events_record(signals_events(message, analysis))
     case_risks_raise({case: analysis.risk})
     return stored
 
@@ -149,7 +150,7 @@ def signals_events(message: Message, analysis: Analysis) -> list[CaseEvent]:
         events.append(
             case_event(
                 message.case,
-                kind="signals_found",
+                kind=EventKind.SIGNALS_FOUND,
                 actor=None,
                 at=message.recorded_at,
                 after={
@@ -199,7 +200,7 @@ def signal_feedback(*, signal: MessageSignal, actor: Any, verdict: str, note: st
     _set_case_risk(signal.case)
     case_event_record(
         signal.case,
-        kind="signal_feedback",
+        kind=EventKind.SIGNAL_FEEDBACK,
         actor=actor,
         at=now,
         before={"verdict": before, "type": signal.type},

@@ -12,6 +12,8 @@ from amends.customers.services import (
     customer_merge,
     merge_suggestion_dismiss,
 )
+from amends.messaging.models import Message
+from amends.messaging.services import Incoming, message_record_inbound
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +52,20 @@ def test_same_name_suggests_a_merge_and_merging_moves_everything(team_leader):
     b = make_case(name="jo  bloggs", email="jo.bloggs@work.example.org")
     suggestion = MergeSuggestion.objects.get()
     assert suggestion.keep_id == a.customer_id and suggestion.duplicate_id == b.customer_id
+    message_record_inbound(
+        case=b,
+        customer=b.customer,
+        incoming=Incoming(channel="email", body_text="Hello", occurred_at=b.opened_at),
+    )
+    b.refresh_from_db()
+    version_before = b.version
     kept = customer_merge(suggestion=suggestion, actor=team_leader, reason="Same person, confirmed by phone")
     assert kept.pk == a.customer_id
+    moved = Case.objects.get(pk=b.pk)
+    assert moved.version == version_before + 1  # a form opened before the merge cannot save over it
+    assert Message.objects.filter(case=b, customer=kept).count() == 1
+    audit = AuditEvent.objects.get(kind="customer.merged")
+    assert audit.after == {"cases_moved": 1, "messages_moved": 1}
     assert set(Case.objects.filter(customer=kept).values_list("pk", flat=True)) == {a.pk, b.pk}
     assert ContactPoint.objects.filter(customer=kept).count() == 2
     assert Customer.objects.get(pk=b.customer_id).merged_into_id == kept.pk

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from amends.customers import hooks
+
 
 class MessagingConfig(AppConfig):
     name = "amends.messaging"
@@ -11,8 +13,7 @@ class MessagingConfig(AppConfig):
 
 def _register_customer_hooks() -> None:
     """A customer's messages follow them when two customer records are merged."""
-    from amends.customers import hooks  # app modules load only once the registry is ready
-
+    # services import models, which Django loads only once the app registry is ready
     from .services import messages_move_customer
 
     hooks.customer_merged.register(messages_move_customer)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from amends.cases import hooks
+
 
 class ProcessConfig(AppConfig):
     name = "amends.process"
@@ -13,8 +15,7 @@ class ProcessConfig(AppConfig):
 def _register_case_hooks() -> None:
     """A case under a regime may not close without its finding and response letter, and its internal
     targets pause while it waits on the customer: cases asks and tells the process through its hooks."""
-    from amends.cases import hooks  # app modules load only once the registry is ready
-
+    # services import models, which Django loads only once the app registry is ready
     from .services import clocks_follow_status, closing_problems
 
     hooks.close_guards.register(closing_problems)

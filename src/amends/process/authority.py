@@ -17,8 +17,9 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, PermissionDenied
+from amends.core.models import Role
 from amends.core.permissions import staff_of
-from amends.core.services import notify
+from amends.core.services import audit_record, notify
 
 from .models import MONETARY_REMEDIES, ApprovalRequest, AuthorityLimit, Option, RemedyType
 
@@ -285,9 +286,6 @@ def authority_limit_set(
     *, role: str, remedy_type: str, max_amount: Any, allowed: bool, actor: Any
 ) -> AuthorityLimit:
     """Configuration change, audited: who may offer what."""
-    from amends.core.models import Role
-    from amends.core.services import audit_record
-
     if role not in Role.values or remedy_type not in RemedyType.values:
         raise DomainError("Unknown role or remedy", fields={"role": "unknown", "remedy_type": "unknown"})
     limit, _ = AuthorityLimit.objects.get_or_create(role=role, remedy_type=remedy_type)

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.core.errors import DomainError
+from amends.letters.models import Letter
+from amends.letters.services import letter_compose
 from amends.regimes.clocks import compute
 
 from .models import CaseClock, CaseProcess, Option
@@ -78,10 +80,8 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
-def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[str, str]) -> Any:
+def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[str, str]) -> Letter:
     """Draft a letter of a kind the case's regime knows, with its required elements and referral body."""
-    from amends.letters.services import letter_compose
-
     process = CaseProcess.objects.filter(case=case).first()
     if process is None:
         raise DomainError("Apply a regime before writing its letters", code="no_regime")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.core.permissions import staff_of
+from amends.letters.models import Letter
 
 from .authority import limits_for, within_limit
 from .models import (
@@ -98,8 +99,6 @@ def next_step(panel: Panel) -> str:
 
 
 def process_panel(case: Case, user: Any) -> Panel:
-    from amends.letters.models import Letter
-
     process = (
         CaseProcess.objects.select_related("regime_version", "regime_version__regime")
         .filter(case=case)

@@ -14,7 +14,10 @@ from amends.cases.api import router as cases_router
 from amends.core.errors import DomainError
 from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
+from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
+from amends.intake import api as _intake_api  # noqa: F401 (adds its endpoints to the cases router)
+from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
 from amends.signals.api import router as signals_router
@@ -53,11 +56,8 @@ def on_domain_error(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    fields = {}
-    for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload"}]
-        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
-    return _error(request, 422, "validation_error", "Some values are missing or of the wrong type", fields)
+    error = invalid_input(exc.errors)
+    return _error(request, 422, error.code, error.message, error.fields)
 
 
 @api.exception_handler(AuthenticationError)
@@ -77,6 +77,7 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+# With messaging's and intake's endpoints on it (imported above; cases/api.py says why).
 api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)

@@ -5,6 +5,7 @@ from amends.api import api
 urlpatterns = [
     path("", include("amends.core.urls")),
     path("", include("amends.cases.urls")),
+    path("", include("amends.messaging.urls")),
     path("", include("amends.process.urls")),
     path("", include("amends.signals.urls")),
     path("", include("amends.letters.urls")),

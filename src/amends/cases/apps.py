@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         _register_customer_hooks()
+        _register_pages()
 
 
 def _register_customer_hooks() -> None:
@@ -17,3 +18,12 @@ def _register_customer_hooks() -> None:
     from .services import cases_move_customer
 
     hooks.customer_merged.register(cases_move_customer)
+
+
+def _register_pages() -> None:
+    """The customer page lists the customer's cases the user may see."""
+    from amends.customers.hooks import customer_page_context
+
+    from . import views
+
+    customer_page_context.register(views.customer_page_context)

@@ -6,12 +6,16 @@ Registered in the higher apps' `AppConfig.ready()`; see docs/design/architecture
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from amends.core.hooks import Hook
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
     from .models import Case
 
 # Why this case cannot close yet, in plain words; an empty list means it may (process: no finding, no
@@ -36,3 +40,36 @@ def status_changed(*, case: Case, before: str, after: str, at: datetime) -> None
 
 
 __all__ = ["close_guards", "closing_problems", "status_changed", "status_listeners"]
+
+
+# What the case page shows beyond the case itself, as template context: (request, case) -> dict. Messaging
+# adds the timeline and the reply forms, process its panel, signals their alerts; the page stays in cases.
+CasePageContext = Callable[["HttpRequest", "Case"], dict[str, Any]]
+case_page_context: Hook[CasePageContext] = Hook("cases.case_page_context")
+
+
+def case_page_extras(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """Every registered provider's context for the case page, in registration order."""
+    extras: dict[str, Any] = {}
+    for provider in case_page_context:
+        extras.update(provider(request, case))
+    return extras
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """A queue filter (`?risk=<code>`) that needs what an app above cases knows."""
+
+    code: str
+    label: str  # what the queue's filter menu says
+    apply: Callable[[QuerySet[Case]], QuerySet[Case]]
+
+    def __call__(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        return self.apply(cases)
+
+
+# Queue filters beyond the queue's own; signals registers "a query that reads like a complaint", which
+# reads its stored signals.
+queue_filters: Hook[QueueFilter] = Hook("cases.queue_filters")
+
+__all__ += ["QueueFilter", "case_page_context", "case_page_extras", "queue_filters"]

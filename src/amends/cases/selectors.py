@@ -9,22 +9,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from amends.core.permissions import case_scope, staff_of
-from amends.customers.models import ContactPoint
+from amends.core.errors import NotFound
+from amends.core.permissions import can_work_case, case_scope, require, staff_of
+from amends.customers.models import ContactPoint, Customer
 from amends.customers.normalise import normalise_email, normalise_phone
-from amends.messaging.models import Attachment
-from amends.signals.selectors import complaint_signal_kept
 
-from .events import describe, referenced_people
+from .hooks import queue_filters
 from .lifecycle import OPEN_STATUSES
-from .models import Case, CaseEvent
+from .models import Case
 from .search import matching_case_ids
 
 SORTS = {"": "Latest contact", "risk": "Risk"}
-RISK_FILTERS = {"": "Any", "high": "High risk (60+)", "flagged": "Query that reads like a complaint"}
 HIGH_RISK = 60
 QUEUES = {
     "mine": "Mine",
@@ -37,6 +35,25 @@ REFERENCE_RE = re.compile(r"^\s*AM-\d{4}-\d{6,}\s*$", re.I)
 SEARCH_LIMIT = 200
 
 
+def case_for(user: Any, reference: str, *, work: bool = False) -> Case:
+    """The case with this reference, if the user may see it; with `work`, if they may also change it.
+
+    The one question every case page, form and endpoint asks first. Raises NotFound when the user cannot
+    see it (a page shows a 404, the API its not_found error) and PermissionDenied when they can see it but
+    not work on it (the page says so, the API answers 403).
+    """
+    case = (
+        Case.objects.select_related("customer", "owner", "team")
+        .filter(case_scope(user), reference=reference)
+        .first()
+    )
+    if case is None:
+        raise NotFound(f"No case {reference} that you can see")
+    if work:
+        require(can_work_case(user, case), "You can view this case but not work on it")
+    return case
+
+
 @dataclass
 class QueueFilters:
     queue: str = "team"
@@ -46,7 +63,7 @@ class QueueFilters:
     q: str = ""
     after: str = ""  # the keyset cursor of the last row on the previous page
     sort: str = ""  # "" = latest contact first (or due first on the due queue); "risk" = riskiest first
-    risk: str = ""  # "" any; "high" = risk 60 and over; "flagged" = a query that reads like a complaint
+    risk: str = ""  # "" any; "high" = risk 60 and over; or the code of a registered queue filter
 
 
 @dataclass
@@ -69,6 +86,11 @@ def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
         return (datetime.fromisoformat(stamp) if stamp else None), int(pk)
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def risk_filters() -> dict[str, str]:
+    """The queue's risk filters by code: its own, then those the apps above registered (queue_filters)."""
+    return {"": "Any", "high": "High risk (60+)"} | {f.code: f.label for f in queue_filters}
 
 
 def default_queue(user: Any) -> str:
@@ -97,8 +119,10 @@ def _base(user: Any, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(channel=filters.channel)
     if filters.risk == "high":
         qs = qs.filter(risk__gte=HIGH_RISK)
-    elif filters.risk == "flagged":
-        qs = qs.filter(kind="query").filter(complaint_signal_kept())
+    elif filters.risk:
+        for queue_filter in queue_filters:
+            if queue_filter.code == filters.risk:
+                qs = queue_filter(qs)
     return qs
 
 
@@ -175,47 +199,10 @@ def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
     return Page(rows=rows, next_cursor=None, searching=True, notes=notes)
 
 
-@dataclass
-class TimelineItem:
-    at: datetime
-    kind: str  # "message" or "event"
-    obj: Any
-    text: str = ""  # an event in plain words
-
-
-def describe_events(items: list[TimelineItem]) -> None:
-    """Fill in each event's plain-words text, naming people and teams with one query each."""
-    from django.contrib.auth import get_user_model
-
-    from amends.core.models import Team
-
-    events = [i.obj for i in items if i.kind == "event"]
-    ids = referenced_people(events)
-    # Always one query (an impossible id when there is nobody), so the page's query count is constant.
-    people = {
-        u.pk: u.get_full_name() or u.get_username()
-        for u in get_user_model().objects.filter(pk__in=ids or [-1])
-    }
-    teams = dict(Team.objects.values_list("pk", "name"))
-    for item in items:
-        if item.kind == "event":
-            e = item.obj
-            item.text = describe(e.kind, e.before, e.after, people=people, teams=teams)
-
-
-def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
-    """Messages and events of a case, oldest first, the newest `limit` of each. True if some were cut."""
-    messages = list(
-        case.messages.select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.defer("content")))
-        .order_by("-occurred_at", "-id")[: limit + 1]
+def customer_cases(user: Any, customer: Customer, *, limit: int = 100) -> list[Case]:
+    """The customer's cases this user may see, newest first."""
+    return list(
+        Case.objects.filter(case_scope(user), customer=customer)
+        .select_related("owner", "team")
+        .order_by("-opened_at")[:limit]
     )
-    events = list(
-        CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1]
-    )
-    truncated = len(messages) > limit or len(events) > limit
-    items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
-    items += [TimelineItem(e.at, "event", e) for e in events[:limit]]
-    items.sort(key=lambda i: (i.at, 0 if i.kind == "message" else 1))
-    describe_events(items)
-    return items, truncated

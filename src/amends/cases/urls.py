@@ -5,8 +5,6 @@ from . import views
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
-    path("cases/<str:reference>/reply", views.case_reply, name="case_reply"),
-    path("cases/<str:reference>/log-contact", views.case_log_contact, name="case_log_contact"),
     path("cases/<str:reference>/status", views.case_change_status, name="case_change_status"),
     path("cases/<str:reference>/kind", views.case_change_kind, name="case_change_kind"),
     path("cases/<str:reference>/owner", views.case_change_owner, name="case_change_owner"),

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, PermissionDenied
-from amends.core.permissions import can_assign, can_work_case, case_scope, require
+from amends.core.permissions import can_assign, can_assign_to, can_work_case, case_scope, require
 from amends.core.web import form_errors, report, staff_required
-from amends.customers.models import Channel
-from amends.messaging.services import message_log_contact, message_send
+from amends.customers.models import Channel, Customer
 
 from . import lifecycle
-from .forms import AssignForm, LogContactForm, ReclassifyForm, ReplyForm, StatusForm
+from .forms import AssignForm, ReclassifyForm, StatusForm
+from .hooks import case_page_extras
 from .lifecycle import Status
 from .models import Case, CaseKind
-from .selectors import QUEUES, RISK_FILTERS, SORTS, QueueFilters, case_queue, case_timeline, default_queue
+from .selectors import (
+    QUEUES,
+    SORTS,
+    QueueFilters,
+    case_for,
+    case_queue,
+    customer_cases,
+    default_queue,
+    risk_filters,
+)
 from .services import case_assign, case_reclassify, case_transition
 
 
@@ -34,7 +45,7 @@ def _filters(request) -> QueueFilters:
         q=get.get("q", "")[:200],
         after=get.get("after", "")[:200],
         sort=get.get("sort", "") if get.get("sort", "") in SORTS else "",
-        risk=get.get("risk", "") if get.get("risk", "") in RISK_FILTERS else "",
+        risk=get.get("risk", "") if get.get("risk", "") in risk_filters() else "",
     )
 
 
@@ -53,37 +64,24 @@ def queue(request):
         "kinds": CaseKind.choices,
         "channels": Channel.choices,
         "sorts": SORTS,
-        "risk_filters": RISK_FILTERS,
+        "risk_filters": risk_filters(),
         "base_query": query.urlencode(),
     }
     template = "cases/_queue_rows.html" if request.headers.get("HX-Request") else "cases/queue.html"
     return render(request, template, context)
 
 
-def _visible_case(request, reference: str) -> Case:
-    case = (
-        Case.objects.select_related("customer", "owner", "team")
-        .filter(case_scope(request.user), reference=reference)
-        .first()
-    )
-    if case is None:
-        raise Http404("No such case, or not one you can see")
-    return case
-
-
 @staff_required
 def case_detail(request, reference: str):
-    case = _visible_case(request, reference)
-    timeline, truncated = case_timeline(case)
-    can_work = can_work_case(request.user, case)
+    """The case itself; its timeline, process panel and signals come from the apps that keep them
+    (hooks.case_page_context)."""
+    case = case_for(request.user, reference)
     owners = None
     if can_assign(request.user, case):
         owners = get_user_model().objects.filter(staff__team=case.team) if case.team_id else None
     context = {
         "case": case,
-        "timeline": timeline,
-        "truncated": truncated,
-        "can_work": can_work,
+        "can_work": can_work_case(request.user, case),
         "can_assign": owners is not None,
         "contact_points": list(case.customer.contact_points.all()),
         "other_cases": list(
@@ -92,8 +90,6 @@ def case_detail(request, reference: str):
             .order_by("-opened_at")[:10]
         ),
         "next_statuses": lifecycle.next_statuses(case.status),
-        "reply_form": ReplyForm(),
-        "log_form": LogContactForm(),
         "assign_form": AssignForm(owners=owners, initial={"owner": case.owner_id, "version": case.version})
         if owners is not None
         else None,
@@ -101,116 +97,54 @@ def case_detail(request, reference: str):
             initial={"kind": case.kind, "category": case.category, "version": case.version}
         ),
     }
-    context.update(_process_context(case, request.user))
-    context.update(_signals_context(case))
+    context.update(case_page_extras(request, case))
     return render(request, "cases/case_detail.html", context)
 
 
-def _signals_context(case: Case) -> dict:
-    from amends.signals.selectors import case_signals_summary, signals_by_message
-
-    grouped = signals_by_message(case)
-    return {"message_signals": grouped, "case_signals": case_signals_summary(case, grouped)}
+def customer_page_context(request, customer: Customer) -> dict:
+    """The customer page's cases: those of theirs the user may see."""
+    return {"cases": customer_cases(request.user, customer)}
 
 
-def _drafts_missing(case: Case, letters) -> dict[int, list[str]]:
-    """What each draft letter still needs, with one query for the wording of all of them."""
-    from amends.letters.models import current_blocks
-    from amends.letters.rendering import block_codes, find_missing
-
-    drafts = [letter for letter in letters if letter.status == "draft"]
-    blocks = current_blocks({code for letter in drafts for code in block_codes(letter)})
-    missing = {}
-    for letter in drafts:
-        letter.case = case  # already loaded: no query per letter
-        own = {code: blocks[code] for code in block_codes(letter) if code in blocks}
-        missing[letter.pk] = list(find_missing(letter, own).values())
-    return missing
-
-
-def _process_context(case: Case, user) -> dict:
-    """The complaint-process panel: the process app's selector plus the choices its forms offer."""
-    from amends.letters.elements import FIELD_NAMES
-    from amends.process.models import EvidenceItem, Finding, RemedyType, SatisfactionCheck
-    from amends.process.selectors import process_panel
-    from amends.regimes.models import Regime
-
-    panel = process_panel(case, user)
-    stage_name = ""
-    if panel.process is not None:
-        stage_name = panel.definition.stage(panel.process.stage).name
-    return {
-        "p": panel,
-        "stage_name": stage_name,
-        "regimes": list(Regime.objects.order_by("name"))
-        if panel.process is None and case.kind == "complaint"
-        else [],
-        "evidence_kinds": EvidenceItem.Kind.choices,
-        "finding_outcomes": Finding.Outcome.choices,
-        "remedy_types": RemedyType.choices,
-        "satisfaction_answers": SatisfactionCheck.Answer.choices,
-        "risk_fields": [
-            ("risk_customer_likelihood", "Risk to customer: likelihood"),
-            ("risk_customer_impact", "Risk to customer: impact"),
-            ("risk_organisation_likelihood", "Risk to us: likelihood"),
-            ("risk_organisation_impact", "Risk to us: impact"),
-        ],
-        "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
-        "letters_missing": _drafts_missing(case, panel.letters),
-    }
-
-
-def _act(request, reference, form_class, action, *, success: str, form_kwargs=None):
-    """Shared POST handling: visible case, permission, valid form, one service call, a message back."""
-    case = _visible_case(request, reference)
+def workable_case(request, reference: str) -> Case | None:
+    """The case, for a change made on its page. A case the user cannot see is a 404 (NotFound, turned
+    into one by staff_required); one they may only read is None, with the page's message about it."""
     try:
-        require(can_work_case(request.user, case), "You can view this case but not work on it")
-        form = form_class(request.POST, **(form_kwargs(case) if form_kwargs else {}))
-        if not form.is_valid():
-            form_errors(request, form)
-        else:
-            action(case, form.cleaned_data)
-            messages.success(request, success)
-    except DomainError as exc:
+        return case_for(request.user, reference, work=True)
+    except PermissionDenied as exc:
         report(request, exc)
-    return redirect("case_detail", reference=case.reference)
+        return None
 
 
-@require_POST
-@staff_required
-def case_reply(request, reference: str):
-    return _act(
-        request,
-        reference,
-        ReplyForm,
-        lambda case, d: message_send(case=case, actor=request.user, body=d["body"], subject=d["subject"]),
-        success="Reply sent",
-    )
-
-
-@require_POST
-@staff_required
-def case_log_contact(request, reference: str):
-    return _act(
-        request,
-        reference,
-        LogContactForm,
-        lambda case, d: message_log_contact(
-            case=case,
-            actor=request.user,
-            channel=d["channel"],
-            direction=d["direction"],
-            summary=d["summary"],
-            occurred_at=d["occurred_at"],
-        ),
-        success="Contact logged",
-    )
+def act_on_case(
+    request,
+    reference: str,
+    form_class,
+    action: Callable[[Case, dict[str, Any]], object],
+    *,
+    success: str,
+    form_kwargs: Callable[[Case], dict[str, Any]] | None = None,
+):
+    """A form posted from the case page: a case the user may work on, a valid form, one service call,
+    a message back, and back to the page."""
+    case = workable_case(request, reference)
+    if case is not None:
+        try:
+            form = form_class(request.POST, **(form_kwargs(case) if form_kwargs else {}))
+            if not form.is_valid():
+                form_errors(request, form)
+            else:
+                action(case, form.cleaned_data)
+                messages.success(request, success)
+        except DomainError as exc:
+            report(request, exc)
+    return redirect("case_detail", reference=reference)
 
 
 @require_POST
 @staff_required
 def case_change_status(request, reference: str):
-    return _act(
+    return act_on_case(
         request,
         reference,
         StatusForm,
@@ -224,7 +158,7 @@ def case_change_status(request, reference: str):
 @require_POST
 @staff_required
 def case_change_kind(request, reference: str):
-    return _act(
+    return act_on_case(
         request,
         reference,
         ReclassifyForm,
@@ -247,12 +181,13 @@ def case_change_owner(request, reference: str):
     users = get_user_model().objects
 
     def assign(case, d):
-        owner = d["owner"]
-        if not can_assign(request.user, case) and (owner != request.user or case.owner_id is not None):
-            raise PermissionDenied("You can take an unassigned case yourself; a team leader assigns the rest")
-        case_assign(case=case, owner=owner, actor=request.user, expected_version=d["version"])
+        require(
+            can_assign_to(request.user, case, d["owner"]),
+            "You can take an unassigned case yourself; a team leader assigns the rest",
+        )
+        case_assign(case=case, owner=d["owner"], actor=request.user, expected_version=d["version"])
 
-    return _act(
+    return act_on_case(
         request,
         reference,
         AssignForm,

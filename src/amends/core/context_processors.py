@@ -1,12 +1,13 @@
-from .permissions import staff_of
+from .models import Notification
+from .permissions import can_edit_wording, can_merge_customers, staff_of
 
 
 def staff(request):
+    """Who is signed in, their unread notifications, and what the navigation may offer them (`can`)."""
     user = getattr(request, "user", None)
     profile = staff_of(user)
     unread = 0
     if profile is not None:
-        from .models import Notification
-
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return {"staff": profile, "unread_notifications": unread}
+    can = {"edit_wording": can_edit_wording(user), "merge_customers": can_merge_customers(user)}
+    return {"staff": profile, "unread_notifications": unread, "can": can}

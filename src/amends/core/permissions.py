@@ -2,7 +2,11 @@
 
 - advisers, case handlers, team leaders: their team's cases (and any case they own);
 - assessors: the same cases, read-only (they judge work, they do not do it);
-- complaints leads and administrators: every case.
+- complaints leads and administrators: every case, and the organisation's rules (prescribed wording,
+  authority limits, regimes) and the advisers' verdicts on signals.
+
+Views, the API and templates (through `context_processors.staff`) ask these questions; none of them
+tests a role itself.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ ALL_CASES_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
 WORKING_ROLES = {Role.ADVISER, Role.CASE_HANDLER, Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 ASSIGNING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 MERGING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
+POLICY_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
 
 
 def staff_of(user: Any) -> StaffProfile | None:
@@ -36,16 +41,24 @@ def require_staff(user: Any) -> StaffProfile:
     return staff
 
 
-def case_scope(user: Any) -> Q:
-    """A filter on Case for the cases this user may see. Matches nothing for non-staff."""
+def case_scope(user: Any, *, through: str = "") -> Q:
+    """A filter on Case for the cases this user may see. Matches nothing for non-staff.
+
+    `through` is the path to the case from another model: "cases__" filters customers by their cases.
+    """
     staff = staff_of(user)
     if staff is None:
-        return Q(pk__in=[])
+        return Q(**{f"{through}pk__in": []})
     if staff.role in ALL_CASES_ROLES:
         return Q()
     if staff.team_id is None:
-        return Q(owner_id=user.pk)
-    return Q(team_id=staff.team_id) | Q(owner_id=user.pk)
+        return Q(**{f"{through}owner_id": user.pk})
+    return Q(**{f"{through}team_id": staff.team_id}) | Q(**{f"{through}owner_id": user.pk})
+
+
+def can_see_every_case(user: Any) -> bool:
+    staff = staff_of(user)
+    return staff is not None and staff.role in ALL_CASES_ROLES
 
 
 def can_view_case(user: Any, case: Any) -> bool:
@@ -68,9 +81,44 @@ def can_assign(user: Any, case: Any) -> bool:
     return staff is not None and staff.role in ASSIGNING_ROLES and can_view_case(user, case)
 
 
+def can_assign_to(user: Any, case: Any, owner: Any) -> bool:
+    """Assigners give a case to anyone (or to nobody); the others may only take an unassigned case."""
+    if can_assign(user, case):
+        return True
+    return can_work_case(user, case) and case.owner_id is None and getattr(owner, "pk", None) == user.pk
+
+
 def can_merge_customers(user: Any) -> bool:
     staff = staff_of(user)
     return staff is not None and staff.role in MERGING_ROLES
+
+
+def _policy(user: Any) -> bool:
+    staff = staff_of(user)
+    return staff is not None and staff.role in POLICY_ROLES
+
+
+def can_edit_wording(user: Any) -> bool:
+    """The prescribed text blocks letters need (the compliance side's wording)."""
+    return _policy(user)
+
+
+def can_set_authority_limits(user: Any) -> bool:
+    return _policy(user)
+
+
+def can_add_regimes(user: Any) -> bool:
+    return _policy(user)
+
+
+def can_export_feedback(user: Any) -> bool:
+    """Advisers' verdicts on signals, with the customers' words they were about."""
+    return _policy(user)
+
+
+def authority_roles() -> list[Role]:
+    """The roles that hold authority limits: those who work cases (an assessor judges, offers nothing)."""
+    return [role for role in Role if role in WORKING_ROLES]
 
 
 def require(allowed: bool, message: str = "You do not have permission to do that") -> None:

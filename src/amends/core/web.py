@@ -7,14 +7,15 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
 from .permissions import staff_of
 
 
 def staff_required(view):
-    """Signed-out users go to the login page; signed-in users without a role get 403."""
+    """Signed-out users go to the login page; signed-in users without a role get 403. A NotFound the
+    view lets through (a case they cannot see) is the 404 page."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -22,7 +23,10 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path())
         if staff_of(request.user) is None:
             raise DjangoPermissionDenied("This account has no role in Amends")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
 
     return wrapper
 
@@ -30,6 +34,15 @@ def staff_required(view):
 def report(request, exc: DomainError) -> None:
     details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
     messages.error(request, f"{exc.message}" + (f" ({details})" if details else ""))
+
+
+def invalid_input(errors: list[dict]) -> DomainError:
+    """Pydantic's complaints about an input as the one error the API and the pages both show."""
+    fields = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in {"body", "query", "path", "payload"}]
+        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+    return DomainError("Some values are missing or of the wrong type", code="validation_error", fields=fields)
 
 
 def form_errors(request, form) -> None:

@@ -5,13 +5,11 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from amends.cases.models import Case
 from amends.core.errors import DomainError
-from amends.core.permissions import ALL_CASES_ROLES, case_scope, staff_of
 
-from .models import ContactPoint, Customer
+from .models import ContactPoint
 from .normalise import normalise_email, normalise_phone
-from .selectors import visible_customer
+from .selectors import visible_customer, visible_customers
 
 router = Router(tags=["customers"])
 
@@ -54,10 +52,7 @@ class CustomerListQuery(Schema):
 
 @router.get("", response=CustomerPage, summary="List customers you can see, newest first")
 def list_customers(request, params: Query[CustomerListQuery]):
-    qs = Customer.objects.all()
-    staff = staff_of(request.auth)
-    if staff is None or staff.role not in ALL_CASES_ROLES:
-        qs = qs.filter(id__in=Case.objects.filter(case_scope(request.auth)).values("customer_id"))
+    qs = visible_customers(request.auth)
     if params.email or params.phone:
         normalised = normalise_email(params.email) if params.email else normalise_phone(params.phone)
         if normalised is None:

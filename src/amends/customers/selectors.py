@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 
-from amends.cases.models import Case, CaseEvent
-from amends.cases.selectors import TimelineItem, describe_events
-from amends.core.permissions import case_scope
-from amends.messaging.models import Attachment, Message
+from amends.core.permissions import can_see_every_case, case_scope
 
 from .models import Customer, MergeSuggestion
 
@@ -16,47 +12,19 @@ from .models import Customer, MergeSuggestion
 def visible_customer(user: Any, pk: int) -> Customer | None:
     """A customer is visible to anyone who can see at least one of their cases."""
     customer = Customer.objects.filter(pk=pk).first()
-    if customer is None:
-        return None
-    if not Case.objects.filter(case_scope(user), customer=customer).exists():
+    if customer is None or not customer.cases.filter(case_scope(user)).exists():
         return None
     return customer
 
 
-def customer_timeline(
-    user: Any, customer: Customer, *, before: datetime | None = None, limit: int = 50
-) -> tuple[list[TimelineItem], datetime | None]:
-    """Every contact and case event with this customer, newest first, across the cases the user can see.
-
-    Returns the items and the time to continue from for the next page (None when there is no more).
-    """
-    visible = Case.objects.filter(case_scope(user), customer=customer).values("id")
-    messages = Message.objects.filter(customer=customer, case_id__in=visible)
-    events = CaseEvent.objects.filter(case_id__in=visible)
-    if before is not None:
-        messages = messages.filter(occurred_at__lt=before)
-        events = events.filter(at__lt=before)
-    message_rows = list(
-        messages.select_related("case", "author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.defer("content")))
-        .order_by("-occurred_at", "-id")[: limit + 1]
-    )
-    event_rows = list(events.select_related("case", "actor").order_by("-at", "-id")[: limit + 1])
-    items = [TimelineItem(m.occurred_at, "message", m) for m in message_rows]
-    items += [TimelineItem(e.at, "event", e) for e in event_rows]
-    items.sort(key=lambda i: i.at, reverse=True)
-    more = len(items) > limit
-    items = items[:limit]
-    describe_events(items)
-    return items, (items[-1].at if more and items else None)
-
-
-def customer_cases(user: Any, customer: Customer, *, limit: int = 100) -> list[Case]:
-    return list(
-        Case.objects.filter(case_scope(user), customer=customer)
-        .select_related("owner", "team")
-        .order_by("-opened_at")[:limit]
-    )
+def visible_customers(user: Any) -> QuerySet[Customer]:
+    """Every customer, for those who see every case; for the others, those with a case they can see."""
+    customers = Customer.objects.all()
+    if can_see_every_case(user):
+        return customers
+    # Through the join a customer comes once per case: their ids in a subquery keep each once.
+    with_a_visible_case = Customer.objects.filter(case_scope(user, through="cases__")).values("pk")
+    return customers.filter(pk__in=with_a_visible_case)
 
 
 def open_merge_suggestions(*, limit: int = 50) -> list[MergeSuggestion]:

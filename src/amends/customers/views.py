@@ -1,53 +1,32 @@
-from __future__ import annotations
+"""Agent UI for customers: one customer's page, and deciding which records are the same person."""
 
-from datetime import datetime
+from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from amends.cases.models import Case
 from amends.core.errors import DomainError
-from amends.core.permissions import can_merge_customers, case_scope, require
+from amends.core.permissions import can_merge_customers, require
 from amends.core.web import report, staff_required
-from amends.process.models import Promise
 
+from .hooks import customer_page_extras
 from .models import MergeSuggestion
-from .selectors import customer_cases, customer_timeline, open_merge_suggestions, visible_customer
+from .selectors import open_merge_suggestions, visible_customer
 from .services import customer_merge, merge_suggestion_dismiss
 
 
 @staff_required
 def customer_detail(request, pk: int):
+    """The customer's record; their cases, timeline and promises come from the apps that keep them
+    (hooks.customer_page_context)."""
     customer = visible_customer(request.user, pk)
     if customer is None:
         raise Http404("No such customer, or not one you can see")
-    before = None
-    if request.GET.get("before"):
-        try:
-            before = datetime.fromisoformat(request.GET["before"])
-        except ValueError:
-            before = None
-    timeline, next_before = customer_timeline(request.user, customer, before=before)
-    visible = Case.objects.filter(case_scope(request.user), customer=customer).values("id")
-    promises = list(
-        Promise.objects.filter(case_id__in=visible, status__in=["open", "broken"])
-        .select_related("case")
-        .order_by("-due_at")[:20]
-    )
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "contact_points": list(customer.contact_points.all()),
-            "cases": customer_cases(request.user, customer),
-            "timeline": timeline,
-            "next_before": next_before.isoformat() if next_before else None,
-            "promises": promises,
-        },
-    )
+    context = {"customer": customer, "contact_points": list(customer.contact_points.all())}
+    context.update(customer_page_extras(request, customer))
+    return render(request, "customers/customer_detail.html", context)
 
 
 @staff_required

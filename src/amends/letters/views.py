@@ -8,24 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError
-from amends.core.models import Role
-from amends.core.permissions import staff_of
+from amends.core.permissions import can_edit_wording
 from amends.core.web import report, staff_required
 
 from .selectors import text_blocks_current
 from .services import text_block_update
 
-EDITORS = {Role.COMPLAINTS_LEAD, Role.ADMIN}
-
-
-def _editor(user) -> bool:
-    staff = staff_of(user)
-    return staff is not None and staff.role in EDITORS
-
 
 @staff_required
 def text_blocks(request):
-    if not _editor(request.user):
+    if not can_edit_wording(request.user):
         raise Http404("Only complaints leads and administrators edit prescribed wording")
     return render(request, "letters_admin/text_blocks.html", {"blocks": text_blocks_current()})
 
@@ -33,7 +25,7 @@ def text_blocks(request):
 @require_POST
 @staff_required
 def text_block_save(request, code: str):
-    if not _editor(request.user):
+    if not can_edit_wording(request.user):
         raise Http404
     try:
         text_block_update(

@@ -9,6 +9,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         _register_customer_hooks()
+        _register_pages()
 
 
 def _register_customer_hooks() -> None:
@@ -17,3 +18,14 @@ def _register_customer_hooks() -> None:
     from .services import messages_move_customer
 
     hooks.customer_merged.register(messages_move_customer)
+
+
+def _register_pages() -> None:
+    """The case and customer pages show the timeline messaging keeps (and the case page its reply forms)."""
+    from amends.cases.hooks import case_page_context
+    from amends.customers.hooks import customer_page_context
+
+    from . import views
+
+    case_page_context.register(views.case_page_context)
+    customer_page_context.register(views.customer_page_context)

@@ -10,6 +10,7 @@ class ProcessConfig(AppConfig):
 
     def ready(self) -> None:
         _register_case_hooks()
+        _register_pages()
 
 
 def _register_case_hooks() -> None:
@@ -20,3 +21,14 @@ def _register_case_hooks() -> None:
 
     hooks.close_guards.register(closing_problems)
     hooks.status_listeners.register(clocks_follow_status)
+
+
+def _register_pages() -> None:
+    """The case page shows the process panel, and the customer page the promises made to them."""
+    from amends.cases.hooks import case_page_context
+    from amends.customers.hooks import customer_page_context
+
+    from . import views
+
+    case_page_context.register(views.case_page_context)
+    customer_page_context.register(views.customer_page_context)

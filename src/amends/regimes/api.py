@@ -9,9 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from amends.core.errors import DomainError, PermissionDenied
-from amends.core.models import Role
-from amends.core.permissions import staff_of
+from amends.core.errors import DomainError
+from amends.core.permissions import can_add_regimes, require
 
 from .calendar import CalendarError
 from .clocks import compute_all
@@ -105,9 +104,7 @@ def due(request, code: str, params: Query[DueQuery]):
 
 @router.post("", response={201: RegimeVersionOut}, summary="Add a version of your organisation's own regime")
 def add_regime(request, payload: RegimeIn):
-    staff = staff_of(request.auth)
-    if staff is None or staff.role not in {Role.COMPLAINTS_LEAD, Role.ADMIN}:
-        raise PermissionDenied("Only complaints leads and administrators add regimes")
+    require(can_add_regimes(request.auth), "Only complaints leads and administrators add regimes")
     try:
         version = regime_version_add(
             code=payload.code,

@@ -10,10 +10,8 @@ from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from amends.cases.models import Case
-from amends.core.errors import PermissionDenied
-from amends.core.models import Role
-from amends.core.permissions import can_work_case, case_scope, require, staff_of
+from amends.cases.selectors import case_for
+from amends.core.permissions import can_export_feedback, require
 
 from .analyser import analyse, signal_to_dict
 from .coach import CoachContext, coach, coach_to_dict
@@ -84,13 +82,6 @@ def coach_draft(request, payload: CoachIn):
     return coach_to_dict(coach(payload.draft, context))
 
 
-def _case(request, reference: str) -> Case:
-    case = Case.objects.filter(case_scope(request.auth), reference=reference).first()
-    if case is None:
-        raise Http404(f"No case {reference} that you can see")
-    return case
-
-
 def _stored(signal: MessageSignal) -> dict:
     fields = ("message_id", "type", "score", "spans", "explanation", "verdict")
     return {"id": signal.pk} | {name: getattr(signal, name) for name in fields}
@@ -98,7 +89,7 @@ def _stored(signal: MessageSignal) -> dict:
 
 @router.get("/cases/{reference}/signals", response=list[StoredSignalOut], summary="A case's stored signals")
 def case_signals(request, reference: str):
-    case = _case(request, reference)
+    case = case_for(request.auth, reference)
     return [_stored(s) for s in MessageSignal.objects.filter(case=case).order_by("message_id", "-score")]
 
 
@@ -108,8 +99,7 @@ def case_signals(request, reference: str):
     summary="Confirm or dismiss a signal (kept to improve the models)",
 )
 def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
-    case = _case(request, reference)
-    require(can_work_case(request.auth, case), "You can view this case but not work on it")
+    case = case_for(request.auth, reference, work=True)
     signal = MessageSignal.objects.filter(case=case, pk=signal_id).first()
     if signal is None:
         raise Http404(f"No signal {signal_id} on {reference}")
@@ -125,9 +115,8 @@ class ExportQuery(Schema):
 
 @router.get("/signals/feedback", response=list[dict], summary="Advisers' verdicts with text, for retraining")
 def export_feedback(request, query: Query[ExportQuery]):
-    staff = staff_of(request.auth)
-    if staff is None or staff.role not in {Role.COMPLAINTS_LEAD, Role.ADMIN}:
-        raise PermissionDenied(
-            "Only complaints leads and administrators export feedback (it holds customers' words)"
-        )
+    require(
+        can_export_feedback(request.auth),
+        "Only complaints leads and administrators export feedback (it holds customers' words)",
+    )
     return list(islice(feedback_export(query.since), query.limit))

@@ -5,3 +5,16 @@ class SignalsConfig(AppConfig):
     name = "amends.signals"
     label = "signals"
     verbose_name = "Signals and the reply coach"
+
+    def ready(self) -> None:
+        _register_pages()
+
+
+def _register_pages() -> None:
+    """The case page shows a case's signals, and the queue filters by them: cases asks through its hooks."""
+    from amends.cases import hooks  # app modules load only once the registry is ready
+
+    from . import views
+
+    hooks.case_page_context.register(views.case_page_context)
+    hooks.queue_filters.register(views.READS_LIKE_COMPLAINT)

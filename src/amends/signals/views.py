@@ -1,4 +1,5 @@
-"""Advisers confirm or dismiss a signal; the reply coach runs as they type."""
+"""Advisers confirm or dismiss a signal; the reply coach runs as they type; the case page's signals panel
+and the queue's "reads like a complaint" filter (registered in apps.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from amends.cases.forms import ReplyForm
+from amends.cases.hooks import QueueFilter
 from amends.cases.models import Case
+from amends.cases.selectors import case_for
+from amends.cases.views import workable_case
 from amends.core.errors import DomainError
-from amends.core.permissions import can_work_case, case_scope, require
 from amends.core.web import form_errors, report, staff_required
+from amends.messaging.forms import ReplyForm
 
 from .coach import CoachContext, coach
 from .models import MessageSignal, SignalFeedback
+from .selectors import case_signals_summary, complaint_signal_kept, signals_by_message
 from .services import signal_feedback
+
+# The queue's filter for queries whose messages read as a complaint that nobody has dismissed.
+READS_LIKE_COMPLAINT = QueueFilter(
+    code="flagged",
+    label="Query that reads like a complaint",
+    apply=lambda cases: cases.filter(kind="query").filter(complaint_signal_kept()),
+)
+
+
+def case_page_context(request, case: Case) -> dict:
+    """The case page's signals: per message for the timeline, and the panel's alerts and flag."""
+    grouped = signals_by_message(case)
+    return {"message_signals": grouped, "case_signals": case_signals_summary(case, grouped)}
 
 
 class FeedbackForm(forms.Form):
@@ -31,22 +48,16 @@ class CoachForm(forms.Form):
     closing = forms.BooleanField(required=False)
 
 
-def _case(request, reference: str) -> Case:
-    case = Case.objects.filter(case_scope(request.user), reference=reference).first()
-    if case is None:
-        raise Http404("No such case, or not one you can see")
-    return case
-
-
 @require_POST
 @staff_required
 def feedback(request, reference: str, signal_id: int):
-    case = _case(request, reference)
+    case = workable_case(request, reference)
+    if case is None:
+        return redirect("case_detail", reference=reference)
     signal = MessageSignal.objects.filter(case=case, pk=signal_id).first()
     if signal is None:
         raise Http404("No such signal on this case")
     try:
-        require(can_work_case(request.user, case), "You can view this case but not work on it")
         form = FeedbackForm(request.POST)
         if not form.is_valid():
             form_errors(request, form)
@@ -78,7 +89,7 @@ def _coach_context(case: Case, closing: bool) -> CoachContext:
 @staff_required
 def coach_draft(request, reference: str):
     """The coach's findings for the draft in the reply box (an htmx fragment, re-fetched as they type)."""
-    case = _case(request, reference)
+    case = case_for(request.user, reference)
     form = CoachForm(request.POST)
     if not form.is_valid():
         # The reply box itself refuses such a draft on sending; say so here rather than go quiet.

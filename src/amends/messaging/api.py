@@ -1,0 +1,98 @@
+"""A case's messages over the API: read them, reply by email, log a call, visit or letter.
+
+The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
+they lived there, so generated clients keep working.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Query, Schema, Status
+
+from amends.cases.api import router
+from amends.cases.selectors import case_for, decode_cursor, encode_cursor
+from amends.core.errors import DomainError
+
+from .models import Message
+from .services import message_log_contact, message_send
+
+
+class MessageOut(Schema):
+    id: int
+    channel: str
+    direction: str
+    purpose: str
+    subject: str
+    sender: str
+    body_text: str
+    occurred_at: datetime
+    delivery: str
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., min_length=1, max_length=100_000)
+    subject: str = Field("", max_length=250)
+
+
+class ContactNoteIn(Schema):
+    channel: str = Field(..., description="phone, face_to_face or letter")
+    direction: str = Field(..., description="in (the customer contacted us) or out")
+    summary: str = Field(..., min_length=1, max_length=100_000)
+    occurred_at: datetime | None = None
+
+
+@router.get("/{reference}/messages", response=MessagePage, operation_id="amends_cases_api_list_messages")
+def list_messages(request, reference: str, cursor: str = "", limit: int = Query(50, ge=1, le=200)):
+    case = case_for(request.auth, reference)
+    qs = Message.objects.filter(case=case).order_by("occurred_at", "id")
+    if cursor:
+        decoded = decode_cursor(cursor)
+        if decoded is None or decoded[0] is None:
+            raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
+        at, pk = decoded
+        qs = qs.filter(occurred_at__gte=at).exclude(occurred_at=at, id__lte=pk)
+    rows = list(qs[: limit + 1])
+    next_cursor = (
+        encode_cursor(rows[limit - 1].occurred_at, rows[limit - 1].pk) if len(rows) > limit else None
+    )
+    return {"items": rows[:limit], "next_cursor": next_cursor}
+
+
+@router.post(
+    "/{reference}/replies",
+    response={201: MessageOut},
+    summary="Send a reply to the customer by email",
+    operation_id="amends_cases_api_reply",
+)
+def reply(request, reference: str, payload: ReplyIn):
+    case = case_for(request.auth, reference, work=True)
+    return Status(
+        201, message_send(case=case, actor=request.auth, body=payload.body, subject=payload.subject)
+    )
+
+
+@router.post(
+    "/{reference}/contacts",
+    response={201: MessageOut},
+    summary="Log a phone call, visit or letter",
+    operation_id="amends_cases_api_log_contact",
+)
+def log_contact(request, reference: str, payload: ContactNoteIn):
+    case = case_for(request.auth, reference, work=True)
+    return Status(
+        201,
+        message_log_contact(
+            case=case,
+            actor=request.auth,
+            channel=payload.channel,
+            direction=payload.direction,
+            summary=payload.summary,
+            occurred_at=payload.occurred_at,
+        ),
+    )

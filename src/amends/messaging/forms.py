@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import forms
+
+from amends.customers.models import Channel
+
+from .models import Message
+
+
+class ReplyForm(forms.Form):
+    subject = forms.CharField(max_length=250, required=False)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
+
+
+class LogContactForm(forms.Form):
+    channel = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.FACE_TO_FACE, Channel.LETTER)]
+    )
+    direction = forms.ChoiceField(choices=Message.Direction.choices)
+    occurred_at = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for now",
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000, label="What was said"
+    )

@@ -1,0 +1,94 @@
+"""Timelines: a case's, and a customer's across their cases. Messages and case events in one list, with a
+fixed number of queries whatever their length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+
+from amends.cases.events import describe, referenced_people
+from amends.cases.models import Case, CaseEvent
+from amends.core.models import Team
+from amends.core.permissions import case_scope
+from amends.customers.models import Customer
+
+from .models import Attachment, Message
+
+
+def _attachments() -> Prefetch:
+    """The timeline names each file and its size; the bytes stay in the database."""
+    return Prefetch("attachments", queryset=Attachment.objects.defer("content"))
+
+
+@dataclass
+class TimelineItem:
+    at: datetime
+    kind: str  # "message" or "event"
+    obj: Any
+    text: str = ""  # an event in plain words
+
+
+def describe_events(items: list[TimelineItem]) -> None:
+    """Fill in each event's plain-words text, naming people and teams with one query each."""
+    events = [i.obj for i in items if i.kind == "event"]
+    ids = referenced_people(events)
+    # Always one query (an impossible id when there is nobody), so the page's query count is constant.
+    people = {
+        u.pk: u.get_full_name() or u.get_username()
+        for u in get_user_model().objects.filter(pk__in=ids or [-1])
+    }
+    teams = dict(Team.objects.values_list("pk", "name"))
+    for item in items:
+        if item.kind == "event":
+            e = item.obj
+            item.text = describe(e.kind, e.before, e.after, people=people, teams=teams)
+
+
+def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
+    """Messages and events of a case, oldest first, the newest `limit` of each. True if some were cut."""
+    messages = list(
+        case.messages.select_related("author")
+        .prefetch_related(_attachments())
+        .order_by("-occurred_at", "-id")[: limit + 1]
+    )
+    events = list(
+        CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1]
+    )
+    truncated = len(messages) > limit or len(events) > limit
+    items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
+    items += [TimelineItem(e.at, "event", e) for e in events[:limit]]
+    items.sort(key=lambda i: (i.at, 0 if i.kind == "message" else 1))
+    describe_events(items)
+    return items, truncated
+
+
+def customer_timeline(
+    user: Any, customer: Customer, *, before: datetime | None = None, limit: int = 50
+) -> tuple[list[TimelineItem], datetime | None]:
+    """Every contact and case event with this customer, newest first, across the cases the user can see.
+
+    Returns the items and the time to continue from for the next page (None when there is no more).
+    """
+    visible = Case.objects.filter(case_scope(user), customer=customer).values("id")
+    messages = Message.objects.filter(customer=customer, case_id__in=visible)
+    events = CaseEvent.objects.filter(case_id__in=visible)
+    if before is not None:
+        messages = messages.filter(occurred_at__lt=before)
+        events = events.filter(at__lt=before)
+    message_rows = list(
+        messages.select_related("case", "author")
+        .prefetch_related(_attachments())
+        .order_by("-occurred_at", "-id")[: limit + 1]
+    )
+    event_rows = list(events.select_related("case", "actor").order_by("-at", "-id")[: limit + 1])
+    items = [TimelineItem(m.occurred_at, "message", m) for m in message_rows]
+    items += [TimelineItem(e.at, "event", e) for e in event_rows]
+    items.sort(key=lambda i: i.at, reverse=True)
+    more = len(items) > limit
+    items = items[:limit]
+    describe_events(items)
+    return items, (items[-1].at if more and items else None)

@@ -1,0 +1,67 @@
+"""Agent UI for messages: replying to the customer and logging a call, visit or letter from the case page,
+and the timelines the case and customer pages show (registered in apps.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.views.decorators.http import require_POST
+
+from amends.cases.models import Case
+from amends.cases.views import act_on_case
+from amends.core.web import staff_required
+from amends.customers.models import Customer
+
+from .forms import LogContactForm, ReplyForm
+from .selectors import case_timeline, customer_timeline
+from .services import message_log_contact, message_send
+
+
+def case_page_context(request, case: Case) -> dict:
+    """The case page's timeline and the forms to add to it."""
+    timeline, truncated = case_timeline(case)
+    forms = {"reply_form": ReplyForm(), "log_form": LogContactForm()}
+    return {"timeline": timeline, "truncated": truncated, **forms}
+
+
+def customer_page_context(request, customer: Customer) -> dict:
+    """The customer page's timeline across the cases the user can see, a page at a time (?before=)."""
+    before = None
+    if request.GET.get("before"):
+        try:
+            before = datetime.fromisoformat(request.GET["before"])
+        except ValueError:
+            before = None
+    timeline, next_before = customer_timeline(request.user, customer, before=before)
+    return {"timeline": timeline, "next_before": next_before.isoformat() if next_before else None}
+
+
+@require_POST
+@staff_required
+def case_reply(request, reference: str):
+    return act_on_case(
+        request,
+        reference,
+        ReplyForm,
+        lambda case, d: message_send(case=case, actor=request.user, body=d["body"], subject=d["subject"]),
+        success="Reply sent",
+    )
+
+
+@require_POST
+@staff_required
+def case_log_contact(request, reference: str):
+    return act_on_case(
+        request,
+        reference,
+        LogContactForm,
+        lambda case, d: message_log_contact(
+            case=case,
+            actor=request.user,
+            channel=d["channel"],
+            direction=d["direction"],
+            summary=d["summary"],
+            occurred_at=d["occurred_at"],
+        ),
+        success="Contact logged",
+    )

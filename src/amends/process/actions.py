@@ -1,0 +1,306 @@
+"""The steps of the complaint process as typed actions: one input schema and one service call each.
+
+The case page's forms and the API run the same actions: the API passes the payload it validated, the page
+builds the same input from the posted form (views.py). Each action takes the case, who is acting and its
+input; the case has already been checked as one they may work on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from amends.cases.models import Case
+from amends.core.errors import NotFound
+from amends.letters.models import Letter
+from amends.letters.services import letter_update_fields
+
+from . import authority, promises, services, steps
+from .letters import process_compose_letter
+from .models import ApprovalRequest, CaseClock, Option, Promise, RootCause, Understanding
+
+
+class RegimeIn(Schema):
+    regime: str = Field(..., description="A regime code from GET /regimes")
+
+
+class UnderstandingIn(Schema):
+    what_happened: str = Field(..., max_length=10_000)
+    impact: str = Field(..., max_length=10_000)
+    outcome_wanted: str = Field(..., max_length=10_000)
+
+
+class ConfirmIn(Schema):
+    understanding: int
+    via: str = Field("phone", max_length=40)
+
+
+class EvidenceIn(Schema):
+    kind: Literal["document", "record", "statement", "call", "photo", "other"]
+    description: str = Field(..., max_length=10_000)
+    source: str = Field("", max_length=200)
+
+
+class FindingIn(Schema):
+    outcome: Literal["justified", "partly_justified", "not_justified"]
+    facts: str = Field(..., max_length=10_000)
+    reasoning: str = Field(..., max_length=10_000)
+    root_cause: str = Field("", max_length=60)
+
+
+class OptionIn(Schema):
+    title: str = Field(..., max_length=200)
+    remedy_type: str
+    amount: Decimal | None = None
+    benefits_customer: str = Field(..., max_length=5000)
+    drawbacks_customer: str = Field("", max_length=5000)
+    benefits_organisation: str = Field("", max_length=5000)
+    drawbacks_organisation: str = Field("", max_length=5000)
+    risk_customer_likelihood: int = Field(1, ge=1, le=5)
+    risk_customer_impact: int = Field(1, ge=1, le=5)
+    risk_organisation_likelihood: int = Field(1, ge=1, le=5)
+    risk_organisation_impact: int = Field(1, ge=1, le=5)
+
+
+class OptionDecisionIn(Schema):
+    option: int
+    reason: str = Field("", max_length=5000)
+
+
+class ApprovalDecisionIn(Schema):
+    request: int
+    decision: Literal["approve", "decline"]
+    reason: str = Field(..., max_length=5000)
+
+
+class LetterIn(Schema):
+    kind: str
+    fields: dict[str, str] = Field(default_factory=dict, description="Element values, e.g. reasons, remedy")
+
+
+class LetterUpdateIn(Schema):
+    letter: int
+    fields: dict[str, str] = Field(..., description="Element values to change; an empty value removes one")
+
+
+class LetterSendIn(Schema):
+    letter: int
+    by: Literal["email", "print"] = "email"
+
+
+class PromiseIn(Schema):
+    description: str = Field(..., max_length=300)
+    due_at: datetime
+
+
+class PromiseKeepIn(Schema):
+    promise: int
+    note: str = Field("", max_length=2000)
+
+
+class PromiseRenegotiateIn(Schema):
+    promise: int
+    due_at: datetime
+    note: str = Field(..., max_length=2000, description="What the customer agreed to")
+
+
+class ExtendIn(Schema):
+    clock: int
+    reason: str = Field(..., max_length=5000)
+    new_due_at: datetime | None = None
+
+
+class AnswerIn(Schema):
+    accepted: bool
+    note: str = Field("", max_length=10_000)
+
+
+class SatisfactionIn(Schema):
+    answer: Literal["satisfied", "partly", "not_satisfied", "no_reply"]
+    comment: str = Field("", max_length=10_000)
+
+
+class EscalateIn(Schema):
+    to: Literal["next_stage", "ombudsman"]
+    reason: str = Field(..., max_length=5000)
+
+
+@dataclass(frozen=True)
+class Action:
+    input: type[Schema]
+    run: Callable[[Case, Any, Any], object]  # (case, actor, input): one service call
+    done: str  # what the case page says when it worked
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time without a zone (the page's datetime-local boxes) is in the organisation's own."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _one(queryset, pk: int, what: str):
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No such {what} on this case")
+    return found
+
+
+def _root_cause(code: str) -> RootCause | None:
+    if not code:
+        return None
+    cause = RootCause.objects.filter(code=code).first()
+    if cause is None:
+        raise NotFound(f"No root cause {code!r}")
+    return cause
+
+
+def _letter(case: Case, pk: int) -> Letter:
+    return _one(Letter.objects.filter(case=case), pk, "letter")
+
+
+def _apply_regime(case: Case, actor: Any, data: RegimeIn):
+    return services.process_start(case=case, regime_code=data.regime, actor=actor)
+
+
+def _understanding(case: Case, actor: Any, data: UnderstandingIn):
+    return steps.understanding_record(
+        case=case,
+        actor=actor,
+        what_happened=data.what_happened,
+        impact=data.impact,
+        outcome_wanted=data.outcome_wanted,
+    )
+
+
+def _confirm_understanding(case: Case, actor: Any, data: ConfirmIn):
+    understanding = _one(Understanding.objects.filter(case=case), data.understanding, "summary")
+    return steps.understanding_confirm(understanding=understanding, via=data.via or "phone", actor=actor)
+
+
+def _evidence(case: Case, actor: Any, data: EvidenceIn):
+    return steps.evidence_add(
+        case=case, actor=actor, kind=data.kind, description=data.description, source=data.source
+    )
+
+
+def _finding(case: Case, actor: Any, data: FindingIn):
+    return steps.finding_record(
+        case=case,
+        actor=actor,
+        outcome=data.outcome,
+        facts=data.facts,
+        reasoning=data.reasoning,
+        root_cause=_root_cause(data.root_cause),
+    )
+
+
+def _option(case: Case, actor: Any, data: OptionIn):
+    return authority.option_add(
+        case=case,
+        actor=actor,
+        title=data.title,
+        remedy_type=data.remedy_type,
+        amount=data.amount,
+        benefits_customer=data.benefits_customer,
+        drawbacks_customer=data.drawbacks_customer,
+        benefits_organisation=data.benefits_organisation,
+        drawbacks_organisation=data.drawbacks_organisation,
+        risk_customer=(data.risk_customer_likelihood, data.risk_customer_impact),
+        risk_organisation=(data.risk_organisation_likelihood, data.risk_organisation_impact),
+    )
+
+
+def _choose_option(case: Case, actor: Any, data: OptionDecisionIn):
+    option = _one(Option.objects.filter(case=case), data.option, "option")
+    return authority.option_choose(option=option, actor=actor, reason=data.reason)
+
+
+def _request_approval(case: Case, actor: Any, data: OptionDecisionIn):
+    option = _one(Option.objects.filter(case=case), data.option, "option")
+    return authority.approval_request(option=option, actor=actor, reason=data.reason)
+
+
+def _decide_approval(case: Case, actor: Any, data: ApprovalDecisionIn):
+    request = _one(ApprovalRequest.objects.filter(option__case=case), data.request, "approval request")
+    return authority.approval_decide(
+        request=request, actor=actor, approve=data.decision == "approve", reason=data.reason
+    )
+
+
+def _compose_letter(case: Case, actor: Any, data: LetterIn):
+    return process_compose_letter(case=case, kind=data.kind, actor=actor, fields=data.fields)
+
+
+def _update_letter(case: Case, actor: Any, data: LetterUpdateIn):
+    return letter_update_fields(letter=_letter(case, data.letter), actor=actor, fields=data.fields)
+
+
+def _send_letter(case: Case, actor: Any, data: LetterSendIn):
+    return services.process_send_letter(letter=_letter(case, data.letter), actor=actor, by=data.by)
+
+
+def _promise(case: Case, actor: Any, data: PromiseIn):
+    return promises.promise_make(
+        case=case, actor=actor, description=data.description, due_at=_aware(data.due_at)
+    )
+
+
+def _keep_promise(case: Case, actor: Any, data: PromiseKeepIn):
+    promise = _one(Promise.objects.filter(case=case), data.promise, "promise")
+    return promises.promise_keep(promise=promise, actor=actor, note=data.note)
+
+
+def _renegotiate_promise(case: Case, actor: Any, data: PromiseRenegotiateIn):
+    promise = _one(Promise.objects.filter(case=case), data.promise, "promise")
+    return promises.promise_renegotiate(
+        promise=promise, actor=actor, new_due_at=_aware(data.due_at), note=data.note
+    )
+
+
+def _extend_clock(case: Case, actor: Any, data: ExtendIn):
+    clock = _one(CaseClock.objects.filter(case=case), data.clock, "clock")
+    new_due_at = _aware(data.new_due_at) if data.new_due_at else None
+    return services.clock_extend(clock=clock, actor=actor, reason=data.reason, new_due_at=new_due_at)
+
+
+def _customer_answer(case: Case, actor: Any, data: AnswerIn):
+    return steps.customer_answer_record(case=case, actor=actor, accepted=data.accepted, note=data.note)
+
+
+def _satisfaction(case: Case, actor: Any, data: SatisfactionIn):
+    return steps.satisfaction_record(case=case, actor=actor, answer=data.answer, comment=data.comment)
+
+
+def _escalate(case: Case, actor: Any, data: EscalateIn):
+    return services.process_escalate(case=case, actor=actor, to=data.to, reason=data.reason)
+
+
+# By the name the case page posts to (/cases/<reference>/process/<name>).
+ACTIONS: dict[str, Action] = {
+    "apply-regime": Action(RegimeIn, _apply_regime, "Regime applied"),
+    "understanding": Action(
+        UnderstandingIn, _understanding, "Summary recorded: ask the customer to confirm it"
+    ),
+    "confirm-understanding": Action(ConfirmIn, _confirm_understanding, "Summary confirmed"),
+    "evidence": Action(EvidenceIn, _evidence, "Evidence added"),
+    "finding": Action(FindingIn, _finding, "Finding recorded"),
+    "option": Action(OptionIn, _option, "Option added"),
+    "choose-option": Action(OptionDecisionIn, _choose_option, "Option chosen"),
+    "request-approval": Action(OptionDecisionIn, _request_approval, "Approval requested"),
+    "decide-approval": Action(ApprovalDecisionIn, _decide_approval, "Decision recorded"),
+    "compose-letter": Action(LetterIn, _compose_letter, "Letter drafted: check it, then send"),
+    "update-letter": Action(LetterUpdateIn, _update_letter, "Letter updated"),
+    "send-letter": Action(LetterSendIn, _send_letter, "Letter sent"),
+    "promise": Action(PromiseIn, _promise, "Promise recorded: it will be tracked until kept"),
+    "keep-promise": Action(PromiseKeepIn, _keep_promise, "Promise marked kept"),
+    "renegotiate-promise": Action(PromiseRenegotiateIn, _renegotiate_promise, "New time agreed"),
+    "extend-clock": Action(ExtendIn, _extend_clock, "Deadline extended"),
+    "customer-answer": Action(AnswerIn, _customer_answer, "Answer recorded"),
+    "satisfaction": Action(SatisfactionIn, _satisfaction, "Satisfaction recorded"),
+    "escalate": Action(EscalateIn, _escalate, "Escalated"),
+}

@@ -1,0 +1,104 @@
+"""The process steps as typed actions: the case page and the API run the same ones with the same input."""
+
+import json
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from amends.core.services import api_token_create
+from amends.letters.models import Letter
+from amends.process.actions import ACTIONS
+from amends.process.api import STEPS
+from amends.process.letters import process_compose_letter
+from amends.process.models import Option, Promise
+from amends.process.services import process_start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_step_on_the_case_page_has_an_api_endpoint():
+    assert sorted(name for _, name, _ in STEPS) == sorted(ACTIONS)
+
+
+def _api(user):
+    _, key = api_token_create(user=user, name="t")
+
+    def post(url, body):
+        return Client().post(
+            url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
+
+    return post
+
+
+def _page(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def draft(complaint, case_handler):
+    process_start(case=complaint, regime_code="hos-2024", actor=case_handler)
+    process_compose_letter(case=complaint, kind="holding", actor=case_handler, fields={"delay_reasons": "x"})
+    return Letter.objects.get(case=complaint, kind="holding")
+
+
+def test_a_draft_letter_is_updated_through_the_api_as_on_the_page(draft, complaint, case_handler):
+    url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
+    response = _api(case_handler)(url, {"letter": draft.pk, "fields": {"delay_reasons": "Awaiting a report"}})
+    assert response.status_code == 200
+    assert [letter["id"] for letter in response.json()["letters"]] == [draft.pk]
+    draft.refresh_from_db()
+    assert draft.fields["delay_reasons"] == "Awaiting a report"
+    # The page posts the same input as field_<name> boxes.
+    _page(case_handler).post(
+        f"/cases/{complaint.reference}/process/update-letter",
+        {"letter": draft.pk, "field_delay_reasons": "The engineer is booked"},
+    )
+    draft.refresh_from_db()
+    assert draft.fields["delay_reasons"] == "The engineer is booked"
+
+
+def test_updating_a_letter_needs_what_the_page_needs(draft, complaint, assessor, other_team_adviser):
+    url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
+    body = {"letter": draft.pk, "fields": {"delay_reasons": "Changed"}}
+    assert _api(assessor)(url, body).status_code == 403
+    assert _api(other_team_adviser)(url, body).status_code == 404
+    draft.refresh_from_db()
+    assert draft.fields["delay_reasons"] == "x"
+
+
+def test_an_unknown_letter_is_not_found(draft, complaint, case_handler):
+    url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
+    response = _api(case_handler)(url, {"letter": draft.pk + 1000, "fields": {}})
+    assert (
+        response.status_code == 404 and response.json()["error"]["message"] == "No such letter on this case"
+    )
+
+
+def test_the_page_reports_input_the_schema_refuses(complaint, case_handler):
+    response = _page(case_handler).post(
+        f"/cases/{complaint.reference}/process/promise", {"description": "Call back", "due_at": "next week"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#process")
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said.startswith("Some values are missing or of the wrong type (due_at: ")
+    assert not Promise.objects.filter(case=complaint).exists()
+
+
+def test_the_page_leaves_out_empty_boxes_that_are_not_text(complaint, case_handler):
+    process_start(case=complaint, regime_code="fca-disp", actor=case_handler)
+    _page(case_handler).post(
+        f"/cases/{complaint.reference}/process/option",
+        {"title": "Apologise", "remedy_type": "apology", "amount": "", "benefits_customer": "Heard"},
+    )
+    option = Option.objects.get(case=complaint)
+    assert option.amount is None and option.risk_customer == 1  # the defaults, as over the API
+    _page(case_handler).post(
+        f"/cases/{complaint.reference}/process/promise",
+        {"description": "Call back", "due_at": "2030-01-02T10:00"},  # a datetime-local box: no zone
+    )
+    promise = Promise.objects.get(case=complaint)
+    assert promise.due_at.isoformat() == "2030-01-02T10:00:00+00:00"  # 10:00 in London in January

@@ -23,11 +23,7 @@ from amends.regimes.models import RegimeVersion
 from amends.regimes.selectors import current_version
 
 from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
-
-# Letters that answer the complaint at a stage: sending one meets the stage's response clocks.
-RESPONSE_LETTERS = frozenset(
-    {"final_response", "stage1_response", "stage2_response", "deadlock", "summary_resolution"}
-)
+from .rules import RESPONSE_LETTERS, met_by
 
 
 @functools.lru_cache(maxsize=64)
@@ -38,19 +34,6 @@ def _definition_for(version_pk: int) -> RegimeDefinition:
 
 def definition_of(process: CaseProcess) -> RegimeDefinition:
     return _definition_for(process.regime_version_id)
-
-
-def met_by(clock_code: str) -> str:
-    """Which step stops a clock, read from its code (the definitions name them so)."""
-    if "ack" in clock_code:
-        return "acknowledged"
-    if clock_code.startswith("satisfaction"):
-        return "satisfied"
-    if clock_code.startswith("initial_assessment"):
-        return "understood"
-    if clock_code.startswith("summary_resolution") or clock_code.startswith("frontline"):
-        return "resolved"
-    return "responded"
 
 
 def _events(process: CaseProcess) -> dict[str, datetime]:

@@ -22,6 +22,7 @@ from amends.cases.models import Case, CaseEvent
 from amends.core.models import Notification, Role
 
 from .models import CaseClock, CaseProcess, Promise
+from .rules import PROMISE_LAPSED_NOTE
 
 BATCH = 500
 
@@ -204,7 +205,7 @@ def remind_promises(now: datetime) -> int:
 
 
 def break_overdue_promises(now: datetime) -> int:
-    note = "Due time passed without the promise being marked kept"
+    note = PROMISE_LAPSED_NOTE
     with transaction.atomic():
         promises = _claim(
             Promise.objects.filter(status=Promise.Status.OPEN, due_at__lte=now)

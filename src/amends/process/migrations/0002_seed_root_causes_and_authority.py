@@ -6,6 +6,9 @@ pages or with `authority_limit_set`.
 
 from django.db import migrations
 
+# The starting limits are the process's rules module's, which the demo also plans its approvals with.
+from amends.process.rules import STARTING_LIMITS
+
 ROOT_CAUSES = {
     "people": ("People", {"staff-error": "Staff error", "staff-behaviour": "Staff attitude or behaviour",
                           "training-gap": "Knowledge or training gap"}),
@@ -21,17 +24,9 @@ ROOT_CAUSES = {
     "external": ("Outside our control", {"external-event": "External event"}),
 }
 
-NON_MONEY = ["apology", "explanation", "put_right", "service_change"]
-# role: (non-monetary remedies allowed, {money remedy: limit or None for none allowed})
-LIMITS = {
-    "adviser": (["apology", "explanation", "put_right"],
-                {"refund": "100", "fee_waiver": "50", "goodwill": "50", "compensation": None}),
-    "case_handler": (["apology", "explanation", "put_right"],
-                     {"refund": "500", "fee_waiver": "250", "goodwill": "150", "compensation": "250"}),
-    "team_leader": (NON_MONEY, {"refund": "2000", "fee_waiver": "1000", "goodwill": "500", "compensation": "1000"}),
-    "complaints_lead": (NON_MONEY,
-                        {"refund": "25000", "fee_waiver": "10000", "goodwill": "5000", "compensation": "10000"}),
-}
+# The remedies as this migration knows them; a row for each, allowed or not, per role.
+REMEDIES = ["apology", "explanation", "put_right", "service_change", "refund", "fee_waiver", "goodwill",
+            "compensation"]
 
 
 def seed(apps, schema_editor):
@@ -41,12 +36,10 @@ def seed(apps, schema_editor):
         parent = RootCause.objects.create(code=code, name=name)
         for child_code, child_name in children.items():
             RootCause.objects.create(code=child_code, name=child_name, parent=parent)
-    for role, (non_money, money) in LIMITS.items():
-        for remedy in NON_MONEY:
-            AuthorityLimit.objects.create(role=role, remedy_type=remedy, allowed=remedy in non_money)
-        for remedy, limit in money.items():
-            AuthorityLimit.objects.create(role=role, remedy_type=remedy, allowed=limit is not None,
-                                          max_amount=limit)
+    for role, limits in STARTING_LIMITS.items():
+        for remedy in REMEDIES:
+            AuthorityLimit.objects.create(role=role, remedy_type=remedy, allowed=remedy in limits,
+                                          max_amount=limits.get(remedy))
 
 
 def unseed(apps, schema_editor):

@@ -53,6 +53,7 @@ check: $(BIN)/amends embeddings
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/amends/core/hooks.py src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py \
 		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py \
+		src/amends/process/rules.py \
 		src/amends/letters/elements.py src/amends/signals/rules.py src/amends/signals/coach.py \
 		src/amends/signals/context.py src/amends/signals/analyser.py src/amends/signals/prefilter.py \
 		src/amends/signals/embeddings.py

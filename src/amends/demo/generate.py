@@ -53,11 +53,12 @@ from amends.process.models import (
     SatisfactionCheck,
     Understanding,
 )
+from amends.process.rules import RESPONSE_LETTERS
 from amends.process.services import sync_respond_by
 from amends.process.tasks import SweepResult, sweep
 
 from . import journey, texts
-from .plan import MESSAGE_ACTIONS, RESPONSE_LETTERS, CasePlan, Clock, Step, plan_cases
+from .plan import MESSAGE_ACTIONS, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"

@@ -31,7 +31,7 @@ from django.utils import timezone
 from amends.cases.models import Case, CaseEvent
 from amends.letters.models import Letter
 from amends.letters.rendering import render_pdf  # the real one: seeding swaps the module's for a stub
-from amends.letters.services import letter_send, letter_update_fields
+from amends.letters.services import letter_send
 from amends.messaging.models import Attachment, Message
 from amends.process.authority import approval_decide, approval_request, option_add, option_choose
 from amends.process.letters import process_compose_letter
@@ -43,10 +43,10 @@ from amends.process.promises import (
     promise_renegotiate,
     remind_time,
 )
+from amends.process.rules import acknowledgement_event, clock_events, response_due
 from amends.process.services import (
     clock_extend,
     definition_of,
-    met_by,
     process_escalate,
     process_letter_sent,
     process_start,
@@ -140,17 +140,6 @@ def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%A %-d %B %Y}"
 
 
-def _events(process: CaseProcess) -> dict[str, datetime]:
-    names = {
-        "received": process.received_at,
-        "acknowledged": process.acknowledged_at,
-        "escalated": process.escalated_at,
-        "escalation_acknowledged": process.escalation_acknowledged_at,
-        "response_sent": process.response_sent_at,
-    }
-    return {name: at for name, at in names.items() if at is not None}
-
-
 # --- the regime and its letters -----------------------------------------------------------------------------
 
 
@@ -163,13 +152,6 @@ def _letter(case: Case, step: Step, ctx: Context) -> Case:
     d, actor = step.data, ctx.user(step.actor)
     fields = {**d["fields"], **_fields(case, d, step.at, ctx)}
     letter = process_compose_letter(case=case, kind=d["kind"], actor=actor, fields=fields)
-    # The process prefills every element the case knows, whatever the letter; an acknowledgement or a holding
-    # letter should not give a decision yet, so the adviser takes those out of the draft, as a person would.
-    stray = [
-        k for k in letter.fields if k in NOT_YET.get(d["kind"], ()) and k not in letter.required_elements
-    ]
-    if stray:
-        letter = letter_update_fields(letter=letter, fields=dict.fromkeys(stray), actor=actor)
     with transaction.atomic():
         sent = letter_send(letter=letter, actor=actor, by=d["by"])
         # Demo back-dating: process_send_letter would meet and start clocks at the wall-clock moment the
@@ -177,11 +159,6 @@ def _letter(case: Case, step: Step, ctx: Context) -> Case:
         process_letter_sent(case=case, kind=sent.kind, at=step.at, actor=actor)
     _date_letter(sent, step.at, ctx)
     return case
-
-
-# Elements that do not belong in a letter sent before the response (see _letter).
-_DECIDED = ("decision", "reasons", "remedy", "outstanding_actions", "how_to_escalate", "resolved_statement")
-NOT_YET = {"acknowledgement": _DECIDED, "holding": _DECIDED}
 
 
 def _draft(case: Case, step: Step, ctx: Context) -> Case:
@@ -199,14 +176,12 @@ def _fields(case: Case, data: dict, at: datetime, ctx: Context) -> dict[str, str
         process = CaseProcess.objects.select_related("case__customer").get(case_id=case.pk)
     if kind == "acknowledgement":
         # The response clock may count from this very letter (Housing Ombudsman: from the acknowledgement).
-        events = _events(process)
-        events["escalation_acknowledged" if process.escalated_at else "acknowledged"] = at
-        dues = [
-            d.due_at
-            for d in compute(definition_of(process), process.stage, events, process.case.customer.nation)
-            if met_by(d.code) == "responded" and not d.optional
-        ]
-        return {"timescales": f"We will send you our response by {_when(min(dues))}."} if dues else {}
+        events = clock_events(process)
+        events[acknowledgement_event(events)] = at
+        due = response_due(
+            compute(definition_of(process), process.stage, events, process.case.customer.nation)
+        )
+        return {"timescales": f"We will send you our response by {_when(due)}."} if due else {}
     if kind == "holding":
         clock = (
             CaseClock.objects.filter(
@@ -350,7 +325,7 @@ def _escalate(case: Case, step: Step, ctx: Context) -> Case:
         CaseProcess.objects.filter(pk=process.pk).update(escalated_at=step.at)
         process.escalated_at = step.at
         for due in compute(
-            definition_of(process), process.stage, _events(process), process.case.customer.nation
+            definition_of(process), process.stage, clock_events(process), process.case.customer.nation
         ):
             CaseClock.objects.filter(
                 case_id=case.pk, stage=process.stage, code=due.code, status=CaseClock.Status.RUNNING

@@ -13,6 +13,15 @@ from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from random import Random
 
+from amends.process.rules import (
+    PROMISE_LAPSED_NOTE,
+    RESPONSE_LETTERS,
+    STARTING_LIMITS,
+    acknowledgement_event,
+    limit_allows,
+    next_stage,
+    response_due,
+)
 from amends.regimes.clocks import compute, compute_extension
 from amends.regimes.definition import RegimeDefinition, load_builtin
 
@@ -119,7 +128,6 @@ PAYMENT_ISSUES = {
 PRINT_ONLY = {"fca-disp", "fca-psd"}
 # The share of complaints the regime is applied to: most, but some new ones are still waiting for it.
 REGIME_SHARE = {"new": 0.55, "other": 0.93}
-RESPONSE_LETTERS = {"final_response", "stage1_response", "stage2_response", "deadlock", "summary_resolution"}
 # Letters go by email to customers who have an address, for complaints of the last few weeks (each sent
 # letter's PDF is rendered, which is slow); older letters were printed and posted.
 EMAIL_LETTER_DAYS = 14
@@ -128,7 +136,7 @@ HOW_TO_ESCALATE = (
     "If you are not happy with our response, reply to this letter or call us within 14 days quoting your "
     "reference, and a manager who has not been involved will review your complaint."
 )
-INTAKE = ["adviser", "leader"]
+INTAKE = ["adviser", "leader"]  # who applies the regime to complaints still in the intake queue
 # A costlier way to put things right than the obvious one, by the category's kind of impact.
 BIGGER = {
     "money": ["goodwill", "compensation", "fee_waiver"],
@@ -153,7 +161,6 @@ RISKS = {
     "service_change": (3, 2),
 }
 LEAN_AFTER = timedelta(days=45)
-PROMISE_LAPSED = "Due time passed without the promise being marked kept"
 PROMISE_MISSED = [
     "Missed: the adviser was off sick and nobody picked it up; apologised to the customer",
     "Not done in time; called the customer to apologise",
@@ -161,61 +168,18 @@ PROMISE_MISSED = [
 PROMISE_AGREED = [
     "Customer agreed a new date; we are still waiting for the contractor",
     "Agreed with the customer to move it back a few days",
-]  # who applies the regime to complaints still in the intake queue
+]
 
-# Authority limits as process migration 0002 seeds them: role -> remedy -> the most the role may offer alone
-# (None: no limit). A remedy a role lacks needs approval. The demo plans its approvals with these; a test
-# checks they still match the database.
-AUTHORITY: dict[str, dict[str, int | None]] = {
-    "adviser": {
-        "apology": None,
-        "explanation": None,
-        "put_right": None,
-        "refund": 100,
-        "fee_waiver": 50,
-        "goodwill": 50,
-    },
-    "case_handler": {
-        "apology": None,
-        "explanation": None,
-        "put_right": None,
-        "refund": 500,
-        "fee_waiver": 250,
-        "goodwill": 150,
-        "compensation": 250,
-    },
-    "team_leader": {
-        "apology": None,
-        "explanation": None,
-        "put_right": None,
-        "service_change": None,
-        "refund": 2000,
-        "fee_waiver": 1000,
-        "goodwill": 500,
-        "compensation": 1000,
-    },
-    "complaints_lead": {
-        "apology": None,
-        "explanation": None,
-        "put_right": None,
-        "service_change": None,
-        "refund": 25000,
-        "fee_waiver": 10000,
-        "goodwill": 5000,
-        "compensation": 10000,
-    },
-}
 ROLES = {username: role for username, _first, _last, role, _team in texts.STAFF}
 APPROVERS = ["leader", "lead"]
 
 
 def allows(username: str, remedy: str, amount: Decimal | None) -> bool:
-    """Whether this member of staff may offer the remedy alone (as process.authority.authority_allows)."""
-    limits = AUTHORITY.get(ROLES[username], {})
-    if remedy not in limits:
-        return False
-    limit = limits[remedy]
-    return limit is None or amount is None or amount <= limit
+    """Whether this member of staff may offer the remedy alone, under the limits a new installation has."""
+    limits = STARTING_LIMITS.get(ROLES[username], {})
+    return remedy in limits and limit_allows(
+        allowed=True, max_amount=limits[remedy], remedy_type=remedy, amount=amount
+    )
 
 
 def regime_for(category: texts.Category, issue: texts.Issue) -> str:
@@ -227,13 +191,6 @@ def regime_for(category: texts.Category, issue: texts.Issue) -> str:
 def regime_definitions() -> dict[str, RegimeDefinition]:
     """The shipped regime definitions, newest version of each (the ones the database loads)."""
     return {d.code: d for d in load_builtin()}
-
-
-def is_response_clock(code: str) -> bool:
-    """As process.services.met_by: the clocks a response letter stops."""
-    return not (
-        "ack" in code or code.startswith(("satisfaction", "initial_assessment", "summary", "frontline"))
-    )
 
 
 @dataclass
@@ -253,10 +210,7 @@ class Proc:
 
     def due(self) -> datetime | None:
         """When the current stage's response is due; None until the event it counts from has happened."""
-        for clock in compute(self.definition, self.stage, self.events, self.nation):
-            if is_response_clock(clock.code) and not clock.optional:
-                return clock.due_at
-        return None
+        return response_due(compute(self.definition, self.stage, self.events, self.nation))
 
     def extended_due(self) -> datetime | None:
         """The latest the regime lets the current stage's response be put back to, if it allows that."""
@@ -274,9 +228,7 @@ class Proc:
 
     @property
     def next_stage(self) -> str | None:
-        codes = [s.code for s in self.definition.stages]
-        position = codes.index(self.stage)
-        return codes[position + 1] if position + 1 < len(codes) else None
+        return next_stage(self.definition, self.stage)
 
     @property
     def referral_body(self) -> str:
@@ -677,7 +629,7 @@ class Script:
         by = self._letter_by(kind)
         self.add("letter", actor or self.worker, kind=kind, by=by, fields=fields, **extra)
         if kind == "acknowledgement":
-            proc.events["escalation_acknowledged" if "escalated" in proc.events else "acknowledged"] = self.t
+            proc.events[acknowledgement_event(proc.events)] = self.t
         elif kind in RESPONSE_LETTERS:
             proc.events["response_sent"] = self.t
 
@@ -726,7 +678,7 @@ class Script:
         elif outcome == "broken" and self.rng.random() < 0.6:
             # The worker marks it broken a minute or so after it falls due.
             at = due + timedelta(minutes=self.rng.uniform(1, 50))
-            self.schedule(at, "promise_break", None, index=index, note=PROMISE_LAPSED)
+            self.schedule(at, "promise_break", None, index=index, note=PROMISE_LAPSED_NOTE)
         elif outcome == "broken":
             at = due + timedelta(hours=self.rng.uniform(2, 30))
             self.schedule(at, "promise_break", self.worker, index=index, note=self.rng.choice(PROMISE_MISSED))

@@ -21,7 +21,8 @@ from amends.core.models import Role
 from amends.core.permissions import staff_of
 from amends.core.services import audit_record, notify
 
-from .models import MONETARY_REMEDIES, ApprovalRequest, AuthorityLimit, Option, RemedyType
+from .models import ApprovalRequest, AuthorityLimit, Option, RemedyType
+from .rules import MONETARY_REMEDIES, limit_allows
 
 TEXT_LIMIT = 5000
 
@@ -38,11 +39,11 @@ def limits_for(role: str | None) -> dict[str, AuthorityLimit]:
 
 
 def within_limit(limit: AuthorityLimit | None, remedy_type: str, amount: Decimal | None) -> bool:
-    if limit is None or not limit.allowed:
+    if limit is None:
         return False
-    if remedy_type not in MONETARY_REMEDIES or limit.max_amount is None:
-        return True
-    return (amount or Decimal(0)) <= limit.max_amount
+    return limit_allows(
+        allowed=limit.allowed, max_amount=limit.max_amount, remedy_type=remedy_type, amount=amount
+    )
 
 
 def authority_allows(*, role: str | None, remedy_type: str, amount: Decimal | None) -> bool:
@@ -64,9 +65,7 @@ def approvers_for(option: Option, *, excluding: Any = None):
     roles = [
         limit.role
         for limit in AuthorityLimit.objects.filter(remedy_type=option.remedy_type, allowed=True)
-        if option.remedy_type not in MONETARY_REMEDIES
-        or limit.max_amount is None
-        or (option.amount or Decimal(0)) <= limit.max_amount
+        if within_limit(limit, option.remedy_type, option.amount)
     ]
     users = get_user_model().objects.filter(is_active=True, staff__role__in=roles)
     if excluding is not None:

@@ -13,7 +13,8 @@ from amends.letters.services import letter_compose
 from amends.regimes.clocks import compute
 
 from .models import CaseClock, CaseProcess, Option
-from .services import _events, definition_of, met_by
+from .rules import acknowledgement_event, clock_events, response_due
+from .services import definition_of
 
 OUTCOME_DECISIONS = {
     "justified": "upheld",
@@ -35,14 +36,9 @@ def _response_due(case: Case, process: CaseProcess):
     )
     if running is not None:
         return running.due_at
-    events = {**_events(process)}
-    events.setdefault("escalation_acknowledged" if process.escalated_at else "acknowledged", timezone.now())
-    dues = [
-        d
-        for d in compute(definition_of(process), process.stage, events, case.customer.nation)
-        if met_by(d.code) == "responded" and not d.optional
-    ]
-    return min((d.due_at for d in dues), default=None)
+    events = clock_events(process)
+    events.setdefault(acknowledgement_event(events), timezone.now())
+    return response_due(compute(definition_of(process), process.stage, events, case.customer.nation))
 
 
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:

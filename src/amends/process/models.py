@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .rules import MONETARY_REMEDIES
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -142,9 +144,6 @@ class RemedyType(models.TextChoices):
     FEE_WAIVER = "fee_waiver", "Fee or charge waived"
     GOODWILL = "goodwill", "Goodwill payment"
     COMPENSATION = "compensation", "Compensation for loss or distress"
-
-
-MONETARY_REMEDIES = {RemedyType.REFUND, RemedyType.FEE_WAIVER, RemedyType.GOODWILL, RemedyType.COMPENSATION}
 
 
 class Option(models.Model):

@@ -16,8 +16,7 @@ from amends.core.errors import Conflict, DomainError
 
 from .models import Promise
 from .notices import notify_after_commit
-
-LAPSED_NOTE = "Due time passed without the promise being marked kept"
+from .rules import PROMISE_LAPSED_NOTE
 
 
 def remind_time(made_at: datetime, due_at: datetime) -> datetime:
@@ -95,7 +94,7 @@ def promises_lapse(*, promises: list[Promise], at: datetime) -> list[Promise]:
     """These open promises passed their due time without being kept: broken, recorded, and the owner
     and team leaders told. Rows come locked by the worker."""
     broken = promises_close(
-        promises=promises, status=Promise.Status.BROKEN, actor=None, note=LAPSED_NOTE, at=at
+        promises=promises, status=Promise.Status.BROKEN, actor=None, note=PROMISE_LAPSED_NOTE, at=at
     )
     notify_after_commit(
         [(p.case, f"{p.case.reference}: promise broken \u2014 {p.description}", True) for p in broken]

@@ -25,7 +25,8 @@ from .models import (
     SatisfactionCheck,
     Understanding,
 )
-from .services import RESPONSE_LETTERS, definition_of
+from .rules import RESPONSE_LETTERS
+from .services import definition_of
 
 
 @dataclass

@@ -28,11 +28,7 @@ from amends.regimes.selectors import current_version
 
 from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
 from .notices import notify_after_commit
-
-# Letters that answer the complaint at a stage: sending one meets the stage's response clocks.
-RESPONSE_LETTERS = frozenset(
-    {"final_response", "stage1_response", "stage2_response", "deadlock", "summary_resolution"}
-)
+from .rules import RESPONSE_LETTERS, clock_events, met_by, next_stage
 
 
 @functools.lru_cache(maxsize=64)
@@ -43,30 +39,6 @@ def _definition_for(version_pk: int) -> RegimeDefinition:
 
 def definition_of(process: CaseProcess) -> RegimeDefinition:
     return _definition_for(process.regime_version_id)
-
-
-def met_by(clock_code: str) -> str:
-    """Which step stops a clock, read from its code (the definitions name them so)."""
-    if "ack" in clock_code:
-        return "acknowledged"
-    if clock_code.startswith("satisfaction"):
-        return "satisfied"
-    if clock_code.startswith("initial_assessment"):
-        return "understood"
-    if clock_code.startswith("summary_resolution") or clock_code.startswith("frontline"):
-        return "resolved"
-    return "responded"
-
-
-def _events(process: CaseProcess) -> dict[str, datetime]:
-    names = {
-        "received": process.received_at,
-        "acknowledged": process.acknowledged_at,
-        "escalated": process.escalated_at,
-        "escalation_acknowledged": process.escalation_acknowledged_at,
-        "response_sent": process.response_sent_at,
-    }
-    return {name: at for name, at in names.items() if at is not None}
 
 
 def _nation(case: Case) -> str:
@@ -97,7 +69,7 @@ def clocks_refresh(process: CaseProcess) -> list[CaseClock]:
         CaseClock.objects.filter(case=process.case, stage=process.stage).values_list("code", flat=True)
     )
     created = []
-    for due in compute(definition, process.stage, _events(process), _nation(process.case)):
+    for due in compute(definition, process.stage, clock_events(process), _nation(process.case)):
         if due.code in existing:
             continue
         spec = stage.clock(due.code)
@@ -246,7 +218,9 @@ def clock_extend(
         raise DomainError(
             f"{definition_of(process).name} allows no extension of {clock.name.lower()}", code="no_extension"
         )
-    extended = compute_extension(definition_of(process), clock.stage, _events(process), _nation(clock.case))
+    extended = compute_extension(
+        definition_of(process), clock.stage, clock_events(process), _nation(clock.case)
+    )
     limit = extended.due_at if extended else None  # None: the new date is agreed with the customer
     target = new_due_at or limit
     if target is None:
@@ -287,9 +261,8 @@ def process_escalate(*, case: Case, actor: Any, to: str, reason: str) -> CasePro
     definition = definition_of(process)
     now = timezone.now()
     if to == "next_stage":
-        codes = [s.code for s in definition.stages]
-        position = codes.index(process.stage)
-        if position + 1 >= len(codes):
+        following = next_stage(definition, process.stage)
+        if following is None:
             raise DomainError(
                 f"{definition.name} has no stage after {process.stage}; refer it instead", code="last_stage"
             )
@@ -297,7 +270,7 @@ def process_escalate(*, case: Case, actor: Any, to: str, reason: str) -> CasePro
             status=CaseClock.Status.STOPPED
         )
         before = process.stage
-        process.stage = codes[position + 1]
+        process.stage = following
         process.escalated_at, process.escalation_acknowledged_at = now, None
         process.response_sent_at, process.customer_answer = None, ""
         process.save()

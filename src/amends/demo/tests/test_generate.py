@@ -26,10 +26,11 @@ from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
 from amends.demo.generate import PASSWORD
-from amends.demo.plan import AUTHORITY, Clock, plan_cases
+from amends.demo.plan import ROLES, Clock, allows, plan_cases
 from amends.demo.texts import DEMO_BLOCKS, STAFF
 from amends.letters.models import Letter, current_block
 from amends.messaging.models import Attachment, Message
+from amends.process.authority import within_limit
 from amends.process.models import (
     ApprovalRequest,
     AuthorityLimit,
@@ -42,6 +43,7 @@ from amends.process.models import (
     SatisfactionCheck,
     Understanding,
 )
+from amends.process.rules import STARTING_LIMITS
 from amends.process.services import closing_problems
 
 pytestmark = pytest.mark.django_db
@@ -205,16 +207,13 @@ def test_fca_wording_is_a_labelled_placeholder(demo):
         assert "[Demo text:" in letter.html
 
 
-def test_planned_authority_matches_the_seeded_limits():
-    """plan.AUTHORITY copies process migration 0002's limits, to plan who needs approval."""
+def test_planned_authority_is_the_seeded_authority():
+    """The demo plans who needs approval with process.rules.STARTING_LIMITS, which migration 0002 seeds."""
     for limit in AuthorityLimit.objects.all():
-        planned = AUTHORITY[limit.role]
-        if not limit.allowed:
-            assert limit.remedy_type not in planned, (limit.role, limit.remedy_type)
-        else:
-            most = planned[limit.remedy_type]
-            assert limit.max_amount == (None if most is None else Decimal(most)), (
-                limit.role,
-                limit.remedy_type,
-            )
-    assert set(AUTHORITY) == set(AuthorityLimit.objects.values_list("role", flat=True))
+        for username, role in ROLES.items():
+            if role == limit.role:
+                for amount in (None, Decimal("1"), Decimal("150"), Decimal("600"), Decimal("30000")):
+                    assert allows(username, limit.remedy_type, amount) == within_limit(
+                        limit, limit.remedy_type, amount
+                    ), (username, limit.remedy_type, amount)
+    assert set(STARTING_LIMITS) == set(AuthorityLimit.objects.values_list("role", flat=True))

@@ -1,0 +1,356 @@
+"""messaging.services: a customer's message recorded, a reply sent after commit and its delivery marked, a
+contact logged by staff. Each refusal with its code, each event written.
+"""
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+
+from amends.cases.models import Case, CaseEvent
+from amends.cases.services import case_open, case_transition
+from amends.cases.tests.factories import make_case
+from amends.core.errors import DomainError
+from amends.customers.services import ContactDetails, customer_match_or_create
+from amends.messaging import services
+from amends.messaging.models import Attachment, Message, MessageSource
+from amends.messaging.services import Incoming, IncomingAttachment
+from amends.signals.models import MessageAnalysis
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 2, 11, 0, tzinfo=LONDON)
+SENT = datetime(2026, 11, 2, 8, 30, tzinfo=LONDON)  # when the customer wrote
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+OPENED = datetime(2026, 11, 2, 8, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def case(complaints_team, clock):
+    """Opened at 8:00 from Pat's first contact; the tests run at 11:00."""
+    clock.move_to(OPENED, tick=False)
+    opened = make_case(team=complaints_team, email="pat@example.com")
+    clock.move_to(NOW, tick=False)
+    return opened
+
+
+def incoming(**given):
+    fields = {
+        "channel": "email",
+        "body_text": "My refund has still not arrived.",
+        "occurred_at": SENT,
+        "subject": "Refund",
+        "sender": "Pat Customer <pat@example.com>",
+        "idempotency_key": "email:<first@mail.example.net>",
+        "email_message_id": "<first@mail.example.net>",
+        **given,
+    }
+    return Incoming(**fields)
+
+
+def record(case, **given):
+    return services.message_record_inbound(case=case, customer=case.customer, incoming=incoming(**given))
+
+
+def fresh(case):
+    return Case.objects.get(pk=case.pk)
+
+
+class FailingBackend(BaseEmailBackend):
+    """A mail server that takes the connection and then refuses every message."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionResetError("554 rejected")
+
+
+class UnreachableBackend(BaseEmailBackend):
+    """A mail server that cannot be reached at all."""
+
+    def open(self):
+        raise ConnectionRefusedError("no route to host")
+
+    def send_messages(self, email_messages):
+        raise AssertionError("never reached: the connection failed to open")
+
+
+# --- inbound ------------------------------------------------------------------------------------------------
+
+
+def test_a_customers_message_is_kept_as_received_with_its_source_and_attachments(case):
+    pdf = b"%PDF-1.4 statement"
+    message = record(
+        case,
+        body_html="<p>My refund has still not arrived.</p>",
+        raw=b"From: pat@example.com\r\n\r\nMy refund",
+        raw_content_type="message/rfc822",
+        attachments=[IncomingAttachment("statement.pdf", "application/pdf", pdf)],
+    )
+
+    message = Message.objects.get(pk=message.pk)
+    assert (message.case, message.customer, message.direction) == (case, case.customer, "in")
+    assert message.occurred_at == SENT and message.recorded_at == NOW and message.author is None
+    assert message.body_text == "My refund has still not arrived." and message.subject == "Refund"
+    assert message.idempotency_key == "email:<first@mail.example.net>"
+    assert bytes(MessageSource.objects.get(message=message).raw).startswith(b"From: pat@example.com")
+    (attachment,) = Attachment.objects.filter(message=message)
+    assert (attachment.filename, attachment.size) == ("statement.pdf", len(pdf))
+    assert attachment.sha256 == hashlib.sha256(pdf).hexdigest() and bytes(attachment.content) == pdf
+    assert fresh(case).last_activity_at == SENT
+    assert services.message_existing("email:<first@mail.example.net>") == message
+    assert services.message_existing(None) is None
+
+
+def test_a_message_without_raw_bytes_keeps_no_source(case, adviser):
+    message = services.message_record_inbound(
+        case=case, customer=case.customer, incoming=incoming(channel="letter"), actor=adviser
+    )
+    assert message.author == adviser  # scanned in by an adviser
+    assert not MessageSource.objects.filter(message=message).exists()
+
+
+def test_a_customer_writing_back_reopens_a_case_waiting_on_them(case, adviser):
+    case_transition(case=case, to="awaiting_customer", actor=adviser, reason="Asked for the statement")
+
+    record(case)
+
+    assert fresh(case).status == "open"
+    event = CaseEvent.objects.filter(case=case, kind="status_changed").last()
+    assert event.before == {"status": "awaiting_customer"} and event.after == {"status": "open"}
+    assert event.actor is None and event.reason == "The customer contacted us"
+
+
+def test_a_customer_writing_after_resolution_reopens_it(case, adviser):
+    case_transition(case=case, to="resolved", actor=adviser, reason="Refunded")
+    record(case)
+    assert fresh(case).status == "open"
+    assert CaseEvent.objects.filter(case=case, kind="reopened").last().before == {"status": "resolved"}
+
+
+def test_a_message_is_read_for_signals_as_it_arrives(case):
+    message = record(case)
+    assert MessageAnalysis.objects.filter(message=message).count() == 1
+
+
+def test_a_fault_in_the_analyser_loses_no_message(case, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("model file missing")
+
+    monkeypatch.setattr("amends.signals.services.analyse", broken)
+    with caplog.at_level(logging.ERROR):
+        message = record(case)
+
+    assert Message.objects.filter(pk=message.pk).exists()
+    assert not MessageAnalysis.objects.exists()
+    assert "Signals analysis failed" in caplog.text
+
+
+def test_the_same_message_twice_is_refused(case):
+    first = record(case)
+    activity = fresh(case).last_activity_at
+
+    with pytest.raises(DomainError) as err:
+        record(case, body_text="A second copy", occurred_at=SENT + timedelta(minutes=5))
+
+    assert err.value.code == "duplicate"
+    assert list(Message.objects.all()) == [first]
+    assert fresh(case).last_activity_at == activity
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "fields"),
+    [
+        ({"channel": "pigeon"}, "invalid", {"channel": "unknown channel"}),
+        ({"body_text": "x" * 51}, "too_large", {"body": "too long"}),
+    ],
+)
+def test_inbound_refusals(case, settings, given, code, fields):
+    settings.AMENDS_MAX_TEXT_CHARS = 50
+    with pytest.raises(DomainError) as err:
+        record(case, **given)
+    assert (err.value.code, err.value.fields) == (code, fields)
+    assert not Message.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_body_at_the_limit_is_accepted(case, settings):
+    settings.AMENDS_MAX_TEXT_CHARS = 50
+    assert len(record(case, body_text="x" * 50).body_text) == 50
+
+
+# --- outbound -----------------------------------------------------------------------------------------------
+
+
+def test_a_reply_is_stored_then_sent_after_commit(
+    case, adviser, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        message = services.message_send(case=case, actor=adviser, body="  We are looking into it.  ")
+        assert mail.outbox == []  # nothing leaves before the message is committed
+        assert Message.objects.get(pk=message.pk).delivery == "queued"
+    for callback in callbacks:
+        callback()
+
+    message.refresh_from_db()
+    assert (message.direction, message.channel, message.purpose) == ("out", "email", "reply")
+    assert message.body_text == "We are looking into it." and message.author == adviser
+    assert message.subject == f"Your case {case.reference}" and message.delivery == "sent"
+    assert message.occurred_at == NOW and fresh(case).last_activity_at == NOW
+    (email,) = mail.outbox
+    assert email.to == ["pat@example.com"] and email.from_email == settings.DEFAULT_FROM_EMAIL
+    assert email.subject == message.subject and email.body == "We are looking into it."
+    assert email.extra_headers["Message-ID"] == message.email_message_id
+    (event,) = CaseEvent.objects.filter(case=case, kind="reply_sent")
+    assert event.actor == adviser and event.after == {"message": message.pk}
+
+
+def test_the_subject_always_carries_the_reference_and_the_purpose_names_the_event(
+    case, adviser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.message_send(
+            case=case, actor=adviser, body="Our answer.", subject="Your refund", purpose="final_response"
+        )
+    assert message.subject == f"Your refund [{case.reference}]"
+    assert CaseEvent.objects.get(case=case, kind="final_response_sent").after == {"message": message.pk}
+
+
+def test_a_reply_to_a_customer_without_email_is_kept_and_not_sent(
+    complaints_team, adviser, django_capture_on_commit_callbacks
+):
+    customer, _ = customer_match_or_create(details=ContactDetails(name="Sam Phone", phone="07700 900123"))
+    case = case_open(customer=customer, kind="query", channel="phone", summary="Bill", team=complaints_team)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = services.message_send(case=case, actor=adviser, body="Noted")
+
+    assert Message.objects.get(pk=message.pk).delivery == "no_address"
+    assert callbacks == [] and mail.outbox == []
+    assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "fields"),
+    [(" \n ", "invalid", {"body": "required"}), ("x" * 51, "too_large", {"body": "too long"})],
+)
+def test_reply_refusals(case, adviser, settings, body, code, fields):
+    settings.AMENDS_MAX_TEXT_CHARS = 50
+    with pytest.raises(DomainError) as err:
+        services.message_send(case=case, actor=adviser, body=body)
+    assert (err.value.code, err.value.fields) == (code, fields)
+    assert not Message.objects.exists() and not CaseEvent.objects.filter(kind="reply_sent").exists()
+
+
+@pytest.mark.parametrize("backend", [FailingBackend, UnreachableBackend])
+def test_a_failed_delivery_is_marked_and_the_message_kept(
+    case, adviser, settings, caplog, django_capture_on_commit_callbacks, backend
+):
+    settings.EMAIL_BACKEND = f"{__name__}.{backend.__name__}"
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        message = services.message_send(case=case, actor=adviser, body="Hello")
+
+    assert Message.objects.get(pk=message.pk).delivery == "failed"
+    assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
+    assert f"Sending message {message.pk} failed" in caplog.text
+
+
+def test_replies_thread_under_the_customers_emails(case, adviser, django_capture_on_commit_callbacks):
+    assert services.thread_headers(case) == {}
+    record(case)
+    record(
+        case,
+        occurred_at=SENT + timedelta(minutes=30),
+        idempotency_key="email:<second@mail.example.net>",
+        email_message_id="<second@mail.example.net>",
+    )
+    assert services.thread_headers(case) == {
+        "In-Reply-To": "<second@mail.example.net>",
+        "References": "<first@mail.example.net> <second@mail.example.net>",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = services.message_send(case=case, actor=adviser, body="Thank you")
+
+    headers = mail.outbox[-1].extra_headers
+    assert headers["In-Reply-To"] == "<second@mail.example.net>"
+    assert headers["References"] == "<first@mail.example.net> <second@mail.example.net>"
+    assert services.thread_headers(case)["In-Reply-To"] == reply.email_message_id  # the latest now
+
+
+def test_the_primary_email_is_the_one_written_to(case):
+    assert services.customer_email(case.customer) == "pat@example.com"
+    nobody, _ = customer_match_or_create(details=ContactDetails(name="Sam Phone", phone="07700 900124"))
+    assert services.customer_email(nobody) is None
+
+
+# --- contacts logged by staff -------------------------------------------------------------------------------
+
+
+def test_a_phone_call_is_logged_with_who_took_it(case, adviser):
+    called = NOW - timedelta(hours=1)
+
+    note = services.message_log_contact(
+        case=case,
+        actor=adviser,
+        channel="phone",
+        direction="in",
+        summary=" Upset about the fee ",
+        occurred_at=called,
+    )
+
+    note.refresh_from_db()
+    assert (note.channel, note.direction, note.purpose) == ("phone", "in", "contact_note")
+    assert note.body_text == "Upset about the fee" and note.sender == "Ada Adviser" and note.author == adviser
+    assert note.occurred_at == called and note.recorded_at == NOW
+    (event,) = CaseEvent.objects.filter(case=case, kind="contact_logged")
+    assert event.actor == adviser and event.at == NOW
+    assert event.after == {"message": note.pk, "channel": "phone", "direction": "in"}
+    assert fresh(case).last_activity_at == called
+
+
+def test_a_contact_logged_now_when_no_time_is_given(case, adviser):
+    note = services.message_log_contact(
+        case=case, actor=adviser, channel="letter", direction="out", summary="Sent"
+    )
+    assert note.occurred_at == NOW
+
+
+def test_only_an_inbound_contact_reopens_a_case(case, adviser):
+    case_transition(case=case, to="awaiting_customer", actor=adviser, reason="Asked for the statement")
+    services.message_log_contact(
+        case=case, actor=adviser, channel="phone", direction="out", summary="Voicemail"
+    )
+    assert fresh(case).status == "awaiting_customer"
+    services.message_log_contact(
+        case=case, actor=adviser, channel="phone", direction="in", summary="Called back"
+    )
+    assert fresh(case).status == "open"
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "fields"),
+    [
+        ({"channel": "email"}, "invalid", {"channel": "phone, face_to_face or letter"}),
+        ({"channel": "web_form"}, "invalid", {"channel": "phone, face_to_face or letter"}),
+        ({"direction": "sideways"}, "invalid", {"direction": "in or out"}),
+        ({"summary": "  "}, "invalid", {"summary": "required"}),
+        ({"summary": "x" * 51}, "too_large", {"summary": "too long"}),
+        ({"occurred_at": NOW + timedelta(minutes=1)}, "invalid", {"occurred_at": "in the future"}),
+    ],
+)
+def test_contact_refusals(case, adviser, settings, given, code, fields):
+    settings.AMENDS_MAX_TEXT_CHARS = 50
+    kwargs = {"channel": "face_to_face", "direction": "in", "summary": "Came in to the branch", **given}
+    with pytest.raises(DomainError) as err:
+        services.message_log_contact(case=case, actor=adviser, **kwargs)
+    assert (err.value.code, err.value.fields) == (code, fields)
+    assert not Message.objects.exists() and not CaseEvent.objects.filter(kind="contact_logged").exists()

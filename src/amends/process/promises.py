@@ -65,18 +65,22 @@ def promises_close(
     *, promises: list[Promise], status: str, actor: Any, note: str, at: datetime
 ) -> list[Promise]:
     """Close open promises as kept, broken or renegotiated, each with an event on its case. Refused,
-    changing nothing, if any of them is no longer open. Call inside a transaction."""
-    locked = list(
-        Promise.objects.select_for_update().select_related("case").filter(pk__in=[p.pk for p in promises])
-    )
-    if closed := [p for p in locked if p.status != Promise.Status.OPEN]:
+    changing nothing, if any of them is no longer open. Call inside a transaction.
+
+    The rows are locked and their status read afresh, but the caller's objects are the ones changed and
+    returned, so whatever it loaded with them (the worker loads each case's owner) is not fetched again.
+    """
+    ids = [p.pk for p in promises]
+    current = dict(Promise.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status"))
+    if closed := [p for p in promises if current[p.pk] != Promise.Status.OPEN]:
+        closed[0].status = current[closed[0].pk]
         raise Conflict(f"This promise is already {closed[0].get_status_display().lower()}")
     note = (note or "").strip()[:2000]
-    Promise.objects.filter(pk__in=[p.pk for p in locked]).update(status=status, closed_at=at, note=note)
-    for promise in locked:
+    Promise.objects.filter(pk__in=ids).update(status=status, closed_at=at, note=note)
+    for promise in promises:
         promise.status, promise.closed_at, promise.note = status, at, note
-    case_events_record(_event_of(p.case, CLOSED_EVENTS[status], actor, p, reason=note) for p in locked)
-    return locked
+    case_events_record(_event_of(p.case, CLOSED_EVENTS[status], actor, p, reason=note) for p in promises)
+    return promises
 
 
 @transaction.atomic

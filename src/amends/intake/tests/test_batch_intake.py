@@ -218,12 +218,12 @@ def test_a_refused_contact_changes_nothing_and_the_rest_land(complaints_team):
 
 
 def test_a_failing_analyser_keeps_the_message(complaints_team, monkeypatch):
-    from amends.intake import services
+    from amends.intake import arrivals
 
     def broken(*args, **kwargs):
         raise RuntimeError("model file missing")
 
-    monkeypatch.setattr(services, "analyse", broken)
+    monkeypatch.setattr(arrivals, "analyse", broken)
     results = intake_contacts([_contact("keep-1", ANGRY, name="Gil Gee", email="gil@example.com")])
     assert Message.objects.filter(idempotency_key="api:keep-1").exists()
     assert results[0].created_case and not MessageAnalysis.objects.exists()
@@ -232,12 +232,12 @@ def test_a_failing_analyser_keeps_the_message(complaints_team, monkeypatch):
 def test_analysis_that_cannot_be_stored_keeps_the_messages(complaints_team, monkeypatch):
     from django.db import DatabaseError
 
-    from amends.intake import services
+    from amends.intake import arrivals
 
     def refused(*args, **kwargs):
         raise DatabaseError("disk I/O error")
 
-    monkeypatch.setattr(services, "signals_save", refused)
+    monkeypatch.setattr(arrivals, "signals_save", refused)
     results = intake_contacts(
         [
             _contact("keep-2", ANGRY, name="Hal Aitch", email="hal@example.com"),

@@ -93,7 +93,6 @@ def message_record_inbound(
         for a in incoming.attachments
     )
     case_record_contact(case=case, inbound=True, at=incoming.occurred_at)
-    _analyse(message)
     return message
 
 
@@ -120,18 +119,6 @@ def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message
 def message_source(message: Message, incoming: Incoming) -> MessageSource:
     """The message exactly as it arrived, unsaved."""
     return MessageSource(message=message, content_type=incoming.raw_content_type, raw=incoming.raw)
-
-
-def _analyse(message: Message) -> None:
-    """Read the message for signals as it arrives. A fault in the analyser is logged and the message is
-    kept unanalysed: nothing a customer sends is lost because a model failed."""
-    from amends.signals.services import signals_record
-
-    try:
-        with transaction.atomic():
-            signals_record(message)
-    except Exception:
-        log.exception("Signals analysis failed for message %s; the message is kept", message.pk)
 
 
 def customer_email(customer: Customer) -> str | None:

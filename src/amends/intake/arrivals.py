@@ -64,8 +64,8 @@ class Arrival:
     """A customer's message as its channel read it, before intake decides where it goes."""
 
     key: str | None  # its idempotency key: the same message arriving twice is stored once
-    received_at: datetime | None  # when the sender says they sent it (None: now); never later than now
-    incoming: Callable[[datetime], Incoming]  # the message, given when it arrived
+    received_at: datetime | None  # when the sender says they sent it; None, or a time to come: now
+    incoming: Callable[[datetime], Incoming]  # the message as it will be stored, given when it arrived
     case_reference: str = ""  # the case it adds to; without one it opens a case
     sender: ContactDetails = ContactDetails()  # matched to a customer when it opens a case
     new_case: dict[str, str] = field(default_factory=dict)  # `case_fields` of the case it opens

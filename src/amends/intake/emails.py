@@ -16,7 +16,7 @@ from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import Channel, ContactPoint
 from amends.customers.services import ContactDetails
 from amends.messaging.models import Message
-from amends.messaging.services import Incoming, IncomingAttachment
+from amends.messaging.services import Incoming, IncomingAttachment, message_existing
 
 from .arrivals import REFERENCE_RE, Arrival, IntakeResult, arrivals_store, summary_of
 from .mime import MalformedEmail, ParsedEmail, parse_email
@@ -36,9 +36,12 @@ def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult:
         parsed = parse_email(raw)
     except MalformedEmail as exc:
         raise MalformedInput(str(exc)) from exc
-    key = f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}"
+    key = (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
+    existing = message_existing(key)  # a mail provider's retry, answered before any threading
+    if existing is not None:
+        return IntakeResult(existing, existing.case, created_case=False, duplicate=True)
     with transaction.atomic():
-        result = arrivals_store([_arrival(parsed, raw, key[:300])], actor=actor)[0]
+        result = arrivals_store([_arrival(parsed, raw, key)], actor=actor)[0]
     if isinstance(result, DomainError):
         raise result
     return result

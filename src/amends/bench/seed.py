@@ -16,11 +16,17 @@ from django.utils import timezone
 from amends.cases.events import EventKind
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, ReferenceCounter
-from amends.cases.services import case_event, case_events_record, format_reference, response_target
+from amends.cases.services import (
+    case_event,
+    case_events_record,
+    cases_insert,
+    format_reference,
+    response_target,
+)
 from amends.customers.models import Channel, ContactPoint, Customer
 from amends.customers.normalise import name_key
 from amends.messaging.models import Message
-from amends.messaging.services import messages_record
+from amends.messaging.services import Incoming, message_inbound, messages_record
 
 WORDS = [
     "refund",
@@ -208,29 +214,27 @@ def _cases(rng, n, customers, teams, owners, now, year, offset, statuses):
                 public_token=secrets.token_urlsafe(32),
             )
         )
-    Case.objects.bulk_create(rows, batch_size=1000)
+    cases_insert(rows)
     if rows[0].pk is None:
         rows = list(Case.objects.order_by("-id")[:n])[::-1]
     return rows
 
 
-def _messages_and_events(rng, cases):
-    messages_record(
-        [
-            Message(
-                case=c,
-                customer_id=c.customer_id,
-                channel=c.channel,
-                direction="in",
-                subject=c.summary,
-                sender="customer",
-                body_text=f"{c.summary}. Please sort this out.",
-                occurred_at=c.opened_at,
-                recorded_at=c.opened_at,
-            )
-            for c in cases
-        ]
+def _inbound(case: Case) -> Message:
+    incoming = Incoming(
+        channel=case.channel,
+        subject=case.summary,
+        sender="customer",
+        body_text=f"{case.summary}. Please sort this out.",
+        occurred_at=case.opened_at,
     )
+    message = message_inbound(incoming, actor=None, now=case.opened_at)
+    message.case, message.customer_id = case, case.customer_id
+    return message
+
+
+def _messages_and_events(rng, cases):
+    messages_record([_inbound(c) for c in cases])
     case_events_record(
         case_event(c, kind=EventKind.OPENED, actor=None, at=c.opened_at, after={"kind": c.kind})
         for c in cases

@@ -149,7 +149,7 @@ def case_open(
     now = opened_at or timezone.now()
     case = case_new(customer=customer, team=team, owner=owner, opened_at=now, **fields)
     case.reference = next_reference(now.year)
-    case.save(force_insert=True)
+    cases_insert([case])
     case_events_record([case_opened_event(case, actor=actor)])
     return case
 
@@ -194,6 +194,22 @@ def case_new(
         respond_by=response_target(fields["kind"], opened_at),
         public_token=secrets.token_urlsafe(32),
     )
+
+
+def cases_insert(cases: list[Case]) -> None:
+    """Store new cases built by `case_new`, with references from a `ReferenceBook`: the one place Case
+    rows are inserted (`case_open` for one, intake's batch for many). The caller records their
+    `opened` events (`case_opened_event`)."""
+    Case.objects.bulk_create(cases, batch_size=1000)
+
+
+def cases_contacts_save(cases: list[Case], *, status_changes: list[tuple[Case, str]], at: datetime) -> None:
+    """Save what `case_contact_noted` changed on a batch's cases, then tell the status listeners of each
+    case whose status it changed (`status_changes`: the case and its status before). The batch's
+    `case_record_contact`; the caller records the status events `case_contact_noted` returned."""
+    Case.objects.bulk_update(cases, ["last_activity_at", "status", "closed_at", "updated_at", "version"])
+    for case, before in status_changes:
+        hooks.status_changed(case=case, before=before, after=case.status, at=at)
 
 
 def case_opened_event(case: Case, *, actor: Any) -> CaseEvent:

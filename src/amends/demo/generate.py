@@ -1,7 +1,7 @@
 """Loads the demo: teams, one login per role, customers and cases with their messages, history and process.
 
 Everything goes through the services (team_create, staff_create, customer_match_or_create, case_open,
-case_assign, case_transition, case_reclassify, message_record_inbound, message_send, message_log_contact,
+case_assign, case_transition, case_reclassify, intake_message, message_send, message_log_contact,
 acknowledge, and for complaints under a regime the process and letters services: see journey.py), so the
 demo data is what real use would produce. Some things are corrected afterwards with queryset updates, each
 commented where it happens: timestamps (the services stamp most rows with timezone.now(), so each case's rows
@@ -35,12 +35,12 @@ from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
 from amends.customers.models import ContactPoint, Customer, MergeSuggestion
 from amends.customers.services import ContactDetails, customer_match_or_create
-from amends.intake.services import acknowledge
+from amends.intake.services import acknowledge, intake_message
 from amends.letters import rendering
 from amends.letters.models import Letter, TextBlock, current_block
 from amends.letters.services import text_block_update
 from amends.messaging.models import Message
-from amends.messaging.services import Incoming, message_log_contact, message_record_inbound, message_send
+from amends.messaging.services import Incoming, message_log_contact, message_send
 from amends.process.models import (
     ApprovalRequest,
     CaseClock,
@@ -243,7 +243,7 @@ def _inbound(case: Case, step: Step, ctx: Context) -> Case:
         idempotency_key=key,
         email_message_id=key.removeprefix("email:") if key.startswith("email:") else "",
     )
-    message_record_inbound(case=case, customer=case.customer, incoming=incoming, actor=ctx.user(step.actor))
+    intake_message(case=case, incoming=incoming, actor=ctx.user(step.actor))
     return case
 
 

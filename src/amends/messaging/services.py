@@ -101,7 +101,6 @@ def message_record_inbound(
         attachments=message_attachments(message, incoming.attachments),
     )
     case_record_contact(case=case, inbound=True, at=incoming.occurred_at)
-    _analyse(message)
     return message
 
 
@@ -157,18 +156,6 @@ def messages_record(
     Message.objects.bulk_create(messages, batch_size=1000)
     MessageSource.objects.bulk_create(sources, batch_size=1000)
     Attachment.objects.bulk_create(attachments, batch_size=100)
-
-
-def _analyse(message: Message) -> None:
-    """Read the message for signals as it arrives. A fault in the analyser is logged and the message is
-    kept unanalysed: nothing a customer sends is lost because a model failed."""
-    from amends.signals.services import signals_record
-
-    try:
-        with transaction.atomic():
-            signals_record(message)
-    except Exception:
-        log.exception("Signals analysis failed for message %s; the message is kept", message.pk)
 
 
 def customer_email(customer: Customer) -> str | None:

@@ -1,5 +1,6 @@
 """`intake_contacts`: a batch means what `intake_contact` on each contact in turn means, in far fewer
-statements. Each run happens in a transaction that is rolled back, so both start from the same database."""
+statements. Each run happens in a transaction that is rolled back, so both start from the same database.
+(test_one_path.py compares a batch with the services below intake.)"""
 
 from datetime import UTC, datetime
 
@@ -8,15 +9,15 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_transition
 from amends.core.errors import DomainError
-from amends.core.models import AuditEvent, Notification
-from amends.customers.models import Customer, MergeSuggestion
+from amends.customers.models import Customer
 from amends.intake.schemas import ContactIn
 from amends.intake.services import intake_contact, intake_contacts
 from amends.messaging.models import Message
-from amends.signals.models import MessageAnalysis, MessageSignal
+from amends.signals.models import MessageAnalysis
+
+from .tables import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -67,98 +68,10 @@ def _outcome(result):
     return (result.case.reference, result.message.idempotency_key, result.created_case, result.duplicate)
 
 
-def _state():
-    messages = {m.pk: m for m in Message.objects.select_related("case", "customer", "source").order_by("id")}
-    name = {pk: f"{m.case.reference}#{i}" for i, (pk, m) in enumerate(messages.items())}
-
-    def named(data):
-        if isinstance(data, dict) and "message" in data:
-            return {**data, "message": name[data["message"]]}
-        return data
-
-    customers = [
-        (c.name, c.name_key, c.nation, c.preferred_channel, c.created_at, c.merged_into_id is not None)
-        for c in Customer.objects.order_by("id")
-    ]
-    points = sorted(
-        (c.name, p.kind, p.value, p.normalised, p.is_primary)
-        for c in Customer.objects.prefetch_related("contact_points")
-        for p in c.contact_points.all()
-    )
-    cases = [
-        (
-            c.reference,
-            c.customer.name,
-            c.kind,
-            c.kind_reason,
-            c.status,
-            c.channel,
-            c.summary,
-            c.category,
-            c.team_id,
-            c.opened_at,
-            c.updated_at,
-            c.last_activity_at,
-            c.respond_by,
-            c.risk,
-            c.version,
-            c.closed_at,
-        )
-        for c in Case.objects.select_related("customer").order_by("reference")
-    ]
-    stored = [
-        (
-            name[m.pk],
-            m.customer.name,
-            m.channel,
-            m.direction,
-            m.purpose,
-            m.subject,
-            m.sender,
-            m.body_text.replace(m.case.public_token, "<status link token>"),
-            m.occurred_at,
-            m.recorded_at,
-            m.idempotency_key,
-            m.delivery,
-            bytes(m.source.raw) if hasattr(m, "source") else None,
-        )
-        for m in messages.values()
-    ]
-    events = [
-        (e.case.reference, e.kind, e.at, e.actor_id, e.before, named(e.after), e.reason)
-        for e in CaseEvent.objects.select_related("case").order_by("case__reference", "id")
-    ]
-    analyses = [
-        (name[a.message_id], a.case.reference, a.risk, a.analyser_version)
-        for a in MessageAnalysis.objects.select_related("case").order_by("message_id")
-    ]
-    signals = [
-        (name[s.message_id], s.type, s.score, s.spans, s.explanation, s.verdict)
-        for s in MessageSignal.objects.order_by("message_id", "type")
-    ]
-    audits = [(a.kind, a.object_type, a.after, a.at) for a in AuditEvent.objects.order_by("id")]
-    suggestions = sorted(
-        (s.keep.name + s.keep.name_key, s.duplicate.name, s.reason, s.status)
-        for s in MergeSuggestion.objects.select_related("keep", "duplicate")
-    )
-    return {
-        "customers": customers,
-        "points": points,
-        "cases": cases,
-        "messages": stored,
-        "events": events,
-        "analyses": analyses,
-        "signals": signals,
-        "audits": audits,
-        "suggestions": suggestions,
-        "notifications": Notification.objects.count(),
-    }
-
-
 def _rolled_back(run):
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         outcomes = run()
-        state = _state()
+        state = stored()
         transaction.set_rollback(True)
     return outcomes, state
 
@@ -198,8 +111,13 @@ def test_a_batch_stores_exactly_what_one_by_one_intake_stores(seeded):
         (True, False),
     ]
     assert outcomes[3][0] == "AM-2026-000002" and outcomes[7][0] == seeded
-    assert {e[1] for e in state["events"]} >= {"opened", "reopened", "signals_found", "acknowledgement_sent"}
-    assert len(state["suggestions"]) == 2  # same name (Bo Baker), one message matching two customers
+    assert {e[1] for e in state["case events"]} >= {
+        "opened",
+        "reopened",
+        "signals_found",
+        "acknowledgement_sent",
+    }
+    assert len(state["merge suggestions"]) == 2  # same name (Bo Baker), one message matching two customers
     assert state["analyses"] and state["signals"]
 
 
@@ -218,12 +136,12 @@ def test_a_refused_contact_changes_nothing_and_the_rest_land(complaints_team):
 
 
 def test_a_failing_analyser_keeps_the_message(complaints_team, monkeypatch):
-    from amends.intake import services
+    from amends.intake import arrivals
 
     def broken(*args, **kwargs):
         raise RuntimeError("model file missing")
 
-    monkeypatch.setattr(services, "analyse", broken)
+    monkeypatch.setattr(arrivals, "analyse", broken)
     results = intake_contacts([_contact("keep-1", ANGRY, name="Gil Gee", email="gil@example.com")])
     assert Message.objects.filter(idempotency_key="api:keep-1").exists()
     assert results[0].created_case and not MessageAnalysis.objects.exists()
@@ -232,12 +150,12 @@ def test_a_failing_analyser_keeps_the_message(complaints_team, monkeypatch):
 def test_analysis_that_cannot_be_stored_keeps_the_messages(complaints_team, monkeypatch):
     from django.db import DatabaseError
 
-    from amends.intake import services
+    from amends.intake import arrivals
 
     def refused(*args, **kwargs):
         raise DatabaseError("disk I/O error")
 
-    monkeypatch.setattr(services, "signals_save", refused)
+    monkeypatch.setattr(arrivals, "signals_save", refused)
     results = intake_contacts(
         [
             _contact("keep-2", ANGRY, name="Hal Aitch", email="hal@example.com"),

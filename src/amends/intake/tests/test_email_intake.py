@@ -15,7 +15,7 @@ from django.utils import timezone
 from amends.cases.models import Case, CaseEvent
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import ContactPoint, Customer
-from amends.intake import services
+from amends.intake import emails
 from amends.intake.mime import parse_email
 from amends.intake.services import intake_email, split_mbox
 from amends.messaging.models import Attachment, Message, MessageSource
@@ -343,7 +343,7 @@ def test_a_50_mb_email_is_refused_before_it_is_parsed(receive, monkeypatch):
     def must_not_parse(raw):
         raise AssertionError("a too-large email was parsed")
 
-    monkeypatch.setattr(services, "parse_email", must_not_parse)
+    monkeypatch.setattr(emails, "parse_email", must_not_parse)
     with pytest.raises(InputTooLarge, match="50,000,"):
         receive(huge)
     assert counts() == before

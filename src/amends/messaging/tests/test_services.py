@@ -137,22 +137,11 @@ def test_a_customer_writing_after_resolution_reopens_it(case, adviser):
     assert CaseEvent.objects.filter(case=case, kind="reopened").last().before == {"status": "resolved"}
 
 
-def test_a_message_is_read_for_signals_as_it_arrives(case):
+def test_storing_a_message_does_not_analyse_it(case):
+    # Analysis is intake's to orchestrate (intake is above signals); intake/tests/test_every_path_analyses.py
+    # checks every way a message arrives is analysed, and that a failing analyser keeps the message.
     message = record(case)
-    assert MessageAnalysis.objects.filter(message=message).count() == 1
-
-
-def test_a_fault_in_the_analyser_loses_no_message(case, monkeypatch, caplog):
-    def broken(*args, **kwargs):
-        raise RuntimeError("model file missing")
-
-    monkeypatch.setattr("amends.signals.services.analyse", broken)
-    with caplog.at_level(logging.ERROR):
-        message = record(case)
-
-    assert Message.objects.filter(pk=message.pk).exists()
-    assert not MessageAnalysis.objects.exists()
-    assert "Signals analysis failed" in caplog.text
+    assert not MessageAnalysis.objects.filter(message=message).exists()
 
 
 def test_the_same_message_twice_is_refused(case):

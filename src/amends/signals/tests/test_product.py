@@ -300,13 +300,14 @@ def test_a_new_message_only_ever_raises_the_case_risk_even_from_a_stale_copy(com
     from django.utils import timezone
 
     from amends.messaging.services import Incoming, message_record_inbound
+    from amends.signals.services import signals_record
 
     case = make_contact_case(text="Thank you, all is working now.").case
 
     def record(stale, key):
         incoming = Incoming(channel="api", body_text=ANGRY, occurred_at=timezone.now(), idempotency_key=key)
-        message_record_inbound(case=stale, customer=stale.customer, incoming=incoming)
-        return MessageAnalysis.objects.get(message__idempotency_key=key).risk
+        message = message_record_inbound(case=stale, customer=stale.customer, incoming=incoming)
+        return signals_record(message).risk  # the message's case is the stale copy
 
     stale = Case.objects.get(pk=case.pk)
     assert stale.risk < 60

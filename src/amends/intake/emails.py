@@ -1,0 +1,136 @@
+"""Email intake: a raw email parsed, threaded onto the case it continues or opening one, one message to a
+transaction; and mbox files split into their emails."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from amends.cases.models import Case
+from amends.core.errors import DomainError, InputTooLarge, MalformedInput
+from amends.customers.models import Channel, ContactPoint
+from amends.customers.services import ContactDetails
+from amends.messaging.models import Message
+from amends.messaging.services import Incoming, IncomingAttachment, message_existing
+
+from .arrivals import REFERENCE_RE, Arrival, IntakeResult, arrivals_store, summary_of
+from .mime import MalformedEmail, ParsedEmail, parse_email
+
+# The Date header is the sender's word: it dates a case only when it is close to our receipt (an import of
+# recent mail); otherwise the case opens when we received it, which is what clocks count.
+EMAIL_DATE_TRUSTED_FOR = timedelta(days=7)
+
+
+def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult:
+    """One raw email (RFC 5322 bytes). Idempotent by Message-ID, else by the bytes' hash."""
+    if len(raw) > settings.AMENDS_MAX_EMAIL_BYTES:
+        raise InputTooLarge(
+            f"The email is {len(raw):,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
+        )
+    try:
+        parsed = parse_email(raw)
+    except MalformedEmail as exc:
+        raise MalformedInput(str(exc)) from exc
+    key = (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
+    existing = message_existing(key)  # a mail provider's retry, answered before any threading
+    if existing is not None:
+        return IntakeResult(existing, existing.case, created_case=False, duplicate=True)
+    with transaction.atomic():
+        result = arrivals_store([_arrival(parsed, raw, key)], actor=actor)[0]
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+def _arrival(parsed: ParsedEmail, raw: bytes, key: str) -> Arrival:
+    case = _thread_case(parsed)
+    return Arrival(
+        key=key,
+        received_at=parsed.date,
+        incoming=partial(_incoming, parsed, raw, key),
+        case_reference=case.reference if case else "",
+        sender=ContactDetails(name=parsed.from_name, email=parsed.from_address),
+        new_case={
+            "kind": settings.AMENDS_EMAIL_DEFAULT_KIND,
+            "channel": Channel.EMAIL,
+            "summary": summary_of(parsed.subject, parsed.text),
+            "kind_reason": "Arrived at the complaints mailbox",
+        },
+        trust_date_for=EMAIL_DATE_TRUSTED_FOR,
+    )
+
+
+def _thread_case(parsed: ParsedEmail) -> Case | None:
+    """The case this email continues: by the Message-IDs it answers, then by a reference in its subject.
+
+    A reference in the subject is trusted only from an address already on that case's customer, so nobody
+    can add to another customer's case by typing its reference.
+    """
+    if parsed.thread_ids:
+        found = (
+            Message.objects.select_related("case", "case__customer")
+            .filter(email_message_id__in=parsed.thread_ids)
+            .order_by("-occurred_at")
+            .first()
+        )
+        if found is not None:
+            return found.case
+    for reference in REFERENCE_RE.findall(parsed.subject):
+        case = Case.objects.select_related("customer").filter(reference=reference).first()
+        if (
+            case
+            and ContactPoint.objects.filter(
+                customer=case.customer, kind=ContactPoint.Kind.EMAIL, normalised=parsed.from_address.lower()
+            ).exists()
+        ):
+            return case
+    return None
+
+
+def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incoming:
+    return Incoming(
+        channel=Channel.EMAIL,
+        body_text=_within_limit(parsed.text),
+        body_html=parsed.html,
+        subject=parsed.subject,
+        sender=f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name else parsed.from_address,
+        occurred_at=at,
+        idempotency_key=key,
+        email_message_id=parsed.message_id,
+        raw=raw,
+        raw_content_type="message/rfc822",
+        attachments=[IncomingAttachment(a.filename, a.content_type, a.content) for a in parsed.attachments],
+    )
+
+
+def _within_limit(text: str) -> str:
+    """A very long email is kept whole in its raw source; the readable copy is cut, and says so."""
+    limit = settings.AMENDS_MAX_TEXT_CHARS
+    if len(text) <= limit:
+        return text
+    note = "\n\n[Cut here: the message is longer than this. The full original is kept with the case.]"
+    return text[: limit - len(note)] + note
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """Messages of an mbox file (mboxrd/mboxo "From " separator lines), with >From unquoting."""
+    messages: list[list[bytes]] = []
+    for line in data.splitlines(keepends=True):
+        if line.startswith(b"From ") and (not messages or messages[-1] == [] or _blank_before(messages[-1])):
+            messages.append([])
+            continue
+        if not messages:
+            continue
+        if re.match(rb"^>+From ", line):
+            line = line[1:]
+        messages[-1].append(line)
+    return [b"".join(m).rstrip(b"\r\n") + b"\n" for m in messages if b"".join(m).strip()]
+
+
+def _blank_before(lines: list[bytes]) -> bool:
+    return bool(lines) and lines[-1].strip() == b""

@@ -39,9 +39,6 @@ def status_changed(*, case: Case, before: str, after: str, at: datetime) -> None
         listener(case=case, before=before, after=after, at=at)
 
 
-__all__ = ["close_guards", "closing_problems", "status_changed", "status_listeners"]
-
-
 # What the case page shows beyond the case itself, as template context: (request, case) -> dict. Messaging
 # adds the timeline and the reply forms, process its panel, signals their alerts; the page stays in cases.
 CasePageContext = Callable[["HttpRequest", "Case"], dict[str, Any]]
@@ -72,4 +69,13 @@ class QueueFilter:
 # reads its stored signals.
 queue_filters: Hook[QueueFilter] = Hook("cases.queue_filters")
 
-__all__ += ["QueueFilter", "case_page_context", "case_page_extras", "queue_filters"]
+__all__ = [
+    "QueueFilter",
+    "case_page_context",
+    "case_page_extras",
+    "close_guards",
+    "closing_problems",
+    "queue_filters",
+    "status_changed",
+    "status_listeners",
+]

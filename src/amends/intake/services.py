@@ -45,7 +45,7 @@ from amends.messaging.services import (
     message_sent_event,
     message_source,
 )
-from amends.signals.analyser import analyse
+from amends.signals.engine.analyser import analyse
 from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
 

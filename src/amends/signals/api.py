@@ -15,8 +15,8 @@ from amends.core.errors import PermissionDenied
 from amends.core.models import Role
 from amends.core.permissions import can_work_case, case_scope, require, staff_of
 
-from .analyser import analyse, signal_to_dict
-from .coach import CoachContext, coach, coach_to_dict
+from .engine.analyser import analyse, signal_to_dict
+from .engine.coach import CoachContext, coach, coach_to_dict
 from .models import MessageSignal
 from .selectors import feedback_export
 from .services import signal_feedback

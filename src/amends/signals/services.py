@@ -20,10 +20,10 @@ from amends.core.models import Role
 from amends.core.services import notify
 from amends.messaging.models import Message
 
-from . import analyser, classifiers, context, rules
-from .analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
+from .engine import analyser, classifiers, context, model, rules, text
+from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
+from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
-from .rules import Signal
 from .selectors import history_for
 
 
@@ -38,9 +38,9 @@ def analyser_version() -> str:
 @cache
 def _code_and_models_version() -> str:
     digest = hashlib.sha256()
-    for module in (rules, analyser, context):
+    for module in (text, rules, analyser, context):
         digest.update(Path(module.__file__ or "").read_bytes())
-    return f"rules-{digest.hexdigest()[:10]}+{classifiers.model_version()}"
+    return f"rules-{digest.hexdigest()[:10]}+{model.model_version()}"
 
 
 def _label(kind: str) -> str:

@@ -15,7 +15,7 @@ from amends.core.errors import DomainError
 from amends.core.permissions import can_work_case, case_scope, require
 from amends.core.web import form_errors, report, staff_required
 
-from .coach import CoachContext, coach
+from .engine.coach import CoachContext, coach
 from .models import MessageSignal, SignalFeedback
 from .services import signal_feedback
 

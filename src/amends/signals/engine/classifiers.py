@@ -17,6 +17,7 @@ import math
 import os
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -219,7 +220,7 @@ class _Message:
     def abuse(self) -> Signal:
         """Davidson's three classes; abuse = 1 - P(neither), evidence = words pulling away from "neither"."""
         classes = self.model.heads["abuse"].classes
-        probs = self.prob("abuse")
+        probs = cast(np.ndarray, self.prob("abuse"))  # a multiclass head
         neither = classes.index("neither")
         score = float(1.0 - probs[neither])
         spans = self.spans("abuse", neither, -1.0) if score >= 0.5 else []

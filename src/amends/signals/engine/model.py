@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -45,7 +46,10 @@ class Model:
             words = bytes(z["vocab"]).decode("utf-8").split("\n")
         self.vocab = {w: i for i, w in enumerate(words)}
         names = json.loads((directory / "manifest.json").read_text())["heads"]
-        weighted, idf_sq, biases, head_of_row = [], [], [], []
+        weighted: list[np.ndarray] = []
+        idf_sq: list[np.ndarray] = []
+        biases: list[float] = []
+        head_of_row: list[int] = []
         self.heads: dict[str, Head] = {}
         for h, name in enumerate(names):
             meta = json.loads((directory / f"{name}.json").read_text())
@@ -70,7 +74,7 @@ class Model:
         self.table = np.ascontiguousarray(np.stack(weighted + idf_sq, 1))
         self.bias = np.array(biases, np.float32)
         self.head_of_row = np.array(head_of_row)
-        self._token_ids: dict[str, list[int]] = {}
+        self._token_ids: dict[str, np.ndarray] = {}
         self._local = threading.local()
 
     def index_buffer(self) -> np.ndarray:
@@ -95,7 +99,7 @@ class Model:
         vocab = self.vocab
         toks = tokens.toks
         known = self._token_ids
-        parts = [known.get(tok) for tok in toks]
+        parts: list[np.ndarray | None] = [known.get(tok) for tok in toks]
         if not all(p is not None for p in parts):
             parts = [self.token_ids(tok) if p is None else p for tok, p in zip(toks, parts, strict=True)]
         bigrams = [vocab.get(f"b:{a} {b}") for a, b in zip(toks, toks[1:], strict=False)]
@@ -105,7 +109,9 @@ class Model:
         if toks:
             singles += [("f:" + toks[0], 0), ("l:" + toks[-1], len(toks) - 1)]
         ctx += [(vocab[f], i, False) for f, i in singles if f in vocab]
-        return Bag(parts, [c[0] for c in ctx], [c[1] for c in ctx], [c[2] for c in ctx])
+        return Bag(
+            cast("list[np.ndarray]", parts), [c[0] for c in ctx], [c[1] for c in ctx], [c[2] for c in ctx]
+        )
 
     def score(self, bag: Bag) -> Scored:
         """Unique ids and counts by sorting (cheaper than np.unique for a few hundred ids); one product."""

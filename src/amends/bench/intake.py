@@ -17,8 +17,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from amends.signals.evaluation import one_core
-from amends.signals.training import load_acl, load_payday_narratives
+from amends.signals.learning.datasets import load_acl, load_payday_narratives
+from amends.signals.learning.evaluation import one_core
 
 BATCH = 500
 
@@ -61,7 +61,7 @@ def _contacts(n: int, run: str, texts: list[str]) -> list:
 def measure(n: int, *, log, one_by_one: bool = False) -> dict:
     from amends.core.errors import DomainError
     from amends.intake.services import intake_contact, intake_contacts
-    from amends.signals.analyser import analyse
+    from amends.signals.engine.analyser import analyse
     from amends.signals.models import MessageAnalysis
 
     texts = [t for t in _texts() if t.strip()]

@@ -51,7 +51,7 @@ from amends.messaging.services import (
     message_source,
     messages_record,
 )
-from amends.signals.analyser import analyse
+from amends.signals.engine.analyser import analyse
 from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
 

@@ -13,8 +13,8 @@ from ninja import Field, Query, Router, Schema
 from amends.cases.selectors import case_for
 from amends.core.permissions import can_export_feedback, require
 
-from .analyser import analyse, signal_to_dict
-from .coach import CoachContext, coach, coach_to_dict
+from .engine.analyser import analyse, signal_to_dict
+from .engine.coach import CoachContext, coach, coach_to_dict
 from .models import MessageSignal
 from .selectors import feedback_export
 from .services import signal_feedback

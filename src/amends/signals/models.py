@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .analyser import SIGNAL_TYPES
+from .engine.analyser import SIGNAL_TYPES
 
 
 class MessageAnalysis(models.Model):

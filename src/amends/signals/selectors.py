@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
 from amends.messaging.models import Message
+from amends.process.models import CaseProcess, Promise, Understanding
+from amends.regimes.selectors import current_version
 
-from .context import Contact, History
+from .engine.analyser import SIGNAL_TYPES, URGENT_TYPES
+from .engine.context import Contact, History
 from .models import MessageSignal, SignalFeedback
 
 HISTORY_WINDOW = timedelta(days=30)
@@ -33,8 +37,6 @@ class HistoryBook:
     Customers and cases not yet stored are keyed by any hashable the caller chooses."""
 
     def __init__(self, *, customer_ids: list[int], case_ids: list[int], since: datetime):
-        from amends.process.models import Promise, Understanding
-
         self._contacts: dict[object, list[Contact]] = defaultdict(list)
         self._opened: dict[object, list[datetime]] = defaultdict(list)
         self._reopens: dict[object, int] = defaultdict(int)
@@ -138,11 +140,6 @@ def feedback_export(since: datetime | None = None) -> Iterator[dict]:
 def _definition(case: Case) -> tuple[str, str]:
     """The complaint definition that decides: the case's regime, or the ISO 10002 one the internal
     process uses when no regime has been chosen yet."""
-    from django.utils import timezone
-
-    from amends.process.models import CaseProcess
-    from amends.regimes.selectors import current_version
-
     process = CaseProcess.objects.filter(case=case).select_related("regime_version__regime").first()
     version = (
         process.regime_version if process else current_version("internal-iso10002", timezone.now().date())
@@ -154,8 +151,6 @@ def _definition(case: Case) -> tuple[str, str]:
 
 def case_signals_summary(case: Case, grouped: dict[int, list[MessageSignal]]) -> dict:
     """The case page's signals panel: urgent alerts, the reads-like-a-complaint flag, a count by type."""
-    from .analyser import SIGNAL_TYPES, URGENT_TYPES
-
     kept = [s for g in grouped.values() for s in g if s.verdict != SignalFeedback.Verdict.DISMISSED]
     counts: dict[str, int] = defaultdict(int)
     for s in kept:

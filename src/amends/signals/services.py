@@ -21,27 +21,27 @@ from amends.core.models import Role
 from amends.core.services import notify
 from amends.messaging.models import Message
 
-from . import analyser, classifiers, context, rules
-from .analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
+from .engine import analyser, classifiers, context, model, rules, text
+from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
+from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
-from .rules import Signal
 from .selectors import history_for
 
 
 def analyser_version() -> str:
-    """Stored beside each analysis: a digest of the code that decides (rules, combination, context), the
-    models' version and, when the optional embeddings backend scored the complaint head, "+emb-<sha10>" of
-    its model, so a score can be traced to what produced it. Computed from the files, so a changed rule can
-    never keep an old version."""
+    """Stored beside each analysis: a digest of the code that decides (quoted text and negation, rules,
+    combination, context), the models' version and, when the optional embeddings backend scored the
+    complaint head, "+emb-<sha10>" of its model, so a score can be traced to what produced it. Computed from
+    the files, so a changed rule can never keep an old version."""
     return _code_and_models_version() + classifiers.backend_version()
 
 
 @cache
 def _code_and_models_version() -> str:
     digest = hashlib.sha256()
-    for module in (rules, analyser, context):
+    for module in (text, rules, analyser, context):
         digest.update(Path(module.__file__ or "").read_bytes())
-    return f"rules-{digest.hexdigest()[:10]}+{classifiers.model_version()}"
+    return f"rules-{digest.hexdigest()[:10]}+{model.model_version()}"
 
 
 def _label(kind: str) -> str:

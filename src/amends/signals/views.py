@@ -18,7 +18,7 @@ from amends.core.errors import DomainError
 from amends.core.web import form_errors, report, staff_required
 from amends.messaging.forms import ReplyForm
 
-from .coach import CoachContext, coach
+from .engine.coach import CoachContext, coach
 from .models import MessageSignal, SignalFeedback
 from .selectors import case_signals_summary, complaint_signal_kept, signals_by_message
 from .services import signal_feedback

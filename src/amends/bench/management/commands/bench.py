@@ -75,7 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{r['name']:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
 
     def _signals(self, o):
-        from amends.signals.evaluation import run_benchmarks
+        from amends.signals.learning.evaluation import run_benchmarks  # scikit-learn: loaded only for this
 
         data = Path(o["data"])
         if not data.is_dir():

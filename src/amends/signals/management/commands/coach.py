@@ -7,6 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from amends.signals.engine.coach import CoachContext, coach, coach_to_dict
 from amends.signals.management.commands._jsonlines import run_lines
 
 
@@ -14,8 +15,6 @@ class Command(BaseCommand):
     help = "Coach draft replies: JSON lines {id, text} on stdin -> {id, findings} on stdout"
 
     def handle(self, *args, **o):
-        from amends.signals.coach import CoachContext, coach, coach_to_dict
-
         def handle(item: dict) -> dict:
             context = CoachContext(
                 is_closing_reply=bool(item.get("is_closing_reply")),

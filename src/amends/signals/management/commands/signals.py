@@ -14,6 +14,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from amends.signals.engine.analyser import analyse, signal_to_dict
+from amends.signals.engine.model import ARTIFACTS
+from amends.signals.selectors import feedback_export
 
 from ._jsonlines import run_lines
 
@@ -40,8 +45,6 @@ class Command(BaseCommand):
         return self._export(o["since"])
 
     def _analyse(self):
-        from amends.signals.analyser import analyse, signal_to_dict
-
         def handle(item: dict) -> dict:
             result = analyse(item["text"])
             return {"risk": result.risk, "signals": [signal_to_dict(s) for s in result.signals]}
@@ -51,8 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"{bad} line(s) were not valid input; each has an error line in the output")
 
     def _train(self, data: Path, out: str):
-        from amends.signals.classifiers import ARTIFACTS
-        from amends.signals.training import train_all
+        from amends.signals.learning.training import train_all  # scikit-learn: loaded only to train
 
         if not data.is_dir():
             raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
@@ -60,10 +62,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary, indent=2, default=str))
 
     def _export(self, since: str):
-        from django.utils import timezone
-
-        from amends.signals.selectors import feedback_export
-
         when = None
         if since:
             try:

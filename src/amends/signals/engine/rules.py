@@ -11,14 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .prefilter import AnyOf, Quick
-
-QUOTE_HEADER_RE = re.compile(
-    r"^(On .{5,200} wrote:|-{2,}\s*Original Message\s*-{2,}|From: .+)$", re.IGNORECASE | re.MULTILINE
-)
-QUOTED_LINE_RE = re.compile(r"^>.*$", re.MULTILINE)
-NEGATION_RE = re.compile(
-    r"\b(not|never|no|won't|wont|don't|dont|isn't|aren't|without|nor)\b|n't\b", re.IGNORECASE
-)
+from .text import negated, quoted_ranges
 
 
 @dataclass(frozen=True)
@@ -244,41 +237,13 @@ IDIOMS = Quick(
 )
 
 
-def _quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Quoted reply chains: from a quote header to the end, and every line starting with '>'."""
-    ranges = [(m.start(), m.end()) for m in QUOTED_LINE_RE.finditer(text)]
-    header = QUOTE_HEADER_RE.search(text)
-    if header is not None and header.start() > 0:
-        ranges.append((header.start(), len(text)))
-    return ranges
-
-
 def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     """Where a rule's match does not count: quoted reply text and idioms."""
-    return _quoted_ranges(text) + [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
-
-
-def blank_quoted(text: str) -> str:
-    """The text with quoted reply chains replaced by spaces: same length, so offsets still hold."""
-    ranges = _quoted_ranges(text)
-    if not ranges:
-        return text
-    chars = list(text)
-    for start, end in ranges:
-        chars[start:end] = [c if c == "\n" else " " for c in text[start:end]]
-    return "".join(chars)
+    return quoted_ranges(text) + [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
 
 
 def _inside(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in ranges)
-
-
-def negated(text: str, start: int) -> bool:
-    """A negation in the same clause within the five words before the match."""
-    clause_start = max(text.rfind(mark, 0, start) for mark in (".", "!", "?", ";", "\n", ","))
-    window = text[clause_start + 1 : start]
-    words = window.split()[-5:]
-    return bool(NEGATION_RE.search(" ".join(words)))
 
 
 # One RE2 pass says which rules can match anywhere in a text; Python's `re` then finds the exact spans of

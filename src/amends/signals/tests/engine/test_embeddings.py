@@ -1,8 +1,8 @@
-"""The optional embeddings backend: the numpy encoder against torch, the model file's check, the stacked
-complaint head behind its switch, and its benchmark figure on tiny data.
+"""The optional embeddings backend: the numpy encoder against torch, the model file's check, and the stacked
+complaint head behind its switch. (Its benchmark figure: learning/test_evaluation.py.)
 
 CI installs the extra (`make test` depends on `make embeddings`), so a missing model is a failure here, not
-a skip: a skipped suite would let the backend rot unnoticed."""
+a skip: a skipped suite would let the backend rot unnoticed. The `encoder` fixture is in ../conftest.py."""
 
 import json
 import logging
@@ -15,25 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from amends.signals import classifiers, embeddings, evaluation, services, training
-from amends.signals.tests.test_evaluation import tiny
+from amends.signals.engine import classifiers, embeddings
+from amends.signals.engine.model import ARTIFACTS
 
 REFERENCE = Path(__file__).parent / "minilm_reference.json"
+
+
 COMPLAINT = "Still waiting for my refund after three weeks and nobody answers my emails. Useless."
-
-
-@pytest.fixture(scope="module")
-def encoder() -> embeddings.Encoder:
-    try:
-        return embeddings.encoder()
-    except embeddings.EmbeddingsUnavailable as exc:
-        pytest.fail(f"the embeddings extra is missing ({exc}): run make embeddings")
-
-
-@pytest.fixture
-def switched_on(monkeypatch, encoder):
-    monkeypatch.setenv(classifiers.EMBEDDINGS_SWITCH, "1")
-    assert classifiers.stacked_complaint() is not None
 
 
 def test_numpy_encoder_reproduces_torch(encoder):
@@ -43,6 +31,12 @@ def test_numpy_encoder_reproduces_torch(encoder):
     assert ours.shape == (4, 384)
     assert np.abs(ours - np.array(ref["embeddings"], np.float32)).max() < 1e-5
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.fixture
+def switched_on(monkeypatch, encoder):
+    monkeypatch.setenv(classifiers.EMBEDDINGS_SWITCH, "1")
+    assert classifiers.stacked_complaint() is not None
 
 
 def test_batched_and_single_texts_agree(encoder):
@@ -105,8 +99,8 @@ def test_classify_is_unchanged_when_the_switch_is_off_or_not_1(monkeypatch):
 
 def test_the_default_path_does_not_import_tokenizers():
     code = (
-        "import sys; from amends.signals.analyser import analyse; analyse('my refund never came');"
-        "assert 'tokenizers' not in sys.modules and 'amends.signals.embeddings' not in sys.modules"
+        "import sys; from amends.signals.engine.analyser import analyse; analyse('my refund never came');"
+        "assert 'tokenizers' not in sys.modules and 'amends.signals.engine.embeddings' not in sys.modules"
     )
     env = {k: v for k, v in os.environ.items() if k != classifiers.EMBEDDINGS_SWITCH}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)  # noqa: S603 (our own code string)
@@ -119,7 +113,7 @@ def test_switched_on_but_unavailable_warns_once_and_uses_the_default(tmp_path, m
     monkeypatch.setenv(embeddings.ENV_MODEL_DIR, str(tmp_path))
     classifiers._load_stacked.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="amends.signals.classifiers"):
+        with caplog.at_level(logging.WARNING, logger="amends.signals.engine.classifiers"):
             assert classifiers.classify(COMPLAINT) == default
             assert classifiers.classify(COMPLAINT) == default
         assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
@@ -128,36 +122,8 @@ def test_switched_on_but_unavailable_warns_once_and_uses_the_default(tmp_path, m
         classifiers._load_stacked.cache_clear()
 
 
-def test_the_analyser_version_names_the_backend(monkeypatch, encoder):
-    monkeypatch.delenv(classifiers.EMBEDDINGS_SWITCH, raising=False)
-    default = services.analyser_version()
-    monkeypatch.setenv(classifiers.EMBEDDINGS_SWITCH, "1")
-    stacked = services.analyser_version()
-    assert stacked == default + "+emb-" + embeddings.MODEL_SHA256[:10]
-    from amends.signals.models import MessageAnalysis
-
-    assert len(stacked) <= MessageAnalysis._meta.get_field("analyser_version").max_length
-
-
 def test_the_shipped_stacked_head_was_trained_on_this_model():
-    meta = json.loads((classifiers.ARTIFACTS / "complaint_embeddings.json").read_text())
+    meta = json.loads((ARTIFACTS / "complaint_embeddings.json").read_text())
     assert meta["embedding_model_sha256"] == embeddings.MODEL_SHA256
-    with np.load(classifiers.ARTIFACTS / "complaint_embeddings.npz") as z:
+    with np.load(ARTIFACTS / "complaint_embeddings.npz") as z:
         assert z["coef"].shape == (385,)
-
-
-def test_the_benchmark_figure_runs_on_tiny_data(encoder):
-    texts, y = tiny()
-    value = evaluation.complaint_embeddings_cv(texts, y, embeddings.embed(texts), folds=2)
-    assert 0.7 <= value <= 1.0
-
-
-def test_without_the_extra_training_and_the_benchmark_skip_with_a_reason(tmp_path, monkeypatch):
-    monkeypatch.setattr(embeddings, "available", lambda: False)
-    lines: list[str] = []
-    assert training.train_complaint_embeddings(tmp_path, tmp_path, None, log=lines.append) is None
-    texts, y = tiny()
-    assert evaluation._complaint_embeddings_figure(texts, y, None, [], lines.append) == []
-    assert evaluation._embeddings_throughput(texts, [], lines.append) == []
-    assert not list(tmp_path.iterdir())
-    assert all("make embeddings" in line for line in lines) and len(lines) == 3

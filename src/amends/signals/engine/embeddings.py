@@ -109,7 +109,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 def _gelu(x: np.ndarray) -> np.ndarray:
     """BERT's GELU is the exact erf form, not the tanh approximation. scipy (already a dependency, through
     scikit-learn) has a float32 erf in C; a numpy polynomial fit took half the forward pass's time."""
-    from scipy.special import erf
+    from scipy.special import erf  # scipy loads only when the optional backend runs
 
     return 0.5 * x * (1.0 + erf(x * np.float32(1 / math.sqrt(2))))
 

@@ -1,13 +1,13 @@
-"""The benchmark code paths on tiny in-memory data; the real data only where it is present."""
+"""The benchmark code paths on tiny in-memory data."""
 
-from pathlib import Path
+import os
 
 import numpy as np
-import pytest
 
-from amends.signals import evaluation, training
-
-DATA = Path(__file__).resolve().parents[5] / "shared" / "data"
+from amends.signals.engine import embeddings
+from amends.signals.engine.analyser import Analysis
+from amends.signals.engine.rules import Signal
+from amends.signals.learning import datasets, evaluation
 
 COMPLAINTS = [
     "still waiting for my refund, this is a joke",
@@ -17,6 +17,8 @@ COMPLAINTS = [
     "third time I have called about the broken boiler",
     "engineer did not turn up again",
 ]
+
+
 NOT = [
     "thanks for the quick reply",
     "great service, thank you so much",
@@ -57,8 +59,6 @@ def test_anger_test_on_tiny_splits():
 
 
 def test_throughput_calls_once_per_message_per_pass_on_one_core_and_restores_the_cores():
-    import os
-
     before = os.sched_getaffinity(0)
     cores_seen: list[int] = []
     evaluation.throughput(["a", "b"] * 50, lambda t: cores_seen.append(len(os.sched_getaffinity(0))))
@@ -78,33 +78,34 @@ def test_figures_have_the_documented_shape():
     assert fig == {"name": "x", "value": 0.1235, "unit": "F1", "published": None, "protocol": "protocol"}
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"public data not present at {DATA}")
-def test_loaders_read_the_real_data():
-    texts, y, domains = training.load_acl(DATA)
-    assert (len(texts), int(y.sum())) == (3449, 1232)
-    assert sum(d not in evaluation.RANDOM_DOMAINS for d in domains) == 1974
-    assert len(training.load_xci(DATA)) == 3448
-    assert len(training.load_davidson(DATA)[0]) == 24783
-    assert len(training.load_cfpb(DATA)[0]) == 1000
-    assert len(training.load_goemotions(DATA, "test")[0]) == 5427
-
-
 def test_evidence_figure_counts_positive_signals_without_words(tmp_path, monkeypatch):
-    from amends.signals import analyser
-    from amends.signals.rules import Signal
-
     for folder in ("complaints_acl2019", "cfpb_payday_2023"):
         (tmp_path / folder).mkdir()
-    monkeypatch.setattr(training, "load_acl", lambda d: (["one", "two"], None, None))
-    monkeypatch.setattr(training, "load_payday_narratives", lambda d: ["three"])
+    monkeypatch.setattr(datasets, "load_acl", lambda d: (["one", "two"], None, None))
+    monkeypatch.setattr(datasets, "load_payday_narratives", lambda d: ["three"])
     bare = {"two"}  # this text's positive signal has no words to show
 
     def fake(text, context=None):
         spans = [] if text in bare else [(0, 1)]
-        return analyser.Analysis([Signal("complaint", 0.9, spans, "x"), Signal("anger", 0.1)], 50)
+        return Analysis([Signal("complaint", 0.9, spans, "x"), Signal("anger", 0.1)], 50)
 
-    monkeypatch.setattr(analyser, "analyse", fake)
+    monkeypatch.setattr(evaluation, "analyse", fake)
     [figure] = evaluation._evidence_figure(tmp_path, log=print)
     assert figure["name"] == "evidence_on_positive_signals"
     assert figure["value"] == round(2 / 3, 4)
     assert "2 of 3 positive signals" in figure["protocol"]
+
+
+def test_the_benchmark_figure_runs_on_tiny_data(encoder):
+    texts, y = tiny()
+    value = evaluation.complaint_embeddings_cv(texts, y, embeddings.embed(texts), folds=2)
+    assert 0.7 <= value <= 1.0
+
+
+def test_without_the_extra_the_benchmark_skips_with_a_reason(monkeypatch):
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    lines: list[str] = []
+    texts, y = tiny()
+    assert evaluation._complaint_embeddings_figure(texts, y, None, [], lines.append) == []
+    assert evaluation._embeddings_throughput(texts, [], lines.append) == []
+    assert all("make embeddings" in line for line in lines) and len(lines) == 2

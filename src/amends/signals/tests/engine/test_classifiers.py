@@ -1,27 +1,25 @@
-"""The shipped trained signals on hand-written sentences, the numpy runtime against scikit-learn, speed."""
+"""The shipped trained signals on hand-written sentences: every type present, evidence words, batches."""
 
 import subprocess
 import sys
-from collections import Counter
 
-import numpy as np
 import pytest
 
-from amends.signals import classifiers, training
-from amends.signals.classifiers import (
-    TRAINED_TYPES,
-    analyze,
-    classify,
-    classify_many,
-    route_product,
-    tokenise,
-)
+from amends.signals.engine import classifiers
+from amends.signals.engine.analyser import SIGNAL_TYPES
+from amends.signals.engine.classifiers import TRAINED_TYPES, classify, classify_many, route_product
 
 COMPLAINT = (
     "I've been waiting three weeks for my refund and nobody has replied to my emails. This is ridiculous."
 )
+
+
 PRAISE = "Thanks, lovely service!"
+
+
 ABUSIVE = "You stupid bitch, fuck off"
+
+
 TRICKY = [
     COMPLAINT,
     PRAISE,
@@ -40,8 +38,6 @@ def scores(text: str) -> dict[str, float]:
 
 
 def test_every_type_always_present_in_order():
-    from amends.signals.analyser import SIGNAL_TYPES
-
     assert set(TRAINED_TYPES) <= set(SIGNAL_TYPES)  # the analyser knows a label for each
     for text in TRICKY:
         assert [s.type for s in classify(text)] == list(TRAINED_TYPES)
@@ -116,73 +112,7 @@ def test_route_product():
     assert 0.2 < prob <= 1.0
 
 
-def test_fast_path_reproduces_the_training_analyzer():
-    model = classifiers.load_model()
-    for text in TRICKY:
-        expected = Counter(model.vocab[f] for f in analyze(text) if f in model.vocab)
-        bag = model.features(tokenise(text))
-        got = Counter(np.concatenate([*bag.parts, np.array(bag.ctx, np.int64)]).tolist())
-        assert got == expected, text
-
-
-def test_offsets_line_up_with_tokens():
-    text = "Don't 'quote' me: I'M ANGRY ’ ok"
-    tokens = tokenise(text)
-    offsets = tokens.offsets()
-    assert len(offsets) == len(tokens.toks)
-    assert [classifiers.normalise_token(text[a:b]) for a, b in offsets] == tokens.toks
-    assert tokens.shouted[tokens.toks.index("angry")]
-
-
-def test_training_export_and_runtime_agree(tmp_path):
-    """Tiny in-memory heads through fit_linear -> export -> numpy Model: same logits as scikit-learn."""
-    texts = [
-        "still waiting for my refund",
-        "where is my parcel, still nothing",
-        "thanks for the quick reply",
-        "great service, thank you",
-        "you charged me twice",
-        "lovely staff, all sorted",
-    ] * 3
-    y = np.array([1, 1, 0, 0, 1, 0] * 3)
-    products = np.array(["a", "b", "c", "a", "b", "c"] * 3)
-    heads = {
-        # the complaint head's char n-grams at half idf: the weight must reach the runtime through the idf
-        "complaint": (training.fit_linear(texts, y, C=10.0, char_weight=0.5), {"classes": ["1"]}),
-        "product": (training.fit_linear(texts, products, C=10.0), {"classes": ["a", "b", "c"]}),
-    }
-    training.export(heads, tmp_path)
-    assert not list(tmp_path.glob("*.pkl"))
-    probe = ["still waiting, you charged me twice!", "thank you", "unseen words only", ""]
-    assert training.parity(heads, tmp_path, probe) < 0.01
-
-
-def test_char_weight_is_the_same_as_a_reweighted_idf():
-    """fit_linear rescales the already-normalised training rows; a fresh transform with the stored idf (what
-    the runtime does) must give the same rows, and only the char n-grams' idf changes."""
-    texts = ["still waiting for my refund", "thanks for the quick reply", "you charged me twice"] * 2
-    y = np.array([1, 0, 1] * 2)
-    plain = training.fit_linear(texts, y, C=10.0)
-    half = training.fit_linear(texts, y, C=10.0, char_weight=0.5)
-    ratio = half.vectorizer.idf_ / plain.vectorizer.idf_
-    names = plain.vectorizer.get_feature_names_out()
-    assert np.allclose(ratio, [0.5 if n.startswith("c:") else 1.0 for n in names])
-    refit = training.LogisticRegression(C=10.0, max_iter=3000).fit(half.vectorizer.transform(texts), y)
-    assert np.allclose(refit.coef_, half.model.coef_, atol=1e-3)
-
-
 def test_import_does_not_load_sklearn():
-    code = "import sys, amends.signals.classifiers; print('sklearn' in sys.modules)"
+    code = "import sys, amends.signals.engine.analyser; print('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.strip() == "False"
-
-
-def test_artifacts_are_small_and_documented():
-    total = sum(p.stat().st_size for p in classifiers.ARTIFACTS.iterdir())
-    assert total < 6_000_000
-    model = classifiers.load_model()
-    for head in model.heads.values():
-        assert head.meta["training_data"] and head.meta["licences"] and head.meta["trained"]
-        # No licence for a shipped model: complaints_acl2019 (none), CESAMARD (text for evaluation only).
-        assert "complaints_acl2019" not in head.meta["training_data"]
-        assert "cesamard_aspect" not in head.meta["training_data"]

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from amends.signals.context import CONTEXT_TYPES, Contact, History, context_signals
+from amends.signals.engine.context import CONTEXT_TYPES, Contact, History, context_signals
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -1,14 +1,15 @@
 """Benchmarks of the trained signals on public data, each under the protocol of the figure it sits beside.
 
 Why here and not in a notebook: every figure in docs/benchmarks.md must come from a command anyone can re-run
-(`python -m amends.signals.evaluation ../shared/data`). Cross-validation refits the same recipe as the shipped
-head (`training.fit_*`) inside every fold, and any hyperparameter is chosen inside the training folds, so no
-test fold is ever looked at. complaints_acl2019 (no licence) is used here only, never for a shipped model;
-X-CI rows are never added to its folds, since they are the same tweets.
+(`python -m amends.signals.learning.evaluation ../shared/data`). Cross-validation refits the same recipe as
+the shipped head (`recipes.fit_*`) inside every fold, and any hyperparameter is chosen inside the training
+folds, so no test fold is ever looked at. complaints_acl2019 (no licence) is used here only, never for a
+shipped model; X-CI rows are never added to its folds, since they are the same tweets.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -20,8 +21,12 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from amends.signals import training
-from amends.signals.training import CachedAnalyzer
+from amends.signals.engine import classifiers, embeddings
+from amends.signals.engine.analyser import CLASSIFIER_WINDOW, analyse
+from amends.signals.engine.model import load_model
+
+from . import datasets, recipes
+from .recipes import CachedAnalyzer
 
 SEED = 0
 # The nine customer-service domains of Preotiuc-Pietro et al. (tweets to company support handles); the other
@@ -50,7 +55,7 @@ def complaint_cv(
     analyzer = analyzer or CachedAnalyzer()
 
     def fit(t, yy):
-        return training.fit_complaint(t, yy, analyzer=analyzer, extra_not=extra_not)
+        return recipes.fit_complaint(t, yy, analyzer=analyzer, extra_not=extra_not)
 
     pred = cross_validate(texts, y, fit, folds)
     return float(f1_score(y, pred, average="macro"))
@@ -73,25 +78,25 @@ def complaint_embeddings_cv(
     pred = np.empty_like(y)
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y):
         train_texts = [texts[i] for i in tr]
-        tfidf = training.fit_complaint(train_texts, y[tr], analyzer=analyzer, extra_not=extra_not)
-        inner = training.cross_fitted_logits(
+        tfidf = recipes.fit_complaint(train_texts, y[tr], analyzer=analyzer, extra_not=extra_not)
+        inner = recipes.cross_fitted_logits(
             train_texts, y[tr], tfidf.extra["C"], analyzer=analyzer, extra_not=extra_not
         )
-        stacked = training.fit_stacked(embedded[tr], inner, y[tr])
+        stacked = recipes.fit_stacked(embedded[tr], inner, y[tr])
         pred[te] = stacked.predict(np.c_[embedded[te], tfidf.logits([texts[i] for i in te])])
     return float(f1_score(y, pred, average="macro"))
 
 
 def severity_cv(texts: Sequence[str], levels: np.ndarray, folds: int = 10) -> float:
     analyzer = CachedAnalyzer()
-    pred = cross_validate(texts, levels, lambda t, yy: training.fit_severity(t, yy, analyzer=analyzer), folds)
+    pred = cross_validate(texts, levels, lambda t, yy: recipes.fit_severity(t, yy, analyzer=analyzer), folds)
     return float(f1_score(levels, pred, average="macro"))
 
 
 def product_cv(texts: Sequence[str], labels: Sequence[str], folds: int = 10) -> float:
     analyzer = CachedAnalyzer()
     y = np.asarray(labels)
-    pred = cross_validate(texts, y, lambda t, yy: training.fit_product(t, yy, analyzer=analyzer), folds)
+    pred = cross_validate(texts, y, lambda t, yy: recipes.fit_product(t, yy, analyzer=analyzer), folds)
     return float(accuracy_score(y, pred))
 
 
@@ -100,10 +105,10 @@ def abuse_cv(
 ) -> dict[str, float]:
     """Davidson 3-class CV; the extra "neither" texts join every training fold, never a test fold."""
     analyzer = CachedAnalyzer()
-    y = training.DAVIDSON_CLASSES[classes]
+    y = recipes.DAVIDSON_CLASSES[classes]
 
     def fit(t, yy):
-        return training.fit_abuse(
+        return recipes.fit_abuse(
             list(t) + list(extra), np.r_[yy, ["neither"] * len(extra)], analyzer=analyzer
         )
 
@@ -119,7 +124,7 @@ def abuse_cv(
 def anger_test(train, dev, test) -> float:
     """F1 of the positive class `anger` on the test split; threshold moved on dev only."""
     label = [np.array([int("anger" in s) for s in labels]) for _, labels in (train, dev, test)]
-    fitted = training.fit_anger(train[0], label[0], dev[0], label[1])
+    fitted = recipes.fit_anger(train[0], label[0], dev[0], label[1])
     return float(f1_score(label[2], fitted.predict(test[0])))
 
 
@@ -176,9 +181,9 @@ def _present(data_dir: Path, folder: str, log) -> bool:
 
 
 def _complaint_figures(data_dir: Path, log) -> list[dict]:
-    texts, y, domains = training.load_acl(data_dir)
+    texts, y, domains = datasets.load_acl(data_dir)
     analyzer = CachedAnalyzer()
-    extra = training.complaint_extra_not(data_dir)
+    extra = recipes.complaint_extra_not(data_dir)
     out = [
         _figure(
             "complaint_macro_f1_10fold",
@@ -211,8 +216,6 @@ def _complaint_figures(data_dir: Path, log) -> list[dict]:
 
 
 def _complaint_embeddings_figure(texts, y, analyzer, extra, log) -> list[dict]:
-    from amends.signals import embeddings
-
     if not embeddings.available():
         log("skipped: the embeddings extra is not installed (make embeddings)")
         return []
@@ -220,7 +223,7 @@ def _complaint_embeddings_figure(texts, y, analyzer, extra, log) -> list[dict]:
     protocol = (
         "the optional embeddings extra (make embeddings; AMENDS_SIGNALS_EMBEDDINGS=1), the same outer folds "
         "as complaint_macro_f1_10fold: in each fold the TF-IDF recipe above, its training rows' logits "
-        f"cross-fitted ({training.CROSS_FIT_FOLDS}-fold, same C), then LR on [all-MiniLM-L6-v2 sentence "
+        f"cross-fitted ({recipes.CROSS_FIT_FOLDS}-fold, same C), then LR on [all-MiniLM-L6-v2 sentence "
         "embedding (384), TF-IDF logit] with C from {0.3,...,100} by inner 3-fold CV; no test fold seen. "
         "Published: as complaint_macro_f1_10fold"
     )
@@ -228,7 +231,7 @@ def _complaint_embeddings_figure(texts, y, analyzer, extra, log) -> list[dict]:
 
 
 def _severity_figure(data_dir: Path) -> dict:
-    rows = [r for r in training.load_xci(data_dir) if int(r["Severity"]) > 0]
+    rows = [r for r in datasets.load_xci(data_dir) if int(r["Severity"]) > 0]
     value = severity_cv([r["tweet"] for r in rows], np.array([int(r["Severity"]) for r in rows]))
     return _figure(
         "complaint_severity_macro_f1_10fold",
@@ -242,7 +245,7 @@ def _severity_figure(data_dir: Path) -> dict:
 
 
 def _anger_figure(data_dir: Path) -> dict:
-    splits = [training.load_goemotions(data_dir, s) for s in ("train", "dev", "test")]
+    splits = [datasets.load_goemotions(data_dir, s) for s in ("train", "dev", "test")]
     return _figure(
         "anger_f1_goemotions_test",
         anger_test(*splits),
@@ -255,8 +258,8 @@ def _anger_figure(data_dir: Path) -> dict:
 
 
 def _abuse_figures(data_dir: Path) -> list[dict]:
-    texts, classes = training.load_davidson(data_dir)
-    extra = [t for group in training.abuse_extra_neither(data_dir).values() for t in group]
+    texts, classes = datasets.load_davidson(data_dir)
+    extra = [t for group in recipes.abuse_extra_neither(data_dir).values() for t in group]
     scores = abuse_cv(texts, classes, extra)
     base = (
         "Davidson et al. 24,783 tweets, hate/offensive/neither, stratified 5-fold CV, shipped recipe "
@@ -287,7 +290,7 @@ def _abuse_figures(data_dir: Path) -> list[dict]:
 
 
 def _routing_figure(data_dir: Path) -> dict:
-    texts, labels = training.load_cfpb(data_dir)
+    texts, labels = datasets.load_cfpb(data_dir)
     return _figure(
         "routing_accuracy_cfpb_10fold",
         product_cv(texts, labels),
@@ -302,14 +305,11 @@ def _throughput_figures(data_dir: Path, log) -> list[dict]:
     """The default analyser, analyse(), as intake calls it (one message per call, one core; target 1,000
     a second), on tweets, on email-length CFPB narratives and on both; and classify() alone, to show
     where the time goes."""
-    from amends.signals import classifiers
-    from amends.signals.analyser import analyse
-
     if not all((data_dir / f).is_dir() for f in ("complaints_acl2019", "cfpb_payday_2023")):
         log("skipped: throughput needs complaints_acl2019 and cfpb_payday_2023 for realistic texts")
         return []
-    tweets, longer = training.load_acl(data_dir)[0], training.load_payday_narratives(data_dir)
-    classifiers.load_model()
+    tweets, longer = datasets.load_acl(data_dir)[0], datasets.load_payday_narratives(data_dir)
+    load_model()
     out = []
     for name, fn, texts, what in (
         ("throughput", analyse, tweets + longer, "acl2019 tweets and CFPB payday narratives"),
@@ -331,9 +331,6 @@ def _throughput_figures(data_dir: Path, log) -> list[dict]:
 def _embeddings_throughput(tweets: list[str], longer: list[str], log) -> list[dict]:
     """analyse() with the embeddings backend switched on; a short sample and one timed pass after the
     warm-up, since it is tens of times slower than the default."""
-    from amends.signals import classifiers, embeddings
-    from amends.signals.analyser import CLASSIFIER_WINDOW, analyse
-
     if not embeddings.available():
         log("skipped: the embeddings extra is not installed (make embeddings)")
         return []
@@ -358,12 +355,10 @@ def _evidence_figure(data_dir: Path, log) -> list[dict]:
     """Every positive signal must show the words behind it: the share of positive signals from analyse()
     that carry evidence spans, on the benchmark's real texts. (Context signals come from the history, not
     from words; with no history given here there are none.)"""
-    from amends.signals.analyser import analyse
-
     if not all((data_dir / f).is_dir() for f in ("complaints_acl2019", "cfpb_payday_2023")):
         log("skipped: evidence coverage needs complaints_acl2019 and cfpb_payday_2023")
         return []
-    texts = training.load_acl(data_dir)[0] + training.load_payday_narratives(data_dir)
+    texts = datasets.load_acl(data_dir)[0] + datasets.load_payday_narratives(data_dir)
     positives = [s for text in texts for s in analyse(text).positives]
     shown = sum(1 for s in positives if s.spans)
     protocol = (
@@ -399,8 +394,6 @@ def run_benchmarks(data_dir: Path, log=print) -> list[dict]:
 
 
 def main(argv: list[str]) -> None:
-    import json
-
     data_dir = Path(argv[1]) if len(argv) > 1 else Path("../shared/data")
     figures = run_benchmarks(data_dir, log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(figures, indent=2))

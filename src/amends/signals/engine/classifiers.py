@@ -1,322 +1,35 @@
 """Trained signals: complaint intent, dissatisfaction, complaint severity, anger, abuse; product routing.
 
-Why numpy only: the analyser must score 1,000+ messages a second on one core, one message at a time, and
-importing scikit-learn takes one to two seconds and one of its predict calls more than our whole budget.
-So `training.py` fits linear models with scikit-learn and exports vocabulary, idf and weights; here one
-tokeniser pass feeds every head through dict look-ups and one small matrix product.
-
-Every head is a TF-IDF (sublinear tf, l2) logistic regression over the same kinds of features: words, word
-bigrams, character 2-5-grams inside words, the first and last token, SHOUTED words and words under a negation.
-`analyze` is the one definition of the features: training passes it to the scikit-learn vectorizer as
-`analyzer=`, and the fast path here is checked against it by the tests. Evidence spans come from the same
-arithmetic: a word's contribution is the sum of coefficient x tf-idf over the features that fall inside it
-(a bigram gives half to each of its words).
+Every head scores a message in one pass over its features (features.py) through the shipped model
+(model.py). Evidence spans come from the same arithmetic: a word's contribution is the sum of coefficient x
+tf-idf over the features that fall inside it (a bigram gives half to each of its words).
 
 The one exception is optional: with AMENDS_SIGNALS_EMBEDDINGS=1 and the `embeddings` extra installed, the
 complaint probability comes from `StackedComplaint` (sentence embedding + this head's logit), tens of times
-slower; its evidence words are still the TF-IDF head's.
+slower; its evidence words are still the TF-IDF head's. Framework-free.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import os
-import re
-import threading
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from amends.signals.rules import Signal
+from .features import Tokens, tokenise
+from .model import ARTIFACTS, Bag, Head, Model, Scored, load_model
+from .rules import Signal
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 EMBEDDINGS_SWITCH = "AMENDS_SIGNALS_EMBEDDINGS"  # "1": the complaint head uses the optional embeddings
 log = logging.getLogger(__name__)
 # What classify() returns, in order; the analyser's SIGNAL_TYPES (every type, with labels) includes these.
 TRAINED_TYPES = ("complaint", "dissatisfaction", "complaint_severity", "anger", "abuse")
 SEVERITY_NAMES = {1: "no explicit reproach", 2: "disapproval", 3: "accusation", 4: "blame"}
-
-TOKEN_RE = re.compile(r"https?://\S+|www\.\S+|[@#]?\w+(?:['’]\w+)*|[!?]+|[^\w\s]")
-DIGIT_RE = re.compile(r"\d")
-NEGATORS = frozenset(
-    ("not", "no", "never", "nothing", "nobody", "none", "nor", "cannot", "dont", "doesnt", "didnt", "cant")
-    + ("couldnt", "wont", "wouldnt", "shouldnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt")
-    + ("hadnt", "aint")
-)
-CLAUSE_ENDS = frozenset(".,;:!?")
-APOSTROPHES = frozenset("'’")
-CHAR_NGRAMS = (2, 5)
-MAX_TOKEN = 30  # longer "words" are pasted codes; capping them keeps char n-grams cheap
-CACHE_LIMIT = 200_000  # per-token caches stop growing here, so pasted junk cannot eat memory
-
-# ---------------------------------------------------------------- features (shared with training)
-
-
-def normalise_token(raw: str) -> str:
-    """Lower-case; user mentions, URLs and anything with a digit collapse to one placeholder each."""
-    tok = raw.lower()
-    if tok[0] == "@" and len(tok) > 1:
-        return "<user>"
-    if tok.startswith(("http://", "https://", "www.")):
-        return "<url>"
-    if tok[0] == "#" and len(tok) > 1:
-        tok = tok[1:]
-    tok = tok.replace("'", "").replace("’", "")
-    if DIGIT_RE.search(tok):
-        return "<num>"
-    return tok[:MAX_TOKEN]
-
-
-_NORMALISED: dict[str, tuple[str, bool]] = {}
-
-
-@dataclass
-class Tokens:
-    """Normalised tokens and which were SHOUTED; character offsets are found only when evidence needs them."""
-
-    text: str
-    raw: list[str]  # each token as it stands in the text
-    toks: list[str]
-    shouted: list[bool]
-
-    def offsets(self) -> list[tuple[int, int]]:
-        """Between two matches of TOKEN_RE there is only white space (its last branch takes any other
-        character), and a dropped lone apostrophe cannot begin a kept token, so each token is found by
-        str.find from the end of the one before, cheaper than a second regex pass."""
-        out, pos, find = [], 0, self.text.find
-        for raw in self.raw:
-            start = find(raw, pos)
-            pos = start + len(raw)
-            out.append((start, pos))
-        return out
-
-
-def _normalised(raw: str) -> tuple[str, bool]:
-    entry = _NORMALISED.get(raw)
-    if entry is None:
-        entry = (normalise_token(raw), len(raw) > 1 and raw.isupper() and raw.isalpha())
-        if len(_NORMALISED) < CACHE_LIMIT:
-            _NORMALISED[raw] = entry
-    return entry
-
-
-def tokenise(text: str) -> Tokens:
-    """findall runs in C; finditer with a match object per token would double the cost of long emails."""
-    known = _NORMALISED
-    raws = TOKEN_RE.findall(text)
-    entries = [known.get(raw) or _normalised(raw) for raw in raws]
-    if not all(e[0] for e in entries):  # a lone apostrophe normalises to nothing: drop it
-        kept = [(raw, e) for raw, e in zip(raws, entries, strict=True) if e[0]]
-        raws, entries = [k[0] for k in kept], [k[1] for k in kept]
-    return Tokens(text, raws, [e[0] for e in entries], [e[1] for e in entries])
-
-
-def token_features(tok: str) -> list[str]:
-    """Features that depend on one token alone (so inference can cache them per token)."""
-    feats = ["w:" + tok]
-    if tok[0] != "<" and (tok[0].isalnum() or tok[0] == "_"):
-        padded = " " + tok + " "
-        lo, hi = CHAR_NGRAMS
-        for n in range(lo, hi + 1):
-            feats.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
-    return feats
-
-
-def context_features(tokens: Tokens) -> list[tuple[str, int, int]]:
-    """Features that need neighbours, each with the token(s) it belongs to (second index -1 if one)."""
-    toks = tokens.toks
-    out = [("b:" + a + " " + b, i, i + 1) for i, (a, b) in enumerate(zip(toks, toks[1:], strict=False))]
-    if toks:
-        out.append(("f:" + toks[0], 0, -1))
-        out.append(("l:" + toks[-1], len(toks) - 1, -1))
-    out += [("x:caps", i, -1) for i, shouted in enumerate(tokens.shouted) if shouted]
-    out += [("n:" + toks[i], i, -1) for i in _negated(toks)]
-    return out
-
-
-def _negated(toks: list[str]) -> list[int]:
-    """Tokens after a negator up to the end of the clause."""
-    if NEGATORS.isdisjoint(toks):
-        return []
-    out = []
-    negated = False
-    for i, tok in enumerate(toks):
-        if tok in NEGATORS:
-            negated = True
-        elif tok[0] in CLAUSE_ENDS:
-            negated = False
-        elif negated:
-            out.append(i)
-    return out
-
-
-def analyze(text: str) -> list[str]:
-    """Every feature of a text, as the scikit-learn vectorizer sees it during training."""
-    tokens = tokenise(text)
-    feats = [f for tok in tokens.toks for f in token_features(tok)]
-    feats.extend(f for f, _, _ in context_features(tokens))
-    return feats
-
-
-# ---------------------------------------------------------------- the exported model
-
-
-@dataclass
-class Head:
-    name: str
-    index: int  # this head's column among the norms
-    rows: slice  # this head's rows among the logits
-    classes: list[str]
-    binary: bool  # one row and a sigmoid, else a softmax over the rows
-    shift: float  # added to a binary logit so that the head's chosen threshold sits at 0.5
-    meta: dict
-
-
-class Model:
-    """All heads over one union vocabulary.
-
-    `table` is features x (rows + heads): coefficient x idf for every logit row, then idf squared for every
-    head, so one gather and one 2 x n matrix product give every head's dot product and l2 norm at once.
-    """
-
-    def __init__(self, directory: Path):
-        with np.load(directory / "vocab.npz") as z:
-            words = bytes(z["vocab"]).decode("utf-8").split("\n")
-        self.vocab = {w: i for i, w in enumerate(words)}
-        names = json.loads((directory / "manifest.json").read_text())["heads"]
-        weighted, idf_sq, biases, head_of_row = [], [], [], []
-        self.heads: dict[str, Head] = {}
-        for h, name in enumerate(names):
-            meta = json.loads((directory / f"{name}.json").read_text())
-            with np.load(directory / f"{name}.npz") as z:
-                ids, idf = z["ids"], z["idf"].astype(np.float32)
-                coef, bias = z["coef"].astype(np.float32), z["bias"].astype(np.float32)
-            column = np.zeros(len(words), np.float32)
-            column[ids] = idf * idf
-            idf_sq.append(column)
-            first = len(weighted)
-            for row in coef:
-                column = np.zeros(len(words), np.float32)
-                column[ids] = row * idf
-                weighted.append(column)
-                head_of_row.append(h)
-            biases.extend(bias.tolist())
-            rows = slice(first, len(weighted))
-            self.heads[name] = Head(
-                name, h, rows, meta["classes"], len(coef) == 1, meta.get("shift", 0.0), meta
-            )
-        self.n_rows = len(weighted)
-        self.table = np.ascontiguousarray(np.stack(weighted + idf_sq, 1))
-        self.bias = np.array(biases, np.float32)
-        self.head_of_row = np.array(head_of_row)
-        self._token_ids: dict[str, list[int]] = {}
-        self._local = threading.local()
-
-    def index_buffer(self) -> np.ndarray:
-        """A feature id -> position table as long as the vocabulary, one per thread and reused: allocating
-        it per message costs a page fault for every page that evidence touches."""
-        buffer = getattr(self._local, "buffer", None)
-        if buffer is None:
-            buffer = self._local.buffer = np.empty(len(self.vocab), np.int32)
-        return buffer
-
-    def token_ids(self, tok: str) -> np.ndarray:
-        ids = self._token_ids.get(tok)
-        if ids is None:
-            vocab = self.vocab
-            ids = np.array([vocab[f] for f in token_features(tok) if f in vocab], np.int64)
-            if len(self._token_ids) < CACHE_LIMIT:
-                self._token_ids[tok] = ids
-        return ids
-
-    def features(self, tokens: Tokens) -> Bag:
-        """The fast path of `analyze`: per-token id arrays (cached), context features' ids and owners."""
-        vocab = self.vocab
-        toks = tokens.toks
-        known = self._token_ids
-        parts = [known.get(tok) for tok in toks]
-        if not all(p is not None for p in parts):
-            parts = [self.token_ids(tok) if p is None else p for tok, p in zip(toks, parts, strict=True)]
-        bigrams = [vocab.get(f"b:{a} {b}") for a, b in zip(toks, toks[1:], strict=False)]
-        ctx = [(gid, i, True) for i, gid in enumerate(bigrams) if gid is not None]
-        singles = [("x:caps", i) for i, shouted in enumerate(tokens.shouted) if shouted]
-        singles += [("n:" + toks[i], i) for i in _negated(toks)]
-        if toks:
-            singles += [("f:" + toks[0], 0), ("l:" + toks[-1], len(toks) - 1)]
-        ctx += [(vocab[f], i, False) for f, i in singles if f in vocab]
-        return Bag(parts, [c[0] for c in ctx], [c[1] for c in ctx], [c[2] for c in ctx])
-
-    def score(self, bag: Bag) -> Scored:
-        """Unique ids and counts by sorting (cheaper than np.unique for a few hundred ids); one product."""
-        gids = np.concatenate([*bag.parts, np.array(bag.ctx, np.int64)])
-        if not len(gids):
-            return Scored(
-                gids, np.zeros(0, np.float32), self.table[gids], np.ones(len(self.heads)), self.bias
-            )
-        gids.sort()
-        first = np.empty(len(gids), bool)
-        first[0] = True
-        np.not_equal(gids[1:], gids[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        ids = gids[starts]
-        ends = np.empty_like(starts)
-        ends[:-1] = starts[1:]
-        ends[-1] = len(gids)
-        counts = ends - starts
-        tf = 1.0 + np.log(counts, dtype=np.float32)
-        gathered = self.table[ids]
-        both = np.empty((2, len(ids)), np.float32)
-        both[0] = tf
-        np.multiply(tf, tf, out=both[1])
-        sums = both @ gathered
-        norms = np.sqrt(sums[1, self.n_rows :])
-        norms[norms == 0] = 1.0
-        logits = sums[0, : self.n_rows] / norms[self.head_of_row] + self.bias
-        return Scored(ids, tf, gathered, norms, logits)
-
-
-@dataclass
-class Bag:
-    """A message's features: one id array per token, then context features with the token(s) they belong to
-    (a bigram belongs to `owner` and the token after it)."""
-
-    parts: list[np.ndarray]
-    ctx: list[int]
-    owner: list[int]
-    pair: list[bool]
-
-
-@dataclass
-class Scored:
-    """One message's unique feature ids, their tf and table rows, each head's norm, and the logits."""
-
-    ids: np.ndarray
-    tf: np.ndarray
-    gathered: np.ndarray
-    norms: np.ndarray
-    logits: np.ndarray
-
-
-@cache
-def load_model(directory: Path = ARTIFACTS) -> Model:
-    """Loaded once per process, on first use: importing this module costs nothing."""
-    return Model(directory)
-
-
-@cache
-def model_version(directory: Path = ARTIFACTS) -> str:
-    """Training date and a digest of the weights, stored beside each analysis so a score can be traced to the
-    exact artifacts that produced it."""
-    digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.npz")) + sorted(directory.glob("*.json")):
-        digest.update(path.name.encode() + path.read_bytes())
-    dates = [head.meta.get("trained", "") for head in load_model(directory).heads.values()]
-    return f"models-{max(dates, default='unknown')}-{digest.hexdigest()[:10]}"
 
 
 # ---------------------------------------------------------------- evidence
@@ -507,7 +220,7 @@ class _Message:
     def abuse(self) -> Signal:
         """Davidson's three classes; abuse = 1 - P(neither), evidence = words pulling away from "neither"."""
         classes = self.model.heads["abuse"].classes
-        probs = self.prob("abuse")
+        probs = cast(np.ndarray, self.prob("abuse"))  # a multiclass head
         neither = classes.index("neither")
         score = float(1.0 - probs[neither])
         spans = self.spans("abuse", neither, -1.0) if score >= 0.5 else []
@@ -560,7 +273,7 @@ class StackedComplaint:
     TF-IDF head's, since an embedding has no words to show."""
 
     def __init__(self, directory: Path):
-        from amends.signals import embeddings  # tokenizers and the model load only when switched on
+        from . import embeddings  # the optional backend: not even imported unless switched on
 
         self.meta = json.loads((directory / "complaint_embeddings.json").read_text())
         if self.meta["embedding_model_sha256"] != embeddings.MODEL_SHA256:
@@ -590,7 +303,7 @@ def stacked_complaint() -> StackedComplaint | None:
 
 @cache
 def _load_stacked(directory: Path) -> StackedComplaint | None:
-    from amends.signals import embeddings
+    from . import embeddings  # the optional backend: not even imported unless switched on
 
     try:
         if not embeddings.available():

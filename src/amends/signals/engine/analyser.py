@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .classifiers import classify
 from .context import CONTEXT_TYPES, History, context_signals
 from .prefilter import Quick
-from .rules import Signal, analyse_rules, blank_quoted, negated
+from .rules import Signal, analyse_rules
+from .text import blank_quoted, negated
 
 # type -> (label for people, group, weight in the risk score). Groups order the case page's panel.
 SIGNAL_TYPES: dict[str, tuple[str, str, float]] = {
@@ -160,8 +162,6 @@ def _combined(model: dict[str, Signal], rules: list[Signal], text: str) -> None:
 
 
 def _text_signals(text: str) -> list[Signal]:
-    from .classifiers import classify  # loads the shipped artifacts once, on first use
-
     visible = blank_quoted(text)
     rules = analyse_rules(text)
     model = {s.type: s for s in classify(visible[:CLASSIFIER_WINDOW])}

@@ -17,8 +17,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from amends.cases.models import ReferenceCounter
+from amends.cases.services import format_reference
+from amends.core.errors import DomainError
+from amends.demo.texts import CATEGORIES
+from amends.intake.schemas import ContactIn
+from amends.intake.services import intake_contact, intake_contacts
+from amends.signals.engine.analyser import analyse
 from amends.signals.learning.datasets import load_acl, load_payday_narratives
 from amends.signals.learning.evaluation import one_core
+from amends.signals.models import MessageAnalysis
 
 BATCH = 500
 
@@ -27,18 +35,12 @@ def _texts() -> list[str]:
     data = settings.SHARED_DATA_DIR
     if (data / "complaints_acl2019").is_dir() and (data / "cfpb_payday_2023").is_dir():
         return load_acl(data)[0] + load_payday_narratives(data)
-    from amends.demo.texts import CATEGORIES
-
     return [i.happened for c in CATEGORIES for i in c.queries + c.problems + c.complaints]
 
 
 def _contacts(n: int, run: str, texts: list[str]) -> list:
     """The contacts, built before the clock starts. A follow-up names the latest case by the reference
     it will get: references are handed out in order from the year's counter."""
-    from amends.cases.models import ReferenceCounter
-    from amends.cases.services import format_reference
-    from amends.intake.schemas import ContactIn
-
     year = timezone.now().year
     counter = ReferenceCounter.objects.filter(year=year).first()
     issued = counter.last if counter else 0
@@ -59,11 +61,6 @@ def _contacts(n: int, run: str, texts: list[str]) -> list:
 
 
 def measure(n: int, *, log, one_by_one: bool = False) -> dict:
-    from amends.core.errors import DomainError
-    from amends.intake.services import intake_contact, intake_contacts
-    from amends.signals.engine.analyser import analyse
-    from amends.signals.models import MessageAnalysis
-
     texts = [t for t in _texts() if t.strip()]
     run = uuid.uuid4().hex[:8]
     analyse(texts[0])  # load the models and the URLs outside the timing, as a running server has

@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
@@ -26,8 +27,6 @@ PASSWORD = "bench-password-not-secret"
 def ensure_world():
     team = Team.objects.filter(slug="bench").first() or team_create(name="Bench team", slug="bench")
     other = Team.objects.filter(slug="bench-2").first() or team_create(name="Bench team 2", slug="bench-2")
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects
     leader = users.filter(username="bench-leader").first() or staff_create(
         username="bench-leader", password=PASSWORD, role=Role.TEAM_LEADER, team=team

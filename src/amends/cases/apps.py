@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from amends.customers import hooks
+from amends.customers.hooks import customer_page_context
 
 
 class CasesConfig(AppConfig):
@@ -22,8 +23,6 @@ def _register_customer_hooks() -> None:
 
 def _register_pages() -> None:
     """The customer page lists the customer's cases the user may see."""
-    from amends.customers.hooks import customer_page_context
-
-    from . import views
+    from . import views  # views import models, which Django loads only once the app registry is ready
 
     customer_page_context.register(views.customer_page_context)

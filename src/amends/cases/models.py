@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from amends.customers.models import Channel, Customer
 
@@ -74,18 +77,11 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.is_open and self.respond_by is not None and self.respond_by < timezone.now()
 
     @property
     def is_due_soon(self) -> bool:
         """Open, not yet overdue, and due within the "due soon" window (settings.AMENDS_DUE_SOON_DAYS)."""
-        from datetime import timedelta
-
-        from django.conf import settings
-        from django.utils import timezone
-
         if not self.is_open or self.respond_by is None or self.is_overdue:
             return False
         return self.respond_by <= timezone.now() + timedelta(days=settings.AMENDS_DUE_SOON_DAYS)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 
+from amends.cases.hooks import case_page_context
 from amends.customers import hooks
+from amends.customers.hooks import customer_page_context
 
 
 class MessagingConfig(AppConfig):
@@ -22,10 +24,7 @@ def _register_customer_hooks() -> None:
 
 def _register_pages() -> None:
     """The case and customer pages show the timeline messaging keeps (and the case page its reply forms)."""
-    from amends.cases.hooks import case_page_context
-    from amends.customers.hooks import customer_page_context
-
-    from . import views
+    from . import views  # views import models, which Django loads only once the app registry is ready
 
     case_page_context.register(views.case_page_context)
     customer_page_context.register(views.customer_page_context)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 
 from amends.cases import hooks
+from amends.cases.hooks import case_page_context
+from amends.customers.hooks import customer_page_context
 
 
 class ProcessConfig(AppConfig):
@@ -25,10 +27,7 @@ def _register_case_hooks() -> None:
 
 def _register_pages() -> None:
     """The case page shows the process panel, and the customer page the promises made to them."""
-    from amends.cases.hooks import case_page_context
-    from amends.customers.hooks import customer_page_context
-
-    from . import views
+    from . import views  # views import models, which Django loads only once the app registry is ready
 
     case_page_context.register(views.case_page_context)
     customer_page_context.register(views.customer_page_context)

@@ -16,7 +16,7 @@ from amends.cases.models import Case
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError
 
-from .models import EvidenceItem, Finding, RootCause, SatisfactionCheck, Understanding
+from .models import CaseProcess, EvidenceItem, Finding, RootCause, SatisfactionCheck, Understanding
 from .services import clocks_meet
 
 TEXT_LIMIT = 10_000
@@ -130,8 +130,6 @@ def finding_record(
 @transaction.atomic
 def customer_answer_record(*, case: Case, actor: Any, accepted: bool, note: str = "") -> None:
     """Whether the customer accepts the response (WM57 9); a refusal keeps the case open for escalation."""
-    from .models import CaseProcess
-
     process = CaseProcess.objects.select_for_update().filter(case=case).first()
     if process is None or process.response_sent_at is None:
         raise Conflict("Record the customer's answer after the response has been sent")

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from amends.cases import hooks
+
 
 class SignalsConfig(AppConfig):
     name = "amends.signals"
@@ -12,9 +14,7 @@ class SignalsConfig(AppConfig):
 
 def _register_pages() -> None:
     """The case page shows a case's signals, and the queue filters by them: cases asks through its hooks."""
-    from amends.cases import hooks  # app modules load only once the registry is ready
-
-    from . import views
+    from . import views  # views import models, which Django loads only once the app registry is ready
 
     hooks.case_page_context.register(views.case_page_context)
     hooks.queue_filters.register(views.READS_LIKE_COMPLAINT)

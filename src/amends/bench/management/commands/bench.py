@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from amends.bench import pages, sweep
+
 
 class Command(BaseCommand):
     help = "Benchmarks that print figures: pages, sweep, signals, intake"
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         pages.add_argument("--json", action="store_true")
         pages.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         pages.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
-        sweep = sub.add_parser("sweep", help="time the worker's sweep over N open cases (1% due)")
+        sweep = sub.add_parser("sweep", help="time the worker's sweep over N open cases (1%% due)")
         sweep.add_argument("--cases", type=int, default=100_000)
         sweep.add_argument("--json", action="store_true")
         sweep.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
@@ -61,10 +63,8 @@ class Command(BaseCommand):
             return self._sweep(o, log)
         if which == "intake":
             return self._intake(o, log)
-        from amends.bench.pages import measure, seed_to
-
-        seed_to(o["cases"], log=log)
-        results = measure(requests=o["requests"])
+        pages.seed_to(o["cases"], log=log)
+        results = pages.measure(requests=o["requests"])
         if o["json"]:
             self.stdout.write(json.dumps(results))
             return
@@ -93,9 +93,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{f['name']:<46} {value:>10} {published:>10}  {f['unit']}: {f['protocol']}")
 
     def _intake(self, o, log):
-        from amends.bench.intake import measure
+        from amends.bench import intake  # reads its texts with scikit-learn's helpers: loaded only for this
 
-        result = measure(o["messages"], log=log, one_by_one=o["one_by_one"])
+        result = intake.measure(o["messages"], log=log, one_by_one=o["one_by_one"])
         if o["json"]:
             self.stdout.write(json.dumps([result]))
             return
@@ -108,10 +108,8 @@ class Command(BaseCommand):
         )
 
     def _sweep(self, o, log):
-        from amends.bench.sweep import measure, seed_open
-
-        seed_open(o["cases"], log=log)
-        results = measure(o["cases"])
+        sweep.seed_open(o["cases"], log=log)
+        results = sweep.measure(o["cases"])
         if o["json"]:
             keys = ("name", "seconds", "rows_touched", "n")
             self.stdout.write(json.dumps([{k: r[k] for k in keys} for r in results]))

@@ -9,6 +9,7 @@ import json
 import time
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from amends.process.tasks import sweep
 
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="seconds between sweeps (default 60)")
 
     def handle(self, *args, once, interval, **options):
-        from django.urls import reverse
-
         reverse("queue")  # notifications link to pages: load the URLconf once, up front
         while True:
             result = sweep()

@@ -82,3 +82,10 @@ def test_the_architecture_note_lists_exactly_the_event_kinds():
     block = re.search(r"<!-- event-kinds:start -->(.*?)<!-- event-kinds:end -->", text, re.S).group(1)
     listed = {k.strip() for k in block.replace("\n", " ").split(",") if k.strip()}
     assert listed == {k.value for k in EventKind}
+
+
+def test_every_event_kind_the_process_note_names_exists():
+    note = (ARCHITECTURE.parent / "complaint-process.md").read_text()
+    section = note.split("## Events the process records")[1].split("\n## ")[0]
+    named = set(re.findall(r"`([a-z_]+)`", section))
+    assert named and named <= {k.value for k in EventKind}, named - {k.value for k in EventKind}

@@ -47,10 +47,7 @@ case_page_context: Hook[CasePageContext] = Hook("cases.case_page_context")
 
 def case_page_extras(request: HttpRequest, case: Case) -> dict[str, Any]:
     """Every registered provider's context for the case page, in registration order."""
-    extras: dict[str, Any] = {}
-    for provider in case_page_context:
-        extras.update(provider(request, case))
-    return extras
+    return case_page_context.merged(request, case)
 
 
 @dataclass(frozen=True)

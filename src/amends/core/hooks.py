@@ -9,7 +9,7 @@ or event ("a case's status changed"). The higher app registers its function in i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 F = TypeVar("F", bound=Callable)
 
@@ -29,6 +29,14 @@ class Hook(Generic[F]):
     def unregister(self, function: F) -> None:
         """For tests that swap a listener out."""
         self._functions.remove(function)
+
+    def merged(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Call every registered function with these arguments and merge the dictionaries they return,
+        in registration order: for hooks whose answers add up (a page's parts, what a merge moved)."""
+        merged: dict[str, Any] = {}
+        for function in self:
+            merged.update(function(*args, **kwargs))
+        return merged
 
     def __iter__(self) -> Iterator[F]:
         return iter(list(self._functions))

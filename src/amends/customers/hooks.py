@@ -27,7 +27,4 @@ customer_page_context: Hook[CustomerPageContext] = Hook("customers.customer_page
 
 def customer_page_extras(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     """Every registered provider's context for the customer page, in registration order."""
-    extras: dict[str, Any] = {}
-    for provider in customer_page_context:
-        extras.update(provider(request, customer))
-    return extras
+    return customer_page_context.merged(request, customer)

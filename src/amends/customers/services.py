@@ -316,9 +316,8 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
     if duplicate.merged_into_id is not None or keep.pk == duplicate.pk:
         raise Conflict("These records have already been merged")
     now = timezone.now()
-    moved: dict[str, int] = {}
-    for listener in hooks.customer_merged:  # cases and messaging move their own rows
-        moved.update(listener(keep=keep, duplicate=duplicate, actor=actor, at=now, reason=reason))
+    # cases and messaging move their own rows, and say how many
+    moved = hooks.customer_merged.merged(keep=keep, duplicate=duplicate, actor=actor, at=now, reason=reason)
     duplicate.contact_points.update(customer=keep, is_primary=False)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])

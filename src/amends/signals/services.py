@@ -103,9 +103,9 @@ def _set_case_risk(case: Case) -> int:
 def signals_record(message: Message) -> MessageAnalysis:
     """Analyse one inbound message against the customer's history and store what was found.
 
-    Called by messaging.message_record_inbound inside its transaction (in a savepoint), so a message
-    and its analysis land together; if the analyser fails, the message is kept unanalysed and the fault
-    logged. Threats and self-harm words raise alerts at once; a query that reads like a complaint is
+    Intake's batch (`intake.arrivals`) does the same for every arriving message, in the transaction that
+    stores it; this is the one-message service (intake/tests/test_one_path.py compares the two). Call it
+    in a savepoint: if the analyser fails, keep the message unanalysed and log the fault. Threats and self-harm words raise alerts at once; a query that reads like a complaint is
     flagged on the case page for the adviser to decide (the regime's definition decides).
     """
     case = message.case

@@ -84,7 +84,7 @@ def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[st
     definition = definition_of(process)
     spec = definition.letters.get(kind)
     if spec is None:
-        known = ", ".join(k.replace("_", " ") for k in definition.letters)
+        known = ", ".join(k.replace("_", " ") for k in sorted(definition.letters))
         raise DomainError(
             f"{definition.name} has no {kind.replace('_', ' ')} letter (it has: {known})",
             fields={"kind": "unknown for this regime"},

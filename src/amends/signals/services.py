@@ -105,8 +105,9 @@ def signals_record(message: Message) -> MessageAnalysis:
 
     Intake's batch (`intake.arrivals`) does the same for every arriving message, in the transaction that
     stores it; this is the one-message service (intake/tests/test_one_path.py compares the two). Call it
-    in a savepoint: if the analyser fails, keep the message unanalysed and log the fault. Threats and self-harm words raise alerts at once; a query that reads like a complaint is
-    flagged on the case page for the adviser to decide (the regime's definition decides).
+    in a savepoint: if the analyser fails, keep the message unanalysed and log the fault. Threats and
+    self-harm words raise alerts at once; a query that reads like a complaint is flagged on the case page
+    for the adviser to decide (the regime's definition decides).
     """
     case = message.case
     analysis = analyse(message.body_text, history_for(case, message.occurred_at))

@@ -16,7 +16,7 @@ from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import Channel, ContactPoint
 from amends.customers.services import ContactDetails
 from amends.messaging.models import Message
-from amends.messaging.services import Incoming, IncomingAttachment, message_existing
+from amends.messaging.services import Incoming, AttachmentFile, message_existing
 
 from .arrivals import REFERENCE_RE, Arrival, IntakeResult, arrivals_store, summary_of
 from .mime import MalformedEmail, ParsedEmail, parse_email
@@ -104,7 +104,7 @@ def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incomi
         email_message_id=parsed.message_id,
         raw=raw,
         raw_content_type="message/rfc822",
-        attachments=[IncomingAttachment(a.filename, a.content_type, a.content) for a in parsed.attachments],
+        attachments=[AttachmentFile(a.filename, a.content_type, a.content) for a in parsed.attachments],
     )
 
 

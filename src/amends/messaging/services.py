@@ -38,8 +38,6 @@ class AttachmentFile:
     content: bytes
 
 
-IncomingAttachment = AttachmentFile  # the name intake uses for a customer's files
-
 # What a sent message records on its case, by its purpose. A letter's email records none of its own:
 # letters records `letter_sent` for it.
 SENT_EVENTS = {
@@ -64,7 +62,7 @@ class Incoming:
     email_message_id: str = ""
     raw: bytes = b""
     raw_content_type: str = ""
-    attachments: list[IncomingAttachment] = field(default_factory=list)
+    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 def message_existing(idempotency_key: str | None) -> Message | None:

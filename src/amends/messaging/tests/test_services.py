@@ -18,7 +18,7 @@ from amends.core.errors import DomainError
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging import services
 from amends.messaging.models import Attachment, Message, MessageSource
-from amends.messaging.services import Incoming, IncomingAttachment
+from amends.messaging.services import Incoming, AttachmentFile
 from amends.signals.models import MessageAnalysis
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_a_customers_message_is_kept_as_received_with_its_source_and_attachments
         body_html="<p>My refund has still not arrived.</p>",
         raw=b"From: pat@example.com\r\n\r\nMy refund",
         raw_content_type="message/rfc822",
-        attachments=[IncomingAttachment("statement.pdf", "application/pdf", pdf)],
+        attachments=[AttachmentFile("statement.pdf", "application/pdf", pdf)],
     )
 
     message = Message.objects.get(pk=message.pk)

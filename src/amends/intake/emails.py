@@ -16,7 +16,7 @@ from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import Channel, ContactPoint
 from amends.customers.services import ContactDetails
 from amends.messaging.models import Message
-from amends.messaging.services import Incoming, AttachmentFile, message_existing
+from amends.messaging.services import AttachmentFile, Incoming, message_existing
 
 from .arrivals import REFERENCE_RE, Arrival, IntakeResult, arrivals_store, summary_of
 from .mime import MalformedEmail, ParsedEmail, parse_email

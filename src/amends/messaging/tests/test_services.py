@@ -18,7 +18,7 @@ from amends.core.errors import DomainError
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging import services
 from amends.messaging.models import Attachment, Message, MessageSource
-from amends.messaging.services import Incoming, AttachmentFile
+from amends.messaging.services import AttachmentFile, Incoming
 from amends.signals.models import MessageAnalysis
 
 pytestmark = pytest.mark.django_db

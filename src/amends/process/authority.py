@@ -184,6 +184,8 @@ def option_choose(*, option: Option, actor: Any, reason: str) -> Option:
             f"{option.title} is beyond your authority. Ask for approval from someone who holds it.",
             code="approval_required",
         )
+    if option.status == Option.Status.AWAITING_APPROVAL:
+        _settle_pending_request(option, actor, reason)
     option.status = Option.Status.CHOSEN
     option.chosen_reason = reason
     option.save(update_fields=["status", "chosen_reason"])
@@ -198,6 +200,26 @@ def option_choose(*, option: Option, actor: Any, reason: str) -> Option:
         reason=reason,
     )
     return option
+
+
+def _settle_pending_request(option: Option, actor: Any, reason: str) -> None:
+    """Someone who holds the authority chose an option that was waiting for approval: that is the
+    approval. The request is decided by them, so it neither blocks closing nor can be decided again."""
+    now = timezone.now()
+    for request in ApprovalRequest.objects.select_for_update().filter(
+        option=option, status=ApprovalRequest.Status.PENDING
+    ):
+        request.status = ApprovalRequest.Status.APPROVED
+        request.decided_by, request.decided_at = actor, now
+        request.decision_reason = f"Chosen within their own authority: {reason}"[:TEXT_LIMIT]
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        _event(
+            option.case,
+            EventKind.APPROVAL_DECIDED,
+            actor,
+            after={"option": option.pk, "approved": True, "request": request.pk},
+            reason=request.decision_reason,
+        )
 
 
 @transaction.atomic
@@ -247,6 +269,8 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, reas
     option = _lock_option(request.option)
     if request.status != ApprovalRequest.Status.PENDING:
         raise Conflict("This request has already been decided")
+    if option.status != Option.Status.AWAITING_APPROVAL:
+        raise Conflict(f"This option is already {option.get_status_display().lower()}")
     if request.requested_by_id == actor.pk:
         raise PermissionDenied("Nobody approves their own request")
     if not authority_allows(role=_role(actor), remedy_type=option.remedy_type, amount=option.amount):

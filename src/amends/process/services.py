@@ -306,11 +306,9 @@ def closing_problems(case: Case) -> list[str]:
     problems = []
     if not Finding.objects.filter(case=case).exists():
         problems.append("there is no finding (justified, partly justified or not justified) with reasons")
-    sent_kinds = set(
-        Letter.objects.filter(case=case, status__in=["sent", "printed"]).values_list("kind", flat=True)
-    )
-    wanted = RESPONSE_LETTERS & set(definition_of(process).letters)
-    if not sent_kinds & wanted:
+    # The current stage's response: sending one sets response_sent_at, escalating to a stage clears it.
+    if process.response_sent_at is None:
+        wanted = RESPONSE_LETTERS & set(definition_of(process).letters)
         names = ", ".join(sorted(k.replace("_", " ") for k in wanted))
         problems.append(f"no response letter has been sent (one of: {names})")
     if ApprovalRequest.objects.filter(option__case=case, status=ApprovalRequest.Status.PENDING).exists():

@@ -353,12 +353,6 @@ def test_limit_refusals(complaints_lead, given, fields):
     assert not AuditEvent.objects.filter(kind="authority_limit.set").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: option_choose lets someone within authority choose an option that is awaiting approval, "
-    "and leaves its request pending; approval_decide then overwrites the chosen option with approved or "
-    "declined (it never checks the option is still awaiting approval).",
-)
 def test_a_decision_after_the_option_was_chosen_does_not_unchoose_it(
     complaint, adviser, case_handler, team_leader
 ):

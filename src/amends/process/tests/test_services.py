@@ -408,12 +408,6 @@ def test_an_internal_target_pauses_while_waiting_on_the_customer(complaint, case
     assert resumed.warn_at == warn + timedelta(days=2, hours=3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: closing_problems counts a response letter of any stage, so a complaint escalated to stage 2 "
-    "can close on its stage 1 response (the case page's next step, from response_sent_at, still asks for "
-    "the stage 2 response).",
-)
 def test_an_escalated_complaint_cannot_close_on_its_first_response(complaint, case_handler):
     start(complaint, case_handler)
     steps.finding_record(case=complaint, actor=case_handler, outcome="justified", facts="f", reasoning="r")

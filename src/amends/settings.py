@@ -145,6 +145,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Intake limits: anything above is refused with a clear error, never half-stored.
 AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1024 * 1024)))
 AMENDS_MAX_TEXT_CHARS = 100_000
+# Attachments extracted from one email; more are kept in its raw source and the message says how many.
+AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
 # Public form and login: attempts allowed per client address in a rolling window.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)

@@ -33,7 +33,7 @@ def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult:
             f"The email is {len(raw):,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
         )
     try:
-        parsed = parse_email(raw)
+        parsed = parse_email(raw, max_attachments=settings.AMENDS_MAX_ATTACHMENTS)
     except MalformedEmail as exc:
         raise MalformedInput(str(exc)) from exc
     key = (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
@@ -95,7 +95,7 @@ def _thread_case(parsed: ParsedEmail) -> Case | None:
 def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incoming:
     return Incoming(
         channel=Channel.EMAIL,
-        body_text=_within_limit(parsed.text),
+        body_text=_within_limit(parsed.text) + _left_out_note(parsed.attachments_left_out),
         body_html=parsed.html,
         subject=parsed.subject,
         sender=f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name else parsed.from_address,
@@ -105,6 +105,17 @@ def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incomi
         raw=raw,
         raw_content_type="message/rfc822",
         attachments=[AttachmentFile(a.filename, a.content_type, a.content) for a in parsed.attachments],
+    )
+
+
+def _left_out_note(count: int) -> str:
+    """Said on the message when an email carried more attachments than are extracted: nothing is lost."""
+    if not count:
+        return ""
+    return (
+        f"\n\n[{count:,} more attachment{'s' if count != 1 else ''} than Amends extracts "
+        f"({settings.AMENDS_MAX_ATTACHMENTS}) came with this email. They are kept in the original email "
+        "stored with the case.]"
     )
 
 

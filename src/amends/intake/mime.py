@@ -15,6 +15,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from itertools import islice
 
 from amends.messaging.html import html_to_text, sanitise_html
 
@@ -46,6 +47,8 @@ class ParsedEmail:
     html: str
     attachments: list[ParsedAttachment] = field(default_factory=list)
     sha256: str = ""
+    # Attachments beyond the cap `parse_email` was given: not extracted, still in the raw message.
+    attachments_left_out: int = 0
 
     @property
     def thread_ids(self) -> list[str]:
@@ -57,7 +60,9 @@ class ParsedEmail:
         return seen
 
 
-def parse_email(raw: bytes) -> ParsedEmail:
+def parse_email(raw: bytes, *, max_attachments: int | None = None) -> ParsedEmail:
+    """Read an email. With `max_attachments`, only the first so many attachments are extracted and the
+    rest counted (`attachments_left_out`): an email of 20,000 parts must not become 20,000 rows."""
     if not isinstance(raw, bytes | bytearray) or not raw.strip():
         raise MalformedEmail("The email is empty")
     head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
@@ -68,14 +73,14 @@ def parse_email(raw: bytes) -> ParsedEmail:
     except Exception as exc:  # the parser is lenient; anything it does raise means unreadable input
         raise MalformedEmail(f"The email could not be parsed: {exc}") from exc
     try:
-        return _read(msg, raw)
+        return _read(msg, raw, max_attachments)
     except MalformedEmail:
         raise
     except Exception as exc:  # some broken headers only fail when read (IndexError, ValueError in the stdlib)
         raise MalformedEmail(f"The email could not be read: {exc}") from exc
 
 
-def _read(msg: Message, raw: bytes) -> ParsedEmail:
+def _read(msg: Message, raw: bytes, max_attachments: int | None) -> ParsedEmail:
     from_name, from_address = _sender(msg)
     if not from_address:
         raise MalformedEmail("The email has no readable sender address (From header)")
@@ -84,6 +89,9 @@ def _read(msg: Message, raw: bytes) -> ParsedEmail:
     text = _decode_text(text_part) if text_part is not None else ""
     if not text and html_raw:
         text = html_to_text(html_raw)
+    parts = _attachments(msg, {id(text_part), id(html_part)})
+    attachments = list(islice(parts, max_attachments))
+    left_out = sum(1 for _ in parts)
     return ParsedEmail(
         message_id=_first_id(_header(msg, "Message-ID")),
         in_reply_to=MESSAGE_ID_RE.findall(_header(msg, "In-Reply-To")),
@@ -94,8 +102,9 @@ def _read(msg: Message, raw: bytes) -> ParsedEmail:
         date=_date(msg),
         text=text.replace("\r\n", "\n").strip(),
         html=sanitise_html(html_raw) if html_raw else "",
-        attachments=list(_attachments(msg, {id(text_part), id(html_part)})),
+        attachments=attachments,
         sha256=hashlib.sha256(raw).hexdigest(),
+        attachments_left_out=left_out,
     )
 
 

@@ -430,3 +430,37 @@ def test_an_mbox_imports_as_three_cases(receive):
     assert [r.created_case for r in results] == [True, True, True]
     assert Case.objects.count() == 3 and len(mail.outbox) == 3
     assert results[1].message.body_text.startswith("Hello,\n\nFrom the day I moved in")
+
+
+def _many_attachments(n: int) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Ana Lopez <ana@example.org>"
+    msg["To"] = "complaints@example.com"
+    msg["Subject"] = "Photos of the damp"
+    msg["Message-ID"] = f"<many-{n}@example.org>"
+    msg.set_content("Here are the photos.")
+    for i in range(n):
+        msg.add_attachment(f"photo {i}".encode(), maintype="image", subtype="jpeg", filename=f"p{i}.jpg")
+    return msg.as_bytes()
+
+
+def test_attachments_past_the_cap_stay_in_the_raw_email_and_the_message_says_so(receive, settings):
+    settings.AMENDS_MAX_ATTACHMENTS = 5
+    raw = _many_attachments(12)
+    result = receive(raw)
+    message = result.message
+    assert Attachment.objects.filter(message=message).count() == 5
+    assert "7 more attachments than Amends extracts (5)" in message.body_text
+    assert bytes(MessageSource.objects.get(message=message).raw) == raw  # nothing lost
+    parsed = parse_email(raw, max_attachments=5)
+    assert [a.filename for a in parsed.attachments] == [f"p{i}.jpg" for i in range(5)]
+    assert parsed.attachments_left_out == 7
+
+
+def test_under_the_cap_nothing_is_said(receive, settings):
+    settings.AMENDS_MAX_ATTACHMENTS = 5
+    result = receive(_many_attachments(5))
+    assert Attachment.objects.filter(message=result.message).count() == 5
+    assert "more attachment" not in result.message.body_text

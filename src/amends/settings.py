@@ -151,6 +151,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
 # Public form and login: attempts allowed per client address in a rolling window.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)
 AMENDS_LOGIN_RATE = (int(os.environ.get("AMENDS_LOGIN_PER_15_MIN", "10")), 900)
+# The email provider's credential for POST /inbound/email (Bearer, or the password of HTTP basic auth):
+# its own secret, not a staff member's token. Unset, the endpoint refuses every post.
+AMENDS_INBOUND_EMAIL_SECRET = os.environ.get("AMENDS_INBOUND_EMAIL_SECRET", "")
 
 # Internal response targets by case kind, in calendar days, until the regulatory regimes (issue 3)
 # set the clocks. They drive the "due soon" queue.

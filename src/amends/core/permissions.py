@@ -75,6 +75,13 @@ def can_work_case(user: Any, case: Any) -> bool:
     return staff is not None and staff.role in WORKING_ROLES and can_view_case(user, case)
 
 
+def can_record_contacts(user: Any) -> bool:
+    """Record a customer's contact that opens a case (the API's intake). Those who work cases; an
+    assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
 def can_assign(user: Any, case: Any) -> bool:
     """Team leaders and leads assign; anyone who works a case may take an unassigned one themselves."""
     staff = staff_of(user)

@@ -27,9 +27,25 @@ def visible_customers(user: Any) -> QuerySet[Customer]:
     return customers.filter(pk__in=with_a_visible_case)
 
 
-def open_merge_suggestions(*, limit: int = 50) -> list[MergeSuggestion]:
+def merge_suggestions_visible(user: Any) -> QuerySet[MergeSuggestion]:
+    """Suggestions about two customers this user may both see (each with a case in their scope), as
+    cases are scoped: a team leader decides on their team's customers, a complaints lead on everyone's.
+    Deciding shows, and changes, both records."""
+    suggestions = MergeSuggestion.objects.all()
+    if can_see_every_case(user):
+        return suggestions
+    visible = visible_customers(user).values("pk")
+    return suggestions.filter(keep__in=visible, duplicate__in=visible)
+
+
+def merge_suggestion_for(user: Any, pk: int) -> MergeSuggestion | None:
+    return merge_suggestions_visible(user).filter(pk=pk).first()
+
+
+def open_merge_suggestions(user: Any, *, limit: int = 50) -> list[MergeSuggestion]:
     return list(
-        MergeSuggestion.objects.filter(status=MergeSuggestion.Status.OPEN)
+        merge_suggestions_visible(user)
+        .filter(status=MergeSuggestion.Status.OPEN)
         .select_related("keep", "duplicate")
         .prefetch_related("keep__contact_points", "duplicate__contact_points")
         .order_by("-created_at")[:limit]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError
@@ -12,8 +12,7 @@ from amends.core.permissions import can_merge_customers, require
 from amends.core.web import report, staff_required
 
 from .hooks import customer_page_extras
-from .models import MergeSuggestion
-from .selectors import open_merge_suggestions, visible_customer
+from .selectors import merge_suggestion_for, open_merge_suggestions, visible_customer
 from .services import customer_merge, merge_suggestion_dismiss
 
 
@@ -33,13 +32,16 @@ def customer_detail(request, pk: int):
 def merge_suggestions(request):
     if not can_merge_customers(request.user):
         raise Http404("Only team leaders and complaints leads decide merges")
-    return render(request, "customers/merge_suggestions.html", {"suggestions": open_merge_suggestions()})
+    suggestions = open_merge_suggestions(request.user)
+    return render(request, "customers/merge_suggestions.html", {"suggestions": suggestions})
 
 
 @require_POST
 @staff_required
 def merge_decide(request, pk: int):
-    suggestion = get_object_or_404(MergeSuggestion, pk=pk)
+    suggestion = merge_suggestion_for(request.user, pk)
+    if suggestion is None:
+        raise Http404("No such suggestion about customers you can see")
     try:
         require(can_merge_customers(request.user), "Only team leaders and complaints leads decide merges")
         reason = request.POST.get("reason", "")[:1000]

@@ -12,11 +12,12 @@ from datetime import datetime
 from ninja import Field, Schema, Status
 
 from amends.cases.api import CaseDetailOut, router
-from amends.cases.models import Case
 from amends.cases.selectors import case_for
+from amends.core.errors import NotFound
+from amends.core.permissions import can_record_contacts, require
 
 from .schemas import ChannelName, ContactIn
-from .services import intake_contact
+from .services import IntakeResult, intake_contact
 
 
 class CaseMessageIn(Schema):
@@ -30,10 +31,41 @@ class CaseMessageIn(Schema):
 
 
 class IntakeOut(Schema):
-    case: CaseDetailOut
+    case: CaseDetailOut | None = Field(
+        None,
+        description="The case the message is on, when it is one you can see: a new case lands in the "
+        "intake team's queue, which is not every caller's",
+    )
+    reference: str = Field(..., description="The reference of the case the message is on")
     message_id: int
     created_case: bool
     duplicate: bool
+
+
+def _answer(user, result: IntakeResult):
+    """What the caller learns of the case their contact is on, by the read every endpoint uses.
+
+    A replayed external_id names a message already stored, perhaps on another team's case: that case is
+    shown only to someone who may see it, and anyone else gets the not_found a GET gives. A contact the
+    caller sent themselves (just now, or the first time of a retry) lands on a case that may be outside
+    their view (a new case goes to the intake team's queue): they learn its reference, and the case itself
+    if they may see it.
+    """
+    try:
+        case = case_for(user, result.case.reference)
+    except NotFound:
+        if result.message.author_id != user.pk:
+            # Not case_for's own message: it names the reference.
+            raise NotFound("No case that you can see holds a message with that external_id") from None
+        case = None
+    body = {
+        "case": case,
+        "reference": result.case.reference,
+        "message_id": result.message.pk,
+        "created_case": result.created_case,
+        "duplicate": result.duplicate,
+    }
+    return Status(200 if result.duplicate else 201, body)
 
 
 @router.post(
@@ -43,17 +75,10 @@ class IntakeOut(Schema):
     operation_id="amends_cases_api_create_case",
 )
 def create_case(request, payload: ContactIn):
+    require(can_record_contacts(request.auth), "You can read cases but not record contacts")
     if payload.case_reference:
         case_for(request.auth, payload.case_reference, work=True)
-    result = intake_contact(payload, actor=request.auth)
-    case = Case.objects.select_related("customer", "owner", "team").get(pk=result.case.pk)
-    body = {
-        "case": case,
-        "message_id": result.message.pk,
-        "created_case": result.created_case,
-        "duplicate": result.duplicate,
-    }
-    return Status(200 if result.duplicate else 201, body)
+    return _answer(request.auth, intake_contact(payload, actor=request.auth))
 
 
 @router.post(
@@ -73,12 +98,4 @@ def add_message(request, reference: str, payload: CaseMessageIn):
         case_reference=case.reference,
         customer={"name": case.customer.name},
     )
-    result = intake_contact(contact, actor=request.auth)
-    case.refresh_from_db()
-    body = {
-        "case": case,
-        "message_id": result.message.pk,
-        "created_case": False,
-        "duplicate": result.duplicate,
-    }
-    return Status(200 if result.duplicate else 201, body)
+    return _answer(request.auth, intake_contact(contact, actor=request.auth))

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -8,9 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
-from amends.core.permissions import staff_of
 from amends.core.ratelimit import allow, client_address
-from amends.core.selectors import api_token_user
 
 from .forms import ComplaintForm, new_form_token
 from .services import intake_email, intake_web_form
@@ -69,22 +71,62 @@ def _raw_email(request) -> bytes:
     raise MalformedInput(f"Unsupported content type {ctype!r}: post the raw email as message/rfc822")
 
 
+MIN_INBOUND_SECRET = 32  # characters: a guessable secret would let anyone open cases by email
+
+
+def _inbound_secret(request) -> str:
+    """The secret the caller presents: `Authorization: Bearer <secret>`, or HTTP basic auth with the
+    secret as the password (for providers that take only a URL: https://amends:<secret>@host/...)."""
+    scheme, _, value = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[2]
+    return ""
+
+
+def _inbound_refusal(request) -> JsonResponse | None:
+    """Why this post may not deliver mail, or None. The endpoint has its own credential: a staff
+    member's API token is no use here, and a secret in the URL (which lands in access logs) is refused."""
+    expected = settings.AMENDS_INBOUND_EMAIL_SECRET
+    if len(expected) < MIN_INBOUND_SECRET:
+        return _error(
+            PermissionDenied(
+                "Inbound email is switched off: set AMENDS_INBOUND_EMAIL_SECRET "
+                f"(at least {MIN_INBOUND_SECRET} random characters) to accept it"
+            )
+        )
+    if "key" in request.GET:
+        message = "A key in the URL is refused (URLs are logged): send the secret in the Authorization header"
+    else:
+        given = _inbound_secret(request)
+        if given and hmac.compare_digest(given.encode(), expected.encode()):
+            return None
+        message = "The inbound email secret is needed: Authorization: Bearer <secret>, or basic auth"
+    body = {"error": {"code": "unauthenticated", "message": message, "fields": {}}}
+    response = JsonResponse(body, status=401)
+    response["WWW-Authenticate"] = 'Basic realm="Amends inbound email", charset="UTF-8"'
+    return response
+
+
 @csrf_exempt
 @require_POST
 def inbound_email(request):
     """Where an email provider (or a mail server's pipe) posts each raw inbound message."""
-    key = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.GET.get(
-        "key", ""
-    )
-    user = api_token_user(key)
+    refusal = _inbound_refusal(request)
+    if refusal is not None:
+        return refusal
     try:
-        if user is None or staff_of(user) is None:
-            raise PermissionDenied("A valid API token is needed: Authorization: Bearer <token>")
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.AMENDS_MAX_EMAIL_BYTES:
             limit = settings.AMENDS_MAX_EMAIL_BYTES
             raise InputTooLarge(f"The email is {length:,} bytes; the most Amends accepts is {limit:,}")
-        result = intake_email(_raw_email(request), actor=user)
+        # Mail arrives from the provider, not from a member of staff: no one in particular records it.
+        result = intake_email(_raw_email(request))
     except DomainError as exc:
         return _error(exc)
     return JsonResponse(

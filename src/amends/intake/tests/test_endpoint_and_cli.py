@@ -1,3 +1,4 @@
+import base64
 import json
 
 import pytest
@@ -18,8 +19,8 @@ RAW = (
 
 
 @pytest.fixture
-def post(adviser):
-    _, key = api_token_create(user=adviser, name="provider")
+def post(inbound_secret):
+    key = inbound_secret
     client = Client()
 
     def send(body, content_type="message/rfc822", **extra):
@@ -44,21 +45,77 @@ def test_raw_post_is_stored_once(post):
     assert bytes(MessageSource.objects.get().raw) == RAW
 
 
-def test_sendgrid_email_file_field(adviser):
+def test_sendgrid_email_file_field(inbound_secret):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    _, key = api_token_create(user=adviser, name="sendgrid")
     upload = SimpleUploadedFile("message.eml", RAW, content_type="message/rfc822")
-    response = Client().post("/inbound/email", {"email": upload}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = Client().post(
+        "/inbound/email", {"email": upload}, HTTP_AUTHORIZATION=f"Bearer {inbound_secret}"
+    )
     assert response.status_code == 201
     assert bytes(MessageSource.objects.get().raw) == RAW
 
 
-def test_mailgun_body_mime_field(adviser):
-    _, key = api_token_create(user=adviser, name="mailgun")
-    response = Client().post(f"/inbound/email?key={key}", {"body-mime": RAW.decode()})
+def _basic(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def test_mailgun_body_mime_field_with_the_secret_as_basic_auth_password(inbound_secret):
+    # A provider that takes only a URL is given https://amends:<secret>@host/inbound/email: the
+    # credentials travel in the Authorization header, never in the logged path or query.
+    response = Client().post(
+        "/inbound/email", {"body-mime": RAW.decode()}, HTTP_AUTHORIZATION=_basic("amends", inbound_secret)
+    )
     assert response.status_code == 201
     assert Case.objects.get().summary == "Refund"
+
+
+def _refused(response) -> bool:
+    return response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_inbound_email_takes_its_own_secret_and_nothing_else(inbound_secret, adviser, admin_user):
+    client = Client()
+    send = lambda **extra: client.post("/inbound/email", RAW, content_type="message/rfc822", **extra)  # noqa: E731
+    _, staff_key = api_token_create(user=admin_user, name="an administrator's token")
+    refused = [
+        send(),
+        send(HTTP_AUTHORIZATION=f"Bearer {staff_key}"),
+        send(HTTP_AUTHORIZATION=f"Bearer {inbound_secret}x"),
+        send(HTTP_AUTHORIZATION=f"Bearer {inbound_secret[:-1]}"),
+        send(HTTP_AUTHORIZATION=_basic("amends", staff_key)),
+        send(HTTP_AUTHORIZATION=_basic(inbound_secret, "")),
+        send(HTTP_AUTHORIZATION="Basic not-base64!"),
+        client.post(f"/inbound/email?key={inbound_secret}", RAW, content_type="message/rfc822"),
+        # The secret in the URL is refused even beside a good header: it has already been logged.
+        client.post(
+            f"/inbound/email?key={inbound_secret}",
+            RAW,
+            content_type="message/rfc822",
+            HTTP_AUTHORIZATION=f"Bearer {inbound_secret}",
+        ),
+    ]
+    assert all(_refused(r) for r in refused), [r.status_code for r in refused]
+    assert refused[0]["WWW-Authenticate"].startswith("Basic ")
+    assert "URL" in refused[-1].json()["error"]["message"]
+    assert _counts() == (0, 0, 0)
+    assert send(HTTP_AUTHORIZATION=f"Bearer {inbound_secret}").status_code == 201
+    assert (
+        Message.objects.get(direction="in").author is None
+    )  # the provider delivers it, not a member of staff
+
+
+@pytest.mark.parametrize("secret", ["", "short-and-guessable"])
+def test_inbound_email_is_off_until_a_long_secret_is_set(settings, adviser, secret):
+    settings.AMENDS_INBOUND_EMAIL_SECRET = secret
+    _, key = api_token_create(user=adviser, name="x")
+    for auth in ("", "Bearer ", f"Bearer {key}", _basic("amends", ""), f"Bearer {secret}"):
+        response = Client().post(
+            "/inbound/email", RAW, content_type="message/rfc822", HTTP_AUTHORIZATION=auth
+        )
+        assert response.status_code == 403
+        assert "AMENDS_INBOUND_EMAIL_SECRET" in response.json()["error"]["message"]
+    assert _counts() == (0, 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -38,13 +39,20 @@ def _contact(external_id: str, **over) -> dict:
 
 
 @pytest.fixture
-def bearer(team_leader):
+def bearer(team_leader, inbound_secret):
     _, key = api_token_create(user=team_leader, name="tests")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
+def _provider() -> dict:
+    """The email provider's own credential (the inbound_secret fixture sets it)."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {settings.AMENDS_INBOUND_EMAIL_SECRET}"}
+
+
 def by_mailbox_endpoint(bearer, tmp_path):
-    response = Client().post("/inbound/email", _email("endpoint"), content_type="message/rfc822", **bearer)
+    response = Client().post(
+        "/inbound/email", _email("endpoint"), content_type="message/rfc822", **_provider()
+    )
     assert response.status_code == 201
     return "email:<endpoint@example.com>"
 
@@ -64,7 +72,7 @@ def by_mbox_import(bearer, tmp_path):
 def by_a_reply_email(bearer, tmp_path):
     by_mailbox_endpoint(bearer, tmp_path)
     reply = _email("reply").replace(b"Subject: Refund", b"In-Reply-To: <endpoint@example.com>\r\nSubject: Re")
-    Client().post("/inbound/email", reply, content_type="message/rfc822", **bearer)
+    Client().post("/inbound/email", reply, content_type="message/rfc822", **_provider())
     assert Message.objects.get(idempotency_key="email:<reply@example.com>").case.messages.count() == 3
     return "email:<reply@example.com>"
 

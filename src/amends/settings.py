@@ -5,6 +5,7 @@ Defaults run Amends with nothing else installed: an SQLite file under ./var, mai
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -100,6 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Nothing shared lives in this cache (rate limits are counted in the database, core.ratelimit).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,11 +144,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The reverse proxies in front of Amends (addresses or networks, comma-separated). A request from one of
+# them is from the client named in X-Forwarded-For (the nearest address that is not a trusted proxy);
+# from anywhere else X-Forwarded-For is ignored, since a client can write anything there.
+AMENDS_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))
+    for p in os.environ.get("AMENDS_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+
 # Intake limits: anything above is refused with a clear error, never half-stored.
 AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1024 * 1024)))
 AMENDS_MAX_TEXT_CHARS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
-# Public form and login: attempts allowed per client address in a rolling window.
+# Public form and login: attempts allowed per client address in a fixed window, counted in the database
+# (core.ratelimit). Login: this many per username from one address, three times as many per address.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)
 AMENDS_LOGIN_RATE = (int(os.environ.get("AMENDS_LOGIN_PER_15_MIN", "10")), 900)
 

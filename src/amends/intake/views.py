@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
 from amends.core.permissions import staff_of
-from amends.core.ratelimit import allow, client_address
+from amends.core.ratelimit import allow, client_address, client_network
 from amends.core.selectors import api_token_user
 
 from .forms import ComplaintForm, new_form_token
@@ -21,7 +21,7 @@ def complain(request):
     if request.method == "POST":
         form = ComplaintForm(request.POST)
         limit, window = settings.AMENDS_PUBLIC_FORM_RATE
-        if not allow("complaint-form", client_address(request), limit=limit, window=window):
+        if not allow("complaint-form", client_network(request), limit=limit, window=window):
             return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, RequestFactory
 
 from amends.conftest import PASSWORD
@@ -71,6 +73,31 @@ def test_a_new_window_starts_afresh_and_old_windows_are_removed():
     assert list(RateCounter.objects.values_list("window_start", "count")) == [
         (dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC), 1)
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time anyway")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attempts_are_each_counted_once():
+    """Eight requests at once, ten attempts each: no two read the same count (a get-then-set store would)."""
+    barrier = threading.Barrier(8)
+    allowed: list[bool] = []
+
+    def attempts():
+        try:
+            barrier.wait()
+            for _ in range(10):
+                allowed.append(allow("race", "key", limit=25, window=3600))
+        finally:
+            connection.close()
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC), tick=False):
+        threads = [threading.Thread(target=attempts) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert RateCounter.objects.get().count == 80
+    assert allowed.count(True) == 25
 
 
 def _sign_in(client: Client, password: str) -> int:

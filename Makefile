@@ -38,8 +38,10 @@ demo: $(BIN)/amends
 	@echo "  admin      administrator"
 	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox. Stop with Ctrl-C."
 	@# The worker (clock warnings, breaches, reminders) runs beside the web server and stops with it.
+	@# The web server is gunicorn, as in production (README "Deployment"), not Django's runserver.
 	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn amends.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
+		--access-logfile -
 
 test: $(BIN)/amends embeddings
 	scripts/test-all

@@ -5,10 +5,13 @@ Defaults run Amends with nothing else installed: an SQLite file under ./var, mai
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -27,9 +30,49 @@ SHARED_DATA_DIR = Path(
     os.environ.get("AMENDS_SHARED_DATA", PACKAGE_DIR.parent.parent.parent / "shared" / "data")
 ).resolve()
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-set-SECRET_KEY-in-production")
+
+
+# Keys that were ever published (the old default, .env.example's placeholder): anyone could sign sessions
+# and password-reset links with them, so Amends refuses to start on one.
+PUBLIC_SECRET_KEYS = {
+    "insecure-development-key-set-SECRET_KEY-in-production",
+    "change-me-to-a-long-random-string",
+}
+
+
+def secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else the random key kept in the data folder (made on first run).
+
+    Several processes (web workers, the worker) may start at once: the key is written to a temporary file
+    and linked into place, so exactly one key wins and nobody reads a half-written file.
+    """
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key in PUBLIC_SECRET_KEYS:
+        raise ImproperlyConfigured("SECRET_KEY is a published example: set a long random one (see README)")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        temporary = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise ImproperlyConfigured(f"Set SECRET_KEY, or let Amends keep one in {data_dir}") from exc
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -100,6 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Nothing shared lives in this cache (rate limits are counted in the database, core.ratelimit).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,13 +186,35 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Deployment behind HTTPS and a reverse proxy (README "Deployment"); all off unless the environment says.
+# HSTS: browsers refuse plain HTTP to this host for this many seconds once they have seen it.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The header the proxy sets to say the client came over HTTPS (e.g. X-Forwarded-Proto). Only set it when
+# the proxy overwrites that header on every request, or a client can claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+# The reverse proxies in front of Amends (addresses or networks, comma-separated). A request from one of
+# them is from the client named in X-Forwarded-For (the nearest address that is not a trusted proxy);
+# from anywhere else X-Forwarded-For is ignored, since a client can write anything there.
+AMENDS_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p.strip(), strict=False))
+    for p in os.environ.get("AMENDS_TRUSTED_PROXIES", "").split(",")
+    if p.strip()
+]
+
 # Intake limits: anything above is refused with a clear error, never half-stored.
 AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1024 * 1024)))
 AMENDS_MAX_TEXT_CHARS = 100_000
 # Attachments extracted from one email; more are kept in its raw source and the message says how many.
 AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
-# Public form and login: attempts allowed per client address in a rolling window.
+# Public form and login: attempts allowed per client address in a fixed window, counted in the database
+# (core.ratelimit). Login: this many per username from one address, three times as many per address.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)
 AMENDS_LOGIN_RATE = (int(os.environ.get("AMENDS_LOGIN_PER_15_MIN", "10")), 900)
 # The email provider's credential for POST /inbound/email (Bearer, or the password of HTTP basic auth):

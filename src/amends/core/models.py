@@ -90,3 +90,22 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")]
+
+
+class RateCounter(models.Model):
+    """Attempts at a throttled action (signing in, the public form) by one client in one fixed window.
+
+    In the database, so every web process counts into the same bucket and a restart forgets nothing. The
+    key is a keyed hash of the client address (and username), so the table holds neither.
+    """
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash", "window_start"], name="rate_counter_window")
+        ]

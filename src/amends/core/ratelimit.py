@@ -1,25 +1,105 @@
-"""A fixed-window counter in Django's cache, for the public form and the login page."""
+"""Throttling for the public form and the login page: fixed-window counters in the database.
+
+The counters are rows (`RateCounter`), incremented with one `UPDATE ... SET count = count + 1`, so every
+web process shares them, concurrent requests cannot both read the same count, and a restart resets
+nothing. The client is the socket address, or behind a trusted reverse proxy the address it forwarded
+(`AMENDS_TRUSTED_PROXIES`); IPv6 clients are counted per /64, the block one subscriber is given.
+"""
 
 from __future__ import annotations
 
-import time
+import hashlib
+import hmac
+import ipaddress
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import RateCounter
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _parse(text: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _trusted(address: IPAddress) -> bool:
+    return any(address in network for network in _networks(tuple(settings.AMENDS_TRUSTED_PROXIES)))
 
 
 def client_address(request) -> str:
-    # Behind a proxy, set the proxy to overwrite REMOTE_ADDR; X-Forwarded-For is trivially forged.
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client's IP address: the socket's, unless that is a trusted proxy.
+
+    From a trusted proxy, X-Forwarded-For is read from the right (each proxy appends the address it was
+    connected from), skipping trusted proxies; the first other address is the client. Anything to its
+    left was written by the client and is ignored.
+    """
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return "unknown"
+    address = remote
+    if _trusted(remote):
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for hop in reversed(hops):
+            forwarded = _parse(hop)
+            if forwarded is None:
+                break  # a proxy of ours never writes this: keep the last address we can trust
+            address = forwarded
+            if not _trusted(forwarded):
+                break
+    return str(address)
+
+
+def client_network(request) -> str:
+    """What to count a client's attempts under: its IPv4 address, or its IPv6 /64 (one subscriber's)."""
+    address = client_address(request)
+    parsed = _parse(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def _key_hash(scope: str, key: str) -> str:
+    secret = settings.SECRET_KEY.encode()
+    return hmac.new(secret, f"{scope}\0{key}".encode(), hashlib.sha256).hexdigest()
 
 
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; False once `limit` attempts have been made in the current window."""
-    bucket = int(time.time() // window)
-    cache_key = f"rl:{scope}:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
+    """Count one attempt; False once more than `limit` attempts have been made in the current window."""
+    now = timezone.now()
+    start = datetime.fromtimestamp(int(now.timestamp()) // window * window, tz=UTC)
+    key_hash = _key_hash(scope, key)
+    counter = RateCounter.objects.filter(scope=scope, key_hash=key_hash, window_start=start)
+    with transaction.atomic():
+        if not counter.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(
+                        scope=scope,
+                        key_hash=key_hash,
+                        window_start=start,
+                        expires_at=start + timedelta(seconds=window),
+                        count=1,
+                    )
+            except IntegrityError:  # another request opened this window first
+                counter.update(count=F("count") + 1)
+            else:  # a new window: forget the ones that have ended
+                RateCounter.objects.filter(expires_at__lt=now).delete()
+        count = counter.values_list("count", flat=True).get()
     return count <= limit

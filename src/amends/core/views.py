@@ -3,7 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 
 from .models import Notification
-from .ratelimit import allow, client_address
+from .ratelimit import allow, client_network
 from .services import notifications_mark_read
 from .web import staff_required
 
@@ -13,7 +13,10 @@ def home(request):
 
 
 class ThrottledLoginView(LoginView):
-    """Django's login, with attempts limited per client address and per username (brute force)."""
+    """Django's login, with attempts limited per client address, and per username from that address.
+
+    Never per username alone: then anyone who knows a username could lock its owner out by guessing.
+    """
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
@@ -21,9 +24,10 @@ class ThrottledLoginView(LoginView):
     def post(self, request, *args, **kwargs):
         limit, window = settings.AMENDS_LOGIN_RATE
         username = request.POST.get("username", "")[:150].lower()
+        address = client_network(request)
         if not (
-            allow("login-ip", client_address(request), limit=limit * 3, window=window)
-            and allow("login-user", username, limit=limit, window=window)
+            allow("login-address", address, limit=limit * 3, window=window)
+            and allow("login-user", f"{username}\0{address}", limit=limit, window=window)
         ):
             response = render(
                 request,

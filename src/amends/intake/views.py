@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
-from amends.core.ratelimit import allow, client_address
+from amends.core.ratelimit import allow, client_address, client_network
 
 from .forms import ComplaintForm, new_form_token
 from .services import intake_email, intake_web_form
@@ -23,7 +23,7 @@ def complain(request):
     if request.method == "POST":
         form = ComplaintForm(request.POST)
         limit, window = settings.AMENDS_PUBLIC_FORM_RATE
-        if not allow("complaint-form", client_address(request), limit=limit, window=window):
+        if not allow("complaint-form", client_network(request), limit=limit, window=window):
             return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}

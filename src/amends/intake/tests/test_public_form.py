@@ -110,6 +110,21 @@ def test_rate_limited_per_address(settings):
     assert Case.objects.count() == 2
 
 
+def test_behind_a_trusted_proxy_each_customer_has_their_own_allowance(settings):
+    settings.AMENDS_PUBLIC_FORM_RATE = (1, 3600)
+    settings.AMENDS_TRUSTED_PROXIES = ["127.0.0.1"]
+
+    def via_proxy(forwarded):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert via_proxy("198.51.100.1").post("/complain/", _form()).status_code == 302
+    assert via_proxy("198.51.100.2").post("/complain/", _form()).status_code == 302
+    assert via_proxy("198.51.100.1").post("/complain/", _form()).status_code == 429
+    # A forged X-Forwarded-For (kept by the proxy, to the left of the real address) changes nothing.
+    assert via_proxy("203.0.113.50, 198.51.100.1").post("/complain/", _form()).status_code == 429
+    assert Case.objects.count() == 2
+
+
 def test_login_is_throttled(adviser, settings):
     settings.AMENDS_LOGIN_RATE = (3, 900)
     client = Client()

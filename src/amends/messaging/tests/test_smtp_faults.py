@@ -8,11 +8,8 @@ import re
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message as Email
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
@@ -24,61 +21,22 @@ from amends.messaging.models import Message, OutboxEmail
 from amends.messaging.services import message_send
 from amends.messaging.tasks import send_outbox
 
+from .smtp import Mailbox, connections_waiting, free_port, smtp_server, stalled_server
+
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
-class Mailbox:
-    """The server's side: what it was given, and how it answers (None: accepts)."""
-
-    def __init__(self) -> None:
-        self.received: list[Email] = []
-        self.data_answer: str | None = None
-        self.unknown: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.unknown:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.data_answer:
-            return self.data_answer
-        self.received.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def subjects(self) -> list[str]:
-        return sorted(str(e["Subject"]) for e in self.received)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port(), server_hostname="mx.test")
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
 def stalled() -> Iterator[socket.socket]:
-    """A server that takes the connection (the kernel completes it) and never says a word."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    try:
+    with stalled_server() as listener:
         yield listener
-    finally:
-        listener.close()
 
 
 @pytest.fixture
@@ -92,19 +50,6 @@ def smtp(settings, time_machine):
         settings.EMAIL_PORT = port
 
     return point_at
-
-
-def connections_waiting(listener: socket.socket) -> int:
-    """How many clients connected to the stalled server (each is taken, then dropped)."""
-    listener.setblocking(False)
-    count = 0
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
 
 
 def _public_form(subject: str) -> int:
@@ -177,7 +122,7 @@ def test_a_stalled_refusing_then_recovered_server_gets_every_message_exactly_onc
     assert send_outbox(timezone.now()) == 0  # nothing is due again before then
 
     # Refusing connections: a second attempt, then two minutes' wait.
-    smtp(_free_port())
+    smtp(free_port())
     time_machine.move_to(T0 + timedelta(minutes=1), tick=False)
     assert send_outbox(timezone.now()) == 4
     assert attempts() == {(2, T0 + timedelta(minutes=3))}

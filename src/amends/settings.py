@@ -176,6 +176,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@amends.example")
 EMAIL_DOMAIN = DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
 
+# Outbound mail goes through the outbox, sent by the worker (`amends worker`), never by a request. The
+# mail server gets EMAIL_TIMEOUT seconds for each step of a send; a message that fails is tried again
+# after AMENDS_OUTBOX_RETRY_FIRST_SECONDS, doubling each time up to AMENDS_OUTBOX_RETRY_MAX_SECONDS, and
+# given up after AMENDS_OUTBOX_MAX_ATTEMPTS tries (at once on a permanent 5xx refusal). Mail still
+# queued after AMENDS_OUTBOX_STUCK_MINUTES counts as stuck ("Email not delivered" in the queue).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+AMENDS_OUTBOX_BATCH = int(os.environ.get("AMENDS_OUTBOX_BATCH", "20"))
+AMENDS_OUTBOX_RETRY_FIRST_SECONDS = int(os.environ.get("AMENDS_OUTBOX_RETRY_FIRST_SECONDS", "60"))
+AMENDS_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("AMENDS_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600)))
+AMENDS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("AMENDS_OUTBOX_MAX_ATTEMPTS", "12"))
+AMENDS_OUTBOX_STUCK_MINUTES = int(os.environ.get("AMENDS_OUTBOX_STUCK_MINUTES", "15"))
+
 # Security defaults: on unless the environment says otherwise.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

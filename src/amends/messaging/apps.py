@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from amends.cases.hooks import case_page_context
+from amends.cases.hooks import case_page_context, queue_filters
 from amends.customers import hooks
 from amends.customers.hooks import customer_page_context
 
@@ -12,6 +12,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         _register_customer_hooks()
         _register_pages()
+        _register_queue_filter()
 
 
 def _register_customer_hooks() -> None:
@@ -28,3 +29,10 @@ def _register_pages() -> None:
 
     case_page_context.register(views.case_page_context)
     customer_page_context.register(views.customer_page_context)
+
+
+def _register_queue_filter() -> None:
+    """The queue's "Email not delivered": stuck or failed mail, for a team leader to see to."""
+    from .selectors import UNDELIVERED  # selectors import models, loaded once the app registry is ready
+
+    queue_filters.register(UNDELIVERED)

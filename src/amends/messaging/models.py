@@ -16,8 +16,9 @@ class Message(models.Model):
     class Delivery(models.TextChoices):
         NOT_APPLICABLE = "", "Not sent by Amends"
         QUEUED = "queued", "Queued"
+        RETRYING = "retrying", "Not sent yet: retrying"
         SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Not sent: gave up"
         NO_ADDRESS = "no_address", "No email address"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
@@ -45,6 +46,12 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["case", "occurred_at"], name="message_case_time"),
             models.Index(fields=["customer", "occurred_at"], name="message_customer_time"),
+            # Mail not sent yet, for the "Email not delivered" queue filter: small, as most mail goes.
+            models.Index(
+                fields=["delivery", "recorded_at"],
+                name="message_undelivered",
+                condition=models.Q(delivery__in=["queued", "retrying", "failed"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,3 +78,27 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class OutboxEmail(models.Model):
+    """An outbound email in the outbox: stored with its message in the same transaction, sent by the
+    worker after commit (messaging/tasks.py), retried with exponential backoff. The message's `delivery`
+    says where it stands; this row says how the attempts went."""
+
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="outbox")
+    to = models.CharField(max_length=300)
+    # Message-ID and the threading headers, fixed when the message was stored.
+    headers = models.JSONField(default=dict)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker may next claim it: set ahead while a worker holds it (a lease), None once the
+    # message is sent or given up.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"to {self.to} ({self.message.get_delivery_display()})"

@@ -4,13 +4,16 @@ fixed number of queries whatever their length."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from amends.cases.events import describe, referenced_people
+from amends.cases.hooks import QueueFilter
 from amends.cases.models import Case, CaseEvent
 from amends.core.models import Team
 from amends.core.permissions import case_scope
@@ -51,7 +54,7 @@ def describe_events(items: list[TimelineItem]) -> None:
 def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
     """Messages and events of a case, oldest first, the newest `limit` of each. True if some were cut."""
     messages = list(
-        case.messages.select_related("author")
+        case.messages.select_related("author", "outbox")
         .prefetch_related(_attachments())
         .order_by("-occurred_at", "-id")[: limit + 1]
     )
@@ -80,7 +83,7 @@ def customer_timeline(
         messages = messages.filter(occurred_at__lt=before)
         events = events.filter(at__lt=before)
     message_rows = list(
-        messages.select_related("case", "author")
+        messages.select_related("case", "author", "outbox")
         .prefetch_related(_attachments())
         .order_by("-occurred_at", "-id")[: limit + 1]
     )
@@ -92,3 +95,21 @@ def customer_timeline(
     items = items[:limit]
     describe_events(items)
     return items, (items[-1].at if more and items else None)
+
+
+def undelivered() -> QuerySet[Message]:
+    """Outbound mail that has not gone: given up, waiting to be retried, or queued for longer than
+    AMENDS_OUTBOX_STUCK_MINUTES (the worker is not running, or the server is down)."""
+    stuck = timezone.now() - timedelta(minutes=settings.AMENDS_OUTBOX_STUCK_MINUTES)
+    return Message.objects.filter(
+        Q(delivery__in=[Message.Delivery.RETRYING, Message.Delivery.FAILED])
+        | Q(delivery=Message.Delivery.QUEUED, recorded_at__lt=stuck)
+    )
+
+
+# For a team leader: the cases whose customer has not had an email we sent (the timeline says why).
+UNDELIVERED = QueueFilter(
+    code="undelivered",
+    label="Email not delivered",
+    apply=lambda cases: cases.filter(pk__in=undelivered().values("case_id")),
+)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +20,8 @@ from amends.cases.services import case_event, case_event_record, case_events_rec
 from amends.core.errors import DomainError
 from amends.customers.models import Channel, ContactPoint, Customer
 
-from .models import Attachment, Message, MessageSource
+from .mailer import Attempt
+from .models import Attachment, Message, MessageSource, OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +187,7 @@ def message_send(
     attachments: Sequence[AttachmentFile] = (),
 ) -> Message:
     """Write to the customer by email and keep the message, with its files, on the case: replies,
-    acknowledgements and letters all leave this way. Sent after commit."""
+    acknowledgements and letters all leave this way, through the outbox (sent by the worker)."""
     to = customer_email(case.customer)
     now = timezone.now()
     message = message_outbound(
@@ -201,7 +200,7 @@ def message_send(
         case_events_record([event])
     case_record_contact(case=case, inbound=False, at=message.occurred_at)
     if to:
-        deliver_after_commit([Delivery(message, to, thread, files)])
+        deliver_after_commit([Delivery(message, to, thread)])
     return message
 
 
@@ -247,74 +246,69 @@ def message_sent_event(message: Message) -> CaseEvent | None:
 
 @dataclass
 class Delivery:
+    """A stored outbound message for the outbox: to whom, and the thread it answers. Its files are the
+    message's stored attachments (a letter's PDF), sent with it."""
+
     message: Message
     to: str
     thread: dict[str, str]
-    attachments: list[AttachmentFile] = field(default_factory=list)
 
 
 def deliver_after_commit(deliveries: list[Delivery]) -> None:
-    """Send these stored messages once the transaction commits, over one mail connection."""
-    items = [
-        _Outgoing(
-            d.message.pk,
-            d.to,
-            d.message.subject,
-            d.message.body_text,
-            {"Message-ID": d.message.email_message_id, **d.thread},
-            d.attachments,
-        )
-        for d in deliveries
-    ]
-    if items:
-        transaction.on_commit(lambda: _deliver(items))
-
-
-@dataclass
-class _Outgoing:
-    message_id: int
-    to: str
-    subject: str
-    body: str
-    headers: dict[str, str]
-    attachments: list[AttachmentFile]
-
-
-def _deliver(items: list[_Outgoing]) -> None:
-    sent, failed = [], []
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:  # the transport is down: each message is marked failed and is safe on its case
-        log.exception("Opening the mail connection failed")
-        connection = None
-    for item in items:
-        try:
-            if connection is None:
-                raise ConnectionError("no mail connection")
-            email = EmailMessage(
-                subject=item.subject,
-                body=item.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[item.to],
-                headers=item.headers,
-                connection=connection,
+    """Put these stored messages in the outbox, in the caller's transaction: the worker sends them once it
+    has committed (messaging/tasks.py), and retries until they go. Nothing here touches the network, so
+    no request or import ever waits on a mail server."""
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                message=d.message,
+                to=d.to,
+                headers={"Message-ID": d.message.email_message_id, **d.thread},
+                next_attempt_at=d.message.recorded_at,
             )
-            for f in item.attachments:
-                email.attach(f.filename, f.content, f.content_type)
-            email.send()
-        except Exception:  # any transport failure: record it, the message itself is safe on the case
-            log.exception("Sending message %s failed", item.message_id)
-            failed.append(item.message_id)
-            continue
-        sent.append(item.message_id)
-    if connection is not None:
-        with suppress(Exception):
-            connection.close()
-    if failed:
-        Message.objects.filter(pk__in=failed).update(delivery=Message.Delivery.FAILED)
-    if sent:
-        Message.objects.filter(pk__in=sent).update(delivery=Message.Delivery.SENT)
+            for d in deliveries
+        ],
+        batch_size=1000,
+    )
+
+
+def outbox_lease(emails: Sequence[OutboxEmail], *, until: datetime) -> None:
+    """The worker holds these claimed emails until `until` while it sends them outside any transaction:
+    no other worker claims them before then. A worker that dies mid-send leaves them due again then."""
+    OutboxEmail.objects.filter(pk__in=[e.pk for e in emails]).update(next_attempt_at=until)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the nth failed attempt: the first delay, doubled each time, capped."""
+    first = settings.AMENDS_OUTBOX_RETRY_FIRST_SECONDS
+    return timedelta(seconds=min(first * 2 ** (attempts - 1), settings.AMENDS_OUTBOX_RETRY_MAX_SECONDS))
+
+
+@transaction.atomic
+def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
+    """What the worker's sends came to: sent, to be retried after a backoff, or given up (a permanent
+    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows."""
+    by_id = {a.outbox_id: a for a in attempts}
+    rows = list(OutboxEmail.objects.select_related("message").filter(pk__in=by_id).order_by("pk"))
+    for row in rows:
+        attempt = by_id[row.pk]
+        row.attempts += 1
+        row.last_attempt_at = at
+        row.last_error = attempt.error
+        if not attempt.error:
+            row.sent_at, row.next_attempt_at = at, None
+            row.message.delivery = Message.Delivery.SENT
+        elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
+            row.next_attempt_at = None
+            row.message.delivery = Message.Delivery.FAILED
+            log.error("Gave up sending message %s: %s", row.message_id, attempt.error)
+        else:
+            row.next_attempt_at = at + retry_delay(row.attempts)
+            row.message.delivery = Message.Delivery.RETRYING
+    OutboxEmail.objects.bulk_update(
+        rows, ["attempts", "last_attempt_at", "last_error", "sent_at", "next_attempt_at"], batch_size=500
+    )
+    Message.objects.bulk_update([r.message for r in rows], ["delivery"], batch_size=500)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The worker's steps: claim rows whose due time has come and hand them to the service that acts once
-and records it (process.services, process.promises). Nothing here writes a row itself.
+and records it (process.services, process.promises; the outbox's step is messaging's, messaging/tasks.py).
+Nothing here writes a row itself.
 
 Each step runs in a transaction that locks the rows it claims. On PostgreSQL `SKIP LOCKED` lets two
 workers take different rows; on SQLite the IMMEDIATE transaction (settings) lets one writer in at a
@@ -15,6 +16,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from amends.messaging.tasks import STEPS as MESSAGING_STEPS
 
 from .models import CaseClock, CaseProcess, Promise
 from .promises import promises_lapse, promises_remind
@@ -121,6 +124,8 @@ STEPS = {
     "promise_reminders": remind_promises,
     "promises_broken": break_overdue_promises,
     "progress_updates": keep_informed,
+    # Last, so mail queued by the steps above leaves in the same sweep.
+    **MESSAGING_STEPS,
 }
 
 

@@ -2,12 +2,14 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.cases.tests.factories import make_case
 from amends.core.services import api_token_create
 from amends.customers.models import Customer
 from amends.messaging.models import Message
+from amends.messaging.tasks import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,8 @@ def test_reply_contact_and_messages(api, complaints_team, mailoutbox, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         sent = api("post", f"/api/v1/cases/{case.reference}/replies", {"body": "We are on it."})
     assert sent.status_code == 201 and sent.json()["direction"] == "out"
+    assert sent.json()["delivery"] == "queued" and mailoutbox == []  # the worker sends it
+    send_outbox(timezone.now())
     assert mailoutbox[-1].to == ["reply@example.com"]
     note = api(
         "post",

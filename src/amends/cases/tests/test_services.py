@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from amends.cases.lifecycle import OPEN_STATUSES, TRANSITIONS, Status
 from amends.cases.models import Case, CaseEvent
@@ -8,6 +9,7 @@ from amends.cases.tests.factories import make_case
 from amends.core.errors import Conflict, DomainError, TransitionNotAllowed
 from amends.messaging.models import Message
 from amends.messaging.services import message_log_contact, message_send
+from amends.messaging.tasks import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -138,10 +140,12 @@ def test_customer_writing_back_reopens_a_resolved_case(adviser, complaints_team)
     assert CaseEvent.objects.filter(case=case, kind="reopened").count() == 1
 
 
-def test_reply_is_stored_and_sent_after_commit(adviser, django_capture_on_commit_callbacks):
+def test_reply_is_stored_and_sent_by_the_worker(adviser, django_capture_on_commit_callbacks):
     case = make_case()
     with django_capture_on_commit_callbacks(execute=True):
         message = message_send(case=case, actor=adviser, body="We are looking into it.")
+    assert mail.outbox == []
+    send_outbox(timezone.now())
     message.refresh_from_db()
     assert message.direction == "out" and message.delivery == "sent"
     assert len(mail.outbox) == 1
@@ -157,8 +161,9 @@ def test_failed_delivery_is_recorded_and_the_message_kept(
     case = make_case()
     with django_capture_on_commit_callbacks(execute=True):
         message = message_send(case=case, actor=adviser, body="Hello")
+    send_outbox(timezone.now())
     message.refresh_from_db()
-    assert message.delivery == "failed"
+    assert message.delivery == "retrying" and "ConnectionRefusedError" in message.outbox.last_error
 
 
 def test_log_contact_refuses_future_and_unknown_channels(adviser):

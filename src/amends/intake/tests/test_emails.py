@@ -19,6 +19,7 @@ from amends.intake import emails
 from amends.intake.mime import parse_email
 from amends.intake.services import intake_email, split_mbox
 from amends.messaging.models import Attachment, Message, MessageSource
+from amends.messaging.tasks import send_outbox
 
 from .corpus import EMAILS, deadline, eml
 
@@ -50,11 +51,14 @@ CORPUS = [
 
 @pytest.fixture
 def receive(django_capture_on_commit_callbacks):
-    """intake_email as the mailbox runs it: committed, so the acknowledgement really goes out."""
+    """intake_email as the mailbox runs it, committed, then the worker's outbox step, so the
+    acknowledgement really goes out."""
 
     def run(raw: bytes):
         with django_capture_on_commit_callbacks(execute=True):
-            return intake_email(raw)
+            message = intake_email(raw)
+        send_outbox(timezone.now())
+        return message
 
     return run
 

@@ -30,6 +30,7 @@ from amends.intake.schemas import ContactIn
 from amends.intake.services import acknowledge, intake_contact, intake_contacts, intake_email
 from amends.messaging.models import Message
 from amends.messaging.services import Incoming, message_existing, message_record_inbound
+from amends.messaging.tasks import send_outbox
 from amends.process.services import process_start
 from amends.signals.services import signals_record
 
@@ -45,12 +46,13 @@ THREAT = "Sort it or I'll come round and smash the place up."
 
 
 def _run(store, *, capture) -> tuple[list, dict]:
-    """`store()` at the same moment, from the same database, committed as far as sending mail goes: what
-    came out and what was stored."""
+    """`store()` at the same moment, from the same database, committed as far as sending mail goes, then
+    the worker's outbox step: what came out and what was stored."""
     mail.outbox.clear()
     with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=UTC), tick=False), transaction.atomic():
         with capture(execute=True):
             outcomes = store()
+        send_outbox(timezone.now())
         state = stored()
         transaction.set_rollback(True)
     return outcomes, state

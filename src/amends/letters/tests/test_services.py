@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from amends.cases.models import CaseEvent
 from amends.cases.tests.factories import make_case
@@ -20,6 +21,7 @@ from amends.letters.services import (
     text_block_update,
 )
 from amends.messaging.models import Attachment, Message
+from amends.messaging.tasks import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +194,7 @@ def test_an_empty_block_refuses_sending_until_the_compliance_lead_fills_it(
         letter_update_fields(letter=sent, fields={"reasons": "Changed"}, actor=adviser)
 
 
-def test_email_sends_the_letter_text_with_the_pdf_attached_after_commit(
+def test_email_sends_the_letter_text_with_the_pdf_attached_through_the_outbox(
     case, adviser, django_capture_on_commit_callbacks
 ):
     letter = letter_compose(
@@ -205,7 +207,8 @@ def test_email_sends_the_letter_text_with_the_pdf_attached_after_commit(
     )
     with django_capture_on_commit_callbacks(execute=True):
         sent = letter_send(letter=letter, actor=adviser, by="email")
-    assert sent.status == Letter.Status.SENT
+    assert sent.status == Letter.Status.SENT and mail.outbox == []
+    send_outbox(timezone.now())
     message = Message.objects.get(case=case)
     assert sent.message == message
     assert (message.direction, message.purpose, message.delivery) == ("out", "letter", "sent")

@@ -1,5 +1,5 @@
-"""messaging.services: a customer's message recorded, a reply sent after commit and its delivery marked, a
-contact logged by staff. Each refusal with its code, each event written.
+"""messaging.services: a customer's message recorded, a reply put in the outbox, sent by the worker and its
+delivery marked, a contact logged by staff. Each refusal with its code, each event written.
 """
 
 import hashlib
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_open, case_transition
@@ -17,8 +18,9 @@ from amends.cases.tests.factories import make_case
 from amends.core.errors import DomainError
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging import services
-from amends.messaging.models import Attachment, Message, MessageSource
+from amends.messaging.models import Attachment, Message, MessageSource, OutboxEmail
 from amends.messaging.services import AttachmentFile, Incoming
+from amends.messaging.tasks import send_outbox
 from amends.signals.models import MessageAnalysis
 
 pytestmark = pytest.mark.django_db
@@ -179,15 +181,18 @@ def test_a_body_at_the_limit_is_accepted(case, settings):
 # --- outbound -----------------------------------------------------------------------------------------------
 
 
-def test_a_reply_is_stored_then_sent_after_commit(
+def test_a_reply_is_stored_in_the_outbox_and_sent_by_the_worker(
     case, adviser, settings, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = services.message_send(case=case, actor=adviser, body="  We are looking into it.  ")
-        assert mail.outbox == []  # nothing leaves before the message is committed
-        assert Message.objects.get(pk=message.pk).delivery == "queued"
-    for callback in callbacks:
-        callback()
+    # Committed, and nothing sent: no request waits on the mail server.
+    assert callbacks == [] and mail.outbox == []
+    assert Message.objects.get(pk=message.pk).delivery == "queued"
+    outbox = OutboxEmail.objects.get(message=message)
+    assert (outbox.to, outbox.attempts, outbox.next_attempt_at) == ("pat@example.com", 0, NOW)
+
+    assert send_outbox(timezone.now()) == 1
 
     message.refresh_from_db()
     assert (message.direction, message.channel, message.purpose) == ("out", "email", "reply")
@@ -200,6 +205,9 @@ def test_a_reply_is_stored_then_sent_after_commit(
     assert email.extra_headers["Message-ID"] == message.email_message_id
     (event,) = CaseEvent.objects.filter(case=case, kind="reply_sent")
     assert event.actor == adviser and event.after == {"message": message.pk}
+    outbox.refresh_from_db()
+    assert (outbox.attempts, outbox.sent_at, outbox.next_attempt_at, outbox.last_error) == (1, NOW, None, "")
+    assert send_outbox(timezone.now()) == 0 and len(mail.outbox) == 1  # sent once
 
 
 def test_the_subject_always_carries_the_reference_and_the_purpose_names_the_event(
@@ -223,6 +231,7 @@ def test_a_reply_to_a_customer_without_email_is_kept_and_not_sent(
         message = services.message_send(case=case, actor=adviser, body="Noted")
 
     assert Message.objects.get(pk=message.pk).delivery == "no_address"
+    assert not OutboxEmail.objects.exists() and send_outbox(timezone.now()) == 0
     assert callbacks == [] and mail.outbox == []
     assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
 
@@ -239,17 +248,27 @@ def test_reply_refusals(case, adviser, settings, body, code, fields):
     assert not Message.objects.exists() and not CaseEvent.objects.filter(kind="reply_sent").exists()
 
 
-@pytest.mark.parametrize("backend", [FailingBackend, UnreachableBackend])
-def test_a_failed_delivery_is_marked_and_the_message_kept(
-    case, adviser, settings, caplog, django_capture_on_commit_callbacks, backend
+@pytest.mark.parametrize(
+    ("backend", "logged"),
+    [
+        (FailingBackend, "Sending message {pk} failed"),
+        (UnreachableBackend, "Opening the mail connection failed"),
+    ],
+)
+def test_a_failed_delivery_is_marked_for_a_retry_and_the_message_kept(
+    case, adviser, settings, caplog, django_capture_on_commit_callbacks, backend, logged
 ):
     settings.EMAIL_BACKEND = f"{__name__}.{backend.__name__}"
-    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         message = services.message_send(case=case, actor=adviser, body="Hello")
+    with caplog.at_level(logging.WARNING):
+        send_outbox(timezone.now())
 
-    assert Message.objects.get(pk=message.pk).delivery == "failed"
+    assert Message.objects.get(pk=message.pk).delivery == "retrying"
+    outbox = OutboxEmail.objects.get(message=message)
+    assert outbox.attempts == 1 and outbox.next_attempt_at == NOW + timedelta(minutes=1)
     assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
-    assert f"Sending message {message.pk} failed" in caplog.text
+    assert logged.format(pk=message.pk) in caplog.text
 
 
 def test_replies_thread_under_the_customers_emails(case, adviser, django_capture_on_commit_callbacks):
@@ -268,6 +287,7 @@ def test_replies_thread_under_the_customers_emails(case, adviser, django_capture
 
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.message_send(case=case, actor=adviser, body="Thank you")
+    send_outbox(timezone.now())
 
     headers = mail.outbox[-1].extra_headers
     assert headers["In-Reply-To"] == "<second@mail.example.net>"

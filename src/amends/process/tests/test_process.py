@@ -12,6 +12,7 @@ from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_transition
 from amends.core.errors import Conflict, DomainError, PermissionDenied
 from amends.letters.services import text_block_update
+from amends.messaging.tasks import send_outbox
 from amends.process import authority, promises, services, steps
 from amends.process.letters import process_compose_letter
 from amends.process.models import CaseClock, Option, Promise
@@ -198,6 +199,7 @@ def test_fca_path_from_receipt_to_close(
     ack = process_compose_letter(case=complaint, kind="acknowledgement", actor=case_handler, fields={})
     with django_capture_on_commit_callbacks(execute=True):
         services.process_send_letter(letter=ack, actor=case_handler, by="email")
+    send_outbox(timezone_now())
     assert mail.outbox[-1].attachments[0][2] == "application/pdf"
     understanding = steps.understanding_record(
         case=complaint,

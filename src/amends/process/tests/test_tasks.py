@@ -284,6 +284,7 @@ def test_a_sweep_does_everything_due_and_a_second_does_nothing(
         "promise_reminders": 1,
         "promises_broken": 1,
         "progress_updates": 1,
+        "emails": 0,  # nothing was written to the customer
     }
     assert first.total == 7
     assert set(second.counts.values()) == {0} and second.total == 0

@@ -1,4 +1,5 @@
-"""`amends worker`: sweep due work (clock warnings and breaches, promise reminders, progress updates).
+"""`amends worker`: sweep due work (clock warnings and breaches, promise reminders, progress updates) and
+send the outbox's email, with retries.
 
 `--once` does one sweep and exits, for cron. Safe to run several at once: see process/tasks.py.
 """
@@ -15,7 +16,10 @@ from amends.process.tasks import sweep
 
 
 class Command(BaseCommand):
-    help = "Claim and do due work: clock warnings and breaches, promise reminders, progress-update reminders"
+    help = (
+        "Claim and do due work: clock warnings and breaches, promise reminders, progress-update reminders, "
+        "outbound email"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one sweep, then exit (for cron)")

@@ -141,6 +141,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A refused form says what to do next, not a raw "CSRF verification failed".
+CSRF_FAILURE_VIEW = "amends.portal.views.csrf_failure"
 
 # Intake limits: anything above is refused with a clear error, never half-stored.
 AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1024 * 1024)))

@@ -24,6 +24,9 @@ $(VENV)/.embeddings: $(BIN)/amends pyproject.toml
 	$(BIN)/pip install -q -e '.[embeddings]'
 	touch $@
 
+# The demo's email links (status pages in acknowledgements) name the port it is served on: the seed sends
+# mail too, so SITE_URL is set for every step, not only the server.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(BIN)/amends
 	$(BIN)/amends migrate --noinput -v0
 	$(BIN)/amends demo_seed
@@ -39,7 +42,7 @@ demo: $(BIN)/amends
 	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox. Stop with Ctrl-C."
 	@# The worker (clock warnings, breaches, reminders) runs beside the web server and stops with it.
 	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
+	$(BIN)/amends runserver 127.0.0.1:$(PORT) --noreload --skip-checks
 
 test: $(BIN)/amends embeddings
 	scripts/test-all

@@ -56,3 +56,27 @@ def test_a_refused_form_says_what_to_do_instead_of_a_raw_403(page, live_server):
     page.get_by_role("link", name="Go back to the page").click()
     page.wait_for_url(re.compile(r"/complain/$"))
     assert page.get_by_role("button", name="Send complaint").is_visible()
+
+
+def test_a_long_paste_is_kept_whole_and_the_form_says_how_much_to_trim(page, live_server):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(f"{live_server.url}/complain/")
+    field = page.get_by_label("What happened, and how has it affected you?")
+    assert "20,000 of 20,000 characters left" in page.locator("#id_what_happened_counter").inner_text()
+    # A paste is a single insertion; the browser's maxlength used to cut it at 20,000 without a word.
+    field.focus()
+    page.keyboard.insert_text("x" * 20_050)
+    assert len(field.input_value()) == 20_050
+    counter = page.locator("#id_what_happened_counter").inner_text()
+    assert "50 characters too many" in counter and "nothing has been cut" in counter
+    assert "id_what_happened_counter" in field.get_attribute("aria-describedby")
+    page.get_by_label("Your name").fill("Robin Ashby")
+    page.get_by_label("Email address").fill("robin.ashby@example.com")
+    page.get_by_label("What is it about?").fill("Charged twice")
+    page.get_by_role("button", name="Send complaint").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    assert "at most 20000 characters" in page.locator(".error-summary").inner_text()
+    assert len(page.get_by_label("What happened, and how has it affected you?").input_value()) == 20_050
+    # And no page asked for something that is not there (the favicon was a 404 on every page).
+    assert missing == []

@@ -117,7 +117,10 @@ def process_panel(case: Case, user: Any) -> Panel:
     panel = Panel(
         process=process,
         case_status=case.status,
-        root_causes=list(RootCause.objects.filter(active=True).select_related("parent")),
+        # In the order the list shows them ("Parent: child"), each parent followed by its children.
+        root_causes=sorted(
+            RootCause.objects.filter(active=True).select_related("parent"), key=lambda rc: str(rc).casefold()
+        ),
     )
     if process is not None:
         panel.definition = definition_of(process)

@@ -24,6 +24,9 @@ $(VENV)/.embeddings: $(BIN)/amends pyproject.toml
 	$(BIN)/pip install -q -e '.[embeddings]'
 	touch $@
 
+# The demo's email links (status pages in acknowledgements) name the port it is served on: the seed sends
+# mail too, so SITE_URL is set for every step, not only the server.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(BIN)/amends
 	$(BIN)/amends migrate --noinput -v0
 	$(BIN)/amends demo_seed
@@ -40,8 +43,7 @@ demo: $(BIN)/amends
 	@# The worker (clock warnings, breaches, reminders) runs beside the web server and stops with it.
 	@# The web server is gunicorn, as in production (README "Deployment"), not Django's runserver.
 	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
-	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn amends.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
-		--access-logfile -
+	$(BIN)/gunicorn amends.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 test: $(BIN)/amends embeddings
 	scripts/test-all

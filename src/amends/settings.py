@@ -197,6 +197,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A refused form says what to do next, not a raw "CSRF verification failed".
+CSRF_FAILURE_VIEW = "amends.portal.views.csrf_failure"
 
 # Deployment behind HTTPS and a reverse proxy (README "Deployment"); all off unless the environment says.
 # HSTS: browsers refuse plain HTTP to this host for this many seconds once they have seen it.

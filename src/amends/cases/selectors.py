@@ -18,7 +18,7 @@ from amends.customers.models import ContactPoint, Customer
 from amends.customers.normalise import normalise_email, normalise_phone
 
 from .hooks import queue_filters
-from .lifecycle import OPEN_STATUSES
+from .lifecycle import OPEN_STATUSES, Status
 from .models import Case
 from .search import matching_case_ids
 
@@ -54,10 +54,20 @@ def case_for(user: Any, reference: str, *, work: bool = False) -> Case:
     return case
 
 
+# The queue's status filter, each value once: "open" (the default, and the API's) means every unfinished
+# status, so the one status called Open is "open_only". Both meant by the one value "open" listed "Open"
+# twice, and the second could never be chosen.
+STATUS_FILTERS: list[tuple[str, str]] = [
+    ("open", "Unfinished (new, open or awaiting customer)"),
+    ("all", "Any"),
+    *[("open_only" if s == Status.OPEN else s.value, s.label) for s in Status],
+]
+
+
 @dataclass
 class QueueFilters:
     queue: str = "team"
-    status: str = "open"  # "open", "all" or one status
+    status: str = "open"  # one of STATUS_FILTERS
     kind: str = ""
     channel: str = ""
     q: str = ""
@@ -111,6 +121,8 @@ def _base(user: Any, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(owner__isnull=True)
     if filters.status == "open" or filters.queue == "due":
         qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
+    elif filters.status == "open_only":
+        qs = qs.filter(status=Status.OPEN)
     elif filters.status and filters.status != "all":
         qs = qs.filter(status=filters.status)
     if filters.kind:

@@ -18,11 +18,11 @@ from amends.customers.models import Channel, Customer
 from . import lifecycle
 from .forms import AssignForm, ReclassifyForm, StatusForm
 from .hooks import case_page_extras
-from .lifecycle import Status
 from .models import Case, CaseKind
 from .selectors import (
     QUEUES,
     SORTS,
+    STATUS_FILTERS,
     QueueFilters,
     case_for,
     case_queue,
@@ -39,7 +39,7 @@ def _filters(request) -> QueueFilters:
     status = get.get("status", "open")
     return QueueFilters(
         queue=queue if queue in QUEUES else "team",
-        status=status if status in {"open", "all", *[s.value for s in Status]} else "open",
+        status=status if status in dict(STATUS_FILTERS) else "open",
         kind=get.get("kind", "") if get.get("kind", "") in CaseKind.values else "",
         channel=get.get("channel", "") if get.get("channel", "") in Channel.values else "",
         q=get.get("q", "")[:200],
@@ -60,7 +60,7 @@ def queue(request):
         "filters": filters,
         "queues": QUEUES,
         "queue_label": QUEUES[filters.queue],
-        "statuses": [(s.value, s.label) for s in Status],
+        "statuses": STATUS_FILTERS,
         "kinds": CaseKind.choices,
         "channels": Channel.choices,
         "sorts": SORTS,

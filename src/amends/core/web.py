@@ -32,7 +32,8 @@ def staff_required(view):
 
 
 def report(request, exc: DomainError) -> None:
-    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    # A detail the message already gives (a refused close names its problems) is not said twice.
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items() if str(v) not in exc.message)
     messages.error(request, f"{exc.message}" + (f" ({details})" if details else ""))
 
 

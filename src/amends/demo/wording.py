@@ -285,9 +285,12 @@ def letter_note(w: Writer, kind: str) -> str:
     return f"Final response letter posted first class to the address on file. Outcome: {fill(w.issue.resolution, w)}."
 
 
+GIVEN_BY = {"web_form": "Web form", "api": "API", "social": "Social media", "chat": "Chat"}
+
+
 def kind_reason(rng: Random, kind: str, channel: str) -> str:
-    if channel in {"web_form", "api", "social", "chat"}:
-        return f"Given as a {kind} by the {channel} feed"
+    if channel in GIVEN_BY:  # the words intake.contacts.given_kind_reason writes for a live contact
+        return f"{GIVEN_BY[channel]}: it arrived marked as a {kind}"
     if channel == "email" and kind == "complaint" and rng.random() < 0.5:
         return "Arrived at the complaints mailbox"
     return rng.choice(

@@ -86,9 +86,14 @@ def status_url(case: Case) -> str:
     return settings.SITE_URL + reverse("portal:status", args=[case.public_token])
 
 
+# What the customer is told we received: our classification in their words. "Problem" and "query" are
+# how we sort the work; nobody wants to read "We have received your problem".
+CUSTOMER_WORDS = {"complaint": "complaint", "query": "enquiry", "problem": "message"}
+
+
 def acknowledgement_text(case: Case) -> tuple[str, str]:
     """The acknowledgement's subject and body: what happens next and how to follow it (CFACSC7 4, W 13)."""
-    kind = case.get_kind_display().lower()
+    kind = CUSTOMER_WORDS.get(case.kind, "message")
     body = (
         f"Thank you for contacting {settings.ORGANISATION_NAME}. We have received your {kind} and "
         f"its reference is {case.reference}.\n\n"

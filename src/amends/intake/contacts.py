@@ -8,7 +8,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from amends.cases.models import CaseKind
 from amends.core.errors import DomainError
+from amends.customers.models import Channel
 from amends.customers.services import ContactDetails
 from amends.messaging.services import Incoming
 
@@ -71,9 +73,15 @@ def _arrival(contact: ContactIn, source: bytes) -> Arrival:
             "summary": summary_of(contact.subject, contact.text),
             "outcome_wanted": contact.outcome_wanted,
             "category": contact.category,
-            "kind_reason": f"Given as a {contact.kind} by the {contact.channel} feed",
+            "kind_reason": given_kind_reason(contact.kind, contact.channel),
         },
     )
+
+
+def given_kind_reason(kind: str, channel: str) -> str:
+    """Why a contact is the kind it is when the system it came from said so, in words an adviser reads
+    on the case page (a channel's label, not its code: "Web form", not "web_form")."""
+    return f"{Channel(channel).label}: it arrived marked as a {CaseKind(kind).label.lower()}"
 
 
 def _incoming(contact: ContactIn, key: str, source: bytes, at: datetime) -> Incoming:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from amends.cases.lifecycle import Status
@@ -58,9 +59,23 @@ def status(request, token: str):
         },
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the customer's key: other sites must never see it in a Referer. "same-origin" keeps it
+    # at home yet lets the browser send our own Origin with the page's forms, which the CSRF check needs
+    # ("no-referrer" made chromium send `Origin: null`, and every confirmation was refused).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW), for customers and staff alike: what
+    to do next in plain words, and the way back to the page the form was on when it is one of ours."""
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.permissions import staff_of
 from amends.letters.models import Letter
@@ -52,6 +53,7 @@ class Panel:
     letter_kinds: list[str] = field(default_factory=list)
     root_causes: list[RootCause] = field(default_factory=list)
     next_step: str = ""
+    case_status: str = ""
     update_due: bool = False
     progress_draft: str = ""
     can_choose: dict[int, bool] = field(default_factory=dict)
@@ -73,6 +75,8 @@ def clock_state(clock: CaseClock, now) -> str:
 def next_step(panel: Panel) -> str:
     """The step the process expects next, in the words of the standards."""
     process = panel.process
+    if panel.case_status == Status.CLOSED:
+        return "Nothing: the case is closed. If the customer writes again, it re-opens."
     if process is None:
         return "Apply the regime that covers this complaint, so its clocks and letter rules apply."
     sent = {letter.kind for letter in panel.letters if letter.status != "draft"}
@@ -106,12 +110,17 @@ def process_panel(case: Case, user: Any) -> Panel:
         .first()
     )
     if process is None:  # "apply a regime" and the promises (every case can have them): nothing else
-        panel = Panel(process=None)
+        panel = Panel(process=None, case_status=case.status)
         panel.promises = list(case.promises.select_related("owner").order_by("-status", "due_at"))
         panel.next_step = next_step(panel)
         return panel
     panel = Panel(
-        process=process, root_causes=list(RootCause.objects.filter(active=True).select_related("parent"))
+        process=process,
+        case_status=case.status,
+        # In the order the list shows them ("Parent: child"), each parent followed by its children.
+        root_causes=sorted(
+            RootCause.objects.filter(active=True).select_related("parent"), key=lambda rc: str(rc).casefold()
+        ),
     )
     if process is not None:
         panel.definition = definition_of(process)

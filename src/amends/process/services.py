@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amends.cases.events import EventKind
-from amends.cases.lifecycle import Status
+from amends.cases.lifecycle import Status, is_reopen
 from amends.cases.models import Case, CaseKind
 from amends.cases.services import case_event, case_event_record, case_events_record, case_transition
 from amends.core.errors import Conflict, DomainError, NotFound
@@ -317,25 +317,62 @@ def closing_problems(case: Case) -> list[str]:
 
 
 def clocks_follow_status(*, case: Case, before: str, after: str, at: datetime) -> None:
-    """Internal targets that pause while the case waits on the customer stop and restart with it.
+    """The case's clocks follow its status. Registered as a status listener on cases.hooks (apps.py):
+    called for every status change, inside its transaction.
 
-    Registered as a status listener on cases.hooks (apps.py): called for every status change.
-
-    Regulatory clocks are never created with `pauses`, so they keep running whatever the status.
+    - Waiting on the customer: internal targets that pause stop and restart with it. Regulatory clocks are
+      never created with `pauses`, so they keep running whatever the status.
+    - Closed: every clock still running ends now (`_clocks_end`), so a closed case shows no running clock
+      and the worker never warns about or breaches one; nor does it ask for progress updates.
+    - Re-opened: no clock restarts. A clock ended at closing is the record of that period (restarting it
+      would warn or breach at once on a date long past); the time a regime gives a complaint that comes
+      back is its next stage's, whose clocks start when the case is escalated (`process_escalate`). The
+      customer is owed progress updates again, counted from the re-opening.
     """
     waiting = Status.AWAITING_CUSTOMER.value
+    if after == Status.CLOSED.value:
+        _clocks_end(case, at)
+        CaseProcess.objects.filter(case=case).update(next_update_due=None)
+        return
+    reopened = is_reopen(before, after)
+    if reopened and (
+        process := CaseProcess.objects.select_related("case__customer").filter(case=case).first()
+    ):
+        process.next_update_due = next_update_after(process, at)
+        process.save(update_fields=["next_update_due"])
     if after == waiting and before != waiting:
         CaseClock.objects.filter(
             case=case, status=CaseClock.Status.RUNNING, pauses=True, paused_at__isnull=True
         ).update(paused_at=at)
     elif before == waiting and after != waiting:
-        for clock in CaseClock.objects.filter(case=case, pauses=True, paused_at__isnull=False):
+        for clock in CaseClock.objects.filter(
+            case=case, status=CaseClock.Status.RUNNING, pauses=True, paused_at__isnull=False
+        ):
             waited = at - clock.paused_at
             clock.due_at += waited
             clock.warn_at = clock.warn_at + waited if clock.warn_at else None
             clock.paused_at = None
             clock.save(update_fields=["due_at", "warn_at", "paused_at"])
         sync_respond_by(case)
+
+
+def _clocks_end(case: Case, at: datetime) -> None:
+    """The case closed: its running clocks end. One already past its due time (the worker had not swept
+    it yet) is recorded as what it was, breached or, an optional window, lapsed; the rest stop."""
+    running = list(
+        CaseClock.objects.select_for_update()
+        .select_related("case")
+        .filter(case=case, status=CaseClock.Status.RUNNING)
+        .order_by("pk")
+    )
+    overdue = [c for c in running if c.paused_at is None and c.due_at <= at]
+    if breached := [c for c in overdue if not c.optional]:
+        clocks_breach(clocks=breached, at=at)
+    if lapsed := [c for c in overdue if c.optional]:
+        clocks_lapse(clocks=lapsed, at=at)
+    CaseClock.objects.filter(pk__in=[c.pk for c in running if c not in overdue]).update(
+        status=CaseClock.Status.STOPPED, paused_at=None
+    )
 
 
 # --- what the worker finds due (tasks.py claims the rows; these record what happened) ----------------

@@ -25,6 +25,7 @@ from amends.core.models import Team
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.intake import emails
 from amends.intake.arrivals import summary_of
+from amends.intake.contacts import given_kind_reason
 from amends.intake.mime import parse_email
 from amends.intake.schemas import ContactIn
 from amends.intake.services import acknowledge, intake_contact, intake_contacts, intake_email
@@ -188,7 +189,7 @@ def _contact_stored(contact: ContactIn, key: str) -> tuple:
             summary=summary_of(contact.subject, contact.text),
             outcome_wanted=contact.outcome_wanted,
             category=contact.category,
-            kind_reason=f"Given as a {contact.kind} by the {contact.channel} feed",
+            kind_reason=given_kind_reason(contact.kind, contact.channel),
             opened_at=at,
             team=_intake_team(),
         )

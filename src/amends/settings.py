@@ -239,6 +239,8 @@ AMENDS_INBOUND_EMAIL_SECRET = os.environ.get("AMENDS_INBOUND_EMAIL_SECRET", "")
 # set the clocks. They drive the "due soon" queue.
 AMENDS_RESPONSE_TARGET_DAYS = {"query": 2, "problem": 5, "complaint": 20}
 AMENDS_DUE_SOON_DAYS = 3
+# Fault injection for the worker kill test (process/tests/test_worker_kill.py); never set in real use.
+AMENDS_WORKER_HOLD = os.environ.get("AMENDS_WORKER_HOLD", "")
 # What an email to the complaints mailbox opens: the signals (issue 4) flag ones that are really queries.
 # The team whose queue new contacts land in (by slug); without one they wait for a complaints lead.
 AMENDS_INTAKE_TEAM = os.environ.get("AMENDS_INTAKE_TEAM", "complaints")

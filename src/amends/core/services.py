@@ -119,7 +119,8 @@ def notify(*, users, text: str, link: str = "") -> None:
 
 
 def notify_each(notes) -> None:
-    """Tell each person their own thing: (user, text, link) triples, written in one insert."""
+    """Tell each person their own thing: (user, text, link) triples, written in one insert. Call it in the
+    transaction of the change being told, not after commit, so the two are saved or lost together."""
     now = timezone.now()
     Notification.objects.bulk_create(
         (Notification(user=u, text=text[:300], link=link[:300], created_at=now) for u, text, link in notes),

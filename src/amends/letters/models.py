@@ -103,6 +103,8 @@ class Letter(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # Optimistic locking: every edit of a draft bumps it; an edit made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

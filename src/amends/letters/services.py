@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amends.cases.events import EventKind
-from amends.cases.models import Case
+from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, InputTooLarge, NotFound
 from amends.core.services import audit_record
@@ -210,10 +210,42 @@ def _lock_draft(letter: Letter) -> Letter:
     return locked
 
 
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "the system"
+
+
+def _changed_under(letter: Letter, read: int) -> Conflict:
+    """The refusal when a draft changed since the editor read it: who changed it, when and what."""
+    last = (
+        CaseEvent.objects.filter(
+            case_id=letter.case_id, kind=EventKind.LETTER_UPDATED, after__letter=letter.pk
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    who = "Someone else changed this letter"
+    if last is not None:
+        who = f"{_name(last.actor)} changed this letter at {timezone.localtime(last.at):%H:%M}"
+        who += f" ({', '.join(f.replace('_', ' ') for f in last.after.get('fields', []))})"
+    return Conflict(
+        f"{who} while you were editing it. "
+        "Your changes were not saved: the letter below shows theirs; make your changes to it again.",
+        code="letter_changed",
+        fields={"version": f"you read version {read}; it is now {letter.version}"},
+    )
+
+
 @transaction.atomic
-def letter_update_fields(*, letter: Letter, fields: dict, actor: Any) -> Letter:
-    """Change a draft's fields. Given names replace the old text; an empty or None value removes it."""
+def letter_update_fields(
+    *, letter: Letter, fields: dict, actor: Any, expected_version: int | None = None
+) -> Letter:
+    """Change a draft's fields. Given names replace the old text; an empty or None value removes it.
+    `expected_version` is the letter's version the editor read: if anyone saved it since, nothing changes
+    and Conflict says who did what (people and the API always pass it)."""
     locked = _lock_draft(letter)
+    if expected_version is not None and locked.version != expected_version:
+        raise _changed_under(locked, expected_version)
     given = _check_fields(fields)
     merged = {**locked.fields, **given}
     for name, value in fields.items():
@@ -225,7 +257,8 @@ def letter_update_fields(*, letter: Letter, fields: dict, actor: Any) -> Letter:
     now = timezone.now()
     locked.fields = merged
     locked.updated_at = now
-    locked.save(update_fields=["fields", "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=["fields", "updated_at", "version"])
     case_event_record(
         locked.case,
         at=now,

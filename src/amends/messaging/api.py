@@ -38,6 +38,12 @@ class MessagePage(Schema):
 class ReplyIn(Schema):
     body: str = Field(..., min_length=1, max_length=100_000)
     subject: str = Field("", max_length=250)
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The case's version you read; if it changed since (a colleague replied, the customer "
+        "wrote), nothing is sent and the answer is 409",
+    )
 
 
 class ContactNoteIn(Schema):
@@ -72,9 +78,14 @@ def list_messages(request, reference: str, cursor: str = "", limit: int = Query(
 )
 def reply(request, reference: str, payload: ReplyIn):
     case = case_for(request.auth, reference, work=True)
-    return Status(
-        201, message_send(case=case, actor=request.auth, body=payload.body, subject=payload.subject)
+    sent = message_send(
+        case=case,
+        actor=request.auth,
+        body=payload.body,
+        subject=payload.subject,
+        expected_version=payload.version,
     )
+    return Status(201, sent)
 
 
 @router.post(

@@ -10,6 +10,8 @@ from .models import Message
 class ReplyForm(forms.Form):
     subject = forms.CharField(max_length=250, required=False)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
+    # The case's version the page showed: a reply written against an older one is not sent.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class LogContactForm(forms.Form):

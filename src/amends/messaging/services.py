@@ -17,7 +17,7 @@ from django.utils import timezone
 from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event, case_event_record, case_events_record, case_record_contact
-from amends.core.errors import DomainError
+from amends.core.errors import Conflict, DomainError
 from amends.customers.models import Channel, ContactPoint, Customer
 
 from .mailer import Attempt
@@ -185,9 +185,15 @@ def message_send(
     subject: str = "",
     purpose: str = "reply",
     attachments: Sequence[AttachmentFile] = (),
+    expected_version: int | None = None,
 ) -> Message:
     """Write to the customer by email and keep the message, with its files, on the case: replies,
-    acknowledgements and letters all leave this way, through the outbox (sent by the worker)."""
+    acknowledgements and letters all leave this way, through the outbox (sent by the worker).
+    `expected_version` is the case's version the writer read (a person's reply always gives it): if the
+    case changed since (a colleague replied, the customer wrote), nothing is sent and Conflict says what
+    happened."""
+    if expected_version is not None:
+        _check_unchanged(case, expected_version)
     to = customer_email(case.customer)
     now = timezone.now()
     message = message_outbound(
@@ -202,6 +208,39 @@ def message_send(
     if to:
         deliver_after_commit([Delivery(message, to, thread)])
     return message
+
+
+def _check_unchanged(case: Case, read: int) -> None:
+    fresh = Case.objects.select_for_update().only("version", "updated_at").get(pk=case.pk)
+    if fresh.version != read:
+        raise Conflict(
+            f"While you were writing, {_latest_change(fresh)}. Your reply was not sent: read the case again "
+            "(your text is kept in the reply box) and send it if it still fits.",
+            code="case_changed",
+            fields={"version": f"you read version {read}; the case is now at {fresh.version}"},
+        )
+
+
+def _latest_change(case: Case) -> str:
+    """The change that moved the case's version last, in words: a message (quoted) or another event."""
+    last = Message.objects.filter(case=case).select_related("author").order_by("-recorded_at", "-id").first()
+    if last is not None and abs(case.updated_at - last.recorded_at) < timedelta(seconds=5):
+        when = f"{timezone.localtime(last.recorded_at):%H:%M}"
+        quoted = f"\u201c{_excerpt(last.body_text)}\u201d"
+        if last.direction == Message.Direction.INBOUND:
+            return f"the customer wrote at {when}: {quoted}"
+        who = (last.author.get_full_name() or last.author.username) if last.author else "Amends"
+        return f"{who} sent the customer a message at {when}: {quoted}"
+    event = CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id").first()
+    if event is None:
+        return "someone else changed the case"
+    who = (event.actor.get_full_name() or event.actor.username) if event.actor else "Amends"
+    return f"{who} changed the case at {timezone.localtime(event.at):%H:%M} ({event.kind.replace('_', ' ')})"
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def message_outbound(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from amends.cases.models import Case
 from amends.cases.views import act_on_case
+from amends.core.errors import Conflict
 from amends.core.web import staff_required
 from amends.customers.models import Customer
 
@@ -21,7 +22,12 @@ def case_page_context(request, case: Case) -> dict:
     """The case page's timeline and the forms to add to it."""
     timeline, truncated = case_timeline(case)
     forms = {"reply_form": ReplyForm(), "log_form": LogContactForm()}
-    return {"timeline": timeline, "truncated": truncated, **forms}
+    draft = request.session.pop(_draft_key(case.reference), None) if hasattr(request, "session") else None
+    return {"timeline": timeline, "truncated": truncated, "reply_draft": draft or {}, **forms}
+
+
+def _draft_key(reference: str) -> str:
+    return f"reply-draft:{reference}"
 
 
 def customer_page_context(request, customer: Customer) -> dict:
@@ -39,13 +45,21 @@ def customer_page_context(request, customer: Customer) -> dict:
 @require_POST
 @staff_required
 def case_reply(request, reference: str):
-    return act_on_case(
-        request,
-        reference,
-        ReplyForm,
-        lambda case, d: message_send(case=case, actor=request.user, body=d["body"], subject=d["subject"]),
-        success="Reply sent",
-    )
+    def send(case: Case, d: dict) -> None:
+        try:
+            message_send(
+                case=case,
+                actor=request.user,
+                body=d["body"],
+                subject=d["subject"],
+                expected_version=d["version"],
+            )
+        except Conflict:
+            # Not sent because the case moved on: the page shows what changed, with the draft kept.
+            request.session[_draft_key(case.reference)] = {"subject": d["subject"], "body": d["body"]}
+            raise
+
+    return act_on_case(request, reference, ReplyForm, send, success="Reply sent")
 
 
 @require_POST

@@ -52,6 +52,12 @@ class FindingIn(Schema):
     facts: str = Field(..., max_length=10_000)
     reasoning: str = Field(..., max_length=10_000)
     root_cause: str = Field("", max_length=60)
+    version: int = Field(
+        ...,
+        ge=0,
+        description="The version of the case's finding you read (0 when it had none); if someone has "
+        "recorded another since, nothing is saved and the answer is 409",
+    )
 
 
 class OptionIn(Schema):
@@ -87,6 +93,11 @@ class LetterIn(Schema):
 class LetterUpdateIn(Schema):
     letter: int
     fields: dict[str, str] = Field(..., description="Element values to change; an empty value removes one")
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The letter's version you read; if someone has saved it since, the answer is 409",
+    )
 
 
 class LetterSendIn(Schema):
@@ -196,6 +207,7 @@ def _finding(case: Case, actor: Any, data: FindingIn):
         facts=data.facts,
         reasoning=data.reasoning,
         root_cause=_root_cause(data.root_cause),
+        expected_version=data.version,
     )
 
 
@@ -237,7 +249,9 @@ def _compose_letter(case: Case, actor: Any, data: LetterIn):
 
 
 def _update_letter(case: Case, actor: Any, data: LetterUpdateIn):
-    return letter_update_fields(letter=_letter(case, data.letter), actor=actor, fields=data.fields)
+    return letter_update_fields(
+        letter=_letter(case, data.letter), actor=actor, fields=data.fields, expected_version=data.version
+    )
 
 
 def _send_letter(case: Case, actor: Any, data: LetterSendIn):

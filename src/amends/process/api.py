@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
@@ -49,6 +49,8 @@ class LetterOut(Schema):
     kind: str
     status: str
     sent_at: datetime | None
+    version: int = Field(..., description="Send it back when you change the draft's fields")
+    fields: dict[str, str]
 
 
 class ProcessOut(Schema):
@@ -59,6 +61,7 @@ class ProcessOut(Schema):
     clocks: list[ClockOut]
     understanding_confirmed: bool | None
     finding: str | None
+    finding_version: int = Field(..., description="Send it back when you record a finding (0: none yet)")
     options: list[OptionOut]
     promises: list[PromiseOut]
     letters: list[LetterOut]
@@ -86,6 +89,7 @@ def _out(case: Case, user) -> dict:
         ],
         "understanding_confirmed": (p.understanding.confirmed_at is not None) if p.understanding else None,
         "finding": p.finding.outcome if p.finding else None,
+        "finding_version": p.finding.version if p.finding else 0,
         "options": [
             {
                 "id": o.pk,

@@ -251,11 +251,7 @@ def approval_request(*, option: Option, actor: Any, reason: str = "") -> Approva
         reason=request.reason,
     )
     link = reverse("case_detail", args=[option.case.reference])
-    transaction.on_commit(
-        lambda: notify(
-            users=approvers, text=f"Approval needed on {option.case.reference}: {option.title}", link=link
-        )
-    )
+    notify(users=approvers, text=f"Approval needed on {option.case.reference}: {option.title}", link=link)
     return request
 
 
@@ -293,13 +289,10 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, reas
     )
     link = reverse("case_detail", args=[option.case.reference])
     verdict = "approved" if approve else "declined"
-    requester = request.requested_by
-    transaction.on_commit(
-        lambda: notify(
-            users=[requester],
-            text=f"{option.title} on {option.case.reference} was {verdict}: {reason}",
-            link=link,
-        )
+    notify(
+        users=[request.requested_by],
+        text=f"{option.title} on {option.case.reference} was {verdict}: {reason}",
+        link=link,
     )
     return request
 

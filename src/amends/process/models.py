@@ -133,6 +133,12 @@ class Finding(models.Model):
     )
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    # The case's findings in order (1, 2, ...): the latest is the case's finding. A new one names the
+    # version it replaces, so two investigators cannot silently record over each other.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="finding_case_version")]
 
 
 class RemedyType(models.TextChoices):

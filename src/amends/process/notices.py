@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 
 from amends.cases.models import Case
@@ -21,14 +20,12 @@ DIGEST_AFTER = 3  # more notes than this for one person in one batch become one 
 Note = tuple[Case, str, bool]  # the case, what to say, whether its team leaders are told too
 
 
-def notify_after_commit(notes: list[Note]) -> None:
-    """Notify each case's owner (and, where the flag is set, its team's leaders) once the transaction
-    commits; two queries whatever the number of notes."""
-    if notes:
-        transaction.on_commit(lambda: _notify(notes))
-
-
-def _notify(notes: list[Note]) -> None:
+def notify_case_people(notes: list[Note]) -> None:
+    """Notify each case's owner (and, where the flag is set, its team's leaders); two queries whatever the
+    number of notes. The rows are written in the caller's transaction, with the rows that caused them: a
+    worker killed after committing a batch has told everyone, and one killed before has told no one."""
+    if not notes:
+        return
     leaders = _leaders_by_team({case.team_id for case, _, to_leaders in notes if to_leaders and case.team_id})
     per_user: dict[int, tuple[Any, list[tuple[Case, str]]]] = {}
     for case, text, to_leaders in notes:

@@ -15,7 +15,7 @@ from amends.cases.services import case_event, case_events_record
 from amends.core.errors import Conflict, DomainError
 
 from .models import Promise
-from .notices import notify_after_commit
+from .notices import notify_case_people
 from .rules import PROMISE_LAPSED_NOTE
 
 
@@ -100,7 +100,7 @@ def promises_lapse(*, promises: list[Promise], at: datetime) -> list[Promise]:
     broken = promises_close(
         promises=promises, status=Promise.Status.BROKEN, actor=None, note=PROMISE_LAPSED_NOTE, at=at
     )
-    notify_after_commit(
+    notify_case_people(
         [(p.case, f"{p.case.reference}: promise broken \u2014 {p.description}", True) for p in broken]
     )
     return broken
@@ -108,7 +108,7 @@ def promises_lapse(*, promises: list[Promise], at: datetime) -> list[Promise]:
 
 def promises_remind(*, promises: list[Promise], at: datetime) -> None:
     """These open promises reach their reminder time: mark them reminded, record a `promise_reminder`,
-    and remind the owner after commit. Rows come locked by the worker."""
+    and remind the owner, in the same transaction. Rows come locked by the worker."""
     Promise.objects.filter(pk__in=[p.pk for p in promises]).update(reminded_at=at)
     case_events_record(
         case_event(
@@ -120,7 +120,7 @@ def promises_remind(*, promises: list[Promise], at: datetime) -> None:
         )
         for p in promises
     )
-    notify_after_commit(
+    notify_case_people(
         [
             (
                 p.case,

@@ -27,7 +27,7 @@ from amends.regimes.models import RegimeVersion
 from amends.regimes.selectors import current_version
 
 from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
-from .notices import notify_after_commit
+from .notices import notify_case_people
 from .rules import RESPONSE_LETTERS, clock_events, met_by, next_stage
 
 
@@ -384,7 +384,7 @@ def _due(moment: datetime) -> str:
 
 def clocks_warn(*, clocks: list[CaseClock], at: datetime) -> None:
     """These running clocks reached their warning time: mark them warned, record a `clock_warning` on
-    each case, and tell the owner and team leaders after commit. Rows come locked by the caller."""
+    each case, and tell the owner and team leaders in the same transaction. Rows come locked by the caller."""
     CaseClock.objects.filter(pk__in=[c.pk for c in clocks]).update(warned_at=at)
     case_events_record(
         case_event(
@@ -396,9 +396,7 @@ def clocks_warn(*, clocks: list[CaseClock], at: datetime) -> None:
         )
         for c in clocks
     )
-    notify_after_commit(
-        [(c.case, f"{c.case.reference}: {c.name} due {_due(c.due_at)}", True) for c in clocks]
-    )
+    notify_case_people([(c.case, f"{c.case.reference}: {c.name} due {_due(c.due_at)}", True) for c in clocks])
 
 
 def clocks_breach(*, clocks: list[CaseClock], at: datetime) -> None:
@@ -416,7 +414,7 @@ def clocks_breach(*, clocks: list[CaseClock], at: datetime) -> None:
         )
         for c in clocks
     )
-    notify_after_commit(
+    notify_case_people(
         [(c.case, f"{c.case.reference}: {c.name} was due and is now breached", True) for c in clocks]
     )
 
@@ -457,5 +455,5 @@ def progress_update_check(*, process: CaseProcess, at: datetime) -> bool:
         at=at,
         after={"last_update": last_out.isoformat() if last_out else None},
     )
-    notify_after_commit([(case, f"{case.reference}: the customer is due a progress update", True)])
+    notify_case_people([(case, f"{case.reference}: the customer is due a progress update", True)])
     return True

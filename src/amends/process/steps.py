@@ -93,11 +93,42 @@ def evidence_add(*, case: Case, actor: Any, kind: str, description: str, source:
     return item
 
 
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+def _finding_changed(current: Finding, read: int) -> Conflict:
+    return Conflict(
+        f"{_name(current.recorded_by)} recorded a finding at {timezone.localtime(current.recorded_at):%H:%M} "
+        f"while you were writing yours: {current.get_outcome_display()}. {current.reasoning[:300]} "
+        "Yours was not saved: read theirs on the case, and record yours again if it should replace it.",
+        code="finding_changed",
+        fields={"version": f"you read finding {read}; the case's finding is now {current.version}"},
+    )
+
+
 @transaction.atomic
 def finding_record(
-    *, case: Case, actor: Any, outcome: str, facts: str, reasoning: str, root_cause: RootCause | None = None
+    *,
+    case: Case,
+    actor: Any,
+    outcome: str,
+    facts: str,
+    reasoning: str,
+    root_cause: RootCause | None = None,
+    expected_version: int | None = None,
 ) -> Finding:
-    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5)."""
+    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5). A new finding
+    replaces the case's current one; `expected_version` is the version of the finding the investigator
+    read (0 for none): if someone recorded another since, nothing is saved and Conflict shows theirs."""
+    Case.objects.select_for_update().only("pk").get(pk=case.pk)  # one recorder at a time per case
+    current = case.findings.select_related("recorded_by").order_by("-version").first()
+    if expected_version is not None and (current.version if current else 0) != expected_version:
+        if current is None:
+            raise Conflict(
+                "There is no finding on this case yet to replace", fields={"version": "0 expected"}
+            )
+        raise _finding_changed(current, expected_version)
     if outcome not in Finding.Outcome.values:
         raise DomainError(
             "The finding is justified, partly justified or not justified",
@@ -113,6 +144,7 @@ def finding_record(
         root_cause=root_cause,
         recorded_by=actor,
         recorded_at=timezone.now(),
+        version=current.version + 1 if current else 1,
     )
     _event(
         case,

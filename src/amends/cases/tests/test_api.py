@@ -121,7 +121,11 @@ def test_transition_with_a_stale_version_is_409(api, complaints_team):
 def test_reply_contact_and_messages(api, complaints_team, mailoutbox, django_capture_on_commit_callbacks):
     case = make_case(team=complaints_team, email="reply@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        sent = api("post", f"/api/v1/cases/{case.reference}/replies", {"body": "We are on it."})
+        sent = api(
+            "post",
+            f"/api/v1/cases/{case.reference}/replies",
+            {"body": "We are on it.", "version": case.version},
+        )
     assert sent.status_code == 201 and sent.json()["direction"] == "out"
     assert sent.json()["delivery"] == "queued" and mailoutbox == []  # the worker sends it
     send_outbox(timezone.now())

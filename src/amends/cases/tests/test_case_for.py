@@ -80,12 +80,12 @@ def test_the_api_gives_the_same_answers_in_its_error_shape(case, other_team_advi
         )
 
     reply = f"/api/v1/cases/{case.reference}/replies"
-    hidden = post(other_team_adviser, reply, {"body": "Hello"})
+    hidden = post(other_team_adviser, reply, {"body": "Hello", "version": case.version})
     assert hidden.status_code == 404
     assert hidden.json() == {
         "error": {"code": "not_found", "message": f"No case {case.reference} that you can see", "fields": {}}
     }
-    read_only = post(assessor, reply, {"body": "Hello"})
+    read_only = post(assessor, reply, {"body": "Hello", "version": case.version})
     assert read_only.status_code == 403
     assert read_only.json()["error"] == {
         "code": "forbidden",

@@ -74,7 +74,7 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert merge_page.status_code == (200 if merge else expected_get if not is_staff else 404)
 
     messages_before = Message.objects.filter(case=case).count()
-    client.post(f"/cases/{case.reference}/reply", {"body": "Hello from the matrix"})
+    client.post(f"/cases/{case.reference}/reply", {"body": "Hello from the matrix", "version": case.version})
     assert (Message.objects.filter(case=case).count() > messages_before) == work
     client.post(
         f"/cases/{case.reference}/log-contact",
@@ -133,7 +133,10 @@ def test_api(request, world, persona, see, work, assign, merge):
 
     write_expect = 201 if work else (403 if see else denied)
     post = lambda url, body: client.post(url, json.dumps(body), content_type="application/json", **headers)  # noqa: E731
-    assert post(f"/api/v1/cases/{case.reference}/replies", {"body": "Hi"}).status_code == write_expect
+    assert (
+        post(f"/api/v1/cases/{case.reference}/replies", {"body": "Hi", "version": case.version}).status_code
+        == write_expect
+    )
     assert (
         post(
             f"/api/v1/cases/{case.reference}/contacts",

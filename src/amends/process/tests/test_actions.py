@@ -47,7 +47,8 @@ def draft(complaint, case_handler):
 
 def test_a_draft_letter_is_updated_through_the_api_as_on_the_page(draft, complaint, case_handler):
     url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
-    response = _api(case_handler)(url, {"letter": draft.pk, "fields": {"delay_reasons": "Awaiting a report"}})
+    body = {"letter": draft.pk, "fields": {"delay_reasons": "Awaiting a report"}, "version": draft.version}
+    response = _api(case_handler)(url, body)
     assert response.status_code == 200
     assert [letter["id"] for letter in response.json()["letters"]] == [draft.pk]
     draft.refresh_from_db()
@@ -55,7 +56,7 @@ def test_a_draft_letter_is_updated_through_the_api_as_on_the_page(draft, complai
     # The page posts the same input as field_<name> boxes.
     _page(case_handler).post(
         f"/cases/{complaint.reference}/process/update-letter",
-        {"letter": draft.pk, "field_delay_reasons": "The engineer is booked"},
+        {"letter": draft.pk, "field_delay_reasons": "The engineer is booked", "version": draft.version},
     )
     draft.refresh_from_db()
     assert draft.fields["delay_reasons"] == "The engineer is booked"
@@ -63,7 +64,7 @@ def test_a_draft_letter_is_updated_through_the_api_as_on_the_page(draft, complai
 
 def test_updating_a_letter_needs_what_the_page_needs(draft, complaint, assessor, other_team_adviser):
     url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
-    body = {"letter": draft.pk, "fields": {"delay_reasons": "Changed"}}
+    body = {"letter": draft.pk, "fields": {"delay_reasons": "Changed"}, "version": draft.version}
     assert _api(assessor)(url, body).status_code == 403
     assert _api(other_team_adviser)(url, body).status_code == 404
     draft.refresh_from_db()
@@ -72,7 +73,7 @@ def test_updating_a_letter_needs_what_the_page_needs(draft, complaint, assessor,
 
 def test_an_unknown_letter_is_not_found(draft, complaint, case_handler):
     url = f"/api/v1/cases/{complaint.reference}/process/letters/update"
-    response = _api(case_handler)(url, {"letter": draft.pk + 1000, "fields": {}})
+    response = _api(case_handler)(url, {"letter": draft.pk + 1000, "fields": {}, "version": 1})
     assert (
         response.status_code == 404 and response.json()["error"]["message"] == "No such letter on this case"
     )

@@ -52,6 +52,7 @@ def test_fca_complaint_through_the_api(call, complaint, complaints_lead, mailout
             "facts": "Two debits",
             "reasoning": "Retry bug",
             "root_cause": "system-fault",
+            "version": 0,
         },
     ).json()
     assert out["finding"] == "justified"

@@ -163,7 +163,7 @@ def test_a_decided_option_cannot_be_chosen(complaint, adviser, case_handler, dec
 # --- approvals ----------------------------------------------------------------------------------------------
 
 
-def test_asking_for_approval_notifies_those_who_hold_the_authority_after_commit(
+def test_asking_for_approval_notifies_those_who_hold_the_authority_in_the_same_transaction(
     complaint,
     adviser,
     case_handler,
@@ -175,9 +175,7 @@ def test_asking_for_approval_notifies_those_who_hold_the_authority_after_commit(
     option = add(complaint, adviser, amount="450")
     with django_capture_on_commit_callbacks() as callbacks:
         request = authority.approval_request(option=option, actor=adviser, reason=" Our error ")
-        assert not Notification.objects.exists()  # nothing until the request is committed
-    for callback in callbacks:
-        callback()
+    assert callbacks == []  # the notifications commit with the request, or not at all
 
     assert request.status == "pending" and request.requested_by == adviser and request.reason == "Our error"
     assert Option.objects.get(pk=option.pk).status == "awaiting_approval"
@@ -233,10 +231,11 @@ def test_an_approval_lets_the_requester_choose_and_tells_them(
     option = add(complaint, adviser, amount="450")
     request = authority.approval_request(option=option, actor=adviser)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         decided = authority.approval_decide(
             request=request, actor=case_handler, approve=True, reason=" Clear error on our side "
         )
+    assert callbacks == []  # the requester's notification commits with the decision
 
     assert decided.status == "approved" and decided.decided_by == case_handler
     assert decided.decided_at == NOW and decided.decision_reason == "Clear error on our side"

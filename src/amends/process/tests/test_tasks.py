@@ -39,16 +39,14 @@ def clock(time_machine):
 
 @pytest.fixture
 def run(clock, django_capture_on_commit_callbacks):
-    """Run a worker step at `moment`; check it notifies nobody before it commits, then commit it."""
+    """Run a worker step at `moment`. Nothing it tells anyone waits for the commit: its notifications are
+    rows in its own transaction, so a worker killed between commit and anything after it loses none."""
 
     def step(function, moment):
         clock.move_to(moment, tick=False)
-        before = Notification.objects.count()
         with django_capture_on_commit_callbacks() as callbacks:
             done = function(moment)
-            assert Notification.objects.count() == before
-        for callback in callbacks:
-            callback()
+        assert callbacks == []
         return done
 
     return step

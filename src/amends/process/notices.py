@@ -6,7 +6,7 @@ not hundreds of rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -17,7 +17,12 @@ from amends.core.services import notify_each
 
 DIGEST_AFTER = 3  # more notes than this for one person in one batch become one summary line
 
-Note = tuple[Case, str, bool]  # the case, what to say, whether its team leaders are told too
+
+class Note(NamedTuple):
+    case: Case
+    text: str
+    to_leaders: bool = False  # the case's team leaders are told too
+    to: Any = None  # who is told: the case's owner unless someone else is named (a promise's owner)
 
 
 def notify_case_people(notes: list[Note]) -> None:
@@ -26,10 +31,11 @@ def notify_case_people(notes: list[Note]) -> None:
     worker killed after committing a batch has told everyone, and one killed before has told no one."""
     if not notes:
         return
-    leaders = _leaders_by_team({case.team_id for case, _, to_leaders in notes if to_leaders and case.team_id})
+    notes = [Note(*note) for note in notes]
+    leaders = _leaders_by_team({n.case.team_id for n in notes if n.to_leaders and n.case.team_id})
     per_user: dict[int, tuple[Any, list[tuple[Case, str]]]] = {}
-    for case, text, to_leaders in notes:
-        people = [case.owner] if case.owner_id else []
+    for case, text, to_leaders, to in notes:
+        people = [to] if to is not None else [case.owner] if case.owner_id else []
         if to_leaders:
             people += leaders.get(case.team_id, [])
         for user in people:

@@ -126,6 +126,7 @@ def promises_remind(*, promises: list[Promise], at: datetime) -> None:
                 p.case,
                 f"{p.case.reference}: you promised \u201c{p.description}\u201d by {_due(p.due_at)}",
                 False,
+                p.owner,
             )
             for p in promises
         ]

@@ -116,7 +116,7 @@ def remind_promises(now: datetime) -> int:
     due = Promise.objects.filter(status=Promise.Status.OPEN, remind_at__lte=now, reminded_at__isnull=True)
     return _step(
         "promise_reminders",
-        due.select_related("case", "case__owner").order_by("remind_at", "id"),
+        due.select_related("case", "case__owner", "owner").order_by("remind_at", "id"),
         lambda promises: promises_remind(promises=promises, at=now),
     )
 

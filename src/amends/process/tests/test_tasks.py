@@ -177,11 +177,6 @@ def test_the_owner_is_reminded_of_a_promise_once(complaint, case_handler, team_l
     assert len(worker_events("promise_reminder")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: remind_promises notifies the case's owner, not the promise's, so the person who made the "
-    "promise is never reminded and the case owner is told 'you promised'.",
-)
 def test_a_promise_is_reminded_to_whoever_owns_it(complaint, case_handler, adviser, run):
     promise = promises.promise_make(
         case=complaint, actor=adviser, description="Post the cheque", due_at=FRIDAY, owner=adviser

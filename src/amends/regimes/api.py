@@ -13,7 +13,7 @@ from amends.core.errors import DomainError
 from amends.core.permissions import can_add_regimes, require
 
 from .calendar import CalendarError
-from .clocks import compute_all
+from .clocks import ClockError, compute_all
 from .definition import DefinitionError
 from .models import Regime
 from .selectors import current_version
@@ -97,8 +97,10 @@ def due(request, code: str, params: Query[DueQuery]):
         raise Http404(f"No regime {code!r} in force on {params.received.date()}")
     try:
         clocks = compute_all(version.parsed(), params.received, params.nation, stage_code=params.stage)
-    except (KeyError, CalendarError) as exc:
-        raise DomainError(f"Cannot compute: {exc}", fields={"stage": "unknown stage"}) from exc
+    except ClockError as exc:  # a stage the regime does not have: the message names the ones it has
+        raise DomainError(f"Cannot compute: {exc}", fields={"stage": str(exc)}) from exc
+    except CalendarError as exc:
+        raise DomainError(f"Cannot compute: {exc}") from exc
     return [{**c.as_json(), "due": c.due_at, "assumes": c.assumes} for c in clocks]
 
 

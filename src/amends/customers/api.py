@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError
 
 from .models import ContactPoint
@@ -59,11 +60,12 @@ def list_customers(request, params: Query[CustomerListQuery]):
             raise DomainError("That is not an email address or phone number", fields={"email": "invalid"})
         qs = qs.filter(id__in=ContactPoint.objects.filter(normalised=normalised).values("customer_id"))
     if params.cursor:
-        if not params.cursor.isdigit():
+        after = decode_id_cursor(params.cursor)
+        if after is None:
             raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
-        qs = qs.filter(id__lt=int(params.cursor))
+        qs = qs.filter(id__lt=after)
     rows = list(qs.order_by("-id")[: params.limit + 1])
-    next_cursor = str(rows[params.limit - 1].pk) if len(rows) > params.limit else None
+    next_cursor = encode_id_cursor(rows[params.limit - 1].pk) if len(rows) > params.limit else None
     return {"items": rows[: params.limit], "next_cursor": next_cursor}
 
 

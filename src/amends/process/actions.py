@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -25,6 +25,10 @@ from . import authority, promises, services, steps
 from .letters import process_compose_letter
 from .models import ApprovalRequest, CaseClock, Option, Promise, RootCause, Understanding
 
+# The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
+# else in a form or payload is a validation error naming the field, never a lookup.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 
 class RegimeIn(Schema):
     regime: str = Field(..., description="A regime code from GET /regimes")
@@ -37,7 +41,7 @@ class UnderstandingIn(Schema):
 
 
 class ConfirmIn(Schema):
-    understanding: int
+    understanding: RowId
     via: str = Field("phone", max_length=40)
 
 
@@ -69,12 +73,12 @@ class OptionIn(Schema):
 
 
 class OptionDecisionIn(Schema):
-    option: int
+    option: RowId
     reason: str = Field("", max_length=5000)
 
 
 class ApprovalDecisionIn(Schema):
-    request: int
+    request: RowId
     decision: Literal["approve", "decline"]
     reason: str = Field(..., max_length=5000)
 
@@ -85,12 +89,12 @@ class LetterIn(Schema):
 
 
 class LetterUpdateIn(Schema):
-    letter: int
+    letter: RowId
     fields: dict[str, str] = Field(..., description="Element values to change; an empty value removes one")
 
 
 class LetterSendIn(Schema):
-    letter: int
+    letter: RowId
     by: Literal["email", "print"] = "email"
 
 
@@ -100,18 +104,18 @@ class PromiseIn(Schema):
 
 
 class PromiseKeepIn(Schema):
-    promise: int
+    promise: RowId
     note: str = Field("", max_length=2000)
 
 
 class PromiseRenegotiateIn(Schema):
-    promise: int
+    promise: RowId
     due_at: datetime
     note: str = Field(..., max_length=2000, description="What the customer agreed to")
 
 
 class ExtendIn(Schema):
-    clock: int
+    clock: RowId
     reason: str = Field(..., max_length=5000)
     new_due_at: datetime | None = None
 

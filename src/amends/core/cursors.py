@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 # A primary key: ASCII digits, inside a signed 64-bit column (checked by _pk).
 PK = r"[0-9]{1,19}"
@@ -40,13 +40,22 @@ def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
         return None
     if not stamp:
         return None, pk
+    moment = decode_moment(stamp)
+    return None if moment is None else (moment, pk)
+
+
+def decode_moment(text: str) -> datetime | None:
+    """A moment handed back by a caller (a cursor's, or a page's ?before=), in UTC; None unless it is an
+    ISO 8601 time with its offset that UTC can hold (0001-01-01T00:00+14:00 cannot: an OverflowError)."""
+    if not text.isascii():
+        return None
     try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
+        moment = datetime.fromisoformat(text)
+        if moment.utcoffset() is None:  # every moment stored is aware; a naive one was not made here
+            return None
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if moment.utcoffset() is None:  # every moment stored is aware; a naive one was not made here
-        return None
-    return moment, pk
 
 
 def encode_id_cursor(pk: int) -> str:

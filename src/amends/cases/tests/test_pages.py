@@ -97,7 +97,10 @@ def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):
     assert b"<html" not in more.content
 
 
-@pytest.mark.parametrize("after", ["%C2%B2", "r%D9%A3.%D9%A3", "r1.9223372036854775808", "wrJ8wrI"])
+@pytest.mark.parametrize(
+    "after",
+    ["%C2%B2", "r%D9%A3.%D9%A3", "r1.9223372036854775808", "wrJ8wrI", "MDAwMS0wMS0wMVQwMDowMDowMCsxNDowMHw1"],
+)
 def test_a_cursor_not_made_here_starts_the_queue_from_the_top(complaints_team, team_leader, after):
     from amends.cases.tests.factories import make_case
 

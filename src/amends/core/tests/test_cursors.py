@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amends.core.cursors import decode_cursor, decode_id_cursor, encode_cursor, encode_id_cursor
+from amends.core.cursors import (
+    decode_cursor,
+    decode_id_cursor,
+    decode_moment,
+    encode_cursor,
+    encode_id_cursor,
+)
 
 quick = settings(max_examples=300, deadline=None, database=None)
 
@@ -32,6 +39,8 @@ def test_any_text_is_a_cursor_or_none_never_an_error(text):
     assert decoded is None or (
         (decoded[0] is None or decoded[0].utcoffset() is not None) and 0 <= decoded[1] < 2**63
     )
+    moment = decode_moment(text)
+    assert moment is None or moment.tzinfo == UTC
     pk = decode_id_cursor(text)
     assert pk is None or 0 <= pk < 2**63
 
@@ -46,13 +55,16 @@ def test_any_text_is_a_cursor_or_none_never_an_error(text):
         _b64("2026-01-01T00:00:00+00:00|٣"),
         _b64("2026-01-01T00:00:00|3"),  # naive: never one made here
         _b64("no bar"),
+        _b64("0001-01-01T00:00:00+14:00|5"),  # UTC cannot hold it: an OverflowError in the query
+        _b64("9999-12-31T23:59:59-14:00|5"),
     ],
 )
-def test_unicode_digits_huge_ids_and_naive_moments_are_not_cursors(cursor):
+def test_unicode_digits_huge_ids_and_naive_or_unheld_moments_are_not_cursors(cursor):
     assert decode_cursor(cursor) is None
     assert decode_id_cursor(cursor) is None
 
 
-def test_the_moment_keeps_its_offset():
-    moment = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-    assert decode_cursor(encode_cursor(moment, 7)) == (moment, 7)
+def test_a_moment_reads_back_in_utc():
+    london = datetime(2026, 7, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert decode_moment(london.isoformat()) == london and decode_moment(london.isoformat()).tzinfo == UTC
+    assert decode_cursor(encode_cursor(london, 7)) == (london, 7)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -79,6 +81,23 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, "too_large", "The request body is larger than this server accepts")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    # What Django itself answers 400 to (a malformed header or body); without this the handler below
+    # would call it a fault of ours.
+    return _error(request, 400, "invalid", "The request is malformed")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_django_forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or "Forbidden")
 
 
 @api.exception_handler(Exception)

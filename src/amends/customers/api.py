@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from amends.core.api_errors import errors
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError
 
@@ -51,7 +52,9 @@ class CustomerListQuery(Schema):
     limit: int = Field(25, ge=1, le=100)
 
 
-@router.get("", response=CustomerPage, summary="List customers you can see, newest first")
+@router.get(
+    "", response={200: CustomerPage, **errors(400, 422)}, summary="List customers you can see, newest first"
+)
 def list_customers(request, params: Query[CustomerListQuery]):
     qs = visible_customers(request.auth)
     if params.email or params.phone:
@@ -69,7 +72,7 @@ def list_customers(request, params: Query[CustomerListQuery]):
     return {"items": rows[: params.limit], "next_cursor": next_cursor}
 
 
-@router.get("/{customer_id}", response=CustomerDetailOut)
+@router.get("/{customer_id}", response={200: CustomerDetailOut, **errors(404, 422)})
 def get_customer(request, customer_id: int):
     customer = visible_customer(request.auth, customer_id)
     if customer is None:

@@ -14,6 +14,7 @@ from ninja import Field, Schema, Status
 from amends.cases.api import CaseDetailOut, router
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
+from amends.core.api_errors import errors
 
 from .schemas import ChannelName, ContactIn
 from .services import intake_contact
@@ -38,7 +39,7 @@ class IntakeOut(Schema):
 
 @router.post(
     "",
-    response={200: IntakeOut, 201: IntakeOut},
+    response={200: IntakeOut, 201: IntakeOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Record a contact: opens a case or adds to one",
     operation_id="amends_cases_api_create_case",
 )
@@ -58,7 +59,7 @@ def create_case(request, payload: ContactIn):
 
 @router.post(
     "/{reference}/messages",
-    response={200: IntakeOut, 201: IntakeOut},
+    response={200: IntakeOut, 201: IntakeOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Add a customer's message to the case (idempotent by external_id)",
     operation_id="amends_cases_api_add_message",
 )

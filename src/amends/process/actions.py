@@ -23,7 +23,7 @@ from amends.letters.services import letter_update_fields
 
 from . import authority, promises, services, steps
 from .letters import process_compose_letter
-from .models import ApprovalRequest, CaseClock, Option, Promise, RootCause, Understanding
+from .models import ApprovalRequest, CaseClock, Option, Promise, RemedyType, RootCause, Understanding
 
 # The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
 # else in a form or payload is a validation error naming the field, never a lookup.
@@ -60,7 +60,7 @@ class FindingIn(Schema):
 
 class OptionIn(Schema):
     title: str = Field(..., max_length=200)
-    remedy_type: str
+    remedy_type: Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
     amount: Decimal | None = None
     benefits_customer: str = Field(..., max_length=5000)
     drawbacks_customer: str = Field("", max_length=5000)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from amends.core.api_errors import errors
 from amends.core.errors import DomainError
 from amends.core.permissions import can_add_regimes, require
 
@@ -70,13 +71,19 @@ def _out(regime: Regime, on: date) -> dict:
     }
 
 
-@router.get("", response=list[RegimeOut], summary="Every regime and the version in force today")
+@router.get(
+    "", response={200: list[RegimeOut], **errors()}, summary="Every regime and the version in force today"
+)
 def list_regimes(request):
     today = timezone.localdate()
     return [_out(r, today) for r in Regime.objects.order_by("code")]
 
 
-@router.get("/{code}", response=RegimeVersionOut, summary="The version in force today, with its definition")
+@router.get(
+    "/{code}",
+    response={200: RegimeVersionOut, **errors(404)},
+    summary="The version in force today, with its definition",
+)
 def get_regime(request, code: str):
     regime = Regime.objects.filter(code=code).first()
     if regime is None:
@@ -85,7 +92,9 @@ def get_regime(request, code: str):
 
 
 @router.get(
-    "/{code}/due", response=list[DueOut], summary="Every clock of a stage for a complaint received then"
+    "/{code}/due",
+    response={200: list[DueOut], **errors(400, 404, 422)},
+    summary="Every clock of a stage for a complaint received then",
 )
 def due(request, code: str, params: Query[DueQuery]):
     if params.received.tzinfo is None:
@@ -104,7 +113,11 @@ def due(request, code: str, params: Query[DueQuery]):
     return [{**c.as_json(), "due": c.due_at, "assumes": c.assumes} for c in clocks]
 
 
-@router.post("", response={201: RegimeVersionOut}, summary="Add a version of your organisation's own regime")
+@router.post(
+    "",
+    response={201: RegimeVersionOut, **errors(400, 403, 409, 413, 422)},
+    summary="Add a version of your organisation's own regime",
+)
 def add_regime(request, payload: RegimeIn):
     require(can_add_regimes(request.auth), "Only complaints leads and administrators add regimes")
     try:

@@ -7,14 +7,13 @@ they lived there, so generated clients keep working.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ninja import Field, Schema, Status
 
 from amends.cases.api import CaseDetailOut, router
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
+from amends.core.moments import Moment
 
 from .schemas import ChannelName, ContactIn
 from .services import intake_contact
@@ -27,7 +26,7 @@ class CaseMessageIn(Schema):
     external_id: str = Field(..., min_length=1, max_length=200)
     text: str = Field(..., min_length=1, max_length=100_000)
     subject: str = Field("", max_length=300)
-    received_at: datetime | None = None
+    received_at: Moment | None = None
 
 
 class IntakeOut(Schema):

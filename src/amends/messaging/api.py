@@ -15,6 +15,7 @@ from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
+from amends.core.moments import Moment
 
 from .models import Message
 from .services import message_log_contact, message_send
@@ -46,7 +47,7 @@ class ContactNoteIn(Schema):
     channel: Literal["phone", "face_to_face", "letter"]
     direction: Literal["in", "out"] = Field(..., description="in (the customer contacted us) or out")
     summary: str = Field(..., min_length=1, max_length=100_000)
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
 
 
 @router.get(

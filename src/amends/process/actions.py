@@ -18,6 +18,7 @@ from ninja import Field, Schema
 
 from amends.cases.models import Case
 from amends.core.errors import NotFound
+from amends.core.moments import Moment
 from amends.letters.models import Letter
 from amends.letters.services import letter_update_fields
 
@@ -100,7 +101,7 @@ class LetterSendIn(Schema):
 
 class PromiseIn(Schema):
     description: str = Field(..., max_length=300)
-    due_at: datetime
+    due_at: Moment
 
 
 class PromiseKeepIn(Schema):
@@ -110,14 +111,14 @@ class PromiseKeepIn(Schema):
 
 class PromiseRenegotiateIn(Schema):
     promise: RowId
-    due_at: datetime
+    due_at: Moment
     note: str = Field(..., max_length=2000, description="What the customer agreed to")
 
 
 class ExtendIn(Schema):
     clock: RowId
     reason: str = Field(..., max_length=5000)
-    new_due_at: datetime | None = None
+    new_due_at: Moment | None = None
 
 
 class AnswerIn(Schema):

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
+from amends.core.moments import Moment
 from amends.core.permissions import can_add_regimes, require
 
 from .calendar import CalendarError
@@ -36,7 +37,7 @@ class RegimeVersionOut(RegimeOut):
 
 
 class DueQuery(Schema):
-    received: datetime = Field(..., description="When the complaint was received (ISO 8601 with a time zone)")
+    received: Moment = Field(..., description="When the complaint was received (ISO 8601 with a time zone)")
     nation: Literal["england", "scotland", "northern-ireland"] = "england"
     stage: str | None = None
 

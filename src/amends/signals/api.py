@@ -3,7 +3,6 @@ signals, export advisers' verdicts for retraining."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import islice
 from typing import Literal
 
@@ -13,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
+from amends.core.moments import Moment
 from amends.core.permissions import can_export_feedback, require
 
 from .engine.analyser import analyse, signal_to_dict
@@ -123,7 +123,7 @@ def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
 
 
 class ExportQuery(Schema):
-    since: datetime | None = Field(None, description="Only verdicts at or after this time")
+    since: Moment | None = Field(None, description="Only verdicts at or after this time")
     limit: int = Field(1000, ge=1, le=10_000, description="At most this many, oldest first; page with since")
 
 

@@ -5,6 +5,10 @@ Errors always look like {"error": {"code": ..., "message": ..., "fields": {...}}
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -21,6 +25,8 @@ from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
 from amends.signals.api import router as signals_router
+
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -75,6 +81,33 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, "too_large", "The request body is larger than this server accepts")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    # What Django itself answers 400 to (a malformed header or body); without this the handler below
+    # would call it a fault of ours.
+    return _error(request, 400, "invalid", "The request is malformed")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_django_forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or "Forbidden")
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    """A fault of ours, not of the request: logged with its traceback, and still the one error shape (ninja
+    would hand it to Django, whose 500 page is HTML)."""
+    logger.exception("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
+    return _error(
+        request, 500, "server_error", "Something went wrong on our side; it is logged. Try again later."
+    )
 
 
 # With messaging's and intake's endpoints on it (imported above; cases/api.py says why).

@@ -28,6 +28,8 @@ from amends.signals.learning.datasets import load_acl, load_payday_narratives
 from amends.signals.learning.evaluation import one_core
 from amends.signals.models import MessageAnalysis
 
+from .figures import require_work
+
 BATCH = 500
 
 
@@ -81,10 +83,12 @@ def measure(n: int, *, log, one_by_one: bool = False) -> dict:
     refused = [r for r in results if isinstance(r, DomainError)]
     if refused:
         raise RuntimeError(f"{len(refused)} contacts refused, the first: {refused[0].message}")
+    stored = sum(1 for r in results if not r.duplicate)  # a duplicate is looked up, not stored
+    require_work(stored, f"none of the {n:,} messages was stored (each was a duplicate, or there were none)")
     signalled = MessageAnalysis.objects.filter(risk__gt=0).count() - signalled_before
     return {
         "name": "intake_throughput_one_by_one" if one_by_one else "intake_throughput",
-        "value": round(n / seconds, 1),
+        "value": round(stored / seconds, 1),
         "unit": "messages/s",
         "published": None,
         "n": n,

@@ -7,6 +7,7 @@ excludes the network and the browser.
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -19,9 +20,11 @@ from amends.cases.models import Case
 from amends.core.models import Role, Team
 from amends.core.services import api_token_create, staff_create, team_create
 
-from .seed import WORDS, bulk_seed
+from .figures import require_work
+from .seed import bulk_seed
 
 PASSWORD = "bench-password-not-secret"
+SHOWS_A_CASE = re.compile(rb"AM-\d{4}-\d{6}")  # a case reference: the page listed or showed a case
 
 
 def ensure_world():
@@ -68,15 +71,22 @@ def seed_to(n: int, *, log: Callable[[str], None]) -> None:
     log(f"seeded {n - have:,} cases in {time.perf_counter() - started:.1f} s")
 
 
+def _two_words(case: tuple, rng: random.Random) -> str:
+    """Two words of a sampled case's summary: a search people make, that finds at least that case."""
+    words = case[2].lower().split()
+    return f"{rng.choice(words)}+{rng.choice(words)}"
+
+
 def measure(*, requests: int, seed: int = 11) -> list[dict]:
     rng = random.Random(seed)
     teams, leader, lead, advisers = ensure_world()
     max_id = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    require_work(max_id, "there are no cases to show: seed some first")
     sample = [
         c
         for c in Case.objects.filter(
             id__in=[rng.randint(1, max_id) for _ in range(requests * 2)]
-        ).values_list("reference", "customer_id")
+        ).values_list("reference", "customer_id", "summary")
     ]
     web = Client()  # a complaints lead sees every case: the widest queues
     web.force_login(lead)
@@ -101,7 +111,7 @@ def measure(*, requests: int, seed: int = 11) -> list[dict]:
         "customer_page": lambda i: (web, f"/customers/{sample[i % len(sample)][1]}/", {}),
         "search_words": lambda i: (
             web,
-            f"/queue/?queue=all&status=all&q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
+            f"/queue/?queue=all&status=all&q={_two_words(sample[i % len(sample)], rng)}",
             {},
         ),
         "search_reference": lambda i: (web, f"/queue/?q={sample[i % len(sample)][0]}", {}),
@@ -113,7 +123,7 @@ def measure(*, requests: int, seed: int = 11) -> list[dict]:
         for i in range(3):  # warm caches and connections
             client, url, headers = make(i)
             client.get(url, **headers)
-        times = []
+        times, showing = [], 0
         for i in range(requests):
             client, url, headers = make(i)
             started = time.perf_counter()
@@ -121,6 +131,12 @@ def measure(*, requests: int, seed: int = 11) -> list[dict]:
             times.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
+            showing += bool(SHOWS_A_CASE.search(response.content))
+        require_work(
+            showing,
+            f"{name}: none of its {requests} pages showed a case (the last: {url}), so its time is of an "
+            "empty page: seed more cases",
+        )
         times.sort()
         results.append(
             {

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema
 
+from amends.core.api_errors import errors
 from amends.core.errors import DomainError
 from amends.core.permissions import can_assign_to, require
+from amends.customers.models import Channel
 
+from .lifecycle import Status
+from .models import CaseKind
 from .selectors import QUEUES, QueueFilters, case_for, case_queue, decode_cursor
 from .services import case_assign, case_transition
+
+# The fixed value lists, as enumerations in the OpenAPI document (built from the one list each).
+QueueName = Literal[tuple(QUEUES)]  # type: ignore[valid-type]
+StatusName = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
+StatusFilter = Literal[tuple(dict.fromkeys(["open", "all", *(s.value for s in Status)]))]  # type: ignore[valid-type]
+KindFilter = Literal[("", *CaseKind.values)]  # type: ignore[valid-type]
+ChannelFilter = Literal[("", *Channel.values)]  # type: ignore[valid-type]
 
 # The router for every path under /cases/{reference} but the process's. Messaging and intake add their
 # endpoints to it (messaging/api.py, intake/api.py): ninja serves a path from one router, and GET and
@@ -46,17 +58,17 @@ class CasePage(Schema):
 
 
 class CaseListQuery(Schema):
-    queue: str = Field("all", description=f"One of {', '.join(QUEUES)}")
-    status: str = Field("open", description="open, all, or one status")
-    kind: str = ""
-    channel: str = ""
+    queue: QueueName = "all"
+    status: StatusFilter = Field("open", description="open, all, or one status")
+    kind: KindFilter = ""
+    channel: ChannelFilter = ""
     q: str = Field("", max_length=200)
     cursor: str = Field("", max_length=200)
     limit: int = Field(25, ge=1, le=100)
 
 
 class TransitionIn(Schema):
-    to: str
+    to: StatusName
     reason: str = Field("", max_length=5000)
     version: int = Field(..., ge=1, description="The version you read; a stale one is refused with 409")
 
@@ -66,10 +78,8 @@ class AssignIn(Schema):
     version: int = Field(..., ge=1)
 
 
-@router.get("", response=CasePage, summary="List cases (keyset pagination)")
+@router.get("", response={200: CasePage, **errors(400, 422)}, summary="List cases (keyset pagination)")
 def list_cases(request, params: Query[CaseListQuery]):
-    if params.queue not in QUEUES:
-        raise DomainError(f"Unknown queue {params.queue!r}", fields={"queue": f"one of {', '.join(QUEUES)}"})
     if params.cursor and decode_cursor(params.cursor) is None:
         raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
     filters = QueueFilters(
@@ -84,13 +94,15 @@ def list_cases(request, params: Query[CaseListQuery]):
     return {"items": page.rows, "next_cursor": page.next_cursor}
 
 
-@router.get("/{reference}", response=CaseDetailOut)
+@router.get("/{reference}", response={200: CaseDetailOut, **errors(404)})
 def get_case(request, reference: str):
     return case_for(request.auth, reference)
 
 
 @router.post(
-    "/{reference}/transition", response=CaseDetailOut, summary="Change status (checked against the lifecycle)"
+    "/{reference}/transition",
+    response={200: CaseDetailOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change status (checked against the lifecycle)",
 )
 def transition(request, reference: str, payload: TransitionIn):
     case = case_for(request.auth, reference, work=True)
@@ -100,7 +112,7 @@ def transition(request, reference: str, payload: TransitionIn):
     return case_for(request.auth, reference)
 
 
-@router.post("/{reference}/assign", response=CaseDetailOut)
+@router.post("/{reference}/assign", response={200: CaseDetailOut, **errors(400, 403, 404, 409, 413, 422)})
 def assign(request, reference: str, payload: AssignIn):
     case = case_for(request.auth, reference, work=True)
     owner = None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from amends.core.cursors import PK, PK_MAX, decode_cursor, encode_cursor
 from amends.core.errors import NotFound
 from amends.core.permissions import can_work_case, case_scope, require, staff_of
 from amends.customers.models import ContactPoint, Customer
@@ -82,20 +82,6 @@ class Page:
     next_cursor: str | None
     searching: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-def encode_cursor(value: datetime | None, pk: int) -> str:
-    stamp = value.isoformat() if value else ""
-    return base64.urlsafe_b64encode(f"{stamp}|{pk}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.rsplit("|", 1)
-        return (datetime.fromisoformat(stamp) if stamp else None), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def risk_filters() -> dict[str, str]:
@@ -185,8 +171,8 @@ def _by_risk(qs: QuerySet[Case], filters: QueueFilters, page_size: int) -> Page:
 
 
 def decode_risk_cursor(cursor: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"r(\d{1,3})\.(\d{1,12})", cursor)
-    return (int(match[1]), int(match[2])) if match else None
+    match = re.fullmatch(rf"r([0-9]{{1,3}})\.({PK})", cursor)
+    return (int(match[1]), int(match[2])) if match and int(match[2]) <= PK_MAX else None
 
 
 def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:

@@ -5,6 +5,8 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from amends.core.api_errors import errors
+from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError
 
 from .models import ContactPoint
@@ -50,7 +52,9 @@ class CustomerListQuery(Schema):
     limit: int = Field(25, ge=1, le=100)
 
 
-@router.get("", response=CustomerPage, summary="List customers you can see, newest first")
+@router.get(
+    "", response={200: CustomerPage, **errors(400, 422)}, summary="List customers you can see, newest first"
+)
 def list_customers(request, params: Query[CustomerListQuery]):
     qs = visible_customers(request.auth)
     if params.email or params.phone:
@@ -59,15 +63,16 @@ def list_customers(request, params: Query[CustomerListQuery]):
             raise DomainError("That is not an email address or phone number", fields={"email": "invalid"})
         qs = qs.filter(id__in=ContactPoint.objects.filter(normalised=normalised).values("customer_id"))
     if params.cursor:
-        if not params.cursor.isdigit():
+        after = decode_id_cursor(params.cursor)
+        if after is None:
             raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
-        qs = qs.filter(id__lt=int(params.cursor))
+        qs = qs.filter(id__lt=after)
     rows = list(qs.order_by("-id")[: params.limit + 1])
-    next_cursor = str(rows[params.limit - 1].pk) if len(rows) > params.limit else None
+    next_cursor = encode_id_cursor(rows[params.limit - 1].pk) if len(rows) > params.limit else None
     return {"items": rows[: params.limit], "next_cursor": next_cursor}
 
 
-@router.get("/{customer_id}", response=CustomerDetailOut)
+@router.get("/{customer_id}", response={200: CustomerDetailOut, **errors(404, 422)})
 def get_customer(request, customer_id: int):
     customer = visible_customer(request.auth, customer_id)
     if customer is None:

@@ -7,13 +7,13 @@ they lived there, so generated clients keep working.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ninja import Field, Schema, Status
 
 from amends.cases.api import CaseDetailOut, router
 from amends.cases.selectors import case_for
+from amends.core.api_errors import errors
 from amends.core.errors import NotFound
+from amends.core.moments import Moment
 from amends.core.permissions import can_record_contacts, require
 
 from .schemas import ChannelName, ContactIn
@@ -27,7 +27,7 @@ class CaseMessageIn(Schema):
     external_id: str = Field(..., min_length=1, max_length=200)
     text: str = Field(..., min_length=1, max_length=100_000)
     subject: str = Field("", max_length=300)
-    received_at: datetime | None = None
+    received_at: Moment | None = None
 
 
 class IntakeOut(Schema):
@@ -70,7 +70,7 @@ def _answer(user, result: IntakeResult):
 
 @router.post(
     "",
-    response={200: IntakeOut, 201: IntakeOut},
+    response={200: IntakeOut, 201: IntakeOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Record a contact: opens a case or adds to one",
     operation_id="amends_cases_api_create_case",
 )
@@ -83,7 +83,7 @@ def create_case(request, payload: ContactIn):
 
 @router.post(
     "/{reference}/messages",
-    response={200: IntakeOut, 201: IntakeOut},
+    response={200: IntakeOut, 201: IntakeOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Add a customer's message to the case (idempotent by external_id)",
     operation_id="amends_cases_api_add_message",
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from amends.core.moments import Moment
 
 ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api"]
 KindName = Literal["query", "problem", "complaint"]
@@ -41,7 +42,7 @@ class ContactIn(BaseModel):
         max_length=200,
         description="The sender's own id for this message (post id, chat id, your request id)",
     )
-    received_at: datetime | None = Field(None, description="When the customer sent it; defaults to now")
+    received_at: Moment | None = Field(None, description="When the customer sent it; defaults to now")
     customer: CustomerIn
     text: str = Field(..., min_length=1, max_length=100_000)
     subject: str = Field("", max_length=300)

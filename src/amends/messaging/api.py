@@ -7,12 +7,15 @@ they lived there, so generated clients keep working.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Query, Schema, Status
 
 from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
+from amends.core.api_errors import errors
 from amends.core.errors import DomainError
+from amends.core.moments import Moment
 
 from .models import Message
 from .services import message_log_contact, message_send
@@ -47,13 +50,17 @@ class ReplyIn(Schema):
 
 
 class ContactNoteIn(Schema):
-    channel: str = Field(..., description="phone, face_to_face or letter")
-    direction: str = Field(..., description="in (the customer contacted us) or out")
+    channel: Literal["phone", "face_to_face", "letter"]
+    direction: Literal["in", "out"] = Field(..., description="in (the customer contacted us) or out")
     summary: str = Field(..., min_length=1, max_length=100_000)
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
 
 
-@router.get("/{reference}/messages", response=MessagePage, operation_id="amends_cases_api_list_messages")
+@router.get(
+    "/{reference}/messages",
+    response={200: MessagePage, **errors(400, 404, 422)},
+    operation_id="amends_cases_api_list_messages",
+)
 def list_messages(request, reference: str, cursor: str = "", limit: int = Query(50, ge=1, le=200)):
     case = case_for(request.auth, reference)
     qs = Message.objects.filter(case=case).order_by("occurred_at", "id")
@@ -72,7 +79,7 @@ def list_messages(request, reference: str, cursor: str = "", limit: int = Query(
 
 @router.post(
     "/{reference}/replies",
-    response={201: MessageOut},
+    response={201: MessageOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Send a reply to the customer by email",
     operation_id="amends_cases_api_reply",
 )
@@ -90,7 +97,7 @@ def reply(request, reference: str, payload: ReplyIn):
 
 @router.post(
     "/{reference}/contacts",
-    response={201: MessageOut},
+    response={201: MessageOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Log a phone call, visit or letter",
     operation_id="amends_cases_api_log_contact",
 )

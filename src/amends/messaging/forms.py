@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from amends.core.moments import held
 from amends.customers.models import Channel
 
 from .models import Message
@@ -27,3 +28,10 @@ class LogContactForm(forms.Form):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000, label="What was said"
     )
+
+    def clean_occurred_at(self):
+        moment = self.cleaned_data["occurred_at"]
+        try:
+            return None if moment is None else held(moment)  # the API's Moment: a time UTC can hold
+        except ValueError as exc:
+            raise forms.ValidationError(f"The time {exc}") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -243,6 +244,17 @@ def _excerpt(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+def _check_subject(subject: str) -> str:
+    """A subject is one header line. A line break in it would add headers to the email (the mail library
+    refuses it when sending, long after the reply was stored as sent), so it is refused here."""
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in subject):
+        raise DomainError(
+            "The subject must be one line, without line breaks or control characters",
+            fields={"subject": "one line, no line breaks"},
+        )
+    return subject
+
+
 def message_outbound(
     *, case: Case, actor: Any, body: str, subject: str, purpose: str, to: str | None, now: datetime
 ) -> Message:
@@ -253,7 +265,7 @@ def message_outbound(
     body = _check_body((body or "").strip())
     if not body:
         raise DomainError("Write something before sending", fields={"body": "required"})
-    subject = (subject or "").strip()[:250] or f"Your case {case.reference}"
+    subject = _check_subject((subject or "").strip())[:250] or f"Your case {case.reference}"
     if case.reference not in subject:
         subject = f"{subject} [{case.reference}]"
     return Message(

@@ -3,12 +3,11 @@ and the timelines the case and customer pages show (registered in apps.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.views.decorators.http import require_POST
 
 from amends.cases.models import Case
 from amends.cases.views import act_on_case
+from amends.core.cursors import decode_moment
 from amends.core.errors import Conflict
 from amends.core.web import staff_required
 from amends.customers.models import Customer
@@ -32,12 +31,7 @@ def _draft_key(reference: str) -> str:
 
 def customer_page_context(request, customer: Customer) -> dict:
     """The customer page's timeline across the cases the user can see, a page at a time (?before=)."""
-    before = None
-    if request.GET.get("before"):
-        try:
-            before = datetime.fromisoformat(request.GET["before"])
-        except ValueError:
-            before = None
+    before = decode_moment(request.GET.get("before", "")[:64])  # not one we gave out: from the top
     timeline, next_before = customer_timeline(request.user, customer, before=before)
     return {"timeline": timeline, "next_before": next_before.isoformat() if next_before else None}
 

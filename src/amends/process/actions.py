@@ -11,19 +11,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 
 from amends.cases.models import Case
 from amends.core.errors import NotFound
+from amends.core.moments import Moment
 from amends.letters.models import Letter
 from amends.letters.services import letter_update_fields
 
 from . import authority, promises, services, steps
 from .letters import process_compose_letter
-from .models import ApprovalRequest, CaseClock, Option, Promise, RootCause, Understanding
+from .models import ApprovalRequest, CaseClock, Option, Promise, RemedyType, RootCause, Understanding
+
+# The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
+# else in a form or payload is a validation error naming the field, never a lookup.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class RegimeIn(Schema):
@@ -37,7 +42,7 @@ class UnderstandingIn(Schema):
 
 
 class ConfirmIn(Schema):
-    understanding: int
+    understanding: RowId
     via: str = Field("phone", max_length=40)
 
 
@@ -62,7 +67,7 @@ class FindingIn(Schema):
 
 class OptionIn(Schema):
     title: str = Field(..., max_length=200)
-    remedy_type: str
+    remedy_type: Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
     amount: Decimal | None = None
     benefits_customer: str = Field(..., max_length=5000)
     drawbacks_customer: str = Field("", max_length=5000)
@@ -75,12 +80,12 @@ class OptionIn(Schema):
 
 
 class OptionDecisionIn(Schema):
-    option: int
+    option: RowId
     reason: str = Field("", max_length=5000)
 
 
 class ApprovalDecisionIn(Schema):
-    request: int
+    request: RowId
     decision: Literal["approve", "decline"]
     reason: str = Field(..., max_length=5000)
 
@@ -91,7 +96,7 @@ class LetterIn(Schema):
 
 
 class LetterUpdateIn(Schema):
-    letter: int
+    letter: RowId
     fields: dict[str, str] = Field(..., description="Element values to change; an empty value removes one")
     version: int = Field(
         ...,
@@ -101,30 +106,30 @@ class LetterUpdateIn(Schema):
 
 
 class LetterSendIn(Schema):
-    letter: int
+    letter: RowId
     by: Literal["email", "print"] = "email"
 
 
 class PromiseIn(Schema):
     description: str = Field(..., max_length=300)
-    due_at: datetime
+    due_at: Moment
 
 
 class PromiseKeepIn(Schema):
-    promise: int
+    promise: RowId
     note: str = Field("", max_length=2000)
 
 
 class PromiseRenegotiateIn(Schema):
-    promise: int
-    due_at: datetime
+    promise: RowId
+    due_at: Moment
     note: str = Field(..., max_length=2000, description="What the customer agreed to")
 
 
 class ExtendIn(Schema):
-    clock: int
+    clock: RowId
     reason: str = Field(..., max_length=5000)
-    new_due_at: datetime | None = None
+    new_due_at: Moment | None = None
 
 
 class AnswerIn(Schema):

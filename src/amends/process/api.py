@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
+from amends.core.api_errors import errors
 
 from .actions import ACTIONS
 from .selectors import process_panel
@@ -107,7 +108,11 @@ def _out(case: Case, user) -> dict:
     }
 
 
-@router.get("/{reference}/process", response=ProcessOut, summary="The case's regime, clocks and steps")
+@router.get(
+    "/{reference}/process",
+    response={200: ProcessOut, **errors(404)},
+    summary="The case's regime, clocks and steps",
+)
 def get_process(request, reference: str):
     return _out(case_for(request.auth, reference), request.auth)
 
@@ -153,4 +158,7 @@ def _endpoint(name: str):
 
 
 for path, name, summary in STEPS:
-    router.post(f"/{{reference}}/process/{path}", response=ProcessOut, summary=summary)(_endpoint(name))
+    refused = errors(400, 403, 404, 409, 413, 422)
+    router.post(f"/{{reference}}/process/{path}", response={200: ProcessOut, **refused}, summary=summary)(
+        _endpoint(name)
+    )

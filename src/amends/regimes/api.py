@@ -9,11 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from amends.core.api_errors import errors
 from amends.core.errors import DomainError
+from amends.core.moments import Moment
 from amends.core.permissions import can_add_regimes, require
 
 from .calendar import CalendarError
-from .clocks import compute_all
+from .clocks import ClockError, compute_all
 from .definition import DefinitionError
 from .models import Regime
 from .selectors import current_version
@@ -35,7 +37,7 @@ class RegimeVersionOut(RegimeOut):
 
 
 class DueQuery(Schema):
-    received: datetime = Field(..., description="When the complaint was received (ISO 8601 with a time zone)")
+    received: Moment = Field(..., description="When the complaint was received (ISO 8601 with a time zone)")
     nation: Literal["england", "scotland", "northern-ireland"] = "england"
     stage: str | None = None
 
@@ -70,13 +72,19 @@ def _out(regime: Regime, on: date) -> dict:
     }
 
 
-@router.get("", response=list[RegimeOut], summary="Every regime and the version in force today")
+@router.get(
+    "", response={200: list[RegimeOut], **errors()}, summary="Every regime and the version in force today"
+)
 def list_regimes(request):
     today = timezone.localdate()
     return [_out(r, today) for r in Regime.objects.order_by("code")]
 
 
-@router.get("/{code}", response=RegimeVersionOut, summary="The version in force today, with its definition")
+@router.get(
+    "/{code}",
+    response={200: RegimeVersionOut, **errors(404)},
+    summary="The version in force today, with its definition",
+)
 def get_regime(request, code: str):
     regime = Regime.objects.filter(code=code).first()
     if regime is None:
@@ -85,7 +93,9 @@ def get_regime(request, code: str):
 
 
 @router.get(
-    "/{code}/due", response=list[DueOut], summary="Every clock of a stage for a complaint received then"
+    "/{code}/due",
+    response={200: list[DueOut], **errors(400, 404, 422)},
+    summary="Every clock of a stage for a complaint received then",
 )
 def due(request, code: str, params: Query[DueQuery]):
     if params.received.tzinfo is None:
@@ -97,12 +107,18 @@ def due(request, code: str, params: Query[DueQuery]):
         raise Http404(f"No regime {code!r} in force on {params.received.date()}")
     try:
         clocks = compute_all(version.parsed(), params.received, params.nation, stage_code=params.stage)
-    except (KeyError, CalendarError) as exc:
-        raise DomainError(f"Cannot compute: {exc}", fields={"stage": "unknown stage"}) from exc
+    except ClockError as exc:  # a stage the regime does not have: the message names the ones it has
+        raise DomainError(f"Cannot compute: {exc}", fields={"stage": str(exc)}) from exc
+    except CalendarError as exc:
+        raise DomainError(f"Cannot compute: {exc}") from exc
     return [{**c.as_json(), "due": c.due_at, "assumes": c.assumes} for c in clocks]
 
 
-@router.post("", response={201: RegimeVersionOut}, summary="Add a version of your organisation's own regime")
+@router.post(
+    "",
+    response={201: RegimeVersionOut, **errors(400, 403, 409, 413, 422)},
+    summary="Add a version of your organisation's own regime",
+)
 def add_regime(request, payload: RegimeIn):
     require(can_add_regimes(request.auth), "Only complaints leads and administrators add regimes")
     try:

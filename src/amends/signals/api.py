@@ -3,14 +3,16 @@ signals, export advisers' verdicts for retraining."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import islice
+from typing import Literal
 
 from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from amends.cases.selectors import case_for
+from amends.core.api_errors import errors
+from amends.core.moments import Moment
 from amends.core.permissions import can_export_feedback, require
 
 from .engine.analyser import analyse, signal_to_dict
@@ -62,17 +64,25 @@ class StoredSignalOut(SignalOut):
 
 
 class FeedbackIn(Schema):
-    verdict: str = Field(..., pattern="^(confirmed|dismissed)$")
+    verdict: Literal["confirmed", "dismissed"]
     note: str = Field("", max_length=300)
 
 
-@router.post("/signals/analyse", response=AnalyseOut, summary="Analyse a text: every signal with evidence")
+@router.post(
+    "/signals/analyse",
+    response={200: AnalyseOut, **errors(400, 413, 422)},
+    summary="Analyse a text: every signal with evidence",
+)
 def analyse_text(request, payload: AnalyseIn):
     result = analyse(payload.text)
     return {"risk": result.risk, "signals": [signal_to_dict(s) for s in result.signals]}
 
 
-@router.post("/coach", response=list[FindingOut], summary="Coach a draft reply before it is sent")
+@router.post(
+    "/coach",
+    response={200: list[FindingOut], **errors(400, 413, 422)},
+    summary="Coach a draft reply before it is sent",
+)
 def coach_draft(request, payload: CoachIn):
     context = CoachContext(
         is_closing_reply=payload.is_closing_reply,
@@ -87,7 +97,11 @@ def _stored(signal: MessageSignal) -> dict:
     return {"id": signal.pk} | {name: getattr(signal, name) for name in fields}
 
 
-@router.get("/cases/{reference}/signals", response=list[StoredSignalOut], summary="A case's stored signals")
+@router.get(
+    "/cases/{reference}/signals",
+    response={200: list[StoredSignalOut], **errors(404)},
+    summary="A case's stored signals",
+)
 def case_signals(request, reference: str):
     case = case_for(request.auth, reference)
     return [_stored(s) for s in MessageSignal.objects.filter(case=case).order_by("message_id", "-score")]
@@ -95,7 +109,7 @@ def case_signals(request, reference: str):
 
 @router.post(
     "/cases/{reference}/signals/{signal_id}/feedback",
-    response=StoredSignalOut,
+    response={200: StoredSignalOut, **errors(400, 403, 404, 413, 422)},
     summary="Confirm or dismiss a signal (kept to improve the models)",
 )
 def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
@@ -109,11 +123,15 @@ def judge_signal(request, reference: str, signal_id: int, payload: FeedbackIn):
 
 
 class ExportQuery(Schema):
-    since: datetime | None = Field(None, description="Only verdicts at or after this time")
+    since: Moment | None = Field(None, description="Only verdicts at or after this time")
     limit: int = Field(1000, ge=1, le=10_000, description="At most this many, oldest first; page with since")
 
 
-@router.get("/signals/feedback", response=list[dict], summary="Advisers' verdicts with text, for retraining")
+@router.get(
+    "/signals/feedback",
+    response={200: list[dict], **errors(403, 422)},
+    summary="Advisers' verdicts with text, for retraining",
+)
 def export_feedback(request, query: Query[ExportQuery]):
     require(
         can_export_feedback(request.auth),

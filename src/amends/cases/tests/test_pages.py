@@ -97,6 +97,21 @@ def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):
     assert b"<html" not in more.content
 
 
+@pytest.mark.parametrize(
+    "after",
+    ["%C2%B2", "r%D9%A3.%D9%A3", "r1.9223372036854775808", "wrJ8wrI", "MDAwMS0wMS0wMVQwMDowMDowMCsxNDowMHw1"],
+)
+def test_a_cursor_not_made_here_starts_the_queue_from_the_top(complaints_team, team_leader, after):
+    from amends.cases.tests.factories import make_case
+
+    newest = make_case(team=complaints_team, summary="The newest case")
+    client = Client()
+    client.force_login(team_leader)
+    for sort in ["", "risk"]:
+        page = client.get(f"/queue/?queue=team&sort={sort}&after={after}")
+        assert page.status_code == 200 and newest.reference in page.content.decode()
+
+
 def test_search_finds_by_words_reference_and_email(complaints_team, team_leader):
     from amends.cases.tests.factories import make_case
 

@@ -50,3 +50,16 @@ def test_cases_messaging_and_process_fill_the_customer_page(page, adviser, compl
     assert any(item.kind == "message" for item in context["timeline"])
     assert {item.obj.case_id for item in context["timeline"]} == {case.pk}
     assert [p.description for p in context["promises"]] == ["Call back"]
+
+
+@pytest.mark.parametrize(
+    "before", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "²", "2026-01-01T10:00"]
+)
+def test_a_before_not_given_out_by_the_page_shows_the_timeline_from_the_newest(
+    page, adviser, complaints_team, before
+):
+    case = make_case(team=complaints_team)
+    message_log_contact(case=case, actor=adviser, channel="phone", direction="in", summary="Rang about it")
+    response = page.get(f"/customers/{case.customer_id}/", {"before": before})
+    assert response.status_code == 200
+    assert any(item.kind == "message" for item in response.context["timeline"])

@@ -8,14 +8,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_open, case_transition
 from amends.cases.tests.factories import make_case
 from amends.core.errors import DomainError
+from amends.core.services import api_token_create
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging import services
 from amends.messaging.models import Attachment, Message, MessageSource, OutboxEmail
@@ -246,6 +249,45 @@ def test_reply_refusals(case, adviser, settings, body, code, fields):
         services.message_send(case=case, actor=adviser, body=body)
     assert (err.value.code, err.value.fields) == (code, fields)
     assert not Message.objects.exists() and not CaseEvent.objects.filter(kind="reply_sent").exists()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Your refund\r\nBcc: everyone@example.com",
+        "Line\nbreak",
+        "Carriage\rreturn",
+        "Nul\x00",
+        "Line\u2028separator",
+    ],
+)
+def test_a_subject_of_more_than_one_line_is_refused_before_anything_is_stored(
+    case, adviser, subject, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError) as err:
+        services.message_send(case=case, actor=adviser, body="Our answer.", subject=subject)
+    assert (err.value.http_status, list(err.value.fields)) == (400, ["subject"])
+    assert not Message.objects.exists() and not CaseEvent.objects.filter(kind="reply_sent").exists()
+    assert mail.outbox == []
+
+
+def test_a_reply_subject_with_a_line_break_is_a_400_over_the_api_and_a_message_on_the_page(case, adviser):
+    _, key = api_token_create(user=adviser, name="t")
+    body = {"body": "Our answer.", "subject": "Hello\r\nBcc: everyone@example.com", "version": case.version}
+    response = Client().post(
+        f"/api/v1/cases/{case.reference}/replies",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400 and response.json()["error"]["fields"] == {
+        "subject": "one line, no line breaks"
+    }
+    page = Client()
+    page.force_login(adviser)
+    response = page.post(f"/cases/{case.reference}/reply", body)
+    assert any("one line" in str(m) for m in get_messages(response.wsgi_request))
+    assert not Message.objects.filter(direction="out").exists() and mail.outbox == []
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from amends.cases.models import CaseEvent
 from amends.core.services import api_token_create
 from amends.letters.models import Letter
 from amends.process.actions import ACTIONS
@@ -103,3 +104,39 @@ def test_the_page_leaves_out_empty_boxes_that_are_not_text(complaint, case_handl
     )
     promise = Promise.objects.get(case=complaint)
     assert promise.due_at.isoformat() == "2030-01-02T10:00:00+00:00"  # 10:00 in London in January
+
+
+# Every form that names a row on the case by its id, with the field that carries it (issue 10, fault 17).
+ID_FORMS = {
+    "keep-promise": ("promises/keep", "promise", {"note": "Done"}),
+    "renegotiate-promise": ("promises/renegotiate", "promise", {"due_at": "2030-01-02T10:00", "note": "OK"}),
+    "extend-clock": ("clocks/extend", "clock", {"reason": "Customer asked"}),
+    "choose-option": ("options/choose", "option", {"reason": "Fair"}),
+    "request-approval": ("options/request-approval", "option", {"reason": "Over my limit"}),
+    "decide-approval": ("approvals/decide", "request", {"decision": "approve", "reason": "Fair"}),
+    "confirm-understanding": ("understanding/confirm", "understanding", {"via": "phone"}),
+    "update-letter": ("letters/update", "letter", {"field_reasons": "Our error"}),
+    "send-letter": ("letters/send", "letter", {"by": "print"}),
+}
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "٣", "1e3", "", "0", "9223372036854775808"])
+@pytest.mark.parametrize("action", sorted(ID_FORMS))
+def test_an_id_that_is_not_one_is_refused_by_name_on_the_page_and_the_api(
+    complaint, case_handler, action, value
+):
+    process_start(case=complaint, regime_code="fca-disp", actor=case_handler)
+    path, field, rest = ID_FORMS[action]
+    events = CaseEvent.objects.count()
+    response = _page(case_handler).post(
+        f"/cases/{complaint.reference}/process/{action}", {field: value, **rest}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#process")
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said.startswith(f"Some values are missing or of the wrong type ({field}: "), said
+    body = {k.removeprefix("field_"): v for k, v in rest.items()} | {field: value}
+    if action == "update-letter":
+        body = {field: value, "fields": {"reasons": "Our error"}}
+    api = _api(case_handler)(f"/api/v1/cases/{complaint.reference}/process/{path}", body)
+    assert api.status_code == 422 and field in api.json()["error"]["fields"], api.json()
+    assert CaseEvent.objects.count() == events

@@ -42,3 +42,24 @@ def test_promises_page_shows_the_kept_rate(complaint, case_handler):
     promise_break(promise=broken, actor=case_handler, note="Forgot")
     page = _as(case_handler).get("/promises/").content.decode()
     assert "kept rate 50%" in page and "Email the engineer" in page and "Send the form" in page
+
+
+def test_a_letter_pdf_is_served_only_under_its_own_case(complaint, case_handler, other_team_adviser):
+    from amends.cases.tests.factories import make_case
+    from amends.letters.models import Letter
+    from amends.process.letters import process_compose_letter
+    from amends.process.services import process_start
+
+    process_start(case=complaint, regime_code="hos-2024", actor=case_handler)
+    process_compose_letter(case=complaint, kind="holding", actor=case_handler, fields={"delay_reasons": "x"})
+    letter = Letter.objects.get(case=complaint)
+    other = make_case(team=complaint.team, owner=case_handler)
+    handler = _as(case_handler)
+    assert handler.get(f"/cases/{other.reference}/letters/{letter.pk}.pdf").status_code == 404
+    assert handler.get(f"/cases/{complaint.reference}/letters/9223372036854775808.pdf").status_code == 404
+    assert (
+        _as(other_team_adviser).get(f"/cases/{complaint.reference}/letters/{letter.pk}.pdf").status_code
+        == 404
+    )
+    own = handler.get(f"/cases/{complaint.reference}/letters/{letter.pk}.pdf")
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")

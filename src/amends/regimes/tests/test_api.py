@@ -55,3 +55,12 @@ def test_only_leads_add_their_own_regime(adviser, complaints_lead):
         content_type="application/json",
     )
     assert broken.status_code == 400 and broken.json()["error"]["fields"]
+
+
+def test_due_for_a_stage_the_regime_does_not_have_is_a_400_naming_its_stages(adviser):
+    response = _client(adviser).get(
+        "/api/v1/regimes/hos-2024/due", {"received": "2026-12-23T15:30:00+00:00", "stage": "stage9"}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and "stage1, stage2" in error["fields"]["stage"]

@@ -8,12 +8,20 @@ from ninja import Field, Query, Router, Schema
 
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
-from amends.core.permissions import can_assign_to, require
+from amends.core.permissions import can_assign_to, owner_refusal, require
 from amends.customers.models import Channel
 
 from .lifecycle import Status
 from .models import CaseKind
-from .selectors import QUEUES, QueueFilters, case_for, case_queue, decode_cursor
+from .selectors import (
+    QUEUES,
+    QueueFilters,
+    assignable_people,
+    assignee_label,
+    case_for,
+    case_queue,
+    decode_cursor,
+)
 from .services import case_assign, case_transition
 
 # The fixed value lists, as enumerations in the OpenAPI document (built from the one list each).
@@ -78,6 +86,16 @@ class AssignIn(Schema):
     version: int = Field(..., ge=1)
 
 
+class AssigneeOut(Schema):
+    username: str
+    name: str
+    role: str
+    team: str | None = Field(None, description="The team's slug; null for someone who sees every team")
+    team_name: str | None
+    open_cases: int = Field(..., description="Open cases (new, open, awaiting customer) they own now")
+    label: str = Field(..., description="As the case page's assign list shows them")
+
+
 @router.get("", response={200: CasePage, **errors(400, 422)}, summary="List cases (keyset pagination)")
 def list_cases(request, params: Query[CaseListQuery]):
     if params.cursor and decode_cursor(params.cursor) is None:
@@ -120,9 +138,36 @@ def assign(request, reference: str, payload: AssignIn):
         owner = get_user_model().objects.filter(username=payload.owner, staff__isnull=False).first()
         if owner is None:
             raise DomainError(f"No staff member {payload.owner!r}", fields={"owner": "unknown user"})
+        refusal = owner_refusal(owner, team_id=case.team_id)
+        if refusal is not None:
+            raise DomainError(refusal[1], fields={"owner": refusal[0]})
     require(
         can_assign_to(request.auth, case, owner),
         "You can take an unassigned case yourself; a team leader assigns the rest",
     )
     case_assign(case=case, owner=owner, actor=request.auth, expected_version=payload.version)
     return case_for(request.auth, reference)
+
+
+@router.get(
+    "/{reference}/assignees",
+    response={200: list[AssigneeOut], **errors(403, 404)},
+    summary="Who you may assign this case to, by name and team, with their open workload",
+)
+def assignees(request, reference: str):
+    """Everyone who may work the case, for a team leader or lead; for someone else who works it, only
+    themselves while it is unassigned (they may take it); an assessor gets 403."""
+    case = case_for(request.auth, reference, work=True)
+    return [
+        {
+            "username": person.get_username(),
+            "name": person.get_full_name() or person.get_username(),
+            "role": person.staff.role,
+            "team": person.staff.team.slug if person.staff.team_id else None,
+            "team_name": person.staff.team.name if person.staff.team_id else None,
+            "open_cases": person.open_cases,
+            "label": assignee_label(person),
+        }
+        for person in assignable_people(case)
+        if can_assign_to(request.auth, case, person)
+    ]

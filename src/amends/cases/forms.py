@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from .models import CaseKind
+from .selectors import assignee_label
 
 
 class StatusForm(forms.Form):
@@ -12,9 +13,17 @@ class StatusForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
+class AssigneeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return assignee_label(obj)
+
+
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="Unassigned"
+    owner = AssigneeField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Unassigned",
+        widget=forms.Select(attrs={"aria-describedby": "owner-hint"}),  # the hint beside it on the case page
     )
     version = forms.IntegerField(min_value=1)
 

@@ -8,12 +8,20 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from amends.core.cursors import PK, PK_MAX, decode_cursor, encode_cursor
 from amends.core.errors import NotFound
-from amends.core.permissions import can_work_case, case_scope, require, staff_of
+from amends.core.permissions import (
+    assignable_scope,
+    can_see_every_case,
+    can_work_case,
+    case_scope,
+    require,
+    staff_of,
+)
 from amends.customers.models import ContactPoint, Customer
 from amends.customers.normalise import normalise_email, normalise_phone
 
@@ -52,6 +60,31 @@ def case_for(user: Any, reference: str, *, work: bool = False) -> Case:
     if work:
         require(can_work_case(user, case), "You can view this case but not work on it")
     return case
+
+
+def assignable_people(case: Case) -> QuerySet:
+    """The people this case may be given to (`core.permissions.assignable_scope`: those who work cases, in
+    its team or seeing every case), by name, each with `open_cases`, the open cases they own: one query."""
+    return (
+        get_user_model()
+        .objects.filter(assignable_scope(case.team_id))
+        .select_related("staff__team")
+        .annotate(open_cases=Count("owned_cases", filter=Q(owned_cases__status__in=OPEN_STATUSES)))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def assignee_label(person) -> str:
+    """A person one may assign to, as the assign list shows them: name, team (or role, for someone who
+    sees every team) and the open cases they own (`assignable_people` counts them)."""
+    staff = person.staff
+    if staff.team_id:
+        where = staff.team.name
+    else:
+        where = f"{staff.get_role_display()}, {'every team' if can_see_every_case(person) else 'no team'}"
+    open_cases = getattr(person, "open_cases", None)
+    workload = "" if open_cases is None else f" · {open_cases} open case{'' if open_cases == 1 else 's'}"
+    return f"{person.get_full_name() or person.get_username()} · {where}{workload}"
 
 
 # The queue's status filter, each value once: "open" (the default, and the API's) means every unfinished

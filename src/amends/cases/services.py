@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from amends.core.errors import Conflict, DomainError, TransitionNotAllowed
 from amends.core.models import Team
+from amends.core.permissions import owner_refusal
 from amends.customers.models import Channel, Customer
 
 from . import hooks, lifecycle
@@ -291,14 +292,18 @@ def case_assign(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
+    """Give the case to `owner` (None: nobody), in `team` (its own by default).
+
+    Whoever asks, the owner must be someone who may work the case (`owner_refusal`): an assessor, a
+    person with no role or one outside the team is refused here, not only by the page that offers them.
+    """
     case = _lock(case, expected_version)
     new_team = team if team is not None else case.team
     if owner is not None:
-        owner_team_id = getattr(getattr(owner, "staff", None), "team_id", None)
-        if owner_team_id is not None and new_team is not None and owner_team_id != new_team.pk:
-            raise DomainError(
-                f"{owner.get_full_name() or owner} is not in {new_team}", fields={"owner": "not in team"}
-            )
+        refusal = owner_refusal(owner, team_id=new_team.pk if new_team is not None else None)
+        if refusal is not None:
+            code, sentence = refusal
+            raise DomainError(sentence, fields={"owner": code})
     before = {"owner": case.owner_id, "team": case.team_id}
     case.owner, case.team = owner, new_team
     now = timezone.now()

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from .selectors import (
     SORTS,
     STATUS_FILTERS,
     QueueFilters,
+    assignable_people,
     case_for,
     case_queue,
     customer_cases,
@@ -76,9 +76,7 @@ def case_detail(request, reference: str):
     """The case itself; its timeline, process panel and signals come from the apps that keep them
     (hooks.case_page_context)."""
     case = case_for(request.user, reference)
-    owners = None
-    if can_assign(request.user, case):
-        owners = get_user_model().objects.filter(staff__team=case.team) if case.team_id else None
+    owners = assignable_people(case) if can_assign(request.user, case) else None
     context = {
         "case": case,
         "can_work": can_work_case(request.user, case),
@@ -177,8 +175,8 @@ def case_change_kind(request, reference: str):
 @require_POST
 @staff_required
 def case_change_owner(request, reference: str):
-    """Team leaders and leads assign to anyone in the case's team; others may only take an unassigned case."""
-    users = get_user_model().objects
+    """Team leaders and leads assign to anyone who may work the case; others may only take an unassigned
+    case. The form offers only `assignable_people`; the service refuses anyone else whoever asks."""
 
     def assign(case, d):
         require(
@@ -193,7 +191,5 @@ def case_change_owner(request, reference: str):
         AssignForm,
         assign,
         success="Owner changed",
-        form_kwargs=lambda c: {
-            "owners": users.filter(staff__team=c.team) if c.team_id else users.filter(staff__isnull=False)
-        },
+        form_kwargs=lambda c: {"owners": assignable_people(c)},
     )

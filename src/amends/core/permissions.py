@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from .errors import PermissionDenied
-from .models import Role, StaffProfile
+from .models import Role, StaffProfile, Team
 
 ALL_CASES_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
 WORKING_ROLES = {Role.ADVISER, Role.CASE_HANDLER, Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
@@ -88,8 +88,46 @@ def can_assign(user: Any, case: Any) -> bool:
     return staff is not None and staff.role in ASSIGNING_ROLES and can_view_case(user, case)
 
 
+def owner_refusal(owner: Any, *, team_id: int | None) -> tuple[str, str] | None:
+    """Why `owner` may not be given a case of team `team_id` (a code and a sentence), or None if they may.
+
+    An owner works the case, so they must be someone who works cases (an assessor only reads) and see it
+    without owning it: a member of its team, or someone who sees every case. `assignable_scope` is the
+    same rule as a filter, for listing them.
+    """
+    staff = staff_of(owner)
+    name = (owner.get_full_name() or owner.get_username()) if owner is not None else ""
+    if staff is None:
+        return "no role", f"{name} has no role in Amends"
+    if staff.role not in WORKING_ROLES:
+        return "may not work cases", f"{name} is {_a(staff.get_role_display())} and does not work cases"
+    if staff.role in ALL_CASES_ROLES or team_id is None or staff.team_id == team_id:
+        return None
+    team = Team.objects.filter(pk=team_id).first() or "the case's team"
+    return "not in team", f"{name} is not in {team}"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun.lower()}"
+
+
+def can_own_case(owner: Any, case: Any) -> bool:
+    return owner_refusal(owner, team_id=case.team_id) is None
+
+
+def assignable_scope(team_id: int | None) -> Q:
+    """A filter on users for those a case of team `team_id` may be given to (`owner_refusal`'s rule)."""
+    scope = Q(is_active=True, staff__role__in=WORKING_ROLES)
+    if team_id is None:
+        return scope
+    return scope & (Q(staff__role__in=ALL_CASES_ROLES) | Q(staff__team_id=team_id))
+
+
 def can_assign_to(user: Any, case: Any, owner: Any) -> bool:
-    """Assigners give a case to anyone (or to nobody); the others may only take an unassigned case."""
+    """Assigners give a case to anyone who may work it (or to nobody); the others may only take an
+    unassigned case."""
+    if owner is not None and not can_own_case(owner, case):
+        return False
     if can_assign(user, case):
         return True
     return can_work_case(user, case) and case.owner_id is None and getattr(owner, "pk", None) == user.pk

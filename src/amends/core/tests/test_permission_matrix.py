@@ -131,6 +131,12 @@ def test_api(request, world, persona, see, work, assign, merge):
     if is_staff:
         assert (case.customer_id in [c["id"] for c in customers.json()["items"]]) == see
 
+    # Who the case can be given to is asked by those who work it (an assessor assigns nothing).
+    assignees = client.get(f"/api/v1/cases/{case.reference}/assignees", **headers)
+    assert assignees.status_code == (200 if work else 403 if see else denied)
+    if work and not assign:  # the case is unassigned: they may take it themselves, and give it to nobody
+        assert [row["username"] for row in assignees.json()] == [user.username]
+
     write_expect = 201 if work else (403 if see else denied)
     post = lambda url, body: client.post(url, json.dumps(body), content_type="application/json", **headers)  # noqa: E731
     assert (

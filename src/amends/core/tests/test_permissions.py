@@ -47,6 +47,8 @@ def test_who_may_assign_a_case_to_whom(complaints_team, adviser, case_handler, t
     for case in (unassigned, owned):
         for owner in (adviser, case_handler, None):
             assert permissions.can_assign_to(team_leader, case, owner)
+        # ...who may work it: never to an assessor, who reads only.
+        assert not permissions.can_assign_to(team_leader, case, assessor)
     # Someone who works the case may take it if nobody has it, and do nothing else.
     assert permissions.can_assign_to(adviser, unassigned, adviser)
     assert not permissions.can_assign_to(adviser, unassigned, case_handler)

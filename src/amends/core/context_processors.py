@@ -1,13 +1,19 @@
-from .models import Notification
 from .permissions import can_edit_wording, can_merge_customers, staff_of
+from .selectors import unread_counts
 
 
 def staff(request):
     """Who is signed in, their unread notifications, and what the navigation may offer them (`can`)."""
     user = getattr(request, "user", None)
     profile = staff_of(user)
-    unread = 0
+    unread = {"unread": 0, "urgent": 0}
     if profile is not None:
-        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        unread = unread_counts(user)
     can = {"edit_wording": can_edit_wording(user), "merge_customers": can_merge_customers(user)}
-    return {"staff": profile, "unread_notifications": unread, "can": can}
+    return {
+        "staff": profile,
+        "unread_notifications": unread["unread"],
+        "urgent_notifications": unread["urgent"],
+        "routine_notifications": unread["unread"] - unread["urgent"],
+        "can": can,
+    }

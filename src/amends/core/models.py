@@ -80,13 +80,26 @@ class AuditEvent(models.Model):
 
 
 class Notification(models.Model):
-    """Something a person needs to know: an approval to decide, a clock about to breach, a decision made."""
+    """Something a person needs to know: an approval to decide, a clock about to breach, a decision made.
+
+    Urgent ones (a safety alert, an approval asked for or decided, a breach, a broken promise) are told one
+    by one and shown first. Routine reminders are a digest: one unread row per person and `topic`, naming
+    what it covers in `subjects` (case references, or clocks or promises on them), so a reminder about
+    something already in an unread digest adds nothing, and a new one is folded into it.
+    """
+
+    class Urgency(models.TextChoices):
+        URGENT = "urgent", "Urgent"
+        ROUTINE = "routine", "Routine"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    topic = models.CharField(max_length=40, blank=True)  # a routine digest's; "" for one told on its own
+    subjects = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")]

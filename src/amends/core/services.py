@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -113,23 +114,68 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
     audit_record(actor=actor, kind="api_token.revoked", obj=token)
 
 
-def notify(*, users, text: str, link: str = "") -> None:
-    """Tell each of these people something; shown in their notifications until read."""
-    notify_each([(u, text, link) for u in {u.pk: u for u in users}.values()])
+def notify(*, users, text: str, link: str = "", urgent: bool) -> None:
+    """Tell each of these people something; shown in their notifications until read, urgent ones first."""
+    notify_each([(u, text, link) for u in {u.pk: u for u in users}.values()], urgent=urgent)
 
 
-def notify_each(notes) -> None:
+def notify_each(notes, *, urgent: bool) -> None:
     """Tell each person their own thing: (user, text, link) triples, written in one insert. Call it in the
     transaction of the change being told, not after commit, so the two are saved or lost together."""
     now = timezone.now()
+    urgency = Notification.Urgency.URGENT if urgent else Notification.Urgency.ROUTINE
     Notification.objects.bulk_create(
-        (Notification(user=u, text=text[:300], link=link[:300], created_at=now) for u, text, link in notes),
+        (
+            Notification(user=u, text=text[:300], link=link[:300], created_at=now, urgency=urgency)
+            for u, text, link in notes
+        ),
         batch_size=1000,
     )
 
 
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notify_digest(*, topic: str, items, summary: Callable[[Any, int], tuple[str, str]]) -> None:
+    """Routine reminders on one topic, folded into one unread row per person: (user, subject, text, link)
+    items, where the subject names what the reminder is about (a case reference, say). A subject already
+    in the person's unread digest adds nothing; new ones join it (or start one), and the row moves to now.
+    A digest of one subject says that one's text and links to it; of more, `summary(user, count)` gives
+    the text and the link (a filtered list). In the caller's transaction, like `notify_each`."""
+    fresh: dict[int, tuple[Any, dict[str, tuple[str, str]]]] = {}
+    for user, subject, text, link in items:
+        fresh.setdefault(user.pk, (user, {}))[1].setdefault(str(subject), (text, link))
+    if not fresh:
+        return
+    known: dict[int, set[str]] = {}
+    latest: dict[int, Notification] = {}
+    for row in (
+        Notification.objects.select_for_update()
+        .filter(user_id__in=fresh, topic=topic, read_at__isnull=True)
+        .order_by("created_at", "id")
+    ):
+        known.setdefault(row.user_id, set()).update(row.subjects)
+        latest[row.user_id] = row
+    now = timezone.now()
+    created, changed = [], []
+    for user_id, (user, told) in fresh.items():
+        new = {s: told[s] for s in told if s not in known.get(user_id, ())}
+        if not new:
+            continue
+        row = latest.get(user_id) or Notification(
+            user=user, topic=topic, urgency=Notification.Urgency.ROUTINE, subjects=[]
+        )
+        row.subjects = [*row.subjects, *new]
+        text, link = new[row.subjects[0]] if len(row.subjects) == 1 else summary(user, len(row.subjects))
+        row.text, row.link, row.created_at = text[:300], link[:300], now
+        (changed if row.pk else created).append(row)
+    Notification.objects.bulk_create(created, batch_size=1000)
+    Notification.objects.bulk_update(changed, ["subjects", "text", "link", "created_at"], batch_size=1000)
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None, up_to: int | None = None) -> int:
+    """Mark this person's unread notifications read: these `ids`, or all of them up to the id `up_to`
+    (the newest they were shown, so one that arrived since stays unread), or simply all. How many."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    if up_to is not None:
+        qs = qs.filter(pk__lte=up_to)
     return qs.update(read_at=timezone.now())

@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/open", views.notification_open, name="notification_open"),
 ]

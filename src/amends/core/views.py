@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Notification
 from .ratelimit import allow, client_network
+from .selectors import inbox
 from .services import notifications_mark_read
 from .web import staff_required
 
@@ -44,9 +46,22 @@ class ThrottledLoginView(LoginView):
 
 @staff_required
 def notifications(request):
-    """What the person needs to know: approvals to decide, clocks at risk or breached, decisions made."""
+    """What the person needs to know: urgent ones first (safety alerts, approvals, breaches, broken
+    promises), then the routine digests. Posting marks read everything up to the newest shown."""
     if request.method == "POST":
-        notifications_mark_read(user=request.user)
+        up_to = request.POST.get("up_to", "")
+        notifications_mark_read(user=request.user, up_to=int(up_to) if up_to.isdecimal() else 0)
         return redirect("notifications")
-    items = list(Notification.objects.filter(user=request.user).order_by("-created_at")[:100])
-    return render(request, "core/notifications.html", {"items": items})
+    return render(request, "core/notifications.html", inbox(request.user))
+
+
+@staff_required
+def notification_open(request, pk: int):
+    """Follow a notification's link, marking it read on the way; only to a page of this site."""
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications_mark_read(user=request.user, ids=[note.pk])
+    link = note.link
+    safe = link.startswith("/") and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(link if safe else "notifications")

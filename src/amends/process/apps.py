@@ -13,6 +13,7 @@ class ProcessConfig(AppConfig):
     def ready(self) -> None:
         _register_case_hooks()
         _register_pages()
+        _register_queue_filters()
 
 
 def _register_case_hooks() -> None:
@@ -31,3 +32,11 @@ def _register_pages() -> None:
 
     case_page_context.register(views.case_page_context)
     customer_page_context.register(views.customer_page_context)
+
+
+def _register_queue_filters() -> None:
+    """The queue lists what a routine reminder's digest counts: clocks at risk, promises due, updates owed."""
+    from .selectors import QUEUE_FILTERS  # selectors import models, loaded once the app registry is ready
+
+    for queue_filter in QUEUE_FILTERS:
+        hooks.queue_filters.register(queue_filter)

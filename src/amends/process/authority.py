@@ -251,7 +251,12 @@ def approval_request(*, option: Option, actor: Any, reason: str = "") -> Approva
         reason=request.reason,
     )
     link = reverse("case_detail", args=[option.case.reference])
-    notify(users=approvers, text=f"Approval needed on {option.case.reference}: {option.title}", link=link)
+    notify(
+        users=approvers,
+        text=f"Approval needed on {option.case.reference}: {option.title}",
+        link=link,
+        urgent=True,
+    )
     return request
 
 
@@ -293,6 +298,7 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, reas
         users=[request.requested_by],
         text=f"{option.title} on {option.case.reference} was {verdict}: {reason}",
         link=link,
+        urgent=True,
     )
     return request
 

@@ -15,7 +15,7 @@ from amends.cases.services import case_event, case_events_record
 from amends.core.errors import Conflict, DomainError
 
 from .models import Promise
-from .notices import notify_case_people
+from .notices import PROMISE_REMINDER, Note, notify_case_people
 from .rules import PROMISE_LAPSED_NOTE
 
 
@@ -122,11 +122,12 @@ def promises_remind(*, promises: list[Promise], at: datetime) -> None:
     )
     notify_case_people(
         [
-            (
+            Note(
                 p.case,
                 f"{p.case.reference}: you promised \u201c{p.description}\u201d by {_due(p.due_at)}",
-                False,
-                p.owner,
+                to=p.owner,
+                topic=PROMISE_REMINDER,
+                subject=f"promise {p.pk}",
             )
             for p in promises
         ]

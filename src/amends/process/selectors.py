@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from amends.cases.hooks import QueueFilter
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.permissions import staff_of
 from amends.letters.models import Letter
+from amends.messaging.models import Message
 
 from .authority import limits_for, within_limit
 from .models import (
@@ -187,3 +190,27 @@ def progress_update_draft(case: Case, panel: Panel) -> str:
         f"{where_now}{when}\n\nIf anything has changed, or you have anything to add, please reply to this "
         f"message.\n\nKind regards"
     )
+
+
+# The queue filters a routine reminder's digest links to (process.notices): reminded and not done yet.
+
+
+def _clock_at_risk(cases: QuerySet[Case]) -> QuerySet[Case]:
+    warned = CaseClock.objects.filter(
+        case=OuterRef("pk"), status=CaseClock.Status.RUNNING, warned_at__isnull=False
+    )
+    return cases.filter(Exists(warned))
+
+
+def _update_due(cases: QuerySet[Case]) -> QuerySet[Case]:
+    update_since = Message.objects.filter(
+        case=OuterRef("case"), direction="out", occurred_at__gte=OuterRef("next_update_reminded_at")
+    )
+    reminded = CaseProcess.objects.filter(case=OuterRef("pk"), next_update_reminded_at__isnull=False)
+    return cases.filter(Exists(reminded.filter(~Exists(update_since))))
+
+
+QUEUE_FILTERS = [
+    QueueFilter(code="clock_at_risk", label="A clock close to its due time", apply=_clock_at_risk),
+    QueueFilter(code="update_due", label="Customer due a progress update", apply=_update_due),
+]

@@ -27,7 +27,7 @@ from amends.regimes.models import RegimeVersion
 from amends.regimes.selectors import current_version
 
 from .models import ApprovalRequest, CaseClock, CaseProcess, Finding
-from .notices import notify_case_people
+from .notices import CLOCK_WARNING, UPDATE_DUE, Note, notify_case_people
 from .rules import RESPONSE_LETTERS, clock_events, met_by, next_stage
 
 
@@ -396,7 +396,18 @@ def clocks_warn(*, clocks: list[CaseClock], at: datetime) -> None:
         )
         for c in clocks
     )
-    notify_case_people([(c.case, f"{c.case.reference}: {c.name} due {_due(c.due_at)}", True) for c in clocks])
+    notify_case_people(
+        [
+            Note(
+                c.case,
+                f"{c.case.reference}: {c.name} due {_due(c.due_at)}",
+                to_leaders=True,
+                topic=CLOCK_WARNING,
+                subject=f"{c.case.reference} {c.code}",
+            )
+            for c in clocks
+        ]
+    )
 
 
 def clocks_breach(*, clocks: list[CaseClock], at: datetime) -> None:
@@ -455,5 +466,7 @@ def progress_update_check(*, process: CaseProcess, at: datetime) -> bool:
         at=at,
         after={"last_update": last_out.isoformat() if last_out else None},
     )
-    notify_case_people([(case, f"{case.reference}: the customer is due a progress update", True)])
+    notify_case_people(
+        [Note(case, f"{case.reference}: the customer is due a progress update", True, topic=UPDATE_DUE)]
+    )
     return True

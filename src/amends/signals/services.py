@@ -75,6 +75,7 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
             users=people,
             text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words})",
             link=link,
+            urgent=True,
         )
         events.append(
             case_event(

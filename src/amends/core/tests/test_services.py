@@ -48,14 +48,14 @@ def test_a_token_works_until_revoked_and_its_key_is_never_stored(adviser, team_l
 
 
 def test_notify_tells_each_person_once(adviser, team_leader):
-    notify(users=[adviser, team_leader, adviser], text="x" * 400, link="/cases/")
+    notify(users=[adviser, team_leader, adviser], text="x" * 400, link="/cases/", urgent=True)
     rows = Notification.objects.order_by("user_id")
     assert [r.user for r in rows] == sorted([adviser, team_leader], key=lambda u: u.pk)
     assert all(len(r.text) == 300 and r.link == "/cases/" for r in rows)
 
 
 def test_notify_each_tells_each_their_own_and_marking_read_counts_only_unread(adviser, team_leader):
-    notify_each([(adviser, "one", "/a"), (adviser, "two", "/b"), (team_leader, "three", "")])
+    notify_each([(adviser, "one", "/a"), (adviser, "two", "/b"), (team_leader, "three", "")], urgent=False)
     assert set(Notification.objects.filter(user=adviser).values_list("text", flat=True)) == {"one", "two"}
     first = Notification.objects.get(text="one")
     assert notifications_mark_read(user=adviser, ids=[first.pk]) == 1

@@ -185,6 +185,7 @@ def test_asking_for_approval_notifies_those_who_hold_the_authority_in_the_same_t
     for approver in (case_handler, team_leader, complaints_lead):
         assert notes_for(approver) == [text]
     assert notes_for(adviser) == [] and notes_for(assessor) == []
+    assert set(Notification.objects.values_list("urgency", flat=True)) == {"urgent"}  # shown first
 
 
 def test_approval_goes_only_to_those_whose_limit_covers_the_amount(
@@ -246,6 +247,7 @@ def test_an_approval_lets_the_requester_choose_and_tells_them(
     assert notes_for(adviser) == [
         f"Refund the duplicate payment on {complaint.reference} was approved: Clear error on our side"
     ]
+    assert Notification.objects.get(user=adviser).urgency == "urgent"
     assert authority.option_choose(option=option, actor=adviser, reason="Approved").status == "chosen"
 
 

@@ -61,6 +61,7 @@ def test_threat_raises_an_immediate_alert_to_the_team_leader(team_leader, advise
     )
     alert = Notification.objects.get(user=team_leader)
     assert "Urgent" in alert.text and "threat to staff" in alert.text
+    assert alert.urgency == Notification.Urgency.URGENT  # stands apart from routine reminders, first
     assert "come round and" in alert.text
     assert Notification.objects.filter(user=adviser).exists()
     case.refresh_from_db()

@@ -43,6 +43,12 @@ def _response_due(case: Case, process: CaseProcess):
     return response_due(compute(definition_of(process), process.stage, events, case.customer.nation))
 
 
+def case_response_due(case: Case):
+    """When the case's regime holds us to a response (its current stage's); None if it follows none."""
+    process = CaseProcess.objects.filter(case=case).first()
+    return _response_due(case, process) if process is not None else None
+
+
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     """Element values the case already knows, so the writer starts from facts rather than a blank page."""
     definition = definition_of(process)

@@ -67,3 +67,15 @@ def test_with_no_rule_the_internal_target_is_quoted_on_a_working_day(complaints_
     assert not CaseProcess.objects.filter(case=case).exists()
     assert case.respond_by.date().isoformat() == "2026-12-25"  # 20 calendar days: Christmas Day
     assert "reply to you by Thursday 24 December 2026" in _acknowledgement(case)
+
+
+@time_machine.travel(ARRIVED, tick=False)
+def test_an_acknowledgement_sent_later_quotes_the_regime_the_case_follows(case_handler, complaints_team):
+    from amends.cases.tests.factories import make_case
+    from amends.intake.services import acknowledge
+    from amends.process.services import process_start
+
+    case = make_case(team=complaints_team)
+    process_start(case=case, regime_code="fca-disp", actor=case_handler)
+    acknowledge(case)
+    assert "reply to you by Friday 29 January 2027" in _acknowledgement(case)

@@ -68,3 +68,18 @@ def test_escalating_offers_the_next_stage_only_when_the_regime_has_one(
     assert f"refer to {referral}" in offered
     advice = _after_not_accepted(Panel(process=process, definition=services.definition_of(process)))
     assert ("next stage" in advice) is next_stage and referral in advice
+
+
+def test_the_acknowledgement_letter_quotes_a_working_day_not_the_saturday_deadline(
+    case_handler, complaints_team
+):
+    import time_machine
+
+    from amends.process.letters import process_compose_letter
+
+    with time_machine.travel("2026-12-05T10:00:00Z", tick=False):
+        case = make_case(team=complaints_team)
+        services.process_start(case=case, regime_code="fca-disp", actor=case_handler)
+        letter = process_compose_letter(case=case, kind="acknowledgement", actor=case_handler, fields={})
+    # FCA DISP: 8 weeks from Saturday 5 December 2026 ends on Saturday 30 January 2027
+    assert letter.fields["timescales"] == "We will send you our response by Friday 29 January 2027."

@@ -31,7 +31,9 @@ def _every_regime_in_use(request):
     names = set(request.fixturenames)
     if "no_regime_in_use" in names:
         return
-    if "transactional_db" in names or "live_server" in names:
+    if "reference_data" in names:  # reloads the regimes a transactional test's flush took
+        request.getfixturevalue("reference_data")
+    elif "transactional_db" in names or "live_server" in names:
         request.getfixturevalue("transactional_db")
     elif "db" in names:
         request.getfixturevalue("db")

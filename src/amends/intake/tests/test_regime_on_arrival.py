@@ -5,8 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.test import Client
 
 from amends.cases.events import EventKind
+from amends.intake.arrivals import status_url
 from amends.intake.contacts import intake_web_form
 from amends.intake.forms import new_form_token
 from amends.messaging.models import Message
@@ -56,6 +59,9 @@ def test_the_chosen_regime_applies_on_arrival_and_the_acknowledgement_quotes_its
     assert "reply to you by Friday 29 January 2027" in ack
     assert "December" not in ack
     assert case.events.filter(kind=EventKind.REGIME_APPLIED).count() == 1
+    # The status page tells the same date (not the acknowledgement clock's, nor a Saturday)
+    status = Client().get(status_url(case).removeprefix(settings.SITE_URL)).content.decode()
+    assert "Friday 29 January 2027" in status and "Saturday 30 January" not in status
 
     council = _complain(category="council tax").case
     assert CaseProcess.objects.get(case=council).regime_version.regime.code == "lgsco"
@@ -67,6 +73,8 @@ def test_with_no_rule_the_internal_target_is_quoted_on_a_working_day(complaints_
     assert not CaseProcess.objects.filter(case=case).exists()
     assert case.respond_by.date().isoformat() == "2026-12-25"  # 20 calendar days: Christmas Day
     assert "reply to you by Thursday 24 December 2026" in _acknowledgement(case)
+    status = Client().get(status_url(case).removeprefix(settings.SITE_URL)).content.decode()
+    assert "Thursday 24 December 2026" in status and "25 December" not in status
 
 
 @time_machine.travel(ARRIVED, tick=False)

@@ -97,7 +97,7 @@ def get_settings(request):
     return _settings()
 
 
-@router.put(
+@router.post(
     "/settings",
     response={200: RegimeSettingsOut, **errors(400, 403, 413, 422)},
     summary="Change the regimes we work under and the rules that choose a new complaint's regime",

@@ -99,15 +99,15 @@ def test_the_api_reads_and_changes_the_settings_for_leads_only(lead_settings, ad
     got = _api(adviser).get("/api/v1/regimes/settings")
     assert got.status_code == 200 and got.json()["in_use"] == ["fca-disp", "lgsco"]
     assert got.json()["rules"][0] == {"match": "category", "value": "Council tax", "regime": "lgsco"}
-    refused = _api(adviser).put("/api/v1/regimes/settings", body, content_type="application/json")
+    refused = _api(adviser).post("/api/v1/regimes/settings", body, content_type="application/json")
     assert refused.status_code == 403 and not Regime.objects.get(code="ofgem").in_use
-    bad = _api(complaints_lead).put(
+    bad = _api(complaints_lead).post(
         "/api/v1/regimes/settings",
         {"in_use": [], "rules": [{"match": "default", "regime": "ofgem"}]},
         content_type="application/json",
     )
     assert bad.status_code == 400 and bad.json()["error"]["fields"] == {"rules.1": "regime not in use"}
-    done = _api(complaints_lead).put("/api/v1/regimes/settings", body, content_type="application/json")
+    done = _api(complaints_lead).post("/api/v1/regimes/settings", body, content_type="application/json")
     assert done.status_code == 200
     assert done.json() == {
         "in_use": ["ofgem"],

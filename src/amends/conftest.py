@@ -24,6 +24,34 @@ def _fast_and_quiet(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _every_regime_in_use(request):
+    """The tests' organisation works under every regime (as installations did before regime settings):
+    a test may apply any. Tests of the settings start from a new installation's none (`no_regime_in_use`)."""
+    names = set(request.fixturenames)
+    if "no_regime_in_use" in names:
+        return
+    if "reference_data" in names:  # reloads the regimes a transactional test's flush took
+        request.getfixturevalue("reference_data")
+    elif "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return  # no database
+    from amends.regimes.models import Regime
+
+    Regime.objects.update(in_use=True)
+
+
+@pytest.fixture
+def no_regime_in_use(db):
+    """A new installation: the built-in regimes are loaded and none is switched on yet."""
+    from amends.regimes.models import Regime
+
+    Regime.objects.update(in_use=False)
+
+
 @pytest.fixture
 def complaints_team(db):
     return team_create(name="Complaints", slug="complaints")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("amends.cases.urls")),
     path("", include("amends.messaging.urls")),
     path("", include("amends.process.urls")),
+    path("", include("amends.regimes.urls")),
     path("", include("amends.signals.urls")),
     path("", include("amends.letters.urls")),
     path("", include("amends.customers.urls")),

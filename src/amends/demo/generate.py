@@ -56,9 +56,11 @@ from amends.process.models import (
 from amends.process.rules import RESPONSE_LETTERS
 from amends.process.services import sync_respond_by
 from amends.process.tasks import SweepResult, sweep
+from amends.regimes.choosing import Rule
+from amends.regimes.services import regime_settings_save
 
 from . import journey, texts
-from .plan import MESSAGE_ACTIONS, CasePlan, Clock, Step, plan_cases
+from .plan import MESSAGE_ACTIONS, REGIMES, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"
@@ -95,6 +97,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
     with journey.PdfRenderer(parallel=cases >= PARALLEL_PDFS) as pdfs, pdfs_later(), transaction.atomic():
         teams = create_teams()
         context = Context(users=create_staff(teams), teams=teams, started=clock.now, pdfs=pdfs)
+        demo_regime_settings(context.users["lead"])
         context.root_causes = {cause.code: cause for cause in RootCause.objects.all()}
         fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
@@ -104,6 +107,20 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         context.swept = sweep()
         transaction.on_commit(lambda: date_notices(context))
     return True
+
+
+# What the demo organisation's complaints lead chose: the regimes its complaints follow, a complaint's
+# regime by its category, and its own service targets for any other (the public form asks no category).
+DEMO_DEFAULT_REGIME = "internal-iso10002"
+
+
+def demo_regime_settings(lead: Any) -> None:
+    rules = [Rule("category", name, code) for name, code in REGIMES.items()]
+    regime_settings_save(
+        in_use=sorted({*REGIMES.values(), "fca-psd"}),
+        rules=[*rules, Rule("default", "", DEMO_DEFAULT_REGIME)],
+        actor=lead,
+    )
 
 
 @contextmanager

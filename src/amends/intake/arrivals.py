@@ -51,6 +51,12 @@ from amends.messaging.services import (
     message_source,
     messages_record,
 )
+from amends.process.rules import response_due
+from amends.process.services import process_start
+from amends.regimes.calendar import customer_date
+from amends.regimes.clocks import compute_all
+from amends.regimes.models import RegimeVersion
+from amends.regimes.selectors import RegimeChooser, current_version
 from amends.signals.engine.analyser import analyse
 from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
@@ -91,14 +97,19 @@ def status_url(case: Case) -> str:
 CUSTOMER_WORDS = {"complaint": "complaint", "query": "enquiry", "problem": "message"}
 
 
-def acknowledgement_text(case: Case) -> tuple[str, str]:
-    """The acknowledgement's subject and body: what happens next and how to follow it (CFACSC7 4, W 13)."""
+def acknowledgement_text(case: Case, reply_by: datetime | None = None) -> tuple[str, str]:
+    """The acknowledgement's subject and body: what happens next and how to follow it (CFACSC7 4, W 13).
+
+    `reply_by` is the deadline we are held to: the regime's response date when one applies on arrival,
+    else the case's internal target. The customer is told a working day of their nation on or before it.
+    """
     kind = CUSTOMER_WORDS.get(case.kind, "message")
+    day = customer_date(reply_by or case.respond_by, case.customer.nation)
     body = (
         f"Thank you for contacting {settings.ORGANISATION_NAME}. We have received your {kind} and "
         f"its reference is {case.reference}.\n\n"
         f"What happens next: a member of our team will look into it and reply to you by "
-        f"{timezone.localtime(case.respond_by):%A %-d %B %Y}. If we need more information we will contact "
+        f"{day:%A %-d %B %Y}. If we need more information we will contact "
         f"you before then.\n\n"
         f"You can check progress at any time here (keep this link private):\n{status_url(case)}\n\n"
         f"If you write to us again about this, please quote {case.reference}."
@@ -173,6 +184,9 @@ class _Batch:
         self.reopened: list[tuple[Case, str]] = []
         self.risks: dict[Case, int] = {}
         self.histories = self._histories()
+        self.chooser: RegimeChooser | None = None  # the organisation's rules, read when a case opens
+        self.versions: dict[tuple[str, Any], RegimeVersion | None] = {}
+        self.regimes: list[tuple[Case, str]] = []  # new complaints and the regime applied on arrival
 
     def _histories(self) -> HistoryBook:
         times = [_received(a.received_at, timezone.now()) for a in self.arrivals]
@@ -246,7 +260,8 @@ class _Batch:
         self._contact(case, message.occurred_at, message.channel, inbound=True, now=now)
         self._analyse(message)
         if created:
-            self._acknowledge(case, message, now)
+            reply_by = self._regime(case)
+            self._acknowledge(case, message, now, reply_by)
         return IntakeResult(message, case, created_case=created, duplicate=False)
 
     def _team(self) -> Team | None:
@@ -286,10 +301,28 @@ class _Batch:
         else:
             self.risks[case] = max(self.risks.get(case, 0), analysis.risk)
 
-    def _acknowledge(self, case: Case, message: Message, now: datetime) -> None:
+    def _regime(self, case: Case) -> datetime | None:
+        """The regime the organisation's rules choose for a new complaint (applied once the case is
+        stored, `process_start`, its clocks starting on arrival), and the response date it holds us to:
+        the latest its rules allow (an acknowledgement-based clock assumes the acknowledgement is late)."""
+        if self.chooser is None:
+            self.chooser = RegimeChooser()
+        code = self.chooser.for_case(kind=case.kind, category=case.category, channel=case.channel)
+        if code is None:
+            return None
+        key = (code, case.opened_at.date())
+        if key not in self.versions:
+            self.versions[key] = current_version(code, case.opened_at.date())
+        version = self.versions[key]
+        if version is None or not version.regime.in_use:
+            return None
+        self.regimes.append((case, code))
+        return response_due(compute_all(version.parsed(), case.opened_at, case.customer.nation))
+
+    def _acknowledge(self, case: Case, message: Message, now: datetime, reply_by: datetime | None) -> None:
         """`message_send` of the acknowledgement: the email is stored now and sent after commit."""
         to = self.customers.email_of(case.customer)
-        subject, body = acknowledgement_text(case)
+        subject, body = acknowledgement_text(case, reply_by)
         ack = message_outbound(
             case=case, actor=None, body=body, subject=subject, purpose="acknowledgement", to=to, now=now
         )
@@ -314,6 +347,8 @@ class _Batch:
         case_events_record(events)
         cases_contacts_save(list(self.touched.values()), status_changes=self.reopened, at=timezone.now())
         case_risks_raise(self.risks)
+        for case, code in self.regimes:
+            process_start(case=case, regime_code=code, actor=self.actor, received_at=case.opened_at)
         deliver_after_commit(self.deliveries)
 
     def _events(self) -> tuple[list[CaseEvent], list]:

@@ -14,6 +14,7 @@ from typing import Any
 from amends.cases.models import Case
 from amends.core.errors import DomainError
 from amends.messaging.services import Incoming, message_send
+from amends.process.letters import case_response_due
 
 from .arrivals import Arrival, IntakeResult, acknowledgement_text, arrivals_store, status_url
 from .contacts import intake_contact, intake_contacts, intake_web_form
@@ -42,7 +43,7 @@ def intake_message(*, case: Case, incoming: Incoming, actor: Any = None) -> Inta
 
 def acknowledge(case: Case) -> None:
     """Tell the customer we have it, what happens next and how to follow it (CFACSC7 4, W 13)."""
-    subject, body = acknowledgement_text(case)
+    subject, body = acknowledgement_text(case, case_response_due(case))
     message_send(case=case, actor=None, body=body, subject=subject, purpose="acknowledgement")
 
 

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.errors import DomainError
+from amends.process.letters import case_response_due
 from amends.process.steps import understanding_confirm
+from amends.regimes.calendar import customer_date
 
 CUSTOMER_STATUS = {
     Status.NEW: ("Received", "We have received it and will start looking into it shortly."),
@@ -45,6 +47,9 @@ def status(request, token: str):
         .order_by("occurred_at")
         .only("occurred_at", "direction", "subject", "body_text", "channel")[:100]
     )
+    # The date the regime holds us to (the case's respond_by may be an earlier internal step), told as a
+    # working day of the customer's nation, as the acknowledgement and letters tell it.
+    due = (case_response_due(case) or case.respond_by) if case.is_open else None
     response = render(
         request,
         "portal/status.html",
@@ -55,7 +60,8 @@ def status(request, token: str):
             "correspondence": correspondence,
             "understanding": case.understandings.order_by("-recorded_at", "-id").first(),
             "is_new": request.GET.get("new") == "1",
-            "overdue": case.is_open and case.respond_by and case.respond_by < timezone.now(),
+            "reply_by": customer_date(due, case.customer.nation) if due else None,
+            "overdue": due is not None and due < timezone.now(),
         },
     )
     response["Cache-Control"] = "private, no-store"

@@ -10,6 +10,7 @@ from amends.cases.models import Case
 from amends.core.errors import DomainError
 from amends.letters.models import Letter
 from amends.letters.services import letter_compose
+from amends.regimes.calendar import customer_date
 from amends.regimes.clocks import compute
 
 from .models import CaseClock, CaseProcess, Option
@@ -23,8 +24,9 @@ OUTCOME_DECISIONS = {
 }
 
 
-def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%A %-d %B %Y}"
+def _when(moment, nation: str) -> str:
+    """A deadline as the customer is told it: a working day of their nation, never after it."""
+    return f"{customer_date(moment, nation):%A %-d %B %Y}"
 
 
 def _response_due(case: Case, process: CaseProcess):
@@ -41,6 +43,12 @@ def _response_due(case: Case, process: CaseProcess):
     return response_due(compute(definition_of(process), process.stage, events, case.customer.nation))
 
 
+def case_response_due(case: Case):
+    """When the case's regime holds us to a response (its current stage's); None if it follows none."""
+    process = CaseProcess.objects.filter(case=case).first()
+    return _response_due(case, process) if process is not None else None
+
+
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     """Element values the case already knows, so the writer starts from facts rather than a blank page."""
     definition = definition_of(process)
@@ -49,6 +57,7 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     finding = case.findings.order_by("-recorded_at", "-id").first()
     chosen = case.options.filter(status=Option.Status.CHOSEN).order_by("-id").first()
     respond_due = _response_due(case, process)
+    reply_by = _when(respond_due, case.customer.nation) if respond_due else ""
     values = {
         "complaint_summary": understanding.what_happened if understanding else case.summary,
         "stage": stage.name,
@@ -57,7 +66,7 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
             if understanding
             else f"Your complaint is about: {case.summary}."
         ),
-        "timescales": (f"We will send you our response by {_when(respond_due)}." if respond_due else ""),
+        "timescales": f"We will send you our response by {reply_by}." if reply_by else "",
         "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
         "reasons": finding.reasoning if finding else "",
         "remedy": (f"{chosen.title}" + (f" (£{chosen.amount:,.2f})" if chosen.amount else ""))

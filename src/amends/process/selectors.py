@@ -15,6 +15,7 @@ from amends.cases.models import Case
 from amends.core.permissions import staff_of
 from amends.letters.models import Letter
 from amends.messaging.models import Message
+from amends.regimes.calendar import customer_date
 
 from .authority import limits_for, within_limit
 from .models import (
@@ -29,7 +30,7 @@ from .models import (
     SatisfactionCheck,
     Understanding,
 )
-from .rules import RESPONSE_LETTERS
+from .rules import RESPONSE_LETTERS, next_stage
 from .services import definition_of
 
 
@@ -102,8 +103,22 @@ def next_step(panel: Panel) -> str:
     if panel.satisfaction is None:
         return "Check the customer's satisfaction."
     if process.customer_answer == "not_accepted":
-        return "Escalate to the next stage, or refer the customer to the independent body."
+        return _after_not_accepted(panel)
     return "Close the case with your reasons."
+
+
+def _after_not_accepted(panel: Panel) -> str:
+    """What a customer who does not accept the response can have: the next stage if the regime has one
+    (a single-stage regime never offers it), the independent body if it names one."""
+    definition = panel.definition
+    body = definition.referral.body if definition and definition.referral else ""
+    if definition is not None and next_stage(definition, panel.process.stage) is None:
+        if body:
+            return f"Refer the customer to {body}, or close the case with your reasons."
+        return "Close the case with your reasons; there is no further stage."
+    if body:
+        return f"Escalate to the next stage, or refer the customer to {body}."
+    return "Escalate to the next stage."
 
 
 def process_panel(case: Case, user: Any) -> Panel:
@@ -184,7 +199,11 @@ def progress_update_draft(case: Case, panel: Panel) -> str:
     else:
         where_now = "We have decided how to put things right and are preparing our full response."
     due = min((c.due_at for c in running), default=None)
-    when = f" We will send you our response by {timezone.localtime(due):%A %-d %B %Y}." if due else ""
+    when = (
+        f" We will send you our response by {customer_date(due, case.customer.nation):%A %-d %B %Y}."
+        if due
+        else ""
+    )
     return (
         f"Dear {case.customer.name},\n\nI am writing to update you on your complaint ({case.reference}). "
         f"{where_now}{when}\n\nIf anything has changed, or you have anything to add, please reply to this "

@@ -116,6 +116,13 @@ def process_start(
     version = current_version(regime_code, received.date())
     if version is None:
         raise NotFound(f"No regime {regime_code!r} in force on {received:%d %B %Y}")
+    if not version.regime.in_use:
+        raise Conflict(
+            f"{version.regime.name} is not a regime we work under: the complaints lead switches regimes on "
+            "in the regime settings",
+            code="regime_not_in_use",
+            fields={"regime": "not in use"},
+        )
     definition = _definition_for(version.pk)
     process = CaseProcess.objects.create(
         case=case, regime_version=version, stage=definition.stages[0].code, received_at=received

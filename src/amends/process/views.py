@@ -27,7 +27,7 @@ from amends.letters.elements import FIELD_NAMES
 from amends.letters.models import Letter, current_blocks
 from amends.letters.rendering import block_codes, find_missing
 from amends.letters.services import letter_render_pdf
-from amends.regimes.models import Regime
+from amends.regimes.selectors import RegimeChooser, regimes_in_use
 
 from . import authority
 from .actions import ACTIONS
@@ -40,6 +40,7 @@ from .models import (
     SatisfactionCheck,
 )
 from .promises import kept_rate
+from .rules import next_stage
 from .selectors import process_panel
 
 RISK_FIELDS = [
@@ -53,15 +54,22 @@ RISK_FIELDS = [
 def case_page_context(request, case: Case) -> dict:
     """The complaint-process panel: the process app's selector plus the choices its forms offer."""
     panel = process_panel(case, request.user)
-    stage_name = ""
+    stage_name = next_stage_name = ""
     if panel.process is not None:
         stage_name = panel.definition.stage(panel.process.stage).name
+        following = next_stage(panel.definition, panel.process.stage)
+        next_stage_name = panel.definition.stage(following).name if following else ""
+    offered, suggested = [], None
+    if panel.process is None and case.kind == "complaint":
+        # Only the regimes the organisation works under; the one its rules choose for this case first.
+        offered = regimes_in_use()
+        suggested = RegimeChooser().for_case(kind=case.kind, category=case.category, channel=case.channel)
     return {
         "p": panel,
         "stage_name": stage_name,
-        "regimes": list(Regime.objects.order_by("name"))
-        if panel.process is None and case.kind == "complaint"
-        else [],
+        "next_stage_name": next_stage_name,
+        "regimes": offered,
+        "suggested_regime": suggested,
         "evidence_kinds": EvidenceItem.Kind.choices,
         "finding_outcomes": Finding.Outcome.choices,
         "remedy_types": RemedyType.choices,

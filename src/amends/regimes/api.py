@@ -18,8 +18,9 @@ from .calendar import CalendarError
 from .clocks import ClockError, compute_all
 from .definition import DefinitionError
 from .models import Regime
-from .selectors import current_version
-from .services import regime_version_add
+from .schemas import RegimeSettingsIn, RegimeSettingsOut
+from .selectors import current_version, regime_rules, regimes_in_use
+from .services import regime_settings_save, regime_version_add
 
 router = Router(tags=["regimes"])
 
@@ -78,6 +79,33 @@ def _out(regime: Regime, on: date) -> dict:
 def list_regimes(request):
     today = timezone.localdate()
     return [_out(r, today) for r in Regime.objects.order_by("code")]
+
+
+def _settings() -> dict:
+    return {
+        "in_use": sorted(r.code for r in regimes_in_use()),
+        "rules": [{"match": r.match, "value": r.value, "regime": r.regime} for r in regime_rules()],
+    }
+
+
+@router.get(
+    "/settings",
+    response={200: RegimeSettingsOut, **errors()},
+    summary="The regimes we work under and the rules that choose a new complaint's regime",
+)
+def get_settings(request):
+    return _settings()
+
+
+@router.post(
+    "/settings",
+    response={200: RegimeSettingsOut, **errors(400, 403, 413, 422)},
+    summary="Change the regimes we work under and the rules that choose a new complaint's regime",
+)
+def put_settings(request, payload: RegimeSettingsIn):
+    require(can_add_regimes(request.auth), "Only complaints leads and administrators change regime settings")
+    regime_settings_save(in_use=payload.in_use, rules=[r.rule() for r in payload.rules], actor=request.auth)
+    return _settings()
 
 
 @router.get(

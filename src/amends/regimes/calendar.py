@@ -239,3 +239,14 @@ def due(
         start_counts=local.time() < end_time,
     )
     return datetime.combine(day, end_time, tzinfo=LONDON)
+
+
+def customer_date(moment: datetime, nation: str) -> date:
+    """The date we tell a customer for a deadline at `moment`: its London date, or the last business day
+    of `nation` before it when that date is a weekend or holiday. Never later than the deadline, and
+    never a day the customer could not reach us (we promise a reply by Thursday, not on Christmas Day)."""
+    check_nation(nation)
+    day = to_london(moment).date()
+    while not is_business_day(day, nation):
+        day -= timedelta(days=1)
+    return day

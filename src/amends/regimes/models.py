@@ -13,6 +13,8 @@ class Regime(models.Model):
     sector = models.CharField(max_length=200)
     # Shipped with Amends (definitions/*.json) rather than added by the organisation.
     is_builtin = models.BooleanField(default=False)
+    # The organisation works under it: only regimes in use are offered on a case or chosen on arrival.
+    in_use = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["code"]
@@ -52,3 +54,24 @@ class RegimeVersion(models.Model):
     def parsed(self) -> RegimeDefinition:
         """The stored definition as typed data (checked again: the JSON may predate a stricter loader)."""
         return parse(self.definition, source=f"{self.definition.get('code', '?')} v{self.version} (stored)")
+
+
+class RegimeRule(models.Model):
+    """One of the organisation's rules for choosing a new complaint's regime, tried in `position` order
+    (regimes/choosing.py). Written only by `regime_settings_save`, which replaces the whole list."""
+
+    class Match(models.TextChoices):
+        CATEGORY = "category", "Category is"
+        CHANNEL = "channel", "Channel is"
+        DEFAULT = "default", "Any other complaint"
+
+    position = models.PositiveIntegerField(unique=True)
+    match = models.CharField(max_length=20, choices=Match.choices)
+    value = models.CharField(max_length=100, blank=True)
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="rules")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.match} {self.value!r} -> {self.regime_id}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Regime, RegimeVersion
+from .choosing import Rule, choose
+from .models import Regime, RegimeRule, RegimeVersion
 
 
 def current_version(code: str, on: date) -> RegimeVersion | None:
@@ -35,3 +36,28 @@ def regimes_with_current_version(on: date) -> list[tuple[Regime, RegimeVersion |
         in_force = [v for v in own if v.effective_from <= on]
         rows.append((regime, in_force[-1] if in_force else None, own[0]))
     return rows
+
+
+def regimes_in_use() -> list[Regime]:
+    """The regimes the organisation works under, by name: what a case may be put under."""
+    return list(Regime.objects.filter(in_use=True).order_by("name"))
+
+
+def regime_rules() -> list[Rule]:
+    """The organisation's rules for choosing a new complaint's regime, in the order they are tried."""
+    return [
+        Rule(match=r.match, value=r.value, regime=r.regime.code)
+        for r in RegimeRule.objects.select_related("regime").order_by("position")
+    ]
+
+
+class RegimeChooser:
+    """The rules read once, for a batch of arrivals: `for_case` gives a new complaint's regime code."""
+
+    def __init__(self) -> None:
+        self.rules = regime_rules()
+
+    def for_case(self, *, kind: str, category: str, channel: str) -> str | None:
+        if kind != "complaint":
+            return None
+        return choose(self.rules, category=category, channel=channel)

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from amends.core.errors import Conflict, DomainError
 from amends.core.services import audit_record
+from amends.customers.models import Channel
 
+from .choosing import MATCHES, Rule
 from .definition import DefinitionError, RegimeDefinition, load_builtin, parse
-from .models import Regime, RegimeVersion
+from .models import Regime, RegimeRule, RegimeVersion
 
 
 class BuiltinChanged(Exception):
@@ -151,3 +153,91 @@ def regime_version_add(
         after={"code": code, "version": number, "effective_from": effective_from.isoformat()},
     )
     return version
+
+
+class _RuleList:
+    """What the audit row of a change to the rules names: the organisation's list as a whole."""
+
+    _meta = RegimeRule._meta
+    pk = "all"
+
+
+def _check_rules(rules: list[Rule], in_use: set[str]) -> list[Rule]:
+    checked = []
+    for number, rule in enumerate(rules, start=1):
+        where = f"rules.{number}"
+        value = " ".join((rule.value or "").split())
+        if rule.match not in MATCHES:
+            raise DomainError(
+                f"Rule {number}: unknown match {rule.match!r} (expected {', '.join(MATCHES)})",
+                fields={where: "unknown match"},
+            )
+        if rule.match == "default":
+            if number != len(rules):
+                raise DomainError(
+                    f"Rule {number}: the default rule must be the last one (rules after it never apply)",
+                    fields={where: "default not last"},
+                )
+            value = ""
+        elif not value or len(value) > 100:
+            raise DomainError(
+                f"Rule {number}: say which {rule.match} it matches (1 to 100 characters)",
+                fields={where: "value required"},
+            )
+        if rule.match == "channel" and value not in Channel.values:
+            raise DomainError(
+                f"Rule {number}: unknown channel {value!r} (expected {', '.join(Channel.values)})",
+                fields={where: "unknown channel"},
+            )
+        if rule.regime not in in_use:
+            raise DomainError(
+                f"Rule {number}: {rule.regime!r} is not a regime you work under; switch it on first",
+                fields={where: "regime not in use"},
+            )
+        checked.append(Rule(match=rule.match, value=value, regime=rule.regime))
+    return checked
+
+
+@transaction.atomic
+def regime_settings_save(*, in_use: list[str], rules: list[Rule], actor: Any) -> list[Rule]:
+    """The organisation's regime settings: the regimes it works under, and the rules that choose a new
+    complaint's regime (in order; regimes/choosing.py). Replaces both; each change is audited. Bad input
+    (an unknown regime, a rule for a regime switched off, a default rule before others) changes nothing.
+    """
+    regimes = {r.code: r for r in Regime.objects.select_for_update().order_by("code")}
+    unknown = sorted(set(in_use) - set(regimes))
+    if unknown:
+        raise DomainError(f"Unknown regime {', '.join(unknown)}", fields={"in_use": "unknown regime"})
+    wanted = set(in_use)
+    checked = _check_rules(list(rules), wanted)
+    for code, regime in regimes.items():
+        if regime.in_use != (code in wanted):
+            regime.in_use = code in wanted
+            regime.save(update_fields=["in_use"])
+            audit_record(
+                actor=actor,
+                kind="regime.in_use" if regime.in_use else "regime.not_in_use",
+                obj=regime,
+                before={"in_use": not regime.in_use},
+                after={"in_use": regime.in_use},
+            )
+    before = [_rule_json(r) for r in RegimeRule.objects.select_related("regime")]
+    after = [{"match": r.match, "value": r.value, "regime": r.regime} for r in checked]
+    if before != after:
+        RegimeRule.objects.all().delete()
+        RegimeRule.objects.bulk_create(
+            RegimeRule(position=n, match=r.match, value=r.value, regime=regimes[r.regime])
+            for n, r in enumerate(checked, start=1)
+        )
+        audit_record(
+            actor=actor,
+            kind="regime_rules.changed",
+            obj=_RuleList(),
+            before={"rules": before},
+            after={"rules": after},
+        )
+    return checked
+
+
+def _rule_json(rule: RegimeRule) -> dict[str, str]:
+    return {"match": rule.match, "value": rule.value, "regime": rule.regime.code}

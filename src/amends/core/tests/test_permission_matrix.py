@@ -278,6 +278,7 @@ API_COMPUTATIONS = {"/signals/analyse", "/coach"}
 API_BODIES = {
     "/cases": {"customer": {"name": "New Person", "email": "new@example.org"}},
     "/regimes": {"code": "our-own"},
+    "/regimes/settings": {"in_use": ["fca-disp"]},
     "/cases/{reference}/signals/{signal_id}/feedback": {"verdict": "dismissed"},
 }
 # Pages that are not a staff member's write on the organisation's data, each with the reason.

@@ -217,3 +217,22 @@ def test_planned_authority_is_the_seeded_authority():
                         limit, limit.remedy_type, amount
                     ), (username, limit.remedy_type, amount)
     assert set(STARTING_LIMITS) == set(AuthorityLimit.objects.values_list("role", flat=True))
+
+
+def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on_arrival(demo):
+    from amends.demo.generate import DEMO_DEFAULT_REGIME
+    from amends.demo.plan import REGIMES
+    from amends.intake.contacts import intake_web_form
+    from amends.intake.forms import new_form_token
+    from amends.regimes.models import Regime
+    from amends.regimes.selectors import RegimeChooser
+
+    switched_on = AuditEvent.objects.filter(kind="regime.in_use").values_list("object_id", flat=True)
+    chosen = set(Regime.objects.filter(pk__in=[int(pk) for pk in switched_on]).values_list("code", flat=True))
+    assert chosen == {*REGIMES.values(), "fca-psd"}  # not all eleven: no water, SPSO, NHS...
+    chooser = RegimeChooser()
+    assert chooser.for_case(kind="complaint", category="Mortgage", channel="phone") == "fca-disp"
+    assert chooser.for_case(kind="complaint", category="", channel="web_form") == DEMO_DEFAULT_REGIME
+    data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
+    case = intake_web_form(form_token=new_form_token(), data=data).case
+    assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME

@@ -226,6 +226,9 @@ AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1
 AMENDS_MAX_TEXT_CHARS = 100_000
 # Attachments extracted from one email; more are kept in its raw source and the message says how many.
 AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
+# MIME parts read from one email (every multipart, body and file counts); past this many, parts are not
+# looked at, and the message says so: the raw source keeps them.
+AMENDS_MAX_MIME_PARTS = int(os.environ.get("AMENDS_MAX_MIME_PARTS", "500"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
 # Public form and login: attempts allowed per client address in a fixed window, counted in the database
 # (core.ratelimit). Login: this many per username from one address, three times as many per address.

@@ -15,7 +15,7 @@ from amends.core.errors import DomainError, InputTooLarge, MalformedInput, Permi
 from amends.core.ratelimit import allow, client_address, client_network
 
 from .forms import ComplaintForm, new_form_token
-from .services import intake_email, intake_web_form
+from .services import HeldResult, intake_email, intake_web_form
 
 
 def complain(request):
@@ -129,6 +129,10 @@ def inbound_email(request):
         result = intake_email(_raw_email(request))
     except DomainError as exc:
         return _error(exc)
+    if isinstance(result, HeldResult):
+        # Accepted (the provider must not bounce or retry it), kept raw for a person to review.
+        body = {"held": result.held.pk, "reason": result.reason, "duplicate": result.duplicate}
+        return JsonResponse(body, status=202)
     return JsonResponse(
         {
             "case": result.case.reference,

@@ -111,6 +111,8 @@ def _read(
     text_part, html_part = _body_parts(content)
     html_raw = _decode_text(html_part) if html_part is not None else ""
     text = _decode_text(text_part) if text_part is not None else ""
+    if text_part is not None:
+        text = "\n\n".join([text, *_more_text(content, text_part, max_parts)])
     if not text and html_raw:
         text = html_to_text(html_raw)
     if not text:
@@ -145,6 +147,20 @@ def _content(msg: Message) -> Message:
         if isinstance(inner, list) and inner and isinstance(inner[0], Message):
             return _content(inner[0])
     return msg
+
+
+def _more_text(msg: Message, body: Message, limit: int | None) -> list[str]:
+    """The text parts after the body that are more of it, not files: Apple Mail writes the text after a
+    picture as a part of its own, a mailing-list digest its footer."""
+    more = []
+    for part, parent in _Walk(msg, limit):
+        if part is body or part.is_multipart() or part.get_content_type() != "text/plain":
+            continue
+        if parent is not None and parent.get_content_type() == "multipart/alternative":
+            continue
+        if _filename(part) is None and part.get_content_disposition() != "attachment":
+            more.append(_decode_text(part).strip())
+    return [t for t in more if t]
 
 
 def _unsplit_text(msg: Message) -> str:

@@ -1,0 +1,135 @@
+"""Real mail from other projects' test suites (./emails/real, licences in its README), and the awkward
+shapes the issue 10 trial found: each read as a person reading it would, or held for review."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from amends.cases.models import Case
+from amends.intake.mime import parse_email
+from amends.intake.models import HeldEmail
+from amends.intake.services import HeldResult, intake_email
+
+from .corpus import EMAILS
+
+REAL = EMAILS / "real"
+
+
+def real(name: str) -> bytes:
+    return (REAL / name).read_bytes()
+
+
+# file: (files the customer sent, words the readable text holds)
+EXPECTED = {
+    "cpython_msg_02.eml": (["forwarded.eml"] * 5, ["Today's Topics", "Ppp mailing list"]),
+    "cpython_msg_15.eml": ([], ["Some removed test."]),
+    "cpython_msg_22.eml": (["wibble.JPG", "wibble2.JPG"], ["Text text text.\n\nText text text."]),
+    "cpython_msg_26.eml": (["clock.bmp"], ["Simple email with attachment."]),
+    "cpython_msg_41.eml": ([], ["Blah blah blah"]),
+    "cpython_msg_45.eml": ([], ["This is the signed contents."]),
+    "cpython_msg_46.eml": ([], ["Testing email forwarding with Groupwise 1.2.2010"]),
+    "mikel_mail_sig_only_email.eml": ([], ["This is random text, not what has been signed below"]),
+    "mikel_mail_raw_email_with_nested_attachment.eml": (["truncated.png"], ["a test of an attachment"]),
+    "mikel_mail_cant_parse_from.eml": ([], ["From one solid piece of aluminum comes a MacBook Pro"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_real_mail_is_read_with_exactly_the_files_sent(name):
+    files, words = EXPECTED[name]
+    parsed = parse_email(real(name))
+    assert [a.filename for a in parsed.attachments] == files
+    for said in words:
+        assert said in parsed.text
+
+
+def test_every_file_in_the_real_corpus_is_tested_and_has_its_licence_recorded():
+    names = {p.name for p in REAL.glob("*.eml")}
+    assert names == {*EXPECTED, "cpython_msg_05.eml"}
+    readme = (REAL / "README.md").read_text()
+    assert all(f"`{name}`" in readme for name in names)
+
+
+@pytest.mark.parametrize(
+    ("charset", "subject"),
+    [("iso-8859-1", "Réclamation: facture erronée"), ("windows-1255", "תלונה על החשבון")],
+)
+def test_a_raw_8_bit_subject_is_read_in_the_charset_the_email_declares(charset, subject):
+    raw = (
+        f"From: Dana <dana@example.com>\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        f"{subject}\r\n"
+    ).encode(charset)
+    parsed = parse_email(raw)
+    assert parsed.subject == subject and "\ufffd" not in parsed.subject
+    assert parsed.text == subject
+
+
+def test_a_raw_utf8_subject_and_sender_name_are_read_as_utf8():
+    raw = "From: Zoë Brontë <zoe@example.com>\r\nSubject: Über-charge £40\r\n\r\nhi\r\n".encode()
+    parsed = parse_email(raw)
+    assert (parsed.subject, parsed.from_name) == ("Über-charge £40", "Zoë Brontë")
+
+
+def test_a_uuencoded_file_in_the_body_is_found():
+    raw = (
+        b"From: old@example.com\r\nSubject: scan\r\n\r\nMy letter attached.\r\n\r\n"
+        b"begin 644 letter.txt\r\n" + b"&:&5L;&\\*\r\n" + b"`\r\nend\r\n"
+    )
+    parsed = parse_email(raw)
+    assert [(a.filename, a.content) for a in parsed.attachments] == [("letter.txt", b"hello\n")]
+
+
+def test_mime_parts_past_the_cap_are_not_read_and_are_said_to_be_left_out():
+    parts = "".join(
+        f"--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+        f'filename="f{i}.bin"\r\n\r\nx\r\n'
+        for i in range(30)
+    )
+    raw = (
+        "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+        f"--B\r\nContent-Type: text/plain\r\n\r\nSee files\r\n{parts}--B--\r\n"
+    ).encode()
+    parsed = parse_email(raw, max_parts=10)
+    # The root and the body are two of the ten parts read: eight files, 22 parts not looked at.
+    assert [a.filename for a in parsed.attachments] == [f"f{i}.bin" for i in range(8)]
+    assert parsed.parts_left_out == 22
+    assert parse_email(raw).parts_left_out == 0 and len(parse_email(raw).attachments) == 30
+
+
+@pytest.mark.django_db
+def test_an_email_from_guest_at_localhost_opens_a_case(complaints_team):
+    raw = b"From: Guest <guest@localhost>\r\nSubject: Overcharged\r\n\r\nPlease refund me.\r\n"
+    result = intake_email(raw)
+    assert not isinstance(result, HeldResult)
+    assert result.created_case and result.case.customer.name == "Guest"
+    assert HeldEmail.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_mail_with_too_many_parts_is_stored_with_a_note_and_whole_in_its_source(settings, complaints_team):
+    settings.AMENDS_MAX_MIME_PARTS = 4
+    files = "".join(
+        f'--B\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="p{i}.png"\r\n\r\nx\r\n'
+        for i in range(6)
+    )
+    raw = (
+        "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+        f"--B\r\nContent-Type: text/plain\r\n\r\nSix photos\r\n{files}--B--\r\n"
+    ).encode()
+    result = intake_email(raw)
+    message = result.message
+    assert message.attachments.count() == 2
+    assert "4 more MIME parts than Amends reads (4)" in message.body_text
+    assert bytes(message.source.raw) == raw
+
+
+@pytest.mark.django_db
+def test_a_real_email_with_no_address_is_held_and_nothing_else_is_stored(complaints_team):
+    raw = real("cpython_msg_05.eml")
+    result = intake_email(raw)
+    assert isinstance(result, HeldResult) and "sender" in result.reason
+    held = HeldEmail.objects.get()
+    assert bytes(held.raw) == raw and held.sender == "foo" and held.subject == "bar"
+    assert Case.objects.count() == 0 and mail.outbox == []

@@ -1,5 +1,5 @@
 from .models import Notification
-from .permissions import can_edit_wording, can_merge_customers, staff_of
+from .permissions import can_edit_wording, can_merge_customers, can_review_held_email, staff_of
 
 
 def staff(request):
@@ -9,5 +9,9 @@ def staff(request):
     unread = 0
     if profile is not None:
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    can = {"edit_wording": can_edit_wording(user), "merge_customers": can_merge_customers(user)}
+    can = {
+        "edit_wording": can_edit_wording(user),
+        "merge_customers": can_merge_customers(user),
+        "review_held_email": can_review_held_email(user),
+    }
     return {"staff": profile, "unread_notifications": unread, "can": can}

@@ -190,22 +190,21 @@ def held_email_release(*, held: HeldEmail, actor: Any, name: str = "", email: st
     if held.status != HeldEmail.Status.HELD:
         raise Conflict("This email has already been released", fields={"held": "already released"})
     name, email = name.strip(), email.strip()
+    if not (name or email):
+        raise DomainError(
+            "Say who sent this email: their name or email address", fields={"email": "who sent it"}
+        )
     raw = bytes(held.raw)
     try:
         parsed = email_parse(raw, require_sender=False)
     except MalformedEmail:
         parsed = _unreadable(raw)
-    if email or name:
-        parsed = replace(parsed, from_name=name or parsed.from_name, from_address=email)
-    if not parsed.from_address and not parsed.from_name:
-        raise DomainError(
-            "Say who sent this email: their name or email address", fields={"email": "who sent it"}
-        )
+    parsed = replace(parsed, from_name=name, from_address=email)
     key = email_key(parsed)
     if message_existing(key) is not None:
         raise Conflict("This email is already on a case", fields={"held": "already stored"})
     who = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "someone")
-    reason = f"Held for review ({held.reason[:150]}); released by {who}"
+    reason = f"Held for review ({held.reason[:150]}); released by {who}"[:300]
     result = arrivals_store([email_arrival(parsed, raw, key, kind_reason=reason)], actor=actor)[0]
     if isinstance(result, DomainError):
         raise result

@@ -5,17 +5,21 @@ import binascii
 import hmac
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
+from amends.core.permissions import can_review_held_email, can_view_case
 from amends.core.ratelimit import allow, client_address, client_network
+from amends.core.web import report, staff_required
 
 from .forms import ComplaintForm, new_form_token
-from .services import HeldResult, intake_email, intake_web_form
+from .selectors import held_email_waiting, held_emails_waiting
+from .services import HeldResult, held_email_release, intake_email, intake_web_form
 
 
 def complain(request):
@@ -142,3 +146,50 @@ def inbound_email(request):
         },
         status=200 if result.duplicate else 201,
     )
+
+
+def _held(request, pk: int):
+    if not can_review_held_email(request.user):
+        raise Http404("Only team leaders and complaints leads review held email")
+    held = held_email_waiting(pk)
+    if held is None:
+        raise Http404("No such email waiting for review")
+    return held
+
+
+@staff_required
+def held_emails(request):
+    """Email intake could not read, for a team leader to look at and release."""
+    if not can_review_held_email(request.user):
+        raise Http404("Only team leaders and complaints leads review held email")
+    return render(request, "intake/held_emails.html", {"held": held_emails_waiting()})
+
+
+@staff_required
+def held_email_source(request, pk: int):
+    """The email exactly as it arrived, as plain text: never rendered as HTML, never run."""
+    held = _held(request, pk)
+    response = HttpResponse(bytes(held.raw), content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="held-{held.pk}.eml"'
+    return response
+
+
+@require_POST
+@staff_required
+def held_email_release_view(request, pk: int):
+    held = _held(request, pk)
+    try:
+        result = held_email_release(
+            held=held,
+            actor=request.user,
+            name=request.POST.get("name", "")[:200],
+            email=request.POST.get("email", "")[:254],
+        )
+    except DomainError as exc:
+        report(request, exc)
+        return redirect("held_emails")
+    messages.success(request, f"Released as {result.case.reference}")
+    if can_view_case(request.user, result.case):
+        return redirect("case_detail", result.case.reference)
+    return redirect("held_emails")  # a new case lands in the intake team's queue, perhaps not theirs

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
 from amends.core.permissions import can_review_held_email, can_view_case
-from amends.core.ratelimit import allow, client_address, client_network
+from amends.core.ratelimit import client_address, throttle_before_reading
 from amends.core.web import report, staff_required
 
 from .forms import ComplaintForm, new_form_token
@@ -22,13 +22,19 @@ from .selectors import held_email_waiting, held_emails_waiting
 from .services import HeldResult, held_email_release, intake_email, intake_web_form
 
 
+def _complaints_throttled(request):
+    """Too many complaints from this connection: the form again, empty (what was sent is not read)."""
+    form = ComplaintForm(initial={"form_token": new_form_token()})
+    return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
+
+
+@throttle_before_reading(
+    "complaint-form", lambda: settings.AMENDS_PUBLIC_FORM_RATE, refused=_complaints_throttled
+)
 def complain(request):
     """The public complaint form. No login; a double submit files one complaint."""
     if request.method == "POST":
         form = ComplaintForm(request.POST)
-        limit, window = settings.AMENDS_PUBLIC_FORM_RATE
-        if not allow("complaint-form", client_network(request), limit=limit, window=window):
-            return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:

@@ -24,6 +24,27 @@ MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
 HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.M)  # a field name, then a colon (RFC 5322 3.6.8)
 UNDECODED_RE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte the parser could not decode
 UUENCODED_RE = re.compile(rb"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end\s*$", re.M | re.S)
+# Charset labels as browsers and mail clients read them (the WHATWG Encoding Standard's mapping): what
+# is sent as the narrower charset is nearly always written in the wider one.
+CHARSET_AS_READ = {
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "iso-8859-9": "windows-1254",
+    "iso-8859-11": "windows-874",
+    "tis-620": "windows-874",
+    "iso-8859-8-i": "iso-8859-8",
+    "iso-8859-8-e": "iso-8859-8",
+    "iso-8859-6-i": "iso-8859-6",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ks_c_5601-1987": "cp949",
+    "euc-kr": "cp949",
+    "shift_jis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "big5": "big5hkscs",
+}
 # Parts that sign a message or say how it is encrypted: part of the email's envelope, not a file sent.
 SIGNATURES = {
     "application/pgp-signature",
@@ -213,7 +234,7 @@ def _header_text(msg: Message, name: str, charsets: list[str]) -> str:
         if not isinstance(value, str) or not UNDECODED_RE.search(value):
             return _header(msg, name)
         data = value.encode("ascii", "surrogateescape")
-        for charset in ["utf-8", *charsets]:
+        for charset in ["utf-8", *(CHARSET_AS_READ.get(c, c) for c in charsets)]:
             try:
                 text = data.decode(charset)
             except (LookupError, UnicodeDecodeError, ValueError):
@@ -269,16 +290,31 @@ def _decode_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         payload = str(part.get_payload() or "").encode("utf-8", "replace")
-    charset = part.get_content_charset()
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def decode_bytes(data: bytes, declared: str | None) -> str:
+    """Text in the charset declared, read as mail clients read it: a label by the wider charset it
+    means in practice (ISO-8859-1 as Windows-1252, GB2312 as GB18030...); bytes that are not in it
+    (8-bit text sent as "us-ascii") as UTF-8 when they are, else Windows-1252."""
+    charset = CHARSET_AS_READ.get((declared or "").lower(), declared)
+    if charset and charset.lower() in {"us-ascii", "ascii"}:
+        charset = None  # 8-bit bytes sent as ASCII: guessed below, UTF-8 first
     if charset:
         try:
-            return payload.decode(charset, errors="replace")
+            return data.decode(charset)
         except (LookupError, ValueError):
-            pass  # an unknown charset name (or one with a NUL in it): try the common ones
+            pass  # an unknown charset name (or one with a NUL in it), or bytes not in it
     try:
-        return payload.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return payload.decode("windows-1252", errors="replace")
+        pass
+    if charset:
+        try:
+            return data.decode(charset, errors="replace")
+        except (LookupError, ValueError):
+            pass
+    return data.decode("windows-1252", errors="replace")
 
 
 class _Walk:

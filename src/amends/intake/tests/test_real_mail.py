@@ -66,6 +66,28 @@ def test_a_raw_8_bit_subject_is_read_in_the_charset_the_email_declares(charset, 
     assert parsed.text == subject
 
 
+@pytest.mark.parametrize(
+    ("declared", "data", "text"),
+    [
+        ("us-ascii", "Café £5".encode(), "Café £5"),  # 8-bit text sent as ASCII: it was UTF-8
+        ("us-ascii", "Café £5".encode("windows-1252"), "Café £5"),  # ...or Windows-1252
+        ("iso-8859-1", "Pay €40 – now".encode("windows-1252"), "Pay €40 – now"),  # Latin-1 read as 1252
+        ("iso-8859-8-i", "שלום".encode("iso-8859-8"), "שלום"),  # a label Python does not know
+        ("ks_c_5601-1987", "환불".encode("cp949"), "환불"),
+    ],
+)
+def test_a_body_is_read_in_the_charset_its_label_means_in_practice(declared, data, text):
+    raw = (
+        (
+            f"From: a@example.com\r\nContent-Type: text/plain; charset={declared}\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        ).encode()
+        + data
+        + b"\r\n"
+    )
+    assert parse_email(raw).text == text
+
+
 def test_a_raw_utf8_subject_and_sender_name_are_read_as_utf8():
     raw = "From: Zoë Brontë <zoe@example.com>\r\nSubject: Über-charge £40\r\n\r\nhi\r\n".encode()
     parsed = parse_email(raw)

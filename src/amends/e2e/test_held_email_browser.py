@@ -8,7 +8,9 @@ from amends.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NO_SENDER = b"From: Cron Daemon\r\nSubject: My boiler is still broken\r\n\r\nNobody has come for three weeks.\r\n"
+NO_SENDER = (
+    b"From: Cron Daemon\r\nSubject: My boiler is still broken\r\n\r\nNobody has come for three weeks.\r\n"
+)
 
 
 def test_a_team_leader_releases_a_held_email_as_a_case(page, live_server, team_leader, complaints_team):

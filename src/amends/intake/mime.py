@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
+from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -231,8 +232,13 @@ def _header_text(msg: Message, name: str, charsets: list[str]) -> str:
     for field_name, value in msg.raw_items():
         if field_name.lower() != name.lower():
             continue
-        if not isinstance(value, str) or not UNDECODED_RE.search(value):
+        if not isinstance(value, str):
             return _header(msg, name)
+        if not UNDECODED_RE.search(value):
+            parsed = _header(msg, name)
+            if "\ufffd" in parsed and "=?" in value:
+                return _encoded_words(value) or parsed
+            return parsed
         data = value.encode("ascii", "surrogateescape")
         for charset in ["utf-8", *(CHARSET_AS_READ.get(c, c) for c in charsets)]:
             try:
@@ -242,6 +248,19 @@ def _header_text(msg: Message, name: str, charsets: list[str]) -> str:
             return " ".join(text.split())
         return " ".join(data.decode("windows-1252", errors="replace").split())
     return ""
+
+
+def _encoded_words(value: str) -> str:
+    """Encoded words in a charset the standard library does not know by that label (Outlook's
+    =?iso-8859-8-i?...?=), read by the charset the label means."""
+    try:
+        chunks = decode_header(" ".join(value.split()))
+    except Exception:  # a malformed encoded word: the parser's reading stands
+        return ""
+    text = "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in chunks
+    )
+    return " ".join(text.split())
 
 
 def _declared_charsets(msg: Message) -> list[str]:
@@ -408,9 +427,27 @@ def _uuencoded(text_part: Message | None):
 
 def _filename(part: Message) -> str | None:
     try:
-        return part.get_filename()
+        name = part.get_filename()
     except Exception:  # a broken Content-Disposition (stdlib IndexError/ValueError): keep the part, unnamed
         return None
+    if name and "\ufffd" in name:
+        return _raw_filename(part) or name
+    return name
+
+
+def _raw_filename(part: Message) -> str | None:
+    """A file name in raw 8-bit bytes (no RFC 2231 or encoded word), read as UTF-8, else Windows-1252,
+    or an encoded word in a charset label the standard library does not know."""
+    for field_name, value in part.raw_items():
+        if field_name.lower() not in {"content-disposition", "content-type"} or not isinstance(value, str):
+            continue
+        text = decode_bytes(value.encode("ascii", "surrogateescape"), None)
+        legacy = Message()  # the compat32 parser reads parameters from plain text without decoding
+        legacy["Content-Type"] = text
+        name = legacy.get_param("filename") or legacy.get_param("name")
+        if isinstance(name, str) and name:
+            return _encoded_words(name) if "=?" in name else name
+    return None
 
 
 def _default_name(ctype: str) -> str:

@@ -155,3 +155,32 @@ def test_a_real_email_with_no_address_is_held_and_nothing_else_is_stored(complai
     held = HeldEmail.objects.get()
     assert bytes(held.raw) == raw and held.sender == "foo" and held.subject == "bar"
     assert Case.objects.count() == 0 and mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("header", "subject"),
+    [
+        (b"=?iso-8859-8-i?Q?=F9=EC=E5=ED?= again", "שלום again"),  # Outlook's label for Hebrew
+        (b"=?x-unknown?Q?caf=E9?=", "café"),  # a label nobody knows: UTF-8, else Windows-1252
+    ],
+)
+def test_an_encoded_word_in_a_charset_python_does_not_know_by_that_label(header, subject):
+    raw = b"From: a@example.com\r\nSubject: " + header + b"\r\n\r\nx\r\n"
+    assert parse_email(raw).subject == subject
+
+
+@pytest.mark.parametrize(
+    ("disposition", "filename"),
+    [
+        (b'attachment; filename="F\xe4ltet.pdf"', "Fältet.pdf"),  # raw Windows-1252
+        (b'attachment; filename="F\xc3\xa4ltet.pdf"', "Fältet.pdf"),  # raw UTF-8
+        (b'attachment; filename="=?iso-8859-8-i?Q?=F9=EC=E5=ED.pdf?="', "שלום.pdf"),
+    ],
+)
+def test_a_file_name_in_raw_8_bit_or_an_unknown_label_is_read(disposition, filename):
+    raw = (
+        b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+        b"Content-Type: text/plain\r\n\r\nhi\r\n--B\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: " + disposition + b"\r\n\r\nx\r\n--B--\r\n"
+    )
+    assert [a.filename for a in parse_email(raw).attachments] == [filename]

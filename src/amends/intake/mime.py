@@ -25,6 +25,8 @@ MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
 HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.M)  # a field name, then a colon (RFC 5322 3.6.8)
 UNDECODED_RE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte the parser could not decode
 UUENCODED_RE = re.compile(rb"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end\s*$", re.M | re.S)
+UUENCODED_TEXT_RE = re.compile(r"^begin [0-7]{3,4} [^\r\n]+\r?\n.*?^end[ \t]*(\r?\n|$)", re.M | re.S)
+BOUNDARY_LINE_RE = re.compile(r"^--([^\s-][^\r\n]{0,69}?)[ \t]*\r?$", re.M)
 # Charset labels as browsers and mail clients read them (the WHATWG Encoding Standard's mapping): what
 # is sent as the narrower charset is nearly always written in the wider one.
 CHARSET_AS_READ = {
@@ -134,6 +136,7 @@ def _read(
     html_raw = _decode_text(html_part) if html_part is not None else ""
     text = _decode_text(text_part) if text_part is not None else ""
     if text_part is not None:
+        text = UUENCODED_TEXT_RE.sub("", text)  # each file is an attachment now, not text to read
         text = "\n\n".join([text, *_more_text(content, text_part, max_parts)])
     if not text and html_raw:
         text = html_to_text(html_raw)
@@ -163,12 +166,31 @@ def _read(
 
 def _content(msg: Message) -> Message:
     """What the email says: itself, or for an email that is only a forwarded one (GroupWise forwards
-    so), the email inside."""
+    so), the email inside; a multipart with no usable boundary parameter split on the boundary its
+    body uses."""
     if msg.get_content_type() == "message/rfc822":
         inner = msg.get_payload()
         if isinstance(inner, list) and inner and isinstance(inner[0], Message):
             return _content(inner[0])
+    if msg.get_content_maintype() == "multipart" and not msg.is_multipart():
+        return _resplit(msg) or msg
     return msg
+
+
+def _resplit(msg: Message) -> Message | None:
+    """A multipart whose boundary parameter is missing or wrong, parsed again with the first boundary
+    line its body has (as mail clients repair it)."""
+    payload = msg.get_payload()
+    if not isinstance(payload, str):
+        return None
+    found = BOUNDARY_LINE_RE.search(payload)
+    if found is None:
+        return None
+    boundary = found.group(1).rstrip()
+    head = f'Content-Type: {msg.get_content_type()}; boundary="{boundary}"\r\n\r\n'
+    data = (head + payload).encode("ascii", "surrogateescape")
+    repaired = BytesParser(policy=policy.default).parsebytes(data)
+    return repaired if repaired.is_multipart() and len(repaired.get_payload()) > 0 else None
 
 
 def _more_text(msg: Message, body: Message, limit: int | None) -> list[str]:

@@ -184,3 +184,38 @@ def test_a_file_name_in_raw_8_bit_or_an_unknown_label_is_read(disposition, filen
         b"Content-Disposition: " + disposition + b"\r\n\r\nx\r\n--B--\r\n"
     )
     assert [a.filename for a in parse_email(raw).attachments] == [filename]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [b"multipart/mixed", b'multipart/mixed; boundary="not-the-one-used"'],
+    ids=["none", "wrong"],
+)
+def test_three_files_under_a_missing_or_wrong_boundary_are_all_found(content_type):
+    files = b"".join(
+        b"--XyZ\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        b'Content-Disposition: attachment; filename="letter%d.pdf"\r\n\r\nJVBERi0=\r\n' % i
+        for i in range(3)
+    )
+    raw = (
+        b"From: a@example.com\r\nSubject: three letters\r\nMIME-Version: 1.0\r\nContent-Type: "
+        + content_type
+        + b"\r\n\r\n--XyZ\r\nContent-Type: text/plain\r\n\r\nSee the three letters.\r\n"
+        + files
+        + b"--XyZ--\r\n"
+    )
+    parsed = parse_email(raw)
+    assert [(a.filename, a.content) for a in parsed.attachments] == [
+        (f"letter{i}.pdf", b"%PDF-") for i in range(3)
+    ]
+    assert parsed.text == "See the three letters."
+
+
+def test_a_uuencoded_file_is_taken_out_of_the_text_it_was_in():
+    raw = (
+        b"From: old@example.com\r\nSubject: scan\r\n\r\nMy letter attached.\r\n\r\n"
+        b"begin 644 letter.txt\r\n&:&5L;&\\*\r\n`\r\nend\r\n\r\nThanks\r\n"
+    )
+    parsed = parse_email(raw)
+    assert "begin 644" not in parsed.text and parsed.text.startswith("My letter attached.")
+    assert parsed.text.endswith("Thanks")

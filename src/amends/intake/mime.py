@@ -26,6 +26,7 @@ HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.M)  # a field name, then a colon
 UNDECODED_RE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte the parser could not decode
 UUENCODED_RE = re.compile(rb"^begin [0-7]{3,4} ([^\r\n]+)\r?\n(.*?)^end\s*$", re.M | re.S)
 UUENCODED_TEXT_RE = re.compile(r"^begin [0-7]{3,4} [^\r\n]+\r?\n.*?^end[ \t]*(\r?\n|$)", re.M | re.S)
+BOUNDARY_PARAM_RE = re.compile(rb"""boundary\s*=\s*"?([^"\s;]{1,70})""", re.I)
 BOUNDARY_LINE_RE = re.compile(r"^--([^\s-][^\r\n]{0,69}?)[ \t]*\r?$", re.M)
 # Charset labels as browsers and mail clients read them (the WHATWG Encoding Standard's mapping): what
 # is sent as the narrower charset is nearly always written in the wider one.
@@ -112,16 +113,37 @@ def parse_email(
     head = raw[:65536].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     if not HEADER_LINE_RE.search(head):
         raise MalformedEmail("This is not an email: it has no header lines before the body")
+    readable, unread = _within_part_cap(bytes(raw), max_parts)
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+        msg = BytesParser(policy=policy.default).parsebytes(readable)
     except Exception as exc:  # the parser is lenient; anything it does raise means unreadable input
         raise MalformedEmail(f"The email could not be parsed: {exc}") from exc
     try:
-        return _read(msg, raw, max_attachments, max_parts, require_sender)
+        parsed = _read(msg, raw, max_attachments, max_parts, require_sender)
     except MalformedEmail:
         raise
     except Exception as exc:  # some broken headers only fail when read (IndexError, ValueError in the stdlib)
         raise MalformedEmail(f"The email could not be read: {exc}") from exc
+    parsed.parts_left_out += unread
+    return parsed
+
+
+def _within_part_cap(raw: bytes, max_parts: int | None) -> tuple[bytes, int]:
+    """The bytes the parser is given, and how many parts were left out of them. The parser spends
+    milliseconds on each part, so an email of 20,000 parts is cut before it is parsed: at the line that
+    opens the part past the cap (a line "--" + one of the boundaries the email declares)."""
+    if max_parts is None:
+        return raw, 0
+    boundaries = {m.group(1) for m in islice(BOUNDARY_PARAM_RE.finditer(raw), 100)}
+    if not boundaries:
+        return raw, 0
+    opening = re.compile(rb"^--(?:" + b"|".join(re.escape(b) for b in boundaries) + rb")[ \t]*\r?$", re.M)
+    opened = opening.finditer(raw)
+    # The root is a part too: the cap-th delimiter line opens the part past the cap.
+    past = next(islice(opened, max_parts - 1, None), None)
+    if past is None:
+        return raw, 0
+    return raw[: past.start()], 1 + sum(1 for _ in opened)
 
 
 def _read(

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from amends.cases.models import Case
+from amends.intake import mime
 from amends.intake.mime import parse_email
 from amends.intake.models import HeldEmail
 from amends.intake.services import HeldResult, intake_email
@@ -219,3 +220,27 @@ def test_a_uuencoded_file_is_taken_out_of_the_text_it_was_in():
     parsed = parse_email(raw)
     assert "begin 644" not in parsed.text and parsed.text.startswith("My letter attached.")
     assert parsed.text.endswith("Thanks")
+
+
+def test_an_email_of_20000_parts_is_cut_before_it_is_parsed(monkeypatch):
+    files = b"".join(
+        b'--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="f%d"'
+        b"\r\n\r\nxx\r\n" % i
+        for i in range(20_000)
+    )
+    raw = (
+        b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+        b"--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n" + files + b"--B--\r\n"
+    )
+    seen = []
+    real_parse = mime.BytesParser.parsebytes
+
+    def parsebytes(self, data, *args, **kwargs):
+        seen.append(data.count(b"\r\n--B\r\n"))
+        return real_parse(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(mime.BytesParser, "parsebytes", parsebytes)
+    parsed = parse_email(raw, max_attachments=100, max_parts=500)
+    assert seen == [499]  # the root and 499 parts: never the 20,000
+    assert (len(parsed.attachments), parsed.attachments_left_out) == (100, 398)
+    assert parsed.parts_left_out == 20_002 - 500 and parsed.text == "hi"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
@@ -387,7 +388,7 @@ class _Walk:
     def __init__(self, msg: Message, limit: int | None):
         self.msg, self.limit, self.left_out = msg, limit, 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Message, Message | None]]:
         seen = 0
         stack: list[tuple[Message, Message | None]] = [(self.msg, None)]
         while stack:
@@ -414,7 +415,7 @@ def _parts(msg: Message, limit: int | None) -> _Walk:
     return _Walk(msg, limit)
 
 
-def _attachments(walked: _Walk, body_ids: set[int]):
+def _attachments(walked: _Walk, body_ids: set[int]) -> Iterator[ParsedAttachment]:
     """The files sent: every leaf part that is not the body, another rendering of it (the HTML of a
     multipart/alternative, the text runs Apple Mail puts around a picture) or a signature."""
     msg = walked.msg
@@ -450,7 +451,7 @@ def _not_a_file(part: Message, parent: Message | None, msg: Message) -> bool:
     return disposition != "attachment"
 
 
-def _uuencoded(text_part: Message | None):
+def _uuencoded(text_part: Message | None) -> Iterator[ParsedAttachment]:
     """Files uuencoded into the text body ("begin 644 name" ... "end"), as old mailers still send."""
     if text_part is None:
         return

@@ -211,7 +211,7 @@ def _resplit(msg: Message) -> Message | None:
         return None
     boundary = found.group(1).rstrip()
     head = f'Content-Type: {msg.get_content_type()}; boundary="{boundary}"\r\n\r\n'
-    data = (head + payload).encode("ascii", "surrogateescape")
+    data = (head + payload).encode("utf-8", "surrogateescape")
     repaired = BytesParser(policy=policy.default).parsebytes(data)
     return repaired if repaired.is_multipart() and len(repaired.get_payload()) > 0 else None
 
@@ -284,7 +284,7 @@ def _header_text(msg: Message, name: str, charsets: list[str]) -> str:
             if "\ufffd" in parsed and "=?" in value:
                 return _encoded_words(value) or parsed
             return parsed
-        data = value.encode("ascii", "surrogateescape")
+        data = value.encode("utf-8", "surrogateescape")
         for charset in ["utf-8", *(CHARSET_AS_READ.get(c, c) for c in charsets)]:
             try:
                 text = data.decode(charset)
@@ -486,7 +486,7 @@ def _raw_filename(part: Message) -> str | None:
     for field_name, value in part.raw_items():
         if field_name.lower() not in {"content-disposition", "content-type"} or not isinstance(value, str):
             continue
-        text = decode_bytes(value.encode("ascii", "surrogateescape"), None)
+        text = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
         legacy = Message()  # the compat32 parser reads parameters from plain text without decoding
         legacy["Content-Type"] = text
         name = legacy.get_param("filename") or legacy.get_param("name")

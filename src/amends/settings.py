@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "amends.core.middleware.PublicBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -226,7 +227,15 @@ AMENDS_MAX_EMAIL_BYTES = int(os.environ.get("AMENDS_MAX_EMAIL_BYTES", str(25 * 1
 AMENDS_MAX_TEXT_CHARS = 100_000
 # Attachments extracted from one email; more are kept in its raw source and the message says how many.
 AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
+# MIME parts read from one email (every multipart, body and file counts); past this many, parts are not
+# looked at, and the message says so: the raw source keeps them.
+AMENDS_MAX_MIME_PARTS = int(os.environ.get("AMENDS_MAX_MIME_PARTS", "500"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
+# The most anyone not signed in may send in one request (the public form, the portal, login), refused
+# before it is read: the complaint form at its longest, every character four UTF-8 bytes, percent-encoded,
+# fits. Paths that check a credential in a header before reading the body keep their own limits.
+AMENDS_MAX_PUBLIC_BODY_BYTES = int(os.environ.get("AMENDS_MAX_PUBLIC_BODY_BYTES", str(512 * 1024)))
+AMENDS_HEADER_AUTHENTICATED_PATHS = ("/api/", "/inbound/")
 # Public form and login: attempts allowed per client address in a fixed window, counted in the database
 # (core.ratelimit). Login: this many per username from one address, three times as many per address.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)

@@ -1,4 +1,4 @@
-from .permissions import can_edit_wording, can_merge_customers, staff_of
+from .permissions import can_edit_wording, can_merge_customers, can_review_held_email, staff_of
 from .selectors import unread_counts
 
 
@@ -9,7 +9,11 @@ def staff(request):
     unread = {"unread": 0, "urgent": 0}
     if profile is not None:
         unread = unread_counts(user)
-    can = {"edit_wording": can_edit_wording(user), "merge_customers": can_merge_customers(user)}
+    can = {
+        "edit_wording": can_edit_wording(user),
+        "merge_customers": can_merge_customers(user),
+        "review_held_email": can_review_held_email(user),
+    }
     return {
         "staff": profile,
         "unread_notifications": unread["unread"],

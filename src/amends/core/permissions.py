@@ -138,6 +138,12 @@ def can_merge_customers(user: Any) -> bool:
     return staff is not None and staff.role in MERGING_ROLES
 
 
+def can_review_held_email(user: Any) -> bool:
+    """See the email intake could not read, and release it as a case once who sent it is known."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in ASSIGNING_ROLES
+
+
 def _policy(user: Any) -> bool:
     staff = staff_of(user)
     return staff is not None and staff.role in POLICY_ROLES

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .models import RateCounter
 
@@ -103,3 +106,28 @@ def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
                 RateCounter.objects.filter(expires_at__lt=now).delete()
         count = counter.values_list("count", flat=True).get()
     return count <= limit
+
+
+def throttle_before_reading(
+    scope: str,
+    rate: Callable[[], tuple[int, int]],
+    refused: Callable[[HttpRequest], HttpResponse],
+):
+    """A view decorator: each POST is counted per client network before a byte of its body is read,
+    and past `rate()` (limit, window in seconds) answered by `refused(request)`, which must not read the
+    body either. Django's CSRF check reads the form, so it runs here, after the count, not before."""
+
+    def decorate(view):
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                limit, window = rate()
+                if not allow(scope, client_network(request), limit=limit, window=window):
+                    return refused(request)
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)  # exempt from the middleware's check only: csrf_protect does it
+
+    return decorate

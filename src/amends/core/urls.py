@@ -5,7 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.ThrottledLoginView.as_view(), name="login"),
+    path("login/", views.login, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/open", views.notification_open, name="notification_open"),

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Notification
-from .ratelimit import allow, client_network
+from .ratelimit import allow, client_network, throttle_before_reading
 from .selectors import inbox
 from .services import notifications_mark_read
 from .web import staff_required
@@ -24,24 +24,29 @@ class ThrottledLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
+        # Per address was counted before the body was read (`login`); per username needs the form.
         limit, window = settings.AMENDS_LOGIN_RATE
         username = request.POST.get("username", "")[:150].lower()
-        address = client_network(request)
-        if not (
-            allow("login-address", address, limit=limit * 3, window=window)
-            and allow("login-user", f"{username}\0{address}", limit=limit, window=window)
-        ):
-            response = render(
-                request,
-                "core/login.html",
-                {
-                    "form": self.get_form_class()(request),
-                    "throttled": True,
-                },
-                status=429,
-            )
-            return response
+        if not allow("login-user", f"{username}\0{client_network(request)}", limit=limit, window=window):
+            return _login_throttled(request)
         return super().post(request, *args, **kwargs)
+
+
+def _login_throttled(request):
+    """Too many attempts: the sign-in form again, empty."""
+    form = ThrottledLoginView.form_class(request)
+    return render(request, "core/login.html", {"form": form, "throttled": True}, status=429)
+
+
+def _login_rate() -> tuple[int, int]:
+    limit, window = settings.AMENDS_LOGIN_RATE
+    return limit * 3, window
+
+
+# Attempts from one address, three times the per-username allowance, counted before the body is read.
+login = throttle_before_reading("login-address", _login_rate, refused=_login_throttled)(
+    ThrottledLoginView.as_view()
+)
 
 
 @staff_required

@@ -6,7 +6,9 @@ import re
 
 import phonenumbers
 
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# A domain needs no dot: guest@localhost or admin@intranet are delivered by the servers that know them
+# (Django's EmailValidator accepts localhost too). Dots may not lead, trail or repeat.
+EMAIL_RE = re.compile(r"^[^@\s<>]+@(?!\.)(?!.*\.\.)[^@\s<>]*[^@\s<>.]$")
 
 
 def normalise_email(value: str) -> str | None:

@@ -3,51 +3,75 @@ transaction; and mbox files split into their emails."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from amends.cases.models import Case
-from amends.core.errors import DomainError, InputTooLarge, MalformedInput
+from amends.core.errors import Conflict, DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import Channel, ContactPoint
 from amends.customers.services import ContactDetails
 from amends.messaging.models import Message
 from amends.messaging.services import AttachmentFile, Incoming, message_existing
 
 from .arrivals import REFERENCE_RE, Arrival, IntakeResult, arrivals_store, summary_of
+from .held import HeldResult, email_hold
 from .mime import MalformedEmail, ParsedEmail, parse_email
+from .models import HeldEmail
 
 # The Date header is the sender's word: it dates a case only when it is close to our receipt (an import of
 # recent mail); otherwise the case opens when we received it, which is what clocks count.
 EMAIL_DATE_TRUSTED_FOR = timedelta(days=7)
 
 
-def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult:
-    """One raw email (RFC 5322 bytes). Idempotent by Message-ID, else by the bytes' hash."""
+def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult | HeldResult:
+    """One raw email (RFC 5322 bytes). Idempotent by Message-ID, else by the bytes' hash.
+
+    An email that cannot become a case by itself (unreadable, no usable sender, a sender address no
+    customer can have) is not refused: it is held, raw, for a person to review (`HeldResult`). Only an
+    empty or an oversized one is refused."""
     if len(raw) > settings.AMENDS_MAX_EMAIL_BYTES:
         raise InputTooLarge(
             f"The email is {len(raw):,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
         )
+    if not isinstance(raw, bytes | bytearray) or not raw.strip():
+        raise MalformedInput("The email is empty")
     try:
-        parsed = parse_email(raw, max_attachments=settings.AMENDS_MAX_ATTACHMENTS)
+        parsed = email_parse(raw)
     except MalformedEmail as exc:
-        raise MalformedInput(str(exc)) from exc
-    key = (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
+        return email_hold(bytes(raw), reason=str(exc))
+    key = email_key(parsed)
     existing = message_existing(key)  # a mail provider's retry, answered before any threading
     if existing is not None:
         return IntakeResult(existing, existing.case, created_case=False, duplicate=True)
     with transaction.atomic():
-        result = arrivals_store([_arrival(parsed, raw, key)], actor=actor)[0]
+        result = arrivals_store([email_arrival(parsed, raw, key)], actor=actor)[0]
     if isinstance(result, DomainError):
-        raise result
+        return email_hold(bytes(raw), reason=result.message, parsed=parsed)
     return result
 
 
-def _arrival(parsed: ParsedEmail, raw: bytes, key: str) -> Arrival:
+def email_parse(raw: bytes, *, require_sender: bool = True) -> ParsedEmail:
+    return parse_email(
+        raw,
+        max_attachments=settings.AMENDS_MAX_ATTACHMENTS,
+        max_parts=settings.AMENDS_MAX_MIME_PARTS,
+        require_sender=require_sender,
+    )
+
+
+def email_key(parsed: ParsedEmail) -> str:
+    return (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
+
+
+def email_arrival(parsed: ParsedEmail, raw: bytes, key: str, *, kind_reason: str = "") -> Arrival:
     case = _thread_case(parsed)
     return Arrival(
         key=key,
@@ -59,7 +83,7 @@ def _arrival(parsed: ParsedEmail, raw: bytes, key: str) -> Arrival:
             "kind": settings.AMENDS_EMAIL_DEFAULT_KIND,
             "channel": Channel.EMAIL,
             "summary": summary_of(parsed.subject, parsed.text),
-            "kind_reason": "Arrived at the complaints mailbox",
+            "kind_reason": kind_reason or "Arrived at the complaints mailbox",
         },
         trust_date_for=EMAIL_DATE_TRUSTED_FOR,
     )
@@ -95,7 +119,9 @@ def _thread_case(parsed: ParsedEmail) -> Case | None:
 def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incoming:
     return Incoming(
         channel=Channel.EMAIL,
-        body_text=_within_limit(parsed.text) + _left_out_note(parsed.attachments_left_out),
+        body_text=_within_limit(parsed.text)
+        + _left_out_note(parsed.attachments_left_out)
+        + _parts_left_out_note(parsed.parts_left_out),
         body_html=parsed.html,
         subject=parsed.subject,
         sender=f"{parsed.from_name} <{parsed.from_address}>" if parsed.from_name else parsed.from_address,
@@ -116,6 +142,15 @@ def _left_out_note(count: int) -> str:
         f"\n\n[{count:,} more attachment{'s' if count != 1 else ''} than Amends extracts "
         f"({settings.AMENDS_MAX_ATTACHMENTS}) came with this email. They are kept in the original email "
         "stored with the case.]"
+    )
+
+
+def _parts_left_out_note(count: int) -> str:
+    if not count:
+        return ""
+    return (
+        f"\n\n[This email has {count:,} more MIME part{'s' if count != 1 else ''} than Amends reads "
+        f"({settings.AMENDS_MAX_MIME_PARTS}). They are kept in the original email stored with the case.]"
     )
 
 
@@ -145,3 +180,55 @@ def split_mbox(data: bytes) -> list[bytes]:
 
 def _blank_before(lines: list[bytes]) -> bool:
     return bool(lines) and lines[-1].strip() == b""
+
+
+@transaction.atomic
+def held_email_release(*, held: HeldEmail, actor: Any, name: str = "", email: str = "") -> IntakeResult:
+    """A held email made a case (or added to the case it answers) once a person has supplied who sent
+    it. The case's opening event names who released it and why it was held; DomainError changes nothing."""
+    held = HeldEmail.objects.select_for_update().get(pk=held.pk)
+    if held.status != HeldEmail.Status.HELD:
+        raise Conflict("This email has already been released", fields={"held": "already released"})
+    name, email = name.strip(), email.strip()
+    if not (name or email):
+        raise DomainError(
+            "Say who sent this email: their name or email address", fields={"email": "who sent it"}
+        )
+    raw = bytes(held.raw)
+    try:
+        parsed = email_parse(raw, require_sender=False)
+    except MalformedEmail:
+        parsed = _unreadable(raw)
+    parsed = replace(parsed, from_name=name, from_address=email)
+    key = email_key(parsed)
+    if message_existing(key) is not None:
+        raise Conflict("This email is already on a case", fields={"held": "already stored"})
+    who = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "someone")
+    reason = f"Held for review ({held.reason[:150]}); released by {who}"[:300]
+    result = arrivals_store([email_arrival(parsed, raw, key, kind_reason=reason)], actor=actor)[0]
+    if isinstance(result, DomainError):
+        raise result
+    held.status = HeldEmail.Status.RELEASED
+    held.released_by, held.released_at, held.case = actor, timezone.now(), result.case
+    held.save(update_fields=["status", "released_by", "released_at", "case"])
+    return result
+
+
+def _unreadable(raw: bytes) -> ParsedEmail:
+    """An email the parser cannot read at all, as text: the person releasing it has looked at it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("windows-1252", errors="replace")
+    return ParsedEmail(
+        message_id="",
+        in_reply_to=[],
+        references=[],
+        subject="",
+        from_name="",
+        from_address="",
+        date=None,
+        text=text.replace("\r\n", "\n").replace("\x00", "").strip(),
+        html="",
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )

@@ -18,7 +18,8 @@ from amends.process.letters import case_response_due
 
 from .arrivals import Arrival, IntakeResult, acknowledgement_text, arrivals_store, status_url
 from .contacts import intake_contact, intake_contacts, intake_web_form
-from .emails import intake_email, split_mbox
+from .emails import held_email_release, intake_email, split_mbox
+from .held import HeldResult
 
 
 def intake_message(*, case: Case, incoming: Incoming, actor: Any = None) -> IntakeResult:
@@ -48,9 +49,11 @@ def acknowledge(case: Case) -> None:
 
 
 __all__ = [
+    "HeldResult",
     "IntakeResult",
     "acknowledge",
     "acknowledgement_text",
+    "held_email_release",
     "intake_contact",
     "intake_contacts",
     "intake_email",

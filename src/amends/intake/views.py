@@ -5,26 +5,36 @@ import binascii
 import hmac
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
-from amends.core.ratelimit import allow, client_address, client_network
+from amends.core.permissions import can_review_held_email, can_view_case
+from amends.core.ratelimit import client_address, throttle_before_reading
+from amends.core.web import report, staff_required
 
 from .forms import ComplaintForm, new_form_token
-from .services import intake_email, intake_web_form
+from .selectors import held_email_waiting, held_emails_waiting
+from .services import HeldResult, held_email_release, intake_email, intake_web_form
 
 
+def _complaints_throttled(request):
+    """Too many complaints from this connection: the form again, empty (what was sent is not read)."""
+    form = ComplaintForm(initial={"form_token": new_form_token()})
+    return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
+
+
+@throttle_before_reading(
+    "complaint-form", lambda: settings.AMENDS_PUBLIC_FORM_RATE, refused=_complaints_throttled
+)
 def complain(request):
     """The public complaint form. No login; a double submit files one complaint."""
     if request.method == "POST":
         form = ComplaintForm(request.POST)
-        limit, window = settings.AMENDS_PUBLIC_FORM_RATE
-        if not allow("complaint-form", client_network(request), limit=limit, window=window):
-            return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:
@@ -129,6 +139,10 @@ def inbound_email(request):
         result = intake_email(_raw_email(request))
     except DomainError as exc:
         return _error(exc)
+    if isinstance(result, HeldResult):
+        # Accepted (the provider must not bounce or retry it), kept raw for a person to review.
+        body = {"held": result.held.pk, "reason": result.reason, "duplicate": result.duplicate}
+        return JsonResponse(body, status=202)
     return JsonResponse(
         {
             "case": result.case.reference,
@@ -138,3 +152,50 @@ def inbound_email(request):
         },
         status=200 if result.duplicate else 201,
     )
+
+
+def _held(request, pk: int):
+    if not can_review_held_email(request.user):
+        raise Http404("Only team leaders and complaints leads review held email")
+    held = held_email_waiting(pk)
+    if held is None:
+        raise Http404("No such email waiting for review")
+    return held
+
+
+@staff_required
+def held_emails(request):
+    """Email intake could not read, for a team leader to look at and release."""
+    if not can_review_held_email(request.user):
+        raise Http404("Only team leaders and complaints leads review held email")
+    return render(request, "intake/held_emails.html", {"held": held_emails_waiting()})
+
+
+@staff_required
+def held_email_source(request, pk: int):
+    """The email exactly as it arrived, as plain text: never rendered as HTML, never run."""
+    held = _held(request, pk)
+    response = HttpResponse(bytes(held.raw), content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="held-{held.pk}.eml"'
+    return response
+
+
+@require_POST
+@staff_required
+def held_email_release_view(request, pk: int):
+    held = _held(request, pk)
+    try:
+        result = held_email_release(
+            held=held,
+            actor=request.user,
+            name=request.POST.get("name", "")[:200],
+            email=request.POST.get("email", "")[:254],
+        )
+    except DomainError as exc:
+        report(request, exc)
+        return redirect("held_emails")
+    messages.success(request, f"Released as {result.case.reference}")
+    if can_view_case(request.user, result.case):
+        return redirect("case_detail", result.case.reference)
+    return redirect("held_emails")  # a new case lands in the intake team's queue, perhaps not theirs

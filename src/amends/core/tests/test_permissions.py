@@ -8,7 +8,7 @@ from amends.core import permissions
 
 pytestmark = pytest.mark.django_db
 
-#            persona               wording/limits/regimes/feedback  merge
+#            persona               wording/limits/regimes/feedback  merge, review held email
 POLICY = [
     ("adviser", False, False),
     ("case_handler", False, False),
@@ -31,6 +31,7 @@ def test_policy_questions_and_the_navigation_that_follows_them(request, persona,
     ):
         assert question(user) == policy, question.__name__
     assert permissions.can_merge_customers(user) == merge
+    assert permissions.can_review_held_email(user) == merge
     if persona == "outsider":
         return
     client = Client()
@@ -38,6 +39,7 @@ def test_policy_questions_and_the_navigation_that_follows_them(request, persona,
     nav = client.get("/notifications/").content.decode()
     assert ("Letter wording" in nav) == policy
     assert ("Possible duplicates" in nav) == merge
+    assert ("Held email" in nav) == merge
 
 
 def test_who_may_assign_a_case_to_whom(complaints_team, adviser, case_handler, team_leader, assessor):

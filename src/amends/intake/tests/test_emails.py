@@ -17,7 +17,8 @@ from amends.core.errors import DomainError, InputTooLarge, MalformedInput
 from amends.customers.models import ContactPoint, Customer
 from amends.intake import emails
 from amends.intake.mime import parse_email
-from amends.intake.services import intake_email, split_mbox
+from amends.intake.models import HeldEmail
+from amends.intake.services import HeldResult, intake_email, split_mbox
 from amends.messaging.models import Attachment, Message, MessageSource
 from amends.messaging.tasks import send_outbox
 
@@ -302,27 +303,41 @@ def test_one_address_is_one_customer_across_separate_emails(receive):
     assert [m.to for m in mail.outbox] == [["sarah.oneill@gmail.com"], ["sarah.oneill@gmail.com"]]
 
 
-# --- refused ----------------------------------------------------------------------------------------
+# --- refused, or held for review ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        pytest.param(b"", id="empty"),
-        pytest.param(random.Random(7).randbytes(2048), id="random-bytes"),
-        pytest.param((EMAILS / "pasted_letter.txt").read_bytes(), id="no-header-lines"),
-        pytest.param((EMAILS / "cron_no_sender.eml").read_bytes(), id="no-sender-address"),
-        pytest.param(b"Content-Type: text/plain; name*\r\nFrom: a@example.com\r\n\r\nx", id="broken-mime"),
-    ],
-)
-def test_malformed_email_is_refused_and_changes_nothing(receive, raw):
+def test_an_empty_email_is_refused_and_changes_nothing(receive):
     receive(eml("gmail_alternative.eml"))
     before = counts()
     with pytest.raises(MalformedInput) as caught:
-        receive(raw)
-    assert caught.value.code == "malformed" and caught.value.message
-    assert counts() == before
-    assert len(mail.outbox) == 1
+        receive(b" \r\n")
+    assert caught.value.code == "malformed" and "empty" in caught.value.message
+    assert counts() == before and HeldEmail.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        pytest.param(random.Random(7).randbytes(2048), "no header lines", id="random-bytes"),
+        pytest.param((EMAILS / "pasted_letter.txt").read_bytes(), "no header lines", id="no-header-lines"),
+        pytest.param((EMAILS / "cron_no_sender.eml").read_bytes(), "no readable sender", id="no-sender"),
+        pytest.param(
+            b"From: " + b"j" * 250 + b"@example.com\r\n\r\nx\r\n", "does not look valid", id="bad-address"
+        ),
+    ],
+)
+def test_an_email_that_cannot_be_read_is_held_raw_not_lost(receive, raw, reason):
+    receive(eml("gmail_alternative.eml"))
+    before = counts()
+    result = receive(raw)
+    assert isinstance(result, HeldResult) and not result.duplicate
+    assert reason in result.reason
+    assert counts() == before  # no case, customer or message: nothing half-stored
+    assert len(mail.outbox) == 1  # and nobody acknowledged
+    held = HeldEmail.objects.get()
+    assert bytes(held.raw) == raw and held.status == HeldEmail.Status.HELD and held.reason == result.reason
+    again = receive(raw)
+    assert isinstance(again, HeldResult) and again.duplicate and again.held == held
 
 
 def test_over_the_size_limit_is_refused_and_changes_nothing(receive, settings):
@@ -361,7 +376,7 @@ def test_hostile_mime_never_escapes_as_anything_but_a_domain_error():
     tokens = b"=? ?= \" ; *= '' \x00 \xff < @ : name* filename* charset=utf-\x00 boundary= %".split(b" ")
     tokens += [b"\r\n", b"\r\n ", b"x" * 120]
     header_field = re.compile(rb"^(Content-Type|Content-Disposition|From|To|Subject):", re.M)
-    outcomes = {"stored": 0, "refused": 0}
+    outcomes = {"stored": 0, "refused": 0, "held": 0}
     for _ in range(150):
         raw = bytearray(rng.choice(seeds))
         fields = [m.end() for m in header_field.finditer(raw)]
@@ -370,11 +385,11 @@ def test_hostile_mime_never_escapes_as_anything_but_a_domain_error():
             raw[at:at] = rng.choice(tokens)
         try:
             with deadline(5):
-                intake_email(bytes(raw))
+                result = intake_email(bytes(raw))
         except DomainError:
             outcomes["refused"] += 1
         else:
-            outcomes["stored"] += 1
+            outcomes["held" if isinstance(result, HeldResult) else "stored"] += 1
     assert outcomes["stored"] > 0 and sum(outcomes.values()) == 150
 
 

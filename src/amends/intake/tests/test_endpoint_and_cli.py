@@ -7,6 +7,7 @@ from django.test import Client
 
 from amends.cases.models import Case
 from amends.core.services import api_token_create
+from amends.intake.models import HeldEmail
 from amends.messaging.models import Message, MessageSource
 
 pytestmark = pytest.mark.django_db
@@ -122,8 +123,6 @@ def test_inbound_email_is_off_until_a_long_secret_is_set(settings, adviser, secr
     ("body", "content_type", "status"),
     [
         (b"", "message/rfc822", 400),
-        (b"\x00\x01\x02 not an email at all", "message/rfc822", 400),
-        (b"Subject: no sender\r\n\r\nbody", "message/rfc822", 400),
         (b'{"json": true}', "application/json", 400),
     ],
 )
@@ -133,6 +132,26 @@ def test_bad_input_is_refused_and_nothing_changes(post, body, content_type, stat
     assert response.status_code == status
     assert set(response.json()["error"]) == {"code", "message", "fields"}
     assert _counts() == counts
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"\x00\x01\x02 not an email at all", "no header lines"),
+        (b"Subject: no sender\r\n\r\nbody", "no readable sender"),
+    ],
+)
+def test_an_unreadable_email_is_held_for_review_not_lost(post, body, reason):
+    counts = _counts()
+    response = post(body, content_type="message/rfc822")
+    assert response.status_code == 202, response.content
+    assert reason in response.json()["reason"] and response.json()["duplicate"] is False
+    assert _counts() == counts  # no case, customer or message
+    held = HeldEmail.objects.get()
+    assert bytes(held.raw) == body and held.status == HeldEmail.Status.HELD
+    again = post(body, content_type="message/rfc822")
+    assert again.status_code == 202 and again.json() == {**response.json(), "duplicate": True}
+    assert HeldEmail.objects.count() == 1
 
 
 def test_a_50_mb_body_is_refused_before_it_is_read(post):

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from amends.core.errors import DomainError
 from amends.intake.schemas import ContactIn
-from amends.intake.services import intake_contacts, intake_email, split_mbox
+from amends.intake.services import HeldResult, intake_contacts, intake_email, split_mbox
 
 # JSON contacts are imported this many to a transaction: a commit per message is what made imports slow.
 CHUNK = 500
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         js.add_argument("file")
 
     def handle(self, *args, source, **options):
-        counts = {"created": 0, "added": 0, "duplicate": 0, "failed": 0}
+        counts = {"created": 0, "added": 0, "duplicate": 0, "held": 0, "failed": 0}
         if source == "eml":
             items = [(f, _read(f)) for f in options["files"]]
             self._run(items, lambda raw: intake_email(raw), counts)
@@ -53,7 +53,8 @@ class Command(BaseCommand):
                 self._run_contacts(rows[i : i + CHUNK], counts)
         self.stdout.write(
             f"{counts['created']} new cases, {counts['added']} messages added to existing cases, "
-            f"{counts['duplicate']} already imported, {counts['failed']} refused"
+            f"{counts['duplicate']} already imported, {counts['held']} held for review, "
+            f"{counts['failed']} refused"
         )
         if counts["failed"]:
             sys.exit(1)
@@ -85,6 +86,12 @@ class Command(BaseCommand):
             counts["failed"] += 1
             message = result.message if isinstance(result, DomainError) else _pydantic_message(result)
             self.stderr.write(f"{label}: refused: {message}")
+            return
+        if isinstance(result, HeldResult):
+            # Kept, raw, for a person to review (the held email page); nothing was lost.
+            counts["held"] += 1
+            again = " (held before)" if result.duplicate else ""
+            self.stdout.write(f"{label}: held for review: {result.reason}{again}")
             return
         if result.duplicate:
             counts["duplicate"] += 1

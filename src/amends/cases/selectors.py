@@ -20,7 +20,7 @@ from amends.customers.normalise import normalise_email, normalise_phone
 from .hooks import queue_filters
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Case
-from .search import matching_case_ids
+from .search import matching, ranked
 
 SORTS = {"": "Latest contact", "risk": "Risk"}
 HIGH_RISK = 60
@@ -176,7 +176,8 @@ def decode_risk_cursor(cursor: str) -> tuple[int, int] | None:
 
 
 def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
-    """A reference, an email address or a phone number finds exactly; anything else searches summaries."""
+    """A reference, an email address or a phone number finds exactly; anything else searches the words of
+    the case (summary, customer's name, messages), best match first."""
     notes: list[str] = []
     if REFERENCE_RE.match(q):
         rows = list(qs.filter(reference=q.strip().upper())[:1])
@@ -188,12 +189,12 @@ def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
         customer_ids = ContactPoint.objects.filter(normalised=contact).values("customer_id")
         rows = list(qs.filter(customer_id__in=customer_ids).order_by("-last_activity_at", "-id")[:page_size])
         return Page(rows=rows, next_cursor=None, searching=True)
-    ids = matching_case_ids(q, limit=SEARCH_LIMIT)
-    rows = list(qs.filter(id__in=ids).order_by("-id")[:page_size]) if ids else []
+    ids = list(matching(qs, q).order_by("-id").values_list("id", flat=True)[:SEARCH_LIMIT])
+    best = ranked(ids, q)[:page_size]
+    by_id = qs.in_bulk(best) if best else {}
+    rows = [by_id[pk] for pk in best if pk in by_id]
     if len(ids) >= SEARCH_LIMIT:
-        notes.append(
-            f"Showing the newest matches among the first {SEARCH_LIMIT}; add words to narrow it down."
-        )
+        notes.append(f"Ranked among the newest {SEARCH_LIMIT} matches; add words to narrow it down.")
     return Page(rows=rows, next_cursor=None, searching=True, notes=notes)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from amends.cases.models import Case
 from amends.core.models import Role, Team
@@ -104,6 +104,8 @@ def _process_cases(limit: int) -> list[str]:
     )
 
 
+# The in-process client names its host "testserver", which production settings rightly do not allow.
+@override_settings(ALLOWED_HOSTS=["testserver"])
 def measure(*, requests: int, seed: int = 11) -> list[dict]:
     rng = random.Random(seed)
     teams, leader, lead, advisers = ensure_world()

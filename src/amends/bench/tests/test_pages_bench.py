@@ -7,7 +7,8 @@ from amends.messaging.models import Message
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_then_measure_every_page():
+def test_seed_then_measure_every_page(settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]  # the default, as `amends bench` runs: no testserver
     logs = []
     seed_to(40, log=logs.append, process_cases=0)
     assert Case.objects.count() == 40

@@ -111,10 +111,12 @@ def measure(*, requests: int, seed: int = 11) -> list[dict]:
     teams, leader, lead, advisers = ensure_world()
     max_id = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
     require_work(max_id, "there are no cases to show: seed some first")
+    # ids need not start at 1 (a PostgreSQL sequence keeps counting after rows are gone)
+    min_id = Case.objects.order_by("id").values_list("id", flat=True).first() or 1
     sample = [
         c
         for c in Case.objects.filter(
-            id__in=[rng.randint(1, max_id) for _ in range(requests * 2)]
+            id__in=[rng.randint(min_id, max_id) for _ in range(requests * 2)]
         ).values_list("reference", "customer_id", "summary", "id", "customer__name")
     ]
     bodies = dict(

@@ -20,7 +20,7 @@ from amends.customers.normalise import normalise_email, normalise_phone
 from .hooks import queue_filters
 from .lifecycle import OPEN_STATUSES, Status
 from .models import Case
-from .search import matching, ranked
+from .search import best_matches
 
 SORTS = {"": "Latest contact", "risk": "Risk"}
 HIGH_RISK = 60
@@ -189,11 +189,10 @@ def _search(qs: QuerySet[Case], q: str, page_size: int) -> Page:
         customer_ids = ContactPoint.objects.filter(normalised=contact).values("customer_id")
         rows = list(qs.filter(customer_id__in=customer_ids).order_by("-last_activity_at", "-id")[:page_size])
         return Page(rows=rows, next_cursor=None, searching=True)
-    ids = list(matching(qs, q).order_by("-id").values_list("id", flat=True)[:SEARCH_LIMIT])
-    best = ranked(ids, q)[:page_size]
-    by_id = qs.in_bulk(best) if best else {}
-    rows = [by_id[pk] for pk in best if pk in by_id]
-    if len(ids) >= SEARCH_LIMIT:
+    best, ranked = best_matches(qs, q, limit=SEARCH_LIMIT)
+    by_id = qs.in_bulk(best[:page_size]) if best else {}
+    rows = [by_id[pk] for pk in best[:page_size] if pk in by_id]
+    if ranked >= SEARCH_LIMIT:
         notes.append(f"Ranked among the newest {SEARCH_LIMIT} matches; add words to narrow it down.")
     return Page(rows=rows, next_cursor=None, searching=True, notes=notes)
 

@@ -90,8 +90,11 @@ def _two_words(case: tuple, rng: random.Random) -> str:
 
 
 def _message_word(case: tuple, bodies: dict[int, str], rng: random.Random) -> str:
-    """A word only its messages hold (never a summary's): a search that finds the case by its messages."""
-    return rng.choice([w for w in MESSAGE_WORDS if w in bodies.get(case[3], "")] or MESSAGE_WORDS)
+    """A word its message holds and its summary does not: a search that finds the case by its messages."""
+    summary = set(case[2].lower().split())
+    words = {w for w in re.findall(r"[a-z]{4,}", bodies.get(case[3], "").lower()) if w not in summary}
+    # the seed's own message words first; a file seeded before them has only "please sort this out"
+    return rng.choice(sorted(words & set(MESSAGE_WORDS) or words or MESSAGE_WORDS))
 
 
 def _process_cases(limit: int) -> list[str]:

@@ -14,16 +14,22 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from amends.cases.models import Case
 from amends.core.models import Role, Team
 from amends.core.services import api_token_create, staff_create, team_create
+from amends.demo.generate import demo_exists, seed_demo
+from amends.messaging.models import Message
 
 from .figures import require_work
-from .seed import bulk_seed
+from .seed import MESSAGE_WORDS, bulk_seed
 
 PASSWORD = "bench-password-not-secret"
+# Cases walked through the whole complaint process by the demo's generator (regime, clocks, understanding,
+# evidence, finding, options, approvals, letters, promises, escalation), so the case page is measured
+# with one as well as with the bulk-seeded cases' single message.
+PROCESS_CASES = 200
 SHOWS_A_CASE = re.compile(rb"AM-\d{4}-\d{6}")  # a case reference: the page listed or showed a case
 
 
@@ -47,8 +53,14 @@ def ensure_world():
     return [team, other], leader, lead, advisers
 
 
-def seed_to(n: int, *, log: Callable[[str], None]) -> None:
+def seed_to(n: int, *, log: Callable[[str], None], process_cases: int = PROCESS_CASES) -> None:
+    """N cases in all: `process_cases` walked through the complaint process, the rest bulk-inserted."""
     teams, leader, lead, advisers = ensure_world()
+    if process_cases and not demo_exists():
+        started = time.perf_counter()
+        seed_demo(cases=process_cases)
+        took = time.perf_counter() - started
+        log(f"walked {process_cases} cases through the complaint process in {took:.1f} s")
     have = Case.objects.count()
     if have >= n:
         log(f"{have:,} cases already present")
@@ -77,17 +89,46 @@ def _two_words(case: tuple, rng: random.Random) -> str:
     return f"{rng.choice(words)}+{rng.choice(words)}"
 
 
+def _message_word(case: tuple, bodies: dict[int, str], rng: random.Random) -> str:
+    """A word its message holds and its summary does not: a search that finds the case by its messages."""
+    summary = set(case[2].lower().split())
+    words = {w for w in re.findall(r"[a-z]{4,}", bodies.get(case[3], "").lower()) if w not in summary}
+    # the seed's own message words first; a file seeded before them has only "please sort this out"
+    return rng.choice(sorted(words & set(MESSAGE_WORDS) or words or MESSAGE_WORDS))
+
+
+def _process_cases(limit: int) -> list[str]:
+    """References of cases with the whole complaint process: a regime's clocks, a finding and a letter."""
+    return list(
+        Case.objects.filter(process__isnull=False, findings__isnull=False, letters__isnull=False)
+        .values_list("reference", flat=True)
+        .distinct()
+        .order_by("reference")[:limit]
+    )
+
+
+# The in-process client names its host "testserver", which production settings rightly do not allow.
+@override_settings(ALLOWED_HOSTS=["testserver"])
 def measure(*, requests: int, seed: int = 11) -> list[dict]:
     rng = random.Random(seed)
     teams, leader, lead, advisers = ensure_world()
     max_id = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
     require_work(max_id, "there are no cases to show: seed some first")
+    # ids need not start at 1 (a PostgreSQL sequence keeps counting after rows are gone)
+    min_id = Case.objects.order_by("id").values_list("id", flat=True).first() or 1
     sample = [
         c
         for c in Case.objects.filter(
-            id__in=[rng.randint(1, max_id) for _ in range(requests * 2)]
-        ).values_list("reference", "customer_id", "summary")
+            id__in=[rng.randint(min_id, max_id) for _ in range(requests * 2)]
+        ).values_list("reference", "customer_id", "summary", "id", "customer__name")
     ]
+    bodies = dict(
+        Message.objects.filter(case_id__in=[c[3] for c in sample], direction="in").values_list(
+            "case_id", "body_text"
+        )
+    )
+    with_process = _process_cases(requests)
+    require_work(len(with_process), "no case has the whole complaint process: seed again")
     web = Client()  # a complaints lead sees every case: the widest queues
     web.force_login(lead)
     team_web = Client()
@@ -108,10 +149,21 @@ def measure(*, requests: int, seed: int = 11) -> list[dict]:
             {},
         ),
         "case_page": lambda i: (web, f"/cases/{sample[i % len(sample)][0]}/", {}),
+        "case_page_process": lambda i: (web, f"/cases/{with_process[i % len(with_process)]}/", {}),
         "customer_page": lambda i: (web, f"/customers/{sample[i % len(sample)][1]}/", {}),
         "search_words": lambda i: (
             web,
             f"/queue/?queue=all&status=all&q={_two_words(sample[i % len(sample)], rng)}",
+            {},
+        ),
+        "search_name": lambda i: (
+            web,
+            f"/queue/?queue=all&status=all&q={sample[i % len(sample)][4].replace(' ', '+')}",
+            {},
+        ),
+        "search_message_word": lambda i: (
+            web,
+            f"/queue/?queue=all&status=all&q={_message_word(sample[i % len(sample)], bodies, rng)}",
             {},
         ),
         "search_reference": lambda i: (web, f"/queue/?q={sample[i % len(sample)][0]}", {}),

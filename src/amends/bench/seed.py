@@ -26,7 +26,7 @@ from amends.cases.services import (
 from amends.customers.models import Channel, ContactPoint, Customer
 from amends.customers.normalise import name_key
 from amends.messaging.models import Message
-from amends.messaging.services import Incoming, message_inbound, messages_record
+from amends.messaging.services import Incoming, message_inbound, message_outbound, messages_record
 
 WORDS = [
     "refund",
@@ -72,6 +72,31 @@ WORDS = [
     "door",
     "lift",
 ]
+# Words that appear only in messages (inbound and our replies), never in a summary, so a search for one
+# finds cases by their messages alone.
+MESSAGE_WORDS = [
+    "repossession",
+    "bailiff",
+    "ombudsman",
+    "vulnerable",
+    "bereavement",
+    "hardship",
+    "eviction",
+    "solicitor",
+    "overdraft",
+    "compensation",
+    "disconnection",
+    "wheelchair",
+    "carer",
+    "pension",
+    "fraud",
+    "insulation",
+    "asbestos",
+    "subsidence",
+    "guarantor",
+    "probate",
+]
+REPLY_SHARE = 3  # one case in this many has a reply from us
 FIRST = [
     "Alex",
     "Sam",
@@ -134,7 +159,8 @@ def bulk_seed(
     statuses=None,
     after_batch=None,
 ) -> None:
-    """Insert `cases` cases (each with one inbound message and one event) over ~cases/3 customers.
+    """Insert `cases` cases (each with one inbound message and one event, a third with a reply from us)
+    over ~cases/3 customers.
 
     `statuses` limits the statuses drawn; `after_batch(created_cases)` runs inside each batch's transaction.
     """
@@ -220,12 +246,13 @@ def _cases(rng, n, customers, teams, owners, now, year, offset, statuses):
     return rows
 
 
-def _inbound(case: Case) -> Message:
+def _inbound(case: Case, rng) -> Message:
+    worries = " and ".join(rng.sample(MESSAGE_WORDS, 2))
     incoming = Incoming(
         channel=case.channel,
         subject=case.summary,
         sender="customer",
-        body_text=f"{case.summary}. Please sort this out.",
+        body_text=f"{case.summary}. I am worried about {worries}. Please sort this out.",
         occurred_at=case.opened_at,
     )
     message = message_inbound(incoming, actor=None, now=case.opened_at)
@@ -233,8 +260,14 @@ def _inbound(case: Case) -> Message:
     return message
 
 
+def _reply(case: Case, rng) -> Message:
+    body = f"We are sorry. We have looked into the {rng.choice(MESSAGE_WORDS)} you raised and will call you."
+    at = case.opened_at + timedelta(hours=1)
+    return message_outbound(case=case, actor=None, body=body, subject="", purpose="reply", to=None, now=at)
+
+
 def _messages_and_events(rng, cases):
-    messages_record([_inbound(c) for c in cases])
+    messages_record([_inbound(c, rng) for c in cases] + [_reply(c, rng) for c in cases[::REPLY_SHARE]])
     case_events_record(
         case_event(c, kind=EventKind.OPENED, actor=None, at=c.opened_at, after={"kind": c.kind})
         for c in cases

@@ -1,7 +1,11 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 
 from amends.customers import hooks
 from amends.customers.hooks import customer_page_context
+
+from .search_index import ensure_search_index
 
 
 class CasesConfig(AppConfig):
@@ -11,6 +15,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         _register_customer_hooks()
         _register_pages()
+        post_migrate.connect(_keep_search_triggers, sender=self)
 
 
 def _register_customer_hooks() -> None:
@@ -26,3 +31,8 @@ def _register_pages() -> None:
     from . import views  # views import models, which Django loads only once the app registry is ready
 
     customer_page_context.register(views.customer_page_context)
+
+
+def _keep_search_triggers(*, using: str, **kwargs) -> None:
+    """A later migration that rebuilds a table on SQLite drops the search index's triggers: put them back."""
+    ensure_search_index(connections[using])

@@ -7,16 +7,30 @@ from amends.messaging.models import Message
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_then_measure_every_page():
+def test_seed_then_measure_every_page(settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]  # the default, as `amends bench` runs: no testserver
     logs = []
-    seed_to(40, log=logs.append)
+    seed_to(40, log=logs.append, process_cases=0)
     assert Case.objects.count() == 40
-    assert Message.objects.count() == 40 and CaseEvent.objects.count() == 40
-    seed_to(40, log=logs.append)  # already there: nothing added
-    assert Case.objects.count() == 40
+    inbound, replies = (Message.objects.filter(direction=d).count() for d in ("in", "out"))
+    assert inbound == 40 and replies == 14 and CaseEvent.objects.count() == 40
+    seed_to(40, log=logs.append, process_cases=20)  # nothing bulk-added; some walked through the process
+    walked = Case.objects.filter(process__isnull=False, findings__isnull=False, letters__isnull=False)
+    assert walked.exists() and Case.objects.count() == 60
+    seed_to(40, log=logs.append)  # all there: nothing added
+    assert Case.objects.count() == 60
     results = measure(requests=3)
     names = {r["name"] for r in results}
-    assert {"queue", "case_page", "customer_page", "search_words", "api_list"} <= names
+    assert {
+        "queue",
+        "case_page",
+        "case_page_process",
+        "customer_page",
+        "search_words",
+        "search_name",
+        "search_message_word",
+        "api_list",
+    } <= names
     for r in results:
         assert set(r) == {"name", "p50_ms", "p95_ms", "n"} and r["n"] == 3
         assert 0 < r["p50_ms"] <= r["p95_ms"]

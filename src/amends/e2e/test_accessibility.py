@@ -21,8 +21,8 @@ BLOCKING = ("serious", "critical")
 
 @pytest.fixture
 def page(browser):
-    # The pages' Content-Security-Policy allows only their own scripts; the test's axe is let in by the browser
-    # context (as an extension would be), not by loosening the policy the pages are served with.
+    # The pages' Content-Security-Policy allows only their own scripts; the test's axe is let in by the
+    # browser context (as an extension would be), not by loosening the policy the pages are served with.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -8,13 +8,23 @@ is a `Moment`, so such a value is a validation error naming the field, never a s
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+ISO_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2199, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def written_as_a_time(value: object) -> object:
+    """A time as ISO 8601 text (or a datetime already made): pydantic alone also reads a number, or text
+    like "0.5", as seconds since 1970, which no caller means and the document does not offer."""
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_START.match(value)):
+        return value
+    raise ValueError("must be an ISO 8601 time, like 2026-11-20T09:15:00Z")
 
 
 def held(value: datetime) -> datetime:
@@ -29,4 +39,14 @@ def held(value: datetime) -> datetime:
     return value
 
 
-Moment = Annotated[datetime, AfterValidator(held)]
+# The document says the range too (a year from 1970 to 2199), so a client, or schemathesis, knows a time
+# outside it is refused before sending one.
+MOMENT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^(19[7-9][0-9]|2[01][0-9][0-9])-",
+}
+
+Moment = Annotated[
+    datetime, BeforeValidator(written_as_a_time), AfterValidator(held), WithJsonSchema(MOMENT_SCHEMA)
+]

@@ -13,8 +13,17 @@ KindName = Literal["query", "problem", "complaint"]
 NationName = Literal["england", "scotland", "northern-ireland"]
 
 
+# At least one of these holds something besides spaces (the validator below); the document says so too.
+_SOMETHING_TO_GO_ON = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string", "pattern": r"\S"}}}
+        for name in ("name", "email", "phone", "handle")
+    ]
+}
+
+
 class CustomerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_SOMETHING_TO_GO_ON)
 
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=254)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from amends.cases.models import Case
 from amends.core.errors import NotFound
@@ -31,7 +32,23 @@ from .models import ApprovalRequest, CaseClock, Option, Promise, RemedyType, Roo
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-class RegimeIn(Schema):
+# A sum of money as the document offers it: a number, or a string of digits with at most two decimals
+# (authority.py refuses one outside 0 to 10,000,000 with its own error). Not any string: "" or "ten" is a 422
+# from the schema, so the document must not offer it.
+Amount = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 10_000_000},
+                {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"},
+            ]
+        }
+    ),
+]
+
+
+class RegimeApplyIn(Schema):
     regime: str = Field(..., description="A regime code from GET /regimes")
 
 
@@ -68,7 +85,7 @@ class FindingIn(Schema):
 class OptionIn(Schema):
     title: str = Field(..., max_length=200)
     remedy_type: Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
-    amount: Decimal | None = None
+    amount: Amount | None = None
     benefits_customer: str = Field(..., max_length=5000)
     drawbacks_customer: str = Field("", max_length=5000)
     benefits_organisation: str = Field("", max_length=5000)
@@ -179,7 +196,7 @@ def _letter(case: Case, pk: int) -> Letter:
     return _one(Letter.objects.filter(case=case), pk, "letter")
 
 
-def _apply_regime(case: Case, actor: Any, data: RegimeIn):
+def _apply_regime(case: Case, actor: Any, data: RegimeApplyIn):
     return services.process_start(case=case, regime_code=data.regime, actor=actor)
 
 
@@ -301,7 +318,7 @@ def _escalate(case: Case, actor: Any, data: EscalateIn):
 
 # By the name the case page posts to (/cases/<reference>/process/<name>).
 ACTIONS: dict[str, Action] = {
-    "apply-regime": Action(RegimeIn, _apply_regime, "Regime applied"),
+    "apply-regime": Action(RegimeApplyIn, _apply_regime, "Regime applied"),
     "understanding": Action(
         UnderstandingIn, _understanding, "Summary recorded: ask the customer to confirm it"
     ),

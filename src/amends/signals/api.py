@@ -9,6 +9,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictBool
 
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
@@ -43,9 +44,10 @@ class AnalyseOut(Schema):
 
 class CoachIn(Schema):
     draft: str = Field(..., max_length=MAX_TEXT)
-    is_closing_reply: bool = False
+    # true or false only: a lax bool takes 0, "no" or "off" too, which the document does not offer.
+    is_closing_reply: StrictBool = False
     customer_text: str = Field("", max_length=MAX_TEXT)
-    customer_upset: bool = False
+    customer_upset: StrictBool = False
 
 
 class FindingOut(Schema):

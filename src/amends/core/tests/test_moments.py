@@ -25,3 +25,22 @@ def test_a_moment_inside_the_range_is_kept_as_given():
 def test_a_moment_outside_is_a_value_error_saying_the_range(moment):
     with pytest.raises(ValueError, match="between 1970 and 2199"):
         held(moment)
+
+
+@pytest.mark.parametrize("given", [0.5, 1_700_000_000, "0.5", "1700000000", "yesterday"])
+def test_a_number_is_not_read_as_seconds_since_1970(given):
+    from pydantic import TypeAdapter, ValidationError
+
+    from amends.core.moments import Moment
+
+    with pytest.raises(ValidationError, match="must be an ISO 8601 time"):
+        TypeAdapter(Moment).validate_python(given)
+
+
+def test_a_moment_written_as_iso_text_is_read():
+    from pydantic import TypeAdapter
+
+    from amends.core.moments import Moment
+
+    read = TypeAdapter(Moment).validate_python("2026-11-20T09:15:00Z")
+    assert read == datetime(2026, 11, 20, 9, 15, tzinfo=UTC)

@@ -119,3 +119,48 @@ def test_the_errors_the_api_answers_are_the_ones_it_declares(doc, adviser, setti
         body = response.json()
         assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
     assert seen == {"401", "422", "404", "400", "413"}
+
+
+def _api_models():
+    """Every pydantic model of Amends, by the name the document gives its component."""
+    from pydantic import BaseModel
+
+    seen, todo = [], [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("amends.") and ".tests." not in sub.__module__:
+                seen.append(sub)
+    return seen
+
+
+def test_no_two_schemas_share_a_component_name(doc):
+    """Two classes of one name are one component: the later overwrote the earlier, and the document
+    described the regimes' RegimeIn as the body of POST .../process/regime (which takes `regime`)."""
+    by_name: dict[str, set[str]] = {}
+    for model in _api_models():
+        by_name.setdefault(model.__name__, set()).add(f"{model.__module__}.{model.__qualname__}")
+    shared = {
+        name: where
+        for name, where in by_name.items()
+        if len(where) > 1 and name in doc["components"]["schemas"]
+    }
+    assert not shared
+    assert _body_property(doc, "/api/v1/cases/{reference}/process/regime", "regime")["type"] == "string"
+
+
+def test_what_the_validators_refuse_the_document_says(doc):
+    """A value the schema behind an endpoint refuses is not one the document offers (schemathesis sends
+    what the document allows and expects it accepted)."""
+    received = _body_property(doc, "/api/v1/cases", "received_at")
+    moment = next(s for s in received["anyOf"] if s.get("type") == "string")
+    assert moment["pattern"] == "^(19[7-9][0-9]|2[01][0-9][0-9])-"
+    customer = _body_property(doc, "/api/v1/cases", "customer")
+    assert {tuple(branch["required"]) for branch in customer["anyOf"]} == {
+        ("name",),
+        ("email",),
+        ("phone",),
+        ("handle",),
+    }
+    amount = _body_property(doc, "/api/v1/cases/{reference}/process/options", "amount")
+    assert {"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$"} in amount["anyOf"]

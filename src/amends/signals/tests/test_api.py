@@ -57,3 +57,21 @@ def test_api_analyse_coach_and_case_signals(complaints_team, adviser, complaints
     _, lead_key = api_token_create(user=complaints_lead, name="t")
     rows = client.get("/api/v1/signals/feedback", HTTP_AUTHORIZATION=f"Bearer {lead_key}").json()
     assert rows[0]["note"] == "quoting an old letter"
+
+
+@pytest.mark.parametrize("flag", [0, 1, "yes", "off"])
+def test_the_coach_takes_true_or_false_only(adviser, flag):
+    """The document offers a boolean; a lax one also took 0, 1, "yes" and "off" (schemathesis found it)."""
+    from django.test import Client
+
+    from amends.core.services import api_token_create
+
+    _, key = api_token_create(user=adviser, name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    for field in ("is_closing_reply", "customer_upset"):
+        answer = Client().post("/api/v1/coach", {"draft": "Hello", field: flag}, "application/json", **auth)
+        assert answer.status_code == 422 and field in answer.json()["error"]["fields"]
+    ok = Client().post(
+        "/api/v1/coach", {"draft": "Hello", "is_closing_reply": True}, "application/json", **auth
+    )
+    assert ok.status_code == 200

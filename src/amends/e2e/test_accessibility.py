@@ -1,0 +1,100 @@
+"""axe-core in chromium on the pages people use most: the queue, a case, a customer, the public complaint form
+(empty and with its errors) and the customer's status page (with the summary to confirm). No serious or
+critical violation on any of them.
+
+axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
+from the tests' files: nothing is fetched from a CDN.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from amends.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "axe" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture
+def page(browser):
+    # The pages' Content-Security-Policy allows only their own scripts; the test's axe is let in by the
+    # browser context (as an extension would be), not by loosening the policy the pages are served with.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def violations(page) -> list[str]:
+    """axe's serious and critical findings on the page as it is, one line each: rule, impact, where."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_the_public_form_and_the_status_page(page, live_server, case_handler):
+    from amends.cases.models import Case
+    from amends.process.steps import understanding_record
+
+    page.goto(f"{live_server.url}/complain/")
+    assert violations(page) == []
+    page.get_by_role("button", name="Send complaint").click()  # nothing filled in: the errors are shown
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    assert violations(page) == []
+    page.get_by_label("Your name").fill("Robin Ashby")
+    page.get_by_label("Email address").fill("robin.ashby@example.com")
+    page.get_by_label("What is it about?").fill("Charged twice")
+    page.get_by_label("What happened, and how has it affected you?").fill("Charged twice for one order.")
+    page.get_by_role("button", name="Send complaint").click()
+    page.wait_for_url(re.compile(r"/status/"))
+    assert violations(page) == []
+    reference = re.search(r"AM-\d{4}-\d{6}", page.get_by_role("heading", level=1).inner_text()).group(0)
+    understanding_record(
+        case=Case.objects.get(reference=reference),
+        actor=case_handler,
+        what_happened="You were charged twice for one order.",
+        impact="Your account went overdrawn.",
+        outcome_wanted="A refund of the second charge.",
+    )
+    page.reload()
+    page.get_by_role("button", name="Yes, this is right").wait_for()
+    assert violations(page) == []
+
+
+def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, complaints_team):
+    from amends.cases.tests.factories import make_contact_case
+    from amends.process.models import CaseProcess
+    from amends.process.services import process_start
+
+    text = (
+        "Third time I have called about the double charge. I am going to the ombudsman if nobody calls back."
+    )
+    case = make_contact_case(text=text, email="sam.patel@example.com").case
+    if not CaseProcess.objects.filter(case=case).exists():
+        process_start(case=case, regime_code="fca-disp", actor=complaints_lead)
+    make_contact_case(text="Where is my refund?", email="jo.bloggs@example.com")
+    sign_in(page, live_server.url, complaints_lead)
+    page.goto(f"{live_server.url}/queue/?queue=all")
+    page.get_by_role("link", name=case.reference).wait_for()
+    assert violations(page) == []
+    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.get_by_role("heading", level=1).wait_for()
+    assert violations(page) == []
+    page.goto(f"{live_server.url}/customers/{case.customer_id}/")
+    page.get_by_role("heading", level=1).wait_for()
+    assert violations(page) == []

@@ -28,15 +28,17 @@ def written_as_a_time(value: object) -> object:
 
 
 def held(value: datetime) -> datetime:
-    """The value unchanged if it lies within EARLIEST and LATEST (a naive one read as UTC: its caller
-    gives it a zone later); else a ValueError saying the range."""
+    """The value, in UTC, if it lies within EARLIEST and LATEST (a naive one is left naive and read as
+    UTC: its caller gives it a zone later); else a ValueError saying the range. In UTC because ISO 8601
+    allows offsets up to 23:59 and PostgreSQL stores none beyond 15:59: 2091-12-10T16:40:44+17:46 was a
+    server error there (found by schemathesis). The instant is the same."""
     try:
         utc = value.astimezone(UTC) if value.utcoffset() is not None else value.replace(tzinfo=UTC)
     except OverflowError:
         utc = None
     if utc is None or not EARLIEST <= utc <= LATEST:
         raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
-    return value
+    return utc if value.utcoffset() is not None else value
 
 
 # The document says the range too (a year from 1970 to 2199), so a client, or schemathesis, knows a time

@@ -79,3 +79,23 @@ def test_the_log_contact_form_refuses_a_time_utc_cannot_hold(adviser, complaints
     assert response.status_code in {200, 302}
     assert any("1970" in str(m) for m in get_messages(response.wsgi_request))
     assert not Message.objects.filter(case=case, channel="phone").exists()
+
+
+def test_the_nul_character_is_refused_in_a_body_and_a_query_and_nothing_is_stored(adviser, complaints_team):
+    # PostgreSQL refuses NUL in text: before the parser refused it, this was a server error there.
+    case = make_case(team=complaints_team)
+    _, key = api_token_create(user=adviser, name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    before = Message.objects.count()
+    response = client.post(
+        f"/api/v1/cases/{case.reference}/messages",
+        {"channel": "email", "external_id": "nul-1", "text": "About\x00 the refund"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400  # django-ninja answers any refusal by the body parser so
+    assert response.json()["error"]["code"] == "bad_request" or response.json()["error"]["message"]
+    assert Message.objects.count() == before
+    response = client.get("/api/v1/cases", {"q": "refund\x00"})
+    assert response.status_code == 422 and response.json()["error"]["fields"] == {
+        "q": "must not contain the NUL character"
+    }

@@ -5,9 +5,12 @@ import pytest
 from amends.core.moments import EARLIEST, LATEST, held
 
 
-def test_a_moment_inside_the_range_is_kept_as_given():
+def test_a_moment_inside_the_range_is_kept_as_the_same_instant_in_utc():
     moment = datetime(2026, 11, 2, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
-    assert held(moment) is moment
+    assert held(moment) == moment and held(moment).utcoffset() == timedelta(0)
+    # ISO 8601 allows an offset PostgreSQL cannot store (beyond 15:59): held in UTC, it stores anywhere.
+    far = datetime(2091, 12, 10, 16, 40, 44, tzinfo=timezone(timedelta(hours=17, minutes=46)))
+    assert held(far) == far and held(far).tzinfo == UTC
     assert held(datetime(2026, 11, 2, 10, 0)) == datetime(2026, 11, 2, 10, 0)  # naive: its caller zones it
     assert held(EARLIEST) == EARLIEST and held(LATEST) == LATEST
 

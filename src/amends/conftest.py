@@ -123,6 +123,14 @@ def login(user) -> Client:
     return client
 
 
+def api_client(user) -> Client:
+    """A client that calls the API with a new token of this user's (no session)."""
+    from amends.core.services import api_token_create  # app modules load once pytest-django set Django up
+
+    _, key = api_token_create(user=user, name="tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
 def reseed_reference_data():
     """Put back the rows data migrations load (prescribed-wording blocks, root causes, authority limits,
     regimes). Transactional tests flush the database after each test, taking them with it."""

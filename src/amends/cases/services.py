@@ -361,7 +361,7 @@ def case_record_contact(*, case: Case, inbound: bool, at: datetime, actor: Any =
     case.save(update_fields=fields)
     if event is not None:
         case_events_record([event])
-        case_status_followed(case=case, event=event, at=now)
+        hooks.status_changed(case=case, before=event.before["status"], after=case.status, at=now)
     return case
 
 
@@ -369,8 +369,8 @@ def case_contact_noted(
     case: Case, *, inbound: bool, at: datetime, now: datetime
 ) -> tuple[list[str], CaseEvent | None]:
     """`case_record_contact` on the case in memory: the fields it changed and, when the customer's
-    message re-opened the case, the status event (unsaved). A batch saves both, then calls
-    `case_status_followed` for each case whose status changed."""
+    message re-opened the case, the status event (unsaved). A batch records the events and saves the cases
+    with `cases_contacts_save`, which tells the status listeners."""
     fields = ["last_activity_at"]
     case.last_activity_at = max(case.last_activity_at, at)
     event = None
@@ -390,11 +390,6 @@ def case_contact_noted(
             reason="The customer contacted us",
         )
     return _touched(case, fields, now), event
-
-
-def case_status_followed(*, case: Case, event: CaseEvent, at: datetime) -> None:
-    """Tell the status listeners (cases.hooks) about a status change a customer's contact made."""
-    hooks.status_changed(case=case, before=event.before["status"], after=event.after["status"], at=at)
 
 
 def cases_move_customer(

@@ -42,7 +42,6 @@ from amends.messaging.models import Attachment, Message, MessageSource
 from amends.messaging.services import (
     Delivery,
     Incoming,
-    deliver_after_commit,
     message_attachments,
     message_existing,
     message_inbound,
@@ -50,6 +49,7 @@ from amends.messaging.services import (
     message_sent_event,
     message_source,
     messages_record,
+    outbox_add,
 )
 from amends.process.rules import response_due
 from amends.process.services import process_start
@@ -349,7 +349,7 @@ class _Batch:
         case_risks_raise(self.risks)
         for case, code in self.regimes:
             process_start(case=case, regime_code=code, actor=self.actor, received_at=case.opened_at)
-        deliver_after_commit(self.deliveries)
+        outbox_add(self.deliveries)
 
     def _events(self) -> tuple[list[CaseEvent], list]:
         events: list[CaseEvent] = []

@@ -207,7 +207,7 @@ def message_send(
         case_events_record([event])
     case_record_contact(case=case, inbound=False, at=message.occurred_at)
     if to:
-        deliver_after_commit([Delivery(message, to, thread)])
+        outbox_add([Delivery(message, to, thread)])
     return message
 
 
@@ -305,7 +305,7 @@ class Delivery:
     thread: dict[str, str]
 
 
-def deliver_after_commit(deliveries: list[Delivery]) -> None:
+def outbox_add(deliveries: list[Delivery]) -> None:
     """Put these stored messages in the outbox, in the caller's transaction: the worker sends them once it
     has committed (messaging/tasks.py), and retries until they go. Nothing here touches the network, so
     no request or import ever waits on a mail server."""

@@ -4,10 +4,10 @@ complaints lead and the administrator see them all."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from amends.cases.tests.factories import make_case
+from amends.conftest import login
 from amends.core.models import Role
 from amends.core.services import staff_create
 from amends.customers.models import Customer, MergeSuggestion
@@ -36,10 +36,7 @@ def suggestions(complaints_team, billing_team):
     }
 
 
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
+_client = login
 
 
 def _listed(client) -> set[str]:

@@ -1,13 +1,10 @@
 """The process steps as typed actions: the case page and the API run the same ones with the same input."""
 
-import json
-
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from amends.cases.models import CaseEvent
-from amends.core.services import api_token_create
+from amends.conftest import api_client, login
 from amends.letters.models import Letter
 from amends.process.actions import ACTIONS
 from amends.process.api import STEPS
@@ -23,20 +20,11 @@ def test_every_step_on_the_case_page_has_an_api_endpoint():
 
 
 def _api(user):
-    _, key = api_token_create(user=user, name="t")
-
-    def post(url, body):
-        return Client().post(
-            url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
-        )
-
-    return post
+    client = api_client(user)
+    return lambda url, body: client.post(url, body, content_type="application/json")
 
 
-def _page(user):
-    client = Client()
-    client.force_login(user)
-    return client
+_page = login
 
 
 @pytest.fixture

@@ -2,15 +2,12 @@
 each check the version the person read, on the service, the API (409) and the case page (a message saying
 what happened, with the other person's change)."""
 
-import json
-
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from amends.cases.models import Case, CaseEvent
+from amends.conftest import api_client, login
 from amends.core.errors import Conflict
-from amends.core.services import api_token_create
 from amends.letters.models import Letter
 from amends.letters.services import letter_update_fields
 from amends.messaging.models import Message
@@ -24,20 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(user):
-    _, key = api_token_create(user=user, name="t")
-
-    def post(url, body):
-        return Client().post(
-            url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
-        )
-
-    return post
+    client = api_client(user)
+    return lambda url, body: client.post(url, body, content_type="application/json")
 
 
-def _page(user):
-    client = Client()
-    client.force_login(user)
-    return client
+_page = login
 
 
 def _said(response) -> list[str]:

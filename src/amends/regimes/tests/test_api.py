@@ -1,16 +1,13 @@
 import json
 
 import pytest
-from django.test import Client
 
-from amends.core.services import api_token_create
+from amends.conftest import api_client
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user):
-    _, key = api_token_create(user=user, name="t")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+_client = api_client
 
 
 def test_list_get_and_due(adviser):

@@ -6,10 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from amends.conftest import PASSWORD
+from amends.conftest import PASSWORD, api_client
 from amends.core.errors import DomainError
 from amends.core.models import AuditEvent
-from amends.core.services import api_token_create
 from amends.regimes.calendar import customer_date
 from amends.regimes.choosing import Rule, choose
 from amends.regimes.models import Regime, RegimeRule
@@ -89,9 +88,7 @@ def test_bad_settings_are_refused_and_change_nothing(lead_settings, complaints_l
     assert RegimeRule.objects.count() == 2
 
 
-def _api(user):
-    _, key = api_token_create(user=user, name="t")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+_api = api_client
 
 
 def test_the_api_reads_and_changes_the_settings_for_leads_only(lead_settings, adviser, complaints_lead):

@@ -44,6 +44,7 @@ class CaseOut(Schema):
     channel: str
     summary: str
     category: str
+    product: str
     customer_id: int
     customer_name: str = Field(..., alias="customer.name")
     owner: str | None = Field(None, alias="owner.username")

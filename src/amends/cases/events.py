@@ -90,8 +90,9 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Assigned to {owner}{f' ({team})' if team else ''}"
     if kind == EventKind.RECLASSIFIED:
         text = f"Reclassified from {before.get('kind')} to {after.get('kind')}"
-        if before.get("category") != after.get("category") and after.get("category"):
-            text += f", category {after['category']}"
+        for field in ("category", "product"):
+            if before.get(field) != after.get(field) and after.get(field):
+                text += f", {field} {after[field]}"
         return text
     if kind == EventKind.CONTACT_LOGGED:
         how = CHANNEL_WORDS.get(str(after.get("channel")), "a contact")

@@ -36,5 +36,6 @@ class AssignForm(forms.Form):
 class ReclassifyForm(forms.Form):
     kind = forms.ChoiceField(choices=CaseKind.choices)
     category = forms.CharField(max_length=100, required=False)
+    product = forms.CharField(max_length=100, required=False)
     reason = forms.CharField(max_length=300, help_text="Why it is this kind: the regime's definition decides")
     version = forms.IntegerField(min_value=1)

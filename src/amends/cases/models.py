@@ -39,6 +39,9 @@ class Case(models.Model):
         "core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     category = models.CharField(max_length=100, blank=True)
+    # The product or service the contact is about ("Current account", "Repairs"): a regime rule may choose
+    # by it, and complaints are counted by it per team.
+    product = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
     summary = models.CharField(max_length=300)
     outcome_wanted = models.TextField(blank=True)
@@ -66,6 +69,7 @@ class Case(models.Model):
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened"),
             models.Index(fields=["risk", "id"], name="case_risk"),
             models.Index(fields=["team", "risk", "id"], name="case_team_risk"),
+            models.Index(fields=["team", "product"], name="case_team_product"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,9 @@ tsvector well under its 1 MB limit.
 
 SQLite drops a table's triggers when a migration rebuilds the table (adding a column with a constraint, for
 one), so `ensure_search_index` runs after every `migrate` and puts back any that are missing, rebuilding
-the index if it had to.
+the index if it had to. A migration that rebuilds `cases_case` itself (adding any NOT NULL column does)
+must first drop them all (`drop_sqlite_triggers`): the triggers on customers and messages name the table,
+and SQLite refuses to rename the rebuilt table into place while they do.
 """
 
 # The SQL here is assembled from this module's own constants only; nothing a user types reaches it.
@@ -180,6 +182,14 @@ def drop_search_index(schema_editor) -> None:
         "GENERATED ALWAYS AS (to_tsvector('simple', summary)) STORED"
     )
     run("CREATE INDEX cases_case_search_vector ON cases_case USING gin (search_vector)")
+
+
+def drop_sqlite_triggers(schema_editor) -> None:
+    """SQLite: drop the index's triggers before a migration rebuilds `cases_case` (the module says why);
+    `ensure_search_index` puts them back after it."""
+    if schema_editor.connection.vendor == "sqlite":
+        for name in SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def ensure_search_index(connection, *, rebuild: bool = False) -> list[str]:

@@ -134,6 +134,7 @@ def case_open(
     actor: Any = None,
     outcome_wanted: str = "",
     category: str = "",
+    product: str = "",
     kind_reason: str = "",
     team: Team | None = None,
     owner: Any = None,
@@ -145,6 +146,7 @@ def case_open(
         summary=summary,
         outcome_wanted=outcome_wanted,
         category=category,
+        product=product,
         kind_reason=kind_reason,
     )
     now = opened_at or timezone.now()
@@ -162,6 +164,7 @@ def case_fields(
     summary: str,
     outcome_wanted: str = "",
     category: str = "",
+    product: str = "",
     kind_reason: str = "",
 ) -> dict[str, str]:
     """What a new case says, checked: DomainError for anything a case cannot hold."""
@@ -176,6 +179,7 @@ def case_fields(
         "kind_reason": _check_text(kind_reason, "kind_reason", 300),
         "outcome_wanted": _check_text(outcome_wanted, "outcome_wanted", 5000),
         "category": _check_text(category, "category", 100),
+        "product": _check_text(product, "product", 100),
     }
 
 
@@ -324,27 +328,29 @@ def case_reclassify(
     kind: str,
     reason: str,
     category: str | None = None,
+    product: str | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Change what the case is (query, problem, complaint) and say why (CFACSC7 K5: the regime decides)."""
+    """Change what the case is (query, problem, complaint) and say why (CFACSC7 K5: the regime decides);
+    with it, what it is about (category, product: None leaves one as it is)."""
     case = _lock(case, expected_version)
     if kind not in CaseKind.values:
         raise DomainError(f"Unknown case kind {kind!r}", fields={"kind": "query, problem or complaint"})
     reason = _check_text(reason, "reason", 300, required=True)
-    before = {"kind": case.kind, "category": case.category}
-    case.kind, case.kind_reason = kind, reason
-    if category is not None:
-        case.category = _check_text(category, "category", 100)
+    before = {"kind": case.kind, "category": case.category, "product": case.product}
+    category = case.category if category is None else _check_text(category, "category", 100)
+    product = case.product if product is None else _check_text(product, "product", 100)
+    case.kind, case.kind_reason, case.category, case.product = kind, reason, category, product
     now = timezone.now()
     case.respond_by = response_target(kind, case.opened_at)
-    _save(case, ["kind", "kind_reason", "category", "respond_by"], now)
+    _save(case, ["kind", "kind_reason", "category", "product", "respond_by"], now)
     case_event_record(
         case,
         kind=EventKind.RECLASSIFIED,
         actor=actor,
         at=now,
         before=before,
-        after={"kind": case.kind, "category": case.category},
+        after={"kind": case.kind, "category": case.category, "product": case.product},
         reason=reason,
     )
     return case

@@ -92,7 +92,12 @@ def case_detail(request, reference: str):
         if owners is not None
         else None,
         "reclassify_form": ReclassifyForm(
-            initial={"kind": case.kind, "category": case.category, "version": case.version}
+            initial={
+                "kind": case.kind,
+                "category": case.category,
+                "product": case.product,
+                "version": case.version,
+            }
         ),
     }
     context.update(case_page_extras(request, case))
@@ -166,6 +171,7 @@ def case_change_kind(request, reference: str):
             kind=d["kind"],
             reason=d["reason"],
             category=d["category"],
+            product=d["product"],
             expected_version=d["version"],
         ),
         success="Case reclassified",

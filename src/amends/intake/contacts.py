@@ -73,6 +73,7 @@ def _arrival(contact: ContactIn, source: bytes) -> Arrival:
             "summary": summary_of(contact.subject, contact.text),
             "outcome_wanted": contact.outcome_wanted,
             "category": contact.category,
+            "product": contact.product,
             "kind_reason": given_kind_reason(contact.kind, contact.channel),
         },
     )

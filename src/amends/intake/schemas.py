@@ -60,4 +60,7 @@ class ContactIn(BaseModel):
     )
     kind: KindName = "complaint"
     category: str = Field("", max_length=100)
+    product: str = Field(
+        "", max_length=100, description="The product or service it is about, e.g. 'Current account'"
+    )
     outcome_wanted: str = Field("", max_length=5000)

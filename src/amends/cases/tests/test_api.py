@@ -55,6 +55,16 @@ def test_create_is_idempotent_by_external_id(api, complaints_team):
     assert _counts() == counts
 
 
+def test_create_takes_the_product_and_the_case_shows_it(api, complaints_team):
+    body = api("post", "/api/v1/cases", {**CONTACT, "product": "General needs tenancy"}).json()
+    assert body["case"]["product"] == "General needs tenancy" and body["case"]["category"] == "Repairs"
+    reference = body["case"]["reference"]
+    assert Case.objects.get(reference=reference).product == "General needs tenancy"
+    assert api("get", f"/api/v1/cases/{reference}").json()["product"] == "General needs tenancy"
+    listed = api("get", "/api/v1/cases?queue=all").json()["items"]
+    assert [c["product"] for c in listed if c["reference"] == reference] == ["General needs tenancy"]
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
@@ -62,6 +72,7 @@ def test_create_is_idempotent_by_external_id(api, complaints_team):
         ({**CONTACT, "text": ""}, "text"),
         ({**CONTACT, "text": 42}, "text"),
         ({**CONTACT, "subject": "s" * 301}, "subject"),
+        ({**CONTACT, "product": "p" * 101}, "product"),
         ({**CONTACT, "customer": {}}, "customer"),
         ({**CONTACT, "customer": {"email": "not-an-email"}}, "email"),
         ({**CONTACT, "received_at": "yesterday"}, "received_at"),

@@ -19,6 +19,12 @@ def test_events_read_as_sentences():
         "Logged a phone call from the customer"
     )
     assert describe("acknowledgement_sent", None, {"message": 1}, **names) == "Sent the acknowledgement"
+    assert describe(
+        "reclassified",
+        {"kind": "query", "category": "Fees", "product": ""},
+        {"kind": "complaint", "category": "Fees", "product": "Credit card"},
+        **names,
+    ) == ("Reclassified from query to complaint, product Credit card")
     assert describe("something_new", None, None, **names) == "Something new"
 
 

@@ -99,6 +99,31 @@ def test_every_change_leaves_one_event(adviser, complaints_team):
     assert event.reason == "Customer only asked about fees"
 
 
+def test_reclassifying_records_the_product_before_and_after(adviser, complaints_team):
+    customer = make_case().customer
+    case = case_open(
+        customer=customer, kind="query", channel="phone", summary="Fees", product="  Current account "
+    )
+    assert case.product == "Current account"  # trimmed, as category is
+    case_reclassify(
+        case=case, actor=adviser, kind="complaint", product="Credit card", reason="Card, not account"
+    )
+    case.refresh_from_db()
+    assert case.product == "Credit card"
+    event = CaseEvent.objects.get(case=case, kind="reclassified")
+    assert event.before == {"kind": "query", "category": "", "product": "Current account"}
+    assert event.after == {"kind": "complaint", "category": "", "product": "Credit card"}
+    # Not given: left as it is; too long: refused, nothing changes
+    case_reclassify(case=case, actor=adviser, kind="complaint", category="Fees", reason="Fees")
+    case.refresh_from_db()
+    assert (case.category, case.product) == ("Fees", "Credit card")
+    with pytest.raises(DomainError) as refused:
+        case_reclassify(case=case, actor=adviser, kind="query", product="x" * 101, reason="long")
+    assert refused.value.fields == {"product": "at most 100 characters"}
+    case.refresh_from_db()
+    assert (case.kind, case.product) == ("complaint", "Credit card")
+
+
 def test_events_are_append_only(adviser):
     event = CaseEvent.objects.filter(case=make_case()).first()
     event.reason = "rewritten"

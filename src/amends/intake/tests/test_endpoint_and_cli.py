@@ -177,13 +177,17 @@ def test_intake_json_file_lines_and_lists(tmp_path, capsys):
             "text": "Agent: hello\nCustomer: my bill is wrong",
             "customer": {"name": "Ali Khan", "email": "ali@example.com"},
             "kind": "problem",
+            "product": "Broadband and landline",
         },
     ]
     listing = tmp_path / "contacts.json"
     listing.write_text(json.dumps(contacts))
     call_command("intake", "json", str(listing))
     assert Case.objects.count() == 2
-    assert set(Case.objects.values_list("channel", flat=True)) == {"social", "chat"}
+    assert set(Case.objects.values_list("channel", "product")) == {
+        ("social", ""),
+        ("chat", "Broadband and landline"),
+    }
     lines = tmp_path / "contacts.jsonl"
     lines.write_text("\n".join(json.dumps(c) for c in contacts))
     call_command("intake", "json", str(lines))  # the same contacts again: nothing new

@@ -22,6 +22,7 @@ def test_a_query_that_reads_like_a_complaint_is_flagged_on_the_case_page(adviser
             channel="api",
             external_id="q-1",
             kind="query",
+            product="Current account",
             customer={"name": "Sam Query", "email": "sam.query@example.com"},
             text="Why have you charged me twice AGAIN? This is appalling, I want my money back now.",
         )
@@ -30,6 +31,8 @@ def test_a_query_that_reads_like_a_complaint_is_flagged_on_the_case_page(adviser
     page = login(adviser).get(f"/cases/{result.case.reference}/").content.decode()
     assert "This query reads like a complaint" in page
     assert "Reclassify as a complaint" in page
+    # The one-click reclassification keeps what the case is about
+    assert '<input type="hidden" name="product" value="Current account">' in page
     assert '<mark class="sig' in page
     flagged = case_queue(adviser, QueueFilters(queue="all", risk="flagged")).rows
     assert [c.pk for c in flagged] == [result.case.pk]

@@ -307,7 +307,9 @@ class _Batch:
         the latest its rules allow (an acknowledgement-based clock assumes the acknowledgement is late)."""
         if self.chooser is None:
             self.chooser = RegimeChooser()
-        code = self.chooser.for_case(kind=case.kind, category=case.category, channel=case.channel)
+        code = self.chooser.for_case(
+            kind=case.kind, category=case.category, product=case.product, channel=case.channel
+        )
         if code is None:
             return None
         key = (code, case.opened_at.date())

@@ -63,7 +63,9 @@ def case_page_context(request, case: Case) -> dict:
     if panel.process is None and case.kind == "complaint":
         # Only the regimes the organisation works under; the one its rules choose for this case first.
         offered = regimes_in_use()
-        suggested = RegimeChooser().for_case(kind=case.kind, category=case.category, channel=case.channel)
+        suggested = RegimeChooser().for_case(
+            kind=case.kind, category=case.category, product=case.product, channel=case.channel
+        )
     return {
         "p": panel,
         "stage_name": stage_name,

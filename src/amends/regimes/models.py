@@ -62,6 +62,7 @@ class RegimeRule(models.Model):
 
     class Match(models.TextChoices):
         CATEGORY = "category", "Category is"
+        PRODUCT = "product", "Product is"
         CHANNEL = "channel", "Channel is"
         DEFAULT = "default", "Any other complaint"
 

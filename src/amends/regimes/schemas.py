@@ -10,10 +10,11 @@ from .choosing import Rule
 
 
 class RegimeRuleIn(Schema):
-    match: Literal["category", "channel", "default"] = Field(
-        ..., description="What the rule looks at: the case's category, its channel, or any complaint"
+    match: Literal["category", "product", "channel", "default"] = Field(
+        ...,
+        description="What the rule looks at: the case's category, its product, its channel, or any complaint",
     )
-    value: str = Field("", max_length=100, description="The category or channel; empty for default")
+    value: str = Field("", max_length=100, description="The category, product or channel; empty for default")
     regime: str = Field(..., max_length=60, description="The regime code it chooses (one in use)")
 
     def rule(self) -> Rule:

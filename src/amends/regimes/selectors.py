@@ -57,7 +57,7 @@ class RegimeChooser:
     def __init__(self) -> None:
         self.rules = regime_rules()
 
-    def for_case(self, *, kind: str, category: str, channel: str) -> str | None:
+    def for_case(self, *, kind: str, category: str, product: str, channel: str) -> str | None:
         if kind != "complaint":
             return None
-        return choose(self.rules, category=category, channel=channel)
+        return choose(self.rules, category=category, product=product, channel=channel)

@@ -231,8 +231,9 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     chosen = set(Regime.objects.filter(pk__in=[int(pk) for pk in switched_on]).values_list("code", flat=True))
     assert chosen == {*REGIMES.values(), "fca-psd"}  # not all eleven: no water, SPSO, NHS...
     chooser = RegimeChooser()
-    assert chooser.for_case(kind="complaint", category="Mortgage", channel="phone") == "fca-disp"
-    assert chooser.for_case(kind="complaint", category="", channel="web_form") == DEMO_DEFAULT_REGIME
+    assert chooser.for_case(kind="complaint", category="Mortgage", product="", channel="phone") == "fca-disp"
+    unknown = chooser.for_case(kind="complaint", category="", product="", channel="web_form")
+    assert unknown == DEMO_DEFAULT_REGIME
     data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
     case = intake_web_form(form_token=new_form_token(), data=data).case
     assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME

@@ -12,6 +12,8 @@ from amends.cases.events import EventKind
 from amends.intake.arrivals import status_url
 from amends.intake.contacts import intake_web_form
 from amends.intake.forms import new_form_token
+from amends.intake.schemas import ContactIn
+from amends.intake.services import intake_contact
 from amends.messaging.models import Message
 from amends.process.models import CaseClock, CaseProcess
 from amends.regimes.choosing import Rule
@@ -65,6 +67,42 @@ def test_the_chosen_regime_applies_on_arrival_and_the_acknowledgement_quotes_its
 
     council = _complain(category="council tax").case
     assert CaseProcess.objects.get(case=council).regime_version.regime.code == "lgsco"
+
+
+def _contact(external_id: str, product: str):
+    contact = ContactIn(
+        channel="api",
+        external_id=external_id,
+        customer={"name": "Ali Khan", "email": "ali@example.com", "nation": "england"},
+        text="The shop charged my card twice for one order and you will not refund it.",
+        category="Current account",
+        product=product,
+    )
+    return intake_contact(contact).case
+
+
+@time_machine.travel(ARRIVED, tick=False)
+def test_a_product_rule_chooses_on_arrival_and_the_acknowledgement_quotes_its_date(
+    complaints_team, complaints_lead, no_regime_in_use
+):
+    regime_settings_save(
+        in_use=["fca-disp", "fca-psd"],
+        rules=[Rule("product", "Debit card", "fca-psd"), Rule("default", "", "fca-disp")],
+        actor=complaints_lead,
+    )
+    case = _contact("card-1", " debit card ")
+    assert case.product == "debit card"
+    process = CaseProcess.objects.get(case=case)
+    assert process.regime_version.regime.code == "fca-psd" and process.received_at == ARRIVED
+    final = CaseClock.objects.get(case=case, code="final_response")
+    # 15 business days from a Saturday, over Christmas and the Boxing Day holiday (Monday 28 December)
+    assert final.status == "running" and final.due_at.date().isoformat() == "2026-12-29"
+    assert "reply to you by Tuesday 29 December 2026" in _acknowledgement(case)
+    assert case.events.filter(kind=EventKind.REGIME_APPLIED).count() == 1
+    # Another product, the same category: the default's regime and its date
+    other = _contact("account-1", "Current account")
+    assert CaseProcess.objects.get(case=other).regime_version.regime.code == "fca-disp"
+    assert "reply to you by Friday 29 January 2027" in _acknowledgement(other)
 
 
 @time_machine.travel(ARRIVED, tick=False)

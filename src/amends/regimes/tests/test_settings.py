@@ -32,13 +32,17 @@ def test_a_date_told_to_a_customer_is_a_working_day_of_their_nation_never_after_
 def test_the_first_rule_that_fits_chooses():
     rules = [
         Rule("category", "Council Tax", "lgsco"),
+        Rule("product", "Debit card", "fca-psd"),
         Rule("channel", "phone", "ofcom"),
         Rule("default", "", "fca-disp"),
     ]
-    assert choose(rules, category="  council   tax ", channel="phone") == "lgsco"
-    assert choose(rules, category="Mortgage", channel="phone") == "ofcom"
-    assert choose(rules, category="Mortgage", channel="email") == "fca-disp"
-    assert choose(rules[:2], category="Mortgage", channel="email") is None
+    assert choose(rules, category="  council   tax ", product="Debit card", channel="phone") == "lgsco"
+    assert choose(rules, category="Mortgage", product=" debit  CARD", channel="phone") == "fca-psd"
+    assert choose(rules, category="Mortgage", product="Mortgage", channel="phone") == "ofcom"
+    assert choose(rules, category="Mortgage", product="", channel="email") == "fca-disp"
+    # A product rule looks at the product only: the same words as a category do not match it
+    assert choose(rules[1:2], category="Debit card", product="", channel="email") is None
+    assert choose(rules[:3], category="Mortgage", product="Mortgage", channel="email") is None
 
 
 @pytest.fixture
@@ -57,9 +61,9 @@ def test_a_lead_switches_regimes_on_and_sets_the_rules_audited(lead_settings, co
     kinds = sorted(AuditEvent.objects.filter(actor=complaints_lead).values_list("kind", flat=True))
     assert kinds == ["regime.in_use", "regime.in_use", "regime_rules.changed"]
     chooser = RegimeChooser()
-    assert chooser.for_case(kind="complaint", category="council tax", channel="email") == "lgsco"
-    assert chooser.for_case(kind="complaint", category="", channel="email") == "fca-disp"
-    assert chooser.for_case(kind="query", category="", channel="email") is None
+    assert chooser.for_case(kind="complaint", category="council tax", product="", channel="email") == "lgsco"
+    assert chooser.for_case(kind="complaint", category="", product="", channel="email") == "fca-disp"
+    assert chooser.for_case(kind="query", category="", product="", channel="email") is None
     # Saving the same again changes and records nothing
     regime_settings_save(
         in_use=["lgsco", "fca-disp"],
@@ -77,7 +81,8 @@ def test_a_lead_switches_regimes_on_and_sets_the_rules_audited(lead_settings, co
         (["fca-disp"], [Rule("default", "", "fca-disp"), Rule("channel", "phone", "fca-disp")], "rules.1"),
         (["fca-disp"], [Rule("channel", "pigeon", "fca-disp")], "rules.1"),
         (["fca-disp"], [Rule("category", "  ", "fca-disp")], "rules.1"),
-        (["fca-disp"], [Rule("product", "x", "fca-disp")], "rules.1"),
+        (["fca-disp"], [Rule("product", "", "fca-disp")], "rules.1"),
+        (["fca-disp"], [Rule("postcode", "x", "fca-disp")], "rules.1"),
     ],
 )
 def test_bad_settings_are_refused_and_change_nothing(lead_settings, complaints_lead, in_use, rules, field):
@@ -92,7 +97,8 @@ _api = api_client
 
 
 def test_the_api_reads_and_changes_the_settings_for_leads_only(lead_settings, adviser, complaints_lead):
-    body = {"in_use": ["ofgem"], "rules": [{"match": "default", "regime": "ofgem"}]}
+    product_rule = {"match": "product", "value": " Prepayment  energy ", "regime": "ofgem"}
+    body = {"in_use": ["ofgem"], "rules": [product_rule, {"match": "default", "regime": "ofgem"}]}
     got = _api(adviser).get("/api/v1/regimes/settings")
     assert got.status_code == 200 and got.json()["in_use"] == ["fca-disp", "lgsco"]
     assert got.json()["rules"][0] == {"match": "category", "value": "Council tax", "regime": "lgsco"}
@@ -104,11 +110,22 @@ def test_the_api_reads_and_changes_the_settings_for_leads_only(lead_settings, ad
         content_type="application/json",
     )
     assert bad.status_code == 400 and bad.json()["error"]["fields"] == {"rules.1": "regime not in use"}
+    no_product = _api(complaints_lead).post(
+        "/api/v1/regimes/settings",
+        {"in_use": ["ofgem"], "rules": [{"match": "product", "regime": "ofgem"}]},
+        content_type="application/json",
+    )
+    assert no_product.status_code == 400
+    assert no_product.json()["error"]["fields"] == {"rules.1": "value required"}
+    assert not Regime.objects.get(code="ofgem").in_use
     done = _api(complaints_lead).post("/api/v1/regimes/settings", body, content_type="application/json")
     assert done.status_code == 200
     assert done.json() == {
         "in_use": ["ofgem"],
-        "rules": [{"match": "default", "value": "", "regime": "ofgem"}],
+        "rules": [
+            {"match": "product", "value": "Prepayment energy", "regime": "ofgem"},
+            {"match": "default", "value": "", "regime": "ofgem"},
+        ],
     }
     # The regime listing still answers for a code (the settings path does not shadow it, nor it them)
     assert _api(adviser).get("/api/v1/regimes/ofgem").json()["code"] == "ofgem"

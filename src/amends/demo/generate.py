@@ -60,7 +60,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, texts
-from .plan import MESSAGE_ACTIONS, REGIMES, CasePlan, Clock, Step, plan_cases
+from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"
@@ -109,8 +109,9 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
     return True
 
 
-# What the demo organisation's complaints lead chose: the regimes its complaints follow, a complaint's
-# regime by its category, and its own service targets for any other (the public form asks no category).
+# What the demo organisation's complaints lead chose: the regimes its complaints follow; a complaint about
+# a payment by its product (whatever account it went through), any other by its category; and its own
+# service targets for the rest (the public form asks neither).
 DEMO_DEFAULT_REGIME = "internal-iso10002"
 
 
@@ -118,7 +119,7 @@ def demo_regime_settings(lead: Any) -> None:
     rules = [Rule("category", name, code) for name, code in REGIMES.items()]
     regime_settings_save(
         in_use=sorted({*REGIMES.values(), "fca-psd"}),
-        rules=[*rules, Rule("default", "", DEMO_DEFAULT_REGIME)],
+        rules=[Rule("product", PAYMENT_PRODUCT, "fca-psd"), *rules, Rule("default", "", DEMO_DEFAULT_REGIME)],
         actor=lead,
     )
 
@@ -217,6 +218,7 @@ def apply_plan(plan: CasePlan, ctx: Context) -> Case:
         actor=ctx.user(plan.taken_by),
         outcome_wanted=plan.outcome_wanted,
         category=plan.category,
+        product=plan.product,
         kind_reason=plan.kind_reason,
         opened_at=plan.opened_at,
     )

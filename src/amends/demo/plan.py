@@ -124,6 +124,11 @@ PAYMENT_ISSUES = {
     "Debit card declined",
     "Mortgage payment taken on the wrong date",
 }
+# What a payment issue is about, whichever account it went through: a payment service (the Payment Services
+# Regulations), so its own regime (fca-psd), which the demo's first rule chooses by this product.
+PAYMENT_PRODUCT = "Payments"
+# What an organisation holds where a person holds one of the category's products.
+BUSINESS_PRODUCTS = {"Current account": "Business current account", "Credit card": "Business credit card"}
 # FCA responses carry prescribed wording; the demo sends them by post only (see generate.fill_demo_wording).
 PRINT_ONLY = {"fca-disp", "fca-psd"}
 # The share of complaints the regime is applied to: most, but some new ones are still waiting for it.
@@ -180,6 +185,16 @@ def allows(username: str, remedy: str, amount: Decimal | None) -> bool:
     return remedy in limits and limit_allows(
         allowed=True, max_amount=limits[remedy], remedy_type=remedy, amount=amount
     )
+
+
+def product_for(category: texts.Category, issue: texts.Issue, number: int, organisation: bool) -> str:
+    """The product a case is about. Chosen by the case's number, not the random stream, so that adding it
+    left every other planned detail as it was."""
+    if issue.summary in PAYMENT_ISSUES:
+        return PAYMENT_PRODUCT
+    if organisation and category.name in BUSINESS_PRODUCTS:
+        return BUSINESS_PRODUCTS[category.name]
+    return category.products[number % len(category.products)]
 
 
 def regime_for(category: texts.Category, issue: texts.Issue) -> str:
@@ -285,6 +300,7 @@ class CasePlan:
     channel: str
     kind: str  # as opened; a reclassify step may change it
     category: str
+    product: str
     status: str  # where the case ends up
     opened_at: datetime
     summary: str
@@ -383,6 +399,7 @@ def plan_case(rng: Random, number: int, person: Person, ids: Identities, clock: 
         channel=channel,
         kind=kind,
         category=category.name,
+        product=product_for(category, issue, number, person.is_organisation),
         status=status,
         opened_at=opened_at,
         summary=_summary(rng, issue.summary, kind),

@@ -364,6 +364,8 @@ class Category:
     queries: tuple[Issue, ...]
     problems: tuple[Issue, ...]
     complaints: tuple[Issue, ...]
+    # The products or services of ours a contact in this category is about, as the case records them.
+    products: tuple[str, ...] = ()
 
 
 FOS = "the Financial Ombudsman Service"
@@ -378,6 +380,7 @@ CATEGORIES = [
         FOS,
         "the date and amount of the payment, and a screenshot of your statement if you have one",
         "The payment went out on the 14th for {amount}. I've attached a screenshot of my statement.",
+        products=("Classic current account", "Premier current account", "Basic bank account"),
         queries=(
             Issue(
                 "Question about overdraft interest",
@@ -442,6 +445,7 @@ CATEGORIES = [
         FOS,
         "the last four digits of your card and any emails you had from the retailer",
         "My card ends {digits}. I've forwarded the emails from the retailer below.",
+        products=("Classic credit card", "Rewards credit card", "Balance transfer credit card"),
         queries=(
             Issue(
                 "Balance transfer fee",
@@ -508,6 +512,7 @@ CATEGORIES = [
         FOS,
         "your mortgage account number and the dates you spoke to us",
         "My mortgage account number is on the letter I've attached. I called on the 3rd and the 10th.",
+        products=("Fixed-rate mortgage", "Tracker mortgage"),
         queries=(
             Issue(
                 "Overpayment allowance",
@@ -571,6 +576,7 @@ CATEGORIES = [
         HOUSING,
         "a few photos of the problem and some days and times when someone can get in",
         "I've attached photos. I'm in most mornings, and any time on Thursdays.",
+        products=("General needs tenancy", "Shared ownership", "Leasehold"),
         queries=(
             Issue(
                 "When is my repair booked?",
@@ -643,6 +649,7 @@ CATEGORIES = [
         HOUSING,
         "a copy of your bank statement showing the payment",
         "Here's my bank statement showing the {amount} going out {when}.",
+        products=("General needs tenancy", "Shared ownership", "Leasehold"),
         queries=(
             Issue(
                 "Service charge breakdown",
@@ -705,6 +712,7 @@ CATEGORIES = [
         "a diary of the incidents, with dates and times, and the names of any witnesses",
         "I've attached the diary I've been keeping since the summer. My neighbour at number 12 has also "
         "heard it.",
+        products=("General needs tenancy", "Shared ownership"),
         queries=(
             Issue(
                 "How to report noise",
@@ -759,6 +767,7 @@ CATEGORIES = [
         "the Ombudsman",
         "a photo of the bill you're querying",
         "Photo of the bill attached. The account number is at the top.",
+        products=("Dual fuel", "Electricity", "Broadband and landline"),
         queries=(
             Issue(
                 "Why is my bill so high?",
@@ -819,6 +828,7 @@ CATEGORIES = [
         "the Energy Ombudsman",
         "photos of your meter showing today's readings and the meter serial number",
         "Photos of the meter are attached. Today's reading is 04417.",
+        products=("Dual fuel", "Electricity", "Prepayment energy"),
         queries=(
             Issue(
                 "Is my smart meter sending readings?",
@@ -879,6 +889,7 @@ CATEGORIES = [
         "the Communications Ombudsman",
         "the times the connection dropped and which lights are showing on your router",
         "It dropped at about 9am, 1pm and 7pm yesterday. The light on the router flashes orange.",
+        products=("Fibre broadband", "Broadband and landline"),
         queries=(
             Issue(
                 "When does my contract end?",
@@ -939,6 +950,7 @@ CATEGORIES = [
         "",
         "your order number and a photo of where the parcel was meant to be left",
         "The order number is on the confirmation email below. I've attached a photo of my porch.",
+        products=("Online shop",),
         queries=(
             Issue(
                 "Where is my order?",
@@ -998,6 +1010,7 @@ CATEGORIES = [
         "",
         "your order number and the date you sent the item back",
         "I sent it back {when} and I've attached the proof of postage.",
+        products=("Online shop", "In-store purchase"),
         queries=(
             Issue(
                 "How long do refunds take?",

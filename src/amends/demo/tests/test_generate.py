@@ -224,6 +224,7 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     from amends.demo.plan import REGIMES
     from amends.intake.contacts import intake_web_form
     from amends.intake.forms import new_form_token
+    from amends.regimes.choosing import Rule
     from amends.regimes.models import Regime
     from amends.regimes.selectors import RegimeChooser
 
@@ -231,9 +232,20 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     chosen = set(Regime.objects.filter(pk__in=[int(pk) for pk in switched_on]).values_list("code", flat=True))
     assert chosen == {*REGIMES.values(), "fca-psd"}  # not all eleven: no water, SPSO, NHS...
     chooser = RegimeChooser()
+    assert chooser.rules[0] == Rule("product", "Payments", "fca-psd")  # a payment, through any account
     assert chooser.for_case(kind="complaint", category="Mortgage", product="", channel="phone") == "fca-disp"
+    payment = chooser.for_case(kind="complaint", category="Mortgage", product="Payments", channel="phone")
+    assert payment == "fca-psd"
     unknown = chooser.for_case(kind="complaint", category="", product="", channel="web_form")
     assert unknown == DEMO_DEFAULT_REGIME
+    # Every demo case says what it is about, and the rules choose the regime each complaint follows
+    assert "" not in set(Case.objects.values_list("product", flat=True))
+    followed = CaseProcess.objects.select_related("case", "regime_version__regime")
+    assert {p.regime_version.regime.code for p in followed} >= {"fca-psd", "fca-disp", "hos-2024"}
+    for process in followed:
+        c = process.case
+        chosen = chooser.for_case(kind="complaint", category=c.category, product=c.product, channel=c.channel)
+        assert chosen == process.regime_version.regime.code, (c.reference, c.category, c.product)
     data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
     case = intake_web_form(form_token=new_form_token(), data=data).case
     assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME

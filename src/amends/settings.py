@@ -240,6 +240,10 @@ AMENDS_HEADER_AUTHENTICATED_PATHS = ("/api/", "/inbound/")
 # (core.ratelimit). Login: this many per username from one address, three times as many per address.
 AMENDS_PUBLIC_FORM_RATE = (int(os.environ.get("AMENDS_PUBLIC_FORM_PER_HOUR", "10")), 3600)
 AMENDS_LOGIN_RATE = (int(os.environ.get("AMENDS_LOGIN_PER_15_MIN", "10")), 900)
+# The customer portal (the status page's forms): posts per client address an hour, and per private link
+# an hour from all addresses together, so one link cannot be hammered from many.
+AMENDS_PORTAL_RATE = (int(os.environ.get("AMENDS_PORTAL_POSTS_PER_HOUR", "30")), 3600)
+AMENDS_PORTAL_LINK_RATE = (int(os.environ.get("AMENDS_PORTAL_POSTS_PER_LINK_PER_HOUR", "10")), 3600)
 # The email provider's credential for POST /inbound/email (Bearer, or the password of HTTP basic auth):
 # its own secret, not a staff member's token. Unset, the endpoint refuses every post.
 AMENDS_INBOUND_EMAIL_SECRET = os.environ.get("AMENDS_INBOUND_EMAIL_SECRET", "")

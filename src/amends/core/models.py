@@ -106,10 +106,11 @@ class Notification(models.Model):
 
 
 class RateCounter(models.Model):
-    """Attempts at a throttled action (signing in, the public form) by one client in one fixed window.
+    """Attempts at a throttled action (signing in, the public form, the portal's forms) by one client (or
+    at one portal link) in one fixed window.
 
     In the database, so every web process counts into the same bucket and a restart forgets nothing. The
-    key is a keyed hash of the client address (and username), so the table holds neither.
+    key is a keyed hash of the client address (and username) or the link, so the table holds none of them.
     """
 
     scope = models.CharField(max_length=40)

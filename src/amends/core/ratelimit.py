@@ -1,4 +1,5 @@
-"""Throttling for the public form and the login page: fixed-window counters in the database.
+"""Throttling for the public form, the login page and the customer portal: fixed-window counters in the
+database.
 
 The counters are rows (`RateCounter`), incremented with one `UPDATE ... SET count = count + 1`, so every
 web process shares them, concurrent requests cannot both read the same count, and a restart resets
@@ -18,7 +19,7 @@ from functools import lru_cache, wraps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -108,24 +109,40 @@ def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
+Rate = Callable[[], tuple[int, int]]
+
+
 def throttle_before_reading(
     scope: str,
-    rate: Callable[[], tuple[int, int]],
-    refused: Callable[[HttpRequest], HttpResponse],
+    rate: Rate,
+    refused: Callable[..., HttpResponse],
+    *,
+    per_url_arg: str = "",
+    url_arg_rate: Rate | None = None,
 ):
     """A view decorator: each POST is counted per client network before a byte of its body is read,
-    and past `rate()` (limit, window in seconds) answered by `refused(request)`, which must not read the
-    body either. Django's CSRF check reads the form, so it runs here, after the count, not before."""
+    and past `rate()` (limit, window in seconds) answered by `refused(request, *args, **kwargs)`, which
+    must not read the body either. With `per_url_arg`, a POST the client's own allowance lets through is
+    counted again under that argument of the URL (the portal's private link) from every client together,
+    at `url_arg_rate()`, so one target cannot be hammered from many addresses. Django's CSRF check reads
+    the form, so it runs here, after the counts, not before."""
+
+    def allowed(request, kwargs) -> bool:
+        limit, window = rate()
+        if not allow(scope, client_network(request), limit=limit, window=window):
+            return False  # not counted against the link: a client over its own limit spends no one's
+        if not per_url_arg:
+            return True
+        limit, window = (url_arg_rate or rate)()
+        return allow(f"{scope}:{per_url_arg}", str(kwargs[per_url_arg]), limit=limit, window=window)
 
     def decorate(view):
         protected = csrf_protect(view)
 
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                limit, window = rate()
-                if not allow(scope, client_network(request), limit=limit, window=window):
-                    return refused(request)
+            if request.method == "POST" and not allowed(request, kwargs):
+                return refused(request, *args, **kwargs)
             return protected(request, *args, **kwargs)
 
         return csrf_exempt(wrapper)  # exempt from the middleware's check only: csrf_protect does it

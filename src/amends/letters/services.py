@@ -35,9 +35,26 @@ def _user(actor: Any) -> Any:
 # --- prescribed wording -------------------------------------------------------------------------------
 
 
+def _wording_changed(latest: TextBlock, read: int) -> Conflict:
+    """The refusal when someone saved the wording since the editor read it: who, when, and what it says."""
+    who = _name(latest.updated_by) if latest.updated_by_id else "Someone else"
+    said = latest.body if len(latest.body) <= 300 else latest.body[:299] + "\u2026"
+    return Conflict(
+        f"{who} saved version {latest.version} of this wording at "
+        f"{timezone.localtime(latest.created_at):%H:%M} while you were editing it: \u201c{said}\u201d "
+        "Yours was not saved: it is kept in the box below; save it again if it should replace theirs.",
+        code="wording_changed",
+        fields={"version": f"you read version {read}; it is now {latest.version}"},
+    )
+
+
 @transaction.atomic
-def text_block_update(*, code: str, body: str, actor: Any, reason: str = "") -> TextBlock:
-    """Add a new version of a block's wording (blocks are never edited in place) and audit it."""
+def text_block_update(
+    *, code: str, body: str, actor: Any, reason: str = "", expected_version: int | None = None
+) -> TextBlock:
+    """Add a new version of a block's wording (blocks are never edited in place) and audit it.
+    `expected_version` is the version the editor read: if anyone saved another since, nothing changes and
+    Conflict quotes theirs (the wording page always passes it)."""
     body = (body or "").strip()
     if len(body) > settings.AMENDS_MAX_TEXT_CHARS:
         raise InputTooLarge(
@@ -48,6 +65,8 @@ def text_block_update(*, code: str, body: str, actor: Any, reason: str = "") -> 
     latest = TextBlock.objects.select_for_update().filter(code=code).order_by("-version").first()
     if latest is None:
         raise NotFound(f"There is no text block {code!r}", fields={"code": "unknown block"})
+    if expected_version is not None and latest.version != expected_version:
+        raise _wording_changed(latest, expected_version)
     if latest.body.strip() == body:
         raise DomainError("The wording is the same as the current version", code="unchanged")
     now = timezone.now()

@@ -54,6 +54,13 @@ class ContactNoteIn(Schema):
     direction: Literal["in", "out"] = Field(..., description="in (the customer contacted us) or out")
     summary: str = Field(..., min_length=1, max_length=100_000)
     occurred_at: Moment | None = None
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The case's version you read; if it changed since (a colleague logged a contact, the "
+        "customer wrote), nothing is logged and the answer is 409. Left out, the contact is logged whatever "
+        "changed",
+    )
 
 
 @router.get(
@@ -112,5 +119,6 @@ def log_contact(request, reference: str, payload: ContactNoteIn):
             direction=payload.direction,
             summary=payload.summary,
             occurred_at=payload.occurred_at,
+            expected_version=payload.version,
         ),
     )

@@ -28,6 +28,8 @@ class LogContactForm(forms.Form):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000, label="What was said"
     )
+    # The case's version the page showed: a note written against an older one is not logged.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def clean_occurred_at(self):
         moment = self.cleaned_data["occurred_at"]

@@ -27,6 +27,11 @@ from .models import Attachment, Message, MessageSource, OutboxEmail
 log = logging.getLogger(__name__)
 
 STAFF_LOGGED_CHANNELS = {Channel.PHONE, Channel.FACE_TO_FACE, Channel.LETTER}
+LOGGED_AS = {
+    Channel.PHONE: "a phone call",
+    Channel.FACE_TO_FACE: "a conversation",
+    Channel.LETTER: "a letter",
+}
 
 
 @dataclass
@@ -194,7 +199,12 @@ def message_send(
     case changed since (a colleague replied, the customer wrote), nothing is sent and Conflict says what
     happened."""
     if expected_version is not None:
-        _check_unchanged(case, expected_version)
+        _check_unchanged(
+            case,
+            expected_version,
+            unsaved="Your reply was not sent: read the case again (your text is kept in the reply box) "
+            "and send it if it still fits.",
+        )
     to = customer_email(case.customer)
     now = timezone.now()
     message = message_outbound(
@@ -211,12 +221,13 @@ def message_send(
     return message
 
 
-def _check_unchanged(case: Case, read: int) -> None:
+def _check_unchanged(case: Case, read: int, *, unsaved: str) -> None:
+    """Refuse, saying what changed and then `unsaved` (what became of the writer's text), when the case is
+    no longer at the version the writer read."""
     fresh = Case.objects.select_for_update().only("version", "updated_at").get(pk=case.pk)
     if fresh.version != read:
         raise Conflict(
-            f"While you were writing, {_latest_change(fresh)}. Your reply was not sent: read the case again "
-            "(your text is kept in the reply box) and send it if it still fits.",
+            f"While you were writing, {_latest_change(fresh)}. {unsaved}",
             code="case_changed",
             fields={"version": f"you read version {read}; the case is now at {fresh.version}"},
         )
@@ -228,9 +239,11 @@ def _latest_change(case: Case) -> str:
     if last is not None and abs(case.updated_at - last.recorded_at) < timedelta(seconds=5):
         when = f"{timezone.localtime(last.recorded_at):%H:%M}"
         quoted = f"\u201c{_excerpt(last.body_text)}\u201d"
+        who = (last.author.get_full_name() or last.author.username) if last.author else "Amends"
+        if last.purpose == "contact_note":  # a person's note of a call, visit or letter, either way
+            return f"{who} logged {LOGGED_AS.get(last.channel, 'a contact')} at {when}: {quoted}"
         if last.direction == Message.Direction.INBOUND:
             return f"the customer wrote at {when}: {quoted}"
-        who = (last.author.get_full_name() or last.author.username) if last.author else "Amends"
         return f"{who} sent the customer a message at {when}: {quoted}"
     event = CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id").first()
     if event is None:
@@ -364,9 +377,26 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
 
 @transaction.atomic
 def message_log_contact(
-    *, case: Case, actor: Any, channel: str, direction: str, summary: str, occurred_at: datetime | None = None
+    *,
+    case: Case,
+    actor: Any,
+    channel: str,
+    direction: str,
+    summary: str,
+    occurred_at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Message:
-    """An adviser's note of a phone call, a visit or a letter: CFACSC7 K13, every contact kept."""
+    """An adviser's note of a phone call, a visit or a letter: CFACSC7 K13, every contact kept.
+    `expected_version` is the case's version the adviser read (the case page always gives it): if the
+    case changed since (a colleague logged a call, the customer wrote), nothing is logged and Conflict
+    says what happened."""
+    if expected_version is not None:
+        _check_unchanged(
+            case,
+            expected_version,
+            unsaved="Your note was not logged: read the case again (your note is kept in the form) and log "
+            "it if it still fits.",
+        )
     if channel not in STAFF_LOGGED_CHANNELS:
         raise DomainError(
             "Log a phone call, a face-to-face conversation or a letter",

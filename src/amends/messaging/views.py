@@ -20,13 +20,25 @@ from .services import message_log_contact, message_send
 def case_page_context(request, case: Case) -> dict:
     """The case page's timeline and the forms to add to it."""
     timeline, truncated = case_timeline(case)
-    forms = {"reply_form": ReplyForm(), "log_form": LogContactForm()}
-    draft = request.session.pop(_draft_key(case.reference), None) if hasattr(request, "session") else None
-    return {"timeline": timeline, "truncated": truncated, "reply_draft": draft or {}, **forms}
+    session = getattr(request, "session", {})
+    draft = session.pop(_draft_key(case.reference), None) or {}
+    log_draft = session.pop(_log_draft_key(case.reference), None) or {}
+    forms = {"reply_form": ReplyForm(), "log_form": LogContactForm(initial=log_draft)}
+    return {
+        "timeline": timeline,
+        "truncated": truncated,
+        "reply_draft": draft,
+        "log_draft": log_draft,
+        **forms,
+    }
 
 
 def _draft_key(reference: str) -> str:
     return f"reply-draft:{reference}"
+
+
+def _log_draft_key(reference: str) -> str:
+    return f"log-draft:{reference}"
 
 
 def customer_page_context(request, customer: Customer) -> dict:
@@ -59,17 +71,24 @@ def case_reply(request, reference: str):
 @require_POST
 @staff_required
 def case_log_contact(request, reference: str):
-    return act_on_case(
-        request,
-        reference,
-        LogContactForm,
-        lambda case, d: message_log_contact(
-            case=case,
-            actor=request.user,
-            channel=d["channel"],
-            direction=d["direction"],
-            summary=d["summary"],
-            occurred_at=d["occurred_at"],
-        ),
-        success="Contact logged",
-    )
+    def log(case: Case, d: dict) -> None:
+        try:
+            message_log_contact(
+                case=case,
+                actor=request.user,
+                channel=d["channel"],
+                direction=d["direction"],
+                summary=d["summary"],
+                occurred_at=d["occurred_at"],
+                expected_version=d["version"],
+            )
+        except Conflict:
+            # Not logged because the case moved on: the page shows what changed, with the note kept as typed.
+            kept = {
+                name: request.POST.get(name, "")
+                for name in ("channel", "direction", "occurred_at", "summary")
+            }
+            request.session[_log_draft_key(case.reference)] = kept
+            raise
+
+    return act_on_case(request, reference, LogContactForm, log, success="Contact logged")

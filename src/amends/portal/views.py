@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.errors import DomainError
+from amends.core.ratelimit import throttle_before_reading
 from amends.process.letters import case_response_due
 from amends.process.steps import understanding_confirm
 from amends.regimes.calendar import customer_date
@@ -35,6 +38,37 @@ CUSTOMER_STATUS = {
 }
 
 
+def _private(response):
+    """Headers for a page that carries the customer's link."""
+    response["Cache-Control"] = "private, no-store"
+    # The link is the customer's key: other sites must never see it in a Referer. "same-origin" keeps it
+    # at home yet lets the browser send our own Origin with the page's forms, which the CSRF check needs
+    # ("no-referrer" made chromium send `Origin: null`, and every confirmation was refused).
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _throttled(request, token: str):
+    """Too many posts from this connection, or to this link from anywhere: nothing done (what was sent is
+    not read), and the way back to the status page."""
+    return _private(render(request, "portal/throttled.html", {"token": token}, status=429))
+
+
+# Every form on the portal is posted by someone not signed in: each post is counted per client address
+# and per link before its body is read (settings.AMENDS_PORTAL_RATE, AMENDS_PORTAL_LINK_RATE).
+portal_form = throttle_before_reading(
+    "portal",
+    lambda: settings.AMENDS_PORTAL_RATE,
+    refused=_throttled,
+    per_url_arg="token",
+    url_arg_rate=lambda: settings.AMENDS_PORTAL_LINK_RATE,
+)
+
+
+# A page, not a form's target: a POST is refused (405) unread, where the CSRF check would have read it.
+@csrf_exempt
+@require_safe
 def status(request, token: str):
     if len(token) > 64:
         raise Http404
@@ -64,13 +98,7 @@ def status(request, token: str):
             "overdue": due is not None and due < timezone.now(),
         },
     )
-    response["Cache-Control"] = "private, no-store"
-    # The link is the customer's key: other sites must never see it in a Referer. "same-origin" keeps it
-    # at home yet lets the browser send our own Origin with the page's forms, which the CSRF check needs
-    # ("no-referrer" made chromium send `Origin: null`, and every confirmation was refused).
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _private(response)
 
 
 def csrf_failure(request, reason: str = ""):
@@ -84,6 +112,7 @@ def csrf_failure(request, reason: str = ""):
     return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
+@portal_form
 @require_POST
 def confirm_understanding(request, token: str):
     """The customer confirms our summary of their complaint (CFACSC4 P10, WM57 1)."""

@@ -74,7 +74,13 @@ def test_the_log_contact_form_refuses_a_time_utc_cannot_hold(adviser, complaints
     page.force_login(adviser)
     response = page.post(
         f"/cases/{case.reference}/log-contact",
-        {"channel": "phone", "direction": "in", "summary": "Rang", "occurred_at": UNHELD[0]},
+        {
+            "channel": "phone",
+            "direction": "in",
+            "summary": "Rang",
+            "occurred_at": UNHELD[0],
+            "version": case.version,
+        },
     )
     assert response.status_code in {200, 302}
     assert any("1970" in str(m) for m in get_messages(response.wsgi_request))

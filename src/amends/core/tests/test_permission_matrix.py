@@ -78,7 +78,12 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert (Message.objects.filter(case=case).count() > messages_before) == work
     client.post(
         f"/cases/{case.reference}/log-contact",
-        {"channel": "phone", "direction": "in", "summary": "Rang about it"},
+        {
+            "channel": "phone",
+            "direction": "in",
+            "summary": "Rang about it",
+            "version": Case.objects.get(pk=case.pk).version,
+        },
     )
     assert Message.objects.filter(case=case, purpose="contact_note").exists() == work
     client.post(

@@ -23,6 +23,7 @@ from amends.customers.models import Channel, ContactPoint, Customer
 
 from .mailer import Attempt
 from .models import Attachment, Message, MessageSource, OutboxEmail
+from .notices import notify_not_sent
 
 log = logging.getLogger(__name__)
 
@@ -338,9 +339,18 @@ def retry_delay(attempts: int) -> timedelta:
 @transaction.atomic
 def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
     """What the worker's sends came to: sent, to be retried after a backoff, or given up (a permanent
-    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows."""
+    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows. An email given up
+    writes `email_not_sent` on its case and tells its people (urgent), here, in the same transaction:
+    saved or lost with the give-up, and written once, as an email already given up is not given up
+    again."""
     by_id = {a.outbox_id: a for a in attempts}
-    rows = list(OutboxEmail.objects.select_related("message").filter(pk__in=by_id).order_by("pk"))
+    rows = list(
+        OutboxEmail.objects.select_for_update(of=("self", "message"))
+        .select_related("message__case__owner")
+        .filter(pk__in=by_id)
+        .order_by("pk")
+    )
+    given_up = []
     for row in rows:
         attempt = by_id[row.pk]
         row.attempts += 1
@@ -351,6 +361,8 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
             row.message.delivery = Message.Delivery.SENT
         elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
             row.next_attempt_at = None
+            if row.message.delivery != Message.Delivery.FAILED:
+                given_up.append(row)
             row.message.delivery = Message.Delivery.FAILED
             log.error("Gave up sending message %s: %s", row.message_id, attempt.error)
         else:
@@ -360,6 +372,18 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         rows, ["attempts", "last_attempt_at", "last_error", "sent_at", "next_attempt_at"], batch_size=500
     )
     Message.objects.bulk_update([r.message for r in rows], ["delivery"], batch_size=500)
+    case_events_record(_not_sent_event(row, at) for row in given_up)
+    notify_not_sent(given_up)
+
+
+def _not_sent_event(row: OutboxEmail, at: datetime) -> CaseEvent:
+    return case_event(
+        row.message.case,
+        kind=EventKind.EMAIL_NOT_SENT,
+        actor=None,
+        at=at,
+        after={"message": row.message_id, "to": row.to, "attempts": row.attempts, "error": row.last_error},
+    )
 
 
 @transaction.atomic

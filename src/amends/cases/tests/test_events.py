@@ -22,6 +22,18 @@ def test_events_read_as_sentences():
     assert describe("something_new", None, None, **names) == "Something new"
 
 
+def test_an_email_given_up_reads_as_a_sentence():
+    names = {"people": {}, "teams": {}}
+    not_sent = {"message": 1, "to": "pat@example.com", "attempts": 12, "error": "TimeoutError: timed out"}
+    assert describe("email_not_sent", None, not_sent, **names) == (
+        "Email to pat@example.com not sent: gave up after 12 attempts (TimeoutError: timed out)"
+    )
+    at_once = {"to": "pat@example.com", "attempts": 1, "error": ""}
+    assert describe("email_not_sent", None, at_once, **names) == (
+        "Email to pat@example.com not sent: gave up after 1 attempt"
+    )
+
+
 def test_referenced_people_finds_owner_ids():
     class E:
         def __init__(self, before, after):

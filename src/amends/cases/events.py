@@ -27,6 +27,9 @@ class EventKind(StrEnum):
     REPLY_SENT = "reply_sent"
     ACKNOWLEDGEMENT_SENT = "acknowledgement_sent"
     FINAL_RESPONSE_SENT = "final_response_sent"
+    # messaging: the outbox gave up on an email, and a person put it back
+    EMAIL_NOT_SENT = "email_not_sent"
+    EMAIL_SENT_AGAIN = "email_sent_again"
     # letters
     LETTER_DRAFTED = "letter_drafted"
     LETTER_UPDATED = "letter_updated"
@@ -99,6 +102,15 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
     if kind == EventKind.CUSTOMER_MERGED:
         return "Customer records merged"
+    if kind == EventKind.EMAIL_NOT_SENT:  # before the "_sent" rule below, which it would match
+        tries = f"{after.get('attempts')} attempt{'' if after.get('attempts') == 1 else 's'}"
+        text = f"Email to {after.get('to')} not sent: gave up after {tries}"
+        return f"{text} ({after['error']})" if after.get("error") else text
+    if kind == EventKind.EMAIL_SENT_AGAIN:
+        text = f"Email queued again for {after.get('to')}"
+        if before.get("to") and before.get("to") != after.get("to"):
+            text += f" (the customer's address now; it was {before['to']})"
+        return text
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
     return kind.replace("_", " ").capitalize()

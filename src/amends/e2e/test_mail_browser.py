@@ -57,3 +57,38 @@ def test_a_stalled_mail_server_never_holds_up_the_form_and_its_mail_goes_once_it
         assert "Not sent yet: retrying" not in page.content() and "delivery-sent" in page.content()
         assert [e["To"] for e in mailbox.received] == ["morgan.ellis@example.com"]
         assert reference in mailbox.received[0]["Subject"]
+
+
+def test_an_adviser_sends_again_an_email_the_outbox_gave_up_on(page, live_server, complaints_team, adviser):
+    """The customer's mailbox refused the reply for good; once it is sorted, Ada clicks "Send again" on the
+    case timeline, and the worker's next step sends it, once."""
+    from django.core import mail
+
+    from amends.cases.tests.factories import make_case
+    from amends.e2e.conftest import sign_in
+    from amends.messaging.mailer import Attempt
+    from amends.messaging.models import Message
+    from amends.messaging.services import message_send, outbox_record
+
+    case = make_case(team=complaints_team, owner=adviser, email="pat@example.com")
+    message = message_send(case=case, actor=adviser, body="We have booked the engineer for Tuesday.")
+    outbox_record(
+        [Attempt(message.outbox.pk, "SMTPRecipientsRefused: 550 5.1.1 No such mailbox", True)],
+        at=timezone.now(),
+    )
+
+    sign_in(page, live_server.url, adviser)
+    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    item = page.locator(f"#message-{message.pk}")
+    item.get_by_text("Not sent: gave up").wait_for()
+    assert "No such mailbox" in item.inner_text()
+    item.get_by_role("button", name="Send again").click()
+
+    page.get_by_text("The email is back in the outbox").wait_for()
+    page.get_by_text("Email queued again for pat@example.com").wait_for()
+    assert page.locator(f"#message-{message.pk}").get_by_text("Queued").is_visible()
+    assert page.get_by_role("button", name="Send again").count() == 0
+
+    assert send_outbox(timezone.now()) == 1 and send_outbox(timezone.now()) == 0
+    assert [e.to for e in mail.outbox] == [["pat@example.com"]]
+    assert Message.objects.get(pk=message.pk).delivery == "sent"

@@ -1,4 +1,5 @@
-"""A case's messages over the API: read them, reply by email, log a call, visit or letter.
+"""A case's messages over the API: read them, reply by email, send again an email that did not go, log a
+call, visit or letter.
 
 The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
 they lived there, so generated clients keep working.
@@ -18,7 +19,8 @@ from amends.core.errors import DomainError
 from amends.core.moments import Moment
 
 from .models import Message
-from .services import message_log_contact, message_send
+from .selectors import case_message
+from .services import message_log_contact, message_send, message_send_again
 
 
 class MessageOut(Schema):
@@ -47,6 +49,10 @@ class ReplyIn(Schema):
         description="The case's version you read; if it changed since (a colleague replied, the customer "
         "wrote), nothing is sent and the answer is 409",
     )
+
+
+class SendAgainIn(Schema):
+    reason: str = Field("", max_length=1000, description="Why, for the case's history (optional)")
 
 
 class ContactNoteIn(Schema):
@@ -122,3 +128,19 @@ def log_contact(request, reference: str, payload: ContactNoteIn):
             expected_version=payload.version,
         ),
     )
+
+
+@router.post(
+    "/{reference}/messages/{message_id}/send-again",
+    response={200: MessageOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Put an email that was not delivered back in the outbox",
+    description="For an email the outbox gave up on (delivery `failed`) or is still retrying: its attempts "
+    "start again and the worker sends it at its next step, to the customer's email address now. 409 if it "
+    "was sent or is queued already, or a worker is sending it at this moment; 400 for a message that was "
+    "never an email (`not_email`, `no_address`). The body may be `{}`.",
+    operation_id="amends_cases_api_send_again",
+)
+def send_again(request, reference: str, message_id: int, payload: SendAgainIn):
+    case = case_for(request.auth, reference, work=True)
+    message = case_message(case, message_id)
+    return message_send_again(message=message, actor=request.auth, reason=payload.reason)

@@ -15,6 +15,10 @@ class ReplyForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class SendAgainForm(forms.Form):
+    reason = forms.CharField(max_length=1000, required=False)
+
+
 class LogContactForm(forms.Form):
     channel = forms.ChoiceField(
         choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.FACE_TO_FACE, Channel.LETTER)]

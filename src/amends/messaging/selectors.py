@@ -15,6 +15,7 @@ from django.utils import timezone
 from amends.cases.events import describe, referenced_people
 from amends.cases.hooks import QueueFilter
 from amends.cases.models import Case, CaseEvent
+from amends.core.errors import NotFound
 from amends.core.models import Team
 from amends.core.permissions import case_scope
 from amends.customers.models import Customer
@@ -95,6 +96,14 @@ def customer_timeline(
     items = items[:limit]
     describe_events(items)
     return items, (items[-1].at if more and items else None)
+
+
+def case_message(case: Case, message_id: int) -> Message:
+    """A message of this case, for an action on it; NotFound if the case has no such message."""
+    message = Message.objects.filter(case=case, pk=message_id).first()
+    if message is None:
+        raise NotFound(f"{case.reference} has no message {message_id}")
+    return message
 
 
 def undelivered() -> QuerySet[Message]:

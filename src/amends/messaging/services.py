@@ -23,6 +23,7 @@ from amends.customers.models import Channel, ContactPoint, Customer
 
 from .mailer import Attempt
 from .models import Attachment, Message, MessageSource, OutboxEmail
+from .notices import notify_not_sent
 
 log = logging.getLogger(__name__)
 
@@ -351,9 +352,19 @@ def retry_delay(attempts: int) -> timedelta:
 @transaction.atomic
 def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
     """What the worker's sends came to: sent, to be retried after a backoff, or given up (a permanent
-    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows."""
+    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows. An email given up
+    writes `email_not_sent` on its case and tells its people (urgent), here, in the same transaction:
+    saved or lost with the give-up, and written once, as an email already given up is not given up
+    again."""
     by_id = {a.outbox_id: a for a in attempts}
-    rows = list(OutboxEmail.objects.select_related("message").filter(pk__in=by_id).order_by("pk"))
+    rows = list(
+        # Locked against a person's "Send again" at the same moment (only these rows: not the case).
+        OutboxEmail.objects.select_for_update(of=("self", "message"))
+        .select_related("message__case__owner")
+        .filter(pk__in=by_id)
+        .order_by("pk")
+    )
+    given_up = []
     for row in rows:
         attempt = by_id[row.pk]
         row.attempts += 1
@@ -364,6 +375,8 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
             row.message.delivery = Message.Delivery.SENT
         elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
             row.next_attempt_at = None
+            if row.message.delivery != Message.Delivery.FAILED:
+                given_up.append(row)
             row.message.delivery = Message.Delivery.FAILED
             log.error("Gave up sending message %s: %s", row.message_id, attempt.error)
         else:
@@ -373,6 +386,86 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         rows, ["attempts", "last_attempt_at", "last_error", "sent_at", "next_attempt_at"], batch_size=500
     )
     Message.objects.bulk_update([r.message for r in rows], ["delivery"], batch_size=500)
+    case_events_record(_not_sent_event(row, at) for row in given_up)
+    notify_not_sent(given_up)
+
+
+def _not_sent_event(row: OutboxEmail, at: datetime) -> CaseEvent:
+    return case_event(
+        row.message.case,
+        kind=EventKind.EMAIL_NOT_SENT,
+        actor=None,
+        at=at,
+        after={"message": row.message_id, "to": row.to, "attempts": row.attempts, "error": row.last_error},
+    )
+
+
+@transaction.atomic
+def message_send_again(*, message: Message, actor: Any, reason: str = "") -> Message:
+    """Put an email the outbox gave up on (or is still retrying) back in it, to go at the worker's next
+    step: its attempts start again, and the `email_sent_again` event keeps where it stood and the server's
+    last answer. It goes to the customer's email address now, which says so if it changed since (the
+    customer gave a new one). Refused for what is not an email of ours, or one sent or already queued."""
+    row = (
+        OutboxEmail.objects.select_for_update(of=("self", "message"))
+        .select_related("message__case", "message__customer")
+        .filter(message_id=message.pk)
+        .first()
+    )
+    now = timezone.now()
+    row = _sendable_again(message, row, now)
+    before = {
+        "delivery": row.message.delivery,
+        "to": row.to,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+    }
+    row.to = customer_email(row.message.customer) or row.to
+    row.attempts, row.next_attempt_at, row.last_attempt_at, row.last_error = 0, now, None, ""
+    row.save(update_fields=["to", "attempts", "next_attempt_at", "last_attempt_at", "last_error"])
+    row.message.delivery = Message.Delivery.QUEUED
+    row.message.save(update_fields=["delivery"])
+    case_event_record(
+        row.message.case,
+        kind=EventKind.EMAIL_SENT_AGAIN,
+        actor=actor,
+        at=now,
+        before=before,
+        after={"message": row.message_id, "to": row.to, "delivery": Message.Delivery.QUEUED},
+        reason=(reason or "").strip()[:1000],
+    )
+    return row.message
+
+
+def _sendable_again(message: Message, row: OutboxEmail | None, now: datetime) -> OutboxEmail:
+    """The message's outbox row, locked, if it may be sent again; else a DomainError saying why not."""
+    if message.direction != Message.Direction.OUTBOUND or message.channel != Channel.EMAIL:
+        raise DomainError("Only an email Amends sent to the customer can be sent again", code="not_email")
+    if row is None:
+        raise DomainError(
+            "This message was never emailed: the customer had no email address when it was written. "
+            "Write to them again now that they have one, or contact them another way.",
+            code="no_address",
+        )
+    message = row.message  # as locked now, not as the caller read it
+    if message.delivery == Message.Delivery.SENT:
+        raise Conflict("This email has been sent already", code="already_sent")
+    if message.delivery == Message.Delivery.QUEUED:
+        raise Conflict("This email is in the outbox already: the worker sends it next", code="already_queued")
+    if _in_flight(row, now):
+        raise Conflict(
+            "The worker is trying to send this email right now. Look again in a few minutes.",
+            code="sending_now",
+        )
+    return row
+
+
+def _in_flight(row: OutboxEmail, now: datetime) -> bool:
+    """A worker has claimed it and is sending it: its next attempt is the worker's lease, later than the
+    backoff the last attempt set. Queueing it again now would let a second worker send it too."""
+    if row.next_attempt_at is None or row.next_attempt_at <= now or row.last_attempt_at is None:
+        return False
+    return row.next_attempt_at > row.last_attempt_at + retry_delay(max(row.attempts, 1))
 
 
 @transaction.atomic

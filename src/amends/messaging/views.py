@@ -12,9 +12,10 @@ from amends.core.errors import Conflict
 from amends.core.web import staff_required
 from amends.customers.models import Customer
 
-from .forms import LogContactForm, ReplyForm
-from .selectors import case_timeline, customer_timeline
-from .services import message_log_contact, message_send
+from .forms import LogContactForm, ReplyForm, SendAgainForm
+from .models import Message
+from .selectors import case_message, case_timeline, customer_timeline
+from .services import customer_email, message_log_contact, message_send, message_send_again
 
 
 def case_page_context(request, case: Case) -> dict:
@@ -29,8 +30,18 @@ def case_page_context(request, case: Case) -> dict:
         "truncated": truncated,
         "reply_draft": draft,
         "log_draft": log_draft,
+        "send_again_to": _send_again_to(case, timeline),
         **forms,
     }
+
+
+def _send_again_to(case: Case, timeline) -> str | None:
+    """Where "Send again" sends an undelivered email: the customer's email address now. Looked up only
+    when the timeline has one to send again."""
+    undelivered = {Message.Delivery.RETRYING, Message.Delivery.FAILED}
+    if not any(i.kind == "message" and i.obj.delivery in undelivered for i in timeline):
+        return None
+    return customer_email(case.customer)
 
 
 def _draft_key(reference: str) -> str:
@@ -66,6 +77,20 @@ def case_reply(request, reference: str):
             raise
 
     return act_on_case(request, reference, ReplyForm, send, success="Reply sent")
+
+
+@require_POST
+@staff_required
+def case_send_again(request, reference: str, message_id: int):
+    return act_on_case(
+        request,
+        reference,
+        SendAgainForm,
+        lambda case, d: message_send_again(
+            message=case_message(case, message_id), actor=request.user, reason=d["reason"]
+        ),
+        success="The email is back in the outbox: it goes at the worker's next step",
+    )
 
 
 @require_POST

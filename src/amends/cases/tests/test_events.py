@@ -28,6 +28,24 @@ def test_events_read_as_sentences():
     assert describe("something_new", None, None, **names) == "Something new"
 
 
+def test_an_email_given_up_and_sent_again_read_as_sentences():
+    names = {"people": {}, "teams": {}}
+    not_sent = {"message": 1, "to": "pat@example.com", "attempts": 12, "error": "TimeoutError: timed out"}
+    assert describe("email_not_sent", None, not_sent, **names) == (
+        "Email to pat@example.com not sent: gave up after 12 attempts (TimeoutError: timed out)"
+    )
+    at_once = {"to": "pat@example.com", "attempts": 1, "error": ""}
+    assert describe("email_not_sent", None, at_once, **names) == (
+        "Email to pat@example.com not sent: gave up after 1 attempt"
+    )
+    same = describe("email_sent_again", {"to": "pat@example.com"}, {"to": "pat@example.com"}, **names)
+    assert same == "Email queued again for pat@example.com"
+    moved = describe("email_sent_again", {"to": "old@example.com"}, {"to": "new@example.com"}, **names)
+    assert (
+        moved == "Email queued again for new@example.com (the customer's address now; it was old@example.com)"
+    )
+
+
 def test_referenced_people_finds_owner_ids():
     class E:
         def __init__(self, before, after):

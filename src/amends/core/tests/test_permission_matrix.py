@@ -105,6 +105,18 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert assigned_to_adviser == (assign or (work and user == adviser))
     client.post(f"/customers/merge-suggestions/{suggestion.pk}", {"decision": "dismiss"})
     assert (MergeSuggestion.objects.get(pk=suggestion.pk).status == "dismissed") == merge
+    failed = _email_given_up(case, adviser)
+    client.post(f"/cases/{case.reference}/messages/{failed.pk}/send-again")
+    assert (Message.objects.get(pk=failed.pk).delivery == "queued") == work
+
+
+def _email_given_up(case, actor) -> Message:
+    from amends.messaging.mailer import Attempt
+    from amends.messaging.services import message_send, outbox_record
+
+    failed = message_send(case=case, actor=actor, body="We wrote", subject="Update")
+    outbox_record([Attempt(failed.outbox.pk, "550 no such mailbox", permanent=True)], at=failed.recorded_at)
+    return failed
 
 
 @pytest.mark.parametrize(("persona", "see", "work", "assign", "merge"), MATRIX)
@@ -165,6 +177,10 @@ def test_api(request, world, persona, see, work, assign, merge):
     version = Case.objects.get(pk=case.pk).version
     response = post(f"/api/v1/cases/{case.reference}/transition", {"to": "open", "version": version})
     assert response.status_code == (200 if work else 403 if see else denied)
+    failed = _email_given_up(case, request.getfixturevalue("adviser"))
+    response = post(f"/api/v1/cases/{case.reference}/messages/{failed.pk}/send-again", {})
+    assert response.status_code == (200 if work else 403 if see else denied)
+    assert (Message.objects.get(pk=failed.pk).delivery == "queued") == work
     new_case = post(
         "/api/v1/cases",
         {
@@ -357,13 +373,19 @@ def _everything() -> dict:
 
 @pytest.fixture
 def rich_world(request, world, complaints_team):
-    """The matrix's case under a regime, with a letter, a promise, an option and a signal to act on."""
+    """The matrix's case under a regime, with a letter, a promise, an option and a signal to act on, and
+    an email the outbox gave up on (to send again)."""
     from amends.process.services import process_start
 
     case, suggestion = world
     lead = request.getfixturevalue("complaints_lead")
     process_start(case=case, regime_code="fca-disp", actor=lead)
+    _email_given_up(case, lead)
     return case, suggestion
+
+
+def _given_up(case) -> int:
+    return Message.objects.get(case=case, delivery="failed").pk
 
 
 @pytest.mark.parametrize("persona", READ_ONLY)
@@ -381,6 +403,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     assert len(writes) > 25 and "/cases" in dict(writes)
     for path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
+        url = url.replace("{message_id}", str(_given_up(case)))
         response = client.post(url, json.dumps(body), content_type="application/json", **headers)
         expected = 401 if persona != "assessor" else 200 if path in API_COMPUTATIONS else 403
         assert response.status_code == expected, (path, body, response.content[:300])
@@ -397,6 +420,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "reference": case.reference,
         "pk": str(suggestion.pk),
         "signal_id": "1",
+        "message_id": str(_given_up(case)),
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
     }

@@ -10,7 +10,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from amends.cases.models import CaseEvent
 from amends.cases.tests.factories import make_case
+from amends.core.models import Notification
 from amends.messaging import tasks
 from amends.messaging.mailer import Attempt
 from amends.messaging.models import Message, OutboxEmail
@@ -106,3 +108,93 @@ def test_undelivered_mail_shows_in_the_queue_filter_and_on_the_case_page(
     assert "Not sent yet: retrying" in page
     assert "Email to retry@example.com: 1 attempt" in page and "ConnectionRefusedError" in page
     assert "Next try Fri 20 Nov 10:01" in page
+
+
+def given_up_case_events():
+    return list(CaseEvent.objects.filter(kind="email_not_sent").order_by("pk"))
+
+
+def test_giving_up_writes_the_case_event_and_tells_the_owner_urgently_once(
+    complaints_team, adviser, team_leader, settings, clock
+):
+    settings.AMENDS_OUTBOX_MAX_ATTEMPTS = 2
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    message = message_send(
+        case=make_case(email="pat@example.com", team=complaints_team, owner=adviser), actor=adviser, body="Hi"
+    )
+    send_outbox(timezone.now())
+    assert given_up_case_events() == [] and not Notification.objects.exists()  # retrying: nobody told yet
+
+    clock.move_to(T0 + timedelta(minutes=1), tick=False)
+    send_outbox(timezone.now())
+    (event,) = given_up_case_events()
+    assert (event.case_id, event.actor_id, event.at) == (message.case_id, None, T0 + timedelta(minutes=1))
+    assert event.after == {
+        "message": message.pk,
+        "to": "pat@example.com",
+        "attempts": 2,
+        "error": "ConnectionRefusedError: connection refused",
+    }
+    (note,) = Notification.objects.all()
+    assert (note.user, note.urgency, note.topic) == (adviser, "urgent", "")
+    assert note.link == f"/cases/{message.case.reference}/#message-{message.pk}"
+    assert message.case.reference in note.text and "pat@example.com" in note.text
+
+    # The worker runs again, and a second worker whose claim had lapsed reports the same email failed:
+    # it is given up already, so nothing more is written or told.
+    assert send_outbox(timezone.now() + timedelta(days=1)) == 0
+    outbox_record([Attempt(message.outbox.pk, "SMTPDataError: 554 no", permanent=True)], at=timezone.now())
+    assert len(given_up_case_events()) == 1 and Notification.objects.count() == 1
+    assert Message.objects.get(pk=message.pk).delivery == "failed"
+
+
+def test_an_unowned_case_tells_its_team_leaders_and_one_without_a_team_the_complaints_leads(
+    complaints_team, adviser, team_leader, complaints_lead
+):
+    in_team = reply(adviser, "team@example.com", complaints_team)
+    no_team = reply(adviser, "none@example.com")
+    outbox_record(
+        [Attempt(m.outbox.pk, "550 no such mailbox", permanent=True) for m in (in_team, no_team)], at=T0
+    )
+    told = {(n.user.username, n.link.split("#")[0]) for n in Notification.objects.select_related("user")}
+    assert told == {
+        (team_leader.username, f"/cases/{in_team.case.reference}/"),
+        (complaints_lead.username, f"/cases/{no_team.case.reference}/"),
+    }
+    assert Notification.objects.filter(urgency="urgent").count() == 2
+
+
+def test_an_owner_who_has_left_is_not_told_their_team_leaders_are(complaints_team, adviser, team_leader):
+    message = message_send(
+        case=make_case(email="pat@example.com", team=complaints_team, owner=adviser), actor=adviser, body="Hi"
+    )
+    adviser.is_active = False
+    adviser.save(update_fields=["is_active"])
+    outbox_record([Attempt(message.outbox.pk, "550 no such mailbox", permanent=True)], at=T0)
+    assert list(Notification.objects.values_list("user__username", flat=True)) == [team_leader.username]
+
+
+def test_many_given_up_at_once_fold_into_a_few_notes_for_each_person(complaints_team, adviser):
+    messages = [
+        message_send(case=make_case(email=f"c{n}@example.com", owner=adviser), actor=adviser, body="Hi")
+        for n in range(5)
+    ]
+    outbox_record([Attempt(m.outbox.pk, "550 no", permanent=True) for m in messages], at=T0)
+    assert len(given_up_case_events()) == 5  # every case's history says so
+    notes = list(Notification.objects.filter(user=adviser).order_by("pk").values_list("text", "link"))
+    assert len(notes) == 3
+    assert notes[-1] == (
+        "3 more emails to customers were not sent: see the queue",
+        "/queue/?queue=all&risk=undelivered",
+    )
+
+
+def test_the_case_timeline_says_the_email_was_given_up(complaints_team, adviser, client):
+    message = reply(adviser, "gone@example.com", complaints_team)
+    outbox_record([Attempt(message.outbox.pk, "SMTPRecipientsRefused: 550 no such mailbox", True)], at=T0)
+    client.force_login(adviser)
+    page = client.get(f"/cases/{message.case.reference}/").content.decode()
+    assert (
+        "Email to gone@example.com not sent: gave up after 1 attempt "
+        "(SMTPRecipientsRefused: 550 no such mailbox)" in page
+    )

@@ -1,0 +1,81 @@
+"""Telling people that an email to a customer was given up: the case's owner, or, when nobody active owns
+it, the team's leaders (the complaints leads when the case has no team, or its team no leader).
+
+A customer who is never told is a complaint-handling failure, so these are urgent notes, told one by one
+and not folded into a routine digest; a person given many at once (a whole batch given up) gets the first
+few and one line linking to the queue's "Email not delivered".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+
+from amends.cases.models import Case
+from amends.core.models import Role
+from amends.core.services import notify_each
+
+from .models import OutboxEmail
+
+SHOWN = 3  # more notes than this for one person at once: the first SHOWN - 1 and a line for the rest
+
+
+def notify_not_sent(rows: Sequence[OutboxEmail]) -> None:
+    """Urgent notes for these given-up emails (their message and case loaded), written in the caller's
+    transaction, the one recording the give-up, so the two are saved or lost together. Two queries
+    whatever the number."""
+    leaders = _leaders([row.message.case for row in rows])
+    per_person: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+    for row in rows:
+        case = row.message.case
+        text = (
+            f"Email to the customer on {case.reference} not sent ({row.to}): contact them another way, or "
+            f"send it again once the address is right. {row.last_error}"
+        )
+        link = reverse("case_detail", args=[case.reference]) + f"#message-{row.message_id}"
+        for person in _told(case, leaders):
+            per_person.setdefault(person.pk, (person, []))[1].append((text, link))
+    notes = []
+    for person, items in per_person.values():
+        shown = items if len(items) <= SHOWN else items[: SHOWN - 1]
+        notes += [(person, text, link) for text, link in shown]
+        if len(items) > len(shown):
+            more = f"{len(items) - len(shown)} more emails to customers were not sent: see the queue"
+            notes.append((person, more, f"{reverse('queue')}?queue=all&risk=undelivered"))
+    notify_each(notes, urgent=True)
+
+
+def _owned(case: Case) -> bool:
+    return case.owner_id is not None and case.owner.is_active
+
+
+def _told(case: Case, leaders: dict[int | None, list[Any]]) -> list[Any]:
+    if _owned(case):
+        return [case.owner]
+    return leaders.get(case.team_id) or leaders[None]
+
+
+def _leaders(cases: Sequence[Case]) -> dict[int | None, list[Any]]:
+    """The active team leaders of each unowned case's team, and under None the complaints leads."""
+    found: dict[int | None, list[Any]] = {None: []}
+    unowned = [c for c in cases if not _owned(c)]
+    if not unowned:
+        return found
+    teams = {c.team_id for c in unowned if c.team_id}
+    people = (
+        get_user_model()
+        .objects.filter(
+            Q(staff__role=Role.TEAM_LEADER, staff__team_id__in=teams) | Q(staff__role=Role.COMPLAINTS_LEAD),
+            is_active=True,
+        )
+        .select_related("staff")
+        .order_by("pk")
+    )
+    for person in people:
+        team = person.staff.team_id if person.staff.role == Role.TEAM_LEADER else None
+        found.setdefault(team, []).append(person)
+    return found

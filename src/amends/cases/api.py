@@ -93,7 +93,12 @@ class AssigneeOut(Schema):
     role: str
     team: str | None = Field(None, description="The team's slug; null for someone who sees every team")
     team_name: str | None
-    open_cases: int = Field(..., description="Open cases (new, open, awaiting customer) they own now")
+    open_cases: int = Field(
+        ...,
+        description=(
+            "Open cases (new, open, awaiting customer) they own now, counted up to 100: 100 means 100 or more"
+        ),
+    )
     label: str = Field(..., description="As the case page's assign list shows them")
 
 

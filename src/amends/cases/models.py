@@ -63,6 +63,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["last_activity_at", "id"], name="case_activity"),
             models.Index(fields=["owner", "last_activity_at", "id"], name="case_owner_activity"),
+            # An owner's open workload, counted up to a cap (cases.selectors.assignable_people).
+            models.Index(fields=["owner", "status"], name="case_owner_status"),
             models.Index(fields=["team", "last_activity_at", "id"], name="case_team_activity"),
             models.Index(fields=["respond_by", "id"], name="case_respond_by"),
             models.Index(fields=["team", "respond_by", "id"], name="case_team_respond_by"),

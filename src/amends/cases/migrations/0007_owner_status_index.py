@@ -4,18 +4,26 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def analyze_cases(apps, schema_editor):
+    # SQLite's planner knows a new index only from ANALYZE's statistics: without them it preferred this
+    # index for the team leader's "due" queue and sorted 200,000 rows (4.5-6.5 s at a million cases) instead
+    # of walking case_respond_by in order (16 ms). PostgreSQL's autovacuum analyses by itself.
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE cases_case")
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('cases', '0006_case_product'),
-        ('core', '0004_notification_urgency'),
-        ('customers', '0002_contact_point_normalised'),
+        ("cases", "0006_case_product"),
+        ("core", "0004_notification_urgency"),
+        ("customers", "0002_contact_point_normalised"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['owner', 'status'], name='case_owner_status'),
+            model_name="case",
+            index=models.Index(fields=["owner", "status"], name="case_owner_status"),
         ),
+        migrations.RunPython(analyze_cases, migrations.RunPython.noop),
     ]

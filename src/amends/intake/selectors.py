@@ -12,5 +12,14 @@ def held_emails_waiting() -> list[HeldEmail]:
     return list(HeldEmail.objects.filter(status=HeldEmail.Status.HELD).defer("raw")[:HELD_PAGE])
 
 
+def set_aside_emails() -> list[HeldEmail]:
+    """Automatic mail that answered no case (bounces, automatic replies), newest first."""
+    return list(
+        HeldEmail.objects.filter(status=HeldEmail.Status.SET_ASIDE)
+        .defer("raw")
+        .order_by("-received_at", "-pk")[:HELD_PAGE]
+    )
+
+
 def held_email_waiting(pk: int) -> HeldEmail | None:
-    return HeldEmail.objects.filter(pk=pk, status=HeldEmail.Status.HELD).first()
+    return HeldEmail.objects.filter(pk=pk, status__in=HeldEmail.WAITING).first()

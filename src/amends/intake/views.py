@@ -18,7 +18,7 @@ from amends.core.ratelimit import client_address, throttle_before_reading
 from amends.core.web import report, staff_required
 
 from .forms import ComplaintForm, new_form_token
-from .selectors import held_email_waiting, held_emails_waiting
+from .selectors import held_email_waiting, held_emails_waiting, set_aside_emails
 from .services import HeldResult, held_email_release, intake_email, intake_web_form
 
 
@@ -168,7 +168,9 @@ def held_emails(request):
     """Email intake could not read, for a team leader to look at and release."""
     if not can_review_held_email(request.user):
         raise Http404("Only team leaders and complaints leads review held email")
-    return render(request, "intake/held_emails.html", {"held": held_emails_waiting()})
+    return render(
+        request, "intake/held_emails.html", {"held": held_emails_waiting(), "set_aside": set_aside_emails()}
+    )
 
 
 @staff_required

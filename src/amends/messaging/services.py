@@ -63,6 +63,8 @@ class Incoming:
     raw: bytes = b""
     raw_content_type: str = ""
     attachments: list[AttachmentFile] = field(default_factory=list)
+    # "message", or what mail no person wrote is: "bounce", "auto_reply" (intake/automatic.py).
+    purpose: str = "message"
 
 
 def message_existing(idempotency_key: str | None) -> Message | None:
@@ -110,6 +112,7 @@ def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message
     return Message(
         channel=incoming.channel,
         direction=Message.Direction.INBOUND,
+        purpose=incoming.purpose,
         subject=incoming.subject[:300],
         sender=incoming.sender[:300],
         body_text=_check_body(incoming.body_text),
@@ -348,7 +351,8 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         row.last_error = attempt.error
         if not attempt.error:
             row.sent_at, row.next_attempt_at = at, None
-            row.message.delivery = Message.Delivery.SENT
+            if row.message.delivery != Message.Delivery.BOUNCED:  # its bounce came back first
+                row.message.delivery = Message.Delivery.SENT
         elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
             row.next_attempt_at = None
             row.message.delivery = Message.Delivery.FAILED
@@ -360,6 +364,39 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         rows, ["attempts", "last_attempt_at", "last_error", "sent_at", "next_attempt_at"], batch_size=500
     )
     Message.objects.bulk_update([r.message for r in rows], ["delivery"], batch_size=500)
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A stored bounce (an inbound message) and what it says of the email it returns."""
+
+    message: Message
+    original_ids: Sequence[str]  # Message-IDs of the returned email, as the bounce names them
+    diagnostic: str = ""  # the receiving server's status and words, when the bounce gives them
+
+
+def messages_bounced(bounces: Sequence[Bounce]) -> int:
+    """Our emails that bounces return, on the bounce's case, marked not delivered (`BOUNCED`: the
+    "Email not delivered" queue filter finds them, the timeline says why). In the caller's transaction,
+    with the bounce itself (intake's batch). How many emails were marked."""
+    marked = 0
+    for bounce in bounces:
+        returned = list(
+            Message.objects.select_related("outbox").filter(
+                case=bounce.message.case,
+                direction=Message.Direction.OUTBOUND,
+                email_message_id__in=list(bounce.original_ids),
+            )
+        )
+        for message in returned:
+            message.delivery = Message.Delivery.BOUNCED
+            outbox = getattr(message, "outbox", None)
+            if outbox is not None:
+                outbox.last_error = f"Bounced: {bounce.diagnostic or 'returned by the mail system'}"[:500]
+                outbox.save(update_fields=["last_error"])
+        Message.objects.bulk_update(returned, ["delivery"])
+        marked += len(returned)
+    return marked
 
 
 @transaction.atomic

@@ -148,7 +148,7 @@ def mailboxes_due(now: datetime, *, lease: timedelta) -> list[Mailbox]:
             Mailbox.objects.filter(enabled=True).exclude(next_poll_at__gt=now).order_by("next_poll_at", "pk")
         )
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+            due = due.select_for_update(skip_locked=True, of=("self",))  # not the team it joins
         mailboxes = list(due.select_related("team"))
         Mailbox.objects.filter(pk__in=[m.pk for m in mailboxes]).update(next_poll_at=now + lease)
     return mailboxes

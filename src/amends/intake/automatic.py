@@ -62,7 +62,8 @@ class Automatic:
 def automatic_of(msg: Message) -> Automatic | None:
     """The message's automatic kind, or None when a person wrote it (as far as any signal says)."""
     if msg.get_content_type() == "multipart/report":
-        report = (msg.get_param("report-type") or "").lower() if _has(msg, "Content-Type") else ""
+        param = msg.get_param("report-type") if _has(msg, "Content-Type") else None
+        report = param.lower() if isinstance(param, str) else ""
         if report == "delivery-status":
             return _bounce(msg, "a delivery status report (multipart/report)")
     sender = _sender_local_part(msg)

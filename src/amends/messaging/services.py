@@ -317,13 +317,19 @@ def outbox_add(deliveries: list[Delivery]) -> None:
             OutboxEmail(
                 message=d.message,
                 to=d.to,
-                headers={"Message-ID": d.message.email_message_id, **d.thread},
+                headers={"Message-ID": d.message.email_message_id, **d.thread, **_automatic(d.message)},
                 next_attempt_at=d.message.recorded_at,
             )
             for d in deliveries
         ],
         batch_size=1000,
     )
+
+
+def _automatic(message: Message) -> dict[str, str]:
+    """An acknowledgement is written by no person: it says so (RFC 3834), so the customer's out-of-office
+    does not answer it, and our intake would not have to set its answer aside."""
+    return {"Auto-Submitted": "auto-replied"} if message.purpose == "acknowledgement" else {}
 
 
 def outbox_lease(emails: Sequence[OutboxEmail], *, until: datetime) -> None:

@@ -75,6 +75,7 @@ def test_a_delivery_status_report_names_the_returned_email_and_why():
     assert found.kind == "bounce" and found.failed
     assert found.original_ids == (ack.email_message_id,)
     assert found.diagnostic.startswith("5.1.1 550 5.1.1")
+    assert ack.outbox.headers["Auto-Submitted"] == "auto-replied"  # ours says it is automatic too
     delayed = bounce_of(ack, 2).replace(b"Action: failed", b"Action: delayed")
     assert classify(delayed).failed is False  # a delay returns nothing: the email is not marked
 

@@ -56,6 +56,7 @@ KEYWORD = b"$AmendsImported"  # the flag "mark" mode sets on what it imported (R
 SEEN = b"\\Seen"
 BYTES_REPR_RE = re.compile(r"\bb'([^']*)'")
 CHUNK = 25  # emails fetched, then stored one by one, then marked together
+FETCH_BYTES = 32 * 1024 * 1024  # the most of a chunk's content fetched in one go
 
 
 class MailboxError(Exception):
@@ -200,22 +201,14 @@ def _import(
     those refused, which stay as they are on the server for a person to see)."""
     known = mailbox_emails_known(mailbox, uidvalidity=uidvalidity, uids=chunk)
     new = [uid for uid in chunk if uid not in known]
-    sizes = client.fetch(new, ["RFC822.SIZE"]) if new else {}
-    fits = [
-        uid for uid in new if sizes.get(uid, {}).get(b"RFC822.SIZE", 0) <= settings.AMENDS_MAX_EMAIL_BYTES
-    ]
-    bodies = client.fetch(fits, ["BODY.PEEK[]"]) if fits else {}
+    answer = client.fetch(new, ["RFC822.SIZE"]) if new else {}
+    sizes = {uid: int(answer.get(uid, {}).get(b"RFC822.SIZE", 0)) for uid in new}
     rows = dict(known)
-    for uid in new:
-        if uid not in bodies:
-            size = sizes.get(uid, {}).get(b"RFC822.SIZE", 0)
-            note = (
-                f"The email is {size:,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
-                if uid not in fits
-                else "The server gave no content for this email"
-            )
-            rows[uid] = mailbox_email_refuse(mailbox, uidvalidity=uidvalidity, uid=uid, note=note)
-        else:
+    for batch in _by_size([uid for uid in new if sizes[uid] <= settings.AMENDS_MAX_EMAIL_BYTES], sizes):
+        bodies = client.fetch(batch, ["BODY.PEEK[]"])
+        for uid in batch:
+            if uid not in bodies:  # expunged meanwhile by someone else: nothing to import
+                continue
             rows[uid] = mailbox_email_import(
                 mailbox,
                 uidvalidity=uidvalidity,
@@ -224,8 +217,29 @@ def _import(
                 written=_fault_point("written"),
             )
             _fault_point("stored")()
-        counts.count(rows[uid])
-    return [uid for uid in chunk if rows[uid].outcome != MailboxEmail.Outcome.REFUSED]
+    for uid in new:
+        if uid not in rows and sizes[uid] > settings.AMENDS_MAX_EMAIL_BYTES:
+            limit = settings.AMENDS_MAX_EMAIL_BYTES
+            note = f"The email is {sizes[uid]:,} bytes; the most Amends accepts is {limit:,}"
+            rows[uid] = mailbox_email_refuse(mailbox, uidvalidity=uidvalidity, uid=uid, note=note)
+        if uid in rows:
+            counts.count(rows[uid])
+    return [uid for uid in chunk if uid in rows and rows[uid].outcome != MailboxEmail.Outcome.REFUSED]
+
+
+def _by_size(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    """The UIDs in batches of at most FETCH_BYTES together (one email alone may be larger): a chunk of
+    25-megabyte emails is not held in memory at once."""
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        if batch and total + sizes[uid] > FETCH_BYTES:
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += sizes[uid]
+    if batch:
+        yield batch
 
 
 def _mark(mailbox: Mailbox, client: IMAPClient, uids: list[int], can_flag: bool) -> None:
@@ -284,10 +298,16 @@ def mailbox_watch(
     """Wait on the mailbox with IDLE and import what arrives at once, until `stop` is set. The IDLE is
     renewed every `idle_seconds` (servers drop an IDLE left 30 minutes, RFC 2177); the watcher holds
     the mailbox meanwhile so the worker does not poll it too (`mailbox_hold`). On a fault it records the
-    error and tries again after a pause that doubles to five minutes. `fetched` is told what each fetch
-    did, before the watcher waits again."""
+    error and tries again after a pause that doubles to five minutes. An administrator's change of the
+    settings is taken up after the next IDLE (a new connection); a mailbox switched off is left alone,
+    and looked at again every `idle_seconds`. `fetched` is told what each fetch did, before the watcher
+    waits again."""
     pause = 5
     while not stop.is_set():
+        mailbox.refresh_from_db()
+        if not mailbox.enabled:
+            stop.wait(idle_seconds)
+            continue
         try:
             _watch_once(mailbox, idle_seconds=idle_seconds, stop=stop, fetched=fetched or _nothing)
             pause = 5
@@ -308,7 +328,8 @@ def _watch_once(
             raise MailboxError(
                 f"{mailbox.host} does not offer IDLE: leave this mailbox to the worker's polls"
             )
-        while not stop.is_set():
+        version = mailbox.version
+        while not stop.is_set() and _unchanged(mailbox, version):
             _hold_for(mailbox, idle_seconds)
             started = timezone.now()
             counts = mailbox_fetch(mailbox, client)
@@ -321,6 +342,13 @@ def _watch_once(
         raise MailboxError(f"Watching {mailbox.folder} on {mailbox.host} failed: {_said(exc)}") from exc
     finally:
         _close(client)
+
+
+def _unchanged(mailbox: Mailbox, version: int) -> bool:
+    """Whether the settings are those the connection was made with (the database's state is the truth:
+    what the worker recorded is read again too)."""
+    mailbox.refresh_from_db()
+    return mailbox.enabled and mailbox.version == version
 
 
 def _idle(client: IMAPClient, seconds: int, stop: threading.Event) -> None:

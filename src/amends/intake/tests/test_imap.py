@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from amends.cases.models import Case
-from amends.intake.imap import KEYWORD, mailbox_check, mailbox_poll, mailbox_watch
+from amends.intake.imap import KEYWORD, _by_size, mailbox_check, mailbox_poll, mailbox_watch
 from amends.intake.models import HeldEmail, Mailbox, MailboxEmail
 from amends.intake.services import intake_email
 from amends.messaging.models import Message
@@ -273,3 +273,9 @@ def test_the_command_adds_lists_tests_and_polls(
     assert "Complaints: 1 stored" in out
     assert "last UID 1" in out
     assert Case.objects.count() == 1
+
+
+def test_a_chunk_of_large_emails_is_fetched_a_few_at_a_time():
+    mb = 1024 * 1024
+    sizes = {1: 20 * mb, 2: 20 * mb, 3: mb, 4: 40 * mb, 5: mb}
+    assert list(_by_size([1, 2, 3, 4, 5], sizes)) == [[1], [2, 3], [4], [5]]

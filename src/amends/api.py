@@ -21,7 +21,7 @@ from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
 from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
-from amends.intake import api as _intake_api  # noqa: F401 (adds its endpoints to the cases router)
+from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
@@ -147,4 +147,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
+api.add_router("/intake", _intake_api.mailbox_router)
 api.add_router("", signals_router)

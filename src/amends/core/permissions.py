@@ -167,6 +167,12 @@ def can_export_feedback(user: Any) -> bool:
     return _policy(user)
 
 
+def can_configure_mailboxes(user: Any) -> bool:
+    """The team mailboxes Amends reads by IMAP: servers and accounts, the administrators' business."""
+    staff = staff_of(user)
+    return staff is not None and staff.role == Role.ADMIN
+
+
 def authority_roles() -> list[Role]:
     """The roles that hold authority limits: those who work cases (an assessor judges, offers nothing)."""
     return [role for role in Role if role in WORKING_ROLES]

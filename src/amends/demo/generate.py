@@ -60,6 +60,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, texts
+from .mailbox import demo_automatic_mail, demo_mailbox
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
@@ -105,6 +106,9 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         journey.attach_pdfs(context.emailed, pdfs)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
+        # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
+        demo_mailbox(context.users["admin"])
+        demo_automatic_mail()
         transaction.on_commit(lambda: date_notices(context))
     return True
 

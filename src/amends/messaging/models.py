@@ -20,12 +20,15 @@ class Message(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Not sent: gave up"
         NO_ADDRESS = "no_address", "No email address"
+        # Sent, and then returned by the customer's mail system (a bounce that intake matched to it).
+        BOUNCED = "bounced", "Not delivered: bounced"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     direction = models.CharField(max_length=3, choices=Direction.choices)
     # Why it was sent: reply, acknowledgement, call note...; free text so later letters can add kinds.
+    # Inbound mail no person wrote says so here: "bounce", "auto_reply" (intake/automatic.py).
     purpose = models.CharField(max_length=30, default="message")
     subject = models.CharField(max_length=300, blank=True)
     sender = models.CharField(max_length=300, blank=True)
@@ -50,7 +53,7 @@ class Message(models.Model):
             models.Index(
                 fields=["delivery", "recorded_at"],
                 name="message_undelivered",
-                condition=models.Q(delivery__in=["queued", "retrying", "failed"]),
+                condition=models.Q(delivery__in=["queued", "retrying", "failed", "bounced"]),
             ),
         ]
 

@@ -107,12 +107,13 @@ def case_message(case: Case, message_id: int) -> Message:
 
 
 def undelivered() -> QuerySet[Message]:
-    """Outbound mail that has not gone: given up, waiting to be retried, or queued for longer than
-    AMENDS_OUTBOX_STUCK_MINUTES (the worker is not running, or the server is down)."""
+    """Outbound mail that has not arrived: given up, waiting to be retried, returned by the customer's mail
+    system (a bounce), or queued for longer than AMENDS_OUTBOX_STUCK_MINUTES (the worker is not running, or
+    the server is down)."""
     stuck = timezone.now() - timedelta(minutes=settings.AMENDS_OUTBOX_STUCK_MINUTES)
+    failed = [Message.Delivery.RETRYING, Message.Delivery.FAILED, Message.Delivery.BOUNCED]
     return Message.objects.filter(
-        Q(delivery__in=[Message.Delivery.RETRYING, Message.Delivery.FAILED])
-        | Q(delivery=Message.Delivery.QUEUED, recorded_at__lt=stuck)
+        Q(delivery__in=failed) | Q(delivery=Message.Delivery.QUEUED, recorded_at__lt=stuck)
     )
 
 

@@ -69,6 +69,8 @@ class Incoming:
     raw: bytes = b""
     raw_content_type: str = ""
     attachments: list[AttachmentFile] = field(default_factory=list)
+    # "message", or what mail no person wrote is: "bounce", "auto_reply" (intake/automatic.py).
+    purpose: str = "message"
 
 
 def message_existing(idempotency_key: str | None) -> Message | None:
@@ -116,6 +118,7 @@ def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message
     return Message(
         channel=incoming.channel,
         direction=Message.Direction.INBOUND,
+        purpose=incoming.purpose,
         subject=incoming.subject[:300],
         sender=incoming.sender[:300],
         body_text=_check_body(incoming.body_text),
@@ -328,13 +331,19 @@ def outbox_add(deliveries: list[Delivery]) -> None:
             OutboxEmail(
                 message=d.message,
                 to=d.to,
-                headers={"Message-ID": d.message.email_message_id, **d.thread},
+                headers={"Message-ID": d.message.email_message_id, **d.thread, **_automatic(d.message)},
                 next_attempt_at=d.message.recorded_at,
             )
             for d in deliveries
         ],
         batch_size=1000,
     )
+
+
+def _automatic(message: Message) -> dict[str, str]:
+    """An acknowledgement is written by no person: it says so (RFC 3834), so the customer's out-of-office
+    does not answer it, and our intake would not have to set its answer aside."""
+    return {"Auto-Submitted": "auto-replied"} if message.purpose == "acknowledgement" else {}
 
 
 def outbox_lease(emails: Sequence[OutboxEmail], *, until: datetime) -> None:
@@ -372,7 +381,8 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         row.last_error = attempt.error
         if not attempt.error:
             row.sent_at, row.next_attempt_at = at, None
-            row.message.delivery = Message.Delivery.SENT
+            if row.message.delivery != Message.Delivery.BOUNCED:  # its bounce came back first
+                row.message.delivery = Message.Delivery.SENT
         elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
             row.next_attempt_at = None
             if row.message.delivery != Message.Delivery.FAILED:
@@ -466,6 +476,39 @@ def _in_flight(row: OutboxEmail, now: datetime) -> bool:
     if row.next_attempt_at is None or row.next_attempt_at <= now or row.last_attempt_at is None:
         return False
     return row.next_attempt_at > row.last_attempt_at + retry_delay(max(row.attempts, 1))
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A stored bounce (an inbound message) and what it says of the email it returns."""
+
+    message: Message
+    original_ids: Sequence[str]  # Message-IDs of the returned email, as the bounce names them
+    diagnostic: str = ""  # the receiving server's status and words, when the bounce gives them
+
+
+def messages_bounced(bounces: Sequence[Bounce]) -> int:
+    """Our emails that bounces return, on the bounce's case, marked not delivered (`BOUNCED`: the
+    "Email not delivered" queue filter finds them, the timeline says why). In the caller's transaction,
+    with the bounce itself (intake's batch). How many emails were marked."""
+    marked = 0
+    for bounce in bounces:
+        returned = list(
+            Message.objects.select_related("outbox").filter(
+                case=bounce.message.case,
+                direction=Message.Direction.OUTBOUND,
+                email_message_id__in=list(bounce.original_ids),
+            )
+        )
+        for message in returned:
+            message.delivery = Message.Delivery.BOUNCED
+            outbox = getattr(message, "outbox", None)
+            if outbox is not None:
+                outbox.last_error = f"Bounced: {bounce.diagnostic or 'returned by the mail system'}"[:500]
+                outbox.save(update_fields=["last_error"])
+        Message.objects.bulk_update(returned, ["delivery"])
+        marked += len(returned)
+    return marked
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from amends.messaging.tasks import STEPS as MESSAGING_STEPS
 
+from .hooks import worker_steps
 from .models import CaseClock, CaseProcess, Promise
 from .promises import promises_lapse, promises_remind
 from .services import clocks_breach, clocks_lapse, clocks_warn, progress_update_check
@@ -150,16 +151,20 @@ STEPS = {
     "promise_reminders": remind_promises,
     "promises_broken": break_overdue_promises,
     "progress_updates": keep_informed,
-    # Last, so mail queued by the steps above leaves in the same sweep.
-    **MESSAGING_STEPS,
 }
+
+
+def steps() -> dict[str, Callable[[datetime], int]]:
+    """Every step of a sweep, in order: process's, those other apps add (`hooks.worker_steps`: intake's
+    team mailboxes), and last the outbox, so mail queued by the steps before it leaves in the same sweep."""
+    return {**STEPS, **worker_steps.merged(), **MESSAGING_STEPS}
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
     """One pass over everything due. Each step repeats until nothing it can claim is left."""
     now = now or timezone.now()
     result = SweepResult()
-    for name, step in STEPS.items():
+    for name, step in steps().items():
         total = 0
         while True:
             done = step(now)

@@ -404,6 +404,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     for path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case)))
+        url = url.replace("{mailbox_id}", "1")
         response = client.post(url, json.dumps(body), content_type="application/json", **headers)
         expected = 401 if persona != "assessor" else 200 if path in API_COMPUTATIONS else 403
         assert response.status_code == expected, (path, body, response.content[:300])

@@ -108,6 +108,21 @@ def test_every_login_works(demo):
     assert set(Team.objects.values_list("slug", flat=True)) == {"complaints", "billing", "repairs"}
 
 
+def test_the_team_mailbox_and_its_automatic_mail_show(demo):
+    """A bounce marks an acknowledgement not delivered, an out-of-office reply sits on a case's timeline,
+    a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
+    from amends.intake.models import HeldEmail, Mailbox
+
+    assert Case.objects.count() == CASES
+    bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
+    assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
+    assert Message.objects.get(purpose="bounce").case == bounced.case
+    assert Message.objects.filter(purpose="auto_reply").exclude(case=bounced.case).count() == 1
+    assert HeldEmail.objects.get().status == HeldEmail.Status.SET_ASIDE
+    mailbox = Mailbox.objects.get()
+    assert not mailbox.enabled and mailbox.host == "imap.example.org"
+
+
 def test_second_run_adds_nothing(demo):
     before = counts()
 

@@ -22,6 +22,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     RECLASSIFIED = "reclassified"
     CUSTOMER_MERGED = "customer_merged"
+    TAG_ADDED = "tag_added"
+    TAG_REMOVED = "tag_removed"
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -98,6 +100,10 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
     if kind == EventKind.CUSTOMER_MERGED:
         return "Customer records merged"
+    if kind == EventKind.TAG_ADDED:
+        return f"Tagged “{after.get('tag', '')}”"
+    if kind == EventKind.TAG_REMOVED:
+        return f"Tag “{before.get('tag', '')}” removed"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
     return kind.replace("_", " ").capitalize()

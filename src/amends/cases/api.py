@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema
@@ -11,8 +11,9 @@ from amends.core.errors import DomainError
 from amends.core.permissions import can_assign_to, owner_refusal, require
 from amends.customers.models import Channel
 
+from .bulk import BULK_LIMIT, Selected, cases_bulk
 from .lifecycle import Status
-from .models import CaseKind
+from .models import Case, CaseKind
 from .selectors import (
     QUEUES,
     QueueFilters,
@@ -23,6 +24,7 @@ from .selectors import (
     decode_cursor,
 )
 from .services import case_assign, case_transition
+from .tags import TAG_MAX, case_tag_add, case_tag_remove
 
 # The fixed value lists, as enumerations in the OpenAPI document (built from the one list each).
 QueueName = Literal[tuple(QUEUES)]  # type: ignore[valid-type]
@@ -54,6 +56,11 @@ class CaseOut(Schema):
     respond_by: datetime | None
     closed_at: datetime | None
     version: int
+    tags: list[str] = Field(..., description="The case's tags, by name")
+
+    @staticmethod
+    def resolve_tags(case: Case) -> list[str]:
+        return [tag.name for tag in case.tags.all()]
 
 
 class CaseDetailOut(CaseOut):
@@ -72,6 +79,7 @@ class CaseListQuery(Schema):
     kind: KindFilter = ""
     channel: ChannelFilter = ""
     q: str = Field("", max_length=200)
+    tag: str = Field("", max_length=TAG_MAX, description="Only cases with this tag (any case or spacing)")
     cursor: str = Field("", max_length=200)
     limit: int = Field(25, ge=1, le=100)
 
@@ -85,6 +93,53 @@ class TransitionIn(Schema):
 class AssignIn(Schema):
     owner: str | None = Field(None, description="Username, or null to unassign")
     version: int = Field(..., ge=1)
+
+
+class TagIn(Schema):
+    tag: str = Field(..., max_length=200, description=f"The tag's name (at most {TAG_MAX} characters)")
+
+
+Reference = Annotated[str, Field(max_length=40)]
+
+
+class BulkCaseIn(Schema):
+    reference: Reference
+    expected_version: int | None = Field(
+        None, ge=1, description="The version you were shown; if the case has changed since, it is refused"
+    )
+
+
+class BulkIn(Schema):
+    action: str = Field(
+        ...,
+        max_length=40,
+        description="assign (args: owner, a username), status (args: to, reason), tag (args: tag) or regime "
+        "(args: regime, a code from GET /regimes)",
+    )
+    references: list[Reference | BulkCaseIn] = Field(
+        ...,
+        min_length=1,
+        max_length=BULK_LIMIT,
+        description="The cases: each a reference, or a reference with the version you were shown",
+    )
+    args: dict[str, Any] = Field(default_factory=dict, description="The action's arguments")
+
+
+class BulkResultOut(Schema):
+    reference: str
+    outcome: Literal["done", "refused"]
+    message: str = Field(..., description="What was done, or why not")
+    code: str = Field(
+        ..., description="Why it was refused (not_found, forbidden, conflict...); empty if done"
+    )
+    version: int | None = Field(..., description="The case's version now; null for a case you cannot see")
+
+
+class BulkOut(Schema):
+    action: str
+    done: int
+    refused: int
+    results: list[BulkResultOut]
 
 
 class AssigneeOut(Schema):
@@ -112,10 +167,44 @@ def list_cases(request, params: Query[CaseListQuery]):
         kind=params.kind,
         channel=params.channel,
         q=params.q,
+        tag=params.tag,
         after=params.cursor,
     )
     page = case_queue(request.auth, filters, page_size=params.limit)
     return {"items": page.rows, "next_cursor": page.next_cursor}
+
+
+# Before the paths under /{reference}, which would take "bulk" for a reference.
+@router.post(
+    "/bulk",
+    response={200: BulkOut, **errors(400, 403, 413, 422)},
+    summary="One action on many cases, each through the single action's service (refusals per case)",
+)
+def bulk(request, payload: BulkIn):
+    """Each case is changed as its own endpoint would change it, in its own transaction: one refused
+    (not found, read-only, changed since `expected_version`, not allowed by its lifecycle...) leaves the
+    others done. The whole request is refused only for what no case could be changed by: someone who
+    works no cases, an unknown action, arguments it cannot take, more than 200 cases."""
+    selected = [
+        Selected(ref, None) if isinstance(ref, str) else Selected(ref.reference, ref.expected_version)
+        for ref in payload.references
+    ]
+    outcome = cases_bulk(actor=request.auth, action=payload.action, selected=selected, args=payload.args)
+    return {
+        "action": outcome.action.code,
+        "done": len(outcome.done),
+        "refused": len(outcome.refused),
+        "results": [
+            {
+                "reference": r.reference,
+                "outcome": "done" if r.done else "refused",
+                "message": r.message,
+                "code": r.code,
+                "version": r.version,
+            }
+            for r in outcome.results
+        ],
+    }
 
 
 @router.get("/{reference}", response={200: CaseDetailOut, **errors(404)})
@@ -177,3 +266,25 @@ def assignees(request, reference: str):
         for person in assignable_people(case)
         if can_assign_to(request.auth, case, person)
     ]
+
+
+@router.post(
+    "/{reference}/tags",
+    response={200: CaseDetailOut, **errors(400, 403, 404, 413, 422)},
+    summary="Tag the case (a new name makes a new tag; a tag it has already changes nothing)",
+)
+def tag_add(request, reference: str, payload: TagIn):
+    case = case_for(request.auth, reference, work=True)
+    case_tag_add(case=case, tag=payload.tag, actor=request.auth)
+    return case_for(request.auth, reference)
+
+
+@router.post(
+    "/{reference}/tags/remove",
+    response={200: CaseDetailOut, **errors(400, 403, 404, 413, 422)},
+    summary="Take a tag off the case (one it does not have changes nothing)",
+)
+def tag_remove(request, reference: str, payload: TagIn):
+    case = case_for(request.auth, reference, work=True)
+    case_tag_remove(case=case, tag=payload.tag, actor=request.auth)
+    return case_for(request.auth, reference)

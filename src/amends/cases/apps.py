@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         _register_customer_hooks()
         _register_pages()
+        _register_bulk_actions()
         post_migrate.connect(_keep_search_triggers, sender=self)
 
 
@@ -31,6 +32,13 @@ def _register_pages() -> None:
     from . import views  # views import models, which Django loads only once the app registry is ready
 
     customer_page_context.register(views.customer_page_context)
+
+
+def _register_bulk_actions() -> None:
+    """The queue's own bulk actions: assign, change status, add a tag."""
+    from . import bulk  # its actions call the services, which import models: loaded once the registry is
+
+    bulk.register()
 
 
 def _keep_search_triggers(*, using: str, **kwargs) -> None:

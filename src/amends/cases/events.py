@@ -22,6 +22,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     RECLASSIFIED = "reclassified"
     CUSTOMER_MERGED = "customer_merged"
+    TAG_ADDED = "tag_added"
+    TAG_REMOVED = "tag_removed"
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -111,6 +113,10 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         if before.get("to") and before.get("to") != after.get("to"):
             text += f" (the customer's address now; it was {before['to']})"
         return text
+    if kind == EventKind.TAG_ADDED:
+        return f"Tagged “{after.get('tag', '')}”"
+    if kind == EventKind.TAG_REMOVED:
+        return f"Tag “{before.get('tag', '')}” removed"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
     return kind.replace("_", " ").capitalize()

@@ -127,3 +127,39 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class Tag(models.Model):
+    """A label the organisation puts on cases ("vulnerable", "media interest") to find them together.
+
+    One list for the whole organisation (an installation serves one): the same name in another case or
+    spacing is the same tag (`normalised`), so "Vulnerable" and "vulnerable " never become two.
+    """
+
+    name = models.CharField(max_length=40)
+    normalised = models.CharField(max_length=40, unique=True)  # casefolded, spaces collapsed
+    created_at = models.DateTimeField()
+    # `case.tags` from the case's side. Declared here, not on Case, so adding it did not rebuild the cases
+    # table (SQLite). Written only by cases.tags (case_tag_add, case_tag_remove), each with its event.
+    cases = models.ManyToManyField(Case, through="CaseTag", related_name="tags", blank=True)
+
+    class Meta:
+        ordering = ["normalised"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseTag(models.Model):
+    """A tag on a case: who put it there and when (the case's events keep the history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="case_tags")
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        # Tag first: the queue's tag filter reads it by tag.
+        constraints = [models.UniqueConstraint(fields=["tag", "case"], name="case_tag_once")]

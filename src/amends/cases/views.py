@@ -6,17 +6,27 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from amends.core.errors import DomainError, PermissionDenied
-from amends.core.permissions import can_assign, can_assign_to, can_work_case, case_scope, require
+from amends.core.permissions import (
+    can_assign,
+    can_assign_to,
+    can_work_case,
+    can_work_cases,
+    case_scope,
+    require,
+)
 from amends.core.web import form_errors, report, staff_required
 from amends.customers.models import Channel, Customer
 
 from . import lifecycle
+from .bulk import BULK_LIMIT, BulkOutcome, Selected, cases_bulk
 from .forms import AssignForm, ReclassifyForm, StatusForm
-from .hooks import case_page_extras
+from .hooks import bulk_actions, case_page_extras
 from .models import Case, CaseKind
 from .selectors import (
     QUEUES,
@@ -29,8 +39,10 @@ from .selectors import (
     customer_cases,
     default_queue,
     risk_filters,
+    tags_in_use,
 )
 from .services import case_assign, case_reclassify, case_transition
+from .tags import TAG_MAX, case_tag_add, case_tag_remove, tag_normalised
 
 
 def _filters(request) -> QueueFilters:
@@ -46,6 +58,7 @@ def _filters(request) -> QueueFilters:
         after=get.get("after", "")[:200],
         sort=get.get("sort", "") if get.get("sort", "") in SORTS else "",
         risk=get.get("risk", "") if get.get("risk", "") in risk_filters() else "",
+        tag=get.get("tag", "")[:TAG_MAX],
     )
 
 
@@ -55,6 +68,8 @@ def queue(request):
     page = case_queue(request.user, filters)
     query = request.GET.copy()
     query.pop("after", None)
+    can_bulk = can_work_cases(request.user)
+    htmx = request.headers.get("HX-Request")
     context = {
         "page": page,
         "filters": filters,
@@ -66,9 +81,73 @@ def queue(request):
         "sorts": SORTS,
         "risk_filters": risk_filters(),
         "base_query": query.urlencode(),
+        "can_bulk": can_bulk,
     }
-    template = "cases/_queue_rows.html" if request.headers.get("HX-Request") else "cases/queue.html"
+    if not htmx:  # more rows for the page already shown need only the rows
+        context["tags"] = tags_in_use()
+        context["tag_selected"] = tag_normalised(filters.tag)
+        context["bulk_bar"] = _bulk_bar(request.user) if can_bulk else []
+        context["bulk_limit"] = BULK_LIMIT
+    template = "cases/_queue_rows.html" if htmx else "cases/queue.html"
     return render(request, template, context)
+
+
+def _bulk_bar(user) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Each registered bulk action with its boxes: a select's options, or a text box's suggestions (worked
+    out here: a template would call the functions that give them without the user)."""
+    return [
+        (
+            action,
+            [
+                {
+                    "name": box.name,
+                    "label": box.label,
+                    "choices": box.choices(user) if box.choices else None,
+                    "suggest": box.suggest() if box.suggest else [],
+                }
+                for box in action.fields
+            ],
+        )
+        for action in bulk_actions
+    ]
+
+
+def _selected(values: list[str]) -> list[Selected]:
+    """The rows ticked, each "reference:version" as the queue showed it. A value without a version is
+    checked against version 0, which no case has: refused as changed, never changed unchecked."""
+    chosen = []
+    for value in values:
+        reference, _, version = value.strip()[:60].partition(":")
+        chosen.append(Selected(reference, int(version) if version.isdigit() and len(version) < 10 else 0))
+    return chosen
+
+
+@require_POST
+@staff_required
+def queue_bulk(request):
+    """The queue's action bar: the button pressed names the action, its boxes its arguments
+    (`<action>-<argument>`); then back to the same queue with what happened to each case."""
+    post = request.POST
+    code = post.get("action", "")
+    args = {key.removeprefix(f"{code}-"): value for key, value in post.items() if key.startswith(f"{code}-")}
+    try:
+        outcome = cases_bulk(
+            actor=request.user, action=code, selected=_selected(post.getlist("cases")), args=args
+        )
+        _report_bulk(request, outcome)
+    except DomainError as exc:
+        report(request, exc)
+    back = QueryDict(post.get("query", "")[:2000]).urlencode()
+    return redirect(reverse("queue") + (f"?{back}" if back else ""))
+
+
+def _report_bulk(request, outcome: BulkOutcome) -> None:
+    """One line of totals, then each refusal with its reason: the rows show what was done."""
+    done, refused = len(outcome.done), len(outcome.refused)
+    totals = f"{outcome.action.label}: {done} done, {refused} refused."
+    (messages.success if not refused else messages.warning)(request, totals)
+    for result in outcome.refused:
+        messages.error(request, f"{result.reference}: {result.message}")
 
 
 @staff_required
@@ -99,6 +178,8 @@ def case_detail(request, reference: str):
                 "version": case.version,
             }
         ),
+        "case_tags": list(case.tags.all()),
+        "tag_names": [tag.name for tag in tags_in_use()],
     }
     context.update(case_page_extras(request, case))
     return render(request, "cases/case_detail.html", context)
@@ -199,3 +280,27 @@ def case_change_owner(request, reference: str):
         success="Owner changed",
         form_kwargs=lambda c: {"owners": assignable_people(c)},
     )
+
+
+@require_POST
+@staff_required
+def case_add_tag(request, reference: str):
+    case = workable_case(request, reference)
+    if case is not None:
+        try:
+            name = request.POST.get("tag", "")
+            added = case_tag_add(case=case, tag=name, actor=request.user)
+            messages.success(request, "Tag added" if added else "The case already has that tag")
+        except DomainError as exc:
+            report(request, exc)
+    return redirect("case_detail", reference=reference)
+
+
+@require_POST
+@staff_required
+def case_remove_tag(request, reference: str):
+    case = workable_case(request, reference)
+    if case is not None:
+        removed = case_tag_remove(case=case, tag=request.POST.get("tag", ""), actor=request.user)
+        messages.success(request, "Tag removed" if removed else "The case no longer had that tag")
+    return redirect("case_detail", reference=reference)

@@ -82,6 +82,19 @@ def can_record_contacts(user: Any) -> bool:
     return staff is not None and staff.role in WORKING_ROLES
 
 
+def can_work_cases(user: Any) -> bool:
+    """Work cases at all: the queue offers them its bulk actions (each case is still asked
+    `can_work_case`). An assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_assign_cases(user: Any) -> bool:
+    """Give cases to other people (`can_assign` asks it of one case they can see)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in ASSIGNING_ROLES
+
+
 def can_assign(user: Any, case: Any) -> bool:
     """Team leaders and leads assign; anyone who works a case may take an unassigned one themselves."""
     staff = staff_of(user)

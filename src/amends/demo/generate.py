@@ -25,11 +25,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case, CaseEvent, Tag
 from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
 from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
@@ -62,6 +62,7 @@ from amends.regimes.services import regime_settings_save
 from . import journey, texts
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .tagging import demo_tags
 
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"
@@ -104,6 +105,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         for plan in plans:
             apply_plan(plan, context)
         journey.attach_pdfs(context.emailed, pdfs)
+        demo_tags(context.users)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
@@ -464,6 +466,7 @@ def summary() -> str:
         f"organisations), merge suggestions: {MergeSuggestion.objects.count()}",
         f"Messages: {sum(messages.values())} ({messages['in']} from customers, {messages['out']} to them)",
         *process_summary(),
+        "Tags: " + ", ".join(f"{t.name} {t.n}" for t in Tag.objects.annotate(n=Count("case_tags"))),
         f"Logins (password {PASSWORD}): " + ", ".join(u for u, *_ in texts.STAFF),
     ]
     return "\n".join(lines)

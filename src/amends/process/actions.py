@@ -17,11 +17,13 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
+from amends.cases.hooks import BulkAction, BulkField
 from amends.cases.models import Case
 from amends.core.errors import NotFound
 from amends.core.moments import Moment
 from amends.letters.models import Letter
 from amends.letters.services import letter_update_fields
+from amends.regimes.selectors import regimes_in_use
 
 from . import authority, promises, services, steps
 from .letters import process_compose_letter
@@ -340,3 +342,23 @@ ACTIONS: dict[str, Action] = {
     "satisfaction": Action(SatisfactionIn, _satisfaction, "Satisfaction recorded"),
     "escalate": Action(EscalateIn, _escalate, "Escalated"),
 }
+
+
+def _regime_in_bulk(case: Case, actor: Any, data: RegimeApplyIn) -> str:
+    process = ACTIONS["apply-regime"].run(case, actor, data)
+    return f"Now follows {process.regime_version.regime.name}"
+
+
+def _regimes(user: Any) -> list[tuple[str, str]]:
+    return [(regime.code, regime.name) for regime in regimes_in_use()]
+
+
+# The queue's bulk "Apply regime" (cases.bulk runs it case by case, each case in its own transaction):
+# the case page's action, offering the same regimes, those switched on.
+BULK_REGIME = BulkAction(
+    code="regime",
+    label="Apply regime",
+    input=RegimeApplyIn,
+    run=_regime_in_bulk,
+    fields=(BulkField("regime", "Regime", choices=_regimes),),
+)

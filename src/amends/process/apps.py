@@ -14,6 +14,7 @@ class ProcessConfig(AppConfig):
         _register_case_hooks()
         _register_pages()
         _register_queue_filters()
+        _register_bulk_actions()
 
 
 def _register_case_hooks() -> None:
@@ -40,3 +41,10 @@ def _register_queue_filters() -> None:
 
     for queue_filter in QUEUE_FILTERS:
         hooks.queue_filters.register(queue_filter)
+
+
+def _register_bulk_actions() -> None:
+    """The queue applies a regime to the cases selected, through the case page's action."""
+    from .actions import BULK_REGIME  # actions import models, loaded once the app registry is ready
+
+    hooks.bulk_actions.register(BULK_REGIME)

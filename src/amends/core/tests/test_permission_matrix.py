@@ -301,6 +301,7 @@ API_BODIES = {
     "/regimes": {"code": "our-own"},
     "/regimes/settings": {"in_use": ["fca-disp"]},
     "/cases/{reference}/signals/{signal_id}/feedback": {"verdict": "dismissed"},
+    "/cases/bulk": {"action": "tag", "references": ["AM-2026-000001"], "args": {"tag": "matrix"}},
 }
 # Pages that are not a staff member's write on the organisation's data, each with the reason.
 PAGES_NOT_STAFF_WRITES = {

@@ -7,6 +7,7 @@ in a savepoint within it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
@@ -264,3 +265,22 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
     case = intake_web_form(form_token=new_form_token(), data=data).case
     assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME
+
+
+def test_cases_are_tagged_as_people_would_through_the_services(demo):
+    from amends.cases.models import CaseTag, Tag
+    from amends.demo.tagging import REPEAT, VULNERABLE
+
+    tags = {tag.name: tag for tag in Tag.objects.all()}
+    assert VULNERABLE in tags and re.search(rf"Tags: .*{VULNERABLE} [1-9]", demo)
+    vulnerable = CaseTag.objects.filter(tag=tags[VULNERABLE]).select_related("case")
+    assert vulnerable.exists()
+    for link in vulnerable:
+        assert link.case.signals.filter(type__startswith="distress_").exists(), link.case.reference
+        assert link.added_by.username == "lead"
+    # Every tag on every case has the event that put it there, by the person who did.
+    for link in CaseTag.objects.select_related("tag", "added_by"):
+        event = CaseEvent.objects.get(case_id=link.case_id, kind="tag_added", after={"tag": link.tag.name})
+        assert event.actor == link.added_by
+    for link in CaseTag.objects.filter(tag__name=REPEAT).select_related("case"):
+        assert link.case.customer.cases.count() >= 3 and link.case.is_open

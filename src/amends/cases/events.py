@@ -22,6 +22,7 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     RECLASSIFIED = "reclassified"
     CUSTOMER_MERGED = "customer_merged"
+    NOTE_ADDED = "note_added"  # internal: the timeline shows the note itself, never the customer
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -99,6 +100,8 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
     if kind == EventKind.CUSTOMER_MERGED:
         return "Customer records merged"
+    if kind == EventKind.NOTE_ADDED:
+        return "Added an internal note"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
     return kind.replace("_", " ").capitalize()

@@ -18,7 +18,7 @@ from amends.customers.selectors import visible_customer
 
 from .lifecycle import Status
 from .models import CaseKind, Note
-from .notes import MAX_MENTIONS, NOTE_MAX_CHARS, note_add
+from .notes import MAX_MENTIONS, NOTE_MAX_CHARS, mentioned_by_name, note_add
 from .selectors import (
     QUEUES,
     QueueFilters,
@@ -237,7 +237,7 @@ def _note_page(notes, params: NoteListQuery) -> dict:
         notes = notes.filter(id__lt=after)
     rows = list(
         notes.select_related("case", "author")
-        .prefetch_related("mentioned")
+        .prefetch_related(mentioned_by_name())
         .order_by("-id")[: params.limit + 1]
     )
     more = len(rows) > params.limit
@@ -267,7 +267,8 @@ def _note_input(payload: NoteIn, notes) -> dict:
 
 def _created(note: Note):
     return HttpStatus(
-        201, Note.objects.select_related("case", "author").prefetch_related("mentioned").get(pk=note.pk)
+        201,
+        Note.objects.select_related("case", "author").prefetch_related(mentioned_by_name()).get(pk=note.pk),
     )
 
 

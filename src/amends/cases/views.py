@@ -111,7 +111,7 @@ def case_detail(request, reference: str):
             }
         ),
         # The newest notes on the customer (their own page has the rest), and the case's note form.
-        "customer_notes": customer_notes(case.customer, limit=3, told=False),
+        "customer_notes": customer_notes(case.customer, limit=3, with_told=False),
         "note_form": NoteForm(people=_colleagues(request, case=case)) if can_work else None,
     }
     context.update(case_page_extras(request, case))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from amends.cases.events import EventKind, describe, referenced_people
 from amends.cases.hooks import QueueFilter
 from amends.cases.models import Case, CaseEvent, Note
+from amends.cases.notes import mentioned_by_name
 from amends.core.models import Team
 from amends.core.permissions import case_scope
 from amends.customers.models import Customer
@@ -40,7 +41,7 @@ def _notes(notes: QuerySet[Note], limit: int) -> list[Note]:
     """Internal notes for a timeline, newest first, with their author and whom they told."""
     return list(
         notes.select_related("case", "author")
-        .prefetch_related("mentioned")
+        .prefetch_related(mentioned_by_name())
         .order_by("-created_at", "-id")[: limit + 1]
     )
 

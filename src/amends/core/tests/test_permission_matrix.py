@@ -385,7 +385,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     assert len(writes) > 25 and "/cases" in dict(writes)
     for path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
-        url = url.replace("{customer_id}", str(case.customer_id))
+        url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.post(url, json.dumps(body), content_type="application/json", **headers)
         expected = 401 if persona != "assessor" else 200 if path in API_COMPUTATIONS else 403
         assert response.status_code == expected, (path, body, response.content[:300])

@@ -60,6 +60,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, texts
+from .desk import seed_desk
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 
 PASSWORD = "amends-demo-2026"
@@ -103,6 +104,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         for plan in plans:
             apply_plan(plan, context)
         journey.attach_pdfs(context.emailed, pdfs)
+        seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         transaction.on_commit(lambda: date_notices(context))

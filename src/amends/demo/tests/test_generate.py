@@ -249,3 +249,22 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
     case = intake_web_form(form_token=new_form_token(), data=data).case
     assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME
+
+
+def test_teams_have_saved_replies_and_open_cases_internal_notes(demo):
+    from amends.cases.models import Note
+    from amends.core.models import Notification
+    from amends.messaging.models import SavedReply
+    from amends.messaging.replies import saved_reply_fill
+
+    teams = set(SavedReply.objects.filter(team__isnull=False).values_list("team__slug", flat=True))
+    assert teams == {"complaints", "billing", "repairs"}
+    case = Case.objects.open().filter(team__slug="complaints").order_by("-opened_at").first()
+    for reply in SavedReply.objects.all():
+        filled = saved_reply_fill(reply, case=case, writer=case.owner)
+        assert "{" not in filled and case.reference in filled
+    notes = Note.objects.all()
+    assert notes.filter(case__isnull=False).count() == 3 and notes.filter(customer__isnull=False).count() == 1
+    assert all(n.case is None or n.case.is_open for n in notes)
+    told = Notification.objects.filter(text__contains="mentioned you in a note")
+    assert {n.user.username for n in told} >= {"leader", "handler"}

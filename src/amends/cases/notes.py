@@ -1,4 +1,5 @@
-"""Internal notes on a case or on a customer (WM57 7: the case record; CFACSC7 8: working with colleagues).
+"""Internal notes on a case or on a customer: clear records of how a complaint was handled (CFACSC7 11), and
+a word with the colleagues who can help (CFACSC4 P14, P16; WM57 6, b).
 
 A note is written once and never changed (`Note` says why it is a table of its own); a mistake is put
 right by a note that corrects it. A note may @mention colleagues, who are told in their notifications:

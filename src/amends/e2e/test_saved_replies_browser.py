@@ -69,9 +69,7 @@ def test_a_saved_reply_kept_inserted_coached_and_sent(
     assert re.search(r"We will reply by \w+day \d{1,2} \w+ \d{4}\.", text)
     assert text.rstrip().endswith("Ada Adviser")
     # The coach reads what was inserted, as it reads anything typed.
-    page.wait_for_function(
-        "!document.getElementById('coach').innerText.includes('reads your draft as you write')"
-    )
+    expect(page.locator("#coach")).not_to_contain_text("reads your draft as you write")
 
     box.press("Control+End")
     page.keyboard.type(" I have asked our payments team to look at the second charge today.")

@@ -5,7 +5,8 @@ Messaging fills those it keeps; an app above it adds one through `hooks.reply_pl
 date its clocks hold us to, told as a working day of the customer's nation, as letters tell it). A
 placeholder nobody fills is refused when the template is saved, so a customer never reads "{custmer_name}".
 The filled text goes into the reply box, where the adviser edits it and the reply coach reads it like any
-draft (CFACSC4 P4: a template is a start, not the reply).
+draft: a template is a start, written for this customer before it is sent (CFACSC4 P4), and it tells them
+when to expect more (WM57 13).
 """
 
 from __future__ import annotations

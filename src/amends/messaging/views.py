@@ -138,7 +138,8 @@ def saved_replies(request):
             r.pk for r in replies if r.owner_id == user.pk or can_manage_team_replies(user, r.team_id)
         },
         "teams": teams_kept_by(user),
-        "placeholders": placeholders().values(),
+        # As plain pairs: a template would call a ReplyPlaceholder (it is callable) rather than read it.
+        "placeholders": [{"name": p.name, "label": p.label} for p in placeholders().values()],
         "form": SavedReplyForm(),
     }
     return render(request, "messaging/saved_replies.html", context)

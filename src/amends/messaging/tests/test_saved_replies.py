@@ -156,6 +156,7 @@ def test_the_saved_replies_page(case, adviser, team_leader, assessor, complaints
     assert reply.team == complaints_team and reply.owner is None
     page = leader.get("/saved-replies/").content.decode()
     assert "Unknown placeholder {name}" in page and "Complaints team" in page
+    assert "<dt><code>{respond_by}</code></dt><dd>The date we will respond by" in page
     leader.post(
         f"/saved-replies/{reply.pk}/edit",
         {"title": "Team ack", "body": "Hello {customer_name}", "version": 1},

@@ -4,16 +4,22 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 
 from amends.core.api_errors import errors
+from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError
-from amends.core.permissions import can_assign_to, owner_refusal, require
+from amends.core.permissions import can_assign_to, can_write_notes, owner_refusal, require
+from amends.customers.api import router as customers_router
 from amends.customers.models import Channel
+from amends.customers.selectors import visible_customer
 
 from .bulk import BULK_LIMIT, Selected, cases_bulk
 from .lifecycle import Status
-from .models import Case, CaseKind
+from .models import Case, CaseKind, Note
+from .notes import MAX_MENTIONS, NOTE_MAX_CHARS, mentioned_by_name, note_add
 from .selectors import (
     QUEUES,
     QueueFilters,
@@ -288,3 +294,145 @@ def tag_remove(request, reference: str, payload: TagIn):
     case = case_for(request.auth, reference, work=True)
     case_tag_remove(case=case, tag=payload.tag, actor=request.auth)
     return case_for(request.auth, reference)
+
+
+# --- internal notes: on a case, and on a customer (the customers router's, added here as messaging adds
+# its endpoints to this one). Staff only, like every endpoint: no customer-facing read ever returns one.
+
+
+class NoteIn(Schema):
+    body: str = Field(
+        ...,
+        min_length=1,
+        max_length=NOTE_MAX_CHARS,
+        description="The note. @login in it tells that colleague (each must see the case or customer)",
+    )
+    mention: list[Annotated[str, Field(max_length=150)]] = Field(
+        [], max_length=MAX_MENTIONS, description="Usernames to tell besides those @mentioned in the body"
+    )
+    corrects: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="The id of an earlier note on the same case or customer"
+    )
+
+
+class NoteOut(Schema):
+    id: int
+    case: str | None = Field(None, description="The case's reference; null for a note on the customer")
+    customer_id: int | None = Field(None, description="The customer's id; null for a note on a case")
+    author: str = Field(..., alias="author.username")
+    body: str
+    created_at: datetime
+    corrects: int | None = Field(None, alias="corrects_id")
+    mentioned: list[str] = Field(..., description="The usernames of the colleagues who were told")
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.case.reference if obj.case_id else None
+
+    @staticmethod
+    def resolve_mentioned(obj):
+        return [u.get_username() for u in obj.mentioned.all()]
+
+
+class NotePage(Schema):
+    items: list[NoteOut]
+    next_cursor: str | None
+
+
+class NoteListQuery(Schema):
+    cursor: str = Field("", max_length=20, description="The next_cursor of the previous page")
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _note_page(notes, params: NoteListQuery) -> dict:
+    """Newest first, keyset-paged by id."""
+    if params.cursor:
+        after = decode_id_cursor(params.cursor)
+        if after is None:
+            raise DomainError("That cursor is not one this API gave out", fields={"cursor": "invalid"})
+        notes = notes.filter(id__lt=after)
+    rows = list(
+        notes.select_related("case", "author")
+        .prefetch_related(mentioned_by_name())
+        .order_by("-id")[: params.limit + 1]
+    )
+    more = len(rows) > params.limit
+    return {
+        "items": rows[: params.limit],
+        "next_cursor": encode_id_cursor(rows[params.limit - 1].pk) if more else None,
+    }
+
+
+def _note_input(payload: NoteIn, notes) -> dict:
+    """The people named in `mention` and the note corrected, among these notes (the same case's or
+    customer's)."""
+    names = list(dict.fromkeys(payload.mention))
+    people = {
+        u.get_username(): u for u in get_user_model().objects.filter(username__in=names, staff__isnull=False)
+    }
+    missing = [n for n in names if n not in people]
+    if missing:
+        raise DomainError(f"No staff member {', '.join(missing)}", fields={"mention": "unknown user"})
+    corrects = None
+    if payload.corrects is not None:
+        corrects = notes.filter(pk=payload.corrects).first()
+        if corrects is None:
+            raise DomainError("There is no such note here to correct", fields={"corrects": "unknown note"})
+    return {"body": payload.body, "mention": list(people.values()), "corrects": corrects}
+
+
+def _created(note: Note):
+    return HttpStatus(
+        201,
+        Note.objects.select_related("case", "author").prefetch_related(mentioned_by_name()).get(pk=note.pk),
+    )
+
+
+@router.get(
+    "/{reference}/notes",
+    response={200: NotePage, **errors(400, 404, 422)},
+    summary="A case's internal notes, newest first (never shown to the customer)",
+)
+def list_case_notes(request, reference: str, params: Query[NoteListQuery]):
+    case = case_for(request.auth, reference)
+    return _note_page(Note.objects.filter(case=case), params)
+
+
+@router.post(
+    "/{reference}/notes",
+    response={201: NoteOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Add an internal note to a case, telling the colleagues it mentions",
+)
+def add_case_note(request, reference: str, payload: NoteIn):
+    case = case_for(request.auth, reference, work=True)
+    given = _note_input(payload, Note.objects.filter(case=case))
+    return _created(note_add(actor=request.auth, case=case, **given))
+
+
+def _customer(user, customer_id: int):
+    customer = visible_customer(user, customer_id)
+    if customer is None:
+        raise Http404("No such customer that you can see")
+    return customer
+
+
+@customers_router.get(
+    "/{customer_id}/notes",
+    response={200: NotePage, **errors(400, 404, 422)},
+    summary="The internal notes on a customer (not on their cases), newest first",
+)
+def list_customer_notes(request, customer_id: int, params: Query[NoteListQuery]):
+    customer = _customer(request.auth, customer_id)
+    return _note_page(Note.objects.filter(customer=customer), params)
+
+
+@customers_router.post(
+    "/{customer_id}/notes",
+    response={201: NoteOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Add an internal note on a customer, telling the colleagues it mentions",
+)
+def add_customer_note(request, customer_id: int, payload: NoteIn):
+    customer = _customer(request.auth, customer_id)
+    require(can_write_notes(request.auth), "You can read notes but not write them")
+    given = _note_input(payload, Note.objects.filter(customer=customer))
+    return _created(note_add(actor=request.auth, customer=customer, **given))

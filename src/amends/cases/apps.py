@@ -20,11 +20,13 @@ class CasesConfig(AppConfig):
 
 
 def _register_customer_hooks() -> None:
-    """A customer's cases follow them when two customer records are merged."""
+    """A customer's cases, and the notes on them, follow them when two customer records are merged."""
     # services import models, which Django loads only once the app registry is ready
+    from .notes import notes_move_customer
     from .services import cases_move_customer
 
     hooks.customer_merged.register(cases_move_customer)
+    hooks.customer_merged.register(notes_move_customer)
 
 
 def _register_pages() -> None:

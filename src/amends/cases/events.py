@@ -24,6 +24,7 @@ class EventKind(StrEnum):
     CUSTOMER_MERGED = "customer_merged"
     TAG_ADDED = "tag_added"
     TAG_REMOVED = "tag_removed"
+    NOTE_ADDED = "note_added"  # internal: the timeline shows the note itself, never the customer
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -117,6 +118,8 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Tagged “{after.get('tag', '')}”"
     if kind == EventKind.TAG_REMOVED:
         return f"Tag “{before.get('tag', '')}” removed"
+    if kind == EventKind.NOTE_ADDED:
+        return "Added an internal note"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
     return kind.replace("_", " ").capitalize()

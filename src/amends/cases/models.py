@@ -163,3 +163,51 @@ class CaseTag(models.Model):
     class Meta:
         # Tag first: the queue's tag filter reads it by tag.
         constraints = [models.UniqueConstraint(fields=["tag", "case"], name="case_tag_once")]
+
+
+class Note(models.Model):
+    """An internal note by staff, on a case or on a customer: never shown to the customer.
+
+    A table of its own, not a kind of `Message`: the status page, letters and the message endpoints read
+    messages, so nothing they ask can pick a note up by accident (a message purpose would have to be
+    excluded by every query that shows the customer anything, now and later). Append-only, like the
+    case's events: a mistake is put right by a later note that `corrects` it, so what a colleague was told
+    stays as they read it. The people `mentioned` were told of it (cases.notes.note_add).
+    """
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="notes")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            # On a case or on a customer (a case's notes reach its customer through the case).
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, customer__isnull=True)
+                | models.Q(case__isnull=True, customer__isnull=False),
+                name="note_on_case_or_customer",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="note_case_time"),
+            models.Index(fields=["customer", "created_at"], name="note_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_id} on {self.case_id or f'customer {self.customer_id}'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Notes are append-only: add a note that corrects it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Notes are append-only: add a note that corrects it")

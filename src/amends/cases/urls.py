@@ -11,4 +11,6 @@ urlpatterns = [
     path("cases/<str:reference>/owner", views.case_change_owner, name="case_change_owner"),
     path("cases/<str:reference>/tags", views.case_add_tag, name="case_add_tag"),
     path("cases/<str:reference>/tags/remove", views.case_remove_tag, name="case_remove_tag"),
+    path("cases/<str:reference>/notes", views.case_note_add, name="case_note_add"),
+    path("customers/<int:pk>/notes", views.customer_note_add, name="customer_note_add"),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,17 +17,20 @@ from amends.core.permissions import (
     can_assign_to,
     can_work_case,
     can_work_cases,
+    can_write_notes,
     case_scope,
     require,
 )
 from amends.core.web import form_errors, report, staff_required
 from amends.customers.models import Channel, Customer
+from amends.customers.selectors import visible_customer
 
 from . import lifecycle
 from .bulk import BULK_LIMIT, BulkOutcome, Selected, cases_bulk
-from .forms import AssignForm, ReclassifyForm, StatusForm
+from .forms import AssignForm, NoteForm, ReclassifyForm, StatusForm
 from .hooks import bulk_actions, case_page_extras
-from .models import Case, CaseKind
+from .models import Case, CaseKind, Note
+from .notes import customer_notes, mentionable_people, note_add
 from .selectors import (
     QUEUES,
     SORTS,
@@ -156,9 +159,10 @@ def case_detail(request, reference: str):
     (hooks.case_page_context)."""
     case = case_for(request.user, reference)
     owners = assignable_people(case) if can_assign(request.user, case) else None
+    can_work = can_work_case(request.user, case)
     context = {
         "case": case,
-        "can_work": can_work_case(request.user, case),
+        "can_work": can_work,
         "can_assign": owners is not None,
         "contact_points": list(case.customer.contact_points.all()),
         "other_cases": list(
@@ -180,14 +184,22 @@ def case_detail(request, reference: str):
         ),
         "case_tags": list(case.tags.all()),
         "tag_names": [tag.name for tag in tags_in_use()],
+        # The newest notes on the customer (their own page has the rest), and the case's note form.
+        "customer_notes": customer_notes(case.customer, limit=3, with_told=False),
+        "note_form": NoteForm(people=_colleagues(request, case=case)) if can_work else None,
     }
     context.update(case_page_extras(request, case))
     return render(request, "cases/case_detail.html", context)
 
 
 def customer_page_context(request, customer: Customer) -> dict:
-    """The customer page's cases: those of theirs the user may see."""
-    return {"cases": customer_cases(request.user, customer)}
+    """The customer page's cases (those of theirs the user may see) and the notes on the customer."""
+    writes = can_write_notes(request.user)
+    return {
+        "cases": customer_cases(request.user, customer),
+        "customer_notes": customer_notes(customer),
+        "note_form": NoteForm(people=_colleagues(request, customer=customer)) if writes else None,
+    }
 
 
 def workable_case(request, reference: str) -> Case | None:
@@ -296,6 +308,28 @@ def case_add_tag(request, reference: str):
     return redirect("case_detail", reference=reference)
 
 
+def case_note_add(request, reference: str):
+    """An internal note on the case, telling the colleagues it mentions (never shown to the customer)."""
+
+    def add(case, d):
+        note_add(
+            actor=request.user,
+            body=d["body"],
+            case=case,
+            mention=d["mention"],
+            corrects=_corrected(Note.objects.filter(case=case), d["corrects"]),
+        )
+
+    return act_on_case(
+        request,
+        reference,
+        NoteForm,
+        add,
+        success="Note added: only colleagues see it",
+        form_kwargs=lambda c: {"people": _colleagues(request, case=c)},
+    )
+
+
 @require_POST
 @staff_required
 def case_remove_tag(request, reference: str):
@@ -304,3 +338,43 @@ def case_remove_tag(request, reference: str):
         removed = case_tag_remove(case=case, tag=request.POST.get("tag", ""), actor=request.user)
         messages.success(request, "Tag removed" if removed else "The case no longer had that tag")
     return redirect("case_detail", reference=reference)
+
+
+def customer_note_add(request, pk: int):
+    """An internal note on the customer (about them, not one case), telling whom it mentions."""
+    customer = visible_customer(request.user, pk)
+    if customer is None:
+        raise Http404("No such customer, or not one you can see")
+    try:
+        require(can_write_notes(request.user), "You can read notes but not write them")
+        form = NoteForm(request.POST, people=_colleagues(request, customer=customer))
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            d = form.cleaned_data
+            note_add(
+                actor=request.user,
+                body=d["body"],
+                customer=customer,
+                mention=d["mention"],
+                corrects=_corrected(Note.objects.filter(customer=customer), d["corrects"]),
+            )
+            messages.success(request, "Note added: only colleagues see it")
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("customer_detail", pk=pk)
+
+
+def _colleagues(request, **about):
+    """Whom a note may tell, for its form: those who may see what it is about, but not its author."""
+    return mentionable_people(**about).exclude(pk=request.user.pk)
+
+
+def _corrected(notes, pk: int | None) -> Note | None:
+    """The note a correction puts right, among these notes (the same case's or customer's)."""
+    if pk is None:
+        return None
+    note = notes.filter(pk=pk).first()
+    if note is None:
+        raise DomainError("There is no such note here to correct", fields={"corrects": "unknown note"})
+    return note

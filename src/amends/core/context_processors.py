@@ -1,6 +1,7 @@
 from .permissions import (
     can_configure_mailboxes,
     can_edit_wording,
+    can_keep_saved_replies,
     can_merge_customers,
     can_review_held_email,
     staff_of,
@@ -20,6 +21,7 @@ def staff(request):
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),
         "configure_mailboxes": can_configure_mailboxes(user),
+        "keep_saved_replies": can_keep_saved_replies(user),
     }
     return {
         "staff": profile,

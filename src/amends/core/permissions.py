@@ -3,7 +3,9 @@
 - advisers, case handlers, team leaders: their team's cases (and any case they own);
 - assessors: the same cases, read-only (they judge work, they do not do it);
 - complaints leads and administrators: every case, and the organisation's rules (prescribed wording,
-  authority limits, regimes) and the advisers' verdicts on signals.
+  authority limits, regimes) and the advisers' verdicts on signals;
+- internal notes and saved replies: those who work cases write them (an assessor reads notes); a team's
+  saved replies are kept by its team leaders and by those who see every team.
 
 Views, the API and templates (through `context_processors.staff`) ask these questions; none of them
 tests a role itself.
@@ -144,6 +146,49 @@ def can_assign_to(user: Any, case: Any, owner: Any) -> bool:
     if can_assign(user, case):
         return True
     return can_work_case(user, case) and case.owner_id is None and getattr(owner, "pk", None) == user.pk
+
+
+def viewers_scope(*, team_ids, owner_ids) -> Q:
+    """A filter on users for those who see a case of one of `team_ids` or owned by one of `owner_ids`
+    (`can_view_case`'s rule; lists or subqueries, a None among them matching nobody): who may be told
+    about it, as a note's @mention is. A customer's are those of their cases."""
+    sees = Q(staff__role__in=ALL_CASES_ROLES) | Q(staff__team_id__in=team_ids) | Q(pk__in=owner_ids)
+    return Q(is_active=True, staff__isnull=False) & sees
+
+
+def can_write_notes(user: Any) -> bool:
+    """Internal notes on a case or a customer: those who work cases (on a case, `can_work_case` too); an
+    assessor reads them and writes none."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_keep_saved_replies(user: Any) -> bool:
+    """Keep personal saved replies and use saved replies: those who reply to customers."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_manage_team_replies(user: Any, team_id: int | None) -> bool:
+    """A team's saved replies are kept by its team leaders, and by those who see every team."""
+    staff = staff_of(user)
+    if staff is None or team_id is None:
+        return False
+    if staff.role in ALL_CASES_ROLES:
+        return True
+    return staff.role == Role.TEAM_LEADER and staff.team_id == team_id
+
+
+def reply_teams_scope(user: Any) -> Q:
+    """A filter on teams for those whose saved replies this user keeps (`can_manage_team_replies`)."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    if staff.role in ALL_CASES_ROLES:
+        return Q()
+    if staff.role == Role.TEAM_LEADER and staff.team_id is not None:
+        return Q(pk=staff.team_id)
+    return Q(pk__in=[])
 
 
 def can_merge_customers(user: Any) -> bool:

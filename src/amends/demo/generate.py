@@ -60,6 +60,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, texts
+from .desk import seed_desk
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 from .tagging import demo_tags
@@ -106,6 +107,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
             apply_plan(plan, context)
         journey.attach_pdfs(context.emailed, pdfs)
         demo_tags(context.users)
+        seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

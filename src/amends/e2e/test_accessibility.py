@@ -1,5 +1,6 @@
-"""axe-core in chromium on the pages people use most: the queue, a case, a customer, the public complaint form
-(empty and with its errors) and the customer's status page (with the summary to confirm). No serious or
+"""axe-core in chromium on the pages people use most: the queue, a case (with internal notes and saved
+replies), a customer, the saved replies page, the public complaint form (empty and with its errors) and the
+customer's status page (with the summary to confirm). No serious or
 critical violation on any of them.
 
 axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
@@ -77,7 +78,9 @@ def test_the_public_form_and_the_status_page(page, live_server, case_handler):
 
 
 def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, complaints_team):
+    from amends.cases.notes import note_add
     from amends.cases.tests.factories import make_contact_case
+    from amends.messaging.replies import saved_reply_create
     from amends.process.models import CaseProcess
     from amends.process.services import process_start
 
@@ -88,6 +91,11 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     if not CaseProcess.objects.filter(case=case).exists():
         process_start(case=case, regime_code="fca-disp", actor=complaints_lead)
     make_contact_case(text="Where is my refund?", email="jo.bloggs@example.com")
+    # Internal notes on the case and on the customer, and a saved reply to offer: their styles and forms too.
+    note = note_add(actor=complaints_lead, case=case, body="Called the bank: second charge confirmed")
+    note_add(actor=complaints_lead, case=case, body="It was the third charge", corrects=note)
+    note_add(actor=complaints_lead, customer=case.customer, body="Prefers email")
+    saved_reply_create(actor=complaints_lead, title="Acknowledge", body="Dear {customer_name}")
     sign_in(page, live_server.url, complaints_lead)
     page.goto(f"{live_server.url}/queue/?queue=all")
     page.get_by_role("link", name=case.reference).wait_for()
@@ -96,5 +104,8 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     page.get_by_role("heading", level=1).wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/customers/{case.customer_id}/")
+    page.get_by_role("heading", level=1).wait_for()
+    assert violations(page) == []
+    page.goto(f"{live_server.url}/saved-replies/")
     page.get_by_role("heading", level=1).wait_for()
     assert violations(page) == []

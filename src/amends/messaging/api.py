@@ -1,8 +1,8 @@
 """A case's messages over the API: read them, reply by email, send again an email that did not go, log a
-call, visit or letter.
+call, visit or letter; and saved replies.
 
-The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
-they lived there, so generated clients keep working.
+The case endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
+they lived there, so generated clients keep working. Saved replies have a router of their own.
 """
 
 from __future__ import annotations
@@ -10,15 +10,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
 from amends.core.api_errors import errors
-from amends.core.errors import DomainError
+from amends.core.errors import DomainError, NotFound
+from amends.core.models import Team
 from amends.core.moments import Moment
+from amends.core.permissions import can_keep_saved_replies, require
 
 from .models import Message
+from .replies import (
+    BODY_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    placeholders,
+    saved_replies_kept,
+    saved_reply_create,
+    saved_reply_delete,
+    saved_reply_fill,
+    saved_reply_kept,
+    saved_reply_update,
+    saved_reply_usable,
+)
 from .selectors import case_message
 from .services import message_log_contact, message_send, message_send_again
 
@@ -144,3 +158,121 @@ def send_again(request, reference: str, message_id: int, payload: SendAgainIn):
     case = case_for(request.auth, reference, work=True)
     message = case_message(case, message_id)
     return message_send_again(message=message, actor=request.auth, reason=payload.reason)
+
+
+# --- saved replies ------------------------------------------------------------------------------------------
+
+saved_replies_router = Router(tags=["saved replies"])
+NOT_YOURS = "Saved replies are for those who reply to customers"
+
+
+class SavedReplyOut(Schema):
+    id: int
+    title: str
+    body: str = Field(..., description="With its placeholders, as saved")
+    team: str | None = Field(None, alias="team.slug", description="The team's slug; null for a personal one")
+    owner: str | None = Field(None, alias="owner.username", description="Whose own it is; null for a team's")
+    version: int
+    updated_at: datetime
+
+
+class SavedReplyIn(Schema):
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX_CHARS)
+    body: str = Field(..., min_length=1, max_length=BODY_MAX_CHARS, description="Placeholders in braces")
+    team: str | None = Field(
+        None, max_length=60, description="A team's slug (its team leaders and the leads); null for your own"
+    )
+
+
+class SavedReplyChangeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX_CHARS)
+    body: str = Field(..., min_length=1, max_length=BODY_MAX_CHARS)
+    version: int = Field(..., ge=1, description="The version you read; a stale one is refused with 409")
+
+
+class SavedReplyDeleteIn(Schema):
+    version: int = Field(..., ge=1, description="The version you read; a stale one is refused with 409")
+
+
+class PlaceholderOut(Schema):
+    name: str = Field(..., description="Written in braces in a saved reply: {customer_name}")
+    label: str
+
+
+class FilledReplyOut(Schema):
+    title: str
+    body: str = Field(..., description="The saved reply with this case's facts in place of its placeholders")
+
+
+@saved_replies_router.get(
+    "", response={200: list[SavedReplyOut], **errors(403)}, summary="Your saved replies and your teams'"
+)
+def list_saved_replies(request):
+    require(can_keep_saved_replies(request.auth), NOT_YOURS)
+    return saved_replies_kept(request.auth)
+
+
+@saved_replies_router.get(
+    "/placeholders",
+    response={200: list[PlaceholderOut], **errors()},
+    summary="The placeholders a saved reply may use",
+)
+def list_placeholders(request):
+    return [{"name": p.name, "label": p.label} for p in placeholders().values()]
+
+
+@saved_replies_router.post(
+    "", response={201: SavedReplyOut, **errors(400, 403, 413, 422)}, summary="Add a saved reply"
+)
+def add_saved_reply(request, payload: SavedReplyIn):
+    require(can_keep_saved_replies(request.auth), NOT_YOURS)
+    team = None
+    if payload.team:
+        team = Team.objects.filter(slug=payload.team).first()
+        if team is None:
+            raise DomainError(f"No team {payload.team!r}", fields={"team": "unknown team"})
+    reply = saved_reply_create(actor=request.auth, title=payload.title, body=payload.body, team=team)
+    return Status(201, saved_reply_kept(request.auth, reply.pk))
+
+
+@saved_replies_router.post(
+    "/{reply_id}",
+    response={200: SavedReplyOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change a saved reply (its version you read)",
+)
+def change_saved_reply(request, reply_id: int, payload: SavedReplyChangeIn):
+    require(can_keep_saved_replies(request.auth), NOT_YOURS)
+    reply = saved_reply_update(
+        reply=saved_reply_kept(request.auth, reply_id),
+        actor=request.auth,
+        title=payload.title,
+        body=payload.body,
+        expected_version=payload.version,
+    )
+    return saved_reply_kept(request.auth, reply.pk)
+
+
+@saved_replies_router.post(
+    "/{reply_id}/delete",
+    response={204: None, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Delete a saved reply (its version you read)",
+)
+def delete_saved_reply(request, reply_id: int, payload: SavedReplyDeleteIn):
+    require(can_keep_saved_replies(request.auth), NOT_YOURS)
+    saved_reply_delete(
+        reply=saved_reply_kept(request.auth, reply_id), actor=request.auth, expected_version=payload.version
+    )
+    return Status(204, None)
+
+
+@router.get(
+    "/{reference}/saved-replies/{reply_id}",
+    response={200: FilledReplyOut, **errors(403, 404, 422)},
+    summary="A saved reply filled in with this case's facts, to edit and send as a reply",
+)
+def fill_saved_reply(request, reference: str, reply_id: int):
+    case = case_for(request.auth, reference, work=True)
+    reply = saved_reply_usable(request.auth, case, reply_id)
+    if reply is None:
+        raise NotFound("No such saved reply that you can use on this case")
+    return {"title": reply.title, "body": saved_reply_fill(reply, case=case, writer=request.auth)}

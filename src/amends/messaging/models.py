@@ -105,3 +105,43 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"to {self.to} ({self.message.get_delivery_display()})"
+
+
+class SavedReply(models.Model):
+    """A reply template: a team's (kept by its team leaders) or one person's own. Its body may name the
+    case's facts as placeholders ({customer_name}, {reference}, {respond_by}...; messaging.replies lists
+    them), filled in when it is put into the reply box, where the adviser edits it and the coach reads
+    it like any draft. Placeholders it does not know are refused when it is saved."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="saved_replies"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_replies",
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Optimistic locking: every edit bumps it; an edit made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False, owner__isnull=True)
+                | models.Q(team__isnull=True, owner__isnull=False),
+                name="saved_reply_team_or_owner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["team", "title"], name="saved_reply_team"),
+            models.Index(fields=["owner", "title"], name="saved_reply_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

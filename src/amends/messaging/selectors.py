@@ -1,5 +1,5 @@
-"""Timelines: a case's, and a customer's across their cases. Messages and case events in one list, with a
-fixed number of queries whatever their length."""
+"""Timelines: a case's, and a customer's across their cases. Messages, case events and internal notes in one
+list, with a fixed number of queries whatever their length."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from amends.cases.events import describe, referenced_people
+from amends.cases.events import EventKind, describe, referenced_people
 from amends.cases.hooks import QueueFilter
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case, CaseEvent, Note
+from amends.cases.notes import mentioned_by_name
 from amends.core.errors import NotFound
 from amends.core.models import Team
 from amends.core.permissions import case_scope
@@ -31,9 +32,25 @@ def _attachments() -> Prefetch:
 @dataclass
 class TimelineItem:
     at: datetime
-    kind: str  # "message" or "event"
+    kind: str  # "message", "event" or "note" (internal: the page marks it so)
     obj: Any
     text: str = ""  # an event in plain words
+    corrected_by: int | None = None  # a note put right by a later one: that note's id
+
+
+def _notes(notes: QuerySet[Note], limit: int) -> list[Note]:
+    """Internal notes for a timeline, newest first, with their author and whom they told."""
+    return list(
+        notes.select_related("case", "author")
+        .prefetch_related(mentioned_by_name())
+        .order_by("-created_at", "-id")[: limit + 1]
+    )
+
+
+def _note_items(notes: list[Note]) -> list[TimelineItem]:
+    """A note's `note_added` event is not shown beside it (the timelines leave those out): the note is."""
+    later = {n.corrects_id: n.pk for n in sorted(notes, key=lambda n: n.pk) if n.corrects_id}
+    return [TimelineItem(n.created_at, "note", n, corrected_by=later.get(n.pk)) for n in notes]
 
 
 def describe_events(items: list[TimelineItem]) -> None:
@@ -60,11 +77,16 @@ def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], 
         .order_by("-occurred_at", "-id")[: limit + 1]
     )
     events = list(
-        CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")[: limit + 1]
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind=EventKind.NOTE_ADDED)
+        .select_related("actor")
+        .order_by("-at", "-id")[: limit + 1]
     )
-    truncated = len(messages) > limit or len(events) > limit
+    notes = _notes(case.notes.all(), limit)
+    truncated = len(messages) > limit or len(events) > limit or len(notes) > limit
     items = [TimelineItem(m.occurred_at, "message", m) for m in messages[:limit]]
     items += [TimelineItem(e.at, "event", e) for e in events[:limit]]
+    items += _note_items(notes[:limit])
     items.sort(key=lambda i: (i.at, 0 if i.kind == "message" else 1))
     describe_events(items)
     return items, truncated
@@ -79,10 +101,12 @@ def customer_timeline(
     """
     visible = Case.objects.filter(case_scope(user), customer=customer).values("id")
     messages = Message.objects.filter(customer=customer, case_id__in=visible)
-    events = CaseEvent.objects.filter(case_id__in=visible)
+    events = CaseEvent.objects.filter(case_id__in=visible).exclude(kind=EventKind.NOTE_ADDED)
+    notes = Note.objects.filter(case_id__in=visible)
     if before is not None:
         messages = messages.filter(occurred_at__lt=before)
         events = events.filter(at__lt=before)
+        notes = notes.filter(created_at__lt=before)
     message_rows = list(
         messages.select_related("case", "author", "outbox")
         .prefetch_related(_attachments())
@@ -91,6 +115,7 @@ def customer_timeline(
     event_rows = list(events.select_related("case", "actor").order_by("-at", "-id")[: limit + 1])
     items = [TimelineItem(m.occurred_at, "message", m) for m in message_rows]
     items += [TimelineItem(e.at, "event", e) for e in event_rows]
+    items += _note_items(_notes(notes, limit))
     items.sort(key=lambda i: i.at, reverse=True)
     more = len(items) > limit
     items = items[:limit]

@@ -1,36 +1,66 @@
-"""Agent UI for messages: replying to the customer and logging a call, visit or letter from the case page,
-and the timelines the case and customer pages show (registered in apps.py)."""
+"""Agent UI for messages: replying to the customer (from a saved reply or not) and logging a call, visit or
+letter from the case page, the timelines the case and customer pages show (registered in apps.py), and the
+saved replies page."""
 
 from __future__ import annotations
 
-from django.views.decorators.http import require_POST
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from amends.cases.models import Case
+from amends.cases.selectors import case_for
 from amends.cases.views import act_on_case
 from amends.core.cursors import decode_moment
-from amends.core.errors import Conflict
-from amends.core.web import staff_required
+from amends.core.errors import Conflict, DomainError
+from amends.core.models import Team
+from amends.core.permissions import can_keep_saved_replies, can_manage_team_replies, can_work_case, require
+from amends.core.web import form_errors, report, staff_required
 from amends.customers.models import Customer
 
-from .forms import LogContactForm, ReplyForm, SendAgainForm
+from .forms import LogContactForm, ReplyForm, SavedReplyDeleteForm, SavedReplyForm, SendAgainForm
 from .models import Message
+from .replies import (
+    placeholders,
+    saved_replies_for,
+    saved_replies_kept,
+    saved_reply_create,
+    saved_reply_delete,
+    saved_reply_fill,
+    saved_reply_kept,
+    saved_reply_update,
+    saved_reply_usable,
+    teams_kept_by,
+)
 from .selectors import case_message, case_timeline, customer_timeline
 from .services import customer_email, message_log_contact, message_send, message_send_again
 
 
 def case_page_context(request, case: Case) -> dict:
-    """The case page's timeline and the forms to add to it."""
+    """The case page's timeline and the forms to add to it; `?saved_reply=<id>` fills the reply box with
+    that saved reply (what the Insert button asks for without JavaScript; with it, the page's script
+    fetches the text from `saved_reply_text` and puts it in at the cursor)."""
     timeline, truncated = case_timeline(case)
     session = getattr(request, "session", {})
     draft = session.pop(_draft_key(case.reference), None) or {}
     log_draft = session.pop(_log_draft_key(case.reference), None) or {}
     forms = {"reply_form": ReplyForm(), "log_form": LogContactForm(initial=log_draft)}
+    saved = saved_replies_for(request.user, case)
+    chosen = request.GET.get("saved_reply", "")
+    if chosen and not draft:
+        reply = next((r for r in saved if str(r.pk) == chosen), None)
+        if reply is None:
+            messages.error(request, "That saved reply is not one you can use here")
+        else:
+            draft = {"subject": "", "body": saved_reply_fill(reply, case=case, writer=request.user)}
     return {
         "timeline": timeline,
         "truncated": truncated,
         "reply_draft": draft,
         "log_draft": log_draft,
         "send_again_to": _send_again_to(case, timeline),
+        "saved_replies": saved,
         **forms,
     }
 
@@ -117,3 +147,110 @@ def case_log_contact(request, reference: str):
             raise
 
     return act_on_case(request, reference, LogContactForm, log, success="Contact logged")
+
+
+@require_GET
+@staff_required
+def saved_reply_text(request, reference: str, pk: int):
+    """A saved reply filled in for this case, as JSON, for the case page's script to put in the reply box."""
+    case = case_for(request.user, reference)
+    if not can_work_case(request.user, case):
+        return JsonResponse({"error": "You can view this case but not reply on it"}, status=403)
+    reply = saved_reply_usable(request.user, case, pk)
+    if reply is None:
+        return JsonResponse({"error": "No such saved reply that you can use here"}, status=404)
+    return JsonResponse(
+        {"title": reply.title, "body": saved_reply_fill(reply, case=case, writer=request.user)}
+    )
+
+
+@staff_required
+def saved_replies(request):
+    """The replies one may use, each team's kept by its leaders (and the leads); one's own by oneself."""
+    user = request.user
+    if not can_keep_saved_replies(user):
+        raise Http404("Saved replies are for those who reply to customers")
+    replies = saved_replies_kept(user)
+    context = {
+        "replies": replies,
+        "editable": {
+            r.pk for r in replies if r.owner_id == user.pk or can_manage_team_replies(user, r.team_id)
+        },
+        "teams": teams_kept_by(user),
+        # As plain pairs: a template would call a ReplyPlaceholder (it is callable) rather than read it.
+        "placeholders": [{"name": p.name, "label": p.label} for p in placeholders().values()],
+        "form": SavedReplyForm(),
+    }
+    return render(request, "messaging/saved_replies.html", context)
+
+
+def _saved_reply_action(request, form_class, action, success: str):
+    """A form from the saved replies page: the permission first (the service asks again), a valid form,
+    one service call, a message, and back to the page."""
+    try:
+        require(can_keep_saved_replies(request.user), "Saved replies are for those who reply to customers")
+        form = form_class(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            action(form.cleaned_data)
+            messages.success(request, success)
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("saved_replies")
+
+
+def _team(user, value: str) -> Team | None:
+    """The team a new saved reply is for: "" for one's own; else one of the teams the user keeps."""
+    if not value:
+        return None
+    team = next((t for t in teams_kept_by(user) if str(t.pk) == value), None)
+    if team is None:
+        raise DomainError("You do not keep that team's saved replies", fields={"team": "not yours to keep"})
+    return team
+
+
+@require_POST
+@staff_required
+def saved_reply_add(request):
+    user = request.user
+    return _saved_reply_action(
+        request,
+        SavedReplyForm,
+        lambda d: saved_reply_create(
+            actor=user, title=d["title"], body=d["body"], team=_team(user, d["team"])
+        ),
+        success="Saved reply added",
+    )
+
+
+@require_POST
+@staff_required
+def saved_reply_edit(request, pk: int):
+    def edit(d):
+        if d["version"] is None:
+            raise DomainError(
+                "The version you read is missing: reload the page", fields={"version": "required"}
+            )
+        saved_reply_update(
+            reply=saved_reply_kept(request.user, pk),
+            actor=request.user,
+            title=d["title"],
+            body=d["body"],
+            expected_version=d["version"],
+        )
+
+    return _saved_reply_action(request, SavedReplyForm, edit, success="Saved reply changed")
+
+
+@require_POST
+@staff_required
+def saved_reply_remove(request, pk: int):
+    return _saved_reply_action(
+        request,
+        SavedReplyDeleteForm,
+        lambda d: saved_reply_delete(
+            reply=saved_reply_kept(request.user, pk), actor=request.user, expected_version=d["version"]
+        ),
+        success="Saved reply deleted",
+    )

@@ -10,6 +10,7 @@ from amends.cases.models import Case
 from amends.core.errors import DomainError
 from amends.letters.models import Letter
 from amends.letters.services import letter_compose
+from amends.messaging.hooks import ReplyPlaceholder
 from amends.regimes.calendar import customer_date
 from amends.regimes.clocks import compute
 
@@ -47,6 +48,18 @@ def case_response_due(case: Case):
     """When the case's regime holds us to a response (its current stage's); None if it follows none."""
     process = CaseProcess.objects.filter(case=case).first()
     return _response_due(case, process) if process is not None else None
+
+
+def respond_by_words(case: Case, writer: Any = None) -> str:
+    """{respond_by} in a saved reply: the date the case's regime holds us to (else the case's own target),
+    told as the acknowledgement, letters and the status page tell it."""
+    due = case_response_due(case) or case.respond_by
+    return _when(due, case.customer.nation) if due else ""
+
+
+RESPOND_BY = ReplyPlaceholder(
+    "respond_by", "the date we will respond by, a working day of the customer's nation", respond_by_words
+)
 
 
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:

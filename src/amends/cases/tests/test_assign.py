@@ -132,9 +132,11 @@ def test_the_case_page_lists_people_by_name_team_and_workload_never_an_assessor(
     make_case(team=complaints_team, owner=adviser)
     case = make_case(team=complaints_team)
     page = login(team_leader).get(f"/cases/{case.reference}/").content.decode()
-    assert "Ada Adviser · Complaints · 1 open case<" in page
-    assert "Lee Lead · Complaints lead, every team · 0 open cases<" in page
-    assert "Ash Assessor" not in page
+    # The assign list (the internal note's "Tell" list is of everyone who sees the case, an assessor too).
+    assign = page.split('id="owner-h"')[1].split("</section>")[0]
+    assert "Ada Adviser · Complaints · 1 open case<" in assign
+    assert "Lee Lead · Complaints lead, every team · 0 open cases<" in assign
+    assert "Ash Assessor" not in assign
     assert ">ada<" not in page  # no bare logins
 
 

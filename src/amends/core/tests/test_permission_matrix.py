@@ -15,7 +15,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case, CaseEvent, Note
 from amends.cases.tests.factories import make_case
 from amends.core.services import api_token_create
 from amends.customers.models import MergeSuggestion
@@ -103,6 +103,10 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assigned_to_adviser = Case.objects.get(pk=case.pk).owner_id == adviser.pk
     # Anyone who works a case may take an unassigned one themselves; only assigners give it to others.
     assert assigned_to_adviser == (assign or (work and user == adviser))
+    client.post(f"/cases/{case.reference}/notes", {"body": "A note from the matrix"})
+    assert Note.objects.filter(case=case).exists() == work
+    client.post(f"/customers/{case.customer_id}/notes", {"body": "About the customer"})
+    assert Note.objects.filter(customer=case.customer).exists() == work
     client.post(f"/customers/merge-suggestions/{suggestion.pk}", {"decision": "dismiss"})
     assert (MergeSuggestion.objects.get(pk=suggestion.pk).status == "dismissed") == merge
     failed = _email_given_up(case, adviser)
@@ -173,6 +177,11 @@ def test_api(request, world, persona, see, work, assign, merge):
             {"channel": "chat", "external_id": f"m-{persona}", "text": "More"},
         ).status_code
         == write_expect
+    )
+    assert post(f"/api/v1/cases/{case.reference}/notes", {"body": "Noted"}).status_code == write_expect
+    assert post(f"/api/v1/customers/{case.customer_id}/notes", {"body": "Noted"}).status_code == write_expect
+    assert client.get(f"/api/v1/cases/{case.reference}/notes", **headers).status_code == (
+        200 if see else denied
     )
     version = Case.objects.get(pk=case.pk).version
     response = post(f"/api/v1/cases/{case.reference}/transition", {"to": "open", "version": version})
@@ -406,6 +415,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case)))
         url = url.replace("{mailbox_id}", "1")
+        url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.post(url, json.dumps(body), content_type="application/json", **headers)
         expected = 401 if persona != "assessor" else 200 if path in API_COMPUTATIONS else 403
         assert response.status_code == expected, (path, body, response.content[:300])

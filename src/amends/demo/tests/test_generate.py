@@ -284,3 +284,22 @@ def test_cases_are_tagged_as_people_would_through_the_services(demo):
         assert event.actor == link.added_by
     for link in CaseTag.objects.filter(tag__name=REPEAT).select_related("case"):
         assert link.case.customer.cases.count() >= 3 and link.case.is_open
+
+
+def test_teams_have_saved_replies_and_open_cases_internal_notes(demo):
+    from amends.cases.models import Note
+    from amends.core.models import Notification
+    from amends.messaging.models import SavedReply
+    from amends.messaging.replies import saved_reply_fill
+
+    teams = set(SavedReply.objects.filter(team__isnull=False).values_list("team__slug", flat=True))
+    assert teams == {"complaints", "billing", "repairs"}
+    case = Case.objects.open().filter(team__slug="complaints").order_by("-opened_at").first()
+    for reply in SavedReply.objects.all():
+        filled = saved_reply_fill(reply, case=case, writer=case.owner)
+        assert "{" not in filled and case.reference in filled
+    notes = Note.objects.all()
+    assert notes.filter(case__isnull=False).count() == 3 and notes.filter(customer__isnull=False).count() == 1
+    assert all(n.case is None or n.case.is_open for n in notes)
+    told = Notification.objects.filter(text__contains="mentioned you in a note")
+    assert {n.user.username for n in told} >= {"leader", "handler"}

@@ -217,14 +217,10 @@ def process_panel(case: Case, user: Any) -> Panel:
     if process is None and not panel.steps_without_regime:  # a query: its promises, nothing else
         panel.next_step = next_step(panel)
         return panel
-    # In the order the list shows them ("Parent: child"), each parent followed by its children.
-    panel.root_causes = sorted(
-        RootCause.objects.filter(active=True).select_related("parent"), key=lambda rc: str(rc).casefold()
-    )
     if process is not None:
         _regime(panel, case, process)
     _steps(panel, case)
-    if panel.can_work:
+    if panel.can_work and panel.options:
         _authority(panel, user)
     panel.next_step = next_step(panel)
     if process is not None and process.next_update_due is not None and case.is_open:
@@ -252,27 +248,37 @@ def _regime(panel: Panel, case: Case, process: CaseProcess) -> None:
 
 
 def _steps(panel: Panel, case: Case) -> None:
-    """The steps recorded on the case, whoever may see it: each a fixed number of queries."""
+    """The steps recorded on the case, whoever may see it: each a fixed number of queries, and none for a
+    step that cannot have been taken yet (no approvals without options, no agreement without a choice)."""
+    investigated = panel.process is not None or panel.case_kind == CaseKind.COMPLAINT
     panel.understanding = case.understandings.order_by("-recorded_at", "-id").first()
-    panel.evidence = list(case.evidence.select_related("added_by").order_by("added_at"))
-    panel.finding = (
-        case.findings.select_related("root_cause", "recorded_by").order_by("-recorded_at", "-id").first()
-    )
+    if investigated:  # a problem is not investigated for a finding (WM57 has none)
+        panel.evidence = list(case.evidence.select_related("added_by").order_by("added_at"))
+        panel.finding = (
+            case.findings.select_related("root_cause", "recorded_by").order_by("-recorded_at", "-id").first()
+        )
+        if panel.can_work:  # the finding form's list, in the order it shows them ("Parent: child")
+            panel.root_causes = sorted(
+                RootCause.objects.filter(active=True).select_related("parent"),
+                key=lambda rc: str(rc).casefold(),
+            )
     panel.options = list(
         case.options.select_related("created_by").prefetch_related("remedies").order_by("created_at")
     )
-    panel.approvals = list(
-        ApprovalRequest.objects.filter(option__case=case).select_related("requested_by", "decided_by")
-    )
-    by_pk = {option.pk: option for option in panel.options}
-    for request in panel.approvals:
-        request.option = by_pk[request.option_id]  # already loaded, with its remedies
+    if panel.options:
+        panel.approvals = list(
+            ApprovalRequest.objects.filter(option__case=case).select_related("requested_by", "decided_by")
+        )
+        by_pk = {option.pk: option for option in panel.options}
+        for request in panel.approvals:
+            request.option = by_pk[request.option_id]  # already loaded, with its remedies
     panel.satisfaction = case.satisfaction_checks.order_by("-checked_at").first()
     # Agreement and tasks are WM57's steps after choosing; a regime's path goes by its response letter,
     # but a complaint worked before its regime applied keeps what it recorded.
-    panel.agreement = (
-        case.agreements.select_related("option", "recorded_by").order_by("-recorded_at", "-id").first()
-    )
+    if panel.chosen is not None:
+        panel.agreement = (
+            case.agreements.select_related("option", "recorded_by").order_by("-recorded_at", "-id").first()
+        )
     panel.tasks = list(
         case.tasks.select_related("owner", "done_by").order_by(
             F("done_at").asc(nulls_first=True), "due_at", "id"

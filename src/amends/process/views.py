@@ -81,8 +81,9 @@ def case_page_context(request, case: Case) -> dict:
         "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
         "letters_missing": _drafts_missing(case, panel.letters),
         "agreement_vias": Agreement.Via.choices,
-        # Who a task may go to: those who may work the case (one query, only where the form shows).
-        "task_owners": list(assignable_people(case)) if panel.steps_without_regime and panel.can_work else [],
+        # Who a task may go to: those who may work the case (one query, only where the form shows: once
+        # the customer has agreed the option the tasks carry out).
+        "task_owners": list(assignable_people(case)) if panel.agreement and panel.can_work else [],
     }
 
 

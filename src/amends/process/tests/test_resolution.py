@@ -297,17 +297,23 @@ def test_an_overdue_task_reaches_its_owner_once(problem, case_handler, adviser, 
 
 def test_the_problem_page_shows_its_steps_and_forms(problem, case_handler):
     understood(problem, case_handler)
-    page = login(case_handler).get(f"/cases/{problem.reference}/").content.decode()
+    client = login(case_handler)
+    page = client.get(f"/cases/{problem.reference}/").content.decode()
     assert "Resolving the problem" in page and "Apply regime" not in page
-    for step in (
+    steps_shown = (
         "Understanding",
         "Options weighed for both sides",
         "Agreement with the customer",
         "Actions to carry it out",
         "Satisfaction",
-    ):
+    )
+    for step in steps_shown:
         assert step in page
     assert "Investigation and finding" not in page  # WM57 asks for none; a complaint has one
+    assert "record their agreement first" in page and f"/cases/{problem.reference}/process/task" not in page
+    option = chosen_option(problem, case_handler)
+    resolution.agreement_record(case=problem, actor=case_handler, option=option, agreed_by="Sam", via="phone")
+    page = client.get(f"/cases/{problem.reference}/").content.decode()
     assert f"/cases/{problem.reference}/process/task" in page and "Hal Handler" in page  # a task's owner
 
 

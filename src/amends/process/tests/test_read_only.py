@@ -87,8 +87,10 @@ def worked(complaints_team, case_handler, team_leader):
 
 
 def _forms(page: str, case) -> list[str]:
-    """The forms on the page that would change the case (the sign-out form in the header is not one)."""
-    return re.findall(rf'<form[^>]*action="/cases/{case.reference}/[^"]*"', page)
+    """The forms on the page that would change the case: not the sign-out form in the header, nor an
+    assessor's own observation of the work (assessment), which changes nothing on it."""
+    forms = re.findall(rf'<form[^>]*action="/cases/{case.reference}/[^"]*"', page)
+    return [form for form in forms if not form.endswith('/observations"')]
 
 
 def test_an_assessor_sees_what_a_complaints_lead_sees_and_no_form(worked, assessor, complaints_lead):

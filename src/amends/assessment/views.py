@@ -16,7 +16,7 @@ from amends.core.permissions import can_observe
 from amends.core.web import invalid_input, report, staff_required
 
 from .actions import ObservationIn, observation_add
-from .criteria import SEPARATORS, catalogue
+from .criteria import SEPARATORS, catalogue, criterion
 from .selectors import case_observations
 
 
@@ -24,8 +24,12 @@ def case_page_context(request, case: Case) -> dict:
     """What the reader may see of the observations on this case; an assessor also gets the form's choices:
     whose work (those who may work the case) and the criteria the catalogue holds."""
     observing = can_observe(request.user, case)
+    observations = case_observations(request.user, case)
+    named = {ref for o in observations for ref in o.criteria}
     return {
-        "observations": case_observations(request.user, case),
+        "observations": observations,
+        # What each criterion shown says, for its tag's title (from the catalogue in memory: no query).
+        "criteria_text": {ref: c.text for ref in named if (c := criterion(ref)) is not None},
         "can_observe": observing,
         "observation_learners": list(assignable_people(case)) if observing else [],
         "criteria_units": list(catalogue().values()) if observing else [],

@@ -133,6 +133,10 @@ def test_the_page_form_records_one(case, assessor, case_handler):
         follow=True,
     )
     assert "Observation recorded" in response.content.decode()
+    # Each criterion's tag says what it is.
+    assert 'title="listen carefully to your customers about problems they have raised">WM57 16<' in (
+        response.content.decode()
+    )
     (observation,) = Observation.objects.all()
     assert observation.criteria == ["CFACSC4 P11", "WM57 16"] and observation.observed_on == date(2026, 11, 2)
     refused = login(assessor).post(

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from amends.assessment.api import router as assessment_router
 from amends.cases.api import router as cases_router
 from amends.core.errors import DomainError
 from amends.core.permissions import staff_of
@@ -146,6 +147,7 @@ def on_unexpected_error(request, exc: Exception):
 # With messaging's and intake's endpoints on it (imported above; cases/api.py says why).
 api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
+api.add_router("/cases", assessment_router)
 api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
 api.add_router("/intake", _intake_api.mailbox_router)

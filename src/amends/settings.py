@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "amends.signals",
     "amends.intake",
     "amends.portal",
+    "amends.assessment",
     "amends.bench",
     "amends.demo",
 ]

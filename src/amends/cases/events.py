@@ -59,6 +59,11 @@ class EventKind(StrEnum):
     PROMISE_BROKEN = "promise_broken"
     PROMISE_RENEGOTIATED = "promise_renegotiated"
     UPDATE_DUE = "update_due"
+    # process: a problem resolved step by step (WM57 10-11), with or without a regime
+    OPTION_AGREED = "option_agreed"
+    TASK_ADDED = "task_added"
+    TASK_DONE = "task_done"
+    TASK_OVERDUE = "task_overdue"
     # signals
     SIGNALS_FOUND = "signals_found"
     SAFETY_ALERT = "safety_alert"

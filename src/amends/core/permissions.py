@@ -1,7 +1,8 @@
 """Who may see and do what. One place, so the permission-matrix test has one thing to check.
 
 - advisers, case handlers, team leaders: their team's cases (and any case they own);
-- assessors: the same cases, read-only (they judge work, they do not do it);
+- assessors: the same cases, read-only (they judge work, they do not do it): every part of a case a
+  complaints lead sees, and no form; they record observations of the work against the standards;
 - complaints leads and administrators: every case, and the organisation's rules (prescribed wording,
   authority limits, regimes) and the advisers' verdicts on signals;
 - internal notes and saved replies: those who work cases write them (an assessor reads notes); a team's
@@ -25,6 +26,7 @@ WORKING_ROLES = {Role.ADVISER, Role.CASE_HANDLER, Role.TEAM_LEADER, Role.COMPLAI
 ASSIGNING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 MERGING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 POLICY_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
+OBSERVING_ROLES = {Role.ASSESSOR}
 
 
 def staff_of(user: Any) -> StaffProfile | None:
@@ -75,6 +77,23 @@ def can_view_case(user: Any, case: Any) -> bool:
 def can_work_case(user: Any, case: Any) -> bool:
     staff = staff_of(user)
     return staff is not None and staff.role in WORKING_ROLES and can_view_case(user, case)
+
+
+def can_observe(user: Any, case: Any) -> bool:
+    """Record an observation of someone's work on a case against the standards' criteria: an assessor who
+    sees the case. Nothing they record changes the case: they judge the work, they do not do it."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in OBSERVING_ROLES and can_view_case(user, case)
+
+
+def observation_scope(user: Any) -> Q:
+    """A filter on observations for those this user may read, on cases they may see: an assessor reads
+    every one; anyone else only those of their own work (the learner observed). Never the customer."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    scope = case_scope(user, through="case__")
+    return scope if staff.role in OBSERVING_ROLES else scope & Q(learner_id=user.pk)
 
 
 def can_record_contacts(user: Any) -> bool:

@@ -29,6 +29,7 @@ from django.db.models import Count, F
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from amends.assessment.models import Observation
 from amends.cases.models import Case, CaseEvent, Tag
 from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
 from amends.core.models import AuditEvent, Notification, Team
@@ -42,6 +43,7 @@ from amends.letters.services import text_block_update
 from amends.messaging.models import Message
 from amends.messaging.services import Incoming, message_log_contact, message_send
 from amends.process.models import (
+    Agreement,
     ApprovalRequest,
     CaseClock,
     CaseProcess,
@@ -51,6 +53,7 @@ from amends.process.models import (
     Promise,
     RootCause,
     SatisfactionCheck,
+    Task,
     Understanding,
 )
 from amends.process.rules import RESPONSE_LETTERS
@@ -59,7 +62,7 @@ from amends.process.tasks import SweepResult, sweep
 from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
-from . import journey, texts
+from . import journey, observing, texts
 from .desk import seed_desk
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
@@ -105,6 +108,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
             apply_plan(plan, context)
+        observing.observe(context)
         journey.attach_pdfs(context.emailed, pdfs)
         demo_tags(context.users)
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
@@ -357,20 +361,25 @@ PROCESS_STAMPS: list[tuple[Any, set[str], tuple[str, ...]]] = [
     (SatisfactionCheck, {"satisfaction"}, ("checked_at",)),
     (Letter, {"letter", "draft"}, ("created_at", "updated_at", "sent_at")),
     (ApprovalRequest, {"approval"}, ("requested_at", "decided_at")),
+    (Agreement, {"agree"}, ("recorded_at",)),
+    (Task, {"task", "task_done"}, ("created_at", "done_at")),
 ]
+# The step a case's process rows start from: applying its regime, or a problem's check-back summary.
+PROCESS_FIRST = {"regime", "understand"}
 
 
 def _backdate(case_id: int, plan: CasePlan, marks: list[datetime], started: datetime) -> None:
     times = [step.at for step in plan.steps]
     _restamp(CaseEvent, ("at",), case_id, marks, times, started)
     _restamp(Message, ("occurred_at", "recorded_at"), case_id, marks, times, started)
-    if plan.regime is not None:
-        # Process rows are written from the step that applied the regime on.
-        first = next(i for i, step in enumerate(plan.steps) if step.action == "regime")
+    first = next((i for i, step in enumerate(plan.steps) if step.action in PROCESS_FIRST), None)
+    if first is not None:
+        # Process rows are written from the step that applied the regime (a problem's summary) on.
         actions = {step.action for step in plan.steps[first:]}
         for model, writers, fields in PROCESS_STAMPS:
             if actions & writers:
                 _restamp(model, fields, case_id, marks[first:], times[first:], started)
+    if plan.regime is not None:
         _unpause(case_id, plan)
     _backdate_case(case_id, plan)
 
@@ -500,6 +509,9 @@ def process_summary() -> list[str]:
         ).values_list("kind", flat=True)
     )
     referred = CaseProcess.objects.exclude(referred_to="").count()
+    problems = Case.objects.filter(kind="problem", understandings__isnull=False).distinct()
+    agreed = problems.filter(agreements__isnull=False).count()
+    open_tasks = Task.objects.filter(done_at__isnull=True).count()
     swept = CaseEvent.objects.filter(
         kind__in=["clock_warning", "clock_breached", "promise_reminder", "update_due"]
     )
@@ -515,6 +527,9 @@ def process_summary() -> list[str]:
         + f"; at risk now {at_risk.count()}",
         f"Escalations: {events['escalated'] - referred} to stage 2, {referred} referred to an ombudsman; "
         f"clock extensions {events['clock_extended']}",
+        f"Problems worked step by step: {problems.count()} ({agreed} agreed with the customer); "
+        f"tasks: done {Task.objects.count() - open_tasks}, open {open_tasks}",
+        f"Observations by the assessor: {Observation.objects.count()}",
         f"Worker sweep: {swept.count()} events ({events['clock_warning']} clock warnings, "
         f"{events['clock_breached']} breaches, {events['promise_reminder']} promise reminders, "
         f"{events['update_due']} progress updates due)",

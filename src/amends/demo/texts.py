@@ -1627,3 +1627,58 @@ DEMO_BLOCKS = {
         "regulator's wording.]"
     ),
 }
+
+# --- a problem resolved step by step (WM57 5-8, 10-11, 14) ---------------------------------------------------
+# The goodwill that goes with putting a problem right: within an adviser's own authority (£50).
+PROBLEM_GOODWILL = [15, 20, 25, 30, 40, 50]
+PROBLEM_OPTION_SIDES = {
+    "fix": (
+        "The problem is put right, with something for the trouble it caused",
+        "Takes a few days to arrange",
+        "Stops repeat contacts about the same problem",
+        "Staff time and a small payment",
+    ),
+    "explain": (
+        "A clear explanation of what happened and what they can do",
+        "Does not change what happened",
+        "Quick, and costs nothing",
+        "The customer may not feel it is enough",
+    ),
+}
+AGREEMENT_NOTES = [
+    "Happy with that; asked to be told when it is done.",
+    "Agreed, as long as it is sorted this week.",
+    "Agreed on the call; prefers updates by email.",
+    "",
+]
+TASK_DONE_NOTES = ["Done and checked", "Done; the customer was told", "", "Completed the same day"]
+# Who agreed, when it was not the customer themselves (WM57 10: who agreed, how, when).
+AGREED_FOR = ["{name}'s partner, on their behalf", "{name}'s son, with their authority"]
+
+# What the demo's assessor saw of the work on a case, by the steps it shows (the standards' criteria).
+OBSERVATIONS = {
+    "problem": [
+        (
+            ["WM57 1", "WM57 7", "WM57 10", "CFACSC4 P13"],
+            "Checked the problem back with {first} before offering anything, weighed the options for both "
+            "sides on the case, and agreed the way forward with {first} in plain words.",
+        ),
+        (
+            ["WM57 11", "WM57 12", "WM57 14"],
+            "Set out who would do what and by when, kept {first} told as it was done, and checked {first} was "
+            "satisfied before closing.",
+        ),
+    ],
+    "complaint": [
+        (
+            ["CFACSC7 4", "CFACSC7 5", "CFACSC4 P10"],
+            "Summarised {first}'s complaint back to them and had it confirmed before investigating; the "
+            "finding rests on the evidence recorded.",
+        ),
+        (
+            ["CFACSC7 6", "CFACSC7 7", "WM57 7"],
+            "Weighed each option's benefits, drawbacks and risks for {first} and for us, and gave a reason for "
+            "the one chosen.",
+        ),
+    ],
+}

@@ -402,6 +402,12 @@ def promise_action(rng: Random, w: Writer) -> str:
     return rng.choice(texts.PROMISE_ACTIONS.get(w.category.name) or texts.PROMISE_ACTIONS[w.category.impacts])
 
 
+def task_title(action: str, w: Writer) -> str:
+    """A promised action ("send you a corrected statement") as a colleague's task names the customer."""
+    words = f" {action} ".replace(" your ", f" {w.first}'s ").replace(" you ", f" {w.first} ")
+    return sentence_case(words.strip())
+
+
 def complaint_definition(w: Writer) -> str:
     """What we understand the complaint to be about (letters of the Housing Ombudsman's code)."""
     return (

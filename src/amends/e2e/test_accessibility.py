@@ -109,3 +109,42 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     page.goto(f"{live_server.url}/saved-replies/")
     page.get_by_role("heading", level=1).wait_for()
     assert violations(page) == []
+
+
+def test_a_problem_worked_step_by_step_and_read_by_an_assessor(
+    page, live_server, case_handler, adviser, assessor, complaints_team
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amends.cases.tests.factories import make_case
+    from amends.process import authority, resolution, steps
+
+    problem = make_case(kind="problem", team=complaints_team, owner=case_handler)
+    summary = steps.understanding_record(
+        case=problem, actor=case_handler, what_happened="No repair", impact="Cold", outcome_wanted="Repair"
+    )
+    steps.understanding_confirm(understanding=summary, via="phone", actor=case_handler)
+    option = authority.option_add(
+        case=problem,
+        actor=case_handler,
+        title="Priority repair",
+        benefits_customer="Warm",
+        remedies=[authority.Remedy("put_right", "Repair"), authority.Remedy("goodwill", amount="20")],
+    )
+    authority.option_choose(option=option, actor=case_handler, reason="Fastest")
+    resolution.agreement_record(case=problem, actor=case_handler, option=option, agreed_by="Sam", via="phone")
+    resolution.task_add(
+        case=problem,
+        actor=case_handler,
+        title="Book it",
+        owner=adviser,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    for person in (case_handler, assessor):
+        sign_in(page, live_server.url, person)
+        page.goto(f"{live_server.url}/cases/{problem.reference}/")
+        page.locator("#process details.step").evaluate_all("els => els.forEach(el => { el.open = true; })")
+        assert violations(page) == [], person.username
+        page.get_by_role("button", name="Sign out").click()

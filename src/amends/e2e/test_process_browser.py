@@ -71,7 +71,7 @@ def _add_option(page, title: str, remedy: str, amount: str):
     options = _step(page, "3. Options and decision")
     options.locator("summary", has_text="Add an option").click()
     options.get_by_label("Option", exact=True).fill(title)
-    options.get_by_label("Remedy").select_option(remedy)
+    options.get_by_label("Remedy", exact=True).select_option(remedy)
     options.get_by_label("Amount £ (money remedies)").fill(amount)
     options.get_by_label("Benefits for the customer").fill("Puts them back where they were")
     options.get_by_label("Drawbacks for us").fill("The cost")

@@ -1,4 +1,5 @@
-"""The steps of the complaint process as typed actions: one input schema and one service call each.
+"""The steps of the complaint process, and of a problem resolved step by step, as typed actions: one input
+schema and one service call each.
 
 The case page's forms and the API run the same actions: the API passes the payload it validated, the page
 builds the same input from the posted form (views.py). Each action takes the case, who is acting and its
@@ -13,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
@@ -25,9 +27,19 @@ from amends.letters.models import Letter
 from amends.letters.services import letter_update_fields
 from amends.regimes.selectors import regimes_in_use
 
-from . import authority, promises, services, steps
+from . import authority, promises, resolution, services, steps
 from .letters import process_compose_letter
-from .models import ApprovalRequest, CaseClock, Option, Promise, RemedyType, RootCause, Understanding
+from .models import (
+    Agreement,
+    ApprovalRequest,
+    CaseClock,
+    Option,
+    Promise,
+    RemedyType,
+    RootCause,
+    Task,
+    Understanding,
+)
 
 # The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
 # else in a form or payload is a validation error naming the field, never a lookup.
@@ -84,10 +96,24 @@ class FindingIn(Schema):
     )
 
 
+RemedyKind = Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
+
+
+class RemedyIn(Schema):
+    kind: RemedyKind
+    description: str = Field("", max_length=300, description="What it is, in words the customer would use")
+    amount: Amount | None = Field(None, description="For money remedies (refund, fee waiver, goodwill...)")
+
+
 class OptionIn(Schema):
     title: str = Field(..., max_length=200)
-    remedy_type: Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
+    remedy_type: RemedyKind | None = Field(
+        None, description="An option of one remedy: its kind (with `amount`); or list them in `remedies`"
+    )
     amount: Amount | None = None
+    remedies: list[RemedyIn] = Field(
+        default_factory=list, max_length=10, description="What the option gives the customer, in order"
+    )
     benefits_customer: str = Field(..., max_length=5000)
     drawbacks_customer: str = Field("", max_length=5000)
     benefits_organisation: str = Field("", max_length=5000)
@@ -143,6 +169,26 @@ class PromiseRenegotiateIn(Schema):
     promise: RowId
     due_at: Moment
     note: str = Field(..., max_length=2000, description="What the customer agreed to")
+
+
+class AgreementIn(Schema):
+    option: RowId = Field(..., description="The chosen option the customer agreed")
+    agreed_by: str = Field(..., max_length=200, description="The customer, or who agreed for them")
+    via: Literal[tuple(Agreement.Via.values)]  # type: ignore[valid-type]
+    agreed_at: Moment | None = Field(None, description="When they agreed; now if not given")
+    note: str = Field("", max_length=2000)
+
+
+class TaskIn(Schema):
+    title: str = Field(..., max_length=300)
+    owner: RowId = Field(..., description="The user id of someone who may work the case (GET .../assignees)")
+    due_at: Moment
+    option: RowId | None = Field(None, description="The agreed option it carries out")
+
+
+class TaskDoneIn(Schema):
+    task: RowId
+    note: str = Field("", max_length=2000)
 
 
 class ExtendIn(Schema):
@@ -240,8 +286,9 @@ def _option(case: Case, actor: Any, data: OptionIn):
         case=case,
         actor=actor,
         title=data.title,
-        remedy_type=data.remedy_type,
+        remedy_type=data.remedy_type or "",
         amount=data.amount,
+        remedies=[authority.Remedy(r.kind, r.description, r.amount) for r in data.remedies],
         benefits_customer=data.benefits_customer,
         drawbacks_customer=data.drawbacks_customer,
         benefits_organisation=data.benefits_organisation,
@@ -300,6 +347,34 @@ def _renegotiate_promise(case: Case, actor: Any, data: PromiseRenegotiateIn):
     )
 
 
+def _agree_option(case: Case, actor: Any, data: AgreementIn):
+    option = _one(Option.objects.filter(case=case), data.option, "option")
+    return resolution.agreement_record(
+        case=case,
+        actor=actor,
+        option=option,
+        agreed_by=data.agreed_by,
+        via=data.via,
+        agreed_at=_aware(data.agreed_at) if data.agreed_at else None,
+        note=data.note,
+    )
+
+
+def _task(case: Case, actor: Any, data: TaskIn):
+    owner = get_user_model().objects.filter(pk=data.owner, is_active=True).first()
+    if owner is None:
+        raise NotFound("No such person to own the task")
+    option = _one(Option.objects.filter(case=case), data.option, "option") if data.option else None
+    return resolution.task_add(
+        case=case, actor=actor, title=data.title, owner=owner, due_at=_aware(data.due_at), option=option
+    )
+
+
+def _task_done(case: Case, actor: Any, data: TaskDoneIn):
+    task = _one(Task.objects.filter(case=case), data.task, "task")
+    return resolution.task_done(task=task, actor=actor, note=data.note)
+
+
 def _extend_clock(case: Case, actor: Any, data: ExtendIn):
     clock = _one(CaseClock.objects.filter(case=case), data.clock, "clock")
     new_due_at = _aware(data.new_due_at) if data.new_due_at else None
@@ -337,6 +412,9 @@ ACTIONS: dict[str, Action] = {
     "promise": Action(PromiseIn, _promise, "Promise recorded: it will be tracked until kept"),
     "keep-promise": Action(PromiseKeepIn, _keep_promise, "Promise marked kept"),
     "renegotiate-promise": Action(PromiseRenegotiateIn, _renegotiate_promise, "New time agreed"),
+    "agree-option": Action(AgreementIn, _agree_option, "Agreement recorded: now carry it out"),
+    "task": Action(TaskIn, _task, "Task added"),
+    "task-done": Action(TaskDoneIn, _task_done, "Task marked done"),
     "extend-clock": Action(ExtendIn, _extend_clock, "Deadline extended"),
     "customer-answer": Action(AnswerIn, _customer_answer, "Answer recorded"),
     "satisfaction": Action(SatisfactionIn, _satisfaction, "Satisfaction recorded"),

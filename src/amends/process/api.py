@@ -1,4 +1,5 @@
-"""The complaint process over the API: the same typed actions the case page's forms run (actions.py)."""
+"""The complaint process, and a problem's steps, over the API: the same typed actions the case page's forms
+run (actions.py)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,17 @@ class ClockOut(Schema):
     extended_from: datetime | None
 
 
+class RemedyOut(Schema):
+    kind: str
+    description: str
+    amount: Decimal | None
+
+
 class OptionOut(Schema):
     id: int
     title: str
-    remedy_type: str
-    amount: Decimal | None
+    remedies: list[RemedyOut]
+    amount: Decimal | None = Field(..., description="All the money the option gives, whatever the remedy")
     status: str
     risk_customer: int
     risk_organisation: int
@@ -45,6 +52,21 @@ class PromiseOut(Schema):
     status: str
 
 
+class AgreementOut(Schema):
+    option: int
+    agreed_by: str
+    via: str
+    agreed_at: datetime
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    owner: int
+    due_at: datetime
+    done_at: datetime | None
+
+
 class LetterOut(Schema):
     id: int
     kind: str
@@ -55,7 +77,9 @@ class LetterOut(Schema):
 
 
 class ProcessOut(Schema):
-    regime: str | None
+    regime: str | None = Field(
+        ..., description="None for a problem, or a complaint no regime covers yet: WM57's steps, no clocks"
+    )
     regime_version: int | None
     stage: str | None
     next_step: str
@@ -64,6 +88,8 @@ class ProcessOut(Schema):
     finding: str | None
     finding_version: int = Field(..., description="Send it back when you record a finding (0: none yet)")
     options: list[OptionOut]
+    agreement: AgreementOut | None
+    tasks: list[TaskOut]
     promises: list[PromiseOut]
     letters: list[LetterOut]
 
@@ -95,13 +121,27 @@ def _out(case: Case, user) -> dict:
             {
                 "id": o.pk,
                 "title": o.title,
-                "remedy_type": o.remedy_type,
+                "remedies": o.remedy_list(),
                 "amount": o.amount,
                 "status": o.status,
                 "risk_customer": o.risk_customer,
                 "risk_organisation": o.risk_organisation,
             }
             for o in p.options
+        ],
+        "agreement": (
+            {
+                "option": p.agreement.option_id,
+                "agreed_by": p.agreement.agreed_by,
+                "via": p.agreement.via,
+                "agreed_at": p.agreement.agreed_at,
+            }
+            if p.agreement
+            else None
+        ),
+        "tasks": [
+            {"id": t.pk, "title": t.title, "owner": t.owner_id, "due_at": t.due_at, "done_at": t.done_at}
+            for t in p.tasks
         ],
         "promises": p.promises,
         "letters": p.letters,
@@ -111,7 +151,7 @@ def _out(case: Case, user) -> dict:
 @router.get(
     "/{reference}/process",
     response={200: ProcessOut, **errors(404)},
-    summary="The case's regime, clocks and steps",
+    summary="The case's regime, clocks and steps (a problem's steps, with no regime)",
 )
 def get_process(request, reference: str):
     return _out(case_for(request.auth, reference), request.auth)
@@ -132,6 +172,9 @@ STEPS: list[tuple[str, str, str]] = [
     ("letters", "compose-letter", "Draft a letter the regime knows"),
     ("letters/update", "update-letter", "Change a draft letter's fields before it is sent"),
     ("letters/send", "send-letter", "Send a drafted letter by email, or mark it printed"),
+    ("agreement", "agree-option", "The customer agreed the chosen option: who, how and when"),
+    ("tasks", "task", "Add a task that carries out the agreed option (owner, due time)"),
+    ("tasks/done", "task-done", "Mark a task done"),
     ("promises", "promise", "Record a promise made to the customer"),
     ("promises/keep", "keep-promise", "Mark a promise kept"),
     ("promises/renegotiate", "renegotiate-promise", "Agree a new time with the customer"),

@@ -62,6 +62,15 @@ RESPOND_BY = ReplyPlaceholder(
 )
 
 
+def remedy_text(option: Option) -> str:
+    """The chosen option as the letter offers it: its title, and each of its remedies when it has several."""
+    remedies = option.remedy_list()
+    if len(remedies) == 1 and not remedies[0].description:
+        amount = remedies[0].amount
+        return option.title + (f" (£{amount:,.2f})" if amount else "")
+    return f"{option.title}: " + "; ".join(str(r) for r in remedies)
+
+
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     """Element values the case already knows, so the writer starts from facts rather than a blank page."""
     definition = definition_of(process)
@@ -82,9 +91,7 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
         "timescales": f"We will send you our response by {reply_by}." if reply_by else "",
         "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
         "reasons": finding.reasoning if finding else "",
-        "remedy": (f"{chosen.title}" + (f" (£{chosen.amount:,.2f})" if chosen.amount else ""))
-        if chosen
-        else "",
+        "remedy": remedy_text(chosen) if chosen else "",
         "how_to_escalate": (
             "If you are not happy with this response, reply to this letter or call us quoting your reference "
             "and we will look at your complaint again at the next stage. You do not need to give a reason."

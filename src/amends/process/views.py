@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from amends.cases.models import Case
-from amends.cases.selectors import case_for
+from amends.cases.selectors import assignable_people, case_for
 from amends.cases.views import workable_case
 from amends.core.errors import DomainError
 from amends.core.permissions import (
@@ -32,12 +32,14 @@ from amends.regimes.selectors import RegimeChooser, regimes_in_use
 from . import authority
 from .actions import ACTIONS
 from .models import (
+    Agreement,
     AuthorityLimit,
     EvidenceItem,
     Finding,
     Promise,
     RemedyType,
     SatisfactionCheck,
+    Task,
 )
 from .promises import kept_rate
 from .rules import next_stage
@@ -52,7 +54,8 @@ RISK_FIELDS = [
 
 
 def case_page_context(request, case: Case) -> dict:
-    """The complaint-process panel: the process app's selector plus the choices its forms offer."""
+    """The process panel: the process app's selector plus the choices its forms offer (only to those who
+    may work the case: someone who reads it, an assessor, sees every step and no form)."""
     panel = process_panel(case, request.user)
     stage_name = next_stage_name = ""
     if panel.process is not None:
@@ -60,7 +63,7 @@ def case_page_context(request, case: Case) -> dict:
         following = next_stage(panel.definition, panel.process.stage)
         next_stage_name = panel.definition.stage(following).name if following else ""
     offered, suggested = [], None
-    if panel.process is None and case.kind == "complaint":
+    if panel.process is None and case.kind == "complaint" and panel.can_work:
         # Only the regimes the organisation works under; the one its rules choose for this case first.
         offered = regimes_in_use()
         suggested = RegimeChooser().for_case(
@@ -79,6 +82,10 @@ def case_page_context(request, case: Case) -> dict:
         "risk_fields": RISK_FIELDS,
         "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
         "letters_missing": _drafts_missing(case, panel.letters),
+        "agreement_vias": Agreement.Via.choices,
+        # Who a task may go to: those who may work the case (one query, only where the form shows: once
+        # the customer has agreed the option the tasks carry out).
+        "task_owners": list(assignable_people(case)) if panel.agreement and panel.can_work else [],
     }
 
 
@@ -116,7 +123,25 @@ def _input(schema, post):
     }
     if "fields" in schema.model_fields:
         data["fields"] = {k.removeprefix("field_"): v for k, v in post.items() if k.startswith("field_")}
+    if "remedies" in schema.model_fields:
+        data["remedies"] = _remedies(post)
     return schema.model_validate(data)
+
+
+def _remedies(post) -> list[dict]:
+    """An option's remedy rows: each row's kind, description and amount boxes share a name; a row with
+    no kind chosen is left out, and an empty amount is none."""
+    rows = zip(
+        post.getlist("remedy_kind"),
+        post.getlist("remedy_description"),
+        post.getlist("remedy_amount"),
+        strict=False,
+    )
+    return [
+        {"kind": kind, "description": description, **({"amount": amount} if amount else {})}
+        for kind, description, amount in rows
+        if kind
+    ]
 
 
 @require_POST
@@ -178,7 +203,8 @@ def authority_limits(request):
 
 @staff_required
 def my_promises(request):
-    """The promise ledger for one person and their team: what is open, and how often promises are kept."""
+    """The promise ledger for one person and their team: what is open, and how often promises are kept;
+    and the person's open tasks."""
     staff = staff_of(request.user)
     mine = Promise.objects.filter(owner=request.user)
     team = (
@@ -198,5 +224,11 @@ def my_promises(request):
             ),
             "mine": kept_rate(mine),
             "team": kept_rate(team) if staff.team_id else None,
+            # The tasks they own that are not done yet (WM57 11): the overdue digest links here.
+            "tasks": list(
+                Task.objects.filter(owner=request.user, done_at__isnull=True)
+                .select_related("case")
+                .order_by("due_at")[:100]
+            ),
         },
     )

@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from amends.assessment.models import Observation
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
@@ -33,6 +34,7 @@ from amends.letters.models import Letter, current_block
 from amends.messaging.models import Attachment, Message
 from amends.process.authority import within_limit
 from amends.process.models import (
+    Agreement,
     ApprovalRequest,
     AuthorityLimit,
     CaseClock,
@@ -42,9 +44,11 @@ from amends.process.models import (
     Option,
     Promise,
     SatisfactionCheck,
+    Task,
     Understanding,
 )
 from amends.process.rules import STARTING_LIMITS
+from amends.process.selectors import process_panel
 from amends.process.services import closing_problems
 
 pytestmark = pytest.mark.django_db
@@ -164,8 +168,43 @@ def test_the_complaint_process_shows_in_a_small_demo(demo):
     assert CaseClock.objects.exclude(extension_reason="").exists()
     assert Understanding.objects.filter(confirmed_at__isnull=False).exists()
     assert Finding.objects.filter(root_cause__isnull=False).exists()
-    assert Option.objects.filter(status=Option.Status.CHOSEN, amount__isnull=False).exists()
+    assert Option.objects.filter(status=Option.Status.CHOSEN, remedies__amount__isnull=False).exists()
     assert SatisfactionCheck.objects.exists() and EvidenceItem.objects.exists()
+
+
+def test_problems_are_resolved_step_by_step_and_some_are_part_way(demo):
+    """WM57 with no regime: understanding, options of several remedies, agreement, tasks, satisfaction."""
+    problems = Case.objects.filter(kind=CaseKind.PROBLEM, process__isnull=True)
+    walked = problems.filter(
+        status__in=[Status.RESOLVED, Status.CLOSED],
+        understandings__confirmed_at__isnull=False,
+        agreements__isnull=False,
+        tasks__done_at__isnull=False,
+        satisfaction_checks__isnull=False,
+    ).distinct()
+    assert walked.exists()
+    part_way = problems.filter(status=Status.OPEN, understandings__isnull=False).exclude(
+        satisfaction_checks__isnull=False
+    )
+    assert part_way.exists()
+    for case in walked[:3]:
+        (option,) = case.options.filter(status=Option.Status.CHOSEN)
+        assert [r.kind for r in option.remedies.all()] == ["put_right", "goodwill"]
+        agreement = case.agreements.get()
+        assert agreement.option == option and agreement.agreed_at <= timezone.now()
+        assert process_panel(case, case.owner).next_step.startswith(("Close the case", "Nothing"))
+    assert Task.objects.filter(done_at__isnull=True, case__kind=CaseKind.PROBLEM).exists()  # still to do
+    assert CaseEvent.objects.filter(kind="option_agreed").exists()
+
+
+def test_the_assessor_observed_the_complaints_teams_work(demo):
+    observations = list(Observation.objects.select_related("case", "learner", "assessor"))
+    assert {o.case.kind for o in observations} == {"problem", "complaint"}
+    for observation in observations:
+        assert observation.assessor.username == "assessor" and observation.case.team.slug == "complaints"
+        assert observation.learner == observation.case.owner and observation.criteria
+        assert observation.recorded_at <= timezone.now()
+        assert AuditEvent.objects.filter(kind="observation.recorded", object_id=str(observation.pk)).exists()
 
 
 def test_every_closed_complaint_could_close(demo):
@@ -188,6 +227,8 @@ def test_no_process_record_is_dated_in_the_future(demo):
         (ApprovalRequest, ("requested_at", "decided_at")),
         (Promise, ("made_at", "closed_at", "reminded_at")),
         (SatisfactionCheck, ("checked_at",)),
+        (Agreement, ("agreed_at", "recorded_at")),
+        (Task, ("created_at", "done_at")),
         (Letter, ("created_at", "updated_at", "sent_at")),
         (Message, ("occurred_at", "recorded_at")),
     ]

@@ -69,3 +69,56 @@ def test_case_page_queries_do_not_grow_with_the_process(complaint, case_handler,
     _grow(complaint, case_handler, 6)
     large = _count(client, url), _count(client, filled)
     assert large == small, (small, large)
+
+
+def _grow_problem(case, actor, owner, n):
+    from amends.process import resolution
+
+    for i in range(n):
+        option = authority.option_add(
+            case=case,
+            actor=actor,
+            title=f"Option {i}",
+            benefits_customer="Fixed",
+            remedies=[
+                authority.Remedy("put_right", f"Repair {i}"),
+                authority.Remedy("goodwill", amount="10"),
+            ],
+        )
+        if not case.options.filter(status="chosen").exists():
+            authority.option_choose(option=option, actor=actor, reason="Best")
+        chosen = case.options.get(status="chosen")
+        resolution.agreement_record(case=case, actor=actor, option=chosen, agreed_by="Sam", via="phone")
+        task = resolution.task_add(
+            case=case,
+            actor=actor,
+            title=f"Task {i}",
+            owner=owner,
+            due_at=timezone.now() + timedelta(days=1 + i),
+        )
+        if i % 2:
+            resolution.task_done(task=task, actor=owner)
+        promises.promise_make(
+            case=case, actor=actor, description=f"Call {i}", due_at=timezone.now() + timedelta(days=1 + i)
+        )
+
+
+@pytest.mark.parametrize("reader", ["case_handler", "assessor"])
+def test_a_problem_page_queries_do_not_grow_with_its_steps(
+    request, complaints_team, case_handler, adviser, reader
+):
+    """Whoever reads it: the one who works it (with the task form's owners) and an assessor (no forms)."""
+    from amends.cases.tests.factories import make_case
+
+    problem = make_case(kind="problem", team=complaints_team, owner=case_handler)
+    steps.understanding_record(
+        case=problem, actor=case_handler, what_happened="a", impact="b", outcome_wanted="c"
+    )
+    client = Client()
+    client.force_login(request.getfixturevalue(reader))
+    url = f"/cases/{problem.reference}/"
+    _grow_problem(problem, case_handler, adviser, 1)
+    small = _count(client, url)
+    _grow_problem(problem, case_handler, adviser, 6)
+    large = _count(client, url)
+    assert large == small, (small, large)

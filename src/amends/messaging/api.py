@@ -1,4 +1,5 @@
-"""A case's messages over the API: read them, reply by email, log a call, visit or letter.
+"""A case's messages over the API: read them and their files, reply by email (with files), log a call,
+visit or letter.
 
 The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
 they lived there, so generated clients keep working.
@@ -9,15 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Schema, Status
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, Path, Query, Schema, Status
 
 from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
+from amends.core.files import FileIn, FileOut, clean_name
 from amends.core.moments import Moment
 
 from .models import Message
+from .selectors import case_attachment, file_list
 from .services import message_log_contact, message_send
 
 
@@ -31,6 +36,7 @@ class MessageOut(Schema):
     body_text: str
     occurred_at: datetime
     delivery: str
+    attachments: list[FileOut] = Field(..., description="Download each from /attachments/{id}")
 
 
 class MessagePage(Schema):
@@ -46,6 +52,11 @@ class ReplyIn(Schema):
         ge=1,
         description="The case's version you read; if it changed since (a colleague replied, the customer "
         "wrote), nothing is sent and the answer is 409",
+    )
+    attachments: list[FileIn] = Field(
+        default_factory=list,
+        description="Documents or photos sent with the reply, as email attachments: PDF, images, office "
+        "documents, text; each within the per-file limit and all within the per-message one, else 400 or 413",
     )
 
 
@@ -70,7 +81,11 @@ class ContactNoteIn(Schema):
 )
 def list_messages(request, reference: str, cursor: str = "", limit: int = Query(50, ge=1, le=200)):
     case = case_for(request.auth, reference)
-    qs = Message.objects.filter(case=case).order_by("occurred_at", "id")
+    qs = (
+        Message.objects.filter(case=case)
+        .prefetch_related(file_list("attachments"))
+        .order_by("occurred_at", "id")
+    )
     if cursor:
         decoded = decode_cursor(cursor)
         if decoded is None or decoded[0] is None:
@@ -97,9 +112,31 @@ def reply(request, reference: str, payload: ReplyIn):
         actor=request.auth,
         body=payload.body,
         subject=payload.subject,
+        attachments=[f.file() for f in payload.attachments],
         expected_version=payload.version,
     )
     return Status(201, sent)
+
+
+@router.get(
+    "/{reference}/attachments/{attachment_id}",
+    response={**errors(404)},
+    summary="Download a file on one of the case's messages",
+    operation_id="amends_cases_api_attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes; its name and type are in the message's attachments",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def attachment(request, reference: str, attachment_id: int = Path(..., ge=1, le=2**63 - 1)):
+    found = case_attachment(case_for(request.auth, reference), attachment_id)
+    response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, clean_name(found.filename) or "file")
+    return response
 
 
 @router.post(

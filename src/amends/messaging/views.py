@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.views.decorators.http import require_POST
 
 from amends.cases.models import Case
+from amends.cases.selectors import case_for
 from amends.cases.views import act_on_case
 from amends.core.cursors import decode_moment
-from amends.core.errors import Conflict
-from amends.core.web import staff_required
+from amends.core.errors import Conflict, DomainError
+from amends.core.web import file_download, file_preview, staff_required, uploaded_files
 from amends.customers.models import Customer
 
 from .forms import LogContactForm, ReplyForm
-from .selectors import case_timeline, customer_timeline
+from .selectors import case_attachment, case_timeline, customer_timeline
 from .services import message_log_contact, message_send
 
 
@@ -58,10 +59,12 @@ def case_reply(request, reference: str):
                 actor=request.user,
                 body=d["body"],
                 subject=d["subject"],
+                attachments=uploaded_files(request),
                 expected_version=d["version"],
             )
-        except Conflict:
-            # Not sent because the case moved on: the page shows what changed, with the draft kept.
+        except DomainError:
+            # Not sent (the case moved on, a file was refused): the page says why, with the draft kept. The
+            # files are chosen again: no browser lets a page put them back in the box.
             request.session[_draft_key(case.reference)] = {"subject": d["subject"], "body": d["body"]}
             raise
 
@@ -92,3 +95,16 @@ def case_log_contact(request, reference: str):
             raise
 
     return act_on_case(request, reference, LogContactForm, log, success="Contact logged")
+
+
+@staff_required
+def attachment_download(request, reference: str, pk: int):
+    """A file on one of the case's messages, as a download, for anyone who may see the case (404 for
+    anyone else, as for the case itself)."""
+    return file_download(case_attachment(case_for(request.user, reference), pk))
+
+
+@staff_required
+def attachment_preview(request, reference: str, pk: int):
+    """A picture on one of the case's messages as a thumbnail (404 for anything that is not a picture)."""
+    return file_preview(request, case_attachment(case_for(request.user, reference), pk))

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from amends.cases.hooks import QueueFilter
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.permissions import staff_of
-from amends.letters.models import Letter
+from amends.letters.models import Letter, LetterEnclosure
 from amends.messaging.models import Message
 from amends.regimes.calendar import customer_date
 
@@ -22,6 +22,7 @@ from .models import (
     ApprovalRequest,
     CaseClock,
     CaseProcess,
+    EvidenceFile,
     EvidenceItem,
     Finding,
     Option,
@@ -155,7 +156,11 @@ def process_panel(case: Case, user: Any) -> Panel:
             for c in CaseClock.objects.filter(case=case).order_by("stage", "due_at")
         ]
     panel.understanding = case.understandings.order_by("-recorded_at", "-id").first()
-    panel.evidence = list(case.evidence.select_related("added_by").order_by("added_at"))
+    panel.evidence = list(
+        case.evidence.select_related("added_by")
+        .prefetch_related(Prefetch("files", EvidenceFile.objects.defer("content").order_by("pk")))
+        .order_by("added_at")
+    )
     panel.finding = (
         case.findings.select_related("root_cause", "recorded_by").order_by("-recorded_at", "-id").first()
     )
@@ -167,7 +172,12 @@ def process_panel(case: Case, user: Any) -> Panel:
     )
     panel.promises = list(case.promises.select_related("owner").order_by("-status", "due_at"))
     panel.satisfaction = case.satisfaction_checks.order_by("-checked_at").first()
-    panel.letters = list(Letter.objects.filter(case=case).order_by("created_at").defer("pdf", "html"))
+    panel.letters = list(
+        Letter.objects.filter(case=case)
+        .prefetch_related(Prefetch("enclosures", LetterEnclosure.objects.defer("content").order_by("pk")))
+        .order_by("created_at")
+        .defer("pdf", "html")
+    )
     staff = staff_of(user)
     role = staff.role if staff else None
     limits = limits_for(role)

@@ -7,7 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from amends.bench.seed import bulk_seed
 from amends.cases.models import Case
+from amends.core.files import AttachmentFile
 from amends.core.services import api_token_create
+from amends.core.tests import files
 from amends.messaging.services import message_log_contact, message_send
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,16 @@ def _grow_case(case, actor, n):
     """Give one case (and so its customer) many messages, so the case and customer pages are tested large."""
     for i in range(n):
         message_log_contact(case=case, actor=actor, channel="phone", direction="in", summary=f"Call {i}")
-    message_send(case=case, actor=actor, body="Reply")
+    # Replies with files: the timeline names each with its size (and a picture's preview) in the same queries.
+    message_send(
+        case=case,
+        actor=actor,
+        body="Reply",
+        attachments=[
+            AttachmentFile("statement.pdf", "", files.PDF),
+            AttachmentFile("meter.png", "", files.png(40, 30)),
+        ],
+    )
 
 
 def test_query_counts_stay_flat_from_10_to_1000_cases(complaints_team, team_leader, complaints_lead):

@@ -120,7 +120,7 @@ def reply(request, reference: str, payload: ReplyIn):
 
 @router.get(
     "/{reference}/attachments/{attachment_id}",
-    response={**errors(404)},
+    response={**errors(404, 422)},
     summary="Download a file on one of the case's messages",
     operation_id="amends_cases_api_attachment",
     openapi_extra={

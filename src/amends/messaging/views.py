@@ -3,7 +3,7 @@ and the timelines the case and customer pages show (registered in apps.py)."""
 
 from __future__ import annotations
 
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
@@ -97,6 +97,7 @@ def case_log_contact(request, reference: str):
     return act_on_case(request, reference, LogContactForm, log, success="Contact logged")
 
 
+@require_safe
 @staff_required
 def attachment_download(request, reference: str, pk: int):
     """A file on one of the case's messages, as a download, for anyone who may see the case (404 for
@@ -104,6 +105,7 @@ def attachment_download(request, reference: str, pk: int):
     return file_download(case_attachment(case_for(request.user, reference), pk))
 
 
+@require_safe
 @staff_required
 def attachment_preview(request, reference: str, pk: int):
     """A picture on one of the case's messages as a thumbnail (404 for anything that is not a picture)."""

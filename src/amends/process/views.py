@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from pydantic import ValidationError
 
 from amends.cases.models import Case
@@ -166,12 +166,14 @@ def _evidence_file(request, reference: str, pk: int) -> EvidenceFile:
     return found
 
 
+@require_safe
 @staff_required
 def evidence_file_download(request, reference: str, pk: int):
     """A file of the case's evidence, as a download, for anyone who may see the case (404 otherwise)."""
     return file_download(_evidence_file(request, reference, pk))
 
 
+@require_safe
 @staff_required
 def evidence_file_preview(request, reference: str, pk: int):
     """A picture among the case's evidence as a thumbnail (404 for anything that is not a picture)."""
@@ -186,6 +188,7 @@ def _enclosure(request, reference: str, letter: int, pk: int) -> LetterEnclosure
     return found
 
 
+@require_safe
 @staff_required
 def enclosure_download(request, reference: str, letter: int, pk: int):
     """A document enclosed with one of the case's letters, as a download (404 for anyone who may not see
@@ -193,6 +196,7 @@ def enclosure_download(request, reference: str, letter: int, pk: int):
     return file_download(_enclosure(request, reference, letter, pk))
 
 
+@require_safe
 @staff_required
 def enclosure_preview(request, reference: str, letter: int, pk: int):
     """A picture enclosed with a letter as a thumbnail (404 for anything that is not a picture)."""

@@ -304,6 +304,8 @@ def _minimal(annotation):
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) is typing.Literal:
         return args[0]
+    if typing.get_origin(annotation) is list:
+        return []
     if args and type(None) in args:
         return _minimal(next(a for a in args if a is not type(None)))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
@@ -397,6 +399,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "reference": case.reference,
         "pk": str(suggestion.pk),
         "signal_id": "1",
+        "letter": "1",
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
     }

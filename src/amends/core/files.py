@@ -216,17 +216,7 @@ def check_file(filename: str, content: bytes) -> AttachmentFile:
             f"{shown} is a {KINDS[kind].label}, but its name does not end in {' or '.join(expected)}: "
             "rename it so whoever opens it gets what it is."
         )
-    if kind in {TEXT, CSV} and _is_utf8(content):
-        kind += "; charset=utf-8"
     return AttachmentFile(filename=name, content_type=kind, content=content)
-
-
-def _is_utf8(content: bytes) -> bool:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_image(content: bytes, shown: str) -> None:

@@ -31,8 +31,8 @@ from amends.core.tests import files
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         ("notes.odt", files.odt(), "application/vnd.oasis.opendocument.text"),
-        ("call notes.txt", "Called at 10:05 \u2014 no answer\n".encode(), "text/plain; charset=utf-8"),
-        ("payments.csv", b"date,amount\r\n2026-11-01,120.00\r\n", "text/csv; charset=utf-8"),
+        ("call notes.txt", "Called at 10:05 \u2014 no answer\n".encode(), "text/plain"),
+        ("payments.csv", b"date,amount\r\n2026-11-01,120.00\r\n", "text/csv"),
         ("windows.csv", "caf\u00e9,\u00a3120\r\n".encode("cp1252"), "text/csv"),
     ],
 )

@@ -40,9 +40,13 @@ def _upload(name: str, content: bytes):
 
 
 def test_a_reply_with_files_goes_out_as_mime_attachments(case, adviser):
-    photo = files.png()
+    photo, notes = files.png(), "Meter read on 3 Nov: 04512 \u2014 caf\u00e9 closed\n".encode()
     response = _post_reply(
-        login(adviser), case, _upload("statement.pdf", files.PDF), _upload("meter.png", photo)
+        login(adviser),
+        case,
+        _upload("statement.pdf", files.PDF),
+        _upload("meter.png", photo),
+        _upload("notes.txt", notes),
     )
     assert response.status_code == 302
     message = Message.objects.get(case=case, purpose="reply")
@@ -50,6 +54,7 @@ def test_a_reply_with_files_goes_out_as_mime_attachments(case, adviser):
     assert stored == [
         ("statement.pdf", "application/pdf", len(files.PDF)),
         ("meter.png", "image/png", len(photo)),
+        ("notes.txt", "text/plain", len(notes)),
     ]
 
     assert send_outbox(timezone.now()) == 1
@@ -58,6 +63,9 @@ def test_a_reply_with_files_goes_out_as_mime_attachments(case, adviser):
     parts = [(p.get_filename(), p.get_content_type(), p.get_payload(decode=True)) for p in parsed.walk()]
     assert ("statement.pdf", "application/pdf", files.PDF) in parts
     assert ("meter.png", "image/png", photo) in parts
+    assert ("notes.txt", "text/plain", notes) in parts
+    (text,) = [p for p in parsed.walk() if p.get_filename() == "notes.txt"]
+    assert text.get_params() == [("text/plain", ""), ("charset", "utf-8")]  # one charset, well formed
     assert parsed.get_content_type() == "multipart/mixed"
 
 

@@ -232,6 +232,14 @@ AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
 # looked at, and the message says so: the raw source keeps them.
 AMENDS_MAX_MIME_PARTS = int(os.environ.get("AMENDS_MAX_MIME_PARTS", "500"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
+# Files staff attach to a reply, a letter or the evidence (core/files.py): each at most this size, and at
+# most this many and this much together on one message, so the email (a third larger once encoded) stays
+# under the 25 MB most mail servers accept.
+AMENDS_ATTACHMENT_MAX_BYTES = int(os.environ.get("AMENDS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+AMENDS_ATTACHMENTS_MAX_TOTAL_BYTES = int(
+    os.environ.get("AMENDS_ATTACHMENTS_MAX_TOTAL_BYTES", str(15 * 1024 * 1024))
+)
+AMENDS_ATTACHMENTS_MAX_FILES = int(os.environ.get("AMENDS_ATTACHMENTS_MAX_FILES", "10"))
 # The most anyone not signed in may send in one request (the public form, the portal, login), refused
 # before it is read: the complaint form at its longest, every character four UTF-8 bytes, percent-encoded,
 # fits. Paths that check a credential in a header before reading the body keep their own limits.

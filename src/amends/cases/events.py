@@ -127,7 +127,9 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return "Added an internal note"
     if kind.endswith("_sent"):
         return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
-    return kind.replace("_", " ").capitalize()
+    text = kind.replace("_", " ").capitalize()
+    files = after.get("files")  # the files staff attached with it (evidence, a letter's enclosures)
+    return f"{text}: {', '.join(map(str, files))}" if isinstance(files, list) and files else text
 
 
 def referenced_people(events) -> set[int]:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from amends.assessment.models import Observation
 from amends.cases.models import Case, CaseEvent, Tag
 from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
+from amends.core.files import AttachmentFile
 from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
 from amends.customers.models import ContactPoint, Customer, MergeSuggestion
@@ -64,6 +65,7 @@ from amends.regimes.services import regime_settings_save
 
 from . import journey, observing, texts
 from .desk import seed_desk
+from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 from .tagging import demo_tags
@@ -71,6 +73,20 @@ from .tagging import demo_tags
 PASSWORD = "amends-demo-2026"
 MARKER_TEAM = "complaints"
 PARALLEL_PDFS = 500  # from this many cases, emailed letters' PDFs are rendered in a second process
+# How many of each demo file the seed attaches (demo/files.py): evidence photos and documents, and replies
+# with the complaints guide.
+DEMO_FILES = {"photo": 40, "document": 12, "reply": 10}
+DEMO_GUIDE_NAME = "how-we-handle-complaints.pdf"
+DEMO_GUIDE = (
+    "How we handle your complaint",
+    (
+        "We check with you that we have understood what happened, how it affected you and what you want.",
+        "We look at the records, talk to the people involved and decide whether we got it wrong.",
+        "We write to you with what we found, what we will do to put it right and by when.",
+        "If you are not happy with our answer, you can ask us to look again or go to the ombudsman.",
+    ),
+)
+DEMO_GUIDE_SENTENCE = "I have attached a short guide to how we handle complaints and what happens next."
 
 
 @dataclass
@@ -85,9 +101,18 @@ class Context:
     notices: dict[int, list[journey.Notice]] = field(default_factory=dict)  # by approval request
     pdfs: journey.PdfRenderer | None = None
     swept: SweepResult | None = None
+    files: Counter = field(default_factory=Counter)  # demo files attached so far, by what they are
 
     def user(self, username: str | None):
         return self.users[username] if username else None
+
+    def take(self, what: str) -> bool:
+        """Whether to attach another demo file of this sort: a few of each show the feature; every one
+        costs the seed (a PDF takes WeasyPrint a fifth of a second)."""
+        if self.files[what] >= DEMO_FILES[what]:
+            return False
+        self.files[what] += 1
+        return True
 
 
 def demo_exists() -> bool:
@@ -151,7 +176,8 @@ def pdfs_later() -> Iterator[None]:
 
 
 def _no_pdf(html: str) -> bytes:
-    return b""
+    # A PDF's signature, so the email takes it as the PDF it will be (core/files.py checks every file).
+    return b"%PDF-1.7\n% rendered at the end of the seed (journey.attach_pdfs)\n"
 
 
 def fill_demo_wording(actor: Any, *, since: datetime) -> None:
@@ -301,7 +327,18 @@ def _ack(case: Case, step: Step, ctx: Context) -> Case:
 
 
 def _reply(case: Case, step: Step, ctx: Context) -> Case:
-    message_send(case=case, actor=ctx.user(step.actor), body=step.data["body"], purpose=step.data["purpose"])
+    body, attachments = step.data["body"], []
+    if step.data["purpose"] == "reply" and case.kind == "complaint" and ctx.take("reply"):
+        # Staff attach documents to replies: the first few complaint replies send the complaints guide.
+        body += "\n\n" + DEMO_GUIDE_SENTENCE
+        attachments = [AttachmentFile(DEMO_GUIDE_NAME, "application/pdf", demo_pdf(*DEMO_GUIDE))]
+    message_send(
+        case=case,
+        actor=ctx.user(step.actor),
+        body=body,
+        purpose=step.data["purpose"],
+        attachments=attachments,
+    )
     return case
 
 

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
+from amends.core.files import AttachmentFile
 from amends.letters.models import Letter
 from amends.letters.rendering import render_pdf  # the real one: seeding swaps the module's for a stub
 from amends.letters.services import letter_send
@@ -73,6 +74,7 @@ from amends.process.steps import (
 )
 from amends.regimes.clocks import compute
 
+from .files import demo_pdf, demo_photo
 from .plan import Step
 
 if TYPE_CHECKING:
@@ -254,8 +256,22 @@ def _confirm(case: Case, step: Step, ctx: Context) -> Case:
 
 
 def _evidence(case: Case, step: Step, ctx: Context) -> Case:
-    evidence_add(case=case, actor=ctx.user(step.actor), **step.data)
+    evidence_add(
+        case=case, actor=ctx.user(step.actor), files=_evidence_files(case, step.data, ctx), **step.data
+    )
     return case
+
+
+def _evidence_files(case: Case, data: dict, ctx: Context) -> list[AttachmentFile]:
+    """What an investigator attaches: a resident's photo to photo evidence, a document (its title and
+    source on a page) to the first few documents, records and statements."""
+    kind, description = data["kind"], data["description"]
+    if kind == "photo" and ctx.take("photo"):
+        return [AttachmentFile(f"photo-{case.reference}.png", "image/png", demo_photo(description, case.pk))]
+    if kind in {"document", "record", "statement"} and ctx.take("document"):
+        pdf = demo_pdf(description, (f"Source: {data.get('source') or 'internal'}.",))
+        return [AttachmentFile(f"{kind}-{case.reference}.pdf", "application/pdf", pdf)]
+    return []
 
 
 def _finding(case: Case, step: Step, ctx: Context) -> Case:

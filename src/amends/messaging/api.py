@@ -1,5 +1,5 @@
-"""A case's messages over the API: read them, reply by email, send again an email that did not go, log a
-call, visit or letter; and saved replies.
+"""A case's messages over the API: read them and their files, reply by email (with files), send again an
+email that did not go, log a call, visit or letter; and saved replies.
 
 The case endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
 they lived there, so generated clients keep working. Saved replies have a router of their own.
@@ -10,12 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError, NotFound
+from amends.core.files import FileIn, FileOut, clean_name
 from amends.core.models import Team
 from amends.core.moments import Moment
 from amends.core.permissions import can_keep_saved_replies, require
@@ -33,7 +36,7 @@ from .replies import (
     saved_reply_update,
     saved_reply_usable,
 )
-from .selectors import case_message
+from .selectors import case_attachment, case_message, file_list
 from .services import message_log_contact, message_send, message_send_again
 
 
@@ -47,6 +50,7 @@ class MessageOut(Schema):
     body_text: str
     occurred_at: datetime
     delivery: str
+    attachments: list[FileOut] = Field(..., description="Download each from /attachments/{id}")
 
 
 class MessagePage(Schema):
@@ -62,6 +66,11 @@ class ReplyIn(Schema):
         ge=1,
         description="The case's version you read; if it changed since (a colleague replied, the customer "
         "wrote), nothing is sent and the answer is 409",
+    )
+    attachments: list[FileIn] = Field(
+        default_factory=list,
+        description="Documents or photos sent with the reply, as email attachments: PDF, images, office "
+        "documents, text; each within the per-file limit and all within the per-message one, else 400 or 413",
     )
 
 
@@ -90,7 +99,11 @@ class ContactNoteIn(Schema):
 )
 def list_messages(request, reference: str, cursor: str = "", limit: int = Query(50, ge=1, le=200)):
     case = case_for(request.auth, reference)
-    qs = Message.objects.filter(case=case).order_by("occurred_at", "id")
+    qs = (
+        Message.objects.filter(case=case)
+        .prefetch_related(file_list("attachments"))
+        .order_by("occurred_at", "id")
+    )
     if cursor:
         decoded = decode_cursor(cursor)
         if decoded is None or decoded[0] is None:
@@ -117,9 +130,31 @@ def reply(request, reference: str, payload: ReplyIn):
         actor=request.auth,
         body=payload.body,
         subject=payload.subject,
+        attachments=[f.file() for f in payload.attachments],
         expected_version=payload.version,
     )
     return Status(201, sent)
+
+
+@router.get(
+    "/{reference}/attachments/{attachment_id}",
+    response={**errors(404, 422)},
+    summary="Download a file on one of the case's messages",
+    operation_id="amends_cases_api_attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes; its name and type are in the message's attachments",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def attachment(request, reference: str, attachment_id: int = Path(..., ge=1, le=2**63 - 1)):
+    found = case_attachment(case_for(request.auth, reference), attachment_id)
+    response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, clean_name(found.filename) or "file")
+    return response
 
 
 @router.post(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from amends.core.models import StoredFile
 from amends.customers.models import Channel
 
 
@@ -69,18 +70,11 @@ class MessageSource(models.Model):
     raw = models.BinaryField()
 
 
-class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    # In the database, inside the intake transaction, so a crash can never keep a message without its
-    # attachments or the other way round.
-    content = models.BinaryField()
+class Attachment(StoredFile):
+    """A file on a message: as the customer sent it (its type as their email claimed), or checked by
+    core/files.py when staff attached it. Stored in the transaction that stores the message."""
 
-    def __str__(self) -> str:
-        return self.filename
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
 
 
 class OutboxEmail(models.Model):

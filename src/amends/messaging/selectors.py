@@ -24,9 +24,21 @@ from amends.customers.models import Customer
 from .models import Attachment, Message
 
 
+def file_list(relation: str = "attachments", model=Attachment) -> Prefetch:
+    """Files named with their size, for a page or a list: the bytes stay in the database."""
+    return Prefetch(relation, queryset=model.objects.defer("content").order_by("pk"))
+
+
 def _attachments() -> Prefetch:
-    """The timeline names each file and its size; the bytes stay in the database."""
-    return Prefetch("attachments", queryset=Attachment.objects.defer("content"))
+    return file_list()
+
+
+def case_attachment(case: Case, pk: int) -> Attachment:
+    """A file on one of this case's messages, with its bytes; NotFound for any other."""
+    found = Attachment.objects.filter(pk=pk, message__case=case).first()
+    if found is None:
+        raise NotFound("No such file on this case")
+    return found
 
 
 @dataclass

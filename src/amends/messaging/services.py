@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import unicodedata
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event, case_event_record, case_events_record, case_record_contact
 from amends.core.errors import Conflict, DomainError
+from amends.core.files import AttachmentFile, check_files
 from amends.customers.models import Channel, ContactPoint, Customer
 
 from .mailer import Attempt
@@ -33,15 +33,6 @@ LOGGED_AS = {
     Channel.FACE_TO_FACE: "a conversation",
     Channel.LETTER: "a letter",
 }
-
-
-@dataclass
-class AttachmentFile:
-    """A file on a message, in either direction, before it is stored."""
-
-    filename: str
-    content_type: str
-    content: bytes
 
 
 # What a sent message records on its case, by its purpose. A letter's email records none of its own:
@@ -138,17 +129,7 @@ def message_source(message: Message, incoming: Incoming) -> MessageSource:
 
 def message_attachments(message: Message, files: Sequence[AttachmentFile]) -> list[Attachment]:
     """The files on a message as they will be stored, unsaved."""
-    return [
-        Attachment(
-            message=message,
-            filename=(f.filename or "attachment")[:255],
-            content_type=f.content_type[:100],
-            size=len(f.content),
-            sha256=hashlib.sha256(f.content).hexdigest(),
-            content=f.content,
-        )
-        for f in files
-    ]
+    return [Attachment.of(f, message=message) for f in files]
 
 
 def messages_record(
@@ -198,7 +179,8 @@ def message_send(
     expected_version: int | None = None,
 ) -> Message:
     """Write to the customer by email and keep the message, with its files, on the case: replies,
-    acknowledgements and letters all leave this way, through the outbox (sent by the worker).
+    acknowledgements and letters all leave this way, through the outbox (sent by the worker). The files
+    are checked first (core/files.py: their kind by content, their sizes): one refused sends nothing.
     `expected_version` is the case's version the writer read (a person's reply always gives it): if the
     case changed since (a colleague replied, the customer wrote), nothing is sent and Conflict says what
     happened."""
@@ -209,13 +191,13 @@ def message_send(
             unsaved="Your reply was not sent: read the case again (your text is kept in the reply box) "
             "and send it if it still fits.",
         )
+    files = check_files(attachments)
     to = customer_email(case.customer)
     now = timezone.now()
     message = message_outbound(
         case=case, actor=actor, body=body, subject=subject, purpose=purpose, to=to, now=now
     )
     thread = thread_headers(case)  # before this message exists, or it would reply to itself
-    files = list(attachments)
     messages_record([message], attachments=message_attachments(message, files))
     if (event := message_sent_event(message)) is not None:
         case_events_record([event])

@@ -15,4 +15,10 @@ urlpatterns = [
     path("saved-replies/add", views.saved_reply_add, name="saved_reply_add"),
     path("saved-replies/<int:pk>/edit", views.saved_reply_edit, name="saved_reply_edit"),
     path("saved-replies/<int:pk>/delete", views.saved_reply_remove, name="saved_reply_delete"),
+    path("cases/<str:reference>/attachments/<int:pk>", views.attachment_download, name="attachment_download"),
+    path(
+        "cases/<str:reference>/attachments/<int:pk>/preview",
+        views.attachment_preview,
+        name="attachment_preview",
+    ),
 ]

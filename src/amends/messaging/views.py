@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
@@ -16,7 +16,7 @@ from amends.core.cursors import decode_moment
 from amends.core.errors import Conflict, DomainError
 from amends.core.models import Team
 from amends.core.permissions import can_keep_saved_replies, can_manage_team_replies, can_work_case, require
-from amends.core.web import form_errors, report, staff_required
+from amends.core.web import file_download, file_preview, form_errors, report, staff_required, uploaded_files
 from amends.customers.models import Customer
 
 from .forms import LogContactForm, ReplyForm, SavedReplyDeleteForm, SavedReplyForm, SendAgainForm
@@ -33,7 +33,7 @@ from .replies import (
     saved_reply_usable,
     teams_kept_by,
 )
-from .selectors import case_message, case_timeline, customer_timeline
+from .selectors import case_attachment, case_message, case_timeline, customer_timeline
 from .services import customer_email, message_log_contact, message_send, message_send_again
 
 
@@ -99,10 +99,12 @@ def case_reply(request, reference: str):
                 actor=request.user,
                 body=d["body"],
                 subject=d["subject"],
+                attachments=uploaded_files(request),
                 expected_version=d["version"],
             )
-        except Conflict:
-            # Not sent because the case moved on: the page shows what changed, with the draft kept.
+        except DomainError:
+            # Not sent (the case moved on, a file was refused): the page says why, with the draft kept. The
+            # files are chosen again: no browser lets a page put them back in the box.
             request.session[_draft_key(case.reference)] = {"subject": d["subject"], "body": d["body"]}
             raise
 
@@ -254,3 +256,18 @@ def saved_reply_remove(request, pk: int):
         ),
         success="Saved reply deleted",
     )
+
+
+@require_safe
+@staff_required
+def attachment_download(request, reference: str, pk: int):
+    """A file on one of the case's messages, as a download, for anyone who may see the case (404 for
+    anyone else, as for the case itself)."""
+    return file_download(case_attachment(case_for(request.user, reference), pk))
+
+
+@require_safe
+@staff_required
+def attachment_preview(request, reference: str, pk: int):
+    """A picture on one of the case's messages as a thumbnail (404 for anything that is not a picture)."""
+    return file_preview(request, case_attachment(case_for(request.user, reference), pk))

@@ -22,9 +22,10 @@ from pydantic import WithJsonSchema
 from amends.cases.hooks import BulkAction, BulkField
 from amends.cases.models import Case
 from amends.core.errors import NotFound
+from amends.core.files import FileIn
 from amends.core.moments import Moment
 from amends.letters.models import Letter
-from amends.letters.services import letter_update_fields
+from amends.letters.services import letter_enclose, letter_enclosure_remove, letter_update_fields
 from amends.regimes.selectors import regimes_in_use
 
 from . import authority, promises, resolution, services, steps
@@ -81,6 +82,11 @@ class EvidenceIn(Schema):
     kind: Literal["document", "record", "statement", "call", "photo", "other"]
     description: str = Field(..., max_length=10_000)
     source: str = Field("", max_length=200)
+    files: list[FileIn] = Field(
+        default_factory=list,
+        description="The documents or photos the evidence is: PDF, images, office documents, text; each "
+        "within the per-file limit and all within the per-message one, else 400 or 413",
+    )
 
 
 class FindingIn(Schema):
@@ -143,6 +149,31 @@ class LetterIn(Schema):
 class LetterUpdateIn(Schema):
     letter: RowId
     fields: dict[str, str] = Field(..., description="Element values to change; an empty value removes one")
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The letter's version you read; if someone has saved it since, the answer is 409",
+    )
+
+
+class LetterEncloseIn(Schema):
+    letter: RowId
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The letter's version you read; if someone has saved it since, the answer is 409",
+    )
+    files: list[FileIn] = Field(
+        ...,
+        description="Documents sent with the letter, attached to its email beside its PDF: PDF, images, "
+        "office documents, text; each within the per-file limit and all, with those enclosed already, "
+        "within the per-message one, else 400 or 413",
+    )
+
+
+class EnclosureRemoveIn(Schema):
+    letter: RowId
+    enclosure: RowId
     version: int = Field(
         ...,
         ge=1,
@@ -265,7 +296,12 @@ def _confirm_understanding(case: Case, actor: Any, data: ConfirmIn):
 
 def _evidence(case: Case, actor: Any, data: EvidenceIn):
     return steps.evidence_add(
-        case=case, actor=actor, kind=data.kind, description=data.description, source=data.source
+        case=case,
+        actor=actor,
+        kind=data.kind,
+        description=data.description,
+        source=data.source,
+        files=[f.file() for f in data.files],
     )
 
 
@@ -322,6 +358,24 @@ def _compose_letter(case: Case, actor: Any, data: LetterIn):
 def _update_letter(case: Case, actor: Any, data: LetterUpdateIn):
     return letter_update_fields(
         letter=_letter(case, data.letter), actor=actor, fields=data.fields, expected_version=data.version
+    )
+
+
+def _enclose(case: Case, actor: Any, data: LetterEncloseIn):
+    return letter_enclose(
+        letter=_letter(case, data.letter),
+        actor=actor,
+        files=[f.file() for f in data.files],
+        expected_version=data.version,
+    )
+
+
+def _remove_enclosure(case: Case, actor: Any, data: EnclosureRemoveIn):
+    return letter_enclosure_remove(
+        letter=_letter(case, data.letter),
+        enclosure_id=data.enclosure,
+        actor=actor,
+        expected_version=data.version,
     )
 
 
@@ -408,6 +462,8 @@ ACTIONS: dict[str, Action] = {
     "decide-approval": Action(ApprovalDecisionIn, _decide_approval, "Decision recorded"),
     "compose-letter": Action(LetterIn, _compose_letter, "Letter drafted: check it, then send"),
     "update-letter": Action(LetterUpdateIn, _update_letter, "Letter updated"),
+    "enclose": Action(LetterEncloseIn, _enclose, "Enclosed with the letter: it goes with its email"),
+    "remove-enclosure": Action(EnclosureRemoveIn, _remove_enclosure, "Taken out of the letter"),
     "send-letter": Action(LetterSendIn, _send_letter, "Letter sent"),
     "promise": Action(PromiseIn, _promise, "Promise recorded: it will be tracked until kept"),
     "keep-promise": Action(PromiseKeepIn, _keep_promise, "Promise marked kept"),

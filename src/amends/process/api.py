@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
+from amends.core.files import FileOut
 
 from .actions import ACTIONS
 from .selectors import process_panel
@@ -74,6 +75,16 @@ class LetterOut(Schema):
     sent_at: datetime | None
     version: int = Field(..., description="Send it back when you change the draft's fields")
     fields: dict[str, str]
+    enclosures: list[FileOut] = Field(..., description="Documents sent with the letter, beside its PDF")
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    description: str
+    source: str
+    added_at: datetime
+    files: list[FileOut]
 
 
 class ProcessOut(Schema):
@@ -87,6 +98,7 @@ class ProcessOut(Schema):
     understanding_confirmed: bool | None
     finding: str | None
     finding_version: int = Field(..., description="Send it back when you record a finding (0: none yet)")
+    evidence: list[EvidenceOut]
     options: list[OptionOut]
     agreement: AgreementOut | None
     tasks: list[TaskOut]
@@ -143,6 +155,7 @@ def _out(case: Case, user) -> dict:
             {"id": t.pk, "title": t.title, "owner": t.owner_id, "due_at": t.due_at, "done_at": t.done_at}
             for t in p.tasks
         ],
+        "evidence": p.evidence,
         "promises": p.promises,
         "letters": p.letters,
     }
@@ -171,6 +184,8 @@ STEPS: list[tuple[str, str, str]] = [
     ("approvals/decide", "decide-approval", "Approve or decline (not your own request)"),
     ("letters", "compose-letter", "Draft a letter the regime knows"),
     ("letters/update", "update-letter", "Change a draft letter's fields before it is sent"),
+    ("letters/enclosures", "enclose", "Enclose documents with a draft letter (sent with its email)"),
+    ("letters/enclosures/remove", "remove-enclosure", "Take a document out of a draft letter"),
     ("letters/send", "send-letter", "Send a drafted letter by email, or mark it printed"),
     ("agreement", "agree-option", "The customer agreed the chosen option: who, how and when"),
     ("tasks", "task", "Add a task that carries out the agreed option (owner, due time)"),

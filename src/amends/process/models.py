@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from amends.core.models import StoredFile
+
 from .rules import MONETARY_REMEDIES
 
 USER = settings.AUTH_USER_MODEL
@@ -101,6 +103,13 @@ class EvidenceItem(models.Model):
     source = models.CharField(max_length=200, blank=True)
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
+
+
+class EvidenceFile(StoredFile):
+    """A document or photo the evidence is (a statement, a photo of the damage), kept with it and checked
+    as every staff upload is (core/files.py). Never sent to the customer by being here."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="files")
 
 
 class RootCause(models.Model):

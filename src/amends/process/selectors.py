@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from amends.cases.hooks import QueueFilter
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseKind
 from amends.core.permissions import can_work_case, staff_of
-from amends.letters.models import Letter
+from amends.letters.models import Letter, LetterEnclosure
 from amends.messaging.models import Message
 from amends.regimes.calendar import customer_date
 
@@ -23,6 +23,7 @@ from .models import (
     ApprovalRequest,
     CaseClock,
     CaseProcess,
+    EvidenceFile,
     EvidenceItem,
     Finding,
     Option,
@@ -244,7 +245,12 @@ def _regime(panel: Panel, case: Case, process: CaseProcess) -> None:
         )
         for c in CaseClock.objects.filter(case=case).order_by("stage", "due_at")
     ]
-    panel.letters = list(Letter.objects.filter(case=case).order_by("created_at").defer("pdf", "html"))
+    panel.letters = list(
+        Letter.objects.filter(case=case)
+        .prefetch_related(Prefetch("enclosures", LetterEnclosure.objects.defer("content").order_by("pk")))
+        .order_by("created_at")
+        .defer("pdf", "html")
+    )
 
 
 def _steps(panel: Panel, case: Case) -> None:
@@ -253,7 +259,11 @@ def _steps(panel: Panel, case: Case) -> None:
     investigated = panel.process is not None or panel.case_kind == CaseKind.COMPLAINT
     panel.understanding = case.understandings.order_by("-recorded_at", "-id").first()
     if investigated:  # a problem is not investigated for a finding (WM57 has none)
-        panel.evidence = list(case.evidence.select_related("added_by").order_by("added_at"))
+        panel.evidence = list(
+            case.evidence.select_related("added_by")
+            .prefetch_related(Prefetch("files", EvidenceFile.objects.defer("content").order_by("pk")))
+            .order_by("added_at")
+        )
         panel.finding = (
             case.findings.select_related("root_cause", "recorded_by").order_by("-recorded_at", "-id").first()
         )

@@ -3,11 +3,13 @@ running one typed action, as the API does), letters as PDFs, authority limits an
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from pydantic import ValidationError
 
 from amends.cases.models import Case
@@ -21,10 +23,10 @@ from amends.core.permissions import (
     require,
     staff_of,
 )
-from amends.core.web import invalid_input, report, staff_required
+from amends.core.web import file_download, file_preview, invalid_input, report, staff_required, uploaded_files
 from amends.customers.models import Customer
 from amends.letters.elements import FIELD_NAMES
-from amends.letters.models import Letter, current_blocks
+from amends.letters.models import Letter, LetterEnclosure, current_blocks
 from amends.letters.rendering import block_codes, find_missing
 from amends.letters.services import letter_render_pdf
 from amends.regimes.selectors import RegimeChooser, regimes_in_use
@@ -34,6 +36,7 @@ from .actions import ACTIONS
 from .models import (
     Agreement,
     AuthorityLimit,
+    EvidenceFile,
     EvidenceItem,
     Finding,
     Promise,
@@ -112,11 +115,12 @@ def customer_page_context(request, customer: Customer) -> dict:
     return {"promises": promises}
 
 
-def _input(schema, post):
+def _input(schema, request):
     """The action's typed input from the posted form. A box left empty for a value that is not text
     (an amount, a date) is left out, so an optional one takes its default; a letter's field_<name>
-    boxes are its `fields`."""
-    data = {
+    boxes are its `fields`; the files chosen in a file box are its `files`, as the API takes them."""
+    post = request.POST
+    data: dict = {
         name: post[name]
         for name, spec in schema.model_fields.items()
         if name in post and (post[name] != "" or spec.annotation is str)
@@ -125,6 +129,11 @@ def _input(schema, post):
         data["fields"] = {k.removeprefix("field_"): v for k, v in post.items() if k.startswith("field_")}
     if "remedies" in schema.model_fields:
         data["remedies"] = _remedies(post)
+    if "files" in schema.model_fields:
+        data["files"] = [
+            {"filename": f.filename, "content_base64": base64.b64encode(f.content).decode("ascii")}
+            for f in uploaded_files(request)
+        ]
     return schema.model_validate(data)
 
 
@@ -153,7 +162,7 @@ def process_action(request, reference: str, action: str):
     case = workable_case(request, reference)
     if case is not None:
         try:
-            step.run(case, request.user, _input(step.input, request.POST))
+            step.run(case, request.user, _input(step.input, request))
             messages.success(request, step.done)
         except ValidationError as exc:
             report(request, invalid_input(exc.errors()))
@@ -173,6 +182,50 @@ def letter_pdf(request, reference: str, pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-{letter.kind}.pdf"'
     return response
+
+
+def _evidence_file(request, reference: str, pk: int) -> EvidenceFile:
+    found = EvidenceFile.objects.filter(pk=pk, evidence__case=case_for(request.user, reference)).first()
+    if found is None:
+        raise Http404("No such file on this case")
+    return found
+
+
+@require_safe
+@staff_required
+def evidence_file_download(request, reference: str, pk: int):
+    """A file of the case's evidence, as a download, for anyone who may see the case (404 otherwise)."""
+    return file_download(_evidence_file(request, reference, pk))
+
+
+@require_safe
+@staff_required
+def evidence_file_preview(request, reference: str, pk: int):
+    """A picture among the case's evidence as a thumbnail (404 for anything that is not a picture)."""
+    return file_preview(request, _evidence_file(request, reference, pk))
+
+
+def _enclosure(request, reference: str, letter: int, pk: int) -> LetterEnclosure:
+    case = case_for(request.user, reference)
+    found = LetterEnclosure.objects.filter(pk=pk, letter_id=letter, letter__case=case).first()
+    if found is None:
+        raise Http404("No such document with this letter")
+    return found
+
+
+@require_safe
+@staff_required
+def enclosure_download(request, reference: str, letter: int, pk: int):
+    """A document enclosed with one of the case's letters, as a download (404 for anyone who may not see
+    the case)."""
+    return file_download(_enclosure(request, reference, letter, pk))
+
+
+@require_safe
+@staff_required
+def enclosure_preview(request, reference: str, letter: int, pk: int):
+    """A picture enclosed with a letter as a thumbnail (404 for anything that is not a picture)."""
+    return file_preview(request, _enclosure(request, reference, letter, pk))
 
 
 @staff_required

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from amends.bench.seed import bulk_seed
 from amends.cases.models import Case
 from amends.cases.notes import note_add
+from amends.core.files import AttachmentFile
 from amends.core.services import api_token_create
+from amends.core.tests import files
 from amends.messaging.models import SavedReply
 from amends.messaging.replies import saved_reply_create
 from amends.messaging.services import message_log_contact, message_send
@@ -64,7 +66,16 @@ def _grow_case(case, actor, n, colleagues):
         note_add(actor=actor, customer=case.customer, body=f"About them {i}", mention=colleagues[:1])
         saved_reply_create(actor=actor, title=f"Reply {i}", body="Dear {customer_name}, by {respond_by}")
         saved_reply_create(actor=actor, title=f"Team reply {i}", body="{reference}", team=case.team)
-    message_send(case=case, actor=actor, body="Reply")
+    # Replies with files: the timeline names each with its size (and a picture's preview) in the same queries.
+    message_send(
+        case=case,
+        actor=actor,
+        body="Reply",
+        attachments=[
+            AttachmentFile("statement.pdf", "", files.PDF),
+            AttachmentFile("meter.png", "", files.png(40, 30)),
+        ],
+    )
 
 
 def test_query_counts_stay_flat_from_10_to_1000_cases(complaints_team, team_leader, complaints_lead, adviser):

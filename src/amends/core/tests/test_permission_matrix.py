@@ -448,6 +448,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "pk": str(suggestion.pk),
         "signal_id": "1",
         "message_id": str(_given_up(case)),
+        "letter": "1",
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
     }

@@ -251,6 +251,19 @@ def test_emailed_letters_carry_their_pdf(demo):
     assert not Letter.objects.filter(status=Letter.Status.PRINTED, pdf__isnull=False).exists()
 
 
+def test_staff_attached_files_to_evidence_and_replies(demo):
+    from amends.core.files import sniff
+    from amends.process.models import EvidenceFile
+
+    kinds = {sniff(bytes(f.content)) for f in EvidenceFile.objects.all()}
+    assert {"image/png", "application/pdf"} <= kinds
+    guides = Attachment.objects.filter(message__purpose="reply", filename="how-we-handle-complaints.pdf")
+    assert guides.exists()
+    for guide in guides.select_related("message"):
+        assert sniff(bytes(guide.content)) == "application/pdf" and guide.size == len(bytes(guide.content))
+        assert "I have attached a short guide" in guide.message.body_text
+
+
 def test_fca_wording_is_a_labelled_placeholder(demo):
     for code in DEMO_BLOCKS:
         body = current_block(code).body

@@ -1,4 +1,5 @@
-"""The case page with a full complaint process keeps a fixed number of queries as the process grows."""
+"""The case page with a full complaint process keeps a fixed number of queries as the process grows, its
+evidence files and letters' enclosures among it."""
 
 from datetime import timedelta
 
@@ -8,6 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from amends.core.files import AttachmentFile
+from amends.core.tests import files
+from amends.letters.services import letter_enclose
 from amends.messaging.replies import saved_reply_create
 from amends.process import authority, promises, services, steps
 from amends.process.letters import process_compose_letter
@@ -17,7 +21,16 @@ pytestmark = pytest.mark.django_db
 
 def _grow(case, actor, n):
     for i in range(n):
-        steps.evidence_add(case=case, actor=actor, kind="record", description=f"Record {i}")
+        steps.evidence_add(
+            case=case,
+            actor=actor,
+            kind="photo",
+            description=f"Record {i}",
+            files=[
+                AttachmentFile(f"photo{i}.png", "", files.png(40, 30)),
+                AttachmentFile("s.pdf", "", files.PDF),
+            ],
+        )
         option = authority.option_add(
             case=case,
             actor=actor,
@@ -42,7 +55,10 @@ def _grow(case, actor, n):
         promises.promise_make(
             case=case, actor=actor, description=f"Call {i}", due_at=timezone.now() + timedelta(days=1 + i)
         )
-        process_compose_letter(case=case, kind="holding", actor=actor, fields={"delay_reasons": "waiting"})
+        letter = process_compose_letter(
+            case=case, kind="holding", actor=actor, fields={"delay_reasons": "waiting"}
+        )
+        letter_enclose(letter=letter, actor=actor, files=[AttachmentFile("plan.pdf", "", files.PDF)])
 
 
 def _count(client, url):

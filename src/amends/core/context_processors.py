@@ -1,4 +1,10 @@
-from .permissions import can_edit_wording, can_merge_customers, can_review_held_email, staff_of
+from .permissions import (
+    can_edit_customers,
+    can_edit_wording,
+    can_merge_customers,
+    can_review_held_email,
+    staff_of,
+)
 from .selectors import unread_counts
 
 
@@ -10,6 +16,7 @@ def staff(request):
     if profile is not None:
         unread = unread_counts(user)
     can = {
+        "edit_customers": can_edit_customers(user),
         "edit_wording": can_edit_wording(user),
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),

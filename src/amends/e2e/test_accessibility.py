@@ -78,6 +78,7 @@ def test_the_public_form_and_the_status_page(page, live_server, case_handler):
 
 def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, complaints_team):
     from amends.cases.tests.factories import make_contact_case
+    from amends.process.letters import process_compose_letter
     from amends.process.models import CaseProcess
     from amends.process.services import process_start
 
@@ -87,6 +88,8 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     case = make_contact_case(text=text, email="sam.patel@example.com").case
     if not CaseProcess.objects.filter(case=case).exists():
         process_start(case=case, regime_code="fca-disp", actor=complaints_lead)
+    # A draft letter: its form beside the preview the server renders into the page.
+    process_compose_letter(case=case, kind="acknowledgement", actor=complaints_lead, fields={})
     make_contact_case(text="Where is my refund?", email="jo.bloggs@example.com")
     sign_in(page, live_server.url, complaints_lead)
     page.goto(f"{live_server.url}/queue/?queue=all")
@@ -94,7 +97,10 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     assert violations(page) == []
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("article.letter-sheet").wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/customers/{case.customer_id}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("details.edit-customer summary").click()  # the edit form, open
+    page.get_by_label("Address line 1").first.wait_for()
     assert violations(page) == []

@@ -23,7 +23,7 @@ from amends.core.permissions import (
 )
 from amends.core.web import invalid_input, report, staff_required
 from amends.customers.models import Customer
-from amends.letters.elements import FIELD_NAMES
+from amends.letters.elements import FIELD_FORM, form_fields
 from amends.letters.models import Letter, current_blocks
 from amends.letters.rendering import block_codes, find_missing
 from amends.letters.services import letter_render_pdf
@@ -75,8 +75,26 @@ def case_page_context(request, case: Case) -> dict:
         "remedy_types": RemedyType.choices,
         "satisfaction_answers": SatisfactionCheck.Answer.choices,
         "risk_fields": RISK_FIELDS,
-        "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
+        "letter_forms": _letter_forms(panel.letters),
         "letters_missing": _drafts_missing(case, panel.letters),
+    }
+
+
+def _letter_forms(letters) -> dict[int, list[dict]]:
+    """Each draft's form: only the fields its kind needs (letters.elements.form_fields), with their
+    labels, hints and what the draft holds. No query: the drafts are already loaded."""
+    return {
+        letter.pk: [
+            {
+                "name": name,
+                "label": FIELD_FORM[name][0],
+                "hint": FIELD_FORM[name][1],
+                "value": letter.fields.get(name, ""),
+            }
+            for name in form_fields(letter.required_elements, letter.fields)
+        ]
+        for letter in letters
+        if letter.status == "draft"
     }
 
 
@@ -124,15 +142,18 @@ def process_action(request, reference: str, action: str):
         raise Http404("No such step")
     step = ACTIONS[action]
     case = workable_case(request, reference)
+    anchor = "process"
     if case is not None:
         try:
-            step.run(case, request.user, _input(step.input, request.POST))
+            done = step.run(case, request.user, _input(step.input, request.POST))
             messages.success(request, step.done)
+            if isinstance(done, Letter) and done.is_draft:
+                anchor = f"letter-{done.pk}"  # back to the draft, open beside its preview
         except ValidationError as exc:
             report(request, invalid_input(exc.errors()))
         except DomainError as exc:
             report(request, exc)
-    return redirect(reverse("case_detail", args=[reference]) + "#process")
+    return redirect(reverse("case_detail", args=[reference]) + f"#{anchor}")
 
 
 @staff_required

@@ -1,5 +1,6 @@
 from .permissions import (
     can_configure_mailboxes,
+    can_edit_customers,
     can_edit_wording,
     can_keep_saved_replies,
     can_merge_customers,
@@ -17,6 +18,7 @@ def staff(request):
     if profile is not None:
         unread = unread_counts(user)
     can = {
+        "edit_customers": can_edit_customers(user),
         "edit_wording": can_edit_wording(user),
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),

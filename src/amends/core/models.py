@@ -32,9 +32,16 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=20, choices=Role.choices)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # How they sign a letter ("Customer Relations Manager"); empty: the role's name.
+    job_title = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def title(self) -> str:
+        """What a letter says they are: their job title, else their role in Amends."""
+        return self.job_title.strip() or self.get_role_display()
 
 
 class ApiToken(models.Model):

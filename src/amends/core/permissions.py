@@ -215,6 +215,13 @@ def can_merge_customers(user: Any) -> bool:
     return staff is not None and staff.role in MERGING_ROLES
 
 
+def can_edit_customers(user: Any) -> bool:
+    """Change a customer's details (name, contact points, postal addresses, preferred channel, nation) on a
+    customer they may see: those who work cases; an assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
 def can_review_held_email(user: Any) -> bool:
     """See the email intake could not read, and release it as a case once who sent it is known."""
     staff = staff_of(user)

@@ -35,7 +35,8 @@ from amends.cases.services import case_assign, case_open, case_reclassify, case_
 from amends.core.files import AttachmentFile
 from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
-from amends.customers.models import ContactPoint, Customer, MergeSuggestion
+from amends.customers.details import AddressDetails, customer_update
+from amends.customers.models import ContactPoint, Customer, MergeSuggestion, PostalAddress
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.intake.services import acknowledge, intake_message
 from amends.letters import rendering
@@ -67,6 +68,7 @@ from . import journey, observing, texts
 from .desk import seed_desk
 from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
+from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
 from .tagging import demo_tags
 
@@ -233,6 +235,7 @@ def create_staff(teams: dict[str, Team]) -> dict[str, Any]:
                 first_name=first,
                 last_name=last,
                 email=f"{username}@example.org",
+                job_title=texts.JOB_TITLES.get(username, ""),
             )
             for username, first, last, role, team in texts.STAFF
         }
@@ -285,7 +288,27 @@ def find_customer(plan: CasePlan, ctx: Context) -> Customer:
             changes["kind"] = Customer.Kind.ORGANISATION
         Customer.objects.filter(pk=customer.pk).update(**changes)
         MergeSuggestion.objects.filter(duplicate=customer, created_at__gte=ctx.started).update(created_at=at)
+        add_postal_address(customer, plan, at, ctx)
     return customer
+
+
+def add_postal_address(customer: Customer, plan: CasePlan, at: datetime, ctx: Context) -> None:
+    """The customer's postal address, as the adviser who took their first contact would have recorded it on
+    the customer's page (customer_update), so their letters are addressed to it."""
+    address = postal_address(plan.person)
+    if address is None:
+        return
+    customer = customer_update(
+        customer=customer,
+        actor=ctx.user(plan.taken_by),
+        expected_version=customer.version,
+        postal_addresses=[AddressDetails(tuple(address["lines"]), address["town"], address["postcode"])],
+    )
+    # Demo back-dating: recorded with the contact that brought them.
+    PostalAddress.objects.filter(customer=customer).update(created_at=at)
+    AuditEvent.objects.filter(
+        kind="customer.updated", object_type="customers.customer", object_id=str(customer.pk)
+    ).update(at=at)
 
 
 def _inbound(case: Case, step: Step, ctx: Context) -> Case:

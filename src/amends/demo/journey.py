@@ -282,6 +282,7 @@ def _finding(case: Case, step: Step, ctx: Context) -> Case:
         outcome=d["outcome"],
         facts=d["facts"],
         reasoning=d["reasoning"],
+        customer_explanation=d.get("customer_explanation", ""),
         root_cause=ctx.root_causes[d["root_cause"]] if d["root_cause"] else None,
     )
     return case

@@ -354,7 +354,8 @@ def evidence(rng: Random, w: Writer, count: int) -> list[tuple[str, str, str]]:
 
 
 def finding(rng: Random, w: Writer, outcome: str, cause: str | None, source: str) -> dict[str, str]:
-    """Facts and reasoning for a finding (`outcome` is justified, partly_justified or not_justified)."""
+    """Facts and reasoning for a finding (`outcome` is justified, partly_justified or not_justified), and
+    the same reasons written for the customer, which is all the letters will say of it."""
     facts = rng.choice(texts.FACTS).format(
         who=w.who,
         happened=fill(w.issue.happened, w),
@@ -362,13 +363,19 @@ def finding(rng: Random, w: Writer, outcome: str, cause: str | None, source: str
         when=w.slots["when"],
     )
     words = texts.CAUSE_WORDS.get(cause or "", "We could not find one single cause.")
-    reasoning = rng.choice(texts.REASONING[outcome]).format(
+    # One draw, as rng.choice makes, picks the internal note and its customer-facing twin.
+    pick = rng.randrange(len(texts.REASONING[outcome]))
+    reasoning = texts.REASONING[outcome][pick].format(
         first=w.first,
         cause=words,
         cause_lower=lower_first(words),
         cause_lower_trim=lower_first(words).rstrip("."),
     )
-    return {"facts": facts, "reasoning": reasoning}
+    told = texts.CAUSE_WORDS_FOR_CUSTOMER.get(cause or "", "We could not find one single cause.")
+    explanation = texts.EXPLANATIONS[outcome][pick].format(
+        cause=told, cause_lower=lower_first(told), cause_lower_trim=lower_first(told).rstrip(".")
+    )
+    return {"facts": facts, "reasoning": reasoning, "customer_explanation": explanation}
 
 
 def option_title(rng: Random, w: Writer, remedy: str, amount: Decimal | None) -> str:

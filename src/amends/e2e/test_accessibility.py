@@ -81,6 +81,7 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     from amends.cases.notes import note_add
     from amends.cases.tests.factories import make_contact_case
     from amends.messaging.replies import saved_reply_create
+    from amends.process.letters import process_compose_letter
     from amends.process.models import CaseProcess
     from amends.process.services import process_start
 
@@ -90,6 +91,8 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     case = make_contact_case(text=text, email="sam.patel@example.com").case
     if not CaseProcess.objects.filter(case=case).exists():
         process_start(case=case, regime_code="fca-disp", actor=complaints_lead)
+    # A draft letter: its form beside the preview the server renders into the page.
+    process_compose_letter(case=case, kind="acknowledgement", actor=complaints_lead, fields={})
     make_contact_case(text="Where is my refund?", email="jo.bloggs@example.com")
     # Internal notes on the case and on the customer, and a saved reply to offer: their styles and forms too.
     note = note_add(actor=complaints_lead, case=case, body="Called the bank: second charge confirmed")
@@ -102,9 +105,12 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     assert violations(page) == []
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("article.letter-sheet").wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/customers/{case.customer_id}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("details.edit-customer summary").click()  # the edit form, open
+    page.get_by_label("Address line 1").first.wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/saved-replies/")
     page.get_by_role("heading", level=1).wait_for()

@@ -10,7 +10,7 @@ from amends.core.moments import Moment
 
 ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api"]
 KindName = Literal["query", "problem", "complaint"]
-NationName = Literal["england", "scotland", "northern-ireland"]
+NationName = Literal["england", "wales", "scotland", "northern-ireland"]
 
 
 # At least one of these holds something besides spaces (the validator below); the document says so too.

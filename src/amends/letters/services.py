@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -353,6 +354,24 @@ def letter_render_html(letter: Letter) -> str:
     return rendering.render_html(letter, rendering.letter_blocks(letter), at=timezone.now(), draft=True)
 
 
+def letter_preview(letter: Letter, fields: dict | None = None) -> tuple[str, str]:
+    """A draft as it would read with these fields changed (a form's, not saved): the sheet the case page
+    shows beside the form, and the letter's plain text for readers such as the coach. Fields are checked
+    as `letter_update_fields` checks them (DomainError), and merged the same way."""
+    preview = copy.copy(letter)
+    if fields is not None:
+        given = _check_fields(fields)
+        merged = {**letter.fields, **given}
+        for name, value in fields.items():
+            if not (isinstance(value, str) and value.strip()):
+                merged.pop(name, None)
+        preview.fields = merged
+    html = rendering.render_html(
+        preview, rendering.letter_blocks(preview), at=timezone.now(), draft=True, layout="sheet"
+    )
+    return html, html_to_text(html)
+
+
 def letter_render_pdf(letter: Letter) -> bytes:
     """A sent letter's frozen PDF; for a draft, a preview PDF (slow: about half a second)."""
     if not letter.is_draft and letter.pdf:
@@ -400,7 +419,7 @@ def letter_prepare(*, letter: Letter, by: str = "email") -> PreparedLetter:
     required element or text block is empty or the customer has no address to send it to."""
     if by not in SEND_BY:
         raise DomainError("Send a letter by email or print it", fields={"by": "email or print"})
-    letter = Letter.objects.select_related("case__customer").get(pk=letter.pk)
+    letter = Letter.objects.select_related("case__customer", "created_by__staff").get(pk=letter.pk)
     if not letter.is_draft:
         raise Conflict(f"This letter was already {letter.get_status_display().lower()}", code="letter_frozen")
     blocks = rendering.letter_blocks(letter)
@@ -515,6 +534,7 @@ __all__ = [
     "letter_render_text",
     "letter_mark_sent",
     "letter_prepare",
+    "letter_preview",
     "letter_send",
     "letter_update_fields",
     "text_block_define",

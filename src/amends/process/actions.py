@@ -92,7 +92,13 @@ class EvidenceIn(Schema):
 class FindingIn(Schema):
     outcome: Literal["justified", "partly_justified", "not_justified"]
     facts: str = Field(..., max_length=10_000)
-    reasoning: str = Field(..., max_length=10_000)
+    reasoning: str = Field(..., max_length=10_000, description="Internal: never put in a letter")
+    customer_explanation: str = Field(
+        "",
+        max_length=10_000,
+        description="The reasons written for the customer: the only words of the finding a letter carries "
+        "(a decision letter cannot be drafted without them)",
+    )
     root_cause: str = Field("", max_length=60)
     version: int = Field(
         ...,
@@ -314,6 +320,7 @@ def _finding(case: Case, actor: Any, data: FindingIn):
         reasoning=data.reasoning,
         root_cause=_root_cause(data.root_cause),
         expected_version=data.version,
+        customer_explanation=data.customer_explanation,
     )
 
 

@@ -137,8 +137,12 @@ class Finding(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="findings")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # The investigator's own note: facts and reasoning as colleagues read them. Never put in a letter.
     facts = models.TextField()
     reasoning = models.TextField()
+    # The reasons as the customer reads them (CFACSC7 8; WM57 8): the only words of the finding a letter
+    # carries. A decision letter cannot be drafted until it is written.
+    customer_explanation = models.TextField(blank=True)
     root_cause = models.ForeignKey(
         RootCause, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

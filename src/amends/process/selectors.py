@@ -130,6 +130,10 @@ def next_step(panel: Panel) -> str:
             return "Wait for the approval decision on the option beyond your authority."
         return "Weigh the options for the customer and the organisation, then choose one."
     if process.response_sent_at is None or not (sent & RESPONSE_LETTERS):
+        if not panel.finding.customer_explanation.strip():
+            return (
+                "Write the finding's explanation for the customer, then draft and send the response letter."
+            )
         return "Send the response letter."
     if not process.customer_answer:
         return "Record whether the customer accepts the response."

@@ -142,10 +142,13 @@ def finding_record(
     reasoning: str,
     root_cause: RootCause | None = None,
     expected_version: int | None = None,
+    customer_explanation: str = "",
 ) -> Finding:
-    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5). A new finding
-    replaces the case's current one; `expected_version` is the version of the finding the investigator
-    read (0 for none): if someone recorded another since, nothing is saved and Conflict shows theirs."""
+    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5), and the reasons
+    written for the customer (`customer_explanation`: what letters say; the facts and reasoning stay
+    internal). A new finding replaces the case's current one; `expected_version` is the version of the
+    finding the investigator read (0 for none): if someone recorded another since, nothing is saved and
+    Conflict shows theirs."""
     Case.objects.select_for_update().only("pk").get(pk=case.pk)  # one recorder at a time per case
     current = case.findings.select_related("recorded_by").order_by("-version").first()
     if expected_version is not None and (current.version if current else 0) != expected_version:
@@ -166,6 +169,7 @@ def finding_record(
         outcome=outcome,
         facts=_text(facts, "facts"),
         reasoning=_text(reasoning, "reasoning"),
+        customer_explanation=_text(customer_explanation, "customer_explanation", required=False),
         root_cause=root_cause,
         recorded_by=actor,
         recorded_at=timezone.now(),

@@ -25,7 +25,7 @@ from amends.core.permissions import (
 )
 from amends.core.web import file_download, file_preview, invalid_input, report, staff_required, uploaded_files
 from amends.customers.models import Customer
-from amends.letters.elements import FIELD_NAMES
+from amends.letters.elements import FIELD_FORM, form_fields
 from amends.letters.models import Letter, LetterEnclosure, current_blocks
 from amends.letters.rendering import block_codes, find_missing
 from amends.letters.services import letter_render_pdf
@@ -83,12 +83,30 @@ def case_page_context(request, case: Case) -> dict:
         "remedy_types": RemedyType.choices,
         "satisfaction_answers": SatisfactionCheck.Answer.choices,
         "risk_fields": RISK_FIELDS,
-        "letter_field_names": sorted(FIELD_NAMES - {"reference"}),
+        "letter_forms": _letter_forms(panel.letters),
         "letters_missing": _drafts_missing(case, panel.letters),
         "agreement_vias": Agreement.Via.choices,
         # Who a task may go to: those who may work the case (one query, only where the form shows: once
         # the customer has agreed the option the tasks carry out).
         "task_owners": list(assignable_people(case)) if panel.agreement and panel.can_work else [],
+    }
+
+
+def _letter_forms(letters) -> dict[int, list[dict]]:
+    """Each draft's form: only the fields its kind needs (letters.elements.form_fields), with their
+    labels, hints and what the draft holds. No query: the drafts are already loaded."""
+    return {
+        letter.pk: [
+            {
+                "name": name,
+                "label": FIELD_FORM[name][0],
+                "hint": FIELD_FORM[name][1],
+                "value": letter.fields.get(name, ""),
+            }
+            for name in form_fields(letter.required_elements, letter.fields)
+        ]
+        for letter in letters
+        if letter.status == "draft"
     }
 
 
@@ -160,15 +178,18 @@ def process_action(request, reference: str, action: str):
         raise Http404("No such step")
     step = ACTIONS[action]
     case = workable_case(request, reference)
+    anchor = "process"
     if case is not None:
         try:
-            step.run(case, request.user, _input(step.input, request))
+            done = step.run(case, request.user, _input(step.input, request))
             messages.success(request, step.done)
+            if isinstance(done, Letter) and done.is_draft:
+                anchor = f"letter-{done.pk}"  # back to the draft, open beside its preview
         except ValidationError as exc:
             report(request, invalid_input(exc.errors()))
         except DomainError as exc:
             report(request, exc)
-    return redirect(reverse("case_detail", args=[reference]) + "#process")
+    return redirect(reverse("case_detail", args=[reference]) + f"#{anchor}")
 
 
 @staff_required

@@ -18,7 +18,7 @@ from django.urls import URLResolver, get_resolver
 from amends.cases.models import Case, CaseEvent, Note
 from amends.cases.tests.factories import make_case
 from amends.core.services import api_token_create
-from amends.customers.models import MergeSuggestion
+from amends.customers.models import Customer, MergeSuggestion
 from amends.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,17 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert Note.objects.filter(customer=case.customer).exists() == work
     client.post(f"/customers/merge-suggestions/{suggestion.pk}", {"decision": "dismiss"})
     assert (MergeSuggestion.objects.get(pk=suggestion.pk).status == "dismissed") == merge
+    # The customer's details: whoever works the customer's case (an assessor only reads them).
+    customer = Customer.objects.get(pk=case.customer_id)
+    edit = {"version": customer.version, "name": f"Renamed by {persona}", "nation": "wales"}
+    edit |= {
+        "preferred_channel": "phone",
+        "points": "1",
+        "cp-0-kind": "email",
+        "cp-0-value": "matrix@example.com",
+    }
+    client.post(f"/customers/{customer.pk}/edit", edit)
+    assert (Customer.objects.get(pk=customer.pk).name == f"Renamed by {persona}") == work
     failed = _email_given_up(case, adviser)
     client.post(f"/cases/{case.reference}/messages/{failed.pk}/send-again")
     assert (Message.objects.get(pk=failed.pk).delivery == "queued") == work
@@ -151,6 +162,14 @@ def test_api(request, world, persona, see, work, assign, merge):
     assert customers.status_code == (200 if is_staff else 401)
     if is_staff:
         assert (case.customer_id in [c["id"] for c in customers.json()["items"]]) == see
+    patched = client.patch(
+        f"/api/v1/customers/{case.customer_id}",
+        json.dumps({"version": 1, "preferred_channel": "letter"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert patched.status_code == (200 if work else 403 if see else denied)
+    assert (Customer.objects.get(pk=case.customer_id).preferred_channel == "letter") == work
 
     # Who the case can be given to is asked by those who work it (an assessor assigns nothing).
     assignees = client.get(f"/api/v1/cases/{case.reference}/assignees", **headers)
@@ -356,15 +375,16 @@ def _minimal(annotation):
 
 
 def _api_writes():
+    """(method, path, body) of every endpoint that may change something."""
     from amends.api import api
 
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for operation in view.operations:
-                if set(operation.methods) - {"GET", "HEAD"}:
+                for method in sorted(set(operation.methods) - {"GET", "HEAD"}):
                     payload = typing.get_type_hints(operation.view_func).get("payload")
                     body = _minimal(payload) if payload else {}
-                    yield prefix + path, body | API_BODIES.get(prefix + path, {})
+                    yield method, prefix + path, body | API_BODIES.get(prefix + path, {})
 
 
 def _pages(patterns, prefix=""):
@@ -417,13 +437,14 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     client.get("/api/v1/cases", **headers)  # the token's first use is stamped before the snapshot
     before = _everything()
     writes = list(_api_writes())
-    assert len(writes) > 25 and "/cases" in dict(writes)
-    for path, body in writes:
+    paths = {path for _, path, _ in writes}
+    assert len(writes) > 25 and {"/cases", "/customers/{customer_id}"} <= paths
+    for method, path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case)))
         url = url.replace("{mailbox_id}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
-        response = client.post(url, json.dumps(body), content_type="application/json", **headers)
+        response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
         expected = (
             401
             if persona != "assessor"
@@ -433,7 +454,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
             if path in ASSESSOR_WRITES
             else 403
         )
-        assert response.status_code == expected, (path, body, response.content[:300])
+        assert response.status_code == expected, (method, path, body, response.content[:300])
     assert _everything() == before
 
 

@@ -357,3 +357,40 @@ def test_teams_have_saved_replies_and_open_cases_internal_notes(demo):
     assert all(n.case is None or n.case.is_open for n in notes)
     told = Notification.objects.filter(text__contains="mentioned you in a note")
     assert {n.user.username for n in told} >= {"leader", "handler"}
+
+
+# --- customers' details and letters that read like a person wrote them (issue 11) ------------------------
+
+
+def test_customers_have_postal_addresses_no_letter_could_reach(demo):
+    from amends.customers.models import PostalAddress
+
+    addresses = PostalAddress.objects.all()
+    assert addresses.exists()
+    for address in addresses:
+        assert address.postcode.startswith("AM") and address.for_letters, address.postcode  # no real area
+    without_email = Customer.objects.exclude(contact_points__kind=ContactPoint.Kind.EMAIL)
+    assert not without_email.filter(postal_addresses__isnull=True, merged_into__isnull=True).exists()
+    assert AuditEvent.objects.filter(kind="customer.updated").count() == addresses.count()
+
+
+def test_decision_letters_give_the_reasons_for_the_customer_an_apology_and_a_signature(demo):
+    from amends.process.models import Finding
+
+    assert not Finding.objects.filter(customer_explanation="").exists()
+    decided = Letter.objects.filter(
+        kind__in=["final_response", "stage1_response", "stage2_response"]
+    ).exclude(status=Letter.Status.DRAFT)
+    assert decided.exists()
+    apologised = 0
+    for letter in decided.select_related("case"):
+        # The finding the letter answered: the latest recorded before it went (a second stage may re-decide).
+        finding = letter.case.findings.filter(recorded_at__lte=letter.sent_at).order_by("-version").first()
+        assert finding.customer_explanation.split(".")[0] in letter.html, letter.pk
+        assert finding.reasoning.split(".")[0] not in letter.html, letter.pk  # the internal note stays in
+        assert '<p class="signatory"><strong>' in letter.html
+        apologised += "We are sorry</h2>" in letter.html
+        assert ("We are sorry</h2>" in letter.html) <= (finding.outcome != "not_justified")
+    assert apologised
+    posted = decided.filter(case__customer__postal_addresses__isnull=False)
+    assert posted.exists() and all("AM" in letter.html.split("</address>")[0] for letter in posted)

@@ -308,6 +308,8 @@ def case_add_tag(request, reference: str):
     return redirect("case_detail", reference=reference)
 
 
+@require_POST
+@staff_required
 def case_note_add(request, reference: str):
     """An internal note on the case, telling the colleagues it mentions (never shown to the customer)."""
 
@@ -340,6 +342,8 @@ def case_remove_tag(request, reference: str):
     return redirect("case_detail", reference=reference)
 
 
+@require_POST
+@staff_required
 def customer_note_add(request, pk: int):
     """An internal note on the customer (about them, not one case), telling whom it mentions."""
     customer = visible_customer(request.user, pk)

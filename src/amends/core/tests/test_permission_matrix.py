@@ -355,7 +355,14 @@ def _minimal(annotation):
     if typing.get_origin(annotation) is typing.Annotated:
         return _minimal(args[0])
     if typing.get_origin(annotation) is list:
-        return [_minimal(args[0])]
+        # Files may be left out (an empty list); other lists (an option's remedies) need one item.
+        item = args[0]
+        is_file = (
+            isinstance(item, type)
+            and issubclass(item, pydantic.BaseModel)
+            and "content_base64" in item.model_fields
+        )
+        return [] if is_file else [_minimal(item)]
     if args and type(None) in args:
         return _minimal(next(a for a in args if a is not type(None)))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):

@@ -119,3 +119,24 @@ def test_triggers_a_table_rebuild_dropped_are_put_back_and_the_index_rebuilt(com
     assert ensure_search_index(connection) == ["cases_search_message_ai"]
     assert case.reference in _found(team_leader, "repossession")
     assert ensure_search_index(connection) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the whole-word-first walk is SQLite's (FTS5)")
+def test_a_last_word_common_enough_to_fill_the_page_is_searched_whole_else_as_a_start(
+    complaints_team, team_leader
+):
+    from amends.cases import search
+    from amends.cases.models import Case
+
+    older = make_case(team=complaints_team, summary="Refunded twice")
+    whole = [make_case(team=complaints_team, summary="Refund missing") for _ in range(3)]
+    cases = Case.objects.all()
+    # Three whole-word matches fill a page of three: the older "Refunded" is not gathered.
+    ids, ranked = search.best_matches(cases, "refund", limit=3)
+    assert set(ids) == {c.pk for c in whole} and ranked == 3
+    # A page of ten is not filled by the whole word, so the word is also the start of others.
+    ids, _ = search.best_matches(cases, "refund", limit=10)
+    assert set(ids) == {older.pk, *(c.pk for c in whole)}
+    # A start no case holds whole still finds by the start (as people type).
+    ids, _ = search.best_matches(cases, "refu", limit=3)
+    assert len(ids) == 3

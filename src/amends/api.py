@@ -22,7 +22,7 @@ from amends.core.selectors import api_token_user
 from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
 from amends.intake import api as _intake_api  # noqa: F401 (adds its endpoints to the cases router)
-from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
+from amends.messaging.api import integrations_router  # and messaging's case endpoints, on the cases router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
 from amends.signals.api import router as signals_router
@@ -147,4 +147,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
+api.add_router("/integrations", integrations_router)
 api.add_router("", signals_router)

@@ -1,4 +1,10 @@
-from .permissions import can_edit_wording, can_merge_customers, can_review_held_email, staff_of
+from .permissions import (
+    can_edit_wording,
+    can_manage_integrations,
+    can_merge_customers,
+    can_review_held_email,
+    staff_of,
+)
 from .selectors import unread_counts
 
 
@@ -13,6 +19,7 @@ def staff(request):
         "edit_wording": can_edit_wording(user),
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),
+        "manage_integrations": can_manage_integrations(user),
     }
     return {
         "staff": profile,

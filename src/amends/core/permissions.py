@@ -167,6 +167,13 @@ def can_export_feedback(user: Any) -> bool:
     return _policy(user)
 
 
+def can_manage_integrations(user: Any) -> bool:
+    """The organisation's integrations that carry replies on social media and chat: their URLs and signing
+    secrets are technical set-up, an administrator's."""
+    staff = staff_of(user)
+    return staff is not None and staff.role == Role.ADMIN
+
+
 def authority_roles() -> list[Role]:
     """The roles that hold authority limits: those who work cases (an assessor judges, offers nothing)."""
     return [role for role in Role if role in WORKING_ROLES]

@@ -1,8 +1,9 @@
-"""A case's messages over the API: read them, reply by email, send again an email that did not go, log a
-call, visit or letter.
+"""A case's messages over the API: read them, see where a reply would go, reply (on the customer's channel
+or by email, or record a reply sent by hand), send again a message that did not go, log a call, visit or
+letter; and the integrations that carry replies on social media and chat (an administrator's).
 
-The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
-they lived there, so generated clients keep working.
+The case endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had
+when they lived there, so generated clients keep working.
 """
 
 from __future__ import annotations
@@ -10,17 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from amends.cases.api import router
 from amends.cases.selectors import case_for, decode_cursor, encode_cursor
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
 from amends.core.moments import Moment
+from amends.core.permissions import can_manage_integrations, require
 
-from .models import Message
+from .integrations import integration_add, integration_change
+from .models import Integration, Message
+from .routes import case_routes
+from .schemas import IntegrationIn, IntegrationOut, IntegrationSaved, ReplyChannel
 from .selectors import case_message
 from .services import message_log_contact, message_send, message_send_again
+
+integrations_router = Router(tags=["integrations"])
 
 
 class MessageOut(Schema):
@@ -49,6 +56,33 @@ class ReplyIn(Schema):
         description="The case's version you read; if it changed since (a colleague replied, the customer "
         "wrote), nothing is sent and the answer is 409",
     )
+    send_by: ReplyChannel | None = Field(
+        None,
+        description="The channel it goes on, one `reply-routes` offers; left out, the one Amends chooses "
+        "(the customer's channel when it can reach them there, else email). 400 `channel_unavailable` when "
+        "that channel cannot carry it",
+    )
+    sent_by_hand: ReplyChannel | None = Field(
+        None,
+        description="You sent this yourself on this channel: it is recorded as sent by hand and Amends does "
+        "not send it",
+    )
+
+
+class RouteOut(Schema):
+    channel: str
+    connector: str = Field(..., description="email, webhook or sms")
+    to: str = Field(..., description="Email address, handle, chat conversation id or mobile number")
+    in_reply_to: str = Field("", description="The customer's post or chat message it answers")
+    integration: str = Field("", description="The integration a webhook reply goes through")
+    label: str
+
+
+class ReplyRoutesOut(Schema):
+    default: str | None = Field(..., description="The channel a reply goes on unless you choose; null: none")
+    reason: str
+    offered: list[RouteOut]
+    unavailable: dict[str, str] = Field(..., description="Why each channel not offered is not")
 
 
 class SendAgainIn(Schema):
@@ -104,8 +138,39 @@ def reply(request, reference: str, payload: ReplyIn):
         body=payload.body,
         subject=payload.subject,
         expected_version=payload.version,
+        send_by=payload.send_by,
+        sent_by_hand=payload.sent_by_hand or "",
     )
     return Status(201, sent)
+
+
+@router.get(
+    "/{reference}/reply-routes",
+    response={200: ReplyRoutesOut, **errors(400, 403, 404, 422)},
+    summary="Where a reply to the customer would go, and the other ways open",
+    operation_id="amends_cases_api_reply_routes",
+)
+def reply_routes(request, reference: str):
+    case = case_for(request.auth, reference, work=True)
+    routes = case_routes(case)
+    offered = [
+        {
+            "channel": r.channel,
+            "connector": r.connector,
+            "to": r.destination,
+            "in_reply_to": r.in_reply_to,
+            "integration": r.integration.name if r.integration else "",
+            "label": r.label,
+        }
+        for r in routes.offered
+    ]
+    default = routes.default.channel if routes.default else None
+    return {
+        "default": default,
+        "reason": routes.reason,
+        "offered": offered,
+        "unavailable": dict(routes.missing),
+    }
 
 
 @router.post(
@@ -144,3 +209,50 @@ def send_again(request, reference: str, message_id: int, payload: SendAgainIn):
     case = case_for(request.auth, reference, work=True)
     message = case_message(case, message_id)
     return message_send_again(message=message, actor=request.auth, reason=payload.reason)
+
+
+@integrations_router.get(
+    "",
+    response={200: list[IntegrationOut], **errors(400, 403, 422)},
+    summary="The integrations that carry replies on social media and chat (administrators)",
+)
+def list_integrations(request):
+    require(can_manage_integrations(request.auth), "Only administrators see the integrations")
+    return list(Integration.objects.all())
+
+
+@integrations_router.post(
+    "",
+    response={201: IntegrationSaved, **errors(400, 403, 413, 422)},
+    summary="Add an integration (administrators)",
+    description="Replies on its channels are posted to its URL, signed with its secret (README, 'Replying on "
+    "the customer's channel'). With no secret given, Amends makes one and answers it here, once.",
+)
+def add_integration(request, payload: IntegrationIn):
+    require(can_manage_integrations(request.auth), "Only administrators add integrations")
+    integration, secret = integration_add(data=payload, actor=request.auth)
+    return Status(201, _saved(integration, secret))
+
+
+@integrations_router.post(
+    "/{integration_id}",
+    response={200: IntegrationSaved, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change an integration (administrators)",
+    description="An empty `secret` keeps the current one; `new_secret` makes one, answered here once.",
+)
+def change_integration(request, integration_id: int, payload: IntegrationIn):
+    require(can_manage_integrations(request.auth), "Only administrators change integrations")
+    integration, secret = integration_change(integration_id=integration_id, data=payload, actor=request.auth)
+    return _saved(integration, secret)
+
+
+def _saved(integration: Integration, secret: str) -> dict:
+    return {
+        "id": integration.pk,
+        "name": integration.name,
+        "channels": integration.channels,
+        "url": integration.url,
+        "enabled": integration.enabled,
+        "version": integration.version,
+        "secret": secret,
+    }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from amends.demo.generate import DEMO_INBOX
 from amends.demo.management.commands.demo_inbox import inbox_server
 from amends.messaging.integrations import integration_add
+from amends.messaging.models import Message
 from amends.messaging.schemas import IntegrationIn
 from amends.messaging.services import message_send
 from amends.messaging.tasks import send_outbox
@@ -40,9 +41,9 @@ def test_the_demo_inbox_keeps_each_signed_reply_once_and_refuses_the_unsigned(
     assert send_outbox(timezone.now()) == 1
     kept = json.loads((folder / f"{reply.pk}.json").read_text())
     assert (kept["text"], kept["to"], kept["in_reply_to"]) == ("Engineer on Tuesday.", "@sam", "x:7")
-    assert reply.__class__.objects.get(pk=reply.pk).delivery == "sent"
+    assert Message.objects.get(pk=reply.pk).delivery == "sent"
 
-    forged = urllib.request.Request(url, data=b'{"message_id": 1}', method="POST")
+    forged = urllib.request.Request(url, data=b'{"message_id": 1}', method="POST")  # noqa: S310 - loopback
     forged.add_header("Amends-Signature", "t=1,v1=00")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(forged, timeout=5)  # noqa: S310 - loopback

@@ -125,10 +125,8 @@ def routes_for(
             missing[channel] = why
     wanted = ANSWERED_ON.get(reach.last_written, Channel.EMAIL)
     default = found.get(wanted) or found.get(Channel.EMAIL)
-    offered = tuple(
-        [default] * (default is not None)
-        + [found[c] for c in OFFERED_ORDER if c in found and found[c] != default]
-    )
+    # The default first, then the others in a fixed order.
+    offered = tuple(sorted(found.values(), key=lambda r: (r != default, OFFERED_ORDER.index(r.channel))))
     return Routes(offered, default, _reason(reach, wanted, default, missing), wanted, missing)
 
 
@@ -179,9 +177,9 @@ def _sms(reach: Reach, body: str, files: bool) -> tuple[Route | None, str]:
         return None, "files go by email only"
     size = sms.length(body)
     if size.segments > settings.AMENDS_SMS_MAX_SEGMENTS:
-        return None, (
-            f"it is too long for a text ({size.segments} segments; at most "
-            f"{settings.AMENDS_SMS_MAX_SEGMENTS}): shorten it or send it by email"
+        return (
+            None,
+            f"it is too long for a text ({size.segments} parts; at most {settings.AMENDS_SMS_MAX_SEGMENTS})",
         )
     return Route(Channel.SMS, OutboxItem.Connector.SMS, number), ""
 

@@ -212,6 +212,10 @@ def message_send(
             unsaved="Your reply was not sent: read the case again (your text is kept in the reply box) "
             "and send it if it still fits.",
         )
+    if sent_by_hand and send_by:
+        raise DomainError(
+            "Either send it, or record it as sent by hand: not both", fields={"sent_by_hand": "or send_by"}
+        )
     files = list(attachments)
     now = timezone.now()
     if sent_by_hand:

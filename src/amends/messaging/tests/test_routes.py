@@ -168,7 +168,7 @@ def test_sms_needs_a_provider_a_mobile_number_and_a_reply_that_fits(complaints_t
     long_reply = "x" * 307  # three segments of 153
     too_long = case_routes(case, body=long_reply)
     assert too_long.default is None
-    assert too_long.missing["sms"].startswith("it is too long for a text (3 segments; at most 2)")
+    assert too_long.missing["sms"] == "it is too long for a text (3 parts; at most 2)"
 
     landline = contact_case("sms", "sms-2", phone="020 7946 0000")
     assert case_routes(landline).missing["sms"] == "we have no mobile number for them"
@@ -239,6 +239,9 @@ def test_a_reply_sent_by_hand_is_recorded_and_never_sent(
     assert event.after == {"message": reply.pk, "channel": "sms", "by_hand": True}
     with pytest.raises(DomainError, match="Say how you sent it"):
         message_send(case=case, actor=adviser, body="By pigeon", sent_by_hand="pigeon")
+    with pytest.raises(DomainError, match="not both"):
+        message_send(case=case, actor=adviser, body="Both", sent_by_hand="sms", send_by="email")
+    assert Message.objects.filter(case=case, purpose="reply").count() == 1
 
 
 def test_the_primary_email_is_the_one_used(complaints_team, adviser):

@@ -4,6 +4,7 @@ apps.py), and the administrators' integrations page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -44,6 +45,7 @@ def case_page_context(request, case: Case) -> dict:
         # Where a reply goes, said before it is sent: only for those who may send one.
         "reply_routes": case_routes(case) if can_work_case(request.user, case) else None,
         "by_hand_channels": [(c.value, c.label) for c in BY_HAND_CHANNELS],
+        "sms_max_parts": settings.AMENDS_SMS_MAX_SEGMENTS,
         **forms,
     }
 

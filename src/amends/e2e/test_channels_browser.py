@@ -101,3 +101,25 @@ def test_an_adviser_records_a_reply_sent_by_hand_and_chooses_email_over_the_cust
         "email",
         "jo@example.com",
     )
+
+
+def test_an_administrator_switches_an_integration_off_and_makes_it_a_new_secret(
+    page, live_server, admin_user
+):
+    from amends.messaging.tests.channels import integration
+
+    inbox = integration(admin_user, url="https://inbox.example.org/amends")
+    old_secret = inbox.secret
+    sign_in(page, live_server.url, admin_user)
+    page.goto(f"{live_server.url}/integrations/")
+    form = page.locator(f"#integration-{inbox.pk} form")
+    form.get_by_label("Switched on").uncheck()
+    form.get_by_label("Make a new secret (shown once)").check()
+    form.get_by_role("button", name="Save Social inbox").click()
+    page.get_by_text("Social inbox saved").wait_for()
+    inbox.refresh_from_db()
+    assert (inbox.enabled, inbox.version) == (False, 2)
+    assert inbox.secret != old_secret and page.locator("#made-secret").inner_text() == inbox.secret
+    page.goto(f"{live_server.url}/integrations/")
+    assert page.locator(f"#integration-{inbox.pk}").get_by_text("Switched off").is_visible()
+    assert inbox.secret not in page.content()

@@ -15,14 +15,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from amends.assessment.api import router as assessment_router
 from amends.cases.api import router as cases_router
 from amends.core.errors import DomainError
 from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
 from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
-from amends.intake import api as _intake_api  # noqa: F401 (adds its endpoints to the cases router)
-from amends.messaging.api import integrations_router  # and messaging's case endpoints, on the cases router
+from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
+from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
+from amends.messaging.api import integrations_router, saved_replies_router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
 from amends.signals.api import router as signals_router
@@ -145,7 +147,10 @@ def on_unexpected_error(request, exc: Exception):
 # With messaging's and intake's endpoints on it (imported above; cases/api.py says why).
 api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
+api.add_router("/cases", assessment_router)
 api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
+api.add_router("/intake", _intake_api.mailbox_router)
+api.add_router("/saved-replies", saved_replies_router)
 api.add_router("/integrations", integrations_router)
 api.add_router("", signals_router)

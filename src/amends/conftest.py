@@ -144,6 +144,7 @@ def reseed_reference_data():
 
     if not TextBlock.objects.exists():
         import_module("amends.letters.migrations.0002_seed_text_blocks").seed(apps, None)
+        import_module("amends.letters.migrations.0005_seed_apology_block").seed(apps, None)
     if not RootCause.objects.exists():
         import_module("amends.process.migrations.0002_seed_root_causes_and_authority").seed(apps, None)
     regime_sync_builtin()

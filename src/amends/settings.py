@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "amends.signals",
     "amends.intake",
     "amends.portal",
+    "amends.assessment",
     "amends.bench",
     "amends.demo",
 ]
@@ -240,6 +241,14 @@ AMENDS_MAX_ATTACHMENTS = int(os.environ.get("AMENDS_MAX_ATTACHMENTS", "100"))
 # looked at, and the message says so: the raw source keeps them.
 AMENDS_MAX_MIME_PARTS = int(os.environ.get("AMENDS_MAX_MIME_PARTS", "500"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = AMENDS_MAX_EMAIL_BYTES + 1024 * 1024
+# Files staff attach to a reply, a letter or the evidence (core/files.py): each at most this size, and at
+# most this many and this much together on one message, so the email (a third larger once encoded) stays
+# under the 25 MB most mail servers accept.
+AMENDS_ATTACHMENT_MAX_BYTES = int(os.environ.get("AMENDS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+AMENDS_ATTACHMENTS_MAX_TOTAL_BYTES = int(
+    os.environ.get("AMENDS_ATTACHMENTS_MAX_TOTAL_BYTES", str(15 * 1024 * 1024))
+)
+AMENDS_ATTACHMENTS_MAX_FILES = int(os.environ.get("AMENDS_ATTACHMENTS_MAX_FILES", "10"))
 # The most anyone not signed in may send in one request (the public form, the portal, login), refused
 # before it is read: the complaint form at its longest, every character four UTF-8 bytes, percent-encoded,
 # fits. Paths that check a credential in a header before reading the body keep their own limits.
@@ -256,12 +265,25 @@ AMENDS_PORTAL_LINK_RATE = (int(os.environ.get("AMENDS_PORTAL_POSTS_PER_LINK_PER_
 # The email provider's credential for POST /inbound/email (Bearer, or the password of HTTP basic auth):
 # its own secret, not a staff member's token. Unset, the endpoint refuses every post.
 AMENDS_INBOUND_EMAIL_SECRET = os.environ.get("AMENDS_INBOUND_EMAIL_SECRET", "")
+# Team mailboxes read by IMAP (intake/imap.py, README "Team mailbox (IMAP)"): the worker polls each every
+# AMENDS_MAILBOX_POLL_SECONDS, at most AMENDS_MAILBOX_POLL_MAX emails a poll, holding it meanwhile for
+# AMENDS_MAILBOX_LEASE_SECONDS (a worker that dies leaves it due again then); `amends mailbox watch` waits
+# on it with IDLE, renewed every AMENDS_MAILBOX_IDLE_SECONDS (RFC 2177: under 29 minutes). Each step with
+# the server may take AMENDS_IMAP_TIMEOUT seconds. AMENDS_IMAP_CA_FILE: a CA certificate (PEM) trusted
+# besides the system's, for a server with a certificate of your own CA.
+AMENDS_MAILBOX_POLL_SECONDS = int(os.environ.get("AMENDS_MAILBOX_POLL_SECONDS", "60"))
+AMENDS_MAILBOX_POLL_MAX = int(os.environ.get("AMENDS_MAILBOX_POLL_MAX", "200"))
+AMENDS_MAILBOX_LEASE_SECONDS = int(os.environ.get("AMENDS_MAILBOX_LEASE_SECONDS", "600"))
+AMENDS_MAILBOX_IDLE_SECONDS = int(os.environ.get("AMENDS_MAILBOX_IDLE_SECONDS", str(25 * 60)))
+AMENDS_IMAP_TIMEOUT = int(os.environ.get("AMENDS_IMAP_TIMEOUT", "30"))
+AMENDS_IMAP_CA_FILE = os.environ.get("AMENDS_IMAP_CA_FILE", "")
 
 # Internal response targets by case kind, in calendar days, until the regulatory regimes (issue 3)
 # set the clocks. They drive the "due soon" queue.
 AMENDS_RESPONSE_TARGET_DAYS = {"query": 2, "problem": 5, "complaint": 20}
 AMENDS_DUE_SOON_DAYS = 3
-# Fault injection for the worker kill test (process/tests/test_worker_kill.py); never set in real use.
+# Fault injection for the worker kill tests (process/tests/test_worker_kill.py,
+# intake/tests/test_imap_kill.py); never set in real use.
 AMENDS_WORKER_HOLD = os.environ.get("AMENDS_WORKER_HOLD", "")
 # What an email to the complaints mailbox opens: the signals (issue 4) flag ones that are really queries.
 # The team whose queue new contacts land in (by slug); without one they wait for a complaints lead.

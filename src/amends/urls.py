@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("amends.customers.urls")),
     path("", include("amends.intake.urls")),
     path("", include("amends.portal.urls")),
+    path("", include("amends.assessment.urls")),
     path("api/v1/", api.urls),
 ]

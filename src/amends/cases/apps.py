@@ -15,15 +15,18 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         _register_customer_hooks()
         _register_pages()
+        _register_bulk_actions()
         post_migrate.connect(_keep_search_triggers, sender=self)
 
 
 def _register_customer_hooks() -> None:
-    """A customer's cases follow them when two customer records are merged."""
+    """A customer's cases, and the notes on them, follow them when two customer records are merged."""
     # services import models, which Django loads only once the app registry is ready
+    from .notes import notes_move_customer
     from .services import cases_move_customer
 
     hooks.customer_merged.register(cases_move_customer)
+    hooks.customer_merged.register(notes_move_customer)
 
 
 def _register_pages() -> None:
@@ -31,6 +34,13 @@ def _register_pages() -> None:
     from . import views  # views import models, which Django loads only once the app registry is ready
 
     customer_page_context.register(views.customer_page_context)
+
+
+def _register_bulk_actions() -> None:
+    """The queue's own bulk actions: assign, change status, add a tag."""
+    from . import bulk  # its actions call the services, which import models: loaded once the registry is
+
+    bulk.register()
 
 
 def _keep_search_triggers(*, using: str, **kwargs) -> None:

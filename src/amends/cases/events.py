@@ -22,6 +22,9 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
     RECLASSIFIED = "reclassified"
     CUSTOMER_MERGED = "customer_merged"
+    TAG_ADDED = "tag_added"
+    TAG_REMOVED = "tag_removed"
+    NOTE_ADDED = "note_added"  # internal: the timeline shows the note itself, never the customer
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -56,6 +59,11 @@ class EventKind(StrEnum):
     PROMISE_BROKEN = "promise_broken"
     PROMISE_RENEGOTIATED = "promise_renegotiated"
     UPDATE_DUE = "update_due"
+    # process: a problem resolved step by step (WM57 10-11), with or without a regime
+    OPTION_AGREED = "option_agreed"
+    TASK_ADDED = "task_added"
+    TASK_DONE = "task_done"
+    TASK_OVERDUE = "task_overdue"
     # signals
     SIGNALS_FOUND = "signals_found"
     SAFETY_ALERT = "safety_alert"
@@ -114,12 +122,20 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         if before.get("to") and before.get("to") != after.get("to"):
             text += f" (the customer's address now; it was {before['to']})"
         return text
+    if kind == EventKind.TAG_ADDED:
+        return f"Tagged “{after.get('tag', '')}”"
+    if kind == EventKind.TAG_REMOVED:
+        return f"Tag “{before.get('tag', '')}” removed"
+    if kind == EventKind.NOTE_ADDED:
+        return "Added an internal note"
     if kind.endswith("_sent"):
         what = kind.removesuffix("_sent").replace("_", " ")
         if after.get("by_hand"):
             return f"Recorded the {what}, sent by hand by {on or 'email'}"
         return f"Sent the {what}{f' by {on}' if on else ''}"
-    return kind.replace("_", " ").capitalize()
+    text = kind.replace("_", " ").capitalize()
+    files = after.get("files")  # the files staff attached with it (evidence, a letter's enclosures)
+    return f"{text}: {', '.join(map(str, files))}" if isinstance(files, list) and files else text
 
 
 def referenced_people(events) -> set[int]:

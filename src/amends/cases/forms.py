@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from .models import CaseKind
+from .notes import NOTE_MAX_CHARS
 from .selectors import assignee_label
 
 
@@ -39,3 +40,28 @@ class ReclassifyForm(forms.Form):
     product = forms.CharField(max_length=100, required=False)
     reason = forms.CharField(max_length=300, help_text="Why it is this kind: the regime's definition decides")
     version = forms.IntegerField(min_value=1)
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return assignee_label(obj)
+
+
+class NoteForm(forms.Form):
+    """An internal note, on a case or a customer; `people` are those it may tell (notes.mentionable_people).
+    Rendered with auto_id "note_%s", so its fields never share an id with the reply box beside it."""
+
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_CHARS, label="Note")
+    mention = PeopleField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Tell",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    corrects = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, people=None, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["mention"].queryset = people

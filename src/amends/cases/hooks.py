@@ -66,8 +66,47 @@ class QueueFilter:
 # reads its stored signals.
 queue_filters: Hook[QueueFilter] = Hook("cases.queue_filters")
 
+
+@dataclass(frozen=True)
+class BulkField:
+    """One box of a bulk action on the queue's action bar; its value is the action's argument `name`."""
+
+    name: str
+    label: str
+    # (user) -> the options a select offers, as (value, label); None: a text box suggesting `suggest`'s.
+    choices: Callable[[Any], list[tuple[str, str]]] | None = None
+    suggest: Callable[[], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """An action the queue runs on the cases selected (`cases.bulk.cases_bulk`), case by case through the
+    one service the single action calls.
+
+    `input` is its arguments' schema (pydantic), the same for the page's boxes and the API's `args`;
+    `prepare(actor, input)` runs once for the batch (a look-up every case shares) and returns what `run`
+    gets; `run(case, actor, prepared)` is the single action on one case the actor may work on, at the
+    version they were shown, inside that case's own transaction. It returns what it did, in words, or
+    raises the DomainError that refuses this case.
+    """
+
+    code: str
+    label: str  # the button, "Assign"
+    input: type
+    run: Callable[[Case, Any, Any], str]
+    fields: tuple[BulkField, ...] = ()
+    prepare: Callable[[Any, Any], Any] | None = None
+
+
+# The queue's bulk actions: cases registers its own (assign, status, tag: bulk.py), process applying a
+# regime, which only it may do.
+bulk_actions: Hook[BulkAction] = Hook("cases.bulk_actions")
+
 __all__ = [
+    "BulkAction",
+    "BulkField",
     "QueueFilter",
+    "bulk_actions",
     "case_page_context",
     "case_page_extras",
     "close_guards",

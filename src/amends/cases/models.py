@@ -63,6 +63,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["last_activity_at", "id"], name="case_activity"),
             models.Index(fields=["owner", "last_activity_at", "id"], name="case_owner_activity"),
+            # An owner's open workload, counted up to a cap (cases.selectors.assignable_people).
+            models.Index(fields=["owner", "status"], name="case_owner_status"),
             models.Index(fields=["team", "last_activity_at", "id"], name="case_team_activity"),
             models.Index(fields=["respond_by", "id"], name="case_respond_by"),
             models.Index(fields=["team", "respond_by", "id"], name="case_team_respond_by"),
@@ -125,3 +127,87 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class Tag(models.Model):
+    """A label the organisation puts on cases ("vulnerable", "media interest") to find them together.
+
+    One list for the whole organisation (an installation serves one): the same name in another case or
+    spacing is the same tag (`normalised`), so "Vulnerable" and "vulnerable " never become two.
+    """
+
+    name = models.CharField(max_length=40)
+    normalised = models.CharField(max_length=40, unique=True)  # casefolded, spaces collapsed
+    created_at = models.DateTimeField()
+    # `case.tags` from the case's side. Declared here, not on Case, so adding it did not rebuild the cases
+    # table (SQLite). Written only by cases.tags (case_tag_add, case_tag_remove), each with its event.
+    cases = models.ManyToManyField(Case, through="CaseTag", related_name="tags", blank=True)
+
+    class Meta:
+        ordering = ["normalised"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseTag(models.Model):
+    """A tag on a case: who put it there and when (the case's events keep the history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="case_tags")
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        # Tag first: the queue's tag filter reads it by tag.
+        constraints = [models.UniqueConstraint(fields=["tag", "case"], name="case_tag_once")]
+
+
+class Note(models.Model):
+    """An internal note by staff, on a case or on a customer: never shown to the customer.
+
+    A table of its own, not a kind of `Message`: the status page, letters and the message endpoints read
+    messages, so nothing they ask can pick a note up by accident (a message purpose would have to be
+    excluded by every query that shows the customer anything, now and later). Append-only, like the
+    case's events: a mistake is put right by a later note that `corrects` it, so what a colleague was told
+    stays as they read it. The people `mentioned` were told of it (cases.notes.note_add).
+    """
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="notes")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            # On a case or on a customer (a case's notes reach its customer through the case).
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, customer__isnull=True)
+                | models.Q(case__isnull=True, customer__isnull=False),
+                name="note_on_case_or_customer",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="note_case_time"),
+            models.Index(fields=["customer", "created_at"], name="note_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_id} on {self.case_id or f'customer {self.customer_id}'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Notes are append-only: add a note that corrects it")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Notes are append-only: add a note that corrects it")

@@ -1,5 +1,8 @@
 from .permissions import (
+    can_configure_mailboxes,
+    can_edit_customers,
     can_edit_wording,
+    can_keep_saved_replies,
     can_manage_integrations,
     can_merge_customers,
     can_review_held_email,
@@ -16,10 +19,13 @@ def staff(request):
     if profile is not None:
         unread = unread_counts(user)
     can = {
+        "edit_customers": can_edit_customers(user),
         "edit_wording": can_edit_wording(user),
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),
         "manage_integrations": can_manage_integrations(user),
+        "configure_mailboxes": can_configure_mailboxes(user),
+        "keep_saved_replies": can_keep_saved_replies(user),
     }
     return {
         "staff": profile,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 
@@ -30,9 +32,16 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=20, choices=Role.choices)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # How they sign a letter ("Customer Relations Manager"); empty: the role's name.
+    job_title = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def title(self) -> str:
+        """What a letter says they are: their job title, else their role in Amends."""
+        return self.job_title.strip() or self.get_role_display()
 
 
 class ApiToken(models.Model):
@@ -123,3 +132,33 @@ class RateCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key_hash", "window_start"], name="rate_counter_window")
         ]
+
+
+class StoredFile(models.Model):
+    """The columns of a file kept in the database: an email's attachment, a letter's enclosure, a piece
+    of evidence. In the database, inside the transaction that stores what the file belongs to, so a crash
+    never keeps one without the other; served only as a download (core/web.py)."""
+
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @classmethod
+    def of(cls, file, **owner):
+        """An unsaved row holding `file` (an AttachmentFile), for the owner given by keyword."""
+        return cls(
+            filename=(file.filename or "attachment")[:255],
+            content_type=file.content_type[:100],
+            size=len(file.content),
+            sha256=hashlib.sha256(file.content).hexdigest(),
+            content=file.content,
+            **owner,
+        )

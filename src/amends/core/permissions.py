@@ -1,9 +1,12 @@
 """Who may see and do what. One place, so the permission-matrix test has one thing to check.
 
 - advisers, case handlers, team leaders: their team's cases (and any case they own);
-- assessors: the same cases, read-only (they judge work, they do not do it);
+- assessors: the same cases, read-only (they judge work, they do not do it): every part of a case a
+  complaints lead sees, and no form; they record observations of the work against the standards;
 - complaints leads and administrators: every case, and the organisation's rules (prescribed wording,
-  authority limits, regimes) and the advisers' verdicts on signals.
+  authority limits, regimes) and the advisers' verdicts on signals;
+- internal notes and saved replies: those who work cases write them (an assessor reads notes); a team's
+  saved replies are kept by its team leaders and by those who see every team.
 
 Views, the API and templates (through `context_processors.staff`) ask these questions; none of them
 tests a role itself.
@@ -23,6 +26,7 @@ WORKING_ROLES = {Role.ADVISER, Role.CASE_HANDLER, Role.TEAM_LEADER, Role.COMPLAI
 ASSIGNING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 MERGING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 POLICY_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
+OBSERVING_ROLES = {Role.ASSESSOR}
 
 
 def staff_of(user: Any) -> StaffProfile | None:
@@ -75,11 +79,41 @@ def can_work_case(user: Any, case: Any) -> bool:
     return staff is not None and staff.role in WORKING_ROLES and can_view_case(user, case)
 
 
+def can_observe(user: Any, case: Any) -> bool:
+    """Record an observation of someone's work on a case against the standards' criteria: an assessor who
+    sees the case. Nothing they record changes the case: they judge the work, they do not do it."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in OBSERVING_ROLES and can_view_case(user, case)
+
+
+def observation_scope(user: Any) -> Q:
+    """A filter on observations for those this user may read, on cases they may see: an assessor reads
+    every one; anyone else only those of their own work (the learner observed). Never the customer."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    scope = case_scope(user, through="case__")
+    return scope if staff.role in OBSERVING_ROLES else scope & Q(learner_id=user.pk)
+
+
 def can_record_contacts(user: Any) -> bool:
     """Record a customer's contact that opens a case (the API's intake). Those who work cases; an
     assessor only reads."""
     staff = staff_of(user)
     return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_work_cases(user: Any) -> bool:
+    """Work cases at all: the queue offers them its bulk actions (each case is still asked
+    `can_work_case`). An assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_assign_cases(user: Any) -> bool:
+    """Give cases to other people (`can_assign` asks it of one case they can see)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in ASSIGNING_ROLES
 
 
 def can_assign(user: Any, case: Any) -> bool:
@@ -133,9 +167,59 @@ def can_assign_to(user: Any, case: Any, owner: Any) -> bool:
     return can_work_case(user, case) and case.owner_id is None and getattr(owner, "pk", None) == user.pk
 
 
+def viewers_scope(*, team_ids, owner_ids) -> Q:
+    """A filter on users for those who see a case of one of `team_ids` or owned by one of `owner_ids`
+    (`can_view_case`'s rule; lists or subqueries, a None among them matching nobody): who may be told
+    about it, as a note's @mention is. A customer's are those of their cases."""
+    sees = Q(staff__role__in=ALL_CASES_ROLES) | Q(staff__team_id__in=team_ids) | Q(pk__in=owner_ids)
+    return Q(is_active=True, staff__isnull=False) & sees
+
+
+def can_write_notes(user: Any) -> bool:
+    """Internal notes on a case or a customer: those who work cases (on a case, `can_work_case` too); an
+    assessor reads them and writes none."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_keep_saved_replies(user: Any) -> bool:
+    """Keep personal saved replies and use saved replies: those who reply to customers."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_manage_team_replies(user: Any, team_id: int | None) -> bool:
+    """A team's saved replies are kept by its team leaders, and by those who see every team."""
+    staff = staff_of(user)
+    if staff is None or team_id is None:
+        return False
+    if staff.role in ALL_CASES_ROLES:
+        return True
+    return staff.role == Role.TEAM_LEADER and staff.team_id == team_id
+
+
+def reply_teams_scope(user: Any) -> Q:
+    """A filter on teams for those whose saved replies this user keeps (`can_manage_team_replies`)."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    if staff.role in ALL_CASES_ROLES:
+        return Q()
+    if staff.role == Role.TEAM_LEADER and staff.team_id is not None:
+        return Q(pk=staff.team_id)
+    return Q(pk__in=[])
+
+
 def can_merge_customers(user: Any) -> bool:
     staff = staff_of(user)
     return staff is not None and staff.role in MERGING_ROLES
+
+
+def can_edit_customers(user: Any) -> bool:
+    """Change a customer's details (name, contact points, postal addresses, preferred channel, nation) on a
+    customer they may see: those who work cases; an assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
 
 
 def can_review_held_email(user: Any) -> bool:
@@ -170,6 +254,12 @@ def can_export_feedback(user: Any) -> bool:
 def can_manage_integrations(user: Any) -> bool:
     """The organisation's integrations that carry replies on social media and chat: their URLs and signing
     secrets are technical set-up, an administrator's."""
+    staff = staff_of(user)
+    return staff is not None and staff.role == Role.ADMIN
+
+
+def can_configure_mailboxes(user: Any) -> bool:
+    """The team mailboxes Amends reads by IMAP: servers and accounts, the administrators' business."""
     staff = staff_of(user)
     return staff is not None and staff.role == Role.ADMIN
 

@@ -30,14 +30,17 @@ INBOX_SIZE = 100
 
 
 def inbox(user) -> dict:
-    """A person's notifications: the urgent and the routine apart, unread first, then newest; `up_to` is
-    the newest id among them, so "mark all read" reads only what was shown."""
+    """A person's notifications: the urgent, those told one by one that are not urgent (a colleague's
+    mention), and the routine digests apart, unread first, then newest; `up_to` is the newest id among
+    them, so "mark all read" reads only what was shown."""
     read = ExpressionWrapper(Q(read_at__isnull=False), output_field=BooleanField())
     mine = Notification.objects.filter(user=user).order_by(read, "-created_at", "-id")
     urgent = list(mine.filter(urgency=Notification.Urgency.URGENT)[:INBOX_SIZE])
-    routine = list(mine.filter(urgency=Notification.Urgency.ROUTINE)[:INBOX_SIZE])
-    newest = max((n.pk for n in urgent + routine), default=0)
-    return {"urgent": urgent, "routine": routine, "up_to": newest}
+    routine = mine.filter(urgency=Notification.Urgency.ROUTINE)
+    personal = list(routine.filter(topic="")[:INBOX_SIZE])
+    digests = list(routine.exclude(topic="")[:INBOX_SIZE])
+    newest = max((n.pk for n in urgent + personal + digests), default=0)
+    return {"urgent": urgent, "personal": personal, "routine": digests, "up_to": newest}
 
 
 def unread_counts(user) -> dict[str, int]:

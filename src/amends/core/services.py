@@ -69,6 +69,7 @@ def staff_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    job_title: str = "",
     actor: Any = None,
 ):
     if role not in Role.values:
@@ -85,11 +86,33 @@ def staff_create(
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
-    StaffProfile.objects.create(user=user, role=role, team=team)
+    StaffProfile.objects.create(user=user, role=role, team=team, job_title=job_title.strip()[:100])
     audit_record(
         actor=actor, kind="staff.created", obj=user, after={"role": role, "team": team.slug if team else None}
     )
     return user
+
+
+@transaction.atomic
+def staff_job_title_set(*, user: Any, job_title: str, actor: Any = None) -> StaffProfile:
+    """Change how someone signs their letters (their name and this title, under "Yours sincerely")."""
+    job_title = (job_title or "").strip()
+    if len(job_title) > 100:
+        raise DomainError("A job title is at most 100 characters", fields={"job_title": "too long"})
+    staff = StaffProfile.objects.select_for_update().filter(user=user).first()
+    if staff is None:
+        raise DomainError(f"{user.get_username()} has no role in Amends", fields={"user": "no role"})
+    before = staff.job_title
+    staff.job_title = job_title
+    staff.save(update_fields=["job_title"])
+    audit_record(
+        actor=actor,
+        kind="staff.job_title",
+        obj=user,
+        before={"job_title": before},
+        after={"job_title": job_title},
+    )
+    return staff
 
 
 def hash_key(key: str) -> str:

@@ -1,4 +1,5 @@
-"""Helpers every agent-UI view uses: staff-only access and turning domain errors into messages."""
+"""Helpers every agent-UI view uses: staff-only access, turning domain errors into messages, and serving
+stored files as downloads and previews."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 from .errors import DomainError, NotFound
+from .files import KINDS, AttachmentFile, check_size, clean_name, thumbnail
 from .permissions import staff_of
 
 
@@ -56,3 +59,56 @@ def htmx_redirect(url: str) -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Redirect"] = url
     return response
+
+
+# A downloaded file is the sender's bytes: never rendered by the browser as a page of ours. Were it opened
+# in place anyway, it could run nothing and reach nothing.
+SANDBOX = "default-src 'none'; sandbox"
+
+
+def file_download(stored) -> HttpResponse:
+    """A stored file (core.models.StoredFile) as a download, never shown in the page: Content-Disposition
+    attachment, no type sniffing, a sandbox. A type not of an accepted kind (a customer's email may claim
+    any) goes as application/octet-stream."""
+    content_type = stored.content_type if _accepted(stored.content_type) else "application/octet-stream"
+    response = HttpResponse(bytes(stored.content), content_type=content_type)
+    name = clean_name(stored.filename) or "attachment"  # a customer's email may put anything in a name
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return _locked(response)
+
+
+def file_preview(request, stored) -> HttpResponse:
+    """A thumbnail of a stored image, re-encoded by Pillow (core.files.thumbnail); 404 for anything else.
+    A browser that has it already (the same content) is answered 304 without making it again."""
+    etag = f'"{stored.sha256}-preview"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        made = thumbnail(bytes(stored.content))
+        if made is None:
+            raise Http404("No preview of this file")
+        response = HttpResponse(made[0], content_type=made[1])
+        response["Content-Disposition"] = "inline"  # the picture is our re-encoding, not the sender's bytes
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return _locked(response)
+
+
+def _accepted(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() in KINDS
+
+
+def _locked(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def uploaded_files(request, name: str = "files") -> list[AttachmentFile]:
+    """The files posted in `name` (one <input type=file multiple>), read into memory only once each is
+    known to be within the per-file limit; the service that stores them checks the rest."""
+    uploads = request.FILES.getlist(name)
+    for upload in uploads:
+        check_size(upload.name or "", upload.size or 0)
+    return [AttachmentFile(upload.name or "", upload.content_type or "", upload.read()) for upload in uploads]

@@ -8,9 +8,11 @@ from ninja import Field, Query, Router, Schema
 from amends.core.api_errors import errors
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError
+from amends.core.permissions import can_edit_customers, require
 
 from .models import ContactPoint
 from .normalise import normalise_email, normalise_phone
+from .schemas import CustomerPatchIn, customer_edit
 from .selectors import visible_customer, visible_customers
 
 router = Router(tags=["customers"])
@@ -22,6 +24,14 @@ class ContactPointOut(Schema):
     is_primary: bool
 
 
+class PostalAddressOut(Schema):
+    lines: list[str]
+    town: str
+    postcode: str
+    country: str
+    for_letters: bool
+
+
 class CustomerOut(Schema):
     id: int
     kind: str
@@ -30,14 +40,20 @@ class CustomerOut(Schema):
     preferred_channel: str
     created_at: datetime
     merged_into_id: int | None
+    version: int = Field(..., description="Send it back when you change the customer")
 
 
 class CustomerDetailOut(CustomerOut):
     contact_points: list[ContactPointOut]
+    postal_addresses: list[PostalAddressOut]
 
     @staticmethod
     def resolve_contact_points(obj):
         return list(obj.contact_points.all())
+
+    @staticmethod
+    def resolve_postal_addresses(obj):
+        return list(obj.postal_addresses.all())
 
 
 class CustomerPage(Schema):
@@ -78,3 +94,16 @@ def get_customer(request, customer_id: int):
     if customer is None:
         raise Http404("No such customer that you can see")
     return customer
+
+
+@router.patch(
+    "/{customer_id}",
+    response={200: CustomerDetailOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change a customer's name, nation, preferred channel, contact points or postal addresses",
+)
+def update_customer(request, customer_id: int, payload: CustomerPatchIn):
+    customer = visible_customer(request.auth, customer_id)
+    if customer is None:
+        raise Http404("No such customer that you can see")
+    require(can_edit_customers(request.auth), "Assessors read customers' records; they change nothing")
+    return customer_edit(customer=customer, actor=request.auth, data=payload)

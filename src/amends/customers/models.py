@@ -5,9 +5,11 @@ from django.db import models
 
 
 class Nation(models.TextChoices):
-    """The UK nation whose bank holidays apply to the customer's clocks."""
+    """The UK nation the customer lives in: its bank holidays decide the working days of their clocks and of
+    every date they are told (regimes.calendar)."""
 
-    ENGLAND_WALES = "england", "England and Wales"
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
     SCOTLAND = "scotland", "Scotland"
     NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
@@ -33,21 +35,26 @@ class Customer(models.Model):
     name = models.CharField(max_length=200)
     # Lower-cased, whitespace-collapsed name: what duplicate detection compares.
     name_key = models.CharField(max_length=200, db_index=True)
-    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND_WALES)
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
     preferred_channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     created_at = models.DateTimeField()
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Optimistic locking: every change to the record, its contact points or its addresses bumps it; an
+    # edit made against an older version is refused (services.customer_update).
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return self.name
 
 
 class ContactPoint(models.Model):
+    """An email address, phone number or social handle: what matching finds a customer by. Postal addresses
+    are kept apart (PostalAddress): nobody is matched by one, and a letter needs its parts."""
+
     class Kind(models.TextChoices):
         EMAIL = "email", "Email"
         PHONE = "phone", "Phone"
         SOCIAL = "social", "Social media handle"
-        POSTAL = "postal", "Postal address"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -68,6 +75,59 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+
+class PostalAddress(models.Model):
+    """Where a letter to the customer goes by post. One of a customer's addresses is the one for letters."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="postal_addresses")
+    # The lines above the town: house, street, locality (one to three, each as the customer wrote it).
+    lines = models.JSONField(default=list)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    country = models.CharField(max_length=60, default="United Kingdom")
+    for_letters = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(for_letters=True),
+                name="postal_address_one_for_letters",
+            )
+        ]
+        ordering = ["-for_letters", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.block_lines())
+
+    @property
+    def is_uk(self) -> bool:
+        return self.country.strip().casefold() in UK_NAMES
+
+    def block_lines(self) -> list[str]:
+        """The address as it is written on an envelope: the lines, the town, the postcode, and the country
+        only when it is not the UK (Royal Mail asks for no country on inland post)."""
+        lines = [*self.lines, self.town.upper() if self.is_uk else self.town, self.postcode]
+        if not self.is_uk:
+            lines.append(self.country.upper())
+        return [line for line in lines if line.strip()]
+
+
+UK_NAMES = frozenset(
+    {
+        "united kingdom",
+        "uk",
+        "u.k.",
+        "great britain",
+        "gb",
+        "england",
+        "wales",
+        "scotland",
+        "northern ireland",
+    }
+)
 
 
 class MergeSuggestion(models.Model):

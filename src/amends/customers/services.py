@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from amends.core.errors import Conflict, DomainError
@@ -186,7 +187,7 @@ class CustomerBook:
                     kind=details.kind,
                     name=name[:200],
                     name_key=name_key(name)[:200],
-                    nation=details.nation if details.nation in Nation.values else Nation.ENGLAND_WALES,
+                    nation=details.nation if details.nation in Nation.values else Nation.ENGLAND,
                     preferred_channel=channel,
                     created_at=at,
                 ),
@@ -213,6 +214,12 @@ class CustomerBook:
         """Write what the batch added: customers, contact points, their audit events, merge suggestions."""
         Customer.objects.bulk_create(self._new)
         added = self._save_points()
+        # A stored customer with a new contact point has changed: an editor who read it before must not
+        # save over it (details.customer_update compares versions).
+        grown = {p.customer.pk for p in self._new_points if id(p) in added and p.customer.pk is not None}
+        grown -= {c.pk for c in self._new}
+        if grown:
+            Customer.objects.filter(pk__in=grown).update(version=F("version") + 1)
         earlier = self._same_name_stored()
         audits: list[AuditEvent] = []
         suggestions: list[tuple[Customer, Customer, str, datetime]] = []
@@ -324,8 +331,10 @@ def customer_merge(*, suggestion: MergeSuggestion, actor: Any, reason: str = "")
     # cases and messaging move their own rows, and say how many
     moved = hooks.customer_merged.merged(keep=keep, duplicate=duplicate, actor=actor, at=now, reason=reason)
     duplicate.contact_points.update(customer=keep, is_primary=False)
+    duplicate.postal_addresses.update(customer=keep, for_letters=False)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
+    Customer.objects.filter(pk=keep.pk).update(version=F("version") + 1)
     suggestion.status = MergeSuggestion.Status.MERGED
     suggestion.decided_by, suggestion.decided_at = actor, now
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit", views.customer_edit_view, name="customer_edit"),
     path("customers/merge-suggestions/", views.merge_suggestions, name="merge_suggestions"),
     path("customers/merge-suggestions/<int:pk>", views.merge_decide, name="merge_decide"),
 ]

@@ -5,13 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
 from amends.core.errors import DomainError
-from amends.core.permissions import can_merge_customers, require
-from amends.core.web import report, staff_required
+from amends.core.permissions import can_edit_customers, can_merge_customers, require
+from amends.core.web import invalid_input, report, staff_required
 
+from .details import EDITABLE_KINDS
 from .hooks import customer_page_extras
+from .models import Channel, ContactPoint, Nation
+from .schemas import CustomerPatchIn, customer_edit
 from .selectors import merge_suggestion_for, open_merge_suggestions, visible_customer
 from .services import customer_merge, merge_suggestion_dismiss
 
@@ -23,9 +28,90 @@ def customer_detail(request, pk: int):
     customer = visible_customer(request.user, pk)
     if customer is None:
         raise Http404("No such customer, or not one you can see")
-    context = {"customer": customer, "contact_points": list(customer.contact_points.all())}
+    addresses = list(customer.postal_addresses.all())
+    context = {
+        "customer": customer,
+        "contact_points": list(customer.contact_points.all()),
+        "postal_addresses": addresses,
+        # The edit form's rows: each address with its three line boxes, the empty ones too.
+        "address_rows": [{"address": a, "lines": [*a.lines, "", "", ""][:3]} for a in addresses],
+        "nations": Nation.choices,
+        "channels": Channel.choices,
+        "point_kinds": [(k, ContactPoint.Kind(k).label) for k in EDITABLE_KINDS],
+    }
     context.update(customer_page_extras(request, customer))
     return render(request, "customers/customer_detail.html", context)
+
+
+def _posted_points(post) -> list[dict]:
+    """The contact point rows of the edit form: each kept unless ticked for removal, and a new one."""
+    points = []
+    count = int(post["points"]) if post.get("points", "").isdigit() else 0
+    for i in range(min(count, 20)):
+        if post.get(f"cp-{i}-remove"):
+            continue
+        kind, value = post.get(f"cp-{i}-kind", ""), post.get(f"cp-{i}-value", "")
+        points.append({"kind": kind, "value": value, "is_primary": post.get(f"primary-{kind}") == str(i)})
+    if post.get("cp-new-value", "").strip():
+        kind = post.get("cp-new-kind", "")
+        points.append(
+            {"kind": kind, "value": post["cp-new-value"], "is_primary": post.get(f"primary-{kind}") == "new"}
+        )
+    return points
+
+
+def _posted_address(post, prefix: str, for_letters: bool) -> dict:
+    lines = [post.get(f"{prefix}-line{n}", "") for n in (1, 2, 3)]
+    return {
+        "lines": [line for line in lines if line.strip()] or [""],
+        "town": post.get(f"{prefix}-town", ""),
+        "postcode": post.get(f"{prefix}-postcode", ""),
+        "country": post.get(f"{prefix}-country", "") or "United Kingdom",
+        "for_letters": for_letters,
+    }
+
+
+def _posted_addresses(post) -> list[dict]:
+    count = int(post["addresses"]) if post.get("addresses", "").isdigit() else 0
+    chosen = post.get("for_letters", "")
+    addresses = [
+        _posted_address(post, f"addr-{i}", chosen == str(i))
+        for i in range(min(count, 10))
+        if not post.get(f"addr-{i}-remove")
+    ]
+    if post.get("addr-new-line1", "").strip():
+        addresses.append(_posted_address(post, "addr-new", chosen == "new"))
+    return addresses
+
+
+@require_POST
+@staff_required
+def customer_edit_view(request, pk: int):
+    """The customer page's "Edit details" form: the same typed input, and service, as the API's PATCH."""
+    customer = visible_customer(request.user, pk)
+    if customer is None:
+        raise Http404("No such customer, or not one you can see")
+    post = request.POST
+    try:
+        require(can_edit_customers(request.user), "Assessors read customers' records; they change nothing")
+        data = CustomerPatchIn.model_validate(
+            {
+                "version": post.get("version", ""),
+                "name": post.get("name", ""),
+                "nation": post.get("nation", ""),
+                "preferred_channel": post.get("preferred_channel", ""),
+                "contact_points": _posted_points(post),
+                "postal_addresses": _posted_addresses(post),
+                "reason": post.get("reason", ""),
+            }
+        )
+        customer_edit(customer=customer, actor=request.user, data=data)
+        messages.success(request, "Customer's details saved")
+    except ValidationError as exc:
+        report(request, invalid_input(exc.errors()))
+    except DomainError as exc:
+        report(request, exc)
+    return redirect(reverse("customer_detail", args=[pk]) + "#details")
 
 
 @staff_required

@@ -25,15 +25,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from amends.cases.models import Case, CaseEvent
+from amends.assessment.models import Observation
+from amends.cases.models import Case, CaseEvent, Tag
 from amends.cases.services import case_assign, case_open, case_reclassify, case_transition
+from amends.core.files import AttachmentFile
 from amends.core.models import AuditEvent, Notification, Team
 from amends.core.services import staff_create, team_create
-from amends.customers.models import ContactPoint, Customer, MergeSuggestion
+from amends.customers.details import AddressDetails, customer_update
+from amends.customers.models import ContactPoint, Customer, MergeSuggestion, PostalAddress
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.intake.services import acknowledge, intake_message
 from amends.letters import rendering
@@ -44,6 +47,7 @@ from amends.messaging.models import Integration, Message
 from amends.messaging.schemas import IntegrationIn
 from amends.messaging.services import Incoming, message_log_contact, message_send
 from amends.process.models import (
+    Agreement,
     ApprovalRequest,
     CaseClock,
     CaseProcess,
@@ -53,6 +57,7 @@ from amends.process.models import (
     Promise,
     RootCause,
     SatisfactionCheck,
+    Task,
     Understanding,
 )
 from amends.process.rules import RESPONSE_LETTERS
@@ -61,8 +66,13 @@ from amends.process.tasks import SweepResult, sweep
 from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
-from . import journey, texts
+from . import journey, observing, texts
+from .desk import seed_desk
+from .files import demo_pdf
+from .mailbox import demo_automatic_mail, demo_mailbox
+from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .tagging import demo_tags
 
 PASSWORD = "amends-demo-2026"
 # The demo organisation's social media and chat inbox: `make demo` runs `amends demo_inbox` on this port,
@@ -71,6 +81,20 @@ DEMO_INBOX = "Social and chat inbox (demo)"
 DEMO_INBOX_PORT = 8025
 MARKER_TEAM = "complaints"
 PARALLEL_PDFS = 500  # from this many cases, emailed letters' PDFs are rendered in a second process
+# How many of each demo file the seed attaches (demo/files.py): evidence photos and documents, and replies
+# with the complaints guide.
+DEMO_FILES = {"photo": 40, "document": 12, "reply": 10}
+DEMO_GUIDE_NAME = "how-we-handle-complaints.pdf"
+DEMO_GUIDE = (
+    "How we handle your complaint",
+    (
+        "We check with you that we have understood what happened, how it affected you and what you want.",
+        "We look at the records, talk to the people involved and decide whether we got it wrong.",
+        "We write to you with what we found, what we will do to put it right and by when.",
+        "If you are not happy with our answer, you can ask us to look again or go to the ombudsman.",
+    ),
+)
+DEMO_GUIDE_SENTENCE = "I have attached a short guide to how we handle complaints and what happens next."
 
 
 @dataclass
@@ -85,9 +109,18 @@ class Context:
     notices: dict[int, list[journey.Notice]] = field(default_factory=dict)  # by approval request
     pdfs: journey.PdfRenderer | None = None
     swept: SweepResult | None = None
+    files: Counter = field(default_factory=Counter)  # demo files attached so far, by what they are
 
     def user(self, username: str | None):
         return self.users[username] if username else None
+
+    def take(self, what: str) -> bool:
+        """Whether to attach another demo file of this sort: a few of each show the feature; every one
+        costs the seed (a PDF takes WeasyPrint a fifth of a second)."""
+        if self.files[what] >= DEMO_FILES[what]:
+            return False
+        self.files[what] += 1
+        return True
 
 
 def demo_exists() -> bool:
@@ -109,9 +142,15 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
             apply_plan(plan, context)
+        observing.observe(context)
         journey.attach_pdfs(context.emailed, pdfs)
+        demo_tags(context.users)
+        seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
+        # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
+        demo_mailbox(context.users["admin"])
+        demo_automatic_mail()
         transaction.on_commit(lambda: date_notices(context))
     return True
 
@@ -156,7 +195,8 @@ def pdfs_later() -> Iterator[None]:
 
 
 def _no_pdf(html: str) -> bytes:
-    return b""
+    # A PDF's signature, so the email takes it as the PDF it will be (core/files.py checks every file).
+    return b"%PDF-1.7\n% rendered at the end of the seed (journey.attach_pdfs)\n"
 
 
 def fill_demo_wording(actor: Any, *, since: datetime) -> None:
@@ -212,6 +252,7 @@ def create_staff(teams: dict[str, Team]) -> dict[str, Any]:
                 first_name=first,
                 last_name=last,
                 email=f"{username}@example.org",
+                job_title=texts.JOB_TITLES.get(username, ""),
             )
             for username, first, last, role, team in texts.STAFF
         }
@@ -264,7 +305,27 @@ def find_customer(plan: CasePlan, ctx: Context) -> Customer:
             changes["kind"] = Customer.Kind.ORGANISATION
         Customer.objects.filter(pk=customer.pk).update(**changes)
         MergeSuggestion.objects.filter(duplicate=customer, created_at__gte=ctx.started).update(created_at=at)
+        add_postal_address(customer, plan, at, ctx)
     return customer
+
+
+def add_postal_address(customer: Customer, plan: CasePlan, at: datetime, ctx: Context) -> None:
+    """The customer's postal address, as the adviser who took their first contact would have recorded it on
+    the customer's page (customer_update), so their letters are addressed to it."""
+    address = postal_address(plan.person)
+    if address is None:
+        return
+    customer = customer_update(
+        customer=customer,
+        actor=ctx.user(plan.taken_by),
+        expected_version=customer.version,
+        postal_addresses=[AddressDetails(tuple(address["lines"]), address["town"], address["postcode"])],
+    )
+    # Demo back-dating: recorded with the contact that brought them.
+    PostalAddress.objects.filter(customer=customer).update(created_at=at)
+    AuditEvent.objects.filter(
+        kind="customer.updated", object_type="customers.customer", object_id=str(customer.pk)
+    ).update(at=at)
 
 
 def _inbound(case: Case, step: Step, ctx: Context) -> Case:
@@ -306,7 +367,18 @@ def _ack(case: Case, step: Step, ctx: Context) -> Case:
 
 
 def _reply(case: Case, step: Step, ctx: Context) -> Case:
-    message_send(case=case, actor=ctx.user(step.actor), body=step.data["body"], purpose=step.data["purpose"])
+    body, attachments = step.data["body"], []
+    if step.data["purpose"] == "reply" and case.kind == "complaint" and ctx.take("reply"):
+        # Staff attach documents to replies: the first few complaint replies send the complaints guide.
+        body += "\n\n" + DEMO_GUIDE_SENTENCE
+        attachments = [AttachmentFile(DEMO_GUIDE_NAME, "application/pdf", demo_pdf(*DEMO_GUIDE))]
+    message_send(
+        case=case,
+        actor=ctx.user(step.actor),
+        body=body,
+        purpose=step.data["purpose"],
+        attachments=attachments,
+    )
     return case
 
 
@@ -366,20 +438,25 @@ PROCESS_STAMPS: list[tuple[Any, set[str], tuple[str, ...]]] = [
     (SatisfactionCheck, {"satisfaction"}, ("checked_at",)),
     (Letter, {"letter", "draft"}, ("created_at", "updated_at", "sent_at")),
     (ApprovalRequest, {"approval"}, ("requested_at", "decided_at")),
+    (Agreement, {"agree"}, ("recorded_at",)),
+    (Task, {"task", "task_done"}, ("created_at", "done_at")),
 ]
+# The step a case's process rows start from: applying its regime, or a problem's check-back summary.
+PROCESS_FIRST = {"regime", "understand"}
 
 
 def _backdate(case_id: int, plan: CasePlan, marks: list[datetime], started: datetime) -> None:
     times = [step.at for step in plan.steps]
     _restamp(CaseEvent, ("at",), case_id, marks, times, started)
     _restamp(Message, ("occurred_at", "recorded_at"), case_id, marks, times, started)
-    if plan.regime is not None:
-        # Process rows are written from the step that applied the regime on.
-        first = next(i for i, step in enumerate(plan.steps) if step.action == "regime")
+    first = next((i for i, step in enumerate(plan.steps) if step.action in PROCESS_FIRST), None)
+    if first is not None:
+        # Process rows are written from the step that applied the regime (a problem's summary) on.
         actions = {step.action for step in plan.steps[first:]}
         for model, writers, fields in PROCESS_STAMPS:
             if actions & writers:
                 _restamp(model, fields, case_id, marks[first:], times[first:], started)
+    if plan.regime is not None:
         _unpause(case_id, plan)
     _backdate_case(case_id, plan)
 
@@ -477,6 +554,7 @@ def summary() -> str:
         f"organisations), merge suggestions: {MergeSuggestion.objects.count()}",
         f"Messages: {sum(messages.values())} ({messages['in']} from customers, {messages['out']} to them)",
         *process_summary(),
+        "Tags: " + ", ".join(f"{t.name} {t.n}" for t in Tag.objects.annotate(n=Count("case_tags"))),
         f"Logins (password {PASSWORD}): " + ", ".join(u for u, *_ in texts.STAFF),
     ]
     return "\n".join(lines)
@@ -508,6 +586,9 @@ def process_summary() -> list[str]:
         ).values_list("kind", flat=True)
     )
     referred = CaseProcess.objects.exclude(referred_to="").count()
+    problems = Case.objects.filter(kind="problem", understandings__isnull=False).distinct()
+    agreed = problems.filter(agreements__isnull=False).count()
+    open_tasks = Task.objects.filter(done_at__isnull=True).count()
     swept = CaseEvent.objects.filter(
         kind__in=["clock_warning", "clock_breached", "promise_reminder", "update_due"]
     )
@@ -523,6 +604,9 @@ def process_summary() -> list[str]:
         + f"; at risk now {at_risk.count()}",
         f"Escalations: {events['escalated'] - referred} to stage 2, {referred} referred to an ombudsman; "
         f"clock extensions {events['clock_extended']}",
+        f"Problems worked step by step: {problems.count()} ({agreed} agreed with the customer); "
+        f"tasks: done {Task.objects.count() - open_tasks}, open {open_tasks}",
+        f"Observations by the assessor: {Observation.objects.count()}",
         f"Worker sweep: {swept.count()} events ({events['clock_warning']} clock warnings, "
         f"{events['clock_breached']} breaches, {events['promise_reminder']} promise reminders, "
         f"{events['update_due']} progress updates due)",

@@ -1,8 +1,10 @@
-"""Carries out the complaint-process steps of a demo plan through the process and letters services.
+"""Carries out the complaint-process steps of a demo plan, and a problem's, through the process and letters
+services.
 
 Each runner calls what a person's click would call: process_start, letter_send, understanding_record,
 evidence_add, finding_record, option_add, approval_request, approval_decide, option_choose, promise_make,
-clock_extend, process_escalate, customer_answer_record, satisfaction_record. The services stamp rows with
+clock_extend, process_escalate, customer_answer_record, satisfaction_record, and for a problem
+agreement_record, task_add and task_done. The services stamp rows with
 timezone.now(), and generate.py moves every row a step stamped to the step's planned time afterwards. A few
 things cannot wait for that, because a service computes something from "now"; each is corrected where it
 happens and marked "Demo back-dating":
@@ -11,8 +13,8 @@ happens and marked "Demo back-dating":
   demo calls its two halves (letter_send, then process_letter_sent with the planned time);
 - a letter's date: it is rendered with today's date, which is replaced by the planned one;
 - an escalation's clocks count from the moment of escalating: the new stage's clocks are re-derived;
-- a promise must be due after the wall clock: it is made due as long after now as it was after the moment
-  it was made, then given its planned times.
+- a promise or a task must be due after the wall clock: it is made due as long after now as it was after the
+  moment it was made, then given its planned times.
 """
 
 from __future__ import annotations
@@ -29,13 +31,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
+from amends.core.files import AttachmentFile
 from amends.letters.models import Letter
 from amends.letters.rendering import render_pdf  # the real one: seeding swaps the module's for a stub
 from amends.letters.services import letter_send
 from amends.messaging.models import Attachment, Message
-from amends.process.authority import approval_decide, approval_request, option_add, option_choose
+from amends.process.authority import Remedy, approval_decide, approval_request, option_add, option_choose
 from amends.process.letters import process_compose_letter
-from amends.process.models import ApprovalRequest, CaseClock, CaseProcess, Option, Promise, Understanding
+from amends.process.models import (
+    ApprovalRequest,
+    CaseClock,
+    CaseProcess,
+    Option,
+    Promise,
+    Task,
+    Understanding,
+)
 from amends.process.promises import (
     promise_break,
     promise_keep,
@@ -43,6 +54,7 @@ from amends.process.promises import (
     promise_renegotiate,
     remind_time,
 )
+from amends.process.resolution import agreement_record, task_add, task_done
 from amends.process.rules import acknowledgement_event, clock_events, response_due
 from amends.process.services import (
     clock_extend,
@@ -62,6 +74,7 @@ from amends.process.steps import (
 )
 from amends.regimes.clocks import compute
 
+from .files import demo_pdf, demo_photo
 from .plan import Step
 
 if TYPE_CHECKING:
@@ -70,12 +83,13 @@ if TYPE_CHECKING:
 
 @dataclass
 class CaseState:
-    """What a case's later steps refer back to: its summary, options, approval requests and promises."""
+    """What a case's later steps refer back to: its summary, options, approval requests, promises, tasks."""
 
     understanding: Understanding | None = None
     options: dict[int, Option] = field(default_factory=dict)
     approvals: dict[int, ApprovalRequest] = field(default_factory=dict)
     promises: dict[int, Promise] = field(default_factory=dict)
+    tasks: dict[int, Task] = field(default_factory=dict)
 
 
 @dataclass
@@ -242,8 +256,22 @@ def _confirm(case: Case, step: Step, ctx: Context) -> Case:
 
 
 def _evidence(case: Case, step: Step, ctx: Context) -> Case:
-    evidence_add(case=case, actor=ctx.user(step.actor), **step.data)
+    evidence_add(
+        case=case, actor=ctx.user(step.actor), files=_evidence_files(case, step.data, ctx), **step.data
+    )
     return case
+
+
+def _evidence_files(case: Case, data: dict, ctx: Context) -> list[AttachmentFile]:
+    """What an investigator attaches: a resident's photo to photo evidence, a document (its title and
+    source on a page) to the first few documents, records and statements."""
+    kind, description = data["kind"], data["description"]
+    if kind == "photo" and ctx.take("photo"):
+        return [AttachmentFile(f"photo-{case.reference}.png", "image/png", demo_photo(description, case.pk))]
+    if kind in {"document", "record", "statement"} and ctx.take("document"):
+        pdf = demo_pdf(description, (f"Source: {data.get('source') or 'internal'}.",))
+        return [AttachmentFile(f"{kind}-{case.reference}.pdf", "application/pdf", pdf)]
+    return []
 
 
 def _finding(case: Case, step: Step, ctx: Context) -> Case:
@@ -254,6 +282,7 @@ def _finding(case: Case, step: Step, ctx: Context) -> Case:
         outcome=d["outcome"],
         facts=d["facts"],
         reasoning=d["reasoning"],
+        customer_explanation=d.get("customer_explanation", ""),
         root_cause=ctx.root_causes[d["root_cause"]] if d["root_cause"] else None,
     )
     return case
@@ -266,6 +295,9 @@ def _option(case: Case, step: Step, ctx: Context) -> Case:
     d = dict(step.data)
     index = d.pop("index")
     d["risk_customer"], d["risk_organisation"] = tuple(d["risk_customer"]), tuple(d["risk_organisation"])
+    d["remedies"] = [
+        Remedy(r["kind"], r.get("description", ""), r.get("amount")) for r in d.get("remedies", [])
+    ]
     ctx.state.options[index] = option_add(case=case, actor=ctx.user(step.actor), **d)
     return case
 
@@ -397,6 +429,48 @@ def _plan_promise(promise: Promise, made: datetime, due: datetime) -> Promise:
     return promise
 
 
+# --- a problem's agreement and the tasks that carry it out (WM57 10-11) -------------------------------------
+
+
+def _agree(case: Case, step: Step, ctx: Context) -> Case:
+    d = step.data
+    agreement_record(
+        case=case,
+        actor=ctx.user(step.actor),
+        option=ctx.state.options[d["option"]],
+        agreed_by=d["agreed_by"],
+        via=d["via"],
+        agreed_at=step.at,
+        note=d["note"],
+    )
+    return case
+
+
+def _task(case: Case, step: Step, ctx: Context) -> Case:
+    d = step.data
+    # Demo back-dating: as for a promise, due as long after now as it was after step.at, then planned.
+    task = task_add(
+        case=case,
+        actor=ctx.user(step.actor),
+        title=d["title"],
+        owner=ctx.user(d["owner"]),
+        due_at=timezone.now() + (d["due"] - step.at),
+        option=ctx.state.options[d["option"]],
+    )
+    Task.objects.filter(pk=task.pk).update(due_at=d["due"])
+    task.due_at = d["due"]
+    event = CaseEvent.objects.filter(case_id=case.pk, kind="task_added").order_by("-id").first()
+    if event is not None and isinstance(event.after, dict):
+        CaseEvent.objects.filter(pk=event.pk).update(after={**event.after, "due": d["due"].isoformat()})
+    ctx.state.tasks[d["index"]] = task
+    return case
+
+
+def _task_done(case: Case, step: Step, ctx: Context) -> Case:
+    task_done(task=ctx.state.tasks[step.data["index"]], actor=ctx.user(step.actor), note=step.data["note"])
+    return case
+
+
 RUNNERS: dict[str, Callable[[Case, Step, Any], Case]] = {
     "regime": _regime,
     "letter": _letter,
@@ -417,4 +491,7 @@ RUNNERS: dict[str, Callable[[Case, Step, Any], Case]] = {
     "promise_keep": _promise_keep,
     "promise_break": _promise_break,
     "promise_renegotiate": _promise_renegotiate,
+    "agree": _agree,
+    "task": _task,
+    "task_done": _task_done,
 }

@@ -18,6 +18,37 @@ ORGANISATION_SHARE = 0.06
 LOOKALIKE_SHARE = 0.02  # same name, different email: what the merge suggestions are for
 
 
+# Demo postal addresses: made-up streets in real towns, with postcodes in the area "AM", which Royal Mail does
+# not use, so no demo letter could be addressed to a real home. Each person's is drawn from their own name
+# (not the plan's random stream), so adding addresses changed none of the demo's stories.
+ADDRESS_SHARE = 0.7
+WALES_SHARE = 0.07  # of the people the plan puts in England, who live in Wales (the same bank holidays)
+
+
+def _own_rng(purpose: str, name: str) -> Random:
+    return Random(f"{purpose}:{name}")
+
+
+def _in_wales(name: str, nation: str) -> str:
+    return "wales" if nation == "england" and _own_rng("nation", name).random() < WALES_SHARE else nation
+
+
+def postal_address(someone: Person) -> dict | None:
+    """Where letters to this demo customer go by post: everyone without an email address, most others."""
+    rng = _own_rng("address", someone.name)
+    if someone.email and not someone.is_organisation and rng.random() > ADDRESS_SHARE:
+        return None
+    town = rng.choice(texts.TOWNS[someone.nation])
+    number = rng.randint(1, 180)
+    street = f"{number} {rng.choice(texts.STREETS)}"
+    lines = [f"Flat {rng.randint(1, 12)}", street] if rng.random() < 0.25 else [street]
+    if someone.is_organisation:
+        lines = [f"Unit {rng.randint(1, 30)}, {rng.choice(texts.BUSINESS_PARKS)}"]
+    letters = "ABDEFGHJLNPQRSTUWXYZ"  # the letters Royal Mail uses in the inward code
+    postcode = f"AM{rng.randint(1, 99)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    return {"lines": lines, "town": town, "postcode": postcode}
+
+
 @dataclass
 class Person:
     name: str
@@ -121,6 +152,7 @@ def person(rng: Random, ids: Identities) -> Person:
     nation = rng.choices(NATIONS, weights=NATION_WEIGHTS)[0]
     first, last = ids.unique_name(nation)
     name = f"{first} {last}"
+    nation = _in_wales(name, nation)
     someone = Person(name=name, first=first.split()[0], signature=name, nation=nation, who=name)
     if rng.random() < 0.9:
         someone.email = ids.email(first, last)

@@ -169,6 +169,9 @@ RISKS = {
     "service_change": (3, 2),
 }
 LEAN_AFTER = timedelta(days=45)
+# The share of problems worked step by step (WM57) rather than sorted in a reply: most recent ones, fewer of
+# those long closed (seeding time). The coverage cases' problems all are.
+PROBLEM_STEPS_SHARE = {"recent": 0.8, "lean": 0.3}
 PROMISE_MISSED = [
     "Missed: the adviser was off sick and nobody picked it up; apologised to the customer",
     "Not done in time; called the customer to apologise",
@@ -291,7 +294,7 @@ SCENARIOS = {
 @dataclass
 class Step:
     at: datetime
-    action: str  # first, inbound, note, reply, ack, assign, status, reclassify
+    action: str  # first, inbound, note, reply, ack, assign, status, reclassify, or a journey.RUNNERS step
     actor: str | None = None  # a username from texts.STAFF
     data: dict = field(default_factory=dict)
 
@@ -514,6 +517,7 @@ class Script:
             plan.number < COVERAGE or clock.now - plan.opened_at < timedelta(days=EMAIL_LETTER_DAYS)
         )
         self.chosen: dict | None = None
+        self.works_problem = False  # a problem worked step by step (WM57), not sorted in a reply
         self.promised = 0  # promises made so far: the next one's index on the case
         self.outcomes = [o for o in (scenario.promises if scenario else ()) if o != "open"]
         self.deadline: datetime | None = None  # when the response is due out: steps are paced to reach it
@@ -542,7 +546,8 @@ class Script:
         self.add("status", self.worker, to="open", reason=self.rng.choice(OPEN_REASONS))
         self.maybe_reclassify()
         self.start_process()
-        if self.proc is not None:
+        self.works_problem = self._works_problem()
+        if self.proc is not None or self.works_problem:
             self.check_back()
         if self.room() and self.rng.random() < (0.4 if self.lean and self.proc is not None else 0.7):
             self.first_contact()
@@ -565,6 +570,8 @@ class Script:
                     description=f"{ask}, sent in by {self.w.first}",
                     source="Customer",
                 )
+        if self.works_problem:
+            self.work_problem(until=None)
         self.resolve()
         if self.proc is not None:
             self.after_response(until=None if status == "closed" else self.clock.now - timedelta(hours=1))
@@ -595,6 +602,8 @@ class Script:
             self.staff_writes(wording.holding_reply(self.rng, self.w, self.staff()))
         if self.proc is not None:
             self.progress_open(until=self.clock.now - timedelta(hours=self.rng.uniform(1, 30)))
+        if self.works_problem:  # part way: as far as the time since it came in allows
+            self.work_problem(until=self.clock.now - timedelta(hours=self.rng.uniform(1, 30)))
         return self.finish()
 
     def quick_close(self) -> list[Step]:
@@ -1048,6 +1057,89 @@ class Script:
             self.add(
                 "satisfaction", self.worker, answer=answer, comment=rng.choice(texts.SATISFACTION[answer])
             )
+
+    # --- a problem resolved step by step (WM57) -------------------------------------------------------------
+
+    def _works_problem(self) -> bool:
+        if self.kind != "problem":
+            return False
+        if self.plan.number < COVERAGE:
+            return True
+        return self.rng.random() < PROBLEM_STEPS_SHARE["lean" if self.lean else "recent"]
+
+    def work_problem(self, *, until: datetime | None) -> None:
+        """Options weighed for both sides, the best one picked (WM57 5-8), the customer's agreement (10), a
+        task that carries it out (11) and the satisfaction check (14). With `until` (a problem still open
+        today) it stops part way, where the time runs out or the task is still to do."""
+        rng = self.rng
+        if not self.step(hours=(72, 100), until=until):  # after the customer has confirmed the summary
+            return
+        options = [self._problem_option("fix")]
+        if rng.random() < 0.5:
+            options.append(self._problem_option("explain"))
+        for index, option in enumerate(options):
+            self.later(minutes=(3, 25))
+            self.add("option", self.worker, index=index, **option)
+        if not self.step(hours=(0.5, 6), until=until):
+            return
+        self.add("choose", self.worker, option=0, reason=rng.choice(texts.CHOOSE_REASONS))
+        if not self.step(hours=(1, 30), until=until):
+            return
+        name = self.plan.person.name
+        agreed_by = name if rng.random() < 0.85 else rng.choice(texts.AGREED_FOR).format(name=name)
+        via = "email" if self.has_email and rng.random() < 0.4 else "phone"
+        note = rng.choice(texts.AGREEMENT_NOTES)
+        self.add("agree", self.worker, option=0, agreed_by=agreed_by, via=via, note=note)
+        self.later(minutes=(5, 40))
+        owner = self._task_owner()
+        due = self.clock.working(self.t + timedelta(days=rng.uniform(1, 5)))
+        title = wording.task_title(wording.promise_action(rng, self.w), self.w)
+        self.add("task", self.worker, index=0, title=title, owner=owner, due=due, option=0)
+        if until is not None and (due > until or rng.random() < 0.5):
+            return  # part way: the task is still to do
+        self.t = self.clock.working(self.t + (due - self.t) * rng.uniform(0.3, 0.95))
+        if until is not None and self.t > until:
+            return
+        self.add("task_done", owner, index=0, note=rng.choice(texts.TASK_DONE_NOTES))
+        if not self.step(hours=(4, 72), until=until):
+            return
+        answer = rng.choices(("satisfied", "partly", "not_satisfied"), weights=(80, 15, 5))[0]
+        self.add("satisfaction", self.worker, answer=answer, comment=rng.choice(texts.SATISFACTION[answer]))
+
+    def _problem_option(self, kind: str) -> dict:
+        """Putting it right with a goodwill payment for the trouble (two remedies, within an adviser's own
+        authority), or explaining what happened."""
+        rng, w = self.rng, self.w
+        if kind == "fix":
+            goodwill = Decimal(rng.choice(texts.PROBLEM_GOODWILL))
+            title = f"Put it right and {wording.money(goodwill)} for the trouble"
+            remedies = [
+                {
+                    "kind": "put_right",
+                    "description": wording.sentence_case(wording.fill(w.issue.outcome, w))[:300],
+                },
+                {"kind": "goodwill", "description": "For the trouble it caused", "amount": str(goodwill)},
+            ]
+        else:
+            title = "Explain what happened and what happens next"
+            remedies = [{"kind": "explanation", "description": "A call going through what went wrong"}]
+        benefit, drawback, ours, cost = texts.PROBLEM_OPTION_SIDES[kind]
+        low, high = RISKS["put_right" if kind == "fix" else "explanation"]
+        return {
+            "title": title,
+            "remedies": remedies,
+            "benefits_customer": benefit,
+            "drawbacks_customer": drawback,
+            "benefits_organisation": ours,
+            "drawbacks_organisation": cost,
+            "risk_customer": [max(1, min(5, low + rng.randint(-1, 1))), rng.randint(1, 4)],
+            "risk_organisation": [max(1, min(5, high + rng.randint(-1, 1))), rng.randint(1, 4)],
+        }
+
+    def _task_owner(self) -> str:
+        """A colleague in the team where there is one: the work behind the agreed option is shared."""
+        colleagues = [u for u in ADVISERS[self.team] + HANDLERS[self.team] if u != self.worker]
+        return self.rng.choice(colleagues) if colleagues else self.worker
 
     def schedule(self, at: datetime, action: str, actor: str | None = None, **data) -> None:
         """A step for a moment the story has not reached yet: it joins the story when the story gets there."""

@@ -319,6 +319,8 @@ EMAIL_DOMAINS = ["example.com", "example.org", "example.net"]
 
 OFFICES = {
     "england": ["Leeds", "Bristol", "Birmingham", "Cardiff", "Norwich", "Sheffield"],
+    # As many as England's: a person the plan first put in England draws the same way.
+    "wales": ["Cardiff", "Swansea", "Newport", "Wrexham", "Bristol", "Birmingham"],
     "scotland": ["Glasgow", "Edinburgh", "Dundee"],
     "northern-ireland": ["Belfast", "Derry"],
 }
@@ -338,6 +340,46 @@ STAFF = [
     ("sunita.mehta", "Sunita", "Mehta", "adviser", "repairs"),
     ("dave.pritchard", "Dave", "Pritchard", "case_handler", "repairs"),
 ]
+
+# Demo postal addresses (people.postal_address): invented streets, real towns in each nation.
+STREETS = [
+    "Willow Lane",
+    "Station Road",
+    "Mill Street",
+    "Church View",
+    "Orchard Close",
+    "Harbour Terrace",
+    "Beech Avenue",
+    "Quarry Road",
+    "Kingfisher Way",
+    "Chapel Row",
+    "Meadow Court",
+    "Castle Street",
+    "Riverside Walk",
+    "Elm Grove",
+]
+BUSINESS_PARKS = ["Riverside Business Park", "Meadowbank Trading Estate", "Northgate Enterprise Centre"]
+TOWNS = {
+    "england": ["Leeds", "Bristol", "Norwich", "York", "Leicester", "Plymouth", "Carlisle", "Reading"],
+    "wales": ["Cardiff", "Swansea", "Wrexham", "Aberystwyth", "Newport"],
+    "scotland": ["Perth", "Dundee", "Inverness", "Stirling", "Paisley"],
+    "northern-ireland": ["Belfast", "Newry", "Omagh", "Coleraine"],
+}
+
+# How each signs their letters, under their name.
+JOB_TITLES = {
+    "adviser": "Customer Adviser",
+    "handler": "Complaints Officer",
+    "leader": "Complaints Team Leader",
+    "lead": "Head of Customer Relations",
+    "admin": "Systems Administrator",
+    "marcus.reid": "Customer Adviser",
+    "eilidh.campbell": "Complaints Officer",
+    "rachel.owusu": "Billing Adviser",
+    "tom.gallagher": "Billing Complaints Officer",
+    "sunita.mehta": "Repairs Adviser",
+    "dave.pritchard": "Repairs Complaints Officer",
+}
 
 TEAMS = [("Complaints", "complaints"), ("Billing", "billing"), ("Repairs", "repairs")]
 
@@ -1413,6 +1455,22 @@ REASONING = {
         "advance. The complaint is not justified.",
     ],
 }
+# The same reasons as the customer reads them in our letters (Finding.customer_explanation): to them, about
+# what happened to them, without the internal shorthand; one for each REASONING above, in the same order.
+EXPLANATIONS = {
+    "justified": [
+        "Our records confirm what you told us. {cause} We did not meet the standard we set ourselves, and we should have put this right sooner.",
+        "We have checked everything you told us and it is right. {cause} We should have put this right the first time you raised it.",
+    ],
+    "partly_justified": [
+        "Part of what you told us is right: {cause_lower} Some of the delay, though, was outside our control, so we have upheld part of your complaint.",
+        "We got some things wrong ({cause_lower_trim}), but the main decision was the right one under our policy, so we have upheld part of your complaint.",
+    ],
+    "not_justified": [
+        "We have checked our records carefully. We followed the correct process and gave you the right information, so we have not upheld your complaint, although we understand why you are unhappy.",
+        "Having checked everything, the charge was correct and the way we applied it was explained to you in advance, so we have not upheld your complaint.",
+    ],
+}
 # Why it went wrong, in words, for each root cause (used in the reasoning).
 CAUSE_WORDS = {
     "staff-error": "A member of staff made a mistake when processing the request.",
@@ -1431,6 +1489,26 @@ CAUSE_WORDS = {
     "charges": "The charge should not have been applied.",
     "contractor": "Our contractor did not do what we asked of them.",
     "external-event": "An event outside our control caused the problem, but we were slow to respond to it.",
+}
+
+# The causes as the customer is told them (used in EXPLANATIONS).
+CAUSE_WORDS_FOR_CUSTOMER = {
+    "staff-error": "A member of our staff made a mistake when dealing with your request.",
+    "staff-behaviour": "The way we spoke to you fell short of what we expect of ourselves.",
+    "training-gap": "The person you spoke to had not been trained for this situation.",
+    "policy-unclear": "Our policy did not make clear what should happen in your situation.",
+    "process-failure": "We did not follow our own process.",
+    "handoff": "Your request was passed between two of our teams and neither took charge of it.",
+    "delay": "We had a backlog, and your request waited far too long.",
+    "system-fault": "A fault in our systems caused the error, and we did not spot it.",
+    "data-error": "We held the wrong details on your account.",
+    "unclear-information": "The information we gave you was unclear.",
+    "not-kept-informed": "We did not keep you informed as we had promised.",
+    "promise-broken": "We promised to act by a date and did not.",
+    "product-design": "The way our product works caused the problem.",
+    "charges": "The charge should not have been applied.",
+    "contractor": "Our contractor did not do what we asked of them.",
+    "external-event": "Something outside our control caused the problem, but we were slow to respond to it.",
 }
 
 # Options: titles by remedy type ({money} is the amount in words, {outcome} the customer's wish).
@@ -1626,4 +1704,59 @@ DEMO_BLOCKS = {
         "that the Financial Ombudsman Service's explanatory leaflet is enclosed. This placeholder is not the "
         "regulator's wording.]"
     ),
+}
+
+# --- a problem resolved step by step (WM57 5-8, 10-11, 14) ---------------------------------------------------
+# The goodwill that goes with putting a problem right: within an adviser's own authority (£50).
+PROBLEM_GOODWILL = [15, 20, 25, 30, 40, 50]
+PROBLEM_OPTION_SIDES = {
+    "fix": (
+        "The problem is put right, with something for the trouble it caused",
+        "Takes a few days to arrange",
+        "Stops repeat contacts about the same problem",
+        "Staff time and a small payment",
+    ),
+    "explain": (
+        "A clear explanation of what happened and what they can do",
+        "Does not change what happened",
+        "Quick, and costs nothing",
+        "The customer may not feel it is enough",
+    ),
+}
+AGREEMENT_NOTES = [
+    "Happy with that; asked to be told when it is done.",
+    "Agreed, as long as it is sorted this week.",
+    "Agreed on the call; prefers updates by email.",
+    "",
+]
+TASK_DONE_NOTES = ["Done and checked", "Done; the customer was told", "", "Completed the same day"]
+# Who agreed, when it was not the customer themselves (WM57 10: who agreed, how, when).
+AGREED_FOR = ["{name}'s partner, on their behalf", "{name}'s son, with their authority"]
+
+# What the demo's assessor saw of the work on a case, by the steps it shows (the standards' criteria).
+OBSERVATIONS = {
+    "problem": [
+        (
+            ["WM57 1", "WM57 7", "WM57 10", "CFACSC4 P13"],
+            "Checked the problem back with {first} before offering anything, weighed the options for both "
+            "sides on the case, and agreed the way forward with {first} in plain words.",
+        ),
+        (
+            ["WM57 11", "WM57 12", "WM57 14"],
+            "Set out who would do what and by when, kept {first} told as it was done, and checked {first} was "
+            "satisfied before closing.",
+        ),
+    ],
+    "complaint": [
+        (
+            ["CFACSC7 4", "CFACSC7 5", "CFACSC4 P10"],
+            "Summarised {first}'s complaint back to them and had it confirmed before investigating; the "
+            "finding rests on the evidence recorded.",
+        ),
+        (
+            ["CFACSC7 6", "CFACSC7 7", "WM57 7"],
+            "Weighed each option's benefits, drawbacks and risks for {first} and for us, and gave a reason for "
+            "the one chosen.",
+        ),
+    ],
 }

@@ -361,7 +361,8 @@ def evidence(rng: Random, w: Writer, count: int) -> list[tuple[str, str, str]]:
 
 
 def finding(rng: Random, w: Writer, outcome: str, cause: str | None, source: str) -> dict[str, str]:
-    """Facts and reasoning for a finding (`outcome` is justified, partly_justified or not_justified)."""
+    """Facts and reasoning for a finding (`outcome` is justified, partly_justified or not_justified), and
+    the same reasons written for the customer, which is all the letters will say of it."""
     facts = rng.choice(texts.FACTS).format(
         who=w.who,
         happened=fill(w.issue.happened, w),
@@ -369,13 +370,19 @@ def finding(rng: Random, w: Writer, outcome: str, cause: str | None, source: str
         when=w.slots["when"],
     )
     words = texts.CAUSE_WORDS.get(cause or "", "We could not find one single cause.")
-    reasoning = rng.choice(texts.REASONING[outcome]).format(
+    # One draw, as rng.choice makes, picks the internal note and its customer-facing twin.
+    pick = rng.randrange(len(texts.REASONING[outcome]))
+    reasoning = texts.REASONING[outcome][pick].format(
         first=w.first,
         cause=words,
         cause_lower=lower_first(words),
         cause_lower_trim=lower_first(words).rstrip("."),
     )
-    return {"facts": facts, "reasoning": reasoning}
+    told = texts.CAUSE_WORDS_FOR_CUSTOMER.get(cause or "", "We could not find one single cause.")
+    explanation = texts.EXPLANATIONS[outcome][pick].format(
+        cause=told, cause_lower=lower_first(told), cause_lower_trim=lower_first(told).rstrip(".")
+    )
+    return {"facts": facts, "reasoning": reasoning, "customer_explanation": explanation}
 
 
 def option_title(rng: Random, w: Writer, remedy: str, amount: Decimal | None) -> str:
@@ -407,6 +414,12 @@ def remedy_text(w: Writer, title: str, amount: Decimal | None, outcome: str) -> 
 
 def promise_action(rng: Random, w: Writer) -> str:
     return rng.choice(texts.PROMISE_ACTIONS.get(w.category.name) or texts.PROMISE_ACTIONS[w.category.impacts])
+
+
+def task_title(action: str, w: Writer) -> str:
+    """A promised action ("send you a corrected statement") as a colleague's task names the customer."""
+    words = f" {action} ".replace(" your ", f" {w.first}'s ").replace(" you ", f" {w.first} ")
+    return sentence_case(words.strip())
 
 
 def complaint_definition(w: Writer) -> str:

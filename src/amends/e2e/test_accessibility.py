@@ -1,5 +1,6 @@
-"""axe-core in chromium on the pages people use most: the queue, a case, a customer, the public complaint form
-(empty and with its errors) and the customer's status page (with the summary to confirm). No serious or
+"""axe-core in chromium on the pages people use most: the queue, a case (with internal notes and saved
+replies), a customer, the saved replies page, the public complaint form (empty and with its errors) and the
+customer's status page (with the summary to confirm). No serious or
 critical violation on any of them.
 
 axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
@@ -77,7 +78,10 @@ def test_the_public_form_and_the_status_page(page, live_server, case_handler):
 
 
 def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, complaints_team):
+    from amends.cases.notes import note_add
     from amends.cases.tests.factories import make_contact_case
+    from amends.messaging.replies import saved_reply_create
+    from amends.process.letters import process_compose_letter
     from amends.process.models import CaseProcess
     from amends.process.services import process_start
 
@@ -87,14 +91,66 @@ def test_the_queue_a_case_and_a_customer(page, live_server, complaints_lead, com
     case = make_contact_case(text=text, email="sam.patel@example.com").case
     if not CaseProcess.objects.filter(case=case).exists():
         process_start(case=case, regime_code="fca-disp", actor=complaints_lead)
+    # A draft letter: its form beside the preview the server renders into the page.
+    process_compose_letter(case=case, kind="acknowledgement", actor=complaints_lead, fields={})
     make_contact_case(text="Where is my refund?", email="jo.bloggs@example.com")
+    # Internal notes on the case and on the customer, and a saved reply to offer: their styles and forms too.
+    note = note_add(actor=complaints_lead, case=case, body="Called the bank: second charge confirmed")
+    note_add(actor=complaints_lead, case=case, body="It was the third charge", corrects=note)
+    note_add(actor=complaints_lead, customer=case.customer, body="Prefers email")
+    saved_reply_create(actor=complaints_lead, title="Acknowledge", body="Dear {customer_name}")
     sign_in(page, live_server.url, complaints_lead)
     page.goto(f"{live_server.url}/queue/?queue=all")
     page.get_by_role("link", name=case.reference).wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("article.letter-sheet").wait_for()
     assert violations(page) == []
     page.goto(f"{live_server.url}/customers/{case.customer_id}/")
     page.get_by_role("heading", level=1).wait_for()
+    page.locator("details.edit-customer summary").click()  # the edit form, open
+    page.get_by_label("Address line 1").first.wait_for()
     assert violations(page) == []
+    page.goto(f"{live_server.url}/saved-replies/")
+    page.get_by_role("heading", level=1).wait_for()
+    assert violations(page) == []
+
+
+def test_a_problem_worked_step_by_step_and_read_by_an_assessor(
+    page, live_server, case_handler, adviser, assessor, complaints_team
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amends.cases.tests.factories import make_case
+    from amends.process import authority, resolution, steps
+
+    problem = make_case(kind="problem", team=complaints_team, owner=case_handler)
+    summary = steps.understanding_record(
+        case=problem, actor=case_handler, what_happened="No repair", impact="Cold", outcome_wanted="Repair"
+    )
+    steps.understanding_confirm(understanding=summary, via="phone", actor=case_handler)
+    option = authority.option_add(
+        case=problem,
+        actor=case_handler,
+        title="Priority repair",
+        benefits_customer="Warm",
+        remedies=[authority.Remedy("put_right", "Repair"), authority.Remedy("goodwill", amount="20")],
+    )
+    authority.option_choose(option=option, actor=case_handler, reason="Fastest")
+    resolution.agreement_record(case=problem, actor=case_handler, option=option, agreed_by="Sam", via="phone")
+    resolution.task_add(
+        case=problem,
+        actor=case_handler,
+        title="Book it",
+        owner=adviser,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    for person in (case_handler, assessor):
+        sign_in(page, live_server.url, person)
+        page.goto(f"{live_server.url}/cases/{problem.reference}/")
+        page.locator("#process details.step").evaluate_all("els => els.forEach(el => { el.open = true; })")
+        assert violations(page) == [], person.username
+        page.get_by_role("button", name="Sign out").click()

@@ -19,7 +19,14 @@ def _answered_fca_complaint(case, handler, lead):
         case=case, actor=handler, what_happened="Charged twice", impact="Overdrawn", outcome_wanted="Refund"
     )
     steps.understanding_confirm(understanding=understanding, via="phone", actor=handler)
-    steps.finding_record(case=case, actor=handler, outcome="justified", facts="Two debits", reasoning="Retry")
+    steps.finding_record(
+        case=case,
+        actor=handler,
+        outcome="justified",
+        facts="Two debits",
+        reasoning="Retry",
+        customer_explanation="We took the payment twice.",
+    )
     option = authority.option_add(
         case=case,
         actor=handler,

@@ -45,7 +45,7 @@ def test_a_stalled_mail_server_never_holds_up_the_form_and_its_mail_goes_once_it
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(re.compile(r"/queue/"))
         page.get_by_label("Risk").select_option(label="Email not delivered")
-        page.get_by_role("button", name="Apply").click()
+        page.get_by_role("button", name="Apply", exact=True).click()
         page.get_by_role("link", name=reference).click()
         page.get_by_text("Not sent yet: retrying").first.wait_for()
         assert "Email to morgan.ellis@example.com: 1 attempt" in page.content()

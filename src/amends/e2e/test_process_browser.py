@@ -62,7 +62,12 @@ def _investigate(page, outcome: str):
     investigation = _step(page, "2. Investigation and finding")
     investigation.get_by_label("Finding").select_option(outcome)
     investigation.get_by_label("Facts established").fill("Two debits of £120 on 1 November")
-    investigation.get_by_label("Reasoning").fill("Our payment retry ran after the first payment succeeded.")
+    investigation.get_by_label("Reasoning (internal: never sent to the customer)").fill(
+        "Our payment retry ran after the first payment succeeded."
+    )
+    investigation.get_by_label("Explanation for the customer").fill(
+        "We took your payment twice because our system tried again after the first payment went through."
+    )
     investigation.get_by_label("Root cause").select_option("system-fault")
     _submit(page, "Record finding", "Finding recorded")
 
@@ -71,7 +76,7 @@ def _add_option(page, title: str, remedy: str, amount: str):
     options = _step(page, "3. Options and decision")
     options.locator("summary", has_text="Add an option").click()
     options.get_by_label("Option", exact=True).fill(title)
-    options.get_by_label("Remedy").select_option(remedy)
+    options.get_by_label("Remedy", exact=True).select_option(remedy)
     options.get_by_label("Amount £ (money remedies)").fill(amount)
     options.get_by_label("Benefits for the customer").fill("Puts them back where they were")
     options.get_by_label("Drawbacks for us").fill("The cost")
@@ -143,7 +148,6 @@ def test_housing_ombudsman_two_stages(page, live_server, case_handler, team_lead
     page.get_by_text("cannot be sent yet").first.wait_for()
     letters = _step(page, "4. Letters")
     letter = letters.locator(".letter").last
-    letter.locator("summary", has_text="Edit").click()
     letter.get_by_label("Outstanding actions").fill("The boiler will be replaced by 4 December.")
     letter.get_by_role("button", name="Save letter").click()
     page.get_by_text("Letter updated").first.wait_for()
@@ -163,7 +167,6 @@ def test_housing_ombudsman_two_stages(page, live_server, case_handler, team_lead
     letters.get_by_label("New letter").select_option(label="Stage2 response")
     _submit(page, "Draft letter", "Letter drafted")
     letter = _step(page, "4. Letters").locator(".letter").last
-    letter.locator("summary", has_text="Edit").click()
     letter.get_by_label("Outstanding actions").fill("None: the boiler was replaced on 3 December.")
     letter.get_by_role("button", name="Save letter").click()
     page.get_by_text("Letter updated").first.wait_for()

@@ -26,9 +26,7 @@ def _open_letter(page, base_url, user, draft):
     page.goto(f"{base_url}/cases/{draft.case.reference}/")
     letters = page.locator("details.step", has=page.locator("summary", has_text="4. Letters")).first
     letters.evaluate("el => { el.open = true; }")
-    letter = letters.locator(".letter").first
-    letter.locator("details").first.evaluate("el => { el.open = true; }")
-    return letter
+    return letters.locator(".letter").first  # a draft stays open beside its preview
 
 
 def test_the_second_editor_of_a_draft_letter_is_told_and_shown_the_first_ones_change(

@@ -1,5 +1,5 @@
 """Contacts over the API: a customer's message that opens a case or adds to one, and a further message
-on a known case. Both run intake, as email and the web form do.
+on a known case. Both run intake, as email and the web form do. And the team mailboxes' settings.
 
 The endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
 they lived there, so generated clients keep working.
@@ -7,17 +7,23 @@ they lived there, so generated clients keep working.
 
 from __future__ import annotations
 
-from ninja import Field, Schema, Status
+from datetime import datetime
+
+from ninja import Field, Router, Schema, Status
 
 from amends.cases.api import CaseDetailOut, router
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
 from amends.core.errors import NotFound
 from amends.core.moments import Moment
-from amends.core.permissions import can_record_contacts, require
+from amends.core.permissions import can_configure_mailboxes, can_record_contacts, require
 
-from .schemas import ChannelName, ContactIn
+from .mailboxes import mailbox_add, mailbox_update
+from .models import Mailbox
+from .schemas import ChannelName, ContactIn, MailboxChangeIn, MailboxIn
+from .selectors import mailboxes_listed
 from .services import IntakeResult, intake_contact
+from .views import MAILBOX_ONLY
 
 
 class CaseMessageIn(Schema):
@@ -99,3 +105,77 @@ def add_message(request, reference: str, payload: CaseMessageIn):
         customer={"name": case.customer.name},
     )
     return _answer(request.auth, intake_contact(contact, actor=request.auth))
+
+
+# The team mailboxes (settings page /intake/mailboxes/): administrators only. The password is never in
+# the API, in or out: a mailbox names the environment variable that holds it.
+mailbox_router = Router(tags=["mailboxes"])
+
+
+class MailboxOut(Schema):
+    id: int
+    version: int
+    name: str
+    host: str
+    port: int
+    security: str
+    username: str
+    password_env: str
+    password_set: bool = Field(..., description="Whether the variable is set where this API runs")
+    folder: str
+    after_import: str
+    move_to: str
+    team: str | None = Field(None, description="The slug of the team new cases go to; none: the intake team")
+    enabled: bool
+    uidvalidity: int | None
+    last_uid: int
+    last_polled_at: datetime | None
+    last_error: str
+    imported: int = Field(..., description="Emails imported from it so far")
+
+
+def _mailbox_out(mailbox: Mailbox) -> dict:
+    listed = next(m for m in mailboxes_listed() if m.pk == mailbox.pk)
+    return _mailbox_fields(listed)
+
+
+def _mailbox_fields(m: Mailbox) -> dict:
+    fields = {name: getattr(m, name) for name in MailboxOut.model_fields if hasattr(m, name)}
+    return {**fields, "id": m.pk, "team": m.team.slug if m.team else None}
+
+
+@mailbox_router.get(
+    "/mailboxes",
+    response={200: list[MailboxOut], **errors(403)},
+    summary="The team mailboxes Amends reads by IMAP, and how each last went",
+)
+def list_mailboxes(request):
+    require(can_configure_mailboxes(request.auth), MAILBOX_ONLY)
+    return [_mailbox_fields(m) for m in mailboxes_listed()]
+
+
+@mailbox_router.post(
+    "/mailboxes",
+    response={201: MailboxOut, **errors(400, 403, 409, 413, 422)},
+    summary="Add a team mailbox for the worker to read",
+)
+def add_mailbox(request, payload: MailboxIn):
+    require(can_configure_mailboxes(request.auth), MAILBOX_ONLY)
+    return Status(201, _mailbox_out(mailbox_add(data=payload, actor=request.auth)))
+
+
+@mailbox_router.post(
+    "/mailboxes/{mailbox_id}",
+    response={200: MailboxOut, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change a team mailbox's settings (expected_version: the version you read)",
+)
+def change_mailbox(request, mailbox_id: int, payload: MailboxChangeIn):
+    require(can_configure_mailboxes(request.auth), MAILBOX_ONLY)
+    mailbox = Mailbox.objects.filter(pk=mailbox_id).first()
+    if mailbox is None:
+        raise NotFound("No such mailbox")
+    data = MailboxIn(**payload.model_dump(exclude={"expected_version"}))
+    changed = mailbox_update(
+        mailbox=mailbox, data=data, expected_version=payload.expected_version, actor=request.auth
+    )
+    return _mailbox_out(changed)

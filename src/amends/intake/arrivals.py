@@ -41,6 +41,7 @@ from amends.customers.services import ContactDetails, CustomerBook
 from amends.messaging.models import Attachment, Integration, Message, MessageSource
 from amends.messaging.routes import Reach, conversations_of, integrations_on, routes_for
 from amends.messaging.services import (
+    Bounce,
     Delivery,
     Incoming,
     message_attachments,
@@ -49,6 +50,7 @@ from amends.messaging.services import (
     message_outbound,
     message_sent_event,
     message_source,
+    messages_bounced,
     messages_record,
     outbox_add,
 )
@@ -61,6 +63,8 @@ from amends.regimes.selectors import RegimeChooser, current_version
 from amends.signals.engine.analyser import analyse
 from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
+
+from .automatic import Automatic
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +91,11 @@ class Arrival:
     new_case: dict[str, str] = field(default_factory=dict)  # `case_fields` of the case it opens
     # A case opens at the sender's date only when it is this recent; otherwise when we received it.
     trust_date_for: timedelta | None = None
+    team: Team | None = None  # the team a case it opens goes to; None: the intake team
+    # Mail no person wrote (a bounce, an automatic reply): kept on its case (`case_reference`, which it
+    # needs) as it came, but it is no contact from the customer: no status changes, no analysis, no
+    # acknowledgement; a bounce marks the email it returns not delivered.
+    automatic: Automatic | None = None
 
 
 def status_url(case: Case) -> str:
@@ -189,6 +198,7 @@ class _Batch:
         self.versions: dict[tuple[str, Any], RegimeVersion | None] = {}
         self.regimes: list[tuple[Case, str]] = []  # new complaints and the regime applied on arrival
         self.integrations: list[Integration] | None = None  # read when the first acknowledgement goes
+        self.bounces: list[Bounce] = []
 
     def _histories(self) -> HistoryBook:
         times = [_received(a.received_at, timezone.now()) for a in self.arrivals]
@@ -228,6 +238,8 @@ class _Batch:
                 "received_at needs a time zone, e.g. 2026-11-22T10:00:00Z",
                 fields={"received_at": "no time zone"},
             )
+        if arrival.automatic is not None:
+            return self._plan_automatic(arrival, at, now)
         case = None
         if arrival.case_reference:
             case = self.cases.get(arrival.case_reference)
@@ -248,7 +260,8 @@ class _Batch:
             trusted = arrival.trust_date_for is None or now - at <= arrival.trust_date_for
             opened = at if trusted else now
             customer, _ = self.customers.match(arrival.sender, channel=message.channel, at=now, points=points)
-            case = case_new(customer=customer, team=self._team(), opened_at=opened, **fields)
+            team = arrival.team if arrival.team is not None else self._team()
+            case = case_new(customer=customer, team=team, opened_at=opened, **fields)
             case.reference = self.references.next(opened.year, save=False)
             self.cases[case.reference] = case
             self.new_cases.append(case)
@@ -265,6 +278,25 @@ class _Batch:
             reply_by = self._regime(case)
             self._acknowledge(case, message, now, reply_by)
         return IntakeResult(message, case, created_case=created, duplicate=False)
+
+    def _plan_automatic(self, arrival: Arrival, at: datetime, now: datetime) -> IntakeResult:
+        case = self.cases.get(arrival.case_reference)
+        if case is None:
+            raise DomainError(
+                "Automatic mail is kept only on the case it answers",
+                fields={"case_reference": "unknown case"},
+            )
+        incoming = arrival.incoming(at)
+        message = message_inbound(incoming, actor=self.actor, now=now)
+        message.case, message.customer = case, case.customer
+        self.messages.append(message)
+        if incoming.raw:
+            self.message_sources.append(message_source(message, incoming))
+        self.attachments += message_attachments(message, incoming.attachments)
+        automatic = arrival.automatic
+        if automatic is not None and automatic.is_bounce and automatic.failed:
+            self.bounces.append(Bounce(message, automatic.original_ids, automatic.diagnostic))
+        return IntakeResult(message, case, created_case=False, duplicate=False)
 
     def _team(self) -> Team | None:
         if self.team is False:
@@ -366,6 +398,7 @@ class _Batch:
         for case, code in self.regimes:
             process_start(case=case, regime_code=code, actor=self.actor, received_at=case.opened_at)
         outbox_add(self.deliveries)
+        messages_bounced(self.bounces)
 
     def _events(self) -> tuple[list[CaseEvent], list]:
         events: list[CaseEvent] = []

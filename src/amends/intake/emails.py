@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.core.errors import Conflict, DomainError, InputTooLarge, MalformedInput
+from amends.core.models import Team
 from amends.customers.models import Channel, ContactPoint
 from amends.customers.services import ContactDetails
 from amends.messaging.models import Message
@@ -31,12 +32,15 @@ from .models import HeldEmail
 EMAIL_DATE_TRUSTED_FOR = timedelta(days=7)
 
 
-def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult | HeldResult:
-    """One raw email (RFC 5322 bytes). Idempotent by Message-ID, else by the bytes' hash.
+def intake_email(raw: bytes, *, actor: Any = None, team: Team | None = None) -> IntakeResult | HeldResult:
+    """One raw email (RFC 5322 bytes). Idempotent by Message-ID, else by the bytes' hash. A case it opens
+    goes to `team` (a team mailbox's), else to the intake team.
 
     An email that cannot become a case by itself (unreadable, no usable sender, a sender address no
-    customer can have) is not refused: it is held, raw, for a person to review (`HeldResult`). Only an
-    empty or an oversized one is refused."""
+    customer can have) is not refused: it is held, raw, for a person to review (`HeldResult`). Mail no
+    person wrote (a bounce, an automatic reply: automatic.py) never opens a case: it is kept on the case
+    whose mail it answers, changing nothing there, or else set aside, raw, with why. Only an empty or an
+    oversized email is refused."""
     if len(raw) > settings.AMENDS_MAX_EMAIL_BYTES:
         raise InputTooLarge(
             f"The email is {len(raw):,} bytes; the most Amends accepts is {settings.AMENDS_MAX_EMAIL_BYTES:,}"
@@ -51,8 +55,10 @@ def intake_email(raw: bytes, *, actor: Any = None) -> IntakeResult | HeldResult:
     existing = message_existing(key)  # a mail provider's retry, answered before any threading
     if existing is not None:
         return IntakeResult(existing, existing.case, created_case=False, duplicate=True)
+    if parsed.automatic is not None:
+        return _automatic(parsed, raw, key, actor=actor)
     with transaction.atomic():
-        result = arrivals_store([email_arrival(parsed, raw, key)], actor=actor)[0]
+        result = arrivals_store([email_arrival(parsed, raw, key, team=team)], actor=actor)[0]
     if isinstance(result, DomainError):
         return email_hold(bytes(raw), reason=result.message, parsed=parsed)
     return result
@@ -71,7 +77,9 @@ def email_key(parsed: ParsedEmail) -> str:
     return (f"email:{parsed.message_id.lower()}" if parsed.message_id else f"sha256:{parsed.sha256}")[:300]
 
 
-def email_arrival(parsed: ParsedEmail, raw: bytes, key: str, *, kind_reason: str = "") -> Arrival:
+def email_arrival(
+    parsed: ParsedEmail, raw: bytes, key: str, *, kind_reason: str = "", team: Team | None = None
+) -> Arrival:
     case = _thread_case(parsed)
     return Arrival(
         key=key,
@@ -86,7 +94,51 @@ def email_arrival(parsed: ParsedEmail, raw: bytes, key: str, *, kind_reason: str
             "kind_reason": kind_reason or "Arrived at the complaints mailbox",
         },
         trust_date_for=EMAIL_DATE_TRUSTED_FOR,
+        team=team,
     )
+
+
+def _automatic(parsed: ParsedEmail, raw: bytes, key: str, *, actor: Any) -> IntakeResult | HeldResult:
+    """A bounce or an automatic reply: kept on the case of the mail it answers (a bounce also marks the
+    email it returns not delivered), else set aside, raw, with why. Never a new case, never an
+    acknowledgement (which would answer an autoresponder, and it us, for ever)."""
+    automatic = parsed.automatic
+    assert automatic is not None
+    if automatic.is_bounce:
+        # The returned email is named in the report; some mail systems name it in In-Reply-To instead.
+        automatic = replace(automatic, original_ids=(*automatic.original_ids, *parsed.thread_ids))
+        case = _case_of_ids(automatic.original_ids)
+    else:
+        case = _thread_case(parsed)
+    what = "A bounce" if automatic.is_bounce else "An automatic reply"
+    if case is None:
+        reason = f"{what} ({automatic.reason}) that answers no case's email: it opens no case"
+        return email_hold(bytes(raw), reason=reason, parsed=parsed, automatic=True)
+    arrival = Arrival(
+        key=key,
+        received_at=parsed.date,
+        incoming=partial(_incoming, parsed, raw, key),
+        case_reference=case.reference,
+        automatic=automatic,
+    )
+    with transaction.atomic():
+        result = arrivals_store([arrival], actor=actor)[0]
+    if isinstance(result, DomainError):
+        return email_hold(bytes(raw), reason=f"{what}: {result.message}", parsed=parsed, automatic=True)
+    return result
+
+
+def _case_of_ids(message_ids: tuple[str, ...]) -> Case | None:
+    """The case holding one of these emails (ours, or the customer's), the latest first."""
+    if not message_ids:
+        return None
+    found = (
+        Message.objects.select_related("case")
+        .filter(email_message_id__in=list(message_ids))
+        .order_by("-occurred_at")
+        .first()
+    )
+    return found.case if found is not None else None
 
 
 def _thread_case(parsed: ParsedEmail) -> Case | None:
@@ -131,6 +183,7 @@ def _incoming(parsed: ParsedEmail, raw: bytes, key: str, at: datetime) -> Incomi
         raw=raw,
         raw_content_type="message/rfc822",
         attachments=[AttachmentFile(a.filename, a.content_type, a.content) for a in parsed.attachments],
+        purpose=parsed.automatic.kind if parsed.automatic is not None else "message",
     )
 
 
@@ -187,7 +240,7 @@ def held_email_release(*, held: HeldEmail, actor: Any, name: str = "", email: st
     """A held email made a case (or added to the case it answers) once a person has supplied who sent
     it. The case's opening event names who released it and why it was held; DomainError changes nothing."""
     held = HeldEmail.objects.select_for_update().get(pk=held.pk)
-    if held.status != HeldEmail.Status.HELD:
+    if held.status not in HeldEmail.WAITING:
         raise Conflict("This email has already been released", fields={"held": "already released"})
     name, email = name.strip(), email.strip()
     if not (name or email):
@@ -199,7 +252,8 @@ def held_email_release(*, held: HeldEmail, actor: Any, name: str = "", email: st
         parsed = email_parse(raw, require_sender=False)
     except MalformedEmail:
         parsed = _unreadable(raw)
-    parsed = replace(parsed, from_name=name, from_address=email)
+    # A person read it and says who sent it: set aside as automatic or not, it is a customer's now.
+    parsed = replace(parsed, from_name=name, from_address=email, automatic=None)
     key = email_key(parsed)
     if message_existing(key) is not None:
         raise Conflict("This email is already on a case", fields={"held": "already stored"})

@@ -22,9 +22,7 @@ class ComplaintForm(forms.Form):
     name = forms.CharField(max_length=200, label="Your name")
     email = forms.EmailField(max_length=254, label="Email address", help_text="We send your reference here")
     phone = forms.CharField(max_length=40, required=False, label="Phone number (optional)")
-    nation = forms.ChoiceField(
-        choices=Nation.choices, label="Where do you live?", initial=Nation.ENGLAND_WALES
-    )
+    nation = forms.ChoiceField(choices=Nation.choices, label="Where do you live?", initial=Nation.ENGLAND)
     subject = forms.CharField(
         max_length=200, label="What is it about?", help_text="A few words, e.g. 'Refund not received'"
     )

@@ -27,8 +27,11 @@ class HeldResult:
         return self.held.reason
 
 
-def email_hold(raw: bytes, *, reason: str, parsed: ParsedEmail | None = None) -> HeldResult:
-    """Keep `raw` for review with why. Idempotent by the bytes' hash: the same email is held once."""
+def email_hold(
+    raw: bytes, *, reason: str, parsed: ParsedEmail | None = None, automatic: bool = False
+) -> HeldResult:
+    """Keep `raw` for review with why; `automatic` mail (a bounce, an automatic reply) is set aside, kept
+    the same way but out of the review queue. Idempotent by the bytes' hash: the same email is held once."""
     sha256 = hashlib.sha256(raw).hexdigest()
     existing = HeldEmail.objects.filter(sha256=sha256).first()
     if existing is not None:
@@ -41,13 +44,14 @@ def email_hold(raw: bytes, *, reason: str, parsed: ParsedEmail | None = None) ->
         subject=subject[:300],
         sender=sender[:300],
         received_at=timezone.now(),
+        status=HeldEmail.Status.SET_ASIDE if automatic else HeldEmail.Status.HELD,
     )
     try:
         with transaction.atomic():
             held.save()
     except IntegrityError:  # held meanwhile by a concurrent delivery of the same bytes
         return HeldResult(HeldEmail.objects.get(sha256=sha256), duplicate=True)
-    log.warning("Email held for review (%s): %s", held.pk, reason)
+    log.log(logging.INFO if automatic else logging.WARNING, "Email %s (%s): %s", held.status, held.pk, reason)
     return HeldResult(held, duplicate=False)
 
 

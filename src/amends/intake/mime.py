@@ -22,6 +22,8 @@ from itertools import chain, islice
 
 from amends.messaging.html import html_to_text, sanitise_html
 
+from .automatic import Automatic, automatic_of
+
 MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
 HEADER_LINE_RE = re.compile(rb"^[!-9;-~]+:", re.M)  # a field name, then a colon (RFC 5322 3.6.8)
 UNDECODED_RE = re.compile("[\udc80-\udcff]")  # a raw 8-bit byte the parser could not decode
@@ -87,6 +89,8 @@ class ParsedEmail:
     attachments_left_out: int = 0
     # MIME parts beyond the cap `parse_email` was given: not looked at, still in the raw message.
     parts_left_out: int = 0
+    # A bounce or an automatic reply (automatic.py): mail no person wrote, which opens no case.
+    automatic: Automatic | None = None
 
     @property
     def thread_ids(self) -> list[str]:
@@ -184,6 +188,7 @@ def _read(
         sha256=hashlib.sha256(raw).hexdigest(),
         attachments_left_out=left_out,
         parts_left_out=walked.left_out,
+        automatic=automatic_of(msg),
     )
 
 

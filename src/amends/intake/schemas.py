@@ -10,7 +10,7 @@ from amends.core.moments import Moment
 
 ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "sms", "api"]
 KindName = Literal["query", "problem", "complaint"]
-NationName = Literal["england", "scotland", "northern-ireland"]
+NationName = Literal["england", "wales", "scotland", "northern-ireland"]
 
 
 # At least one of these holds something besides spaces (the validator below); the document says so too.
@@ -64,3 +64,38 @@ class ContactIn(BaseModel):
         "", max_length=100, description="The product or service it is about, e.g. 'Current account'"
     )
     outcome_wanted: str = Field("", max_length=5000)
+
+
+class MailboxIn(BaseModel):
+    """A team mailbox's settings: the settings page's form, the API and `amends mailbox add` take it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=120, pattern=r"\S")
+    host: str = Field(..., min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.:\[\]-]+$")
+    port: int = Field(993, ge=1, le=65535)
+    security: Literal["tls", "starttls", "none"] = Field(
+        "tls", description="TLS from the start (IMAPS), STARTTLS, or none (only for a server on this machine)"
+    )
+    username: str = Field(..., min_length=1, max_length=255)
+    password_env: str = Field(
+        ...,
+        max_length=100,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="The environment variable that holds the password (the password is never stored)",
+    )
+    folder: str = Field("INBOX", max_length=200)
+    after_import: Literal["mark", "move"] = Field(
+        "mark", description="Mark imported email read and flag it $AmendsImported, or move it to move_to"
+    )
+    move_to: str = Field("", max_length=200, description="The folder imported email moves to (move only)")
+    team: str | None = Field(
+        None, max_length=60, description="The slug of the team new cases go to; none: the intake team"
+    )
+    enabled: bool = True
+
+
+class MailboxChangeIn(MailboxIn):
+    """New settings for a mailbox, with the version they were read at (optimistic locking)."""
+
+    expected_version: int = Field(..., ge=1)

@@ -11,14 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
-from amends.core.errors import DomainError, InputTooLarge, MalformedInput, PermissionDenied
-from amends.core.permissions import can_review_held_email, can_view_case
+from amends.core.errors import DomainError, InputTooLarge, MalformedInput, NotFound, PermissionDenied
+from amends.core.models import Team
+from amends.core.permissions import can_configure_mailboxes, can_review_held_email, can_view_case, require
 from amends.core.ratelimit import client_address, throttle_before_reading
-from amends.core.web import report, staff_required
+from amends.core.web import invalid_input, report, staff_required
 
 from .forms import ComplaintForm, new_form_token
-from .selectors import held_email_waiting, held_emails_waiting
+from .mailboxes import mailbox_add, mailbox_update
+from .models import Mailbox
+from .schemas import MailboxIn
+from .selectors import held_email_waiting, held_emails_waiting, mailboxes_listed, set_aside_emails
 from .services import HeldResult, held_email_release, intake_email, intake_web_form
 
 
@@ -168,7 +173,9 @@ def held_emails(request):
     """Email intake could not read, for a team leader to look at and release."""
     if not can_review_held_email(request.user):
         raise Http404("Only team leaders and complaints leads review held email")
-    return render(request, "intake/held_emails.html", {"held": held_emails_waiting()})
+    return render(
+        request, "intake/held_emails.html", {"held": held_emails_waiting(), "set_aside": set_aside_emails()}
+    )
 
 
 @staff_required
@@ -199,3 +206,63 @@ def held_email_release_view(request, pk: int):
     if can_view_case(request.user, result.case):
         return redirect("case_detail", result.case.reference)
     return redirect("held_emails")  # a new case lands in the intake team's queue, perhaps not theirs
+
+
+MAILBOX_ONLY = "Only administrators configure the team mailboxes"
+
+
+def _mailbox_posted(post) -> MailboxIn:
+    """The form as the API's input. An unticked box posts nothing: enabled only when ticked."""
+    fields = {name: post.get(name, "") for name in MailboxIn.model_fields if name != "enabled"}
+    fields["port"] = fields["port"] or 993
+    fields["team"] = fields["team"] or None
+    try:
+        return MailboxIn(**fields, enabled=post.get("enabled") == "on")
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from exc
+
+
+@staff_required
+def mailboxes(request):
+    """The team mailboxes Amends reads by IMAP: how each is doing, its settings, and a form to add one."""
+    if not can_configure_mailboxes(request.user):
+        raise Http404(MAILBOX_ONLY)
+    if request.method == "POST":
+        try:
+            mailbox = mailbox_add(data=_mailbox_posted(request.POST), actor=request.user)
+            messages.success(request, f"Added {mailbox.name}: the worker reads it at its next sweep")
+        except DomainError as exc:
+            report(request, exc)
+        return redirect("mailboxes")
+    return render(
+        request,
+        "intake/mailboxes.html",
+        {
+            "mailboxes": mailboxes_listed(),
+            "teams": Team.objects.order_by("name"),
+            "securities": Mailbox.Security.choices,
+            "afters": Mailbox.AfterImport.choices,
+            "poll_seconds": settings.AMENDS_MAILBOX_POLL_SECONDS,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def mailbox_change(request, pk: int):
+    try:
+        require(can_configure_mailboxes(request.user), MAILBOX_ONLY)
+        mailbox = Mailbox.objects.filter(pk=pk).first()
+        if mailbox is None:
+            raise NotFound("No such mailbox")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            raise DomainError("The form lacks the version you read", fields={"version": "required"}) from None
+        mailbox = mailbox_update(
+            mailbox=mailbox, data=_mailbox_posted(request.POST), expected_version=version, actor=request.user
+        )
+        messages.success(request, f"Saved {mailbox.name}")
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("mailboxes")

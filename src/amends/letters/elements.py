@@ -38,9 +38,37 @@ ELEMENTS: dict[str, str] = {
 
 # Elements a letter writer fills in. `reference` and `referral_rights` come only from the case and regime.
 FIELD_ELEMENTS = frozenset(ELEMENTS) - {"reference", "referral_rights"}
-# Not elements, but a letter may carry them: a free paragraph after the opening.
-EXTRA_FIELDS = frozenset({"message"})
+# Not elements, but a letter may carry them: a free paragraph after the opening, and the apology of a
+# letter whose decision upholds the complaint in whole or in part (CFACSC7 K7: an apology is not an
+# admission of anything beyond what the decision says).
+EXTRA_FIELDS = frozenset({"message", "apology"})
 FIELD_NAMES = FIELD_ELEMENTS | EXTRA_FIELDS
+
+# The letter's fields in the order the letter shows them, each as its form names it and what goes in it.
+# The labels are the letter writer's; the headings the customer reads are in the letter templates.
+FIELD_FORM: dict[str, tuple[str, str]] = {
+    "message": ("Opening paragraph", "Optional: a few words of your own after the opening."),
+    "final_position_label": ("Final position label", "Empty: the kind's own label."),
+    "stage": ("Stage", ""),
+    "complaint_summary": ("Summary of the complaint", ""),
+    "complaint_definition": ("What the complaint is about", ""),
+    "resolved_statement": ("Resolved statement", ""),
+    "decision": ("Decision", "upheld, partly_upheld or not_upheld, or your own words."),
+    "apology": ("Apology", "From the organisation's wording (Letter wording page); make it fit this case."),
+    "reasons": ("Reasons", "Written for the customer: the finding's explanation for the customer."),
+    "remedy": ("Remedy", "What we will do to put things right."),
+    "outstanding_actions": ("Outstanding actions", ""),
+    "delay_reasons": ("Reasons for the delay", ""),
+    "new_date": ("New date", "When we now expect to respond (a date, e.g. 2026-12-04)."),
+    "timescales": ("Timescales", ""),
+    "how_to_escalate": ("How to escalate", ""),
+    "contact_details": ("Contact details", "Empty: our contact details from the Letter wording page."),
+}
+LETTER_ORDER = tuple(FIELD_FORM)
+# Letters that give a decision also say sorry when it upholds the complaint, in whole or in part, starting
+# from the organisation's own words for it (this text block, on the Letter wording page).
+APOLOGY_BLOCK = "org.apology"
+APOLOGY_DECISIONS = frozenset({"upheld", "partly_upheld", "justified", "partly_justified"})
 
 REFERRAL_KEYS = ("body", "website", "customer_time_limit")
 
@@ -72,6 +100,22 @@ KIND_SUBJECTS: dict[str, str] = {
 }
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def form_fields(required: Iterable[str], fields: Mapping[str, object]) -> list[str]:
+    """The fields a letter's form shows, in the letter's order: the elements its kind requires, the opening
+    paragraph, an apology when the kind gives a decision, and any the letter already holds. Never one the
+    kind has no use for: an acknowledgement asks for no decision and no remedy."""
+    required = set(required)
+    wanted = (required & FIELD_ELEMENTS) | {"message"} | {k for k, v in fields.items() if _text(v)}
+    if "decision" in required:
+        wanted.add("apology")
+    return [name for name in LETTER_ORDER if name in wanted]
+
+
+def gives_apology(decision: str) -> bool:
+    """Whether a letter with this decision says sorry: the complaint is upheld in whole or in part."""
+    return decision in APOLOGY_DECISIONS
 
 
 def block_code(element: str) -> str | None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from amends.core.models import StoredFile
+
 
 class TextBlockQuerySet(models.QuerySet):
     def effective(self, at=None):
@@ -123,3 +125,13 @@ class Letter(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class LetterEnclosure(StoredFile):
+    """A document sent with a letter (a statement, a copy of the contract, a photo): attached to its email
+    beside the letter's PDF, checked as every staff upload is (core/files.py). Added to a draft and removed
+    from one; frozen with the letter once it is sent."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="enclosures")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()

@@ -1,4 +1,9 @@
-"""Turning a Letter into HTML (Django templates) and PDF (WeasyPrint). Reads only: services decide when."""
+"""Turning a Letter into HTML (Django templates) and PDF (WeasyPrint). Reads only: services decide when.
+
+The same templates give the letter as a document (`letters/document.html`: the frozen HTML, the email's
+text and the PDF, tagged for screen readers as PDF/UA-1) and as a sheet on the case page beside its form
+(`letters/sheet.html`: the preview, styled by the UI's stylesheet).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,19 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from amends.customers.models import ContactPoint
+from amends.customers.models import PostalAddress
+from amends.messaging.services import customer_email
 
 from . import elements
 from .models import Letter, TextBlock, current_blocks
 
 ORG_BLOCKS = ("org.contact_details", "org.signature")
+LAYOUTS = {"document": "letters/document.html", "sheet": "letters/sheet.html"}
+# The letter's heading levels: its own in the document; under the case page's in the sheet, which sits in
+# the page's "4. Letters" step (a second h1 would make the page's outline wrong).
+HEADINGS = {"document": ("h1", "h2"), "sheet": ("h3", "h4")}
+# Tagged PDF for screen readers (ISO 14289-1): the structure tree, the document's language and title.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def block_codes(letter: Letter) -> list[str]:
@@ -46,14 +58,18 @@ def find_missing(letter: Letter, blocks: dict[str, TextBlock]) -> dict[str, str]
 
 
 def _address_lines(letter: Letter) -> list[str]:
-    point = (
-        ContactPoint.objects.filter(customer=letter.case.customer, kind=ContactPoint.Kind.POSTAL)
-        .order_by("-is_primary", "id")
-        .first()
-    )
-    if point is None:
-        return []
-    return [line.strip() for line in point.value.replace(",", "\n").splitlines() if line.strip()]
+    """The customer's address for letters (else their first) as an envelope shows it; [] for none."""
+    address = PostalAddress.objects.filter(customer_id=letter.case.customer_id).first()  # for letters first
+    return address.block_lines() if address is not None else []
+
+
+def _signatory(letter: Letter) -> dict[str, str] | None:
+    """Who signs the letter: the person who drafted it, by name and job title (or role)."""
+    user = letter.created_by
+    if user is None:
+        return None
+    staff = getattr(user, "staff", None)
+    return {"name": user.get_full_name() or user.get_username(), "title": staff.title if staff else ""}
 
 
 def _values(letter: Letter, context: dict) -> dict[str, str]:
@@ -66,8 +82,11 @@ def _values(letter: Letter, context: dict) -> dict[str, str]:
     return values
 
 
-def render_context(letter: Letter, blocks: dict[str, TextBlock], *, at: datetime, draft: bool) -> dict:
+def render_context(
+    letter: Letter, blocks: dict[str, TextBlock], *, at: datetime, draft: bool, layout: str = "document"
+) -> dict:
     context = element_context(letter, blocks)
+    address_lines = _address_lines(letter)
     values = _values(letter, context)
     required = letter.required_elements
     shown_blocks = []
@@ -84,13 +103,19 @@ def render_context(letter: Letter, blocks: dict[str, TextBlock], *, at: datetime
     signature_block = blocks.get("org.signature")
     referral = letter.referral or {}
     return {
+        "layout": LAYOUTS[layout],
+        "h1": HEADINGS[layout][0],
+        "h2": HEADINGS[layout][1],
         "letter": letter,
         "draft": draft,
         "missing": list(find_missing(letter, blocks).values()) if draft else [],
         "org_name": settings.ORGANISATION_NAME,
         "letter_date": timezone.localtime(at).date(),
         "customer_name": letter.case.customer.name,
-        "address_lines": _address_lines(letter),
+        "address_lines": address_lines,
+        # No postal address: the letter says it goes by email, and to where.
+        "email_to": "" if address_lines else (customer_email(letter.case.customer) or ""),
+        "signatory": _signatory(letter),
         "reference": context["reference"],
         "subject": elements.KIND_SUBJECTS[letter.kind],
         "values": values,
@@ -111,8 +136,10 @@ def used_block_versions(letter: Letter, blocks: dict[str, TextBlock]) -> dict[st
     return {code: blocks[code].version for code in dict.fromkeys(used) if code in blocks}
 
 
-def render_html(letter: Letter, blocks: dict[str, TextBlock], *, at: datetime, draft: bool) -> str:
-    context = render_context(letter, blocks, at=at, draft=draft)
+def render_html(
+    letter: Letter, blocks: dict[str, TextBlock], *, at: datetime, draft: bool, layout: str = "document"
+) -> str:
+    context = render_context(letter, blocks, at=at, draft=draft, layout=layout)
     return render_to_string(f"letters/kinds/{letter.kind}.html", context)
 
 
@@ -124,4 +151,5 @@ class _NoNetwork(URLFetcher):
 
 
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=_NoNetwork(), base_url=None).write_pdf()
+    """The letter's PDF, tagged (PDF/UA-1) so a screen reader reads it in order, in English, by its title."""
+    return HTML(string=html, url_fetcher=_NoNetwork(), base_url=None).write_pdf(pdf_variant=PDF_VARIANT)

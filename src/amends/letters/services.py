@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,12 +16,13 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError, InputTooLarge, NotFound
+from amends.core.files import AttachmentFile, check_files
 from amends.core.services import audit_record
 from amends.messaging.models import Message
-from amends.messaging.services import AttachmentFile, customer_email, message_send
+from amends.messaging.services import customer_email, message_send
 
 from . import elements, rendering
-from .models import Letter, TextBlock, current_block
+from .models import Letter, LetterEnclosure, TextBlock, current_block
 from .text import html_to_text
 
 FIELD_MAX_CHARS = 20_000
@@ -288,6 +291,59 @@ def letter_update_fields(
     return locked
 
 
+def _locked_at(letter: Letter, expected_version: int | None) -> Letter:
+    locked = _lock_draft(letter)
+    if expected_version is not None and locked.version != expected_version:
+        raise _changed_under(locked, expected_version)
+    return locked
+
+
+def _letter_changed(locked: Letter, actor: Any, **after: Any) -> None:
+    """A draft's version moves on, and its case says what changed (a LETTER_UPDATED event)."""
+    now = timezone.now()
+    locked.updated_at = now
+    locked.version += 1
+    locked.save(update_fields=["updated_at", "version"])
+    case_event_record(
+        locked.case, at=now, actor=actor, kind=EventKind.LETTER_UPDATED, after={"letter": locked.pk, **after}
+    )
+
+
+@transaction.atomic
+def letter_enclose(
+    *, letter: Letter, files: Sequence[AttachmentFile], actor: Any, expected_version: int | None = None
+) -> list[LetterEnclosure]:
+    """Enclose documents with a draft: they go with the letter, attached to its email beside its PDF.
+    Each file is checked for its kind and size, and all of them with those already enclosed within one
+    email's limit (core/files.py); one refused encloses none. `expected_version` as for the fields."""
+    locked = _locked_at(letter, expected_version)
+    if not files:
+        raise DomainError("Choose the documents to enclose", fields={"files": "required"})
+    already = sum(locked.enclosures.values_list("size", flat=True))
+    checked = check_files(files, already=already)
+    now = timezone.now()
+    enclosed = LetterEnclosure.objects.bulk_create(
+        [LetterEnclosure.of(f, letter=locked, added_by=actor, added_at=now) for f in checked]
+    )
+    _letter_changed(locked, actor, fields=["enclosures"], files=[f.filename for f in checked])
+    return enclosed
+
+
+@transaction.atomic
+def letter_enclosure_remove(
+    *, letter: Letter, enclosure_id: int, actor: Any, expected_version: int | None = None
+) -> Letter:
+    """Take a document out of a draft before it is sent."""
+    locked = _locked_at(letter, expected_version)
+    enclosure = LetterEnclosure.objects.filter(letter=locked, pk=enclosure_id).only("filename").first()
+    if enclosure is None:
+        raise NotFound("No such document enclosed with this letter")
+    name = enclosure.filename
+    enclosure.delete()
+    _letter_changed(locked, actor, fields=["enclosures"], removed=name)
+    return locked
+
+
 # --- rendering ----------------------------------------------------------------------------------------
 
 
@@ -296,6 +352,24 @@ def letter_render_html(letter: Letter) -> str:
     if not letter.is_draft:
         return letter.html
     return rendering.render_html(letter, rendering.letter_blocks(letter), at=timezone.now(), draft=True)
+
+
+def letter_preview(letter: Letter, fields: dict | None = None) -> tuple[str, str]:
+    """A draft as it would read with these fields changed (a form's, not saved): the sheet the case page
+    shows beside the form, and the letter's plain text for readers such as the coach. Fields are checked
+    as `letter_update_fields` checks them (DomainError), and merged the same way."""
+    preview = copy.copy(letter)
+    if fields is not None:
+        given = _check_fields(fields)
+        merged = {**letter.fields, **given}
+        for name, value in fields.items():
+            if not (isinstance(value, str) and value.strip()):
+                merged.pop(name, None)
+        preview.fields = merged
+    html = rendering.render_html(
+        preview, rendering.letter_blocks(preview), at=timezone.now(), draft=True, layout="sheet"
+    )
+    return html, html_to_text(html)
 
 
 def letter_render_pdf(letter: Letter) -> bytes:
@@ -345,7 +419,7 @@ def letter_prepare(*, letter: Letter, by: str = "email") -> PreparedLetter:
     required element or text block is empty or the customer has no address to send it to."""
     if by not in SEND_BY:
         raise DomainError("Send a letter by email or print it", fields={"by": "email or print"})
-    letter = Letter.objects.select_related("case__customer").get(pk=letter.pk)
+    letter = Letter.objects.select_related("case__customer", "created_by__staff").get(pk=letter.pk)
     if not letter.is_draft:
         raise Conflict(f"This letter was already {letter.get_status_display().lower()}", code="letter_frozen")
     blocks = rendering.letter_blocks(letter)
@@ -424,27 +498,43 @@ def _attachment_name(letter: Letter) -> str:
 
 
 def _email(letter: Letter, *, actor: Any) -> Message:
-    """The letter's email: its text in the body, the PDF attached, sent after commit like any reply."""
+    """The letter's email: its text in the body, the PDF attached with the documents enclosed with it, sent
+    after commit like any reply."""
+    enclosed = [
+        AttachmentFile(e.filename, e.content_type, bytes(e.content)) for e in letter.enclosures.order_by("pk")
+    ]
+    also = f", with {_enclosed_words(enclosed)}" if enclosed else ""
     return message_send(
         case=letter.case,
         actor=actor,
         purpose="letter",
         subject=f"{elements.KIND_SUBJECTS[letter.kind]} [{letter.case.reference}]",
-        body="Our letter about your complaint is below, and attached as a PDF.\n\n"
+        body=f"Our letter about your complaint is below, and attached as a PDF{also}.\n\n"
         + html_to_text(letter.html),
-        attachments=[AttachmentFile(_attachment_name(letter), "application/pdf", bytes(letter.pdf or b""))],
+        attachments=[
+            AttachmentFile(_attachment_name(letter), "application/pdf", bytes(letter.pdf or b"")),
+            *enclosed,
+        ],
     )
+
+
+def _enclosed_words(files: list[AttachmentFile]) -> str:
+    names = [f.filename for f in files]
+    return f"the document{'s' if len(names) > 1 else ''} we enclose ({elements.join_words(names)})"
 
 
 __all__ = [
     "current_block",
     "letter_compose",
+    "letter_enclose",
+    "letter_enclosure_remove",
     "letter_missing",
     "letter_render_html",
     "letter_render_pdf",
     "letter_render_text",
     "letter_mark_sent",
     "letter_prepare",
+    "letter_preview",
     "letter_send",
     "letter_update_fields",
     "text_block_define",

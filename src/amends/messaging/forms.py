@@ -63,3 +63,17 @@ class LogContactForm(forms.Form):
             return None if moment is None else held(moment)  # the API's Moment: a time UTC can hold
         except ValueError as exc:
             raise forms.ValidationError(f"The time {exc}") from exc
+
+
+class SavedReplyForm(forms.Form):
+    """A new saved reply, or an edit of one (with the `version` it was read at)."""
+
+    title = forms.CharField(max_length=120)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000, label="Reply")
+    # A new one's: a team's id, or "" for one's own (the page offers only the teams the user keeps).
+    team = forms.CharField(required=False, max_length=20)
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class SavedReplyDeleteForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

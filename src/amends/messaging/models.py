@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from amends.core.models import StoredFile
 from amends.customers.models import Channel
 
 
@@ -23,12 +24,15 @@ class Message(models.Model):
         NO_ADDRESS = "no_address", "Not sent: no address"
         # A person sent it themselves, elsewhere (from the social media account, a phone): recorded only.
         BY_HAND = "by_hand", "Sent by hand"
+        # Sent, and then returned by the customer's mail system (a bounce that intake matched to it).
+        BOUNCED = "bounced", "Not delivered: bounced"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="messages")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     direction = models.CharField(max_length=3, choices=Direction.choices)
     # Why it was sent: reply, acknowledgement, call note...; free text so later letters can add kinds.
+    # Inbound mail no person wrote says so here: "bounce", "auto_reply" (intake/automatic.py).
     purpose = models.CharField(max_length=30, default="message")
     subject = models.CharField(max_length=300, blank=True)
     sender = models.CharField(max_length=300, blank=True)
@@ -53,7 +57,7 @@ class Message(models.Model):
             models.Index(
                 fields=["delivery", "recorded_at"],
                 name="message_undelivered",
-                condition=models.Q(delivery__in=["queued", "retrying", "failed"]),
+                condition=models.Q(delivery__in=["queued", "retrying", "failed", "bounced"]),
             ),
         ]
 
@@ -69,18 +73,11 @@ class MessageSource(models.Model):
     raw = models.BinaryField()
 
 
-class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    # In the database, inside the intake transaction, so a crash can never keep a message without its
-    # attachments or the other way round.
-    content = models.BinaryField()
+class Attachment(StoredFile):
+    """A file on a message: as the customer sent it (its type as their email claimed), or checked by
+    core/files.py when staff attached it. Stored in the transaction that stores the message."""
 
-    def __str__(self) -> str:
-        return self.filename
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
 
 
 class Integration(models.Model):
@@ -146,3 +143,43 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connector} to {self.destination} ({self.message.get_delivery_display()})"
+
+
+class SavedReply(models.Model):
+    """A reply template: a team's (kept by its team leaders) or one person's own. Its body may name the
+    case's facts as placeholders ({customer_name}, {reference}, {respond_by}...; messaging.replies lists
+    them), filled in when it is put into the reply box, where the adviser edits it and the coach reads
+    it like any draft. Placeholders it does not know are refused when it is saved."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="saved_replies"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_replies",
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Optimistic locking: every edit bumps it; an edit made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False, owner__isnull=True)
+                | models.Q(team__isnull=True, owner__isnull=False),
+                name="saved_reply_team_or_owner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["team", "title"], name="saved_reply_team"),
+            models.Index(fields=["owner", "title"], name="saved_reply_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import unicodedata
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event, case_event_record, case_events_record, case_record_contact
 from amends.core.errors import Conflict, DomainError
+from amends.core.files import AttachmentFile, check_files
 from amends.customers.models import Channel, ContactPoint, Customer
 
 from .connectors import Attempt
@@ -34,15 +34,6 @@ LOGGED_AS = {
     Channel.FACE_TO_FACE: "a conversation",
     Channel.LETTER: "a letter",
 }
-
-
-@dataclass
-class AttachmentFile:
-    """A file on a message, in either direction, before it is stored."""
-
-    filename: str
-    content_type: str
-    content: bytes
 
 
 # What a sent message records on its case, by its purpose. A letter's email records none of its own:
@@ -70,6 +61,8 @@ class Incoming:
     raw: bytes = b""
     raw_content_type: str = ""
     attachments: list[AttachmentFile] = field(default_factory=list)
+    # "message", or what mail no person wrote is: "bounce", "auto_reply" (intake/automatic.py).
+    purpose: str = "message"
 
 
 def message_existing(idempotency_key: str | None) -> Message | None:
@@ -117,6 +110,7 @@ def message_inbound(incoming: Incoming, *, actor: Any, now: datetime) -> Message
     return Message(
         channel=incoming.channel,
         direction=Message.Direction.INBOUND,
+        purpose=incoming.purpose,
         subject=incoming.subject[:300],
         sender=incoming.sender[:300],
         body_text=_check_body(incoming.body_text),
@@ -136,17 +130,7 @@ def message_source(message: Message, incoming: Incoming) -> MessageSource:
 
 def message_attachments(message: Message, files: Sequence[AttachmentFile]) -> list[Attachment]:
     """The files on a message as they will be stored, unsaved."""
-    return [
-        Attachment(
-            message=message,
-            filename=(f.filename or "attachment")[:255],
-            content_type=f.content_type[:100],
-            size=len(f.content),
-            sha256=hashlib.sha256(f.content).hexdigest(),
-            content=f.content,
-        )
-        for f in files
-    ]
+    return [Attachment.of(f, message=message) for f in files]
 
 
 def messages_record(
@@ -200,11 +184,12 @@ def message_send(
     """Write to the customer and keep the message, with its files, on the case: replies,
     acknowledgements and letters all leave this way, through the outbox (sent by the worker), on the
     channel `send_by` names, else the one the customer last wrote on when Amends can reach them there,
-    else by email (routes.py; a message with files goes by email). A message nothing can carry is kept,
-    marked not sent. `sent_by_hand` (a channel) records a reply a person sent themselves elsewhere:
-    kept as sent by hand, and not sent again. `expected_version` is the case's version the writer read
-    (a person's reply always gives it): if the case changed since (a colleague replied, the customer
-    wrote), nothing is sent and Conflict says what happened."""
+    else by email (routes.py; a message with files goes by email). The files are checked first
+    (core/files.py: their kind by content, their sizes): one refused sends nothing. A message nothing can
+    carry is kept, marked not sent. `sent_by_hand` (a channel) records a reply a person sent themselves
+    elsewhere: kept as sent by hand, and not sent again. `expected_version` is the case's version the
+    writer read (a person's reply always gives it): if the case changed since (a colleague replied, the
+    customer wrote), nothing is sent and Conflict says what happened."""
     if expected_version is not None:
         _check_unchanged(
             case,
@@ -216,7 +201,7 @@ def message_send(
         raise DomainError(
             "Either send it, or record it as sent by hand: not both", fields={"sent_by_hand": "or send_by"}
         )
-    files = list(attachments)
+    files = check_files(attachments)
     now = timezone.now()
     if sent_by_hand:
         message = message_by_hand(
@@ -412,15 +397,27 @@ def outbox_add(deliveries: list[Delivery]) -> None:
                 connector=d.connector,
                 integration=d.integration,
                 destination=d.to,
-                headers={"Message-ID": d.message.email_message_id, **d.thread}
-                if d.message.email_message_id
-                else dict(d.thread),
+                headers=_headers(d),
                 next_attempt_at=d.message.recorded_at,
             )
             for d in deliveries
         ],
         batch_size=1000,
     )
+
+
+def _headers(d: Delivery) -> dict[str, str]:
+    """The email's own Message-ID and thread, or for a webhook the post it answers; an acknowledgement by
+    email says it was written by no person."""
+    own = {"Message-ID": d.message.email_message_id} if d.message.email_message_id else {}
+    automatic = _automatic(d.message) if d.connector == OutboxItem.Connector.EMAIL else {}
+    return {**own, **d.thread, **automatic}
+
+
+def _automatic(message: Message) -> dict[str, str]:
+    """An acknowledgement is written by no person: it says so (RFC 3834), so the customer's out-of-office
+    does not answer it, and our intake would not have to set its answer aside."""
+    return {"Auto-Submitted": "auto-replied"} if message.purpose == "acknowledgement" else {}
 
 
 def outbox_lease(items: Sequence[OutboxItem], *, until: datetime) -> None:
@@ -458,7 +455,8 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         row.last_error = attempt.error
         if not attempt.error:
             row.sent_at, row.next_attempt_at = at, None
-            row.message.delivery = Message.Delivery.SENT
+            if row.message.delivery != Message.Delivery.BOUNCED:  # its bounce came back first
+                row.message.delivery = Message.Delivery.SENT
         elif attempt.permanent or row.attempts >= settings.AMENDS_OUTBOX_MAX_ATTEMPTS:
             row.next_attempt_at = None
             if row.message.delivery != Message.Delivery.FAILED:
@@ -567,6 +565,39 @@ def _in_flight(row: OutboxItem, now: datetime) -> bool:
     if row.next_attempt_at is None or row.next_attempt_at <= now or row.last_attempt_at is None:
         return False
     return row.next_attempt_at > row.last_attempt_at + retry_delay(max(row.attempts, 1))
+
+
+@dataclass(frozen=True)
+class Bounce:
+    """A stored bounce (an inbound message) and what it says of the email it returns."""
+
+    message: Message
+    original_ids: Sequence[str]  # Message-IDs of the returned email, as the bounce names them
+    diagnostic: str = ""  # the receiving server's status and words, when the bounce gives them
+
+
+def messages_bounced(bounces: Sequence[Bounce]) -> int:
+    """Our emails that bounces return, on the bounce's case, marked not delivered (`BOUNCED`: the
+    "Email not delivered" queue filter finds them, the timeline says why). In the caller's transaction,
+    with the bounce itself (intake's batch). How many emails were marked."""
+    marked = 0
+    for bounce in bounces:
+        returned = list(
+            Message.objects.select_related("outbox").filter(
+                case=bounce.message.case,
+                direction=Message.Direction.OUTBOUND,
+                email_message_id__in=list(bounce.original_ids),
+            )
+        )
+        for message in returned:
+            message.delivery = Message.Delivery.BOUNCED
+            outbox = getattr(message, "outbox", None)
+            if outbox is not None:
+                outbox.last_error = f"Bounced: {bounce.diagnostic or 'returned by the mail system'}"[:500]
+                outbox.save(update_fields=["last_error"])
+        Message.objects.bulk_update(returned, ["delivery"])
+        marked += len(returned)
+    return marked
 
 
 @transaction.atomic

@@ -11,4 +11,15 @@ urlpatterns = [
         views.case_send_again,
         name="case_send_again",
     ),
+    path("cases/<str:reference>/saved-replies/<int:pk>", views.saved_reply_text, name="saved_reply_text"),
+    path("saved-replies/", views.saved_replies, name="saved_replies"),
+    path("saved-replies/add", views.saved_reply_add, name="saved_reply_add"),
+    path("saved-replies/<int:pk>/edit", views.saved_reply_edit, name="saved_reply_edit"),
+    path("saved-replies/<int:pk>/delete", views.saved_reply_remove, name="saved_reply_delete"),
+    path("cases/<str:reference>/attachments/<int:pk>", views.attachment_download, name="attachment_download"),
+    path(
+        "cases/<str:reference>/attachments/<int:pk>/preview",
+        views.attachment_preview,
+        name="attachment_preview",
+    ),
 ]

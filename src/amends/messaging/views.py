@@ -1,41 +1,86 @@
-"""Agent UI for messages: replying to the customer (saying before it goes which way it goes) and logging a
-call, visit or letter from the case page, the timelines the case and customer pages show (registered in
-apps.py), and the administrators' integrations page."""
+"""Agent UI for messages: replying to the customer (from a saved reply or not, saying before it goes which
+way it goes) and logging a call, visit or letter from the case page, the timelines the case and customer
+pages show (registered in apps.py), the saved replies page and the administrators' integrations page."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from pydantic import ValidationError
 
 from amends.cases.models import Case
+from amends.cases.selectors import case_for
 from amends.cases.views import act_on_case
 from amends.core.cursors import decode_moment
 from amends.core.errors import Conflict, DomainError
-from amends.core.permissions import can_manage_integrations, can_work_case
-from amends.core.web import invalid_input, report, staff_required
+from amends.core.models import Team
+from amends.core.permissions import (
+    can_keep_saved_replies,
+    can_manage_integrations,
+    can_manage_team_replies,
+    can_work_case,
+    require,
+)
+from amends.core.web import (
+    file_download,
+    file_preview,
+    form_errors,
+    invalid_input,
+    report,
+    staff_required,
+    uploaded_files,
+)
 from amends.customers.models import Customer
 
 from . import signing
-from .forms import LogContactForm, ReplyForm, SendAgainForm, chosen_route
+from .forms import (
+    LogContactForm,
+    ReplyForm,
+    SavedReplyDeleteForm,
+    SavedReplyForm,
+    SendAgainForm,
+    chosen_route,
+)
 from .integrations import integration_add, integration_change
 from .models import Integration, Message
+from .replies import (
+    placeholders,
+    saved_replies_for,
+    saved_replies_kept,
+    saved_reply_create,
+    saved_reply_delete,
+    saved_reply_fill,
+    saved_reply_kept,
+    saved_reply_update,
+    saved_reply_usable,
+    teams_kept_by,
+)
 from .routes import BY_HAND_CHANNELS, WEBHOOK_CHANNELS, case_routes, in_words
 from .schemas import IntegrationIn
-from .selectors import case_message, case_timeline, customer_timeline
+from .selectors import case_attachment, case_message, case_timeline, customer_timeline
 from .services import customer_email, message_log_contact, message_send, message_send_again
 
 
 def case_page_context(request, case: Case) -> dict:
-    """The case page's timeline and the forms to add to it."""
+    """The case page's timeline and the forms to add to it; `?saved_reply=<id>` fills the reply box with
+    that saved reply (what the Insert button asks for without JavaScript; with it, the page's script
+    fetches the text from `saved_reply_text` and puts it in at the cursor)."""
     timeline, truncated = case_timeline(case)
     session = getattr(request, "session", {})
     draft = session.pop(_draft_key(case.reference), None) or {}
     log_draft = session.pop(_log_draft_key(case.reference), None) or {}
     forms = {"reply_form": ReplyForm(), "log_form": LogContactForm(initial=log_draft)}
+    saved = saved_replies_for(request.user, case)
+    chosen = request.GET.get("saved_reply", "")
+    if chosen and not draft:
+        reply = next((r for r in saved if str(r.pk) == chosen), None)
+        if reply is None:
+            messages.error(request, "That saved reply is not one you can use here")
+        else:
+            draft = {"subject": "", "body": saved_reply_fill(reply, case=case, writer=request.user)}
     return {
         "timeline": timeline,
         "truncated": truncated,
@@ -46,6 +91,7 @@ def case_page_context(request, case: Case) -> dict:
         "reply_routes": case_routes(case) if can_work_case(request.user, case) else None,
         "by_hand_channels": [(c.value, c.label) for c in BY_HAND_CHANNELS],
         "sms_max_parts": settings.AMENDS_SMS_MAX_SEGMENTS,
+        "saved_replies": saved,
         **forms,
     }
 
@@ -84,12 +130,14 @@ def case_reply(request, reference: str):
                 actor=request.user,
                 body=d["body"],
                 subject=d["subject"],
+                attachments=uploaded_files(request),
                 expected_version=d["version"],
                 **chosen_route(d),
             )
         except DomainError:
-            # Not sent (the case moved on, the channel chosen cannot carry it): the page says why, with the
-            # draft kept.
+            # Not sent (the case moved on, the channel chosen cannot carry it, a file was refused): the
+            # page says why, with the draft kept. The files are chosen again: no browser lets a page put
+            # them back in the box.
             kept = {"subject": d["subject"], "body": d["body"], "send_by": d["send_by"]}
             request.session[_draft_key(case.reference)] = kept | {"by_hand_channel": d["by_hand_channel"]}
             raise
@@ -208,3 +256,125 @@ def _integration_post(request) -> tuple[Integration, str]:
         integration, secret = integration_change(integration_id=int(target), data=data, actor=request.user)
         messages.success(request, f"{integration.name} saved")
     return integration, secret
+
+
+@require_GET
+@staff_required
+def saved_reply_text(request, reference: str, pk: int):
+    """A saved reply filled in for this case, as JSON, for the case page's script to put in the reply box."""
+    case = case_for(request.user, reference)
+    if not can_work_case(request.user, case):
+        return JsonResponse({"error": "You can view this case but not reply on it"}, status=403)
+    reply = saved_reply_usable(request.user, case, pk)
+    if reply is None:
+        return JsonResponse({"error": "No such saved reply that you can use here"}, status=404)
+    return JsonResponse(
+        {"title": reply.title, "body": saved_reply_fill(reply, case=case, writer=request.user)}
+    )
+
+
+@staff_required
+def saved_replies(request):
+    """The replies one may use, each team's kept by its leaders (and the leads); one's own by oneself."""
+    user = request.user
+    if not can_keep_saved_replies(user):
+        raise Http404("Saved replies are for those who reply to customers")
+    replies = saved_replies_kept(user)
+    context = {
+        "replies": replies,
+        "editable": {
+            r.pk for r in replies if r.owner_id == user.pk or can_manage_team_replies(user, r.team_id)
+        },
+        "teams": teams_kept_by(user),
+        # As plain pairs: a template would call a ReplyPlaceholder (it is callable) rather than read it.
+        "placeholders": [{"name": p.name, "label": p.label} for p in placeholders().values()],
+        "form": SavedReplyForm(),
+    }
+    return render(request, "messaging/saved_replies.html", context)
+
+
+def _saved_reply_action(request, form_class, action, success: str):
+    """A form from the saved replies page: the permission first (the service asks again), a valid form,
+    one service call, a message, and back to the page."""
+    try:
+        require(can_keep_saved_replies(request.user), "Saved replies are for those who reply to customers")
+        form = form_class(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            action(form.cleaned_data)
+            messages.success(request, success)
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("saved_replies")
+
+
+def _team(user, value: str) -> Team | None:
+    """The team a new saved reply is for: "" for one's own; else one of the teams the user keeps."""
+    if not value:
+        return None
+    team = next((t for t in teams_kept_by(user) if str(t.pk) == value), None)
+    if team is None:
+        raise DomainError("You do not keep that team's saved replies", fields={"team": "not yours to keep"})
+    return team
+
+
+@require_POST
+@staff_required
+def saved_reply_add(request):
+    user = request.user
+    return _saved_reply_action(
+        request,
+        SavedReplyForm,
+        lambda d: saved_reply_create(
+            actor=user, title=d["title"], body=d["body"], team=_team(user, d["team"])
+        ),
+        success="Saved reply added",
+    )
+
+
+@require_POST
+@staff_required
+def saved_reply_edit(request, pk: int):
+    def edit(d):
+        if d["version"] is None:
+            raise DomainError(
+                "The version you read is missing: reload the page", fields={"version": "required"}
+            )
+        saved_reply_update(
+            reply=saved_reply_kept(request.user, pk),
+            actor=request.user,
+            title=d["title"],
+            body=d["body"],
+            expected_version=d["version"],
+        )
+
+    return _saved_reply_action(request, SavedReplyForm, edit, success="Saved reply changed")
+
+
+@require_POST
+@staff_required
+def saved_reply_remove(request, pk: int):
+    return _saved_reply_action(
+        request,
+        SavedReplyDeleteForm,
+        lambda d: saved_reply_delete(
+            reply=saved_reply_kept(request.user, pk), actor=request.user, expected_version=d["version"]
+        ),
+        success="Saved reply deleted",
+    )
+
+
+@require_safe
+@staff_required
+def attachment_download(request, reference: str, pk: int):
+    """A file on one of the case's messages, as a download, for anyone who may see the case (404 for
+    anyone else, as for the case itself)."""
+    return file_download(case_attachment(case_for(request.user, reference), pk))
+
+
+@require_safe
+@staff_required
+def attachment_preview(request, reference: str, pk: int):
+    """A picture on one of the case's messages as a thumbnail (404 for anything that is not a picture)."""
+    return file_preview(request, case_attachment(case_for(request.user, reference), pk))

@@ -1,4 +1,5 @@
-"""The steps of the complaint process as typed actions: one input schema and one service call each.
+"""The steps of the complaint process, and of a problem resolved step by step, as typed actions: one input
+schema and one service call each.
 
 The case page's forms and the API run the same actions: the API passes the payload it validated, the page
 builds the same input from the posted form (views.py). Each action takes the case, who is acting and its
@@ -13,19 +14,33 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
+from amends.cases.hooks import BulkAction, BulkField
 from amends.cases.models import Case
 from amends.core.errors import NotFound
+from amends.core.files import FileIn
 from amends.core.moments import Moment
 from amends.letters.models import Letter
-from amends.letters.services import letter_update_fields
+from amends.letters.services import letter_enclose, letter_enclosure_remove, letter_update_fields
+from amends.regimes.selectors import regimes_in_use
 
-from . import authority, promises, services, steps
+from . import authority, promises, resolution, services, steps
 from .letters import process_compose_letter
-from .models import ApprovalRequest, CaseClock, Option, Promise, RemedyType, RootCause, Understanding
+from .models import (
+    Agreement,
+    ApprovalRequest,
+    CaseClock,
+    Option,
+    Promise,
+    RemedyType,
+    RootCause,
+    Task,
+    Understanding,
+)
 
 # The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
 # else in a form or payload is a validation error naming the field, never a lookup.
@@ -67,12 +82,23 @@ class EvidenceIn(Schema):
     kind: Literal["document", "record", "statement", "call", "photo", "other"]
     description: str = Field(..., max_length=10_000)
     source: str = Field("", max_length=200)
+    files: list[FileIn] = Field(
+        default_factory=list,
+        description="The documents or photos the evidence is: PDF, images, office documents, text; each "
+        "within the per-file limit and all within the per-message one, else 400 or 413",
+    )
 
 
 class FindingIn(Schema):
     outcome: Literal["justified", "partly_justified", "not_justified"]
     facts: str = Field(..., max_length=10_000)
-    reasoning: str = Field(..., max_length=10_000)
+    reasoning: str = Field(..., max_length=10_000, description="Internal: never put in a letter")
+    customer_explanation: str = Field(
+        "",
+        max_length=10_000,
+        description="The reasons written for the customer: the only words of the finding a letter carries "
+        "(a decision letter cannot be drafted without them)",
+    )
     root_cause: str = Field("", max_length=60)
     version: int = Field(
         ...,
@@ -82,10 +108,24 @@ class FindingIn(Schema):
     )
 
 
+RemedyKind = Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
+
+
+class RemedyIn(Schema):
+    kind: RemedyKind
+    description: str = Field("", max_length=300, description="What it is, in words the customer would use")
+    amount: Amount | None = Field(None, description="For money remedies (refund, fee waiver, goodwill...)")
+
+
 class OptionIn(Schema):
     title: str = Field(..., max_length=200)
-    remedy_type: Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
+    remedy_type: RemedyKind | None = Field(
+        None, description="An option of one remedy: its kind (with `amount`); or list them in `remedies`"
+    )
     amount: Amount | None = None
+    remedies: list[RemedyIn] = Field(
+        default_factory=list, max_length=10, description="What the option gives the customer, in order"
+    )
     benefits_customer: str = Field(..., max_length=5000)
     drawbacks_customer: str = Field("", max_length=5000)
     benefits_organisation: str = Field("", max_length=5000)
@@ -122,6 +162,31 @@ class LetterUpdateIn(Schema):
     )
 
 
+class LetterEncloseIn(Schema):
+    letter: RowId
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The letter's version you read; if someone has saved it since, the answer is 409",
+    )
+    files: list[FileIn] = Field(
+        ...,
+        description="Documents sent with the letter, attached to its email beside its PDF: PDF, images, "
+        "office documents, text; each within the per-file limit and all, with those enclosed already, "
+        "within the per-message one, else 400 or 413",
+    )
+
+
+class EnclosureRemoveIn(Schema):
+    letter: RowId
+    enclosure: RowId
+    version: int = Field(
+        ...,
+        ge=1,
+        description="The letter's version you read; if someone has saved it since, the answer is 409",
+    )
+
+
 class LetterSendIn(Schema):
     letter: RowId
     by: Literal["email", "print"] = "email"
@@ -141,6 +206,26 @@ class PromiseRenegotiateIn(Schema):
     promise: RowId
     due_at: Moment
     note: str = Field(..., max_length=2000, description="What the customer agreed to")
+
+
+class AgreementIn(Schema):
+    option: RowId = Field(..., description="The chosen option the customer agreed")
+    agreed_by: str = Field(..., max_length=200, description="The customer, or who agreed for them")
+    via: Literal[tuple(Agreement.Via.values)]  # type: ignore[valid-type]
+    agreed_at: Moment | None = Field(None, description="When they agreed; now if not given")
+    note: str = Field("", max_length=2000)
+
+
+class TaskIn(Schema):
+    title: str = Field(..., max_length=300)
+    owner: RowId = Field(..., description="The user id of someone who may work the case (GET .../assignees)")
+    due_at: Moment
+    option: RowId | None = Field(None, description="The agreed option it carries out")
+
+
+class TaskDoneIn(Schema):
+    task: RowId
+    note: str = Field("", max_length=2000)
 
 
 class ExtendIn(Schema):
@@ -217,7 +302,12 @@ def _confirm_understanding(case: Case, actor: Any, data: ConfirmIn):
 
 def _evidence(case: Case, actor: Any, data: EvidenceIn):
     return steps.evidence_add(
-        case=case, actor=actor, kind=data.kind, description=data.description, source=data.source
+        case=case,
+        actor=actor,
+        kind=data.kind,
+        description=data.description,
+        source=data.source,
+        files=[f.file() for f in data.files],
     )
 
 
@@ -230,6 +320,7 @@ def _finding(case: Case, actor: Any, data: FindingIn):
         reasoning=data.reasoning,
         root_cause=_root_cause(data.root_cause),
         expected_version=data.version,
+        customer_explanation=data.customer_explanation,
     )
 
 
@@ -238,8 +329,9 @@ def _option(case: Case, actor: Any, data: OptionIn):
         case=case,
         actor=actor,
         title=data.title,
-        remedy_type=data.remedy_type,
+        remedy_type=data.remedy_type or "",
         amount=data.amount,
+        remedies=[authority.Remedy(r.kind, r.description, r.amount) for r in data.remedies],
         benefits_customer=data.benefits_customer,
         drawbacks_customer=data.drawbacks_customer,
         benefits_organisation=data.benefits_organisation,
@@ -276,6 +368,24 @@ def _update_letter(case: Case, actor: Any, data: LetterUpdateIn):
     )
 
 
+def _enclose(case: Case, actor: Any, data: LetterEncloseIn):
+    return letter_enclose(
+        letter=_letter(case, data.letter),
+        actor=actor,
+        files=[f.file() for f in data.files],
+        expected_version=data.version,
+    )
+
+
+def _remove_enclosure(case: Case, actor: Any, data: EnclosureRemoveIn):
+    return letter_enclosure_remove(
+        letter=_letter(case, data.letter),
+        enclosure_id=data.enclosure,
+        actor=actor,
+        expected_version=data.version,
+    )
+
+
 def _send_letter(case: Case, actor: Any, data: LetterSendIn):
     return services.process_send_letter(letter=_letter(case, data.letter), actor=actor, by=data.by)
 
@@ -296,6 +406,34 @@ def _renegotiate_promise(case: Case, actor: Any, data: PromiseRenegotiateIn):
     return promises.promise_renegotiate(
         promise=promise, actor=actor, new_due_at=_aware(data.due_at), note=data.note
     )
+
+
+def _agree_option(case: Case, actor: Any, data: AgreementIn):
+    option = _one(Option.objects.filter(case=case), data.option, "option")
+    return resolution.agreement_record(
+        case=case,
+        actor=actor,
+        option=option,
+        agreed_by=data.agreed_by,
+        via=data.via,
+        agreed_at=_aware(data.agreed_at) if data.agreed_at else None,
+        note=data.note,
+    )
+
+
+def _task(case: Case, actor: Any, data: TaskIn):
+    owner = get_user_model().objects.filter(pk=data.owner, is_active=True).first()
+    if owner is None:
+        raise NotFound("No such person to own the task")
+    option = _one(Option.objects.filter(case=case), data.option, "option") if data.option else None
+    return resolution.task_add(
+        case=case, actor=actor, title=data.title, owner=owner, due_at=_aware(data.due_at), option=option
+    )
+
+
+def _task_done(case: Case, actor: Any, data: TaskDoneIn):
+    task = _one(Task.objects.filter(case=case), data.task, "task")
+    return resolution.task_done(task=task, actor=actor, note=data.note)
 
 
 def _extend_clock(case: Case, actor: Any, data: ExtendIn):
@@ -331,12 +469,37 @@ ACTIONS: dict[str, Action] = {
     "decide-approval": Action(ApprovalDecisionIn, _decide_approval, "Decision recorded"),
     "compose-letter": Action(LetterIn, _compose_letter, "Letter drafted: check it, then send"),
     "update-letter": Action(LetterUpdateIn, _update_letter, "Letter updated"),
+    "enclose": Action(LetterEncloseIn, _enclose, "Enclosed with the letter: it goes with its email"),
+    "remove-enclosure": Action(EnclosureRemoveIn, _remove_enclosure, "Taken out of the letter"),
     "send-letter": Action(LetterSendIn, _send_letter, "Letter sent"),
     "promise": Action(PromiseIn, _promise, "Promise recorded: it will be tracked until kept"),
     "keep-promise": Action(PromiseKeepIn, _keep_promise, "Promise marked kept"),
     "renegotiate-promise": Action(PromiseRenegotiateIn, _renegotiate_promise, "New time agreed"),
+    "agree-option": Action(AgreementIn, _agree_option, "Agreement recorded: now carry it out"),
+    "task": Action(TaskIn, _task, "Task added"),
+    "task-done": Action(TaskDoneIn, _task_done, "Task marked done"),
     "extend-clock": Action(ExtendIn, _extend_clock, "Deadline extended"),
     "customer-answer": Action(AnswerIn, _customer_answer, "Answer recorded"),
     "satisfaction": Action(SatisfactionIn, _satisfaction, "Satisfaction recorded"),
     "escalate": Action(EscalateIn, _escalate, "Escalated"),
 }
+
+
+def _regime_in_bulk(case: Case, actor: Any, data: RegimeApplyIn) -> str:
+    process = ACTIONS["apply-regime"].run(case, actor, data)
+    return f"Now follows {process.regime_version.regime.name}"
+
+
+def _regimes(user: Any) -> list[tuple[str, str]]:
+    return [(regime.code, regime.name) for regime in regimes_in_use()]
+
+
+# The queue's bulk "Apply regime" (cases.bulk runs it case by case, each case in its own transaction):
+# the case page's action, offering the same regimes, those switched on.
+BULK_REGIME = BulkAction(
+    code="regime",
+    label="Apply regime",
+    input=RegimeApplyIn,
+    run=_regime_in_bulk,
+    fields=(BulkField("regime", "Regime", choices=_regimes),),
+)

@@ -1,4 +1,5 @@
-"""The complaint process over the API: the same typed actions the case page's forms run (actions.py)."""
+"""The complaint process, and a problem's steps, over the API: the same typed actions the case page's forms
+run (actions.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ninja import Field, Router, Schema
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
+from amends.core.files import FileOut
 
 from .actions import ACTIONS
 from .selectors import process_panel
@@ -28,11 +30,17 @@ class ClockOut(Schema):
     extended_from: datetime | None
 
 
+class RemedyOut(Schema):
+    kind: str
+    description: str
+    amount: Decimal | None
+
+
 class OptionOut(Schema):
     id: int
     title: str
-    remedy_type: str
-    amount: Decimal | None
+    remedies: list[RemedyOut]
+    amount: Decimal | None = Field(..., description="All the money the option gives, whatever the remedy")
     status: str
     risk_customer: int
     risk_organisation: int
@@ -45,6 +53,21 @@ class PromiseOut(Schema):
     status: str
 
 
+class AgreementOut(Schema):
+    option: int
+    agreed_by: str
+    via: str
+    agreed_at: datetime
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    owner: int
+    due_at: datetime
+    done_at: datetime | None
+
+
 class LetterOut(Schema):
     id: int
     kind: str
@@ -52,10 +75,22 @@ class LetterOut(Schema):
     sent_at: datetime | None
     version: int = Field(..., description="Send it back when you change the draft's fields")
     fields: dict[str, str]
+    enclosures: list[FileOut] = Field(..., description="Documents sent with the letter, beside its PDF")
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    description: str
+    source: str
+    added_at: datetime
+    files: list[FileOut]
 
 
 class ProcessOut(Schema):
-    regime: str | None
+    regime: str | None = Field(
+        ..., description="None for a problem, or a complaint no regime covers yet: WM57's steps, no clocks"
+    )
     regime_version: int | None
     stage: str | None
     next_step: str
@@ -63,7 +98,10 @@ class ProcessOut(Schema):
     understanding_confirmed: bool | None
     finding: str | None
     finding_version: int = Field(..., description="Send it back when you record a finding (0: none yet)")
+    evidence: list[EvidenceOut]
     options: list[OptionOut]
+    agreement: AgreementOut | None
+    tasks: list[TaskOut]
     promises: list[PromiseOut]
     letters: list[LetterOut]
 
@@ -95,7 +133,7 @@ def _out(case: Case, user) -> dict:
             {
                 "id": o.pk,
                 "title": o.title,
-                "remedy_type": o.remedy_type,
+                "remedies": o.remedy_list(),
                 "amount": o.amount,
                 "status": o.status,
                 "risk_customer": o.risk_customer,
@@ -103,6 +141,21 @@ def _out(case: Case, user) -> dict:
             }
             for o in p.options
         ],
+        "agreement": (
+            {
+                "option": p.agreement.option_id,
+                "agreed_by": p.agreement.agreed_by,
+                "via": p.agreement.via,
+                "agreed_at": p.agreement.agreed_at,
+            }
+            if p.agreement
+            else None
+        ),
+        "tasks": [
+            {"id": t.pk, "title": t.title, "owner": t.owner_id, "due_at": t.due_at, "done_at": t.done_at}
+            for t in p.tasks
+        ],
+        "evidence": p.evidence,
         "promises": p.promises,
         "letters": p.letters,
     }
@@ -111,7 +164,7 @@ def _out(case: Case, user) -> dict:
 @router.get(
     "/{reference}/process",
     response={200: ProcessOut, **errors(404)},
-    summary="The case's regime, clocks and steps",
+    summary="The case's regime, clocks and steps (a problem's steps, with no regime)",
 )
 def get_process(request, reference: str):
     return _out(case_for(request.auth, reference), request.auth)
@@ -131,7 +184,12 @@ STEPS: list[tuple[str, str, str]] = [
     ("approvals/decide", "decide-approval", "Approve or decline (not your own request)"),
     ("letters", "compose-letter", "Draft a letter the regime knows"),
     ("letters/update", "update-letter", "Change a draft letter's fields before it is sent"),
+    ("letters/enclosures", "enclose", "Enclose documents with a draft letter (sent with its email)"),
+    ("letters/enclosures/remove", "remove-enclosure", "Take a document out of a draft letter"),
     ("letters/send", "send-letter", "Send a drafted letter by email, or mark it printed"),
+    ("agreement", "agree-option", "The customer agreed the chosen option: who, how and when"),
+    ("tasks", "task", "Add a task that carries out the agreed option (owner, due time)"),
+    ("tasks/done", "task-done", "Mark a task done"),
     ("promises", "promise", "Record a promise made to the customer"),
     ("promises/keep", "keep-promise", "Mark a promise kept"),
     ("promises/renegotiate", "renegotiate-promise", "Agree a new time with the customer"),

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from amends.cases import hooks
 from amends.cases.hooks import case_page_context
 from amends.customers.hooks import customer_page_context
+from amends.messaging.hooks import reply_placeholders
 
 
 class ProcessConfig(AppConfig):
@@ -14,6 +15,8 @@ class ProcessConfig(AppConfig):
         _register_case_hooks()
         _register_pages()
         _register_queue_filters()
+        _register_bulk_actions()
+        _register_reply_placeholders()
 
 
 def _register_case_hooks() -> None:
@@ -40,3 +43,17 @@ def _register_queue_filters() -> None:
 
     for queue_filter in QUEUE_FILTERS:
         hooks.queue_filters.register(queue_filter)
+
+
+def _register_bulk_actions() -> None:
+    """The queue applies a regime to the cases selected, through the case page's action."""
+    from .actions import BULK_REGIME  # actions import models, loaded once the app registry is ready
+
+    hooks.bulk_actions.register(BULK_REGIME)
+
+
+def _register_reply_placeholders() -> None:
+    """A saved reply's {respond_by} is the date the regime's clocks hold us to, which the process knows."""
+    from .letters import RESPOND_BY  # letters import models, loaded once the app registry is ready
+
+    reply_placeholders.register(RESPOND_BY)

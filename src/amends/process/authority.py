@@ -5,6 +5,8 @@ Nobody can choose an option beyond their authority without an approval from some
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,7 +23,7 @@ from amends.core.models import Role
 from amends.core.permissions import staff_of
 from amends.core.services import audit_record, notify
 
-from .models import ApprovalRequest, AuthorityLimit, Option, RemedyType
+from .models import ApprovalRequest, AuthorityLimit, Option, OptionRemedy, RemedyType
 from .rules import MONETARY_REMEDIES, limit_allows
 
 TEXT_LIMIT = 5000
@@ -46,6 +48,15 @@ def within_limit(limit: AuthorityLimit | None, remedy_type: str, amount: Decimal
     )
 
 
+def option_within(limits: dict[str, AuthorityLimit], option: Option) -> bool:
+    """Whether a role with these limits (`limits_for`) may offer the whole option alone: every kind of
+    remedy in it, its amounts of that kind added up, within the role's limit for that kind."""
+    totals = option.remedy_totals()
+    return bool(totals) and all(
+        within_limit(limits.get(kind), kind, amount) for kind, amount in totals.items()
+    )
+
+
 def authority_allows(*, role: str | None, remedy_type: str, amount: Decimal | None) -> bool:
     """Whether someone in this role may offer this remedy, of this amount, on their own."""
     if role is None:
@@ -60,13 +71,16 @@ def _role(user: Any) -> str | None:
     return staff.role if staff else None
 
 
+def _allowed(user: Any, option: Option) -> bool:
+    return option_within(limits_for(_role(user)), option)
+
+
 def approvers_for(option: Option, *, excluding: Any = None):
     """Active staff whose role's authority covers this option: where an approval request is routed."""
-    roles = [
-        limit.role
-        for limit in AuthorityLimit.objects.filter(remedy_type=option.remedy_type, allowed=True)
-        if within_limit(limit, option.remedy_type, option.amount)
-    ]
+    by_role: dict[str, dict[str, AuthorityLimit]] = {}
+    for limit in AuthorityLimit.objects.filter(remedy_type__in=option.remedy_totals()):
+        by_role.setdefault(limit.role, {})[limit.remedy_type] = limit
+    roles = [role for role, limits in by_role.items() if option_within(limits, option)]
     users = get_user_model().objects.filter(is_active=True, staff__role__in=roles)
     if excluding is not None:
         users = users.exclude(pk=excluding.pk)
@@ -95,15 +109,54 @@ def _score(value: Any, field: str) -> int:
     return number
 
 
+@dataclass(frozen=True)
+class Remedy:
+    """One remedy of an option as it is asked for: its kind, what it is in words, an amount for money."""
+
+    kind: str
+    description: str = ""
+    amount: Any = None
+
+
+MAX_REMEDIES = 10
+
+
+def _remedies(remedies: Sequence[Remedy]) -> list[OptionRemedy]:
+    """The option's remedies, checked: a known kind each, an amount for money, at most MAX_REMEDIES."""
+    if not remedies:
+        raise DomainError(
+            "Say what the option gives the customer: at least one remedy", fields={"remedies": "required"}
+        )
+    if len(remedies) > MAX_REMEDIES:
+        raise DomainError(
+            f"An option gives at most {MAX_REMEDIES} remedies", fields={"remedies": f"at most {MAX_REMEDIES}"}
+        )
+    rows = []
+    for position, remedy in enumerate(remedies):
+        if remedy.kind not in RemedyType.values:
+            raise DomainError(f"Unknown remedy {remedy.kind!r}", fields={"remedy_type": "unknown remedy"})
+        description = (remedy.description or "").strip()
+        if len(description) > 300:
+            raise DomainError(
+                "Describe each remedy in up to 300 characters", fields={"description": "too long"}
+            )
+        money = _money(remedy.amount, "amount")
+        if remedy.kind in MONETARY_REMEDIES and money is None:
+            raise DomainError("A money remedy needs an amount", fields={"amount": "required"})
+        rows.append(OptionRemedy(kind=remedy.kind, description=description, amount=money, position=position))
+    return rows
+
+
 @transaction.atomic
 def option_add(
     *,
     case: Case,
     actor: Any,
     title: str,
-    remedy_type: str,
     benefits_customer: str,
+    remedy_type: str = "",
     amount: Any = None,
+    remedies: Sequence[Remedy] = (),
     drawbacks_customer: str = "",
     benefits_organisation: str = "",
     drawbacks_organisation: str = "",
@@ -111,9 +164,11 @@ def option_add(
     risk_organisation: tuple[Any, Any] = (1, 1),
     cost: Any = None,
 ) -> Option:
-    """Record one way to put things right, weighed for both sides (C7 6, K4, K11; W 5-7)."""
-    if remedy_type not in RemedyType.values:
-        raise DomainError(f"Unknown remedy {remedy_type!r}", fields={"remedy_type": "unknown remedy"})
+    """Record one way to put things right, weighed for both sides (C7 6, K4, K11; W 5-7). What it gives
+    the customer is `remedies`; an option of one remedy may give it as `remedy_type` and `amount`."""
+    if remedy_type:
+        remedies = [Remedy(remedy_type, amount=amount), *remedies]
+    rows = _remedies(remedies)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise DomainError(
@@ -131,14 +186,9 @@ def option_add(
     ]:
         if len(text or "") > TEXT_LIMIT:
             raise DomainError(f"{name} is too long", fields={name: f"at most {TEXT_LIMIT} characters"})
-    money = _money(amount, "amount")
-    if remedy_type in MONETARY_REMEDIES and money is None:
-        raise DomainError("A money remedy needs an amount", fields={"amount": "required"})
     option = Option.objects.create(
         case=case,
         title=title,
-        remedy_type=remedy_type,
-        amount=money,
         benefits_customer=benefits_customer.strip(),
         drawbacks_customer=(drawbacks_customer or "").strip(),
         benefits_organisation=(benefits_organisation or "").strip(),
@@ -151,6 +201,9 @@ def option_add(
         created_by=actor,
         created_at=timezone.now(),
     )
+    for row in rows:
+        row.option = option
+    OptionRemedy.objects.bulk_create(rows)
     _event(
         case,
         EventKind.OPTION_ADDED,
@@ -158,15 +211,21 @@ def option_add(
         after={
             "option": option.pk,
             "title": title,
-            "remedy": remedy_type,
-            "amount": str(money) if money is not None else None,
+            "remedies": [
+                {"kind": r.kind, "amount": str(r.amount) if r.amount is not None else None} for r in rows
+            ],
         },
     )
     return option
 
 
 def _lock_option(option: Option) -> Option:
-    return Option.objects.select_for_update().select_related("case").get(pk=option.pk)
+    return (
+        Option.objects.select_for_update()
+        .select_related("case")
+        .prefetch_related("remedies")
+        .get(pk=option.pk)
+    )
 
 
 @transaction.atomic
@@ -178,8 +237,7 @@ def option_choose(*, option: Option, actor: Any, reason: str) -> Option:
         raise DomainError("Say why this option is the right one", fields={"reason": "required"})
     if option.status in {Option.Status.CHOSEN, Option.Status.SET_ASIDE, Option.Status.DECLINED}:
         raise Conflict(f"This option is already {option.get_status_display().lower()}")
-    within = authority_allows(role=_role(actor), remedy_type=option.remedy_type, amount=option.amount)
-    if not within and option.status != Option.Status.APPROVED:
+    if not _allowed(actor, option) and option.status != Option.Status.APPROVED:
         raise PermissionDenied(
             f"{option.title} is beyond your authority. Ask for approval from someone who holds it.",
             code="approval_required",
@@ -227,7 +285,7 @@ def approval_request(*, option: Option, actor: Any, reason: str = "") -> Approva
     option = _lock_option(option)
     if option.status != Option.Status.PROPOSED:
         raise Conflict(f"This option is {option.get_status_display().lower()}, not waiting for a decision")
-    if authority_allows(role=_role(actor), remedy_type=option.remedy_type, amount=option.amount):
+    if _allowed(actor, option):
         raise DomainError("This is within your own authority: choose it directly", code="no_approval_needed")
     approvers = list(approvers_for(option, excluding=actor))
     if not approvers:
@@ -274,7 +332,7 @@ def approval_decide(*, request: ApprovalRequest, actor: Any, approve: bool, reas
         raise Conflict(f"This option is already {option.get_status_display().lower()}")
     if request.requested_by_id == actor.pk:
         raise PermissionDenied("Nobody approves their own request")
-    if not authority_allows(role=_role(actor), remedy_type=option.remedy_type, amount=option.amount):
+    if not _allowed(actor, option):
         raise PermissionDenied("This is beyond your authority too; it needs someone with a higher limit")
     reason = (reason or "").strip()
     if not reason:

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from amends.cases.models import Case
 from amends.core.errors import DomainError
-from amends.letters.models import Letter
+from amends.letters import elements
+from amends.letters.models import Letter, current_block
 from amends.letters.services import letter_compose
+from amends.messaging.hooks import ReplyPlaceholder
 from amends.regimes.calendar import customer_date
 from amends.regimes.clocks import compute
 
-from .models import CaseClock, CaseProcess, Option
+from .models import CaseClock, CaseProcess, Finding, Option
 from .rules import acknowledgement_event, clock_events, response_due
 from .services import definition_of
 
@@ -49,6 +51,51 @@ def case_response_due(case: Case):
     return _response_due(case, process) if process is not None else None
 
 
+def respond_by_words(case: Case, writer: Any = None) -> str:
+    """{respond_by} in a saved reply: the date the case's regime holds us to (else the case's own target),
+    told as the acknowledgement, letters and the status page tell it."""
+    due = case_response_due(case) or case.respond_by
+    return _when(due, case.customer.nation) if due else ""
+
+
+RESPOND_BY = ReplyPlaceholder(
+    "respond_by", "the date we will respond by, a working day of the customer's nation", respond_by_words
+)
+
+
+def remedy_text(option: Option) -> str:
+    """The chosen option as the letter offers it: its title, and each of its remedies when it has several."""
+    remedies = option.remedy_list()
+    if len(remedies) == 1 and not remedies[0].description:
+        amount = remedies[0].amount
+        return option.title + (f" (£{amount:,.2f})" if amount else "")
+    return f"{option.title}: " + "; ".join(str(r) for r in remedies)
+
+
+def _apology(finding: Finding | None) -> str:
+    """The organisation's apology wording, when the finding upholds the complaint in whole or in part."""
+    if finding is None or not elements.gives_apology(finding.outcome):
+        return ""
+    block = current_block(elements.APOLOGY_BLOCK)
+    return block.body.strip() if block is not None else ""
+
+
+def _require_customer_explanation(case: Case, kind: str) -> None:
+    """A letter giving the decision needs the finding's reasons written for the customer (CFACSC7 8): the
+    internal reasoning is never pasted in its place."""
+    finding = case.findings.order_by("-version").first()
+    if finding is not None and finding.customer_explanation.strip():
+        return
+    what = kind.replace("_", " ")
+    first = "Record the finding, with" if finding is None else "Add to the finding"
+    raise DomainError(
+        f"{first} its explanation for the customer before drafting the {what}: the letter gives the "
+        "customer those words, never the finding's internal facts and reasoning.",
+        code="no_customer_explanation",
+        fields={"customer_explanation": "required for a letter that gives the decision"},
+    )
+
+
 def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
     """Element values the case already knows, so the writer starts from facts rather than a blank page."""
     definition = definition_of(process)
@@ -68,10 +115,10 @@ def prefill(case: Case, process: CaseProcess, kind: str) -> dict[str, str]:
         ),
         "timescales": f"We will send you our response by {reply_by}." if reply_by else "",
         "decision": OUTCOME_DECISIONS.get(finding.outcome, "") if finding else "",
-        "reasons": finding.reasoning if finding else "",
-        "remedy": (f"{chosen.title}" + (f" (£{chosen.amount:,.2f})" if chosen.amount else ""))
-        if chosen
-        else "",
+        "apology": _apology(finding),
+        # Only the words written for the customer: the internal facts and reasoning never go in a letter.
+        "reasons": finding.customer_explanation if finding else "",
+        "remedy": remedy_text(chosen) if chosen else "",
         "how_to_escalate": (
             "If you are not happy with this response, reply to this letter or call us quoting your reference "
             "and we will look at your complaint again at the next stage. You do not need to give a reason."
@@ -105,9 +152,12 @@ def process_compose_letter(*, case: Case, kind: str, actor: Any, fields: dict[st
             "website": definition.referral.website or "",
             "customer_time_limit": definition.referral.customer_time_limit or "",
         }
+    if "decision" in spec.required:
+        _require_customer_explanation(case, kind)
     given = {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
-    # Prefill only what this kind of letter asks for: an acknowledgement must not announce a decision.
-    known = {k: v for k, v in prefill(case, process, kind).items() if k in spec.required}
+    # Prefill only what this kind of letter shows: an acknowledgement must not announce a decision.
+    shown = set(elements.form_fields(spec.required, {}))
+    known = {k: v for k, v in prefill(case, process, kind).items() if k in shown}
     return letter_compose(
         case=case,
         kind=kind,

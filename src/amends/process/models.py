@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+
+from amends.core.models import StoredFile
 
 from .rules import MONETARY_REMEDIES
 
@@ -101,6 +105,13 @@ class EvidenceItem(models.Model):
     added_at = models.DateTimeField()
 
 
+class EvidenceFile(StoredFile):
+    """A document or photo the evidence is (a statement, a photo of the damage), kept with it and checked
+    as every staff upload is (core/files.py). Never sent to the customer by being here."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="files")
+
+
 class RootCause(models.Model):
     """A configurable taxonomy of why things went wrong (C7 K7, 10; W 3)."""
 
@@ -126,8 +137,12 @@ class Finding(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="findings")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # The investigator's own note: facts and reasoning as colleagues read them. Never put in a letter.
     facts = models.TextField()
     reasoning = models.TextField()
+    # The reasons as the customer reads them (CFACSC7 8; WM57 8): the only words of the finding a letter
+    # carries. A decision letter cannot be drafted until it is written.
+    customer_explanation = models.TextField(blank=True)
     root_cause = models.ForeignKey(
         RootCause, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -153,7 +168,10 @@ class RemedyType(models.TextChoices):
 
 
 class Option(models.Model):
-    """One way to resolve it, weighed for the customer and for the organisation (C7 6-7, K4, K11, W 5-8)."""
+    """One way to resolve it, weighed for the customer and for the organisation (C7 6-7, K4, K11, W 5-8).
+
+    What it gives the customer is its remedies (`OptionRemedy`): an apology, a refund and a goodwill
+    payment may be one option."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -165,8 +183,6 @@ class Option(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="options")
     title = models.CharField(max_length=200)
-    remedy_type = models.CharField(max_length=20, choices=RemedyType.choices)
-    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     benefits_customer = models.TextField()
     drawbacks_customer = models.TextField(blank=True)
@@ -183,9 +199,30 @@ class Option(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
+    def remedy_list(self) -> list[OptionRemedy]:
+        """Its remedies in order: prefetched (`prefetch_related("remedies")`) or one query."""
+        return list(self.remedies.all())
+
+    def remedy_totals(self) -> dict[str, Decimal | None]:
+        """The amount of each kind of remedy it gives, added up (None for a kind with no amount): what an
+        authority limit is checked against."""
+        totals: dict[str, Decimal | None] = {}
+        for remedy in self.remedy_list():
+            if remedy.amount is None:
+                totals.setdefault(remedy.kind, None)
+            else:
+                totals[remedy.kind] = (totals.get(remedy.kind) or Decimal(0)) + remedy.amount
+        return totals
+
+    @property
+    def amount(self) -> Decimal | None:
+        """All the money it gives the customer, whatever the remedies; None when it gives none."""
+        amounts = [r.amount for r in self.remedy_list() if r.amount is not None]
+        return sum(amounts, Decimal(0)) if amounts else None
+
     @property
     def is_monetary(self) -> bool:
-        return self.remedy_type in MONETARY_REMEDIES
+        return any(r.kind in MONETARY_REMEDIES for r in self.remedy_list())
 
     @property
     def risk_customer(self) -> int:
@@ -194,6 +231,24 @@ class Option(models.Model):
     @property
     def risk_organisation(self) -> int:
         return self.risk_organisation_likelihood * self.risk_organisation_impact
+
+
+class OptionRemedy(models.Model):
+    """One thing an option gives the customer: its kind (the authority limits' remedy types), what it is
+    in words, and an amount for money."""
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(max_length=20, choices=RemedyType.choices)
+    description = models.CharField(max_length=300, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        words = self.description or self.get_kind_display()
+        return f"{words} (£{self.amount:,.2f})" if self.amount is not None else words
 
 
 class AuthorityLimit(models.Model):
@@ -271,3 +326,58 @@ class SatisfactionCheck(models.Model):
     comment = models.TextField(blank=True)
     checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField()
+
+
+class Agreement(models.Model):
+    """The customer agreed the way forward: who agreed, how and when (WM57 10; CFACSC4 P13)."""
+
+    class Via(models.TextChoices):
+        PHONE = "phone", "By phone"
+        EMAIL = "email", "By email"
+        LETTER = "letter", "By letter"
+        IN_PERSON = "in_person", "In person"
+        CHAT = "chat", "By chat or social media"
+        STATUS_PAGE = "status_page", "On their status page"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="agreements")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="agreements")
+    # The customer, or someone agreeing for them ("Mrs Patel's son, with her authority").
+    agreed_by = models.CharField(max_length=200)
+    via = models.CharField(max_length=20, choices=Via.choices)
+    agreed_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+
+class Task(models.Model):
+    """An action inside the organisation that carries out the agreed option, with an owner and a due time
+    (WM57 11). What is promised to the customer is a `Promise`; this is the work behind it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="tasks")
+    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="tasks")
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    # When the worker told the owner it was overdue (once).
+    overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The worker's claim: open tasks past due whose owner has not been told yet.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(done_at__isnull=True, overdue_at__isnull=True),
+                name="task_overdue_due",
+            ),
+            models.Index(fields=["owner", "done_at"], name="task_owner"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None

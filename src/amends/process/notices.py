@@ -2,8 +2,9 @@
 
 Urgent notes (a breach, a broken promise) are told one by one, and a person with many in one sweep (a
 morning's breaches) gets the first few and one summary line. Routine reminders (a clock at risk, a promise
-coming due, a customer owed a progress update) go into one digest per person and topic, which says how many
-and links to the queue filtered to them; a case already in an unread digest is not told again.
+coming due, a customer owed a progress update, a task overdue) go into one digest per person and topic, which
+says how many and links to the queue filtered to them (or a page of its own); a case already in an unread
+digest is not told again.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ class Topic(NamedTuple):
 
 
 CLOCK_WARNING, PROMISE_REMINDER, UPDATE_DUE = "clock_warning", "promise_reminder", "progress_update"
+TASK_OVERDUE = "task_overdue"
 TOPICS = {
     CLOCK_WARNING: Topic("{n} clocks are close to their due time", queue_filter="clock_at_risk"),
     PROMISE_REMINDER: Topic("{n} promises you made are due soon", page="my_promises"),
     UPDATE_DUE: Topic("{n} customers are due a progress update", queue_filter="update_due"),
+    TASK_OVERDUE: Topic("{n} tasks you own are overdue", page="my_promises"),
 }
 
 

@@ -6,6 +6,7 @@ customer's answer (WM57 9), satisfaction (WM57 14-15).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +16,17 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case
 from amends.cases.services import case_event_record
 from amends.core.errors import Conflict, DomainError
+from amends.core.files import AttachmentFile, check_files
 
-from .models import CaseProcess, EvidenceItem, Finding, RootCause, SatisfactionCheck, Understanding
+from .models import (
+    CaseProcess,
+    EvidenceFile,
+    EvidenceItem,
+    Finding,
+    RootCause,
+    SatisfactionCheck,
+    Understanding,
+)
 from .services import clocks_meet
 
 TEXT_LIMIT = 10_000
@@ -78,9 +88,20 @@ def understanding_confirm(*, understanding: Understanding, via: str, actor: Any 
 
 
 @transaction.atomic
-def evidence_add(*, case: Case, actor: Any, kind: str, description: str, source: str = "") -> EvidenceItem:
+def evidence_add(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    description: str,
+    source: str = "",
+    files: Sequence[AttachmentFile] = (),
+) -> EvidenceItem:
+    """A piece of evidence for the investigation (CFACSC7 5), with the files it is, if any: each checked
+    for its kind and size (core/files.py) before anything is stored."""
     if kind not in EvidenceItem.Kind.values:
         raise DomainError(f"Unknown kind of evidence {kind!r}", fields={"kind": "unknown"})
+    checked = check_files(files)
     item = EvidenceItem.objects.create(
         case=case,
         kind=kind,
@@ -89,7 +110,11 @@ def evidence_add(*, case: Case, actor: Any, kind: str, description: str, source:
         added_by=actor,
         added_at=timezone.now(),
     )
-    _event(case, EventKind.EVIDENCE_ADDED, actor, after={"evidence": item.pk, "kind": kind})
+    EvidenceFile.objects.bulk_create([EvidenceFile.of(f, evidence=item) for f in checked])
+    after: dict[str, Any] = {"evidence": item.pk, "kind": kind}
+    if checked:
+        after["files"] = [f.filename for f in checked]
+    _event(case, EventKind.EVIDENCE_ADDED, actor, after=after)
     return item
 
 
@@ -117,10 +142,13 @@ def finding_record(
     reasoning: str,
     root_cause: RootCause | None = None,
     expected_version: int | None = None,
+    customer_explanation: str = "",
 ) -> Finding:
-    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5). A new finding
-    replaces the case's current one; `expected_version` is the version of the finding the investigator
-    read (0 for none): if someone recorded another since, nothing is saved and Conflict shows theirs."""
+    """Justified, partly justified or not, with the facts and the reasoning (CFACSC7 5), and the reasons
+    written for the customer (`customer_explanation`: what letters say; the facts and reasoning stay
+    internal). A new finding replaces the case's current one; `expected_version` is the version of the
+    finding the investigator read (0 for none): if someone recorded another since, nothing is saved and
+    Conflict shows theirs."""
     Case.objects.select_for_update().only("pk").get(pk=case.pk)  # one recorder at a time per case
     current = case.findings.select_related("recorded_by").order_by("-version").first()
     if expected_version is not None and (current.version if current else 0) != expected_version:
@@ -141,6 +169,7 @@ def finding_record(
         outcome=outcome,
         facts=_text(facts, "facts"),
         reasoning=_text(reasoning, "reasoning"),
+        customer_explanation=_text(customer_explanation, "customer_explanation", required=False),
         root_cause=root_cause,
         recorded_by=actor,
         recorded_at=timezone.now(),

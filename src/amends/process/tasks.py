@@ -25,8 +25,10 @@ from django.utils import timezone
 
 from amends.messaging.tasks import STEPS as MESSAGING_STEPS
 
-from .models import CaseClock, CaseProcess, Promise
+from .hooks import worker_steps
+from .models import CaseClock, CaseProcess, Promise, Task
 from .promises import promises_lapse, promises_remind
+from .resolution import tasks_overdue
 from .services import clocks_breach, clocks_lapse, clocks_warn, progress_update_check
 
 BATCH = 500
@@ -130,6 +132,16 @@ def break_overdue_promises(now: datetime) -> int:
     )
 
 
+def tell_overdue_tasks(now: datetime) -> int:
+    """Remind a task's owner, once, when it passes its due time undone (WM57 11)."""
+    due = Task.objects.filter(done_at__isnull=True, overdue_at__isnull=True, due_at__lte=now)
+    return _step(
+        "tasks_overdue",
+        due.select_related("case", "owner").order_by("due_at", "id"),
+        lambda tasks: tasks_overdue(tasks=tasks, at=now),
+    )
+
+
 def keep_informed(now: datetime) -> int:
     """Remind the owner when a customer is due a progress update (WM57 13), unless one has gone out."""
 
@@ -149,17 +161,22 @@ STEPS = {
     "optional_windows_lapsed": lapse_optional_windows,
     "promise_reminders": remind_promises,
     "promises_broken": break_overdue_promises,
+    "tasks_overdue": tell_overdue_tasks,
     "progress_updates": keep_informed,
-    # Last, so mail queued by the steps above leaves in the same sweep.
-    **MESSAGING_STEPS,
 }
+
+
+def steps() -> dict[str, Callable[[datetime], int]]:
+    """Every step of a sweep, in order: process's, those other apps add (`hooks.worker_steps`: intake's
+    team mailboxes), and last the outbox, so mail queued by the steps before it leaves in the same sweep."""
+    return {**STEPS, **worker_steps.merged(), **MESSAGING_STEPS}
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
     """One pass over everything due. Each step repeats until nothing it can claim is left."""
     now = now or timezone.now()
     result = SweepResult()
-    for name, step in STEPS.items():
+    for name, step in steps().items():
         total = 0
         while True:
             done = step(now)

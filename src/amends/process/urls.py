@@ -7,4 +7,20 @@ urlpatterns = [
     path("promises/", views.my_promises, name="my_promises"),
     path("cases/<str:reference>/process/<slug:action>", views.process_action, name="process_action"),
     path("cases/<str:reference>/letters/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),
+    path("cases/<str:reference>/evidence/<int:pk>", views.evidence_file_download, name="evidence_file"),
+    path(
+        "cases/<str:reference>/evidence/<int:pk>/preview",
+        views.evidence_file_preview,
+        name="evidence_preview",
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter>/enclosures/<int:pk>",
+        views.enclosure_download,
+        name="enclosure_file",
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter>/enclosures/<int:pk>/preview",
+        views.enclosure_preview,
+        name="enclosure_preview",
+    ),
 ]

@@ -39,7 +39,7 @@ class RegimeVersionOut(RegimeOut):
 
 class DueQuery(Schema):
     received: Moment = Field(..., description="When the complaint was received (ISO 8601 with a time zone)")
-    nation: Literal["england", "scotland", "northern-ireland"] = "england"
+    nation: Literal["england", "wales", "scotland", "northern-ireland"] = "england"
     stage: str | None = None
 
 

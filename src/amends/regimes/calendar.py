@@ -1,8 +1,9 @@
 """UK business-day calendars and deadline arithmetic. Framework-free: nothing here imports Django.
 
-Nations are the three UK bank-holiday areas a complaint clock can follow:
+Nations are the four UK nations a customer lives in, each with its bank holidays:
 
-    "england"           England and Wales (holidays package GB subdivisions ENG and WLS)
+    "england"           England (holidays package GB subdivision ENG)
+    "wales"             Wales (WLS: today the same days as England, but set by the Welsh Government)
     "scotland"          Scotland (SCT)
     "northern-ireland"  Northern Ireland (NIR)
 
@@ -31,12 +32,14 @@ from dateutil.easter import easter
 LONDON = ZoneInfo("Europe/London")
 
 NATIONS: dict[str, tuple[str, ...]] = {
-    "england": ("ENG", "WLS"),
+    "england": ("ENG",),
+    "wales": ("WLS",),
     "scotland": ("SCT",),
     "northern-ireland": ("NIR",),
 }
 NATION_NAMES = {
-    "england": "England and Wales",
+    "england": "England",
+    "wales": "Wales",
     "scotland": "Scotland",
     "northern-ireland": "Northern Ireland",
 }

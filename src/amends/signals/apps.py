@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from amends.cases import hooks
+from amends.letters.hooks import draft_readers
 
 
 class SignalsConfig(AppConfig):
@@ -13,8 +14,10 @@ class SignalsConfig(AppConfig):
 
 
 def _register_pages() -> None:
-    """The case page shows a case's signals, and the queue filters by them: cases asks through its hooks."""
+    """The case page shows a case's signals, and the queue filters by them: cases asks through its hooks.
+    The coach reads draft letters beside their preview: letters asks through its hook."""
     from . import views  # views import models, which Django loads only once the app registry is ready
 
     hooks.case_page_context.register(views.case_page_context)
     hooks.queue_filters.register(views.READS_LIKE_COMPLAINT)
+    draft_readers.register(views.coach_letter)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -42,10 +43,16 @@ class FeedbackForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
+# The boxes on the case page the coach reads as they are typed in, by the id its findings replace: the
+# reply box and the progress update (drafted letters are read through letters.hooks.draft_readers).
+COACH_TARGETS = ("coach", "progress-coach")
+
+
 class CoachForm(forms.Form):
     # The reply box's own limit: the coach reads whatever may be sent.
     body = forms.CharField(required=False, max_length=ReplyForm.base_fields["body"].max_length)
     closing = forms.BooleanField(required=False)
+    target = forms.ChoiceField(choices=[(t, t) for t in COACH_TARGETS], required=False)
 
 
 @require_POST
@@ -85,29 +92,42 @@ def _coach_context(case: Case, closing: bool) -> CoachContext:
     )
 
 
-@require_POST
-@staff_required
-def coach_draft(request, reference: str):
-    """The coach's findings for the draft in the reply box (an htmx fragment, re-fetched as they type)."""
-    case = case_for(request.user, reference)
-    form = CoachForm(request.POST)
-    if not form.is_valid():
-        # The reply box itself refuses such a draft on sending; say so here rather than go quiet.
-        return render(
-            request,
-            "signals/_coach.html",
-            {"case": case, "error": "; ".join(form.errors.get("body", ["Not a draft"]))},
-        )
-    body, closing = form.cleaned_data["body"], form.cleaned_data["closing"]
-    findings = coach(body, _coach_context(case, closing)) if body.strip() else []
+def _coached(case: Case, text: str, *, closing: bool, target: str) -> dict:
+    """The coach template's context for a draft: each finding with the words it quotes."""
+    findings = coach(text, _coach_context(case, closing)) if text.strip() else []
     items = [
         {
             "finding": f,
-            "quotes": [body[a:b] for a, b in f.spans][:4],
+            "quotes": [text[a:b] for a, b in f.spans][:4],
             "promise_text": (f.data or {}).get("promise_text", ""),
         }
         for f in findings
     ]
-    return render(
-        request, "signals/_coach.html", {"findings": items, "case": case, "empty": not body.strip()}
+    return {"findings": items, "case": case, "empty": not text.strip(), "coach_id": target}
+
+
+@require_POST
+@staff_required
+def coach_draft(request, reference: str):
+    """The coach's findings for the draft in the reply box or the progress update (an htmx fragment,
+    re-fetched as they type)."""
+    case = case_for(request.user, reference)
+    form = CoachForm(request.POST)
+    if not form.is_valid():
+        # The reply box itself refuses such a draft on sending; say so here rather than go quiet.
+        errors = form.errors.get("body") or form.errors.get("target") or ["Not a draft"]
+        target = request.POST.get("target") if request.POST.get("target") in COACH_TARGETS else "coach"
+        return render(
+            request, "signals/_coach.html", {"case": case, "error": "; ".join(errors), "coach_id": target}
+        )
+    data = form.cleaned_data
+    context = _coached(case, data["body"], closing=data["closing"], target=data["target"] or "coach")
+    return render(request, "signals/_coach.html", context)
+
+
+def coach_letter(request, case: Case, text: str, *, closing: bool, target: str) -> str:
+    """letters.hooks.draft_readers: the coach reads a draft letter as it reads a reply, the decision
+    letters as a final response (a summary and the route to an independent body: CFACSC7 9, K5)."""
+    return render_to_string(
+        "signals/_coach.html", _coached(case, text, closing=closing, target=target), request=request
     )

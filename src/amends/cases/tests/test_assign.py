@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from amends.cases import selectors
 from amends.cases.models import Case, CaseEvent
 from amends.cases.selectors import assignable_people
 from amends.cases.services import case_assign, case_transition
@@ -107,15 +108,35 @@ def test_the_assignable_list_is_who_may_work_the_case_by_name_with_open_workload
     assert {p.username for p in assignable_people(billing)} == {"otto", "lee", "root"}
 
 
+def test_workload_is_counted_up_to_a_cap_so_the_count_costs_the_same_for_a_huge_owner(
+    complaints_team, adviser, monkeypatch
+):
+    monkeypatch.setattr(selectors, "WORKLOAD_CAP", 3)
+    for _ in range(5):
+        make_case(team=complaints_team, owner=adviser)
+    closed = make_case(team=complaints_team, owner=adviser)
+    Case.objects.filter(pk=closed.pk).update(status="closed")
+    case = make_case(team=complaints_team)
+    ada = next(p for p in selectors.assignable_people(case) if p.username == "ada")
+    assert ada.open_cases == 3
+    assert selectors.assignee_label(ada).endswith(" · 3+ open cases")
+    monkeypatch.setattr(selectors, "WORKLOAD_CAP", 10)
+    ada = next(p for p in selectors.assignable_people(case) if p.username == "ada")
+    assert ada.open_cases == 5  # the closed one is not workload
+    assert selectors.assignee_label(ada).endswith(" · 5 open cases")
+
+
 def test_the_case_page_lists_people_by_name_team_and_workload_never_an_assessor(
     complaints_team, team_leader, adviser, assessor, complaints_lead
 ):
     make_case(team=complaints_team, owner=adviser)
     case = make_case(team=complaints_team)
     page = login(team_leader).get(f"/cases/{case.reference}/").content.decode()
-    assert "Ada Adviser · Complaints · 1 open case<" in page
-    assert "Lee Lead · Complaints lead, every team · 0 open cases<" in page
-    assert "Ash Assessor" not in page
+    # The assign list (the internal note's "Tell" list is of everyone who sees the case, an assessor too).
+    assign = page.split('id="owner-h"')[1].split("</section>")[0]
+    assert "Ada Adviser · Complaints · 1 open case<" in assign
+    assert "Lee Lead · Complaints lead, every team · 0 open cases<" in assign
+    assert "Ash Assessor" not in assign
     assert ">ada<" not in page  # no bare logins
 
 

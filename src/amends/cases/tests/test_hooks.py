@@ -25,6 +25,7 @@ def test_process_registers_its_close_guard_and_status_listener_and_the_merge_lis
     assert {f.__name__ for f in customer_hooks.customer_merged} == {
         "cases_move_customer",
         "messages_move_customer",
+        "notes_move_customer",
     }
 
 

@@ -11,7 +11,7 @@ from amends.cases.selectors import QUEUES
 from amends.core.management.commands.openapi import render
 from amends.core.services import api_token_create
 from amends.customers.models import Channel
-from amends.process.models import RemedyType
+from amends.process.models import Agreement, RemedyType
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 
@@ -82,7 +82,11 @@ def test_fixed_value_lists_are_enumerations(doc):
     assert _body_property(doc, contact, "direction")["enum"] == ["in", "out"]
     assert _body_property(doc, "/api/v1/cases", "channel")["enum"] == Channel.values
     options = "/api/v1/cases/{reference}/process/options"
-    assert _body_property(doc, options, "remedy_type")["enum"] == RemedyType.values
+    assert _body_property(doc, options, "remedy_type")["anyOf"][0]["enum"] == RemedyType.values
+    remedies = _body_property(doc, options, "remedies")
+    assert _schema(doc, remedies["items"])["properties"]["kind"]["enum"] == RemedyType.values
+    agreement = "/api/v1/cases/{reference}/process/agreement"
+    assert _body_property(doc, agreement, "via")["enum"] == [v.value for v in Agreement.Via]
     escalate = "/api/v1/cases/{reference}/process/escalate"
     assert _body_property(doc, escalate, "to")["enum"] == ["next_stage", "ombudsman"]
     feedback = "/api/v1/cases/{reference}/signals/{signal_id}/feedback"

@@ -15,10 +15,10 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
-from amends.cases.models import Case, CaseEvent
+from amends.cases.models import Case, CaseEvent, Note
 from amends.cases.tests.factories import make_case
 from amends.core.services import api_token_create
-from amends.customers.models import MergeSuggestion
+from amends.customers.models import Customer, MergeSuggestion
 from amends.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +107,23 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assigned_to_adviser = Case.objects.get(pk=case.pk).owner_id == adviser.pk
     # Anyone who works a case may take an unassigned one themselves; only assigners give it to others.
     assert assigned_to_adviser == (assign or (work and user == adviser))
+    client.post(f"/cases/{case.reference}/notes", {"body": "A note from the matrix"})
+    assert Note.objects.filter(case=case).exists() == work
+    client.post(f"/customers/{case.customer_id}/notes", {"body": "About the customer"})
+    assert Note.objects.filter(customer=case.customer).exists() == work
     client.post(f"/customers/merge-suggestions/{suggestion.pk}", {"decision": "dismiss"})
     assert (MergeSuggestion.objects.get(pk=suggestion.pk).status == "dismissed") == merge
+    # The customer's details: whoever works the customer's case (an assessor only reads them).
+    customer = Customer.objects.get(pk=case.customer_id)
+    edit = {"version": customer.version, "name": f"Renamed by {persona}", "nation": "wales"}
+    edit |= {
+        "preferred_channel": "phone",
+        "points": "1",
+        "cp-0-kind": "email",
+        "cp-0-value": "matrix@example.com",
+    }
+    client.post(f"/customers/{customer.pk}/edit", edit)
+    assert (Customer.objects.get(pk=customer.pk).name == f"Renamed by {persona}") == work
     failed = _email_given_up(case, adviser)
     client.post(f"/cases/{case.reference}/messages/{failed.pk}/send-again")
     assert (Message.objects.get(pk=failed.pk).delivery == "queued") == work
@@ -151,6 +166,14 @@ def test_api(request, world, persona, see, work, assign, merge):
     assert customers.status_code == (200 if is_staff else 401)
     if is_staff:
         assert (case.customer_id in [c["id"] for c in customers.json()["items"]]) == see
+    patched = client.patch(
+        f"/api/v1/customers/{case.customer_id}",
+        json.dumps({"version": 1, "preferred_channel": "letter"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert patched.status_code == (200 if work else 403 if see else denied)
+    assert (Customer.objects.get(pk=case.customer_id).preferred_channel == "letter") == work
 
     # Who the case can be given to is asked by those who work it (an assessor assigns nothing).
     assignees = client.get(f"/api/v1/cases/{case.reference}/assignees", **headers)
@@ -177,6 +200,11 @@ def test_api(request, world, persona, see, work, assign, merge):
             {"channel": "chat", "external_id": f"m-{persona}", "text": "More"},
         ).status_code
         == write_expect
+    )
+    assert post(f"/api/v1/cases/{case.reference}/notes", {"body": "Noted"}).status_code == write_expect
+    assert post(f"/api/v1/customers/{case.customer_id}/notes", {"body": "Noted"}).status_code == write_expect
+    assert client.get(f"/api/v1/cases/{case.reference}/notes", **headers).status_code == (
+        200 if see else denied
     )
     version = Case.objects.get(pk=case.pk).version
     response = post(f"/api/v1/cases/{case.reference}/transition", {"to": "open", "version": version})
@@ -299,6 +327,9 @@ READ_ONLY = ["anonymous", "outsider", "assessor"]
 
 # POST endpoints that change nothing: they compute an answer from what is posted.
 API_COMPUTATIONS = {"/signals/analyse", "/coach"}
+# An assessor's own write: what they observed of the work (assessment). The least body names no criterion,
+# so it is refused for that (400) and changes nothing; assessment/tests records one.
+ASSESSOR_WRITES = {"/cases/{reference}/observations"}
 # What a type alone does not say a body needs (a validator's rule).
 API_BODIES = {
     "/cases": {"customer": {"name": "New Person", "email": "new@example.org"}},
@@ -307,6 +338,7 @@ API_BODIES = {
     "/cases/{reference}/signals/{signal_id}/feedback": {"verdict": "dismissed"},
     "/integrations": {"channels": ["social"]},
     "/integrations/{integration_id}": {"channels": ["social"]},
+    "/cases/bulk": {"action": "tag", "references": ["AM-2026-000001"], "args": {"tag": "matrix"}},
 }
 # Pages that are not a staff member's write on the organisation's data, each with the reason.
 PAGES_NOT_STAFF_WRITES = {
@@ -326,6 +358,17 @@ def _minimal(annotation):
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) is typing.Literal:
         return args[0]
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _minimal(args[0])
+    if typing.get_origin(annotation) is list:
+        # Files may be left out (an empty list); other lists (an option's remedies) need one item.
+        item = args[0]
+        is_file = (
+            isinstance(item, type)
+            and issubclass(item, pydantic.BaseModel)
+            and "content_base64" in item.model_fields
+        )
+        return [] if is_file else [_minimal(item)]
     if args and type(None) in args:
         return _minimal(next(a for a in args if a is not type(None)))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
@@ -345,15 +388,16 @@ def _minimal(annotation):
 
 
 def _api_writes():
+    """(method, path, body) of every endpoint that may change something."""
     from amends.api import api
 
     for prefix, router in api._routers:
         for path, view in router.path_operations.items():
             for operation in view.operations:
-                if set(operation.methods) - {"GET", "HEAD"}:
+                for method in sorted(set(operation.methods) - {"GET", "HEAD"}):
                     payload = typing.get_type_hints(operation.view_func).get("payload")
                     body = _minimal(payload) if payload else {}
-                    yield prefix + path, body | API_BODIES.get(prefix + path, {})
+                    yield method, prefix + path, body | API_BODIES.get(prefix + path, {})
 
 
 def _pages(patterns, prefix=""):
@@ -406,13 +450,24 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     client.get("/api/v1/cases", **headers)  # the token's first use is stamped before the snapshot
     before = _everything()
     writes = list(_api_writes())
-    assert len(writes) > 25 and "/cases" in dict(writes)
-    for path, body in writes:
+    paths = {path for _, path, _ in writes}
+    assert len(writes) > 25 and {"/cases", "/customers/{customer_id}"} <= paths
+    for method, path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
-        response = client.post(url, json.dumps(body), content_type="application/json", **headers)
-        expected = 401 if persona != "assessor" else 200 if path in API_COMPUTATIONS else 403
-        assert response.status_code == expected, (path, body, response.content[:300])
+        url = url.replace("{mailbox_id}", "1")
+        url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
+        response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
+        expected = (
+            401
+            if persona != "assessor"
+            else 200
+            if path in API_COMPUTATIONS
+            else 400
+            if path in ASSESSOR_WRITES
+            else 403
+        )
+        assert response.status_code == expected, (method, path, body, response.content[:300])
     assert _everything() == before
 
 
@@ -427,6 +482,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "pk": str(suggestion.pk),
         "signal_id": "1",
         "message_id": str(_given_up(case)),
+        "letter": "1",
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
     }

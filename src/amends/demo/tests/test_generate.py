@@ -7,6 +7,7 @@ in a savepoint within it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
@@ -21,6 +22,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from amends.assessment.models import Observation
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
@@ -32,6 +34,7 @@ from amends.letters.models import Letter, current_block
 from amends.messaging.models import Attachment, Integration, Message
 from amends.process.authority import within_limit
 from amends.process.models import (
+    Agreement,
     ApprovalRequest,
     AuthorityLimit,
     CaseClock,
@@ -41,9 +44,11 @@ from amends.process.models import (
     Option,
     Promise,
     SatisfactionCheck,
+    Task,
     Understanding,
 )
 from amends.process.rules import STARTING_LIMITS
+from amends.process.selectors import process_panel
 from amends.process.services import closing_problems
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +127,21 @@ def test_every_login_works(demo):
     assert set(Team.objects.values_list("slug", flat=True)) == {"complaints", "billing", "repairs"}
 
 
+def test_the_team_mailbox_and_its_automatic_mail_show(demo):
+    """A bounce marks an acknowledgement not delivered, an out-of-office reply sits on a case's timeline,
+    a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
+    from amends.intake.models import HeldEmail, Mailbox
+
+    assert Case.objects.count() == CASES
+    bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
+    assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
+    assert Message.objects.get(purpose="bounce").case == bounced.case
+    assert Message.objects.filter(purpose="auto_reply").exclude(case=bounced.case).count() == 1
+    assert HeldEmail.objects.get().status == HeldEmail.Status.SET_ASIDE
+    mailbox = Mailbox.objects.get()
+    assert not mailbox.enabled and mailbox.host == "imap.example.org"
+
+
 def test_second_run_adds_nothing(demo):
     before = counts()
 
@@ -162,8 +182,51 @@ def test_the_complaint_process_shows_in_a_small_demo(demo):
     assert CaseClock.objects.exclude(extension_reason="").exists()
     assert Understanding.objects.filter(confirmed_at__isnull=False).exists()
     assert Finding.objects.filter(root_cause__isnull=False).exists()
-    assert Option.objects.filter(status=Option.Status.CHOSEN, amount__isnull=False).exists()
+    assert Option.objects.filter(status=Option.Status.CHOSEN, remedies__amount__isnull=False).exists()
     assert SatisfactionCheck.objects.exists() and EvidenceItem.objects.exists()
+
+
+def test_problems_are_resolved_step_by_step_and_some_are_part_way(demo):
+    """WM57 with no regime: understanding, options of several remedies, agreement, tasks, satisfaction."""
+    problems = Case.objects.filter(kind=CaseKind.PROBLEM, process__isnull=True)
+    walked = problems.filter(
+        status__in=[Status.RESOLVED, Status.CLOSED],
+        understandings__confirmed_at__isnull=False,
+        agreements__isnull=False,
+        tasks__done_at__isnull=False,
+        satisfaction_checks__isnull=False,
+    ).distinct()
+    assert walked.exists()
+    part_way = problems.filter(status=Status.OPEN, understandings__isnull=False).exclude(
+        satisfaction_checks__isnull=False
+    )
+    assert part_way.exists()
+    for case in walked[:3]:
+        (option,) = case.options.filter(status=Option.Status.CHOSEN)
+        assert [r.kind for r in option.remedies.all()] == ["put_right", "goodwill"]
+        agreement = case.agreements.get()
+        assert agreement.option == option and agreement.agreed_at <= timezone.now()
+        # The customer's answer is drawn (mostly satisfied): partly or not satisfied asks for the reasons
+        # first (WM57 15); anything else leaves only closing.
+        answer = case.satisfaction_checks.order_by("-checked_at", "-pk").first().answer
+        expected = (
+            ("Give the customer clear reasons",)
+            if answer in {"partly", "not_satisfied"}
+            else ("Close the case", "Nothing")
+        )
+        assert process_panel(case, case.owner).next_step.startswith(expected), answer
+    assert Task.objects.filter(done_at__isnull=True, case__kind=CaseKind.PROBLEM).exists()  # still to do
+    assert CaseEvent.objects.filter(kind="option_agreed").exists()
+
+
+def test_the_assessor_observed_the_complaints_teams_work(demo):
+    observations = list(Observation.objects.select_related("case", "learner", "assessor"))
+    assert {o.case.kind for o in observations} == {"problem", "complaint"}
+    for observation in observations:
+        assert observation.assessor.username == "assessor" and observation.case.team.slug == "complaints"
+        assert observation.learner == observation.case.owner and observation.criteria
+        assert observation.recorded_at <= timezone.now()
+        assert AuditEvent.objects.filter(kind="observation.recorded", object_id=str(observation.pk)).exists()
 
 
 def test_every_closed_complaint_could_close(demo):
@@ -186,6 +249,8 @@ def test_no_process_record_is_dated_in_the_future(demo):
         (ApprovalRequest, ("requested_at", "decided_at")),
         (Promise, ("made_at", "closed_at", "reminded_at")),
         (SatisfactionCheck, ("checked_at",)),
+        (Agreement, ("agreed_at", "recorded_at")),
+        (Task, ("created_at", "done_at")),
         (Letter, ("created_at", "updated_at", "sent_at")),
         (Message, ("occurred_at", "recorded_at")),
     ]
@@ -206,6 +271,19 @@ def test_emailed_letters_carry_their_pdf(demo):
         attachment = Attachment.objects.get(message=letter.message_id)
         assert bytes(attachment.content) == bytes(letter.pdf) and attachment.size == len(bytes(letter.pdf))
     assert not Letter.objects.filter(status=Letter.Status.PRINTED, pdf__isnull=False).exists()
+
+
+def test_staff_attached_files_to_evidence_and_replies(demo):
+    from amends.core.files import sniff
+    from amends.process.models import EvidenceFile
+
+    kinds = {sniff(bytes(f.content)) for f in EvidenceFile.objects.all()}
+    assert {"image/png", "application/pdf"} <= kinds
+    guides = Attachment.objects.filter(message__purpose="reply", filename="how-we-handle-complaints.pdf")
+    assert guides.exists()
+    for guide in guides.select_related("message"):
+        assert sniff(bytes(guide.content)) == "application/pdf" and guide.size == len(bytes(guide.content))
+        assert "I have attached a short guide" in guide.message.body_text
 
 
 def test_fca_wording_is_a_labelled_placeholder(demo):
@@ -263,3 +341,78 @@ def test_the_demo_organisation_chose_its_regimes_and_a_new_complaint_gets_one_on
     data = {"name": "Sam Example", "email": "sam@example.com", "what_happened": "Parcel never came."}
     case = intake_web_form(form_token=new_form_token(), data=data).case
     assert CaseProcess.objects.get(case=case).regime_version.regime.code == DEMO_DEFAULT_REGIME
+
+
+def test_cases_are_tagged_as_people_would_through_the_services(demo):
+    from amends.cases.models import CaseTag, Tag
+    from amends.demo.tagging import REPEAT, VULNERABLE
+
+    tags = {tag.name: tag for tag in Tag.objects.all()}
+    assert VULNERABLE in tags and re.search(rf"Tags: .*{VULNERABLE} [1-9]", demo)
+    vulnerable = CaseTag.objects.filter(tag=tags[VULNERABLE]).select_related("case")
+    assert vulnerable.exists()
+    for link in vulnerable:
+        assert link.case.signals.filter(type__startswith="distress_").exists(), link.case.reference
+        assert link.added_by.username == "lead"
+    # Every tag on every case has the event that put it there, by the person who did.
+    for link in CaseTag.objects.select_related("tag", "added_by"):
+        event = CaseEvent.objects.get(case_id=link.case_id, kind="tag_added", after={"tag": link.tag.name})
+        assert event.actor == link.added_by
+    for link in CaseTag.objects.filter(tag__name=REPEAT).select_related("case"):
+        assert link.case.customer.cases.count() >= 3 and link.case.is_open
+
+
+def test_teams_have_saved_replies_and_open_cases_internal_notes(demo):
+    from amends.cases.models import Note
+    from amends.core.models import Notification
+    from amends.messaging.models import SavedReply
+    from amends.messaging.replies import saved_reply_fill
+
+    teams = set(SavedReply.objects.filter(team__isnull=False).values_list("team__slug", flat=True))
+    assert teams == {"complaints", "billing", "repairs"}
+    case = Case.objects.open().filter(team__slug="complaints").order_by("-opened_at").first()
+    for reply in SavedReply.objects.all():
+        filled = saved_reply_fill(reply, case=case, writer=case.owner)
+        assert "{" not in filled and case.reference in filled
+    notes = Note.objects.all()
+    assert notes.filter(case__isnull=False).count() == 3 and notes.filter(customer__isnull=False).count() == 1
+    assert all(n.case is None or n.case.is_open for n in notes)
+    told = Notification.objects.filter(text__contains="mentioned you in a note")
+    assert {n.user.username for n in told} >= {"leader", "handler"}
+
+
+# --- customers' details and letters that read like a person wrote them (issue 11) ------------------------
+
+
+def test_customers_have_postal_addresses_no_letter_could_reach(demo):
+    from amends.customers.models import PostalAddress
+
+    addresses = PostalAddress.objects.all()
+    assert addresses.exists()
+    for address in addresses:
+        assert address.postcode.startswith("AM") and address.for_letters, address.postcode  # no real area
+    without_email = Customer.objects.exclude(contact_points__kind=ContactPoint.Kind.EMAIL)
+    assert not without_email.filter(postal_addresses__isnull=True, merged_into__isnull=True).exists()
+    assert AuditEvent.objects.filter(kind="customer.updated").count() == addresses.count()
+
+
+def test_decision_letters_give_the_reasons_for_the_customer_an_apology_and_a_signature(demo):
+    from amends.process.models import Finding
+
+    assert not Finding.objects.filter(customer_explanation="").exists()
+    decided = Letter.objects.filter(
+        kind__in=["final_response", "stage1_response", "stage2_response"]
+    ).exclude(status=Letter.Status.DRAFT)
+    assert decided.exists()
+    apologised = 0
+    for letter in decided.select_related("case"):
+        # The finding the letter answered: the latest recorded before it went (a second stage may re-decide).
+        finding = letter.case.findings.filter(recorded_at__lte=letter.sent_at).order_by("-version").first()
+        assert finding.customer_explanation.split(".")[0] in letter.html, letter.pk
+        assert finding.reasoning.split(".")[0] not in letter.html, letter.pk  # the internal note stays in
+        assert '<p class="signatory"><strong>' in letter.html
+        apologised += "We are sorry</h2>" in letter.html
+        assert ("We are sorry</h2>" in letter.html) <= (finding.outcome != "not_justified")
+    assert apologised
+    posted = decided.filter(case__customer__postal_addresses__isnull=False)
+    assert posted.exists() and all("AM" in letter.html.split("</address>")[0] for letter in posted)

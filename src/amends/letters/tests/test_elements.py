@@ -88,3 +88,42 @@ def test_text_copy_leaves_out_styles_and_print_only_parts():
         "<p>Dear Pat,</p><section><h2>Our decision</h2><p>Line one<br>line two</p></section></body></html>"
     )
     assert html_to_text(html) == "Dear Pat,\n\nOur decision\n\nLine one\nline two\n"
+
+
+# --- what a letter's form shows -------------------------------------------------------------------------
+
+
+def test_every_field_a_letter_holds_has_a_label_in_the_letters_order():
+    from amends.letters.elements import FIELD_FORM, FIELD_NAMES
+
+    assert set(FIELD_FORM) == FIELD_NAMES
+    assert all(label and label[0].isupper() for label, _ in FIELD_FORM.values())
+
+
+def test_an_acknowledgement_form_shows_only_what_an_acknowledgement_needs():
+    from amends.letters.elements import form_fields
+
+    ack = ["reference", "complaint_summary", "timescales", "contact_details"]
+    shown = form_fields(ack, {"complaint_summary": "Charged twice", "decision": "", "remedy": "  "})
+    assert shown == ["message", "complaint_summary", "timescales", "contact_details"]
+    assert not {"decision", "remedy", "reasons", "apology"} & set(shown)
+
+
+def test_a_decision_letter_form_offers_the_apology_beside_the_decision():
+    from amends.letters.elements import form_fields
+
+    shown = form_fields(FINAL, {})
+    assert shown == ["message", "decision", "apology", "reasons", "remedy"]
+
+
+def test_a_field_the_letter_already_holds_is_never_hidden():
+    from amends.letters.elements import form_fields
+
+    assert "new_date" in form_fields(["reference", "delay_reasons"], {"new_date": "2026-12-04"})
+
+
+def test_only_an_upheld_complaint_in_whole_or_part_gets_an_apology():
+    from amends.letters.elements import gives_apology
+
+    assert gives_apology("upheld") and gives_apology("partly_justified") and gives_apology("justified")
+    assert not gives_apology("not_upheld") and not gives_apology("not_justified")

@@ -55,6 +55,7 @@ SEEDED = {
     "ccw.details",
     "org.contact_details",
     "org.signature",
+    "org.apology",
 }
 
 
@@ -93,7 +94,7 @@ def test_every_block_is_seeded_with_guidance_and_only_the_organisations_own_are_
     assert all(b.version == 1 and b.title and len(b.guidance) > 40 for b in blocks.values())
     assert "DISP 1 Annex 3R" in blocks["fca.disp1.annex3.waiver"].guidance
     filled = {code for code, b in blocks.items() if not b.is_empty}
-    assert filled == {"org.contact_details", "org.signature"}
+    assert filled == {"org.contact_details", "org.signature", "org.apology"}
     assert "Amends demo organisation" in blocks["org.signature"].body
     assert {b.code for b in blocks_needing_attention()} == SEEDED - filled
 

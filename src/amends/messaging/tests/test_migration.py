@@ -1,5 +1,5 @@
-"""Migration 0003: the outbox's rows from before it (all emails) stay in the outbox, as emails, to where
-they were going, and still go."""
+"""Migration 0005 (channels): the outbox's rows from before it (all emails) stay in the outbox, as
+emails, to where they were going, and still go."""
 
 import pytest
 from django.core import mail
@@ -12,8 +12,8 @@ from amends.messaging.models import OutboxItem
 from amends.messaging.services import message_send
 from amends.messaging.tasks import send_outbox
 
-BEFORE = [("messaging", "0002_outbox")]
-AFTER = [("messaging", "0003_channels")]
+BEFORE = [("messaging", "0004_saved_reply")]
+AFTER = [("messaging", "0005_channels")]
 
 
 def _migrate(targets):

@@ -51,6 +51,7 @@ def test_fca_complaint_through_the_api(call, complaint, complaints_lead, mailout
             "outcome": "justified",
             "facts": "Two debits",
             "reasoning": "Retry bug",
+            "customer_explanation": "We took the payment twice because of a fault in our system.",
             "root_cause": "system-fault",
             "version": 0,
         },

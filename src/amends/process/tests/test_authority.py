@@ -71,15 +71,101 @@ def test_an_option_is_weighed_for_both_sides_and_recorded(complaint, adviser):
     assert event.after == {
         "option": option.pk,
         "title": "Refund the duplicate payment",
-        "remedy": "refund",
-        "amount": "450.50",
+        "remedies": [{"kind": "refund", "amount": "450.50"}],
     }
+    assert [(r.kind, r.amount, r.description) for r in option.remedies.all()] == [
+        ("refund", Decimal("450.50"), "")
+    ]
 
 
 def test_a_remedy_without_money_needs_no_amount(complaint, adviser):
     option = add(complaint, adviser, title="Apologise", remedy_type="apology", amount=None)
     assert option.amount is None and not option.is_monetary
-    assert CaseEvent.objects.get(case=complaint, kind="option_added").after["amount"] is None
+    assert CaseEvent.objects.get(case=complaint, kind="option_added").after["remedies"] == [
+        {"kind": "apology", "amount": None}
+    ]
+
+
+def test_an_option_gives_several_remedies_in_order(complaint, adviser):
+    option = add(
+        complaint,
+        adviser,
+        title="Put it right",
+        remedy_type="",
+        amount=None,
+        remedies=[
+            authority.Remedy("apology", "A written apology from the branch manager"),
+            authority.Remedy("refund", "The £35 overdraft fee", "35"),
+            authority.Remedy("goodwill", amount="20"),
+        ],
+    )
+    assert [(r.kind, r.amount, r.position) for r in option.remedies.all()] == [
+        ("apology", None, 0),
+        ("refund", Decimal("35.00"), 1),
+        ("goodwill", Decimal("20.00"), 2),
+    ]
+    assert option.amount == Decimal("55.00") and option.is_monetary
+    totals = {"apology": None, "refund": Decimal("35.00"), "goodwill": Decimal("20.00")}
+    assert option.remedy_totals() == totals
+    (event,) = CaseEvent.objects.filter(case=complaint, kind="option_added")
+    assert event.after["remedies"] == [
+        {"kind": "apology", "amount": None},
+        {"kind": "refund", "amount": "35.00"},
+        {"kind": "goodwill", "amount": "20.00"},
+    ]
+
+
+def test_authority_covers_every_remedy_of_an_option_with_each_kind_added_up(
+    complaint, adviser, case_handler, team_leader, complaints_lead
+):
+    """An adviser may refund £100 and offer £50 goodwill alone: two refunds of £60 are beyond them, and so
+    is an apology with a service change (which no adviser may offer)."""
+    two_refunds = add(
+        complaint,
+        adviser,
+        remedy_type="",
+        remedies=[authority.Remedy("refund", "Fee", "60"), authority.Remedy("refund", "Charge", "60")],
+    )
+    within = add(
+        complaint,
+        adviser,
+        remedy_type="",
+        remedies=[authority.Remedy("apology"), authority.Remedy("refund", amount="100")],
+    )
+    service = add(
+        complaint,
+        adviser,
+        remedy_type="",
+        remedies=[authority.Remedy("apology"), authority.Remedy("service_change", "New process")],
+    )
+    adviser_limits = authority.limits_for("adviser")
+    assert authority.option_within(adviser_limits, within)
+    assert not authority.option_within(adviser_limits, two_refunds)
+    assert not authority.option_within(adviser_limits, service)
+    with pytest.raises(PermissionDenied) as err:
+        authority.option_choose(option=two_refunds, actor=adviser, reason="Both charges were ours")
+    assert err.value.code == "approval_required"
+    # £120 of refunds is within a case handler's £500; a service change needs a team leader or above.
+    assert set(authority.approvers_for(two_refunds)) == {case_handler, team_leader, complaints_lead}
+    assert set(authority.approvers_for(service)) == {team_leader, complaints_lead}
+    assert authority.option_choose(option=within, actor=adviser, reason="Fair").status == "chosen"
+
+
+@pytest.mark.parametrize(
+    ("remedies", "fields"),
+    [
+        ([], {"remedies": "required"}),
+        ([authority.Remedy("apology")] * 11, {"remedies": "at most 10"}),
+        ([authority.Remedy("apology"), authority.Remedy("bribe")], {"remedy_type": "unknown remedy"}),
+        ([authority.Remedy("goodwill")], {"amount": "required"}),
+        ([authority.Remedy("apology", "x" * 301)], {"description": "too long"}),
+    ],
+)
+def test_remedy_refusals(complaint, adviser, remedies, fields):
+    with pytest.raises(DomainError) as err:
+        add(complaint, adviser, remedy_type="", amount=None, remedies=remedies)
+    assert err.value.fields == fields
+    assert not Option.objects.exists() and kinds(complaint) == ["opened"]
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,12 @@ def _respond(case, actor, lead, *, acknowledge: bool = True):
     )
     steps.understanding_confirm(understanding=understanding, via="phone", actor=actor)
     steps.finding_record(
-        case=case, actor=actor, outcome="justified", facts="Two debits", reasoning="Retry bug"
+        case=case,
+        actor=actor,
+        outcome="justified",
+        facts="Two debits",
+        reasoning="Retry bug",
+        customer_explanation="A fault in our system took your payment twice.",
     )
     option = authority.option_add(
         case=case,

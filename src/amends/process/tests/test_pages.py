@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -63,3 +65,29 @@ def test_a_letter_pdf_is_served_only_under_its_own_case(complaint, case_handler,
     )
     own = handler.get(f"/cases/{complaint.reference}/letters/{letter.pk}.pdf")
     assert own.status_code == 200 and own.content.startswith(b"%PDF")
+
+
+def test_a_drafted_letter_stays_open_showing_only_the_fields_its_kind_needs(complaint, case_handler):
+    from amends.letters.models import Letter
+    from amends.process.services import process_start
+
+    process_start(case=complaint, regime_code="fca-disp", actor=case_handler)
+    handler = _as(case_handler)
+    drafted = handler.post(
+        f"/cases/{complaint.reference}/process/compose-letter", {"kind": "acknowledgement"}
+    )
+    letter = Letter.objects.get(case=complaint)
+    # Back to the draft itself, not to the top of a closed panel.
+    assert drafted["Location"] == f"/cases/{complaint.reference}/#letter-{letter.pk}"
+
+    page = handler.get(f"/cases/{complaint.reference}/").content.decode()
+    editor = page[page.index(f'id="letter-{letter.pk}"') :]
+    editor = editor[: editor.index("Send by email")]
+    labels = re.findall(rf'<label for="lf-{letter.pk}-(\w+)">([^<]+)</label>', editor)
+    assert [name for name, _ in labels] == ["message", "complaint_summary", "timescales", "contact_details"]
+    assert "Decision" not in editor and "Remedy" not in editor and "Apology" not in editor
+    # Open beside its preview, which the server renders as the form loads and as the writer types.
+    assert "<summary>Edit</summary>" not in editor
+    assert f'hx-post="/cases/{complaint.reference}/letters/{letter.pk}/preview"' in editor
+    assert f'id="letter-preview-{letter.pk}"' in editor
+    assert re.search(r'<details class="step" id="letters" open>', page)

@@ -218,6 +218,7 @@ def test_fca_path_from_receipt_to_close(
         outcome="justified",
         facts="Two debits",
         reasoning="Our retry logic charged twice",
+        customer_explanation="A fault in our payment system took your £120 payment twice.",
     )
     option = authority.option_add(
         case=complaint,
@@ -242,6 +243,14 @@ def test_fca_path_from_receipt_to_close(
 
 def test_final_letter_missing_prescribed_wording_cannot_be_sent(complaint, case_handler):
     services.process_start(case=complaint, regime_code="fca-disp", actor=case_handler)
+    steps.finding_record(
+        case=complaint,
+        actor=case_handler,
+        outcome="justified",
+        facts="f",
+        reasoning="r",
+        customer_explanation="e",
+    )
     letter = process_compose_letter(
         case=complaint,
         kind="final_response",

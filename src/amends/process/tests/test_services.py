@@ -355,7 +355,14 @@ def test_what_stops_a_complaint_closing(complaint, complaints_team, adviser, cas
         "no response letter has been sent (one of: final response)",
     ]
 
-    steps.finding_record(case=complaint, actor=case_handler, outcome="justified", facts="f", reasoning="r")
+    steps.finding_record(
+        case=complaint,
+        actor=case_handler,
+        outcome="justified",
+        facts="f",
+        reasoning="r",
+        customer_explanation="e",
+    )
     option = authority.option_add(
         case=complaint,
         actor=adviser,
@@ -410,7 +417,14 @@ def test_an_internal_target_pauses_while_waiting_on_the_customer(complaint, case
 
 def test_an_escalated_complaint_cannot_close_on_its_first_response(complaint, case_handler):
     start(complaint, case_handler)
-    steps.finding_record(case=complaint, actor=case_handler, outcome="justified", facts="f", reasoning="r")
+    steps.finding_record(
+        case=complaint,
+        actor=case_handler,
+        outcome="justified",
+        facts="f",
+        reasoning="r",
+        customer_explanation="e",
+    )
     acknowledge(complaint, case_handler)
     letter = process_compose_letter(
         case=complaint,

@@ -22,7 +22,7 @@ def test_list_get_and_due(adviser):
     ack = next(d for d in due if d["code"] == "acknowledgement")
     assert ack["due"].startswith("2027-01-05")  # Christmas, Boxing Day (28th), 1 and 4 Jan are holidays
     assert client.get("/api/v1/regimes/nope").status_code == 404
-    bad = client.get("/api/v1/regimes/hos-2024/due", {"received": "2026-12-23T15:30:00", "nation": "wales"})
+    bad = client.get("/api/v1/regimes/hos-2024/due", {"received": "2026-12-23T15:30:00", "nation": "kent"})
     assert bad.status_code == 422
 
 

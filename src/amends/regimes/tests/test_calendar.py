@@ -31,7 +31,7 @@ from amends.regimes.calendar import (
     is_business_day,
 )
 
-E, S, N = "england", "scotland", "northern-ireland"
+E, W, S, N = "england", "wales", "scotland", "northern-ireland"
 BD, WD = "business_days", "working_days"
 NEXT, SAME = "next_day", "same_day"
 EOD, COB = "end_of_day", "close_of_business"
@@ -55,6 +55,8 @@ ROWS = [
     R("src-easter-sct", "2026-04-01T10:00+01:00", 3, BD, S, NEXT, COB, "Tue 2026-04-07"),
     # Northern Ireland keeps Easter Monday, so as England
     R("src-easter-ni", "2026-04-01T10:00+01:00", 3, BD, N, NEXT, COB, "Wed 2026-04-08"),
+    # Wales has its own holidays (today the same as England's): Easter Monday skipped
+    R("src-easter-wls", "2026-04-01T10:00+01:00", 3, BD, W, NEXT, COB, "Wed 2026-04-08"),
     # Received Saturday 7 Mar: Mon 9 = 1, Tue 10 = 2, Wed 11 = 3
     R("saturday", "2026-03-07T11:00+00:00", 3, BD, E, NEXT, COB, "Wed 2026-03-11"),
     # Friday 18:30: no after-hours roll (DISP 1.5.3G deleted), but Mon 9 is still day 1, so as Saturday
@@ -152,7 +154,7 @@ def test_due_matches_the_hand_checked_table(start, amount, unit, nation, count_f
     assert got.tzinfo == LONDON
 
 
-SUBDIVISION = {E: "ENG", S: "SCT", N: "NIR"}
+SUBDIVISION = {E: "ENG", W: "WLS", S: "SCT", N: "NIR"}
 
 
 @pytest.mark.parametrize("start, amount, unit, nation, count_from, ends, expected, weekday", ROWS)
@@ -177,7 +179,7 @@ def test_every_row_agrees_with_the_holidays_package(
     assert open_day(expected) and counted == amount
 
 
-@pytest.mark.parametrize("nation", [E, S, N])
+@pytest.mark.parametrize("nation", [E, W, S, N])
 def test_christmas_and_good_friday_are_never_business_days(nation):
     for year in (2026, 2027, 2030):
         assert not is_business_day(date(year, 12, 25), nation)
@@ -226,8 +228,8 @@ def test_months_clamp_to_the_end_of_the_month():
 
 def test_bad_arguments_are_refused_with_a_clear_message():
     aware = datetime(2026, 3, 9, 10, tzinfo=LONDON)
-    with pytest.raises(CalendarError, match="Unknown nation 'wales'"):
-        due(aware, 3, BD, "wales")
+    with pytest.raises(CalendarError, match="Unknown nation 'cornwall'"):
+        due(aware, 3, BD, "cornwall")
     with pytest.raises(CalendarError, match="Unknown unit 'fortnights'"):
         due(aware, 3, "fortnights", E)
     with pytest.raises(CalendarError, match="Unknown ends"):

@@ -148,4 +148,4 @@ def test_bad_input_is_refused(regimes):
     with pytest.raises(ClockError, match="no time zone"):
         compute(fca, "stage1", {"received": datetime(2026, 3, 9, 10)}, "england")
     with pytest.raises(ValueError, match="Unknown nation"):
-        compute_all(fca, datetime(2026, 3, 9, 10, tzinfo=LONDON), "wales")
+        compute_all(fca, datetime(2026, 3, 9, 10, tzinfo=LONDON), "cornwall")

@@ -92,7 +92,7 @@ def test_a_naive_received_time_is_read_as_london_time_and_said_so():
             ["--regime", "fca-disp", "--received", "last Tuesday", "--nation", "england"],
             "not an ISO date-time",
         ),
-        (["--regime", "fca-disp", "--received", "2026-01-05T10:00Z", "--nation", "wales"], "Unknown nation"),
+        (["--regime", "fca-disp", "--received", "2026-01-05T10:00Z", "--nation", "kent"], "Unknown nation"),
         (
             ["--regime", "lgsco", "--received", "2025-06-02T10:00Z", "--nation", "england"],
             "starts 2026-04-01",

@@ -71,3 +71,16 @@ def test_the_coach_says_when_it_cannot_read_a_draft(complaints_team, adviser):
     Case.objects.filter(pk=case.pk).update(team=adviser.staff.team)
     html = login(adviser).post(f"/cases/{case.reference}/coach", {"body": "x" * 100_001}).content.decode()
     assert "The coach cannot read this draft" in html
+
+
+def test_the_coach_reads_the_progress_update_into_its_own_box(complaints_team, adviser):
+    case = make_contact_case(text=ANGRY).case
+    Case.objects.filter(pk=case.pk).update(team=adviser.staff.team)
+    client = login(adviser)
+    body = {"body": "calm down, as I already said it's our policy", "target": "progress-coach"}
+    html = client.post(f"/cases/{case.reference}/coach", body).content.decode()
+    assert html.startswith('<div id="progress-coach" class="coach"')
+    assert 'data-kind="provocative_or_dismissive"' in html
+    # Only the page's own boxes: any other id is refused, in the reply box's place.
+    odd = client.post(f"/cases/{case.reference}/coach", {**body, "target": "main"}).content.decode()
+    assert odd.startswith('<div id="coach" class="coach"') and "The coach cannot read this draft" in odd

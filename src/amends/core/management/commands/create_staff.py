@@ -15,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
+        parser.add_argument(
+            "--job-title", default="", help="how they sign letters, e.g. 'Complaints Manager'"
+        )
 
     def handle(self, *args, **o):
         team = None
@@ -30,6 +33,7 @@ class Command(BaseCommand):
                 team=team,
                 first_name=o["first_name"],
                 last_name=o["last_name"],
+                job_title=o["job_title"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

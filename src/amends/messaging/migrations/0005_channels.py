@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0002_outbox'),
-        ('customers', '0003_sms_channel'),
+        ('messaging', '0004_saved_reply'),
+        ('customers', '0004_sms_channel'),
     ]
 
     operations = [
@@ -52,6 +52,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='message',
             name='delivery',
-            field=models.CharField(blank=True, choices=[('', 'Not sent by Amends'), ('queued', 'Queued'), ('retrying', 'Not sent yet: retrying'), ('sent', 'Sent'), ('failed', 'Not sent: gave up'), ('no_address', 'Not sent: no address'), ('by_hand', 'Sent by hand')], default='', max_length=12),
+            field=models.CharField(blank=True, choices=[('', 'Not sent by Amends'), ('queued', 'Queued'), ('retrying', 'Not sent yet: retrying'), ('sent', 'Sent'), ('failed', 'Not sent: gave up'), ('no_address', 'Not sent: no address'), ('by_hand', 'Sent by hand'), ('bounced', 'Not delivered: bounced')], default='', max_length=12),
         ),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_contact_point_normalised'),
+        ('customers', '0003_postal_address_and_version'),
     ]
 
     operations = [

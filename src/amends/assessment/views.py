@@ -1,0 +1,59 @@
+"""The observations on the case page (their panel, and an assessor's form to record one)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from amends.cases.models import Case
+from amends.cases.selectors import assignable_people, case_for
+from amends.core.errors import DomainError
+from amends.core.permissions import can_observe
+from amends.core.web import invalid_input, report, staff_required
+
+from .actions import ObservationIn, observation_add
+from .criteria import SEPARATORS, catalogue, criterion
+from .selectors import case_observations
+
+
+def case_page_context(request, case: Case) -> dict:
+    """What the reader may see of the observations on this case; an assessor also gets the form's choices:
+    whose work (those who may work the case) and the criteria the catalogue holds."""
+    observing = can_observe(request.user, case)
+    observations = case_observations(request.user, case)
+    named = {ref for o in observations for ref in o.criteria}
+    return {
+        "observations": observations,
+        # What each criterion shown says, for its tag's title (from the catalogue in memory: no query).
+        "criteria_text": {ref: c.text for ref in named if (c := criterion(ref)) is not None},
+        "can_observe": observing,
+        "observation_learners": list(assignable_people(case)) if observing else [],
+        "criteria_units": list(catalogue().values()) if observing else [],
+        "today": timezone.localdate(),
+    }
+
+
+@require_POST
+@staff_required
+def case_observe(request, reference: str):
+    """An assessor records an observation; anyone else is refused by the service, whatever they post."""
+    case = case_for(request.user, reference)
+    post = request.POST
+    data = {
+        "learner": post.get("learner", ""),
+        "criteria": [c for c in SEPARATORS.split(post.get("criteria", "")) if c.strip()],
+        "seen": post.get("seen", ""),
+        **({"observed_on": post["observed_on"]} if post.get("observed_on") else {}),
+    }
+    try:
+        observation_add(case, request.user, ObservationIn.model_validate(data))
+        messages.success(request, "Observation recorded: the learner can read it on the case")
+    except ValidationError as exc:
+        report(request, invalid_input(exc.errors()))
+    except DomainError as exc:
+        report(request, exc)
+    return redirect(reverse("case_detail", args=[reference]) + "#observations")

@@ -27,6 +27,8 @@ $(VENV)/.embeddings: $(BIN)/amends pyproject.toml
 # The demo's email links (status pages in acknowledgements) name the port it is served on: the seed sends
 # mail too, so SITE_URL is set for every step, not only the server.
 demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# Replies by SMS are written to files under var/sms/ (no SMS gateway in the demo).
+demo: export AMENDS_SMS_PROVIDER ?= amends.messaging.sms.FileProvider
 demo: $(BIN)/amends
 	$(BIN)/amends migrate --noinput -v0
 	$(BIN)/amends demo_seed
@@ -39,10 +41,13 @@ demo: $(BIN)/amends
 	@echo "  lead       complaints lead (all teams)"
 	@echo "  assessor   assessor (Complaints team, read-only)"
 	@echo "  admin      administrator"
-	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox. Stop with Ctrl-C."
-	@# The worker (clock warnings, breaches, reminders) runs beside the web server and stops with it.
+	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox, replies on social media and chat to"
+	@echo "$(AMENDS_DATA_DIR)/webhooks (the demo's inbox), texts to $(AMENDS_DATA_DIR)/sms. Stop with Ctrl-C."
+	@# The worker (clock warnings, breaches, reminders, the outbox) and the demo's social media and chat
+	@# inbox (the integration the worker posts replies to) run beside the web server and stop with it.
 	@# The web server is gunicorn, as in production (README "Deployment"), not Django's runserver.
-	$(BIN)/amends worker --interval 30 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/amends demo_inbox & inbox=$$!; $(BIN)/amends worker --interval 30 & worker=$$!; \
+	trap "kill $$worker $$inbox" EXIT INT TERM; \
 	$(BIN)/gunicorn amends.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 test: $(BIN)/amends embeddings
@@ -55,7 +60,7 @@ check: $(BIN)/amends embeddings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/amends/core/hooks.py src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/intake/automatic.py src/amends/messaging/html.py src/amends/customers/normalise.py \
+	$(BIN)/mypy src/amends/core/hooks.py src/amends/cases/lifecycle.py src/amends/cases/events.py src/amends/intake/mime.py src/amends/intake/automatic.py src/amends/messaging/html.py src/amends/messaging/signing.py src/amends/customers/normalise.py \
 		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py src/amends/regimes/choosing.py \
 		src/amends/process/rules.py src/amends/letters/elements.py src/amends/assessment/criteria.py src/amends/signals/engine src/amends/signals/learning
 	$(BIN)/amends makemigrations --check --dry-run

@@ -24,7 +24,7 @@ from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
 from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
-from amends.messaging.api import saved_replies_router
+from amends.messaging.api import integrations_router, saved_replies_router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
 from amends.signals.api import router as signals_router
@@ -152,4 +152,5 @@ api.add_router("/customers", customers_router)
 api.add_router("/regimes", regimes_router)
 api.add_router("/intake", _intake_api.mailbox_router)
 api.add_router("/saved-replies", saved_replies_router)
+api.add_router("/integrations", integrations_router)
 api.add_router("", signals_router)

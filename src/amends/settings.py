@@ -190,6 +190,15 @@ AMENDS_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("AMENDS_OUTBOX_RETRY_MAX_SE
 AMENDS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("AMENDS_OUTBOX_MAX_ATTEMPTS", "12"))
 AMENDS_OUTBOX_STUCK_MINUTES = int(os.environ.get("AMENDS_OUTBOX_STUCK_MINUTES", "15"))
 
+# Replies on the customer's own channel (README "Replying on the customer's channel"). An integration's
+# webhook gets AMENDS_WEBHOOK_TIMEOUT seconds to answer; retries and giving up are the outbox's, as for
+# email. AMENDS_SMS_PROVIDER is the dotted path of an SMS provider class (messaging/sms.py); unset, SMS is
+# not offered. A reply longer than AMENDS_SMS_MAX_SEGMENTS segments does not go by SMS.
+AMENDS_WEBHOOK_TIMEOUT = int(os.environ.get("AMENDS_WEBHOOK_TIMEOUT", "10"))
+AMENDS_SMS_PROVIDER = os.environ.get("AMENDS_SMS_PROVIDER", "")
+AMENDS_SMS_TIMEOUT = int(os.environ.get("AMENDS_SMS_TIMEOUT", "10"))
+AMENDS_SMS_MAX_SEGMENTS = int(os.environ.get("AMENDS_SMS_MAX_SEGMENTS", "6"))
+
 # Security defaults: on unless the environment says otherwise.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -263,7 +263,7 @@ def _inbound(case: Case, rng) -> Message:
 def _reply(case: Case, rng) -> Message:
     body = f"We are sorry. We have looked into the {rng.choice(MESSAGE_WORDS)} you raised and will call you."
     at = case.opened_at + timedelta(hours=1)
-    return message_outbound(case=case, actor=None, body=body, subject="", purpose="reply", to=None, now=at)
+    return message_outbound(case=case, actor=None, body=body, subject="", purpose="reply", route=None, now=at)
 
 
 def _messages_and_events(rng, cases):

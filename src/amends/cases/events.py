@@ -76,6 +76,8 @@ CHANNEL_WORDS = {
     "letter": "a letter",
 }
 DIRECTION_WORDS = {"in": "from the customer", "out": "to the customer"}
+# How a message to the customer went, when not by email.
+SENT_ON_WORDS = {"social": "social media", "chat": "chat", "sms": "SMS"}
 
 
 def _status(value: object) -> str:
@@ -110,12 +112,13 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Logged {how} {DIRECTION_WORDS.get(str(after.get('direction')), '')}".strip()
     if kind == EventKind.CUSTOMER_MERGED:
         return "Customer records merged"
+    on = SENT_ON_WORDS.get(str(after.get("channel")))
     if kind == EventKind.EMAIL_NOT_SENT:  # before the "_sent" rule below, which it would match
         tries = f"{after.get('attempts')} attempt{'' if after.get('attempts') == 1 else 's'}"
-        text = f"Email to {after.get('to')} not sent: gave up after {tries}"
+        text = f"{f'Reply by {on}' if on else 'Email'} to {after.get('to')} not sent: gave up after {tries}"
         return f"{text} ({after['error']})" if after.get("error") else text
     if kind == EventKind.EMAIL_SENT_AGAIN:
-        text = f"Email queued again for {after.get('to')}"
+        text = f"{f'Reply by {on}' if on else 'Email'} queued again for {after.get('to')}"
         if before.get("to") and before.get("to") != after.get("to"):
             text += f" (the customer's address now; it was {before['to']})"
         return text
@@ -126,7 +129,10 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
     if kind == EventKind.NOTE_ADDED:
         return "Added an internal note"
     if kind.endswith("_sent"):
-        return f"Sent the {kind.removesuffix('_sent').replace('_', ' ')}"
+        what = kind.removesuffix("_sent").replace("_", " ")
+        if after.get("by_hand"):
+            return f"Recorded the {what}, sent by hand by {on or 'email'}"
+        return f"Sent the {what}{f' by {on}' if on else ''}"
     text = kind.replace("_", " ").capitalize()
     files = after.get("files")  # the files staff attached with it (evidence, a letter's enclosures)
     return f"{text}: {', '.join(map(str, files))}" if isinstance(files, list) and files else text

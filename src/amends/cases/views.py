@@ -218,11 +218,11 @@ def act_on_case(
     form_class,
     action: Callable[[Case, dict[str, Any]], object],
     *,
-    success: str,
+    success: str | Callable[[Any], str],
     form_kwargs: Callable[[Case], dict[str, Any]] | None = None,
 ):
     """A form posted from the case page: a case the user may work on, a valid form, one service call,
-    a message back, and back to the page."""
+    a message back (`success`, or what it says of the call's result), and back to the page."""
     case = workable_case(request, reference)
     if case is not None:
         try:
@@ -230,8 +230,8 @@ def act_on_case(
             if not form.is_valid():
                 form_errors(request, form)
             else:
-                action(case, form.cleaned_data)
-                messages.success(request, success)
+                result = action(case, form.cleaned_data)
+                messages.success(request, success(result) if callable(success) else success)
         except DomainError as exc:
             report(request, exc)
     return redirect("case_detail", reference=reference)

@@ -3,6 +3,7 @@ from .permissions import (
     can_edit_customers,
     can_edit_wording,
     can_keep_saved_replies,
+    can_manage_integrations,
     can_merge_customers,
     can_review_held_email,
     staff_of,
@@ -22,6 +23,7 @@ def staff(request):
         "edit_wording": can_edit_wording(user),
         "merge_customers": can_merge_customers(user),
         "review_held_email": can_review_held_email(user),
+        "manage_integrations": can_manage_integrations(user),
         "configure_mailboxes": can_configure_mailboxes(user),
         "keep_saved_replies": can_keep_saved_replies(user),
     }

@@ -251,6 +251,13 @@ def can_export_feedback(user: Any) -> bool:
     return _policy(user)
 
 
+def can_manage_integrations(user: Any) -> bool:
+    """The organisation's integrations that carry replies on social media and chat: their URLs and signing
+    secrets are technical set-up, an administrator's."""
+    staff = staff_of(user)
+    return staff is not None and staff.role == Role.ADMIN
+
+
 def can_configure_mailboxes(user: Any) -> bool:
     """The team mailboxes Amends reads by IMAP: servers and accounts, the administrators' business."""
     staff = staff_of(user)

@@ -22,6 +22,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", "Letter"
     SOCIAL = "social", "Social media"
     CHAT = "chat", "Chat"
+    SMS = "sms", "SMS"
     API = "api", "API"
 
 

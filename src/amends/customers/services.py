@@ -134,6 +134,11 @@ class CustomerBook:
                 self._known[id(unread[pk])].append((kind, value, primary))
         return self._known[id(customer)]
 
+    def points_of(self, customer: Customer) -> list[tuple[str, str, bool]]:
+        """The customer's contact points as (kind, value, is_primary) in the order they were added, the
+        batch's own among them: how a reply can reach them."""
+        return list(self._points_of(customer))
+
     def email_of(self, customer: Customer) -> str | None:
         """The customer's primary email address, else their first: where a reply goes."""
         emails = [

@@ -42,7 +42,9 @@ from amends.intake.services import acknowledge, intake_message
 from amends.letters import rendering
 from amends.letters.models import Letter, TextBlock, current_block
 from amends.letters.services import text_block_update
-from amends.messaging.models import Message
+from amends.messaging.integrations import integration_add
+from amends.messaging.models import Integration, Message
+from amends.messaging.schemas import IntegrationIn
 from amends.messaging.services import Incoming, message_log_contact, message_send
 from amends.process.models import (
     Agreement,
@@ -73,6 +75,10 @@ from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, St
 from .tagging import demo_tags
 
 PASSWORD = "amends-demo-2026"
+# The demo organisation's social media and chat inbox: `make demo` runs `amends demo_inbox` on this port,
+# which takes what the worker posts and writes it under var/webhooks/ (the demo's email goes to var/outbox/).
+DEMO_INBOX = "Social and chat inbox (demo)"
+DEMO_INBOX_PORT = 8025
 MARKER_TEAM = "complaints"
 PARALLEL_PDFS = 500  # from this many cases, emailed letters' PDFs are rendered in a second process
 # How many of each demo file the seed attaches (demo/files.py): evidence photos and documents, and replies
@@ -131,6 +137,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         teams = create_teams()
         context = Context(users=create_staff(teams), teams=teams, started=clock.now, pdfs=pdfs)
         demo_regime_settings(context.users["lead"])
+        demo_inbox(context.users["admin"])
         context.root_causes = {cause.code: cause for cause in RootCause.objects.all()}
         fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
@@ -161,6 +168,16 @@ def demo_regime_settings(lead: Any) -> None:
         rules=[Rule("product", PAYMENT_PRODUCT, "fca-psd"), *rules, Rule("default", "", DEMO_DEFAULT_REGIME)],
         actor=lead,
     )
+
+
+def demo_inbox(admin: Any) -> Integration:
+    """The integration that carries the demo's social media and chat replies, set up by its administrator.
+    Its URL is `amends demo_inbox` on this machine; when that is not running, the worker finds the port
+    closed at once and tries again later, so nothing waits on it. Amends makes its secret; the demo inbox
+    reads it from the database."""
+    url = f"http://127.0.0.1:{DEMO_INBOX_PORT}/replies"
+    data = IntegrationIn(name=DEMO_INBOX, channels=["social", "chat"], url=url)
+    return integration_add(data=data, actor=admin)[0]
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from django.db.models import Count
 from amends.intake.mailboxes import mailbox_add
 from amends.intake.schemas import MailboxIn
 from amends.intake.services import intake_email
-from amends.messaging.models import Message
+from amends.messaging.models import Message, OutboxItem
 
 PASSWORD_ENV = "AMENDS_IMAP_PASSWORD_COMPLAINTS"
 
@@ -41,10 +41,14 @@ def demo_mailbox(admin: Any) -> None:
 
 
 def demo_automatic_mail() -> None:
-    """Two sent acknowledgements, of cases with room on their timeline: the first bounces, the second's
-    customer is away."""
+    """Two acknowledgements sent by email (not by SMS or an integration), of cases with room on their
+    timeline: the first bounces, the second's customer is away."""
     acks = list(
-        Message.objects.filter(purpose="acknowledgement", delivery=Message.Delivery.SENT)
+        Message.objects.filter(
+            purpose="acknowledgement",
+            delivery=Message.Delivery.SENT,
+            outbox__connector=OutboxItem.Connector.EMAIL,
+        )
         .annotate(on_case=Count("case__messages"))
         .filter(on_case__lte=4)
         .select_related("outbox", "case")
@@ -59,7 +63,7 @@ def demo_automatic_mail() -> None:
 
 
 def _bounce(message: Message, returned_id: str, n: str) -> bytes:
-    to = message.outbox.to
+    to = message.outbox.destination
     at = format_datetime(message.occurred_at + timedelta(minutes=2))
     return (
         f"Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
@@ -81,7 +85,7 @@ def _out_of_office(message: Message) -> bytes:
     customer = message.case.customer
     at = format_datetime(message.occurred_at + timedelta(minutes=1))
     return (
-        f"From: {customer.name} <{message.outbox.to}>\r\nTo: complaints@example.org\r\n"
+        f"From: {customer.name} <{message.outbox.destination}>\r\nTo: complaints@example.org\r\n"
         f"Subject: Automatic reply: {message.subject}\r\nDate: {at}\r\n"
         f"Message-ID: <demo-away.{message.pk}@example.net>\r\nIn-Reply-To: {message.email_message_id}\r\n"
         f"Auto-Submitted: auto-replied\r\n\r\n"

@@ -90,6 +90,11 @@ class Identities:
         self.emails.add(address)
         return address
 
+    def mobile(self) -> str:
+        """A mobile number nobody else has (Ofcom's drama range, 07700 900xxx), or "" when none is left."""
+        index = next((i for i, n in enumerate(self.phones) if n.startswith("07")), None)
+        return "" if index is None else self.phones.pop(index)
+
     def phone(self) -> str:
         if not self.phones:
             return ""
@@ -192,10 +197,13 @@ def lookalike(rng: Random, ids: Identities, original: Person) -> Person:
 
 
 def needs(ids: Identities, someone: Person, channel: str) -> None:
-    """Give a customer what the channel needs: an email address to write from, a handle to post from."""
+    """Give a customer what the channel needs: an email address to write from, a handle to post from, a
+    mobile number to text from."""
     if channel in {"email", "web_form", "chat", "api"} and not someone.email:
         first, *rest = someone.name.split()
         someone.email = ids.email(first, rest[-1] if rest else "customer")
     if channel == "social" and not someone.handle:
         first, *rest = someone.name.split()
         someone.handle = ids.handle(first, rest[-1] if rest else "x")
+    if channel == "sms" and not re.sub(r"\D", "", someone.phone).startswith(("07", "447")):
+        someone.phone = ids.mobile() or someone.phone

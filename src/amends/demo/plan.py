@@ -29,9 +29,12 @@ from . import texts, wording
 from .people import Identities, Person, needs, plan_people
 from .wording import Staff, Writer
 
-CHANNELS = ("email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api")
-CHANNEL_WEIGHTS = (30, 20, 20, 5, 6, 6, 8, 5)
+CHANNELS = ("email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api", "sms")
+CHANNEL_WEIGHTS = (30, 20, 20, 5, 6, 6, 8, 5, 4)
 OFFLINE_CHANNELS = ("phone", "face_to_face", "letter")
+# Where the customer writes from an account of theirs, and is answered there (the demo's integration
+# carries social media and chat; SMS goes through the demo's file provider under `make demo`).
+OWN_CHANNELS = ("social", "chat", "sms")
 KINDS = ("query", "problem", "complaint")
 KIND_WEIGHTS = (22, 28, 50)
 STATUSES = ("new", "open", "awaiting_customer", "resolved", "closed")
@@ -321,7 +324,7 @@ class CasePlan:
         details = {"name": p.name, "nation": p.nation, "email": p.email}
         if self.channel == "social":
             details["handle"] = p.handle
-        if self.channel in OFFLINE_CHANNELS or not p.email:
+        if self.channel in OFFLINE_CHANNELS or self.channel == "sms" or not p.email:
             details["phone"] = p.phone
         return details
 
@@ -424,7 +427,7 @@ def _pick(rng: Random, number: int, values: tuple, weights: tuple) -> str:
 
 def _channel(rng: Random, number: int, person: Person) -> str:
     channel = _pick(rng, number, CHANNELS, CHANNEL_WEIGHTS)
-    if number >= COVERAGE and not person.email and channel not in OFFLINE_CHANNELS:
+    if number >= COVERAGE and not person.email and channel not in (*OFFLINE_CHANNELS, "sms"):
         channel = rng.choice(OFFLINE_CHANNELS)  # people without email phone, call in or write
     if number >= COVERAGE and person.is_organisation and channel in {"social", "chat"}:
         channel = "email"
@@ -529,7 +532,8 @@ class Script:
 
     def build(self) -> list[Step]:
         self.first()
-        if self.has_email and (self.plan.channel not in OFFLINE_CHANNELS or self.plan.channel == "letter"):
+        reachable = self.has_email or self.plan.channel in OWN_CHANNELS
+        if reachable and (self.plan.channel not in OFFLINE_CHANNELS or self.plan.channel == "letter"):
             self.later(minutes=(1, 4), staff=False)
             self.add("ack")
         status = self.plan.status
@@ -1186,8 +1190,9 @@ class Script:
             "social": wording.social_body,
             "chat": wording.chat_body,
             "api": wording.api_body,
+            "sms": wording.sms_body,
         }[channel](self.rng, w)
-        subject = "" if channel in {"social", "chat"} else self.thread_subject
+        subject = "" if channel in OWN_CHANNELS else self.thread_subject
         self.add(
             "first",
             self.plan.taken_by,
@@ -1276,15 +1281,15 @@ class Script:
     def customer_replies(self, body: str, *, hours: tuple[float, float]) -> None:
         channel = self.plan.channel
         by_phone = channel in {"phone", "face_to_face"} or (
-            not self.has_email and channel not in {"social", "letter"}
+            not self.has_email and channel not in {"social", "letter", "sms"}
         )
         self.later(hours=hours, staff=by_phone)  # calls and visits happen in office hours
         if by_phone:
             note = wording.call_note_in(self.rng, self.w, channel=channel, office=self.office)
             self.note(note, "face_to_face" if channel == "face_to_face" else "phone", "in")
             return
-        via = channel if channel in {"social", "letter", "chat"} else "email"
-        subject = "" if via in {"social", "chat", "letter"} else f"Re: {self.thread_subject}"
+        via = channel if channel in {*OWN_CHANNELS, "letter"} else "email"
+        subject = "" if via in {*OWN_CHANNELS, "letter"} else f"Re: {self.thread_subject}"
         actor = self.worker if via == "letter" else None
         self.add(
             "inbound",
@@ -1376,6 +1381,8 @@ class Script:
             return f"{p.name} <{p.email}>"
         if channel == "social":
             return p.handle
+        if channel == "sms":
+            return p.phone
         return p.name
 
     def _key(self, channel: str) -> str:
@@ -1387,4 +1394,5 @@ class Script:
             "chat": f"chat:demo-chat-{n}",
             "api": f"api:demo-partner-{n}",
             "letter": f"letter:demo-scan-{n}",
+            "sms": f"sms:demo-text-{n}",
         }[channel]

@@ -5,6 +5,7 @@ Every function takes the random generator it may use, so the same seed gives the
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from random import Random
@@ -151,6 +152,12 @@ def social_body(rng: Random, w: Writer) -> str:
     return post[:280]
 
 
+def sms_body(rng: Random, w: Writer) -> str:
+    """A text: the first of what they would write, cut to what fits in two texts."""
+    text = f"Hi it's {w.first}. " + " ".join(core_paragraphs(rng, w, with_opener=False)[0].split())
+    return textwrap.shorten(text, width=300, placeholder="...")
+
+
 def api_body(rng: Random, w: Writer) -> str:
     return "Submitted through the partner portal.\n\n" + "\n\n".join(core_paragraphs(rng, w))
 
@@ -285,7 +292,7 @@ def letter_note(w: Writer, kind: str) -> str:
     return f"Final response letter posted first class to the address on file. Outcome: {fill(w.issue.resolution, w)}."
 
 
-GIVEN_BY = {"web_form": "Web form", "api": "API", "social": "Social media", "chat": "Chat"}
+GIVEN_BY = {"web_form": "Web form", "api": "API", "social": "Social media", "chat": "Chat", "sms": "SMS"}
 
 
 def kind_reason(rng: Random, kind: str, channel: str) -> str:

@@ -38,7 +38,8 @@ from amends.cases.services import (
 from amends.core.errors import DomainError
 from amends.core.models import Team
 from amends.customers.services import ContactDetails, CustomerBook
-from amends.messaging.models import Attachment, Message, MessageSource
+from amends.messaging.models import Attachment, Integration, Message, MessageSource
+from amends.messaging.routes import Reach, conversations_of, integrations_on, routes_for
 from amends.messaging.services import (
     Bounce,
     Delivery,
@@ -196,6 +197,7 @@ class _Batch:
         self.chooser: RegimeChooser | None = None  # the organisation's rules, read when a case opens
         self.versions: dict[tuple[str, Any], RegimeVersion | None] = {}
         self.regimes: list[tuple[Case, str]] = []  # new complaints and the regime applied on arrival
+        self.integrations: list[Integration] | None = None  # read when the first acknowledgement goes
         self.bounces: list[Bounce] = []
 
     def _histories(self) -> HistoryBook:
@@ -354,14 +356,26 @@ class _Batch:
         return response_due(compute_all(version.parsed(), case.opened_at, case.customer.nation))
 
     def _acknowledge(self, case: Case, message: Message, now: datetime, reply_by: datetime | None) -> None:
-        """`message_send` of the acknowledgement: the email is stored now and sent after commit."""
-        to = self.customers.email_of(case.customer)
+        """`message_send` of the acknowledgement: stored now, sent by the worker after commit, on the
+        channel the customer wrote on when Amends reaches them there, else by email (messaging/routes.py)."""
         subject, body = acknowledgement_text(case, reply_by)
+        written = [(message.channel, message.idempotency_key)]
+        reach = Reach(self.customers.points_of(case.customer), conversations_of(written), message.channel)
+        if self.integrations is None:
+            self.integrations = integrations_on()
+        routes = routes_for(reach, integrations=self.integrations, body=body)
         ack = message_outbound(
-            case=case, actor=None, body=body, subject=subject, purpose="acknowledgement", to=to, now=now
+            case=case,
+            actor=None,
+            body=body,
+            subject=subject,
+            purpose="acknowledgement",
+            route=routes.default,
+            channel=routes.wanted,
+            now=now,
         )
-        if to:
-            self.deliveries.append(Delivery(ack, to, _answering(message)))
+        if routes.default is not None:
+            self.deliveries.append(Delivery.by(ack, routes.default, _answering(message)))
         self.messages.append(ack)
         self.steps.append(("ack", ack))
         self._contact(case, now, ack.channel, inbound=False, now=now)

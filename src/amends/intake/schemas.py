@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from amends.core.moments import Moment
 
-ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "api"]
+ChannelName = Literal["email", "web_form", "phone", "face_to_face", "letter", "social", "chat", "sms", "api"]
 KindName = Literal["query", "problem", "complaint"]
 NationName = Literal["england", "wales", "scotland", "northern-ireland"]
 

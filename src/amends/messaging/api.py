@@ -1,8 +1,11 @@
-"""A case's messages over the API: read them and their files, reply by email (with files), send again an
-email that did not go, log a call, visit or letter; and saved replies.
+"""A case's messages over the API: read them and their files, see where a reply would go, reply (on the
+customer's channel or by email, with files by email, or record a reply sent by hand), send again a message
+that did not go, log a call, visit or letter; saved replies; and the integrations that carry replies on
+social media and chat (an administrator's).
 
 The case endpoints sit on the cases router (cases/api.py says why) and keep the operation ids they had when
-they lived there, so generated clients keep working. Saved replies have a router of their own.
+they lived there, so generated clients keep working. Saved replies and integrations have routers of their
+own.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from amends.core.errors import DomainError, NotFound
 from amends.core.files import FileIn, FileOut, clean_name
 from amends.core.models import Team
 from amends.core.moments import Moment
-from amends.core.permissions import can_keep_saved_replies, require
+from amends.core.permissions import can_keep_saved_replies, can_manage_integrations, require
 
-from .models import Message
+from .integrations import integration_add, integration_change
+from .models import Integration, Message
 from .replies import (
     BODY_MAX_CHARS,
     TITLE_MAX_CHARS,
@@ -36,8 +40,12 @@ from .replies import (
     saved_reply_update,
     saved_reply_usable,
 )
+from .routes import case_routes
+from .schemas import IntegrationIn, IntegrationOut, IntegrationSaved, ReplyChannel
 from .selectors import case_attachment, case_message, file_list
 from .services import message_log_contact, message_send, message_send_again
+
+integrations_router = Router(tags=["integrations"])
 
 
 class MessageOut(Schema):
@@ -72,6 +80,33 @@ class ReplyIn(Schema):
         description="Documents or photos sent with the reply, as email attachments: PDF, images, office "
         "documents, text; each within the per-file limit and all within the per-message one, else 400 or 413",
     )
+    send_by: ReplyChannel | None = Field(
+        None,
+        description="The channel it goes on, one `reply-routes` offers; left out, the one Amends chooses "
+        "(the customer's channel when it can reach them there, else email). 400 `channel_unavailable` when "
+        "that channel cannot carry it",
+    )
+    sent_by_hand: ReplyChannel | None = Field(
+        None,
+        description="You sent this yourself on this channel: it is recorded as sent by hand and Amends does "
+        "not send it",
+    )
+
+
+class RouteOut(Schema):
+    channel: str
+    connector: str = Field(..., description="email, webhook or sms")
+    to: str = Field(..., description="Email address, handle, chat conversation id or mobile number")
+    in_reply_to: str = Field("", description="The customer's post or chat message it answers")
+    integration: str = Field("", description="The integration a webhook reply goes through")
+    label: str
+
+
+class ReplyRoutesOut(Schema):
+    default: str | None = Field(..., description="The channel a reply goes on unless you choose; null: none")
+    reason: str
+    offered: list[RouteOut]
+    unavailable: dict[str, str] = Field(..., description="Why each channel not offered is not")
 
 
 class SendAgainIn(Schema):
@@ -132,8 +167,39 @@ def reply(request, reference: str, payload: ReplyIn):
         subject=payload.subject,
         attachments=[f.file() for f in payload.attachments],
         expected_version=payload.version,
+        send_by=payload.send_by,
+        sent_by_hand=payload.sent_by_hand or "",
     )
     return Status(201, sent)
+
+
+@router.get(
+    "/{reference}/reply-routes",
+    response={200: ReplyRoutesOut, **errors(400, 403, 404, 422)},
+    summary="Where a reply to the customer would go, and the other ways open",
+    operation_id="amends_cases_api_reply_routes",
+)
+def reply_routes(request, reference: str):
+    case = case_for(request.auth, reference, work=True)
+    routes = case_routes(case)
+    offered = [
+        {
+            "channel": r.channel,
+            "connector": r.connector,
+            "to": r.destination,
+            "in_reply_to": r.in_reply_to,
+            "integration": r.integration.name if r.integration else "",
+            "label": r.label,
+        }
+        for r in routes.offered
+    ]
+    default = routes.default.channel if routes.default else None
+    return {
+        "default": default,
+        "reason": routes.reason,
+        "offered": offered,
+        "unavailable": dict(routes.missing),
+    }
 
 
 @router.get(
@@ -193,6 +259,53 @@ def send_again(request, reference: str, message_id: int, payload: SendAgainIn):
     case = case_for(request.auth, reference, work=True)
     message = case_message(case, message_id)
     return message_send_again(message=message, actor=request.auth, reason=payload.reason)
+
+
+@integrations_router.get(
+    "",
+    response={200: list[IntegrationOut], **errors(400, 403, 422)},
+    summary="The integrations that carry replies on social media and chat (administrators)",
+)
+def list_integrations(request):
+    require(can_manage_integrations(request.auth), "Only administrators see the integrations")
+    return list(Integration.objects.all())
+
+
+@integrations_router.post(
+    "",
+    response={201: IntegrationSaved, **errors(400, 403, 413, 422)},
+    summary="Add an integration (administrators)",
+    description="Replies on its channels are posted to its URL, signed with its secret (README, 'Replying on "
+    "the customer's channel'). With no secret given, Amends makes one and answers it here, once.",
+)
+def add_integration(request, payload: IntegrationIn):
+    require(can_manage_integrations(request.auth), "Only administrators add integrations")
+    integration, secret = integration_add(data=payload, actor=request.auth)
+    return Status(201, _saved(integration, secret))
+
+
+@integrations_router.post(
+    "/{integration_id}",
+    response={200: IntegrationSaved, **errors(400, 403, 404, 409, 413, 422)},
+    summary="Change an integration (administrators)",
+    description="An empty `secret` keeps the current one; `new_secret` makes one, answered here once.",
+)
+def change_integration(request, integration_id: int, payload: IntegrationIn):
+    require(can_manage_integrations(request.auth), "Only administrators change integrations")
+    integration, secret = integration_change(integration_id=integration_id, data=payload, actor=request.auth)
+    return _saved(integration, secret)
+
+
+def _saved(integration: Integration, secret: str) -> dict:
+    return {
+        "id": integration.pk,
+        "name": integration.name,
+        "channels": integration.channels,
+        "url": integration.url,
+        "enabled": integration.enabled,
+        "version": integration.version,
+        "secret": secret,
+    }
 
 
 # --- saved replies ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""The one place that talks to the mail server: the worker hands it a claimed batch of the outbox and
-gets back how each went. Nothing here writes a row, and it runs outside any transaction, so a slow or
-stalled server holds no lock; `EMAIL_TIMEOUT` bounds every wait on it."""
+"""The email connector, the one place that talks to the mail server: the worker hands it a claimed batch of
+the outbox and gets back how each went. Nothing here writes a row, and it runs outside any transaction, so
+a slow or stalled server holds no lock; `EMAIL_TIMEOUT` bounds every wait on it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import logging
 import smtplib
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
-from .models import OutboxEmail
+from .connectors import Attempt
+from .models import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +23,12 @@ log = logging.getLogger(__name__)
 MESSAGE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-@dataclass
-class Attempt:
-    """How one send went: sent when `error` is empty; `permanent` when retrying cannot help (5xx)."""
-
-    outbox_id: int
-    error: str = ""
-    permanent: bool = False
+class EmailConnector:
+    def send_batch(self, items: Sequence[OutboxItem]) -> list[Attempt]:
+        return send_batch(items)
 
 
-def send_batch(emails: Sequence[OutboxEmail]) -> list[Attempt]:
+def send_batch(emails: Sequence[OutboxItem]) -> list[Attempt]:
     """Send each email of the outbox, with its stored attachments, over one connection."""
     connection = get_connection()  # the SMTP backend waits at most settings.EMAIL_TIMEOUT per step
     try:
@@ -62,13 +58,13 @@ def send_batch(emails: Sequence[OutboxEmail]) -> list[Attempt]:
     return attempts
 
 
-def _email(outbox: OutboxEmail, connection) -> EmailMessage:
+def _email(outbox: OutboxItem, connection) -> EmailMessage:
     message = outbox.message
     email = EmailMessage(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[outbox.to],
+        to=[outbox.destination],
         headers=outbox.headers,
         connection=connection,
     )

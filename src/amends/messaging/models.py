@@ -20,7 +20,10 @@ class Message(models.Model):
         RETRYING = "retrying", "Not sent yet: retrying"
         SENT = "sent", "Sent"
         FAILED = "failed", "Not sent: gave up"
-        NO_ADDRESS = "no_address", "No email address"
+        # Nowhere to send it: no email address, and no connector for the channel the customer wrote on.
+        NO_ADDRESS = "no_address", "Not sent: no address"
+        # A person sent it themselves, elsewhere (from the social media account, a phone): recorded only.
+        BY_HAND = "by_hand", "Sent by hand"
         # Sent, and then returned by the customer's mail system (a bounce that intake matched to it).
         BOUNCED = "bounced", "Not delivered: bounced"
 
@@ -77,14 +80,55 @@ class Attachment(StoredFile):
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
 
 
-class OutboxEmail(models.Model):
-    """An outbound email in the outbox: stored with its message in the same transaction, sent by the
-    worker after commit (messaging/tasks.py), retried with exponential backoff. The message's `delivery`
-    says where it stands; this row says how the attempts went."""
+class Integration(models.Model):
+    """One of the organisation's own systems that carries replies to customers on a channel Amends does
+    not reach by itself (a social media inbox, a chat platform): Amends posts each reply to its URL as
+    signed JSON (messaging/webhooks.py, README "Replying on the customer's channel"). An administrator
+    adds and changes them; at most one switched on serves a channel, so a reply's way out is never a
+    guess. Switched off rather than deleted, as sent messages name the one they went through."""
+
+    name = models.CharField(max_length=120, unique=True)
+    # The channels it serves, from WEBHOOK_CHANNELS (social, chat).
+    channels = models.JSONField(default=list)
+    url = models.URLField(max_length=500)
+    # The shared secret of the HMAC signature. Stored as it is (signing needs it, so it cannot be hashed);
+    # shown once when Amends makes it, never on a page or in the API after that.
+    secret = models.CharField(max_length=200)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Optimistic locking: an edit names the version it read.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutboxItem(models.Model):
+    """A message on its way out, on whichever connector carries it (messaging/connectors.py: email, an
+    integration's webhook, SMS): stored with its message in the same transaction, sent by the worker after
+    commit (messaging/tasks.py), retried with exponential backoff. The message's `delivery` says where it
+    stands; this row says how the attempts went."""
+
+    class Connector(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Integration (webhook)"
+        SMS = "sms", "SMS provider"
 
     message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="outbox")
-    to = models.CharField(max_length=300)
-    # Message-ID and the threading headers, fixed when the message was stored.
+    connector = models.CharField(max_length=10, choices=Connector.choices, default=Connector.EMAIL)
+    # The integration a webhook reply goes through.
+    integration = models.ForeignKey(
+        Integration, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where it goes on that connector: an email address, a phone number (E.164), a social media handle
+    # or the id of a chat conversation.
+    destination = models.CharField(max_length=300)
+    # Threading, fixed when the message was stored: an email's Message-ID, In-Reply-To and References; for
+    # a webhook, In-Reply-To is the id of the customer's post or chat message it answers.
     headers = models.JSONField(default=dict)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When the worker may next claim it: set ahead while a worker holds it (a lease), None once the
@@ -98,7 +142,7 @@ class OutboxEmail(models.Model):
         indexes = [models.Index(fields=["next_attempt_at"], name="outbox_due")]
 
     def __str__(self) -> str:
-        return f"to {self.to} ({self.message.get_delivery_display()})"
+        return f"{self.connector} to {self.destination} ({self.message.get_delivery_display()})"
 
 
 class SavedReply(models.Model):

@@ -1,5 +1,6 @@
-"""Telling people that an email to a customer was given up: the case's owner, or, when nobody active owns
-it, the team's leaders (the complaints leads when the case has no team, or its team no leader).
+"""Telling people that an email (or a webhook reply, or a text) to a customer was given up: the case's
+owner, or, when nobody active owns it, the team's leaders (the complaints leads when the case has no team,
+or its team no leader).
 
 A customer who is never told is a complaint-handling failure, so these are urgent notes, told one by one
 and not folded into a routine digest; a person given many at once (a whole batch given up) gets the first
@@ -19,12 +20,12 @@ from amends.cases.models import Case
 from amends.core.models import Role
 from amends.core.services import notify_each
 
-from .models import OutboxEmail
+from .models import OutboxItem
 
 SHOWN = 3  # more notes than this for one person at once: the first SHOWN - 1 and a line for the rest
 
 
-def notify_not_sent(rows: Sequence[OutboxEmail]) -> None:
+def notify_not_sent(rows: Sequence[OutboxItem]) -> None:
     """Urgent notes for these given-up emails (their message and case loaded), written in the caller's
     transaction, the one recording the give-up, so the two are saved or lost together. Two queries
     whatever the number."""
@@ -32,9 +33,14 @@ def notify_not_sent(rows: Sequence[OutboxEmail]) -> None:
     per_person: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
     for row in rows:
         case = row.message.case
+        what = (
+            "Email"
+            if row.connector == OutboxItem.Connector.EMAIL
+            else f"{row.message.get_channel_display()} reply"
+        )
         text = (
-            f"Email to the customer on {case.reference} not sent ({row.to}): contact them another way, or "
-            f"send it again once the address is right. {row.last_error}"
+            f"{what} to the customer on {case.reference} not sent ({row.destination}): contact them another "
+            f"way, or send it again once the address is right. {row.last_error}"
         )
         link = reverse("case_detail", args=[case.reference]) + f"#message-{row.message_id}"
         for person in _told(case, leaders):

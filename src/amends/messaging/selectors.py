@@ -84,7 +84,7 @@ def describe_events(items: list[TimelineItem]) -> None:
 def case_timeline(case: Case, *, limit: int = 200) -> tuple[list[TimelineItem], bool]:
     """Messages and events of a case, oldest first, the newest `limit` of each. True if some were cut."""
     messages = list(
-        case.messages.select_related("author", "outbox")
+        case.messages.select_related("author", "outbox__integration")
         .prefetch_related(_attachments())
         .order_by("-occurred_at", "-id")[: limit + 1]
     )
@@ -120,7 +120,7 @@ def customer_timeline(
         events = events.filter(at__lt=before)
         notes = notes.filter(created_at__lt=before)
     message_rows = list(
-        messages.select_related("case", "author", "outbox")
+        messages.select_related("case", "author", "outbox__integration")
         .prefetch_related(_attachments())
         .order_by("-occurred_at", "-id")[: limit + 1]
     )

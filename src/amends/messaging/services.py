@@ -21,9 +21,10 @@ from amends.core.errors import Conflict, DomainError
 from amends.core.files import AttachmentFile, check_files
 from amends.customers.models import Channel, ContactPoint, Customer
 
-from .mailer import Attempt
-from .models import Attachment, Message, MessageSource, OutboxEmail
+from .connectors import Attempt
+from .models import Attachment, Integration, Message, MessageSource, OutboxItem
 from .notices import notify_not_sent
+from .routes import BY_HAND_CHANNELS, Route, case_routes
 
 log = logging.getLogger(__name__)
 
@@ -177,13 +178,18 @@ def message_send(
     purpose: str = "reply",
     attachments: Sequence[AttachmentFile] = (),
     expected_version: int | None = None,
+    send_by: str | None = None,
+    sent_by_hand: str = "",
 ) -> Message:
-    """Write to the customer by email and keep the message, with its files, on the case: replies,
-    acknowledgements and letters all leave this way, through the outbox (sent by the worker). The files
-    are checked first (core/files.py: their kind by content, their sizes): one refused sends nothing.
-    `expected_version` is the case's version the writer read (a person's reply always gives it): if the
-    case changed since (a colleague replied, the customer wrote), nothing is sent and Conflict says what
-    happened."""
+    """Write to the customer and keep the message, with its files, on the case: replies,
+    acknowledgements and letters all leave this way, through the outbox (sent by the worker), on the
+    channel `send_by` names, else the one the customer last wrote on when Amends can reach them there,
+    else by email (routes.py; a message with files goes by email). The files are checked first
+    (core/files.py: their kind by content, their sizes): one refused sends nothing. A message nothing can
+    carry is kept, marked not sent. `sent_by_hand` (a channel) records a reply a person sent themselves
+    elsewhere: kept as sent by hand, and not sent again. `expected_version` is the case's version the
+    writer read (a person's reply always gives it): if the case changed since (a colleague replied, the
+    customer wrote), nothing is sent and Conflict says what happened."""
     if expected_version is not None:
         _check_unchanged(
             case,
@@ -191,19 +197,38 @@ def message_send(
             unsaved="Your reply was not sent: read the case again (your text is kept in the reply box) "
             "and send it if it still fits.",
         )
+    if sent_by_hand and send_by:
+        raise DomainError(
+            "Either send it, or record it as sent by hand: not both", fields={"sent_by_hand": "or send_by"}
+        )
     files = check_files(attachments)
-    to = customer_email(case.customer)
     now = timezone.now()
-    message = message_outbound(
-        case=case, actor=actor, body=body, subject=subject, purpose=purpose, to=to, now=now
-    )
-    thread = thread_headers(case)  # before this message exists, or it would reply to itself
+    if sent_by_hand:
+        message = message_by_hand(
+            case=case, actor=actor, body=body, subject=subject, purpose=purpose, channel=sent_by_hand, now=now
+        )
+        route = None
+    else:
+        routes = case_routes(case, body=body, files=bool(files))
+        route = routes.choose(send_by)
+        message = message_outbound(
+            case=case,
+            actor=actor,
+            body=body,
+            subject=subject,
+            purpose=purpose,
+            route=route,
+            channel=routes.wanted,
+            now=now,
+        )
+    # Read before this message exists, or it would reply to itself.
+    thread = thread_headers(case) if route and route.connector == OutboxItem.Connector.EMAIL else {}
     messages_record([message], attachments=message_attachments(message, files))
     if (event := message_sent_event(message)) is not None:
         case_events_record([event])
     case_record_contact(case=case, inbound=False, at=message.occurred_at)
-    if to:
-        outbox_add([Delivery(message, to, thread)])
+    if route is not None:
+        outbox_add([Delivery.by(message, route, thread)])
     return message
 
 
@@ -255,10 +280,71 @@ def _check_subject(subject: str) -> str:
 
 
 def message_outbound(
-    *, case: Case, actor: Any, body: str, subject: str, purpose: str, to: str | None, now: datetime
+    *,
+    case: Case,
+    actor: Any,
+    body: str,
+    subject: str,
+    purpose: str,
+    route: Route | None,
+    channel: str = Channel.EMAIL,
+    now: datetime,
 ) -> Message:
-    """An email to the case's customer as it will be stored, checked and unsaved. `message_send` for one,
-    intake's batch import for many (acknowledgements)."""
+    """A message to the case's customer as it will be stored, checked and unsaved, going by `route` (the
+    outbox sends it), or by none (kept, not sent, under `channel`: the one it would have gone on).
+    `message_send` for one, intake's batch import for many (acknowledgements)."""
+    body, subject = _checked(case, body, subject, purpose)
+    channel = route.channel if route else channel
+    email = channel == Channel.EMAIL
+    return Message(
+        case=case,
+        customer=case.customer,
+        channel=channel,
+        direction=Message.Direction.OUTBOUND,
+        purpose=purpose,
+        # A text message has no subject: none is kept that the customer never saw.
+        subject="" if channel == Channel.SMS else subject,
+        sender=settings.DEFAULT_FROM_EMAIL if email else "",
+        body_text=body,
+        occurred_at=now,
+        recorded_at=now,
+        author=actor if getattr(actor, "pk", None) else None,
+        email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN) if email else "",
+        delivery=Message.Delivery.QUEUED if route else Message.Delivery.NO_ADDRESS,
+    )
+
+
+def message_by_hand(
+    *, case: Case, actor: Any, body: str, subject: str, purpose: str, channel: str, now: datetime
+) -> Message:
+    """A reply a person sent the customer themselves, elsewhere (from the organisation's social media
+    account, their phone), as it will be stored: sent by hand, never put in the outbox."""
+    if channel not in BY_HAND_CHANNELS:
+        raise DomainError(
+            "Say how you sent it: by email, social media, chat or SMS",
+            fields={"sent_by_hand": "email, social, chat or sms"},
+        )
+    if purpose == "letter":
+        raise DomainError("A letter is sent from the letter page", fields={"purpose": "not a letter"})
+    body, subject = _checked(case, body, subject, purpose)
+    return Message(
+        case=case,
+        customer=case.customer,
+        channel=channel,
+        direction=Message.Direction.OUTBOUND,
+        purpose=purpose,
+        subject=subject,
+        sender=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "",
+        body_text=body,
+        occurred_at=now,
+        recorded_at=now,
+        author=actor if getattr(actor, "pk", None) else None,
+        delivery=Message.Delivery.BY_HAND,
+    )
+
+
+def _checked(case: Case, body: str, subject: str, purpose: str) -> tuple[str, str]:
+    """The body and subject of a message to the customer, checked; the subject names the case."""
     if purpose not in SENT_EVENTS:
         raise DomainError(f"Unknown message purpose {purpose!r}", fields={"purpose": "unknown purpose"})
     body = _check_body((body or "").strip())
@@ -267,21 +353,7 @@ def message_outbound(
     subject = _check_subject((subject or "").strip())[:250] or f"Your case {case.reference}"
     if case.reference not in subject:
         subject = f"{subject} [{case.reference}]"
-    return Message(
-        case=case,
-        customer=case.customer,
-        channel=Channel.EMAIL,
-        direction=Message.Direction.OUTBOUND,
-        purpose=purpose,
-        subject=subject,
-        sender=settings.DEFAULT_FROM_EMAIL,
-        body_text=body,
-        occurred_at=now,
-        recorded_at=now,
-        author=actor if getattr(actor, "pk", None) else None,
-        email_message_id=make_msgid(domain=settings.EMAIL_DOMAIN),
-        delivery=Message.Delivery.QUEUED if to else Message.Delivery.NO_ADDRESS,
-    )
+    return body, subject
 
 
 def message_sent_event(message: Message) -> CaseEvent | None:
@@ -289,31 +361,43 @@ def message_sent_event(message: Message) -> CaseEvent | None:
     kind = SENT_EVENTS[message.purpose]
     if kind is None:
         return None
-    return case_event(
-        message.case, kind=kind, actor=message.author, at=message.recorded_at, after={"message": message.pk}
-    )
+    after: dict[str, Any] = {"message": message.pk, "channel": message.channel}
+    if message.delivery == Message.Delivery.BY_HAND:
+        after["by_hand"] = True
+    return case_event(message.case, kind=kind, actor=message.author, at=message.recorded_at, after=after)
 
 
 @dataclass
 class Delivery:
-    """A stored outbound message for the outbox: to whom, and the thread it answers. Its files are the
-    message's stored attachments (a letter's PDF), sent with it."""
+    """A stored outbound message for the outbox: to whom, on which connector, and the thread it answers
+    (an email's headers; the customer's post or chat message a webhook reply answers). Its files are the
+    message's stored attachments (a letter's PDF), sent with it by email."""
 
     message: Message
     to: str
     thread: dict[str, str]
+    connector: str = OutboxItem.Connector.EMAIL
+    integration: Integration | None = None
+
+    @classmethod
+    def by(cls, message: Message, route: Route, thread: dict[str, str]) -> Delivery:
+        if route.connector == OutboxItem.Connector.WEBHOOK and route.in_reply_to:
+            thread = {"In-Reply-To": route.in_reply_to}
+        return cls(message, route.destination, thread, route.connector, route.integration)
 
 
 def outbox_add(deliveries: list[Delivery]) -> None:
     """Put these stored messages in the outbox, in the caller's transaction: the worker sends them once it
     has committed (messaging/tasks.py), and retries until they go. Nothing here touches the network, so
-    no request or import ever waits on a mail server."""
-    OutboxEmail.objects.bulk_create(
+    no request or import ever waits on a mail server or an integration."""
+    OutboxItem.objects.bulk_create(
         [
-            OutboxEmail(
+            OutboxItem(
                 message=d.message,
-                to=d.to,
-                headers={"Message-ID": d.message.email_message_id, **d.thread, **_automatic(d.message)},
+                connector=d.connector,
+                integration=d.integration,
+                destination=d.to,
+                headers=_headers(d),
                 next_attempt_at=d.message.recorded_at,
             )
             for d in deliveries
@@ -322,16 +406,24 @@ def outbox_add(deliveries: list[Delivery]) -> None:
     )
 
 
+def _headers(d: Delivery) -> dict[str, str]:
+    """The email's own Message-ID and thread, or for a webhook the post it answers; an acknowledgement by
+    email says it was written by no person."""
+    own = {"Message-ID": d.message.email_message_id} if d.message.email_message_id else {}
+    automatic = _automatic(d.message) if d.connector == OutboxItem.Connector.EMAIL else {}
+    return {**own, **d.thread, **automatic}
+
+
 def _automatic(message: Message) -> dict[str, str]:
     """An acknowledgement is written by no person: it says so (RFC 3834), so the customer's out-of-office
     does not answer it, and our intake would not have to set its answer aside."""
     return {"Auto-Submitted": "auto-replied"} if message.purpose == "acknowledgement" else {}
 
 
-def outbox_lease(emails: Sequence[OutboxEmail], *, until: datetime) -> None:
-    """The worker holds these claimed emails until `until` while it sends them outside any transaction:
+def outbox_lease(items: Sequence[OutboxItem], *, until: datetime) -> None:
+    """The worker holds these claimed messages until `until` while it sends them outside any transaction:
     no other worker claims them before then. A worker that dies mid-send leaves them due again then."""
-    OutboxEmail.objects.filter(pk__in=[e.pk for e in emails]).update(next_attempt_at=until)
+    OutboxItem.objects.filter(pk__in=[e.pk for e in items]).update(next_attempt_at=until)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -343,14 +435,14 @@ def retry_delay(attempts: int) -> timedelta:
 @transaction.atomic
 def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
     """What the worker's sends came to: sent, to be retried after a backoff, or given up (a permanent
-    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows. An email given up
-    writes `email_not_sent` on its case and tells its people (urgent), here, in the same transaction:
-    saved or lost with the give-up, and written once, as an email already given up is not given up
-    again."""
+    refusal, or AMENDS_OUTBOX_MAX_ATTEMPTS tries). Each message's `delivery` follows. A message given up
+    (an email, a webhook reply, a text) writes `email_not_sent` on its case and tells its people (urgent),
+    here, in the same transaction: saved or lost with the give-up, and written once, as a message already
+    given up is not given up again."""
     by_id = {a.outbox_id: a for a in attempts}
     rows = list(
         # Locked against a person's "Send again" at the same moment (only these rows: not the case).
-        OutboxEmail.objects.select_for_update(of=("self", "message"))
+        OutboxItem.objects.select_for_update(of=("self", "message"))
         .select_related("message__case__owner")
         .filter(pk__in=by_id)
         .order_by("pk")
@@ -374,7 +466,7 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
         else:
             row.next_attempt_at = at + retry_delay(row.attempts)
             row.message.delivery = Message.Delivery.RETRYING
-    OutboxEmail.objects.bulk_update(
+    OutboxItem.objects.bulk_update(
         rows, ["attempts", "last_attempt_at", "last_error", "sent_at", "next_attempt_at"], batch_size=500
     )
     Message.objects.bulk_update([r.message for r in rows], ["delivery"], batch_size=500)
@@ -382,25 +474,27 @@ def outbox_record(attempts: Sequence[Attempt], *, at: datetime) -> None:
     notify_not_sent(given_up)
 
 
-def _not_sent_event(row: OutboxEmail, at: datetime) -> CaseEvent:
-    return case_event(
-        row.message.case,
-        kind=EventKind.EMAIL_NOT_SENT,
-        actor=None,
-        at=at,
-        after={"message": row.message_id, "to": row.to, "attempts": row.attempts, "error": row.last_error},
-    )
+def _not_sent_event(row: OutboxItem, at: datetime) -> CaseEvent:
+    after = {
+        "message": row.message_id,
+        "to": row.destination,
+        "attempts": row.attempts,
+        "error": row.last_error,
+        "channel": row.message.channel,
+    }
+    return case_event(row.message.case, kind=EventKind.EMAIL_NOT_SENT, actor=None, at=at, after=after)
 
 
 @transaction.atomic
 def message_send_again(*, message: Message, actor: Any, reason: str = "") -> Message:
-    """Put an email the outbox gave up on (or is still retrying) back in it, to go at the worker's next
-    step: its attempts start again, and the `email_sent_again` event keeps where it stood and the server's
-    last answer. It goes to the customer's email address now, which says so if it changed since (the
-    customer gave a new one). Refused for what is not an email of ours, or one sent or already queued."""
+    """Put a message the outbox gave up on (or is still retrying) back in it, to go at the worker's next
+    step: its attempts start again, and the `email_sent_again` event keeps where it stood and the last
+    answer. An email goes to the customer's email address now, which says so if it changed since (the
+    customer gave a new one); a webhook reply or a text to where it was going. Refused for what Amends
+    did not send (a customer's message, a reply sent by hand), and for one sent or already queued."""
     row = (
-        OutboxEmail.objects.select_for_update(of=("self", "message"))
-        .select_related("message__case", "message__customer")
+        OutboxItem.objects.select_for_update(of=("self", "message"))
+        .select_related("message__case", "message__customer", "integration")
         .filter(message_id=message.pk)
         .first()
     )
@@ -408,51 +502,64 @@ def message_send_again(*, message: Message, actor: Any, reason: str = "") -> Mes
     row = _sendable_again(message, row, now)
     before = {
         "delivery": row.message.delivery,
-        "to": row.to,
+        "to": row.destination,
         "attempts": row.attempts,
         "last_error": row.last_error,
     }
-    row.to = customer_email(row.message.customer) or row.to
+    if row.connector == OutboxItem.Connector.EMAIL:
+        row.destination = customer_email(row.message.customer) or row.destination
     row.attempts, row.next_attempt_at, row.last_attempt_at, row.last_error = 0, now, None, ""
-    row.save(update_fields=["to", "attempts", "next_attempt_at", "last_attempt_at", "last_error"])
+    row.save(update_fields=["destination", "attempts", "next_attempt_at", "last_attempt_at", "last_error"])
     row.message.delivery = Message.Delivery.QUEUED
     row.message.save(update_fields=["delivery"])
+    after = {"message": row.message_id, "to": row.destination, "delivery": Message.Delivery.QUEUED}
     case_event_record(
         row.message.case,
         kind=EventKind.EMAIL_SENT_AGAIN,
         actor=actor,
         at=now,
         before=before,
-        after={"message": row.message_id, "to": row.to, "delivery": Message.Delivery.QUEUED},
+        after=after | {"channel": row.message.channel},
         reason=(reason or "").strip()[:1000],
     )
     return row.message
 
 
-def _sendable_again(message: Message, row: OutboxEmail | None, now: datetime) -> OutboxEmail:
+def _sendable_again(message: Message, row: OutboxItem | None, now: datetime) -> OutboxItem:
     """The message's outbox row, locked, if it may be sent again; else a DomainError saying why not."""
-    if message.direction != Message.Direction.OUTBOUND or message.channel != Channel.EMAIL:
-        raise DomainError("Only an email Amends sent to the customer can be sent again", code="not_email")
+    if message.direction != Message.Direction.OUTBOUND or message.purpose == "contact_note":
+        raise DomainError("Only a message Amends sent to the customer can be sent again", code="not_email")
+    if message.delivery == Message.Delivery.BY_HAND:
+        raise DomainError("This reply was sent by hand: Amends has nothing to send again", code="by_hand")
     if row is None:
         raise DomainError(
-            "This message was never emailed: the customer had no email address when it was written. "
-            "Write to them again now that they have one, or contact them another way.",
+            "This message was never sent: Amends had no way to reach the customer when it was written "
+            "(no email address). Write to them again now that there is one, or contact them another way.",
             code="no_address",
         )
     message = row.message  # as locked now, not as the caller read it
+    noun = "email" if row.connector == OutboxItem.Connector.EMAIL else "message"
     if message.delivery == Message.Delivery.SENT:
-        raise Conflict("This email has been sent already", code="already_sent")
+        raise Conflict(f"This {noun} has been sent already", code="already_sent")
     if message.delivery == Message.Delivery.QUEUED:
-        raise Conflict("This email is in the outbox already: the worker sends it next", code="already_queued")
+        raise Conflict(
+            f"This {noun} is in the outbox already: the worker sends it next", code="already_queued"
+        )
     if _in_flight(row, now):
         raise Conflict(
-            "The worker is trying to send this email right now. Look again in a few minutes.",
+            f"The worker is trying to send this {noun} right now. Look again in a few minutes.",
             code="sending_now",
+        )
+    if row.integration is not None and not row.integration.enabled:
+        raise DomainError(
+            f"The integration {row.integration.name} is switched off: an administrator switches it on "
+            "again, or reply another way.",
+            code="integration_off",
         )
     return row
 
 
-def _in_flight(row: OutboxEmail, now: datetime) -> bool:
+def _in_flight(row: OutboxItem, now: datetime) -> bool:
     """A worker has claimed it and is sending it: its next attempt is the worker's lease, later than the
     backoff the last attempt set. Queueing it again now would let a second worker send it too."""
     if row.next_attempt_at is None or row.next_attempt_at <= now or row.last_attempt_at is None:

@@ -1,13 +1,15 @@
-"""Agent UI for messages: replying to the customer (from a saved reply or not) and logging a call, visit or
-letter from the case page, the timelines the case and customer pages show (registered in apps.py), and the
-saved replies page."""
+"""Agent UI for messages: replying to the customer (from a saved reply or not, saying before it goes which
+way it goes) and logging a call, visit or letter from the case page, the timelines the case and customer
+pages show (registered in apps.py), the saved replies page and the administrators' integrations page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from pydantic import ValidationError
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
@@ -15,12 +17,35 @@ from amends.cases.views import act_on_case
 from amends.core.cursors import decode_moment
 from amends.core.errors import Conflict, DomainError
 from amends.core.models import Team
-from amends.core.permissions import can_keep_saved_replies, can_manage_team_replies, can_work_case, require
-from amends.core.web import file_download, file_preview, form_errors, report, staff_required, uploaded_files
+from amends.core.permissions import (
+    can_keep_saved_replies,
+    can_manage_integrations,
+    can_manage_team_replies,
+    can_work_case,
+    require,
+)
+from amends.core.web import (
+    file_download,
+    file_preview,
+    form_errors,
+    invalid_input,
+    report,
+    staff_required,
+    uploaded_files,
+)
 from amends.customers.models import Customer
 
-from .forms import LogContactForm, ReplyForm, SavedReplyDeleteForm, SavedReplyForm, SendAgainForm
-from .models import Message
+from . import signing
+from .forms import (
+    LogContactForm,
+    ReplyForm,
+    SavedReplyDeleteForm,
+    SavedReplyForm,
+    SendAgainForm,
+    chosen_route,
+)
+from .integrations import integration_add, integration_change
+from .models import Integration, Message
 from .replies import (
     placeholders,
     saved_replies_for,
@@ -33,6 +58,8 @@ from .replies import (
     saved_reply_usable,
     teams_kept_by,
 )
+from .routes import BY_HAND_CHANNELS, WEBHOOK_CHANNELS, case_routes, in_words
+from .schemas import IntegrationIn
 from .selectors import case_attachment, case_message, case_timeline, customer_timeline
 from .services import customer_email, message_log_contact, message_send, message_send_again
 
@@ -60,6 +87,10 @@ def case_page_context(request, case: Case) -> dict:
         "reply_draft": draft,
         "log_draft": log_draft,
         "send_again_to": _send_again_to(case, timeline),
+        # Where a reply goes, said before it is sent: only for those who may send one.
+        "reply_routes": case_routes(case) if can_work_case(request.user, case) else None,
+        "by_hand_channels": [(c.value, c.label) for c in BY_HAND_CHANNELS],
+        "sms_max_parts": settings.AMENDS_SMS_MAX_SEGMENTS,
         "saved_replies": saved,
         **forms,
     }
@@ -92,23 +123,36 @@ def customer_page_context(request, customer: Customer) -> dict:
 @require_POST
 @staff_required
 def case_reply(request, reference: str):
-    def send(case: Case, d: dict) -> None:
+    def send(case: Case, d: dict) -> Message:
         try:
-            message_send(
+            return message_send(
                 case=case,
                 actor=request.user,
                 body=d["body"],
                 subject=d["subject"],
                 attachments=uploaded_files(request),
                 expected_version=d["version"],
+                **chosen_route(d),
             )
         except DomainError:
-            # Not sent (the case moved on, a file was refused): the page says why, with the draft kept. The
-            # files are chosen again: no browser lets a page put them back in the box.
-            request.session[_draft_key(case.reference)] = {"subject": d["subject"], "body": d["body"]}
+            # Not sent (the case moved on, the channel chosen cannot carry it, a file was refused): the
+            # page says why, with the draft kept. The files are chosen again: no browser lets a page put
+            # them back in the box.
+            kept = {"subject": d["subject"], "body": d["body"], "send_by": d["send_by"]}
+            request.session[_draft_key(case.reference)] = kept | {"by_hand_channel": d["by_hand_channel"]}
             raise
 
-    return act_on_case(request, reference, ReplyForm, send, success="Reply sent")
+    return act_on_case(request, reference, ReplyForm, send, success=sent_where)
+
+
+def sent_where(message: Message) -> str:
+    """What became of a reply, in the words the page tells its writer."""
+    channel = in_words(message.channel)
+    if message.delivery == Message.Delivery.BY_HAND:
+        return f"Reply recorded as sent by you by {channel}"
+    if message.delivery == Message.Delivery.NO_ADDRESS:
+        return "Reply kept on the case, not sent: Amends has no way to reach the customer"
+    return f"Reply sent: it goes by {channel} at the worker's next step"
 
 
 @require_POST
@@ -149,6 +193,69 @@ def case_log_contact(request, reference: str):
             raise
 
     return act_on_case(request, reference, LogContactForm, log, success="Contact logged")
+
+
+INTEGRATION_DRAFT = "integration-draft"
+
+
+def _integration_in(post, *, version: bool) -> IntegrationIn:
+    """The integrations page's form as the API's input."""
+    try:
+        return IntegrationIn(
+            name=post.get("name", ""),
+            channels=post.getlist("channels"),
+            url=post.get("url", ""),
+            secret=post.get("secret", ""),
+            new_secret=post.get("new_secret") == "on",
+            enabled=post.get("enabled") == "on",
+            version=(post.get("version") or None) if version else None,
+        )
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from exc
+
+
+@staff_required
+def integrations(request):
+    """The integrations that carry replies on social media and chat: an administrator adds and changes
+    them here (or through the API). A secret Amends makes is shown on the answer to the post that made
+    it, once, and never again."""
+    if not can_manage_integrations(request.user):
+        raise Http404("Only administrators manage integrations")
+    made: tuple[Integration, str] | None = None
+    if request.method == "POST":
+        try:
+            made = _integration_post(request)
+        except DomainError as exc:
+            keep = {k: request.POST.get(k, "") for k in ("target", "name", "url")}
+            request.session[INTEGRATION_DRAFT] = keep | {"channels": request.POST.getlist("channels")}
+            report(request, exc)
+        if made is None or not made[1]:
+            return redirect("integrations")
+    return render(
+        request,
+        "messaging/integrations.html",
+        {
+            "integrations": list(Integration.objects.all()),
+            "channels": [(c.value, c.label) for c in WEBHOOK_CHANNELS],
+            "made": made,
+            "draft": request.session.pop(INTEGRATION_DRAFT, None) or {},
+            "signature_header": signing.HEADER,
+        },
+    )
+
+
+def _integration_post(request) -> tuple[Integration, str]:
+    target = request.POST.get("target", "new")
+    data = _integration_in(request.POST, version=target != "new")
+    if target == "new":
+        integration, secret = integration_add(data=data, actor=request.user)
+        messages.success(request, f"{integration.name} added")
+    else:
+        if not target.isdigit():
+            raise DomainError("No such integration", code="not_found")
+        integration, secret = integration_change(integration_id=int(target), data=data, actor=request.user)
+        messages.success(request, f"{integration.name} saved")
+    return integration, secret
 
 
 @require_GET

@@ -72,6 +72,10 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert client.get(f"/customers/{case.customer_id}/").status_code == expected_get
     merge_page = client.get("/customers/merge-suggestions/")
     assert merge_page.status_code == (200 if merge else expected_get if not is_staff else 404)
+    integrations = client.get("/integrations/")  # an administrator's
+    assert integrations.status_code == (
+        200 if persona == "admin_user" else expected_get if not is_staff else 404
+    )
 
     messages_before = Message.objects.filter(case=case).count()
     client.post(f"/cases/{case.reference}/reply", {"body": "Hello from the matrix", "version": case.version})
@@ -332,6 +336,8 @@ API_BODIES = {
     "/regimes": {"code": "our-own"},
     "/regimes/settings": {"in_use": ["fca-disp"]},
     "/cases/{reference}/signals/{signal_id}/feedback": {"verdict": "dismissed"},
+    "/integrations": {"channels": ["social"]},
+    "/integrations/{integration_id}": {"channels": ["social"]},
     "/cases/bulk": {"action": "tag", "references": ["AM-2026-000001"], "args": {"tag": "matrix"}},
 }
 # Pages that are not a staff member's write on the organisation's data, each with the reason.
@@ -448,7 +454,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     assert len(writes) > 25 and {"/cases", "/customers/{customer_id}"} <= paths
     for method, path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
-        url = url.replace("{message_id}", str(_given_up(case)))
+        url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
         url = url.replace("{mailbox_id}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)

@@ -27,11 +27,11 @@ from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
-from amends.demo.generate import PASSWORD
+from amends.demo.generate import DEMO_INBOX, PASSWORD
 from amends.demo.plan import ROLES, Clock, allows, plan_cases
 from amends.demo.texts import DEMO_BLOCKS, STAFF
 from amends.letters.models import Letter, current_block
-from amends.messaging.models import Attachment, Message
+from amends.messaging.models import Attachment, Integration, Message
 from amends.process.authority import within_limit
 from amends.process.models import (
     Agreement,
@@ -98,6 +98,20 @@ def test_cases_have_one_to_six_messages_and_no_future(demo):
         assert (case.closed_at is not None) == (case.status == Status.CLOSED)
     assert not CaseEvent.objects.filter(at__gt=now).exists()
     assert not Message.objects.filter(occurred_at__gt=now).exists()
+
+
+def test_social_media_and_chat_customers_are_answered_through_the_demo_inbox(demo):
+    """The demo organisation's integration carries replies on social media and chat (CFACSC7 K13); without
+    an SMS provider (the tests set none; `make demo` sets the file one), a texter without email is told
+    nothing, and the reply says so."""
+    inbox = Integration.objects.get(name=DEMO_INBOX)
+    assert inbox.enabled and inbox.channels == ["social", "chat"]
+    through = Message.objects.filter(direction="out", outbox__integration=inbox)
+    assert set(through.values_list("channel", flat=True)) == {"social", "chat"}
+    assert set(through.values_list("purpose", flat=True)) >= {"acknowledgement", "reply"}
+    unsent = Message.objects.filter(direction="out", delivery="no_address")
+    assert not unsent.filter(channel__in=["social", "chat"]).exists()
+    assert Case.objects.filter(channel="sms").exists()
 
 
 def test_contact_details_cannot_reach_anyone_real(demo):
@@ -192,7 +206,15 @@ def test_problems_are_resolved_step_by_step_and_some_are_part_way(demo):
         assert [r.kind for r in option.remedies.all()] == ["put_right", "goodwill"]
         agreement = case.agreements.get()
         assert agreement.option == option and agreement.agreed_at <= timezone.now()
-        assert process_panel(case, case.owner).next_step.startswith(("Close the case", "Nothing"))
+        # The customer's answer is drawn (mostly satisfied): partly or not satisfied asks for the reasons
+        # first (WM57 15); anything else leaves only closing.
+        answer = case.satisfaction_checks.order_by("-checked_at", "-pk").first().answer
+        expected = (
+            ("Give the customer clear reasons",)
+            if answer in {"partly", "not_satisfied"}
+            else ("Close the case", "Nothing")
+        )
+        assert process_panel(case, case.owner).next_step.startswith(expected), answer
     assert Task.objects.filter(done_at__isnull=True, case__kind=CaseKind.PROBLEM).exists()  # still to do
     assert CaseEvent.objects.filter(kind="option_agreed").exists()
 

@@ -12,7 +12,7 @@ from django.core import mail
 from amends.cases.models import Case, CaseEvent
 from amends.core.models import AuditEvent, Notification
 from amends.customers.models import Customer, MergeSuggestion
-from amends.messaging.models import Attachment, Message, MessageSource
+from amends.messaging.models import Attachment, Message, MessageSource, OutboxItem
 from amends.process.models import CaseClock
 from amends.signals.models import MessageAnalysis, MessageSignal
 
@@ -21,7 +21,12 @@ def stored() -> dict[str, list]:
     """Every table intake writes, and the emails it sent (mail.outbox), with ids replaced by names."""
     messages = list(Message.objects.select_related("case", "customer", "author").order_by("id"))
     name = {m.pk: f"{m.case.reference}#{i}" for i, m in enumerate(messages)}
-    sent_ids = {m.email_message_id: f"<sent {name[m.pk]}>" for m in messages if m.direction == "out"}
+    # Only email has a Message-ID: a reply by social media, chat or SMS (or one not sent) has none.
+    sent_ids = {
+        m.email_message_id: f"<sent {name[m.pk]}>"
+        for m in messages
+        if m.direction == "out" and m.email_message_id
+    }
     tokens = {c.public_token: f"<status token {c.reference}>" for c in Case.objects.all()}
 
     def untokened(text: str) -> str:
@@ -107,6 +112,18 @@ def stored() -> dict[str, list]:
                 m.delivery,
             )
             for m in messages
+        ],
+        "outbox": [
+            (
+                name[o.message_id],
+                o.connector,
+                o.integration.name if o.integration else "",
+                o.destination,
+                {k: untokened(v) for k, v in o.headers.items()},
+                o.attempts,
+                o.last_error,
+            )
+            for o in OutboxItem.objects.select_related("integration").order_by("message_id")
         ],
         "message sources": [
             (name[s.message_id], s.content_type, raw(bytes(s.raw)))

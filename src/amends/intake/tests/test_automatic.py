@@ -96,6 +96,18 @@ def test_a_bounce_without_a_report_is_matched_by_the_message_id_it_quotes():
     assert ack.delivery == Message.Delivery.BOUNCED
 
 
+def test_the_case_page_says_where_a_bounced_email_went_and_why_it_came_back(complaints_team, team_leader):
+    case = intake_email(email(1)).case
+    ack = Message.objects.get(case=case, purpose="acknowledgement")
+    intake_email(bounce_of(ack, 1))
+    client = Client()
+    client.force_login(team_leader)
+
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+
+    assert "Email to customer1@example.org came back undelivered (Bounced: 5.1.1" in page
+
+
 def test_an_automatic_reply_on_a_resolved_case_neither_reopens_it_nor_answers(
     complaints_team, complaints_lead
 ):

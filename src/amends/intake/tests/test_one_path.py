@@ -32,6 +32,8 @@ from amends.intake.services import acknowledge, intake_contact, intake_contacts,
 from amends.messaging.models import Message
 from amends.messaging.services import Incoming, message_existing, message_record_inbound
 from amends.messaging.tasks import send_outbox
+from amends.messaging.tests.channels import integration
+from amends.messaging.tests.smtp import free_port
 from amends.process.services import process_start
 from amends.signals.services import signals_record
 
@@ -251,6 +253,26 @@ def test_a_mixed_batch_stores_exactly_what_the_services_store_one_at_a_time(
     assert len(state["merge suggestions"]) == 2 and state["notifications"] and state["analyses"]
     # the customer's reply restarted the paused internal targets (cases' status hook, process's clocks)
     assert [c for c in state["clocks"] if c[3] and c[6] is not None] == []
+
+
+def test_acknowledgements_go_on_the_customers_channel_from_a_batch_as_one_at_a_time(
+    waiting_and_resolved, admin_user, django_capture_on_commit_callbacks
+):
+    """With an integration for social media and chat, an acknowledgement of a post or a chat goes through
+    it, in a batch as one at a time (messaging/routes.py); its host is down, so both retry alike."""
+    integration(admin_user, url=f"http://127.0.0.1:{free_port()}/hook")
+    contacts = _mixed_batch(*waiting_and_resolved)
+    capture = django_capture_on_commit_callbacks
+    _, expected = _run(lambda: [_contact_by_the_services(c) for c in contacts], capture=capture)
+    _, state = _run(lambda: [_outcome(r) for r in intake_contacts(contacts)], capture=capture)
+
+    for table in expected:
+        assert state[table] == expected[table], table
+    webhooks = [o for o in state["outbox"] if o[1] == "webhook"]
+    assert {(o[2], o[3], o[4]["In-Reply-To"]) for o in webhooks} == {
+        ("Social inbox", "@drive_blocked", "h-1"),
+        ("Social inbox", "t-1", "t-1"),  # a chat: answered in its conversation
+    }
 
 
 # --- email ------------------------------------------------------------------------------------------

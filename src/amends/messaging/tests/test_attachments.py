@@ -14,7 +14,7 @@ from django.utils import timezone
 from amends.cases.tests.factories import make_case
 from amends.conftest import api_client, login
 from amends.core.tests import files
-from amends.messaging.models import Attachment, Message, OutboxEmail
+from amends.messaging.models import Attachment, Message, OutboxItem
 from amends.messaging.services import AttachmentFile, Incoming, message_record_inbound, message_send
 from amends.messaging.tasks import send_outbox
 
@@ -74,7 +74,7 @@ def test_a_refused_file_sends_and_stores_nothing_and_keeps_the_draft(case, advis
     response = _post_reply(client, case, _upload("ok.pdf", files.PDF), _upload("setup.exe", files.EXE))
     assert response.status_code == 302
     assert not Message.objects.filter(purpose="reply").exists()
-    assert not Attachment.objects.exists() and not OutboxEmail.objects.exists()
+    assert not Attachment.objects.exists() and not OutboxItem.objects.exists()
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert "\u201csetup.exe\u201d is not a kind of file we can attach" in page
     assert "Here is the statement we talked about." in page  # the reply box has the text back

@@ -15,9 +15,9 @@ from amends.cases.tests.factories import make_case
 from amends.core.models import Notification
 from amends.messaging import tasks
 from amends.messaging.mailer import Attempt
-from amends.messaging.models import Message, OutboxEmail
+from amends.messaging.models import Message, OutboxItem
 from amends.messaging.services import message_send, outbox_record, retry_delay
-from amends.messaging.tasks import claim_emails, send_outbox
+from amends.messaging.tasks import claim_outbox, send_outbox
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -41,15 +41,15 @@ def reply(adviser, email="pat@example.com", team=None) -> Message:
 def test_a_claimed_email_is_not_claimed_again_until_its_lease_ends(complaints_team, adviser, settings):
     """A second worker (or one that died mid-send) never takes an email another holds: exactly once."""
     message = reply(adviser)
-    (claimed,) = claim_emails(timezone.now())
+    (claimed,) = claim_outbox(timezone.now())
     assert claimed.message == message
-    assert claim_emails(timezone.now()) == []
+    assert claim_outbox(timezone.now()) == []
     lease_end = T0 + timedelta(seconds=tasks.lease_seconds())
-    assert OutboxEmail.objects.get().next_attempt_at == lease_end
+    assert OutboxItem.objects.get().next_attempt_at == lease_end
     assert tasks.lease_seconds() == settings.EMAIL_TIMEOUT * (4 * settings.AMENDS_OUTBOX_BATCH + 2)
 
     # The worker died before sending: the email is due again when the lease ends, and goes once.
-    assert claim_emails(lease_end - timedelta(seconds=1)) == []
+    assert claim_outbox(lease_end - timedelta(seconds=1)) == []
     assert send_outbox(lease_end) == 1
     assert len(mail.outbox) == 1 and Message.objects.get().delivery == "sent"
 
@@ -67,7 +67,7 @@ def test_after_the_last_attempt_the_email_is_given_up(complaints_team, adviser, 
     states = []
     for _ in range(3):
         send_outbox(timezone.now())
-        outbox = OutboxEmail.objects.get()
+        outbox = OutboxItem.objects.get()
         states.append((Message.objects.get().delivery, outbox.attempts, outbox.next_attempt_at))
         clock.move_to(timezone.now() + timedelta(hours=1), tick=False)
     assert states == [
@@ -76,7 +76,7 @@ def test_after_the_last_attempt_the_email_is_given_up(complaints_team, adviser, 
         ("failed", 3, None),
     ]
     assert send_outbox(timezone.now() + timedelta(days=30)) == 0
-    assert OutboxEmail.objects.get(message=message).last_error == "ConnectionRefusedError: connection refused"
+    assert OutboxItem.objects.get(message=message).last_error == "ConnectionRefusedError: connection refused"
 
 
 def test_recording_a_result_moves_only_the_emails_named(complaints_team, adviser):
@@ -134,6 +134,7 @@ def test_giving_up_writes_the_case_event_and_tells_the_owner_urgently_once(
         "to": "pat@example.com",
         "attempts": 2,
         "error": "ConnectionRefusedError: connection refused",
+        "channel": "email",
     }
     (note,) = Notification.objects.all()
     assert (note.user, note.urgency, note.topic) == (adviser, "urgent", "")

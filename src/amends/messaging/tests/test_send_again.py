@@ -20,9 +20,9 @@ from amends.conftest import api_client, login
 from amends.core.errors import Conflict, DomainError
 from amends.customers.models import ContactPoint
 from amends.messaging.mailer import Attempt
-from amends.messaging.models import Message, OutboxEmail
+from amends.messaging.models import Message, OutboxItem
 from amends.messaging.services import message_log_contact, message_send, message_send_again, outbox_record
-from amends.messaging.tasks import claim_emails, send_outbox
+from amends.messaging.tasks import claim_outbox, send_outbox
 
 from .smtp import Mailbox, smtp_server
 
@@ -68,7 +68,7 @@ def test_an_email_given_up_goes_once_it_is_sent_again(mailbox, complaints_team, 
     queued = message_send_again(message=message, actor=adviser, reason="Mailbox fixed, she says")
 
     assert queued.delivery == "queued"
-    outbox = OutboxEmail.objects.get(message=message)
+    outbox = OutboxItem.objects.get(message=message)
     assert (outbox.attempts, outbox.next_attempt_at, outbox.last_error) == (0, T0 + timedelta(hours=2), "")
     (event,) = events("email_sent_again")
     assert (event.actor, event.at, event.reason) == (
@@ -78,7 +78,12 @@ def test_an_email_given_up_goes_once_it_is_sent_again(mailbox, complaints_team, 
     )
     assert event.before["delivery"] == "failed" and event.before["attempts"] == 1
     assert "550 5.1.1 No such mailbox" in event.before["last_error"]
-    assert event.after == {"message": message.pk, "to": "pat@example.com", "delivery": "queued"}
+    assert event.after == {
+        "message": message.pk,
+        "to": "pat@example.com",
+        "delivery": "queued",
+        "channel": "email",
+    }
 
     assert send_outbox(timezone.now()) == 1
     assert send_outbox(timezone.now() + timedelta(days=1)) == 0
@@ -92,7 +97,7 @@ def test_a_retrying_email_is_tried_at_once_instead_of_after_its_backoff(complain
     settings.EMAIL_BACKEND = "amends.messaging.tests.test_outbox.RefusingBackend"
     message = message_send(case=make_case(email="pat@example.com"), actor=adviser, body="Hello")
     send_outbox(timezone.now())
-    assert OutboxEmail.objects.get().next_attempt_at == T0 + timedelta(minutes=1)
+    assert OutboxItem.objects.get().next_attempt_at == T0 + timedelta(minutes=1)
 
     message_send_again(message=message, actor=adviser)
 
@@ -108,7 +113,7 @@ def test_it_goes_to_the_customers_email_address_now_and_says_so(complaints_team,
         value="new@example.com", normalised="new@example.com"
     )
     message_send_again(message=message, actor=adviser)
-    assert OutboxEmail.objects.get(message=message).to == "new@example.com"
+    assert OutboxItem.objects.get(message=message).destination == "new@example.com"
     (event,) = events("email_sent_again")
     assert (event.before["to"], event.after["to"]) == ("old@example.com", "new@example.com")
 
@@ -120,20 +125,20 @@ def test_with_no_email_address_on_the_customer_now_it_goes_to_the_one_it_had(com
     message = given_up(adviser, "old@example.com")
     ContactPoint.objects.filter(customer=message.customer).delete()
     message_send_again(message=message, actor=adviser)
-    assert OutboxEmail.objects.get(message=message).to == "old@example.com"
+    assert OutboxItem.objects.get(message=message).destination == "old@example.com"
 
 
 def refused(message, actor, error=DomainError) -> DomainError:
     before = (
         Message.objects.get(pk=message.pk).delivery,
-        list(OutboxEmail.objects.filter(message=message).values()),
+        list(OutboxItem.objects.filter(message=message).values()),
         CaseEvent.objects.count(),
     )
     with pytest.raises(error) as caught:
         message_send_again(message=message, actor=actor)
     after = (
         Message.objects.get(pk=message.pk).delivery,
-        list(OutboxEmail.objects.filter(message=message).values()),
+        list(OutboxItem.objects.filter(message=message).values()),
         CaseEvent.objects.count(),
     )
     assert after == before  # nothing changed
@@ -167,7 +172,7 @@ def test_an_email_a_worker_is_sending_right_now_is_refused(complaints_team, advi
     message = message_send(case=make_case(email="pat@example.com"), actor=adviser, body="Hello")
     send_outbox(timezone.now())
     clock.move_to(T0 + timedelta(minutes=1), tick=False)
-    assert claim_emails(timezone.now())  # a worker has it, and is talking to the server
+    assert claim_outbox(timezone.now())  # a worker has it, and is talking to the server
     assert refused(message, adviser, Conflict).code == "sending_now"
 
     outbox_record([Attempt(message.outbox.pk, "451 later")], at=timezone.now())  # it has finished

@@ -21,7 +21,7 @@ from amends.core.errors import DomainError
 from amends.core.services import api_token_create
 from amends.customers.services import ContactDetails, customer_match_or_create
 from amends.messaging import services
-from amends.messaging.models import Attachment, Message, MessageSource, OutboxEmail
+from amends.messaging.models import Attachment, Message, MessageSource, OutboxItem
 from amends.messaging.services import AttachmentFile, Incoming
 from amends.messaging.tasks import send_outbox
 from amends.signals.models import MessageAnalysis
@@ -192,8 +192,8 @@ def test_a_reply_is_stored_in_the_outbox_and_sent_by_the_worker(
     # Committed, and nothing sent: no request waits on the mail server.
     assert callbacks == [] and mail.outbox == []
     assert Message.objects.get(pk=message.pk).delivery == "queued"
-    outbox = OutboxEmail.objects.get(message=message)
-    assert (outbox.to, outbox.attempts, outbox.next_attempt_at) == ("pat@example.com", 0, NOW)
+    outbox = OutboxItem.objects.get(message=message)
+    assert (outbox.destination, outbox.attempts, outbox.next_attempt_at) == ("pat@example.com", 0, NOW)
 
     assert send_outbox(timezone.now()) == 1
 
@@ -207,7 +207,7 @@ def test_a_reply_is_stored_in_the_outbox_and_sent_by_the_worker(
     assert email.subject == message.subject and email.body == "We are looking into it."
     assert email.extra_headers["Message-ID"] == message.email_message_id
     (event,) = CaseEvent.objects.filter(case=case, kind="reply_sent")
-    assert event.actor == adviser and event.after == {"message": message.pk}
+    assert event.actor == adviser and event.after == {"message": message.pk, "channel": "email"}
     outbox.refresh_from_db()
     assert (outbox.attempts, outbox.sent_at, outbox.next_attempt_at, outbox.last_error) == (1, NOW, None, "")
     assert send_outbox(timezone.now()) == 0 and len(mail.outbox) == 1  # sent once
@@ -221,7 +221,10 @@ def test_the_subject_always_carries_the_reference_and_the_purpose_names_the_even
             case=case, actor=adviser, body="Our answer.", subject="Your refund", purpose="final_response"
         )
     assert message.subject == f"Your refund [{case.reference}]"
-    assert CaseEvent.objects.get(case=case, kind="final_response_sent").after == {"message": message.pk}
+    assert CaseEvent.objects.get(case=case, kind="final_response_sent").after == {
+        "message": message.pk,
+        "channel": "email",
+    }
 
 
 def test_a_reply_to_a_customer_without_email_is_kept_and_not_sent(
@@ -234,7 +237,7 @@ def test_a_reply_to_a_customer_without_email_is_kept_and_not_sent(
         message = services.message_send(case=case, actor=adviser, body="Noted")
 
     assert Message.objects.get(pk=message.pk).delivery == "no_address"
-    assert not OutboxEmail.objects.exists() and send_outbox(timezone.now()) == 0
+    assert not OutboxItem.objects.exists() and send_outbox(timezone.now()) == 0
     assert callbacks == [] and mail.outbox == []
     assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
 
@@ -307,7 +310,7 @@ def test_a_failed_delivery_is_marked_for_a_retry_and_the_message_kept(
         send_outbox(timezone.now())
 
     assert Message.objects.get(pk=message.pk).delivery == "retrying"
-    outbox = OutboxEmail.objects.get(message=message)
+    outbox = OutboxItem.objects.get(message=message)
     assert outbox.attempts == 1 and outbox.next_attempt_at == NOW + timedelta(minutes=1)
     assert CaseEvent.objects.filter(case=case, kind="reply_sent").count() == 1
     assert logged.format(pk=message.pk) in caplog.text

@@ -17,7 +17,7 @@ from amends.cases.models import Case
 from amends.cases.tests.factories import make_case
 from amends.intake.schemas import ContactIn
 from amends.intake.services import intake_contacts
-from amends.messaging.models import Message, OutboxEmail
+from amends.messaging.models import Message, OutboxItem
 from amends.messaging.services import message_send
 from amends.messaging.tasks import send_outbox
 
@@ -87,15 +87,15 @@ def _acknowledgements_and_reply(adviser) -> int:
     )
     assert all(r.created_case for r in results)
     message_send(case=make_case(email="pat@example.com"), actor=adviser, body="We are on it.")
-    return OutboxEmail.objects.count()
+    return OutboxItem.objects.count()
 
 
 def attempts() -> set[tuple[int, datetime]]:
-    return {(o.attempts, o.next_attempt_at) for o in OutboxEmail.objects.all()}
+    return {(o.attempts, o.next_attempt_at) for o in OutboxItem.objects.all()}
 
 
 def errors() -> set[str]:
-    return {o.last_error for o in OutboxEmail.objects.all()}
+    return {o.last_error for o in OutboxItem.objects.all()}
 
 
 def deliveries() -> list[str]:
@@ -126,7 +126,7 @@ def test_a_stalled_refusing_then_recovered_server_gets_every_message_exactly_onc
     time_machine.move_to(T0 + timedelta(minutes=1), tick=False)
     assert send_outbox(timezone.now()) == 4
     assert attempts() == {(2, T0 + timedelta(minutes=3))}
-    assert all("ConnectionRefusedError" in o.last_error for o in OutboxEmail.objects.all())
+    assert all("ConnectionRefusedError" in o.last_error for o in OutboxItem.objects.all())
 
     # Up, but answering "try again later" to each message: a third attempt, four minutes' wait.
     smtp(good_port)

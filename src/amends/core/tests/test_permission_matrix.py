@@ -467,7 +467,10 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
             if path in ASSESSOR_WRITES
             else 403
         )
-        assert response.status_code == expected, (method, path, body, response.content[:300])
+        # An assessor may record observations: the dummy body is refused as input (400), or as naming
+        # no member of staff (404 on PostgreSQL, whose ids do not restart at 1), never for permission.
+        allowed = {400, 404} if expected == 400 else {expected}
+        assert response.status_code in allowed, (method, path, body, response.content[:300])
     assert _everything() == before
 
 

@@ -1,6 +1,7 @@
 """Word search over cases: their summary, their customer's name and their messages (see search_index).
 
-Every word must appear somewhere in the case (the last may be the start of a word, as people type). The
+Every word must appear somewhere in the case (the last may be the start of a word, as people type; on
+SQLite only when the whole word does not fill the page, see `_sqlite_best`). The
 index gives the matches newest first; each is checked against the user's scope as it comes, so the walk
 stops at the newest `limit` the user may see, and only those are ranked: a search costs about the same at
 a million cases as at a thousand, whatever the user's scope.

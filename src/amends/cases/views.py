@@ -22,6 +22,7 @@ from amends.core.permissions import (
     require,
 )
 from amends.core.web import form_errors, report, staff_required
+from amends.customers.hooks import notices_for
 from amends.customers.models import Channel, Customer
 from amends.customers.selectors import visible_customer
 
@@ -69,6 +70,9 @@ def _filters(request) -> QueueFilters:
 def queue(request):
     filters = _filters(request)
     page = case_queue(request.user, filters)
+    notices = notices_for(request.user, (case.customer_id for case in page.rows))
+    for case in page.rows:  # markers, restrictions and support needs beside each customer's name
+        case.customer_notices = notices.get(case.customer_id, [])
     query = request.GET.copy()
     query.pop("after", None)
     can_bulk = can_work_cases(request.user)
@@ -187,6 +191,7 @@ def case_detail(request, reference: str):
         # The newest notes on the customer (their own page has the rest), and the case's note form.
         "customer_notes": customer_notes(case.customer, limit=3, with_told=False),
         "note_form": NoteForm(people=_colleagues(request, case=case)) if can_work else None,
+        "customer_notices": notices_for(request.user, [case.customer_id]).get(case.customer_id, []),
     }
     context.update(case_page_extras(request, case))
     return render(request, "cases/case_detail.html", context)

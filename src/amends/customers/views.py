@@ -14,7 +14,7 @@ from amends.core.permissions import can_edit_customers, can_merge_customers, req
 from amends.core.web import invalid_input, report, staff_required
 
 from .details import EDITABLE_KINDS
-from .hooks import customer_page_extras
+from .hooks import customer_page_extras, notices_for
 from .models import Channel, ContactPoint, Nation
 from .schemas import CustomerPatchIn, customer_edit
 from .selectors import merge_suggestion_for, open_merge_suggestions, visible_customer
@@ -38,6 +38,7 @@ def customer_detail(request, pk: int):
         "nations": Nation.choices,
         "channels": Channel.choices,
         "point_kinds": [(k, ContactPoint.Kind(k).label) for k in EDITABLE_KINDS],
+        "customer_notices": notices_for(request.user, [customer.pk]).get(customer.pk, []),
     }
     context.update(customer_page_extras(request, customer))
     return render(request, "customers/customer_detail.html", context)

@@ -22,17 +22,17 @@ from datetime import datetime, timedelta
 
 DEFINITIONS = {
     "wait": (
-        "A wait runs from a contact of theirs that wants an answer to our next reply on that case: a message, "
-        "a call or visit we logged, or a letter a person sent. An automatic acknowledgement, and an email "
-        "that never arrived, are not replies. Contacts made while still waiting belong to the same wait. "
-        "Calendar time, evenings and weekends included: that is how the customer lives it."
+        "A wait runs from a contact of theirs that wants an answer to our next reply on that case: "
+        "a message, a call or visit we logged, or a letter a person sent. An automatic acknowledgement, "
+        "and an email that never arrived, are not replies. Contacts made while still waiting belong to "
+        "the same wait. Calendar time, evenings and weekends included: that is how the customer lives it."
     ),
     "explained": (
-        "We count an explanation each time a contact of theirs reached someone who had not dealt with that "
-        "matter with them before (the person who took the call or visit; for a message, the case's owner at "
-        "the time, or whoever answered it when nobody owned it), including the first time on each matter, "
-        "and each message in which the analyser found them saying they had been in touch before (a repeat "
-        "contact signal an adviser has not dismissed)."
+        "We count an explanation each time a contact of theirs reached someone who had not dealt with "
+        "that matter with them before (the person who took the call or visit; for a message, the case's "
+        "owner at the time, or whoever answered it when nobody owned it), including the first time on "
+        "each matter, and each message in which the analyser found them saying they had been in touch "
+        "before (a repeat contact signal an adviser has not dismissed)."
     ),
     "switch": (
         "A channel switch is a contact on a different channel from their previous one on the same case; "
@@ -301,7 +301,7 @@ def _contact_notes(contact: Contact, names: dict[int, str]) -> list[str]:
 
 def _promise_entries(promise: Promise, names: dict[int, str], now: datetime) -> list[Entry]:
     who = names.get(promise.by, "We") if promise.by is not None else "We"
-    due = f"{promise.due_at:%a %d %b}"
+    due = f"{promise.due_at:%a} {promise.due_at.day} {promise.due_at:%b}"
     made = Entry(promise.made_at, "promise_made", f"{who} promised: “{promise.description}” by {due}")
     if promise.status == "open":
         made.notes.append(
@@ -395,9 +395,9 @@ def _figures(stories: list[CaseStory]) -> Figures:
                     f.waiting_now += facts.is_open
                 else:
                     waits.append(c.wait)
-                if (c.waiting and facts.is_open) or not c.waiting:
-                    if longest is None or c.wait > longest[0]:
-                        longest = (c.wait, c.waiting)
+                counts = facts.is_open or not c.waiting  # a closed case's unanswered contact is no wait
+                if counts and (longest is None or c.wait > longest[0]):
+                    longest = (c.wait, c.waiting)
         for p in facts.promises:
             if p.status == "renegotiated":
                 continue  # replaced, with the customer's agreement, by the promise made in its place

@@ -406,7 +406,8 @@ def _figures(stories: list[CaseStory]) -> Figures:
             f.promises_broken += p.status == "broken"
             f.promises_open += p.status == "open"
     f.waits = len(waits)
-    f.median_wait = statistics.median(waits) if waits else None
+    if waits:
+        f.median_wait = timedelta(seconds=statistics.median(w.total_seconds() for w in waits))
     if longest is not None:
         f.longest_wait, f.longest_wait_ongoing = longest
     f.channels = [c for c, _ in sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))]

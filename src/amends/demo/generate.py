@@ -66,7 +66,7 @@ from amends.process.tasks import SweepResult, sweep
 from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
-from . import journey, observing, texts
+from . import journey, observing, story, texts
 from .desk import seed_desk
 from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
@@ -141,6 +141,9 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         context.root_causes = {cause.code: cause for cause in RootCause.objects.all()}
         fill_demo_wording(context.users["lead"], since=plans[0].opened_at - timedelta(days=1))
         for plan in plans:
+            apply_plan(plan, context)
+        # A customer with a long history, for the customer's view (story.py; README "The customer's view").
+        for plan in story.story_plans(clock):
             apply_plan(plan, context)
         observing.observe(context)
         journey.attach_pdfs(context.emailed, pdfs)

@@ -45,7 +45,7 @@ CHANNEL_NAMES = {
     "web_form": "the web form",
     "phone": "phone",
     "face_to_face": "a visit",
-    "letter": "letter",
+    "letter": "a letter",
     "social": "social media",
     "chat": "chat",
     "sms": "text message",

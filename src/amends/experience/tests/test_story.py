@@ -126,7 +126,7 @@ def test_the_summary_reads_in_ten_seconds():
     story = tell("Mrs Okafor", [first, second], NAMES, at(49))
     assert (
         story.summary[0]
-        == "Mrs Okafor has contacted us 3 times in 4 weeks about 2 matters, by email, letter and phone."
+        == "Mrs Okafor has contacted us 3 times in 4 weeks about 2 matters, by email, a letter and phone."
     )
     assert "The longest they waited for our reply was 6 days" in story.summary[1]
     assert "1 case was re-opened." in story.summary

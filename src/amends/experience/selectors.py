@@ -23,8 +23,9 @@ from amends.signals.models import MessageSignal
 from .story import CaseFacts, Contact, Ownership, Story, tell
 from .story import Promise as PromiseFacts
 
-# The newest this many contacts (and as many events) tell the story; an older history is cut, and the page
-# says so. Enough for years of an ordinary customer; it keeps the page's memory and time bounded.
+# The newest this many contacts (and as many events, on the newest CASE_LIMIT cases) tell the story; an
+# older history is cut, and the page says so. Enough for years of an ordinary customer; it keeps the page's
+# memory and time bounded.
 STORY_LIMIT = 1000
 CASE_LIMIT = 200
 # Mail no person wrote (intake/automatic.py): not a contact from the customer.
@@ -52,8 +53,10 @@ def customer_story(user: Any, customer: Customer, *, now: datetime | None = None
     cases = list(
         Case.objects.filter(case_scope(user), customer=customer)
         .only("reference", "kind", "status", "opened_at", "owner_id", "customer_id")
-        .order_by("-opened_at", "-id")[:CASE_LIMIT]
+        .order_by("-opened_at", "-id")[: CASE_LIMIT + 1]
     )
+    truncated = len(cases) > CASE_LIMIT
+    cases = cases[:CASE_LIMIT]
     ids = [c.pk for c in cases]
     messages = list(
         Message.objects.filter(case_id__in=ids)
@@ -85,7 +88,7 @@ def customer_story(user: Any, customer: Customer, *, now: datetime | None = None
         .exclude(verdict="dismissed")
         .values_list("message_id", flat=True)
     )
-    truncated = len(messages) > STORY_LIMIT or len(events) > STORY_LIMIT
+    truncated = truncated or len(messages) > STORY_LIMIT or len(events) > STORY_LIMIT
     messages, events = messages[:STORY_LIMIT], events[:STORY_LIMIT]
     names = _names(messages, letters, events, promises)
     by_case: dict[int, list[dict]] = {c.pk: [] for c in cases}

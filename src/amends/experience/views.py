@@ -11,7 +11,7 @@ from amends.cases.models import Case
 from amends.core.web import staff_required
 from amends.customers.models import Customer
 
-from .selectors import STORY_LIMIT, customer_story, story_customer
+from .selectors import CASE_LIMIT, STORY_LIMIT, customer_story, story_customer
 from .story import DEFINITIONS, channel_name
 
 
@@ -42,5 +42,6 @@ def customer_story_page(request, pk: int):
             "channels": [channel_name(c) for c in story.figures.channels],
             "definitions": DEFINITIONS,
             "limit": STORY_LIMIT,
+            "case_limit": CASE_LIMIT,
         },
     )

@@ -128,3 +128,18 @@ def test_the_customer_and_case_pages_link_to_the_story(history, adviser):
     url = f"/customers/{case.customer_id}/story"
     assert url in client.get(f"/customers/{case.customer_id}/").content.decode()
     assert url in client.get(f"/cases/{case.reference}/").content.decode()
+
+
+def test_a_history_longer_than_the_limit_is_cut_to_its_newest_contacts_and_says_so(
+    history, adviser, monkeypatch
+):
+    from amends.experience import selectors
+
+    case = history(cases=1, rounds=2)[0]
+    monkeypatch.setattr(selectors, "STORY_LIMIT", 3)
+    story = selectors.customer_story(adviser, case.customer)
+    contacts = [c for s in story.cases for c in s.facts.contacts if c.anchor]  # those that are messages
+    assert story.truncated and len(contacts) == 3
+    assert contacts[-1].what.startswith("SMS from them")  # the newest is kept
+    page = login(adviser).get(f"/customers/{case.customer_id}/story").content.decode()
+    assert "Their history is long" in page

@@ -53,6 +53,9 @@ class EntryOut(Schema):
     wait_seconds: int | None = Field(None, description="On the first contact of a wait: until our reply")
     still_waiting: bool = False
     explained: bool = False
+    excerpt: str = Field(
+        "", description="The start of what they wrote, or of our note of their call or visit"
+    )
 
 
 class CaseStoryOut(Schema):
@@ -97,6 +100,7 @@ def _entry(e: Entry) -> dict:
         "wait_seconds": _seconds(c.wait) if c else None,
         "still_waiting": bool(c and c.waiting),
         "explained": bool(c and c.explained),
+        "excerpt": c.excerpt if c and c.direction == "in" else "",
     }
 
 

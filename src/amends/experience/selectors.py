@@ -182,6 +182,7 @@ def _message_contact(m: Message, letter: dict | None, repeat: bool, names: dict[
             repeat_phrasing=repeat,
             anchor=f"message-{m.pk}",
             excerpt=m.excerpt,
+            quoted=m.purpose != "contact_note",
         )
     by = SENT_WORDS.get(m.channel, channel)
     automatic = m.author_id is None

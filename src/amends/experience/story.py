@@ -68,6 +68,7 @@ class Contact:
     repeat_phrasing: bool = False  # in: the analyser found "I have been in touch before"
     anchor: str = ""  # where it is on the case page ("message-12")
     excerpt: str = ""
+    quoted: bool = True  # the excerpt is their own words (not an adviser's note of a call)
     # Filled in by `tell`:
     wait: timedelta | None = None  # in, first of a wait: how long until our reply (or until now)
     waiting: bool = False  # ... and no reply yet

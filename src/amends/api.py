@@ -22,6 +22,7 @@ from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
 from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
+from amends.experience.api import router as experience_router
 from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.messaging.api import integrations_router, saved_replies_router
@@ -149,6 +150,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/cases", assessment_router)
 api.add_router("/customers", customers_router)
+api.add_router("/customers", experience_router)
 api.add_router("/regimes", regimes_router)
 api.add_router("/intake", _intake_api.mailbox_router)
 api.add_router("/saved-replies", saved_replies_router)

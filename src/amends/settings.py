@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "amends.process",
     "amends.signals",
     "amends.intake",
+    "amends.experience",
     "amends.portal",
     "amends.assessment",
     "amends.bench",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("amends.letters.urls")),
     path("", include("amends.customers.urls")),
     path("", include("amends.intake.urls")),
+    path("", include("amends.experience.urls")),
     path("", include("amends.portal.urls")),
     path("", include("amends.assessment.urls")),
     path("api/v1/", api.urls),

@@ -66,7 +66,7 @@ from amends.process.tasks import SweepResult, sweep
 from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
-from . import journey, observing, texts
+from . import journey, observing, story, texts
 from .desk import seed_desk
 from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
@@ -132,7 +132,10 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
     if demo_exists():
         return False
     clock = Clock(now=timezone.now(), tz=timezone.get_default_timezone())
-    plans = sorted(plan_cases(Random(seed), cases, clock), key=lambda p: (p.opened_at, p.number))
+    # With the planned cases, a customer with a long history for the customer's view (story.py), each case
+    # stored in its turn, so references follow the order cases arrived in.
+    planned = [*plan_cases(Random(seed), cases, clock), *story.story_plans(clock)]
+    plans = sorted(planned, key=lambda p: (p.opened_at, p.number))
     with journey.PdfRenderer(parallel=cases >= PARALLEL_PDFS) as pdfs, pdfs_later(), transaction.atomic():
         teams = create_teams()
         context = Context(users=create_staff(teams), teams=teams, started=clock.now, pdfs=pdfs)

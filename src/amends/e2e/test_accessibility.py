@@ -1,6 +1,6 @@
 """axe-core in chromium on the pages people use most: the queue, a case (with internal notes and saved
 replies), a customer, the saved replies page, the public complaint form (empty and with its errors) and the
-customer's status page (with the summary to confirm). No serious or
+customer's status page (with the summary to confirm), and the customer's view of a long history. No serious or
 critical violation on any of them.
 
 axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
@@ -154,3 +154,24 @@ def test_a_problem_worked_step_by_step_and_read_by_an_assessor(
         page.locator("#process details.step").evaluate_all("els => els.forEach(el => { el.open = true; })")
         assert violations(page) == [], person.username
         page.get_by_role("button", name="Sign out").click()
+
+
+def test_the_customers_view(
+    page, live_server, monkeypatch, complaints_team, adviser, case_handler, team_leader
+):
+    from amends.experience.tests.histories import build_history, no_pdf
+
+    monkeypatch.setattr("amends.letters.rendering.render_pdf", no_pdf)
+    cases = build_history(
+        email="grace.okafor@example.com",
+        cases=2,
+        rounds=2,
+        team=complaints_team,
+        adviser=adviser,
+        handler=case_handler,
+        leader=team_leader,
+    )
+    sign_in(page, live_server.url, adviser)
+    page.goto(f"{live_server.url}/customers/{cases[0].customer_id}/story")
+    page.get_by_role("heading", name="Figures").wait_for()
+    assert violations(page) == []

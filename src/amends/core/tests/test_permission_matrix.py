@@ -70,6 +70,8 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
         assert (case.reference in queue.content.decode()) == see
     assert client.get(f"/cases/{case.reference}/").status_code == expected_get
     assert client.get(f"/customers/{case.customer_id}/").status_code == expected_get
+    # The customer's view: whoever may see the customer (an assessor reads it); a customer never.
+    assert client.get(f"/customers/{case.customer_id}/story").status_code == expected_get
     merge_page = client.get("/customers/merge-suggestions/")
     assert merge_page.status_code == (200 if merge else expected_get if not is_staff else 404)
     integrations = client.get("/integrations/")  # an administrator's
@@ -160,6 +162,9 @@ def test_api(request, world, persona, see, work, assign, merge):
         200 if see else denied
     )
     assert client.get(f"/api/v1/customers/{case.customer_id}", **headers).status_code == (
+        200 if see else denied
+    )
+    assert client.get(f"/api/v1/customers/{case.customer_id}/story", **headers).status_code == (
         200 if see else denied
     )
     customers = client.get("/api/v1/customers", **headers)

@@ -16,8 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -29,6 +31,7 @@ from amends.core.models import AuditEvent, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
 from amends.demo.generate import DEMO_INBOX, PASSWORD
 from amends.demo.plan import ROLES, Clock, allows, plan_cases
+from amends.demo.story import NAME as STORY_NAME
 from amends.demo.texts import DEMO_BLOCKS, STAFF
 from amends.letters.models import Letter, current_block
 from amends.messaging.models import Attachment, Integration, Message
@@ -54,6 +57,8 @@ from amends.process.services import closing_problems
 pytestmark = pytest.mark.django_db
 
 CASES = 60
+# The planned cases, and the hand-made story of a customer with a long history (demo/story.py).
+STORY_CASES = 3
 
 
 def seed(cases: int = CASES) -> str:
@@ -81,19 +86,20 @@ def counts() -> dict[str, int]:
 
 
 def test_every_kind_channel_and_status_appears(demo):
-    assert Case.objects.count() == CASES
+    assert Case.objects.count() == CASES + STORY_CASES
     assert set(Case.objects.values_list("kind", flat=True)) == set(CaseKind.values)
     assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
-    assert f"Cases: {CASES}" in demo
+    assert f"Cases: {CASES + STORY_CASES}" in demo
     assert "Complaints by regime:" in demo and "Promises:" in demo and "Clocks:" in demo
 
 
 def test_cases_have_one_to_six_messages_and_no_future(demo):
     now = timezone.now()
 
-    for case in Case.objects.prefetch_related("messages"):
-        assert 1 <= len(case.messages.all()) <= 6, case.reference
+    for case in Case.objects.prefetch_related("messages").select_related("customer"):
+        if case.customer.name != STORY_NAME:  # the long history is the point of hers
+            assert 1 <= len(case.messages.all()) <= 6, case.reference
         assert case.opened_at <= case.last_activity_at <= now
         assert (case.closed_at is not None) == (case.status == Status.CLOSED)
     assert not CaseEvent.objects.filter(at__gt=now).exists()
@@ -132,7 +138,7 @@ def test_the_team_mailbox_and_its_automatic_mail_show(demo):
     a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
     from amends.intake.models import HeldEmail, Mailbox
 
-    assert Case.objects.count() == CASES
+    assert Case.objects.count() == CASES + STORY_CASES
     bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
     assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
     assert Message.objects.get(purpose="bounce").case == bounced.case
@@ -416,3 +422,42 @@ def test_decision_letters_give_the_reasons_for_the_customer_an_apology_and_a_sig
     assert apologised
     posted = decided.filter(case__customer__postal_addresses__isnull=False)
     assert posted.exists() and all("AM" in letter.html.split("</address>")[0] for letter in posted)
+
+
+# --- the customer's view ------------------------------------------------------------------------------------
+
+
+def test_a_customer_with_a_long_history_for_the_customers_view(demo):
+    """Ngozi Okafor (demo/story.py): several matters, channel switches, a broken promise, a letter, a
+    hand-over, a re-open, her confirmation on the status page; her story page reads it with the same
+    queries as a customer with one contact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amends.experience.selectors import customer_story
+
+    lead = get_user_model().objects.get(username="lead")
+    customer = Customer.objects.get(name=STORY_NAME)
+    story = customer_story(lead, customer)
+    f = story.figures
+    assert f.matters == STORY_CASES and f.contacts_in >= 8 and f.reopens == 1 and f.handovers >= 1
+    assert f.switches_unanswered >= 1 and f.promises_broken == 1 and f.promises_kept >= 2
+    assert {"email", "phone", "face_to_face", "letter", "sms", "portal"} <= set(f.channels)
+    assert f.explained >= 3 and f.explained_to >= 3
+    assert Letter.objects.filter(case__customer=customer, status="printed").exists()
+    assert story.summary[0].startswith("Ngozi Okafor has contacted us")
+    adviser = get_user_model().objects.get(username="adviser")
+    assert customer_story(adviser, customer).figures.matters == 2  # the rent query is the Billing team's
+
+    client = Client()
+    client.force_login(lead)
+    one_contact = Customer.objects.annotate(n=Count("messages")).filter(n__gte=1).order_by("n", "pk").first()
+    counts, pages = [], []
+    for someone in (customer, one_contact):
+        client.get(f"/customers/{someone.pk}/story")
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(client.get(f"/customers/{someone.pk}/story"))
+        assert pages[-1].status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 14
+    assert "Switched from email to phone after 5 days without a reply" in pages[0].content.decode()

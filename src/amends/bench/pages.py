@@ -58,7 +58,7 @@ def seed_to(n: int, *, log: Callable[[str], None], process_cases: int = PROCESS_
     teams, leader, lead, advisers = ensure_world()
     if process_cases and not demo_exists():
         started = time.perf_counter()
-        seed_demo(cases=process_cases)
+        seed_demo(cases=process_cases, story_customer=False)  # exactly this many: no hand-made story
         took = time.perf_counter() - started
         log(f"walked {process_cases} cases through the complaint process in {took:.1f} s")
     have = Case.objects.count()

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("amends.intake.urls")),
     path("", include("amends.portal.urls")),
     path("", include("amends.assessment.urls")),
+    path("", include("amends.conduct.urls")),
     path("api/v1/", api.urls),
 ]

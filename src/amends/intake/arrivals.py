@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,8 +36,10 @@ from amends.cases.services import (
     cases_contacts_save,
     cases_insert,
 )
+from amends.conduct.selectors import named_contacts
 from amends.core.errors import DomainError
 from amends.core.models import Team
+from amends.core.permissions import owner_refusal
 from amends.customers.services import ContactDetails, CustomerBook
 from amends.messaging.models import Attachment, Integration, Message, MessageSource
 from amends.messaging.routes import Reach, conversations_of, integrations_on, routes_for
@@ -384,6 +387,7 @@ class _Batch:
         """Every table once, parents first. New cases are inserted as the batch left them."""
         self.customers.save(actor=None)  # intake's customers are matched or made by no one in particular
         self.references.save()
+        _to_named_contacts(self.new_cases)
         cases_insert(self.new_cases)
         messages_record(self.messages, sources=self.message_sources, attachments=self.attachments)
         events, analysed = self._events()
@@ -415,6 +419,27 @@ class _Batch:
             elif (sent := message_sent_event(step[1])) is not None:
                 events.append(sent)
         return events, analysed
+
+
+def _to_named_contacts(cases: list[Case]) -> None:
+    """A new case of a customer whose contact arrangement names a single point of contact goes to that
+    person (conduct's decision), in their team: one query for the batch."""
+    if not cases:
+        return
+    named = named_contacts({case.customer.pk for case in cases if case.customer.pk})
+    if not named:
+        return
+    people = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=set(named.values())).select_related("staff")
+    }
+    for case in cases:
+        person = people.get(named.get(case.customer.pk))
+        if person is None:
+            continue
+        if owner_refusal(person, team_id=case.team_id) is not None:
+            case.team_id = person.staff.team_id or case.team_id
+        if owner_refusal(person, team_id=case.team_id) is None:
+            case.owner = person
 
 
 def _received(sent_at: datetime | None, now: datetime) -> datetime | None:

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
 from amends.core.errors import NotFound, PermissionDenied
-from amends.core.permissions import can_see_conduct
+from amends.core.permissions import can_report_behaviour, can_see_conduct
 from amends.customers.models import Customer
 from amends.customers.selectors import visible_customer
 
@@ -171,6 +171,8 @@ def _case(user, reference: str | None, customer: Customer):
     summary="Report a behaviour incident or a safety report (violence, threats, abuse tell the team leader)",
 )
 def report_incident(request, payload: IncidentIn):
+    if not can_report_behaviour(request.auth):
+        raise PermissionDenied("Only those who work cases report behaviour")
     customer = _customer(request.auth, payload.customer)
     case = _case(request.auth, payload.case, customer)
     common = {
@@ -233,6 +235,8 @@ def customer_conduct(request, customer_id: int):
     summary="Make a conduct decision at a level your role may decide (restrictions, reasons, review date)",
 )
 def make_decision(request, customer_id: int, payload: DecisionIn):
+    if not can_see_conduct(request.auth):
+        raise PermissionDenied("You cannot make conduct decisions")
     customer = _customer(request.auth, customer_id)
     incidents = list(incidents_visible(request.auth).filter(customer=customer, pk__in=payload.incidents))
     if len(incidents) != len(set(payload.incidents)):

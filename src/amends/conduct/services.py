@@ -81,13 +81,17 @@ def _text(value: Any, name: str, *, required: bool = True, what: str = "") -> st
 
 def team_leaders_of(user: Any) -> list[Any]:
     """Who a member of staff turns to at once (CFACSC4 K5): their team's leaders (not themselves); if
-    there are none, the complaints leads."""
+    there are none, the complaints leads; if none, the administrators."""
     staff = staff_of(user)
     users = get_user_model().objects.filter(is_active=True, staff__isnull=False).exclude(pk=user.pk)
     leaders = []
     if staff is not None and staff.team_id is not None:
         leaders = list(users.filter(staff__role=Role.TEAM_LEADER, staff__team_id=staff.team_id))
-    return leaders or list(users.filter(staff__role=Role.COMPLAINTS_LEAD))
+    return (
+        leaders
+        or list(users.filter(staff__role=Role.COMPLAINTS_LEAD))
+        or list(users.filter(staff__role=Role.ADMIN))
+    )
 
 
 def complaints_leads() -> list[Any]:
@@ -447,9 +451,8 @@ def safety_report(
         case=case,
         safety=True,
     )
-    leaders = team_leaders_of(actor)
-    if not leaders:
-        raise DomainError("Nobody can be told: there is no team leader or complaints lead", code="nobody")
+    # Nobody above them (a lead with no other lead or administrator): they keep their own follow-up.
+    leaders = team_leaders_of(actor) or [actor]
     added = (
         marker_add(
             actor=actor,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from amends.cases.models import Case
 from amends.cases.selectors import case_for
-from amends.core.errors import DomainError, NotFound, PermissionDenied
+from amends.core.errors import DomainError, NotFound
 from amends.core.models import Role
 from amends.core.permissions import (
     WORKING_ROLES,
@@ -28,8 +28,6 @@ from amends.core.permissions import (
     can_keep_markers,
     can_report_behaviour,
     can_see_conduct,
-    can_view_case,
-    require,
 )
 from amends.core.web import report, staff_required
 from amends.customers.models import Channel, Customer
@@ -102,6 +100,12 @@ def _case(user, reference: str, customer: Customer) -> Case | None:
     return case
 
 
+def _allowed(allowed: bool, message: str) -> None:
+    """A page this user may not use is not there for them (as the other apps' pages answer)."""
+    if not allowed:
+        raise Http404(message)
+
+
 def _date(value: str, name: str) -> date | None:
     if not value:
         return None
@@ -168,7 +172,7 @@ def conduct_report(request):
             told = " Your team leader has been told." if incident.alerted_at else ""
             messages.success(request, f"Behaviour reported: {incident.category.name.lower()}.{told}")
             return redirect(back)
-    require(can_report_behaviour(request.user), "Only those who work cases report behaviour")
+    _allowed(can_report_behaviour(request.user), "Only those who work cases report behaviour")
     return render(
         request,
         "conduct/report.html",
@@ -229,7 +233,7 @@ def conduct_safety(request):
                 + ("; a warning marker was added." if done.marker else "."),
             )
             return redirect(back)
-    require(can_report_behaviour(request.user), "Only those who work cases make safety reports")
+    _allowed(can_report_behaviour(request.user), "Only those who work cases make safety reports")
     return render(
         request,
         "conduct/safety.html",
@@ -267,7 +271,7 @@ def _terms_context(user) -> dict:
 @staff_required
 def conduct_customer(request, pk: int):
     customer = _customer(request.user, pk)
-    require(can_see_conduct(request.user), "You cannot see conduct records")
+    _allowed(can_see_conduct(request.user), "You cannot see conduct records")
     context = {
         "customer": customer,
         "incidents": list(
@@ -566,7 +570,7 @@ def conduct_follow_up_done(request, pk: int):
 
 @staff_required
 def conduct_overview(request):
-    require(can_see_conduct(request.user), "You cannot see conduct records")
+    _allowed(can_see_conduct(request.user), "You cannot see conduct records")
     today = timezone.localdate()
     decisions = decisions_visible(request.user).filter(status=ConductDecision.Status.ACTIVE)
     return render(
@@ -592,7 +596,9 @@ def conduct_overview(request):
 
 @staff_required
 def conduct_settings(request):
-    require(can_configure_conduct(request.user), "Only complaints leads and administrators change the policy")
+    _allowed(
+        can_configure_conduct(request.user), "Only complaints leads and administrators change the policy"
+    )
     return render(
         request,
         "conduct/settings.html",
@@ -679,6 +685,3 @@ def conduct_settings_restriction(request, code: str):
         ),
         "Restriction saved",
     )
-
-
-__all__ = ["PermissionDenied", "can_view_case"]

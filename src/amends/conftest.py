@@ -133,7 +133,8 @@ def api_client(user) -> Client:
 
 def reseed_reference_data():
     """Put back the rows data migrations load (prescribed-wording blocks, root causes, authority limits,
-    regimes, the behaviour policy). Transactional tests flush the database after each test, taking them with it."""
+    regimes, the behaviour policy). Transactional tests flush the database after each test, taking them
+    with it."""
     from importlib import import_module
 
     from django.apps import apps

@@ -416,3 +416,33 @@ def test_decision_letters_give_the_reasons_for_the_customer_an_apology_and_a_sig
     assert apologised
     posted = decided.filter(case__customer__postal_addresses__isnull=False)
     assert posted.exists() and all("AM" in letter.html.split("</address>")[0] for letter in posted)
+
+
+def test_the_threatening_caller_and_the_persistent_complainant(demo):
+    from amends.conduct.models import BehaviourIncident, ConductDecision, WarningMarker, WellbeingFollowUp
+    from amends.conduct.selectors import arrangements_for, named_contacts
+
+    price = BehaviourIncident.objects.get(safety_report=True).customer
+    assert BehaviourIncident.objects.get(customer=price, safety_report=True).verbatim.startswith(
+        "I know where"
+    )
+    assert WarningMarker.objects.filter(customer=price, removed_at__isnull=True).count() == 1
+    assert WellbeingFollowUp.objects.filter(incident__customer=price).exists()
+    levels = list(
+        ConductDecision.objects.filter(customer=price)
+        .order_by("decided_at", "id")
+        .values_list("level__code", "status")
+    )
+    assert levels == [("L5", "superseded"), ("L3", "active")]
+    assert arrangements_for([price.pk])[price.pk].channels == ["email"]
+    assert ConductDecision.objects.get(customer=price, status="active").notice.kind == "conduct_notice"
+
+    ellison = ConductDecision.objects.get(level__code="L1").customer
+    decided = list(
+        ConductDecision.objects.filter(customer=ellison)
+        .order_by("decided_at", "id")
+        .values_list("level__code", flat=True)
+    )
+    assert decided == ["L1", "L2", "L3"]
+    arrangement = arrangements_for([ellison.pk])[ellison.pk]
+    assert arrangement.closed_matter and arrangement.officer == named_contacts([ellison.pk])[ellison.pk]

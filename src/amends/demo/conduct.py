@@ -3,9 +3,9 @@
 - A threatening caller (the customer of the Complaints team's first open complaint) rang about it and
   told Jess, the adviser, "I know where your office is. I will come down there and hurt someone." She
   ended the call and made a safety report in one step: Helen, her team leader, was told at once, a
-  follow-up on Jess's wellbeing was opened for Helen, and a warning marker went on the caller's record. Jess recorded the immediate safety response (L5); Martin, the
-  complaints lead, then restricted contact to email for three months (L3), and the notice letter went by
-  email. The complaint's clock runs on.
+  follow-up on Jess's wellbeing was opened for Helen, and a warning marker went on the caller's record.
+  Jess recorded the immediate safety response (L5); Martin, the complaints lead, then restricted contact
+  to email for three months (L3), and the notice letter went by email. The complaint's clock runs on.
 - A persistent complainant after a final response (the customer of the Complaints team's first complaint
   closed with its final response): they kept writing about it, every few days, and rang repeatedly. Sam,
   the case handler, explained what we can and cannot do (L1); Helen sent a written warning (L2); and when

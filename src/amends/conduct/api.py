@@ -167,7 +167,7 @@ def _case(user, reference: str | None, customer: Customer):
 
 @router.post(
     "/incidents",
-    response={201: IncidentOut, **errors(400, 403, 404, 422)},
+    response={201: IncidentOut, **errors(400, 403, 404, 413, 422)},
     summary="Report a behaviour incident or a safety report (violence, threats, abuse tell the team leader)",
 )
 def report_incident(request, payload: IncidentIn):
@@ -231,7 +231,7 @@ def customer_conduct(request, customer_id: int):
 
 @router.post(
     "/customers/{customer_id}/conduct/decisions",
-    response={201: DecisionOut, **errors(400, 403, 404, 409, 422)},
+    response={201: DecisionOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Make a conduct decision at a level your role may decide (restrictions, reasons, review date)",
 )
 def make_decision(request, customer_id: int, payload: DecisionIn):

@@ -276,6 +276,8 @@ class WarningMarker(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     removed_reason = models.TextField(blank=True)
+    # The review date the worker last reminded about: once per review date.
+    reminded_for = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["customer", "removed_at"], name="marker_customer")]

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -1182,7 +1182,7 @@ def reviews_remind(now: datetime) -> int:
     with transaction.atomic():
         due = (
             ConductDecision.objects.filter(status=ConductDecision.Status.ACTIVE, review_due__lte=today)
-            .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=models_f("review_due")))
+            .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("review_due")))
             .select_related("decided_by", "customer", "level")
             .order_by("review_due", "id")
         )
@@ -1209,14 +1209,41 @@ def reviews_remind(now: datetime) -> int:
     return len(decisions)
 
 
-def models_f(name: str):
-    from django.db.models import F
-
-    return F(name)
+def markers_remind(now: datetime) -> int:
+    """Tell whoever added a warning marker, and their team leaders, that its review is due (ICO: markers
+    are reviewed, not kept for ever), once per review date."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        due = (
+            WarningMarker.objects.filter(removed_at__isnull=True, review_due__lte=today)
+            .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("review_due")))
+            .select_related("created_by", "customer")
+            .order_by("review_due", "id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        markers = list(due[:500])
+        for marker in markers:
+            people = [marker.created_by, *team_leaders_of(marker.created_by)]
+            notify(
+                users=[p for p in people if p.is_active],
+                text=f"Review due: the warning marker on {marker.customer.name} "
+                f"({marker.review_due:%-d %b %Y}). Keep it to a new date, or remove it.",
+                link=reverse("conduct_customer", args=[marker.customer_id]) + "#markers",
+                urgent=False,
+            )
+            WarningMarker.objects.filter(pk=marker.pk).update(reminded_for=marker.review_due)
+            audit_record(
+                actor=None,
+                kind="conduct.marker_review_reminded",
+                obj=marker,
+                after={"review_due": marker.review_due.isoformat()},
+            )
+    return len(markers)
 
 
 def worker_steps() -> dict:
-    return {"conduct_reviews": reviews_remind}
+    return {"conduct_reviews": reviews_remind, "conduct_marker_reviews": markers_remind}
 
 
 def incident_for(user: Any, pk: int) -> BehaviourIncident:

@@ -28,6 +28,7 @@ from amends.core.permissions import (
     can_keep_markers,
     can_report_behaviour,
     can_see_conduct,
+    staff_of,
 )
 from amends.core.web import report, staff_required
 from amends.customers.models import Channel, Customer
@@ -165,6 +166,7 @@ def conduct_report(request):
                 description=request.POST.get("description", ""),
                 verbatim=request.POST.get("verbatim", ""),
                 immediate_action=request.POST.get("immediate_action", "none"),
+                staff=_colleagues(request.user, request.POST.getlist("staff")),
             )
         except DomainError as exc:
             report(request, exc)
@@ -186,8 +188,25 @@ def conduct_report(request):
             "severities": BehaviourIncident.Severity.choices,
             "actions": BehaviourIncident.Action.choices,
             "posted": request.POST,
+            "colleagues": _team_colleagues(request.user),
         },
     )
+
+
+def _team_colleagues(user) -> list:
+    """Who may have faced it with the reporter: the working members of their team (they themselves first)."""
+    staff = staff_of(user)
+    people = get_user_model().objects.filter(is_active=True, staff__role__in=WORKING_ROLES)
+    people = (
+        people.filter(staff__team_id=staff.team_id) if staff and staff.team_id else people.filter(pk=user.pk)
+    )
+    return sorted(people, key=lambda u: (u.pk != user.pk, u.get_full_name() or u.username))
+
+
+def _colleagues(user, ids: list[str]) -> list:
+    """The staff involved the form named, among those it offered; the reporter when none."""
+    offered = {str(u.pk): u for u in _team_colleagues(user)}
+    return [offered[i] for i in ids if i in offered] or [user]
 
 
 @staff_required

@@ -194,7 +194,9 @@ def test_a_letters_only_notice_is_printed_for_post(case, adviser, team_leader):
     assert letter.status == "printed" and "ombudsman" in letter.html
 
 
-def test_report_behaviour_in_two_clicks_from_the_case_page(case, adviser, team_leader):
+def test_report_behaviour_in_two_clicks_from_the_case_page(
+    case, adviser, case_handler, team_leader, other_team_adviser
+):
     client = _client(adviser)
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert "Report behaviour" in page
@@ -210,10 +212,13 @@ def test_report_behaviour_in_two_clicks_from_the_case_page(case, adviser, team_l
             "severity": "medium",
             "description": "Swore at me",
             "immediate_action": "none",
+            "staff": [adviser.pk, case_handler.pk, other_team_adviser.pk],
         },
     )
     assert done.status_code == 302 and done.url == f"/cases/{case.reference}/"
-    assert case.incidents.count() == 1
+    incident = case.incidents.get()
+    # Only colleagues the form offered (the reporter's team) are named.
+    assert set(incident.staff_involved.all()) == {adviser, case_handler}
 
 
 def test_the_api_reports_and_decides(case, adviser, team_leader):

@@ -380,3 +380,20 @@ def test_the_policy_is_edited_by_leads_only_and_audited(team_leader, complaints_
     added = services.category_save(actor=complaints_lead, name="Filming staff", severity_floor="L2")
     assert added.code == "filming-staff"
     assert AuditEvent.objects.filter(kind__in=["conduct.level_saved", "conduct.category_saved"]).count() == 2
+
+
+def test_a_markers_review_reminder_fires_once(case, adviser, team_leader):
+    services.marker_add(
+        actor=adviser,
+        customer=case.customer,
+        reason="Threats",
+        basis="HSWA 1974",
+        visible_to=["adviser", "team_leader"],
+        review_due=timezone.localdate() + timedelta(days=10),
+    )
+    assert services.markers_remind(timezone.now()) == 0
+    later = timezone.now() + timedelta(days=11)
+    assert services.markers_remind(later) == 1
+    assert services.markers_remind(later) == 0
+    told = Notification.objects.filter(text__startswith="Review due: the warning marker")
+    assert sorted(n.user_id for n in told) == sorted([adviser.pk, team_leader.pk])

@@ -41,8 +41,9 @@ from amends.core.errors import DomainError
 from amends.core.models import Team
 from amends.core.permissions import owner_refusal
 from amends.customers.services import ContactDetails, CustomerBook
+from amends.messaging.hooks import ReplyChannels, reply_limits
 from amends.messaging.models import Attachment, Integration, Message, MessageSource
-from amends.messaging.routes import Reach, conversations_of, integrations_on, routes_for
+from amends.messaging.routes import Reach, conversations_of, integrations_on, limited, routes_for
 from amends.messaging.services import (
     Bounce,
     Delivery,
@@ -184,6 +185,7 @@ class _Batch:
         self.customers = CustomerBook([a.sender for a in arrivals if not a.case_reference])
         self.references = ReferenceBook()
         self.team: Team | None | bool = False  # read when the first case opens
+        self.reply_limits: dict[int, ReplyChannels | None] = {}  # per customer known before the batch
         self.new_cases: list[Case] = []
         self.messages: list[Message] = []
         self.message_sources: list[MessageSource] = []
@@ -366,7 +368,7 @@ class _Batch:
         reach = Reach(self.customers.points_of(case.customer), conversations_of(written), message.channel)
         if self.integrations is None:
             self.integrations = integrations_on()
-        routes = routes_for(reach, integrations=self.integrations, body=body)
+        routes = limited(routes_for(reach, integrations=self.integrations, body=body), self._limits(case))
         ack = message_outbound(
             case=case,
             actor=None,
@@ -382,6 +384,16 @@ class _Batch:
         self.messages.append(ack)
         self.steps.append(("ack", ack))
         self._contact(case, now, ack.channel, inbound=False, now=now)
+
+    def _limits(self, case: Case) -> ReplyChannels | None:
+        """The channels an agreed contact arrangement leaves for replies to this customer (conduct's, through
+        messaging.hooks.reply_channels): asked once per customer known before the batch, never a new one."""
+        key = case.customer.pk
+        if key is None:
+            return None
+        if key not in self.reply_limits:
+            self.reply_limits[key] = reply_limits(case)
+        return self.reply_limits[key]
 
     def _write(self) -> None:
         """Every table once, parents first. New cases are inserted as the batch left them."""

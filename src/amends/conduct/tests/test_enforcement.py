@@ -255,3 +255,36 @@ def test_the_api_reports_and_decides(case, adviser, team_leader):
         post(f"/api/v1/customers/{case.customer_id}/conduct/decisions", decision, leader_key).status_code
         == 201
     )
+
+
+def test_the_acknowledgement_of_a_new_case_keeps_to_the_arrangement(case, adviser, team_leader, admin_user):
+    """A restricted customer writes on a channel the arrangement closed: the acknowledgement goes by email."""
+    from amends.intake.schemas import ContactIn
+    from amends.intake.services import intake_contact
+    from amends.messaging.integrations import integration_add
+    from amends.messaging.schemas import IntegrationIn
+
+    integration_add(
+        data=IntegrationIn(name="Chat", channels=["chat"], url="https://chat.example/hook"), actor=admin_user
+    )
+    _restrict(case, adviser, team_leader, RestrictionIn("one-channel", {"channels": ["email"]}))
+    result = intake_contact(
+        ContactIn(
+            channel="chat",
+            external_id="chat-9",
+            text="Why has nobody answered me",
+            customer={"name": "Pat Shouter", "email": "pat@example.com"},
+        )
+    )
+    ack = result.case.messages.get(purpose="acknowledgement")
+    assert result.case.customer_id == case.customer_id and ack.channel == "email"
+    # Another customer writing the same way is answered in their chat.
+    other = intake_contact(
+        ContactIn(
+            channel="chat",
+            external_id="chat-10",
+            text="Hello",
+            customer={"name": "Al", "email": "al@example.com"},
+        )
+    )
+    assert other.case.messages.get(purpose="acknowledgement").channel == "chat"

@@ -110,6 +110,14 @@ def arrangements_for(customer_ids: Iterable[int]) -> dict[int, Arrangement]:
     return found
 
 
+def case_arrangement(case: Any) -> Arrangement | None:
+    """The arrangement of this case's customer, read once per case object (the case page asks for its panel
+    and for the reply form's channels)."""
+    if not hasattr(case, "_conduct_arrangement"):
+        case._conduct_arrangement = arrangements_for([case.customer_id]).get(case.customer_id)
+    return case._conduct_arrangement
+
+
 def channel_words(channels: Sequence[str]) -> str:
     words = [Channel(c).label.lower() if Channel(c).label != "SMS" else "SMS" for c in channels]
     return " or ".join(words)

@@ -48,6 +48,7 @@ from .models import (
 )
 from .selectors import (
     arrangements_for,
+    case_arrangement,
     decisions_visible,
     follow_ups_for,
     incidents_visible,
@@ -60,7 +61,9 @@ from .selectors import (
 def _panel(user, customer_id: int, case: Case | None) -> dict:
     seeing = can_see_conduct(user)
     query = f"?customer={customer_id}" + (f"&case={case.reference}" if case else "")
-    arrangement = arrangements_for([customer_id]).get(customer_id) if seeing else None
+    arrangement = None
+    if seeing:
+        arrangement = case_arrangement(case) if case else arrangements_for([customer_id]).get(customer_id)
     return {
         "conduct": {
             "can_report": can_report_behaviour(user),

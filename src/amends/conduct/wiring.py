@@ -47,9 +47,9 @@ def reply_channels(case: Any):
     correspondence on a closed matter" is guidance on the reply form. Never a clock."""
     from amends.messaging.hooks import ReplyChannels
 
-    from .selectors import arrangements_for, channel_words
+    from .selectors import case_arrangement, channel_words
 
-    arrangement = arrangements_for([case.customer_id]).get(case.customer_id)
+    arrangement = case_arrangement(case)
     if arrangement is None:
         return None
     until = f" until {arrangement.decision.review_due:%-d %b %Y}" if arrangement.decision.review_due else ""

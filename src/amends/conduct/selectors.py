@@ -110,10 +110,10 @@ def arrangements_for(customer_ids: Iterable[int]) -> dict[int, Arrangement]:
     return found
 
 
-def case_arrangement(case: Any) -> Arrangement | None:
-    """The arrangement of this case's customer, read once per case object (the case page asks for its panel
-    and for the reply form's channels)."""
-    if not hasattr(case, "_conduct_arrangement"):
+def case_arrangement(case: Any, *, fresh: bool = True) -> Arrangement | None:
+    """The arrangement of this case's customer, kept on the case object: read afresh (the reply channels,
+    every time), or, with fresh=False, as last read for it (the case page's panel, after its reply form)."""
+    if fresh or not hasattr(case, "_conduct_arrangement"):
         case._conduct_arrangement = arrangements_for([case.customer_id]).get(case.customer_id)
     return case._conduct_arrangement
 

@@ -63,7 +63,9 @@ def _panel(user, customer_id: int, case: Case | None) -> dict:
     query = f"?customer={customer_id}" + (f"&case={case.reference}" if case else "")
     arrangement = None
     if seeing:
-        arrangement = case_arrangement(case) if case else arrangements_for([customer_id]).get(customer_id)
+        arrangement = (
+            case_arrangement(case, fresh=False) if case else arrangements_for([customer_id]).get(customer_id)
+        )
     return {
         "conduct": {
             "can_report": can_report_behaviour(user),

@@ -30,29 +30,32 @@ THREAT = "I know where your office is. I will come down there and hurt someone."
 
 
 def demo_conduct(users: dict[str, Any], teams: dict[str, Any]) -> list[Any]:
-    """The two stories; the notice letters they sent."""
+    """The two stories; the notice letters they sent. A demo too small to have a case for a story (the page
+    benchmark seeds a few cases) goes without it."""
     taken: set[int] = set()
-    return [
+    sent = [
         threatening_caller(users, teams["complaints"], taken),
         persistent_complainant(users, teams["complaints"], taken),
     ]
+    return [letter for letter in sent if letter is not None]
 
 
 def _first(cases, taken: set[int]):
     case = cases.exclude(customer_id__in=taken).order_by("reference").first()
-    if case is None:
-        raise LookupError("The demo plan has no case for this story")
-    taken.add(case.customer_id)
+    if case is not None:
+        taken.add(case.customer_id)
     return case
 
 
-def threatening_caller(users: dict[str, Any], team: Any, taken: set[int]) -> Any:
+def threatening_caller(users: dict[str, Any], team: Any, taken: set[int]) -> Any | None:
     """An open complaint of the Complaints team whose customer rang: the first by reference."""
     adviser, lead = users["adviser"], users["lead"]
     now = timezone.now()
     case = _first(
         Case.objects.filter(team=team, kind="complaint", status="open", process__isnull=False), taken
     )
+    if case is None:
+        return None
     customer = case.customer
     done = services.safety_report(
         actor=adviser,
@@ -97,7 +100,7 @@ def threatening_caller(users: dict[str, Any], team: Any, taken: set[int]) -> Any
     return services.notice_send(actor=lead, decision=decision)
 
 
-def persistent_complainant(users: dict[str, Any], team: Any, taken: set[int]) -> Any:
+def persistent_complainant(users: dict[str, Any], team: Any, taken: set[int]) -> Any | None:
     """A complaint of the Complaints team closed with its final response: the first by reference."""
     handler, leader = users["handler"], users["leader"]
     now = timezone.now()
@@ -111,6 +114,8 @@ def persistent_complainant(users: dict[str, Any], team: Any, taken: set[int]) ->
         ),
         taken,
     )
+    if closed is None:
+        return None
     customer = closed.customer
     incidents = []
     for days, channel, what in (

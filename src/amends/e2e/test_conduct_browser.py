@@ -183,3 +183,88 @@ def test_the_conduct_pages_pass_axe(live_server, axe_page, complaints_team, advi
     ):
         axe_page.goto(f"{live_server.url}{path}")
         assert violations(axe_page) == [], path
+
+
+def test_a_safety_report_its_follow_up_the_marker_a_review_and_the_policy(
+    live_server, page, complaints_team, adviser, team_leader, complaints_lead
+):
+    """Ada makes a safety report with a marker; Tess closes the wellbeing follow-up, keeps the marker after
+    review and then removes it, and continues a decision at its review; Lee changes the policy."""
+    from amends.cases.tests.factories import make_case
+    from amends.conduct import services
+    from amends.conduct.models import (
+        BehaviourCategory,
+        PolicyLevel,
+        RestrictionType,
+        WarningMarker,
+        WellbeingFollowUp,
+    )
+
+    case = make_case(team=complaints_team, owner=adviser, summary="Claim refused", name="Dan Price")
+    sign_in(page, live_server.url, adviser)
+    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.get_by_role("link", name="Safety report").click()
+    page.get_by_label("What happened").fill("Threatened to come to the office and hurt someone.")
+    page.get_by_label("What was said, word for word").fill("I will come down there and hurt someone")
+    page.get_by_label(re.compile("^Why")).fill("Threatened violence to staff on the phone")
+    page.get_by_role("button", name="Make safety report").click()
+    page.get_by_text(re.compile("Safety report made: Tess Leader told at once")).wait_for()
+    assert "Threatened violence to staff on the phone" in page.locator(".customer-notices").inner_text()
+    sign_out(page)
+
+    sign_in(page, live_server.url, team_leader)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Conduct").click()
+    page.get_by_label("How they are, and the support offered").fill("Spoke to Ada; she took a break.")
+    page.get_by_role("button", name="Follow-up done").click()
+    page.get_by_text("Follow-up done").first.wait_for()
+    assert WellbeingFollowUp.objects.get().done_by == team_leader
+
+    page.goto(f"{live_server.url}/customers/{case.customer_id}/conduct/")
+    marker = WarningMarker.objects.get()
+    page.get_by_text("Review or remove").click()
+    page.get_by_label("Why it is still needed").fill("Still angry about the claim")
+    page.get_by_label("Next review").fill((timezone.localdate() + timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Keep after review").click()
+    page.get_by_text("Marker reviewed: kept to the new review date").wait_for()
+    page.get_by_text("Review or remove").click()
+    page.get_by_label("Why it is removed").fill("Calm for six months; claim settled")
+    page.get_by_role("button", name="Remove marker").click()
+    page.get_by_text("Marker removed").wait_for()
+    marker.refresh_from_db()
+    assert marker.reviewed_at is not None and marker.removed_at is not None
+
+    decision = services.decision_make(
+        actor=team_leader,
+        customer=case.customer,
+        level="L2",
+        reasons="Threats on the phone",
+        incidents=list(case.incidents.all()),
+        case=case,
+    )
+    page.goto(f"{live_server.url}/conduct/decisions/{decision.pk}/")
+    page.get_by_text("Review this decision").click()
+    page.get_by_role("radio", name="Continued").check()
+    page.get_by_label("Reasons", exact=True).fill("No further contact yet")
+    page.get_by_label(re.compile("Next review")).fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Record review").click()
+    page.get_by_text("Review recorded").wait_for()
+    assert decision.reviews.get().outcome == "continue"
+    sign_out(page)
+
+    sign_in(page, live_server.url, complaints_lead)
+    page.goto(f"{live_server.url}/conduct/settings/")
+    level = page.locator("form", has=page.get_by_role("button", name="Save L3"))
+    level.get_by_label("Default review period (days), required").fill("60")
+    level.get_by_role("button", name="Save L3").click()
+    page.get_by_text("L3 saved").wait_for()
+    added = page.locator("form", has=page.get_by_role("button", name="Add category"))
+    added.get_by_label("Name").fill("Filming staff")
+    added.get_by_role("button", name="Add category").click()
+    page.get_by_text("Behaviour category saved").wait_for()
+    limit = page.locator("form", has=page.get_by_label("Name").and_(page.locator("#rt-limit-issues-name")))
+    limit.get_by_label("In use").uncheck()
+    limit.get_by_role("button", name="Save restriction").click()
+    page.get_by_text("Restriction saved").wait_for()
+    assert PolicyLevel.objects.get(code="L3").review_days == 60
+    assert BehaviourCategory.objects.filter(name="Filming staff").exists()
+    assert not RestrictionType.objects.get(code="limit-issues").active

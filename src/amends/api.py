@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 
 from amends.assessment.api import router as assessment_router
 from amends.cases.api import router as cases_router
+from amends.conduct.api import router as conduct_router
 from amends.core.errors import DomainError
 from amends.core.permissions import staff_of
 from amends.core.selectors import api_token_user
@@ -156,3 +157,4 @@ api.add_router("/intake", _intake_api.mailbox_router)
 api.add_router("/saved-replies", saved_replies_router)
 api.add_router("/integrations", integrations_router)
 api.add_router("", signals_router)
+api.add_router("", conduct_router)

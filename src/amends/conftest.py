@@ -133,7 +133,8 @@ def api_client(user) -> Client:
 
 def reseed_reference_data():
     """Put back the rows data migrations load (prescribed-wording blocks, root causes, authority limits,
-    regimes). Transactional tests flush the database after each test, taking them with it."""
+    regimes, the behaviour policy). Transactional tests flush the database after each test, taking them
+    with it."""
     from importlib import import_module
 
     from django.apps import apps
@@ -147,6 +148,9 @@ def reseed_reference_data():
         import_module("amends.letters.migrations.0005_seed_apology_block").seed(apps, None)
     if not RootCause.objects.exists():
         import_module("amends.process.migrations.0002_seed_root_causes_and_authority").seed(apps, None)
+    import_module("amends.conduct.migrations.0002_seed_policy").seed(
+        apps, None
+    )  # update_or_create: idempotent
     regime_sync_builtin()
 
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "amends.letters",
     "amends.process",
     "amends.signals",
+    "amends.conduct",
     "amends.intake",
     "amends.experience",
     "amends.portal",

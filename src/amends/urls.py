@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("amends.experience.urls")),
     path("", include("amends.portal.urls")),
     path("", include("amends.assessment.urls")),
+    path("", include("amends.conduct.urls")),
     path("api/v1/", api.urls),
 ]

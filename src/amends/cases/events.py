@@ -68,6 +68,12 @@ class EventKind(StrEnum):
     SIGNALS_FOUND = "signals_found"
     SAFETY_ALERT = "safety_alert"
     SIGNAL_FEEDBACK = "signal_feedback"
+    # conduct: challenging behaviour (what the team sees; the record itself is on the customer's conduct page)
+    BEHAVIOUR_REPORTED = "behaviour_reported"
+    CONDUCT_DECIDED = "conduct_decided"
+    CONDUCT_REVIEWED = "conduct_reviewed"
+    CONDUCT_APPEALED = "conduct_appealed"
+    APPEAL_DECIDED = "appeal_decided"
 
 
 CHANNEL_WORDS = {

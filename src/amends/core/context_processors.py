@@ -1,4 +1,5 @@
 from .permissions import (
+    can_configure_conduct,
     can_configure_mailboxes,
     can_edit_customers,
     can_edit_wording,
@@ -6,6 +7,7 @@ from .permissions import (
     can_manage_integrations,
     can_merge_customers,
     can_review_held_email,
+    can_see_conduct,
     staff_of,
 )
 from .selectors import unread_counts
@@ -26,6 +28,8 @@ def staff(request):
         "manage_integrations": can_manage_integrations(user),
         "configure_mailboxes": can_configure_mailboxes(user),
         "keep_saved_replies": can_keep_saved_replies(user),
+        "see_conduct": can_see_conduct(user),
+        "configure_conduct": can_configure_conduct(user),
     }
     return {
         "staff": profile,

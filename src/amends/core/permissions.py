@@ -272,3 +272,56 @@ def authority_roles() -> list[Role]:
 def require(allowed: bool, message: str = "You do not have permission to do that") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+# --- challenging behaviour and staff safety (amends.conduct) ------------------------------------------
+# Who decides at each level is the organisation's policy, kept as data (conduct.models.PolicyLevel's
+# `decided_by` roles); these questions take those roles, so no role is tested anywhere else.
+SENIOR_CHECK_ROLES = POLICY_ROLES
+MARKER_KEEPING_ROLES = ASSIGNING_ROLES
+
+
+def can_report_behaviour(user: Any) -> bool:
+    """Report a behaviour incident or a safety report (CFACSC4 P17): every working role; an assessor
+    judges work and reports nothing."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_see_conduct(user: Any) -> bool:
+    """See the behaviour incidents and decisions on a customer they can see: those who deal with customers
+    (working roles). An assessor does not: it is not part of the work they judge."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_decide_at(user: Any, roles: Any) -> bool:
+    """Decide a conduct decision at a level the policy lets these roles decide."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES and staff.role in set(roles or ())
+
+
+def can_give_senior_check(user: Any) -> bool:
+    """Confirm that reasonable adjustments were considered before a customer with support needs is
+    restricted (Equality Act 2010): a complaints lead or an administrator."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in SENIOR_CHECK_ROLES
+
+
+def can_see_marker(user: Any, roles: Any) -> bool:
+    """See a warning marker: only the roles it names (never an assessor unless it names assessors)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in set(roles or ())
+
+
+def can_keep_markers(user: Any) -> bool:
+    """Review and remove warning markers: team leaders, complaints leads, administrators (anyone who works
+    cases may add one with a safety report)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in MARKER_KEEPING_ROLES
+
+
+def can_configure_conduct(user: Any) -> bool:
+    """The organisation's unacceptable-behaviour policy: categories, levels and who decides them,
+    the restriction catalogue."""
+    return _policy(user)

@@ -67,6 +67,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, observing, story, texts
+from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
@@ -147,6 +148,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         for plan in plans:
             apply_plan(plan, context)
         observing.observe(context)
+        # A threatening caller and a persistent complainant; their notice letters' PDFs render with the rest.
+        render_later(demo_conduct(context.users, context.teams), context)
         journey.attach_pdfs(context.emailed, pdfs)
         demo_tags(context.users)
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
@@ -236,6 +239,15 @@ def date_notices(ctx: Context) -> None:
             Notification.objects.filter(
                 text=notice.text[:300], link=notice.link, created_at__gte=ctx.started
             ).update(created_at=notice.at, read_at=read_at)
+
+
+def render_later(letters: list[Letter], ctx: Context) -> None:
+    """Letters sent while the seed renders no PDF (pdfs_later): an emailed one gets its PDF with the others
+    (journey.attach_pdfs); a printed one keeps none, as journey's do."""
+    for letter in letters:
+        Letter.objects.filter(pk=letter.pk).update(pdf=None)
+        if letter.message_id:
+            ctx.emailed.append(journey.Emailed(letter.pk, letter.message_id, ctx.pdfs.submit(letter.html)))
 
 
 def create_teams() -> dict[str, Team]:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +36,14 @@ from amends.cases.services import (
     cases_contacts_save,
     cases_insert,
 )
+from amends.conduct.selectors import named_contacts
 from amends.core.errors import DomainError
 from amends.core.models import Team
+from amends.core.permissions import owner_refusal
 from amends.customers.services import ContactDetails, CustomerBook
+from amends.messaging.hooks import ReplyChannels, reply_limits
 from amends.messaging.models import Attachment, Integration, Message, MessageSource
-from amends.messaging.routes import Reach, conversations_of, integrations_on, routes_for
+from amends.messaging.routes import Reach, conversations_of, integrations_on, limited, routes_for
 from amends.messaging.services import (
     Bounce,
     Delivery,
@@ -181,6 +185,7 @@ class _Batch:
         self.customers = CustomerBook([a.sender for a in arrivals if not a.case_reference])
         self.references = ReferenceBook()
         self.team: Team | None | bool = False  # read when the first case opens
+        self.reply_limits: dict[int, ReplyChannels | None] = {}  # per customer known before the batch
         self.new_cases: list[Case] = []
         self.messages: list[Message] = []
         self.message_sources: list[MessageSource] = []
@@ -363,7 +368,7 @@ class _Batch:
         reach = Reach(self.customers.points_of(case.customer), conversations_of(written), message.channel)
         if self.integrations is None:
             self.integrations = integrations_on()
-        routes = routes_for(reach, integrations=self.integrations, body=body)
+        routes = limited(routes_for(reach, integrations=self.integrations, body=body), self._limits(case))
         ack = message_outbound(
             case=case,
             actor=None,
@@ -380,10 +385,21 @@ class _Batch:
         self.steps.append(("ack", ack))
         self._contact(case, now, ack.channel, inbound=False, now=now)
 
+    def _limits(self, case: Case) -> ReplyChannels | None:
+        """The channels an agreed contact arrangement leaves for replies to this customer (conduct's, through
+        messaging.hooks.reply_channels): asked once per customer known before the batch, never a new one."""
+        key = case.customer.pk
+        if key is None:
+            return None
+        if key not in self.reply_limits:
+            self.reply_limits[key] = reply_limits(case)
+        return self.reply_limits[key]
+
     def _write(self) -> None:
         """Every table once, parents first. New cases are inserted as the batch left them."""
         self.customers.save(actor=None)  # intake's customers are matched or made by no one in particular
         self.references.save()
+        _to_named_contacts(self.new_cases)
         cases_insert(self.new_cases)
         messages_record(self.messages, sources=self.message_sources, attachments=self.attachments)
         events, analysed = self._events()
@@ -415,6 +431,27 @@ class _Batch:
             elif (sent := message_sent_event(step[1])) is not None:
                 events.append(sent)
         return events, analysed
+
+
+def _to_named_contacts(cases: list[Case]) -> None:
+    """A new case of a customer whose contact arrangement names a single point of contact goes to that
+    person (conduct's decision), in their team: one query for the batch."""
+    if not cases:
+        return
+    named = named_contacts({case.customer.pk for case in cases if case.customer.pk})
+    if not named:
+        return
+    people = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=set(named.values())).select_related("staff")
+    }
+    for case in cases:
+        person = people.get(named.get(case.customer.pk))
+        if person is None:
+            continue
+        if owner_refusal(person, team_id=case.team_id) is not None:
+            case.team_id = person.staff.team_id or case.team_id
+        if owner_refusal(person, team_id=case.team_id) is None:
+            case.owner = person
 
 
 def _received(sent_at: datetime | None, now: datetime) -> datetime | None:

@@ -97,6 +97,7 @@ KIND_SUBJECTS: dict[str, str] = {
     "stage2_response": "Our final response to your complaint (stage 2)",
     "deadlock": "Our final position on your complaint",
     "referral": "Your right to take your complaint further",
+    "conduct_notice": "How we will deal with your contact with us",
 }
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -80,6 +80,7 @@ class Letter(models.Model):
         STAGE2_RESPONSE = "stage2_response", "Stage 2 response"
         DEADLOCK = "deadlock", "Deadlock letter"
         REFERRAL = "referral", "Referral rights letter"
+        CONDUCT_NOTICE = "conduct_notice", "Notice of a decision about contact"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

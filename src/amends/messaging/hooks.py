@@ -28,4 +28,34 @@ class ReplyPlaceholder:
 # Placeholders beyond messaging's own (customer_name, reference, owner_name, team): messaging.replies.
 reply_placeholders: Hook[ReplyPlaceholder] = Hook("messaging.reply_placeholders")
 
-__all__ = ["ReplyPlaceholder", "reply_placeholders"]
+
+@dataclass(frozen=True)
+class ReplyChannels:
+    """The only channels a reply on a case may go by, and why (an agreed contact arrangement: conduct's
+    one-channel restriction, "email only until 6 Mar 2027"). Replies never go by any other; `guidance`
+    is shown on the reply form (e.g. "no replies to repeat correspondence on the closed matter")."""
+
+    channels: frozenset[str] | None  # None: any channel (only guidance to show)
+    reason: str
+    guidance: str = ""
+
+
+# (case) -> ReplyChannels | None: None when nothing limits the case's replies. Registered by conduct; the
+# reply form offers only the channels every answer allows, and `message_send` refuses any other.
+ReplyChannelsFor = Callable[["Case"], "ReplyChannels | None"]
+reply_channels: Hook[ReplyChannelsFor] = Hook("messaging.reply_channels")
+
+
+def reply_limits(case: Case) -> ReplyChannels | None:
+    """What every registered provider allows for this case's replies, together; None: nothing limits them."""
+    found = [limit for provider in reply_channels if (limit := provider(case)) is not None]
+    if not found:
+        return None
+    limited = [limit.channels for limit in found if limit.channels is not None]
+    channels = frozenset.intersection(*limited) if limited else None
+    reason = " ".join(limit.reason for limit in found if limit.reason)
+    guidance = " ".join(limit.guidance for limit in found if limit.guidance)
+    return ReplyChannels(channels, reason, guidance)
+
+
+__all__ = ["ReplyChannels", "ReplyPlaceholder", "reply_channels", "reply_limits", "reply_placeholders"]

@@ -17,7 +17,7 @@ the customer; `case_routes` reads that for a case, intake's batch from what arri
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import phonenumbers
 from django.conf import settings
@@ -27,6 +27,7 @@ from amends.core.errors import DomainError
 from amends.customers.models import Channel, ContactPoint
 
 from . import sms
+from .hooks import ReplyChannels, reply_limits
 from .models import Integration, Message, OutboxItem
 
 # The channels an integration's webhook serves.
@@ -91,6 +92,12 @@ class Routes:
     wanted: str = Channel.EMAIL
     # Why each channel not offered is not.
     missing: Mapping[str, str] = field(default_factory=dict)
+    # What an agreed contact arrangement says of replies on this case (hooks.reply_channels), shown on the
+    # reply form: why only these channels, and any guidance.
+    arrangement: str = ""
+    guidance: str = ""
+    # The only channels the arrangement allows (None: any).
+    allowed: frozenset[str] | None = None
 
     def choose(self, channel: str | None) -> Route | None:
         """The route for `channel`, or the default for None; DomainError when that channel is not open."""
@@ -263,5 +270,45 @@ def integrations_on() -> list[Integration]:
 
 
 def case_routes(case: Case, *, body: str = "", files: bool = False) -> Routes:
-    """Where a reply on this case can go, and where it goes unless the writer chooses: three queries."""
-    return routes_for(case_reach(case), integrations=integrations_on(), body=body, files=files)
+    """Where a reply on this case can go, and where it goes unless the writer chooses: three queries, and
+    what the apps above allow (`hooks.reply_channels`: a one-channel restriction leaves only its channels)."""
+    routes = routes_for(case_reach(case), integrations=integrations_on(), body=body, files=files)
+    return limited(routes, reply_limits(case))
+
+
+def limited(routes: Routes, limits: ReplyChannels | None) -> Routes:
+    """These routes with only the channels the limits allow; the others missing for the limits' reason."""
+    if limits is None:
+        return routes
+    if limits.channels is None:
+        return replace(routes, guidance=limits.guidance)
+    allowed = limits.channels
+    offered = tuple(r for r in routes.offered if r.channel in allowed)
+    missing = dict(routes.missing)
+    for route in routes.offered:
+        if route.channel not in allowed:
+            missing[route.channel] = limits.reason.rstrip(".")
+    for channel in OFFERED_ORDER:
+        if channel not in allowed:
+            missing[channel] = limits.reason.rstrip(".")
+    default = routes.default if routes.default in offered else (offered[0] if offered else None)
+    reason = (
+        routes.reason
+        if default == routes.default
+        else (
+            f"{limits.reason.rstrip('.')}: by {in_words(default.channel)}."
+            if default is not None
+            else f"{limits.reason.rstrip('.')}, and Amends cannot reach them that way: send it by post or "
+            "record it as sent by hand."
+        )
+    )
+    wanted = routes.wanted if routes.wanted in allowed else next(iter(sorted(allowed)), routes.wanted)
+    return Routes(offered, default, reason, wanted, missing, limits.reason, limits.guidance, allowed)
+
+
+def by_hand_refusal(case: Case, channel: str) -> str | None:
+    """Why a reply recorded as sent by hand on `channel` breaks the case's contact arrangement, or None."""
+    limits = reply_limits(case)
+    if limits is None or limits.channels is None or channel in limits.channels:
+        return None
+    return limits.reason.rstrip(".")

@@ -24,7 +24,7 @@ from amends.customers.models import Channel, ContactPoint, Customer
 from .connectors import Attempt
 from .models import Attachment, Integration, Message, MessageSource, OutboxItem
 from .notices import notify_not_sent
-from .routes import BY_HAND_CHANNELS, Route, case_routes
+from .routes import BY_HAND_CHANNELS, Route, by_hand_refusal, case_routes
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,12 @@ def message_send(
     files = check_files(attachments)
     now = timezone.now()
     if sent_by_hand:
+        if refusal := by_hand_refusal(case, sent_by_hand):
+            raise DomainError(
+                f"This reply cannot go by {sent_by_hand}: {refusal}.",
+                code="channel_unavailable",
+                fields={"sent_by_hand": refusal},
+            )
         message = message_by_hand(
             case=case, actor=actor, body=body, subject=subject, purpose=purpose, channel=sent_by_hand, now=now
         )

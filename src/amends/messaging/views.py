@@ -88,8 +88,13 @@ def case_page_context(request, case: Case) -> dict:
         "log_draft": log_draft,
         "send_again_to": _send_again_to(case, timeline),
         # Where a reply goes, said before it is sent: only for those who may send one.
-        "reply_routes": case_routes(case) if can_work_case(request.user, case) else None,
-        "by_hand_channels": [(c.value, c.label) for c in BY_HAND_CHANNELS],
+        "reply_routes": (routes := case_routes(case) if can_work_case(request.user, case) else None),
+        # Under a contact arrangement, only the channels it leaves open (hooks.reply_channels).
+        "by_hand_channels": [
+            (c.value, c.label)
+            for c in BY_HAND_CHANNELS
+            if routes is None or routes.allowed is None or c.value in routes.allowed
+        ],
         "sms_max_parts": settings.AMENDS_SMS_MAX_SEGMENTS,
         "saved_replies": saved,
         **forms,

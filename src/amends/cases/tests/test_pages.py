@@ -100,9 +100,11 @@ def test_query_counts_stay_flat_from_10_to_1000_cases(complaints_team, team_lead
     large = {u: _count(web, u) for u in _urls(case, case.customer_id, saved_reply)}
     large.update({u: _count(api_client, u, **auth) for u in _api_urls(case, case.customer_id)})
     assert large == small
-    # The case page now carries notes, tags, saved replies, files, the assign and note lists and the
-    # process panel, each a fixed number of queries (flat above); 40 is a ceiling to notice growth by.
-    assert max(small.values()) <= 40, small
+    # The case page now carries notes, tags, saved replies, files, the assign and note lists, the
+    # process panel and conduct's part (the customer's warning markers and contact arrangement in the
+    # notices, the reply form's channels: three), each a fixed number of queries (flat above); 42 is a
+    # ceiling to notice growth by.
+    assert max(small.values()) <= 42, small
 
 
 def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):

@@ -515,3 +515,199 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         response = client.post(url, data)
         assert response.status_code < 500, url
     assert _everything() == before
+
+
+#            persona               see conduct, report, decide L2-L3, keep markers, configure
+CONDUCT_MATRIX = [
+    ("anonymous", False, False, False, False, False),
+    ("outsider", False, False, False, False, False),
+    ("adviser", True, True, False, False, False),
+    ("case_handler", True, True, False, False, False),
+    ("team_leader", True, True, True, True, False),
+    ("complaints_lead", True, True, True, True, True),
+    ("assessor", False, False, False, False, False),
+    ("admin_user", True, True, True, True, True),
+    ("other_team_adviser", False, False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "see", "report", "decide", "keep", "configure"), CONDUCT_MATRIX)
+def test_conduct_pages_and_endpoints(request, world, persona, see, report, decide, keep, configure):
+    """Behaviour incidents, decisions, markers and the policy (amends.conduct): every page and endpoint."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amends.conduct import services as conduct
+    from amends.conduct.models import (
+        Appeal,
+        BehaviourIncident,
+        ConductDecision,
+        PolicyLevel,
+        WarningMarker,
+        WellbeingFollowUp,
+    )
+
+    case, _ = world
+    lead = request.getfixturevalue("complaints_lead")
+    adviser = request.getfixturevalue("adviser")
+    safety = conduct.safety_report(
+        actor=adviser,
+        customer=case.customer,
+        case=case,
+        channel="phone",
+        description="Threats",
+        verbatim="I will hurt you",
+        immediate_action="ended_call",
+        marker=conduct.MarkerRequest(
+            reason="Threatened staff", visible_to=["team_leader", "complaints_lead", "admin"]
+        ),
+    )
+    incident, marker, follow_up = safety.incident, safety.marker, safety.follow_up
+    decision = conduct.decision_make(
+        actor=lead, customer=case.customer, level="L2", reasons="Warning", incidents=[incident], case=case
+    )
+    user = _user(request, persona)
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+    sees_customer = persona not in {"anonymous", "outsider", "other_team_adviser"}
+
+    def expect(allowed: bool, *, hidden: bool = False) -> int:
+        if persona == "anonymous":
+            return 302
+        if persona == "outsider":
+            return 403
+        return 200 if allowed else 404
+
+    customer = case.customer_id
+    # The overview lists only what the user may see: another team's adviser sees it empty.
+    assert client.get("/conduct/").status_code == expect(see or persona == "other_team_adviser")
+    assert client.get(f"/customers/{customer}/conduct/").status_code == expect(see, hidden=not sees_customer)
+    assert client.get(f"/conduct/decisions/{decision.pk}/").status_code == expect(see, hidden=True)
+    assert client.get(f"/conduct/incidents/{incident.pk}/").status_code == expect(see, hidden=True)
+    assert client.get(f"/conduct/report/?customer={customer}").status_code == expect(
+        report, hidden=not sees_customer
+    )
+    assert client.get(f"/conduct/safety/?customer={customer}").status_code == expect(
+        report, hidden=not sees_customer
+    )
+    assert client.get("/conduct/settings/").status_code == expect(configure)
+    case_page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert ("Threatened staff" in case_page) == keep  # the marker names managers only
+
+    client.post(
+        "/conduct/report/",
+        {
+            "customer": customer,
+            "case": case.reference,
+            "category": "unreasonable-demands",
+            "channel": "email",
+            "description": "Demanded a reply within the hour",
+            "severity": "low",
+            "immediate_action": "none",
+        },
+    )
+    assert BehaviourIncident.objects.filter(category__code="unreasonable-demands").exists() == (
+        report and sees_customer
+    )
+    client.post(
+        "/conduct/safety/",
+        {
+            "customer": customer,
+            "channel": "phone",
+            "description": "More threats",
+            "verbatim": "Watch out",
+            "immediate_action": "ended_call",
+        },
+    )
+    assert BehaviourIncident.objects.filter(description="More threats").exists() == (report and sees_customer)
+    client.post(
+        f"/customers/{customer}/conduct/decide",
+        {
+            "level": "L3",
+            "reasons": "Continued",
+            "incidents": [incident.pk],
+            "restriction": ["one-channel"],
+            "param-one-channel-channels": ["email"],
+            "adjustments_considered": "Email suits them",
+            "review_due": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        },
+    )
+    restricted = ConductDecision.objects.filter(level__code="L3").exists()
+    assert restricted == (decide and sees_customer)
+    active = ConductDecision.objects.get(status="active")
+    client.post(f"/conduct/decisions/{active.pk}/appeal", {"grounds": "I was upset"})
+    assert Appeal.objects.exists() == (report and sees_customer)
+    client.post(
+        f"/conduct/decisions/{active.pk}/review",
+        {
+            "outcome": "continue",
+            "reasons": "Still",
+            "next_review_due": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert active.reviews.exists() == (decide and sees_customer)
+    client.post(
+        f"/conduct/markers/{marker.pk}/review",
+        {"reasons": "Still needed", "review_due": (timezone.localdate() + timedelta(days=30)).isoformat()},
+    )
+    assert (WarningMarker.objects.get(pk=marker.pk).reviewed_at is not None) == keep
+    client.post(
+        f"/customers/{customer}/conduct/markers",
+        {
+            "reason": "Another",
+            "basis": "HSWA",
+            "visible_to": ["admin"],
+            "review_due": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert WarningMarker.objects.filter(reason="Another").exists() == (report and sees_customer)
+    client.post(f"/conduct/follow-ups/{follow_up.pk}/done", {"note": "Spoke to them"})
+    # The follow-up is the team leader's (the reporter's); a manager may close it too.
+    assert (WellbeingFollowUp.objects.get(pk=follow_up.pk).done_at is not None) == (keep and sees_customer)
+    client.post(
+        "/conduct/settings/levels/L2",
+        {
+            "name": "Formal warning",
+            "allows": "x",
+            "decided_by": ["admin"],
+            "notice_required": "on",
+            "review_days": "180",
+        },
+    )
+    assert (PolicyLevel.objects.get(code="L2").decided_by == ["admin"]) == configure
+    client.post("/conduct/settings/categories", {"name": "Filming staff", "severity_floor": "L2"})
+    client.post("/conduct/settings/restrictions/limit-issues", {"name": "Issue limit", "active": "on"})
+    if active.status == "active" and configure is False:
+        assert client.post(f"/conduct/decisions/{active.pk}/notice").status_code in {302, 403, 404}
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    got = api.get(f"/api/v1/customers/{customer}/conduct", **headers)
+    assert got.status_code == (
+        200 if see and sees_customer else 401 if not is_staff else 403 if sees_customer and not see else 404
+    )
+    if got.status_code == 200:
+        assert bool(got.json()["markers"]) == keep
+    made = api.post(
+        "/api/v1/incidents",
+        json.dumps(
+            {
+                "customer": customer,
+                "category": "excessive-contact",
+                "channel": "email",
+                "description": "Forty emails today",
+            }
+        ),
+        content_type="application/json",
+        **headers,
+    )
+    assert made.status_code == (
+        201 if report and sees_customer else 401 if not is_staff else 403 if persona == "assessor" else 404
+    )
+    removed = client.post(f"/conduct/markers/{marker.pk}/remove", {"reason": "r"})
+    assert removed.status_code in {302, 403, 404}
+    assert (WarningMarker.objects.get(pk=marker.pk).removed_at is not None) == keep

@@ -461,3 +461,33 @@ def test_a_customer_with_a_long_history_for_the_customers_view(demo):
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 14
     assert "Switched from email to phone after 5 days without a reply" in pages[0].content.decode()
+
+
+def test_the_threatening_caller_and_the_persistent_complainant(demo):
+    from amends.conduct.models import BehaviourIncident, ConductDecision, WarningMarker, WellbeingFollowUp
+    from amends.conduct.selectors import arrangements_for, named_contacts
+
+    price = BehaviourIncident.objects.get(safety_report=True).customer
+    assert BehaviourIncident.objects.get(customer=price, safety_report=True).verbatim.startswith(
+        "I know where"
+    )
+    assert WarningMarker.objects.filter(customer=price, removed_at__isnull=True).count() == 1
+    assert WellbeingFollowUp.objects.filter(incident__customer=price).exists()
+    levels = list(
+        ConductDecision.objects.filter(customer=price)
+        .order_by("decided_at", "id")
+        .values_list("level__code", "status")
+    )
+    assert levels == [("L5", "superseded"), ("L3", "active")]
+    assert arrangements_for([price.pk])[price.pk].channels == ["email"]
+    assert ConductDecision.objects.get(customer=price, status="active").notice.kind == "conduct_notice"
+
+    ellison = ConductDecision.objects.get(level__code="L1").customer
+    decided = list(
+        ConductDecision.objects.filter(customer=ellison)
+        .order_by("decided_at", "id")
+        .values_list("level__code", flat=True)
+    )
+    assert decided == ["L1", "L2", "L3"]
+    arrangement = arrangements_for([ellison.pk])[ellison.pk]
+    assert arrangement.closed_matter and arrangement.officer == named_contacts([ellison.pk])[ellison.pk]

@@ -279,6 +279,8 @@ def test_a_sweep_does_everything_due_and_a_second_does_nothing(
         "tasks_overdue": 0,
         "progress_updates": 1,
         "mailboxes": 0,  # intake's step (process.hooks.worker_steps): no team mailbox to read
+        "conduct_reviews": 0,  # conduct's steps: no conduct decision or warning marker to review
+        "conduct_marker_reviews": 0,
         "emails": 0,  # nothing was written to the customer
     }
     assert first.total == 7

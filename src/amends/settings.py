@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "amends.letters",
     "amends.process",
     "amends.signals",
+    "amends.care",
     "amends.intake",
     "amends.portal",
     "amends.assessment",

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "amends.care"
+    label = "care"
+    verbose_name = "Care: customers' support needs and vulnerability (FCA FG21/1)"
+
+    def ready(self) -> None:
+        _register()
+
+
+def _register() -> None:
+    """The customer page and the case page show the support needs their reader may see, and every screen
+    that shows the customer its notice."""
+    from amends.cases.hooks import case_page_context
+    from amends.customers.hooks import customer_notices, customer_page_context
+
+    # views and selectors import models, which Django loads only once the app registry is ready
+    from . import selectors, views
+
+    case_page_context.register(views.case_page_context)
+    customer_page_context.register(views.customer_page_context)
+    customer_notices.register(selectors.support_needs_notices)

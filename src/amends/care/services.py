@@ -338,3 +338,20 @@ def _from_customer(disclosure: Disclosure, *, via: str, current: SupportNeedsVer
     if current is None or current.lawful_basis != "explicit_consent":
         fields["lawful_basis"] = "explicit_consent"
     return fields
+
+
+def support_needs_new_cases(cases: list[Case], *, actor: Any = None) -> list[Case]:
+    """Cases just opened for customers whose support needs apply start with their priority raised (intake
+    calls it for every batch it stores): one query, one insert."""
+    ids = {case.customer_id for case in cases}
+    if not ids:
+        return []
+    needing = set(
+        SupportNeedsRecord.objects.filter(customer_id__in=ids, current__status="active").values_list(
+            "customer_id", flat=True
+        )
+    )
+    chosen = [case for case in cases if case.customer_id in needing and case.is_open]
+    if not chosen:
+        return []
+    return cases_priority_raise(chosen, source="care", reason=PRIORITY_REASON, actor=actor)

@@ -348,6 +348,7 @@ PAGES_NOT_STAFF_WRITES = {
     "complain": "the public complaint form: anyone may complain",
     "inbound_email": "the mail provider's own credential (test_inbound_email_endpoint_takes_no_staff_token)",
     "confirm_understanding": "the customer, by the private link of their status page",
+    "tell_support_needs": "the customer, by the private link of their status page (care's tests)",
     "coach_draft": "the reply coach reads a draft and stores nothing",
 }
 

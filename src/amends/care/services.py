@@ -355,3 +355,67 @@ def support_needs_new_cases(cases: list[Case], *, actor: Any = None) -> list[Cas
     if not chosen:
         return []
     return cases_priority_raise(chosen, source="care", reason=PRIORITY_REASON, actor=actor)
+
+
+LIST_FIELDS = ("drivers", "characteristics", "formats")
+TEXT_FIELDS = ("circumstances", "other_adjustments", "lawful_basis_note")
+
+
+def support_needs_move_customer(
+    *, keep: Customer, duplicate: Customer, actor: Any, at: Any, reason: str
+) -> dict:
+    """customers.hooks.customer_merged: the duplicate's support needs follow the customer. Moved whole when
+    the kept record has none; otherwise what applied to the duplicate is added to the kept record as a new
+    version (lists joined, texts kept both), so no need a colleague recorded is dropped by a merge."""
+    theirs = (
+        SupportNeedsRecord.objects.select_for_update()
+        .select_related("current")
+        .filter(customer=duplicate)
+        .first()
+    )
+    if theirs is None or theirs.current is None:
+        return {}
+    ours = (
+        SupportNeedsRecord.objects.select_for_update().select_related("current").filter(customer=keep).first()
+    )
+    if ours is None:
+        theirs.customer = keep
+        theirs.save(update_fields=["customer"])
+        audit_record(
+            actor=actor,
+            kind="support_needs.moved",
+            obj=theirs,
+            before={"customer": duplicate.pk},
+            after={"customer": keep.pk},
+            reason=reason,
+        )
+        return {"support_needs_moved": 1}
+    if not theirs.current.is_active:
+        return {}
+    fields = _combined(ours.current, theirs.current)
+    _add_version(
+        ours, fields, actor=actor, status="active", reason=f"Customer records merged: {reason}".strip()
+    )
+    return {"support_needs_combined": 1}
+
+
+def _combined(ours: SupportNeedsVersion | None, theirs: SupportNeedsVersion) -> dict[str, Any]:
+    their_fields = {f: getattr(theirs, f) for f in FIELDS if f != "status"}
+    if ours is None or not ours.is_active:
+        return their_fields
+    fields = {f: getattr(ours, f) for f in FIELDS if f != "status"}
+    for f in LIST_FIELDS:
+        fields[f] = list(dict.fromkeys([*fields[f], *their_fields[f]]))
+    for f in TEXT_FIELDS:
+        if their_fields[f] and their_fields[f] not in fields[f]:
+            fields[f] = "\n".join(p for p in (fields[f], their_fields[f]) if p)
+    # Shown only to the roles both records allowed: a merge never widens who sees special category data.
+    shared = [r for r in fields["visible_to"] if r in their_fields["visible_to"]]
+    fields["visible_to"] = shared or fields["visible_to"]
+    fields["extra_time"] = fields["extra_time"] or their_fields["extra_time"]
+    for f in ("preferred_channel", "language", "third_party_name", "third_party_kind", "third_party_contact"):
+        fields[f] = fields[f] or their_fields[f]
+    reviews = [d for d in (fields["review_on"], their_fields["review_on"]) if d]
+    fields["review_on"] = min(reviews) if reviews else None
+    fields["lawful_basis_note"] = fields["lawful_basis_note"][:500]
+    return fields

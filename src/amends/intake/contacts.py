@@ -59,6 +59,7 @@ def intake_web_form(
         subject=data.get("subject", ""),
         kind="complaint",
         category=data.get("category", ""),
+        product=data.get("product", ""),
         outcome_wanted=data.get("outcome_wanted", ""),
     )
     source = json.dumps({"fields": data, "client_address": ip}, ensure_ascii=False).encode()

@@ -36,8 +36,9 @@ from .vocabulary import (
     THIRD_PARTY_KINDS,
 )
 
-# What a raised priority says on the case: visible to everyone who sees the case, so nothing personal.
-PRIORITY_REASON = "The customer has asked for support or changes to how we deal with them"
+# What a raised priority says on the case and its timeline: read by everyone who sees the case, an
+# assessor too, so it says nothing of the customer's circumstances, nor even that they asked for support.
+PRIORITY_REASON = "The customer's circumstances (see the customer's record, if you may)"
 
 # The fields a version copies from the input, compared to say what changed.
 FIELDS = (

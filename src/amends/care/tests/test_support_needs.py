@@ -204,6 +204,7 @@ def test_an_assessor_sees_nothing_of_them_anywhere(case, recorded, assessor):
         assert page.status_code == 200
         html = page.content.decode()
         assert "Support needs" not in html and "Sarah Okafor" not in html and "husband" not in html, url
+        assert "support" not in html.lower() and "bereave" not in html.lower(), url
     api = api_client(assessor)
     assert api.get(f"/api/v1/customers/{case.customer_id}/support-needs").status_code == 404
     assert "Sarah" not in api.get(f"/api/v1/customers/{case.customer_id}").content.decode()

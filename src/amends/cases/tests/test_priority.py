@@ -50,3 +50,13 @@ def test_the_queue_shows_and_filters_it_and_the_case_page_says_why(cases, advise
     assert cases[1].reference in filtered and cases[0].reference not in filtered
     page = client.get(f"/cases/{cases[1].reference}/").content.decode()
     assert "Priority raised" in page and "MP&#x27;s letter" in page
+
+
+def test_the_api_gives_the_reason_or_null(cases, adviser):
+    from amends.conftest import api_client
+
+    case_priority_raise(case=cases[0], source="staff", reason="MP's letter", actor=None)
+    api = api_client(adviser)
+    assert api.get(f"/api/v1/cases/{cases[0].reference}").json()["priority"] == "MP's letter"
+    listed = {c["reference"]: c["priority"] for c in api.get("/api/v1/cases").json()["items"]}
+    assert listed[cases[0].reference] == "MP's letter" and listed[cases[1].reference] is None

@@ -12,14 +12,17 @@ class CareConfig(AppConfig):
 
 def _register() -> None:
     """The customer page and the case page show the support needs their reader may see, every screen that
-    shows the customer its notice, and a merge of two customer records takes their support needs along."""
+    shows the customer its notice, a merge of two customer records takes their support needs along, and the
+    worker reminds about review dates."""
     from amends.cases.hooks import case_page_context
     from amends.customers.hooks import customer_merged, customer_notices, customer_page_context
+    from amends.process.hooks import worker_steps
 
-    # views, selectors and services import models, which Django loads only once the app registry is ready
-    from . import selectors, services, views
+    # views, selectors, services and tasks import models, which Django loads only once the registry is ready
+    from . import selectors, services, tasks, views
 
     case_page_context.register(views.case_page_context)
     customer_page_context.register(views.customer_page_context)
     customer_notices.register(selectors.support_needs_notices)
     customer_merged.register(services.support_needs_move_customer)
+    worker_steps.register(tasks.worker_steps)

@@ -25,6 +25,8 @@ class SupportNeedsRecord(models.Model):
     # Optimistic locking: a change made against an older version is refused (services).
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
+    # The review date the worker last reminded about (care.tasks): a new date is reminded about again.
+    review_reminded_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Support needs of customer {self.customer_id}"

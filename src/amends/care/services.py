@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from amends.cases.models import Case
@@ -20,7 +22,7 @@ from amends.cases.priority import cases_priority_lower, cases_priority_raise
 from amends.core.errors import Conflict, DomainError
 from amends.core.models import Role
 from amends.core.permissions import SUPPORT_NEEDS_DEFAULT_ROLES
-from amends.core.services import audit_record
+from amends.core.services import audit_record, notify_digest
 from amends.customers.models import Channel, Customer
 
 from .models import SupportNeedsRecord, SupportNeedsVersion
@@ -420,3 +422,42 @@ def _combined(ours: SupportNeedsVersion | None, theirs: SupportNeedsVersion) -> 
     fields["review_on"] = min(reviews) if reviews else None
     fields["lawful_basis_note"] = fields["lawful_basis_note"][:500]
     return fields
+
+
+def support_needs_reviews_remind(records: list[SupportNeedsRecord], *, at: Any) -> int:
+    """Remind about these records' review dates (the worker claims those due): whoever owns the customer's
+    open cases, else the team leaders of those cases' teams (else of the customer's latest case's team),
+    only those the record may be shown to; one routine digest per person. Each record is marked reminded
+    for its review date, so a later review date is reminded about again. In the caller's transaction."""
+    items = []
+    for record in records:
+        version = record.current
+        cases = list(Case.objects.filter(customer_id=record.customer_id).order_by("-opened_at")[:50])
+        open_cases = [c for c in cases if c.is_open]
+        owners = {c.owner_id for c in open_cases if c.owner_id}
+        teams = {c.team_id for c in open_cases if not c.owner_id and c.team_id}
+        if not open_cases and cases and cases[0].team_id:
+            teams = {cases[0].team_id}
+        people = get_user_model().objects.filter(
+            Q(pk__in=owners) | Q(staff__team_id__in=teams, staff__role=Role.TEAM_LEADER),
+            is_active=True,
+            staff__role__in=version.visible_to,
+        )
+        for person in people:
+            items.append(
+                (
+                    person,
+                    f"support-needs-{record.pk}",
+                    f"Review the support needs of {record.customer.name} "
+                    f"(due {version.review_on.day} {version.review_on:%b %Y})",
+                    f"/customers/{record.customer_id}/#support-needs",
+                )
+            )
+        record.review_reminded_on = version.review_on
+    SupportNeedsRecord.objects.bulk_update(records, ["review_reminded_on"])
+    notify_digest(
+        topic="support_needs_review",
+        items=items,
+        summary=lambda user, count: (f"Review the support needs of {count} customers", "/notifications/"),
+    )
+    return len(records)

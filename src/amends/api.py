@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from amends.assessment.api import router as assessment_router
+from amends.care.api import router as care_router
 from amends.cases.api import router as cases_router
 from amends.conduct.api import router as conduct_router
 from amends.core.errors import DomainError
@@ -152,6 +153,7 @@ api.add_router("/cases", process_router)
 api.add_router("/cases", assessment_router)
 api.add_router("/customers", customers_router)
 api.add_router("/customers", experience_router)
+api.add_router("/customers", care_router)
 api.add_router("/regimes", regimes_router)
 api.add_router("/intake", _intake_api.mailbox_router)
 api.add_router("/saved-replies", saved_replies_router)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "amends.process",
     "amends.signals",
     "amends.conduct",
+    "amends.care",
     "amends.intake",
     "amends.experience",
     "amends.portal",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("amends.signals.urls")),
     path("", include("amends.letters.urls")),
     path("", include("amends.customers.urls")),
+    path("", include("amends.care.urls")),
     path("", include("amends.intake.urls")),
     path("", include("amends.experience.urls")),
     path("", include("amends.portal.urls")),

@@ -20,6 +20,7 @@ from .bulk import BULK_LIMIT, Selected, cases_bulk
 from .lifecycle import Status
 from .models import Case, CaseKind, Note
 from .notes import MAX_MENTIONS, NOTE_MAX_CHARS, mentioned_by_name, note_add
+from .priority import raised_priority
 from .selectors import (
     QUEUES,
     QueueFilters,
@@ -63,10 +64,18 @@ class CaseOut(Schema):
     closed_at: datetime | None
     version: int
     tags: list[str] = Field(..., description="The case's tags, by name")
+    priority: str | None = Field(
+        None, description="Why its priority is raised (cases.priority), or null: normal priority"
+    )
 
     @staticmethod
     def resolve_tags(case: Case) -> list[str]:
         return [tag.name for tag in case.tags.all()]
+
+    @staticmethod
+    def resolve_priority(case: Case) -> str | None:
+        raised = raised_priority(case)
+        return raised.reason if raised is not None else None
 
 
 class CaseDetailOut(CaseOut):

@@ -16,6 +16,7 @@ class CasesConfig(AppConfig):
         _register_customer_hooks()
         _register_pages()
         _register_bulk_actions()
+        _register_queue_filters()
         post_migrate.connect(_keep_search_triggers, sender=self)
 
 
@@ -41,6 +42,13 @@ def _register_bulk_actions() -> None:
     from . import bulk  # its actions call the services, which import models: loaded once the registry is
 
     bulk.register()
+
+
+def _register_queue_filters() -> None:
+    """The queue's own filter on a raised priority (priority.py says why it is not a risk)."""
+    from . import priority  # imports models: loaded once the registry is
+
+    priority.register()
 
 
 def _keep_search_triggers(*, using: str, **kwargs) -> None:

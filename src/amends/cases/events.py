@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     TAG_ADDED = "tag_added"
     TAG_REMOVED = "tag_removed"
     NOTE_ADDED = "note_added"  # internal: the timeline shows the note itself, never the customer
+    PRIORITY_RAISED = "priority_raised"
+    PRIORITY_LOWERED = "priority_lowered"
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -134,6 +136,10 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Tag “{before.get('tag', '')}” removed"
     if kind == EventKind.NOTE_ADDED:
         return "Added an internal note"
+    if kind == EventKind.PRIORITY_RAISED:
+        return f"Priority raised: {after.get('reason', '')}".rstrip(": ")
+    if kind == EventKind.PRIORITY_LOWERED:
+        return "Priority back to normal"
     if kind.endswith("_sent"):
         what = kind.removesuffix("_sent").replace("_", " ")
         if after.get("by_hand"):

@@ -211,3 +211,25 @@ class Note(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Notes are append-only: add a note that corrects it")
+
+
+class CasePriority(models.Model):
+    """A case whose priority is raised, and why: the customer told us they need support (care), a person
+    judged it so. A row of its own, not a column on Case, so raising one did not rebuild the cases table
+    (SQLite) and the queue reads it with the row it shows (one join). No row: normal priority.
+
+    Written only by cases.services (case_priority_raise, case_priority_lower), each change with its event.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, primary_key=True, related_name="priority")
+    reason = models.CharField(max_length=300)
+    # What raised it ("care" for support needs, "staff" for a person's judgement): a source lowers only its
+    # own raise, so ending support needs never undoes a raise a person made for another reason.
+    source = models.CharField(max_length=20)
+    raised_at = models.DateTimeField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.reason}"

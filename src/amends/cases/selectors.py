@@ -71,7 +71,7 @@ def cases_for(user: Any, references: list[str], *, work: bool = False) -> dict[s
 
 
 def _visible(user: Any) -> QuerySet[Case]:
-    return Case.objects.select_related("customer", "owner", "team").filter(case_scope(user))
+    return Case.objects.select_related("customer", "owner", "team", "priority").filter(case_scope(user))
 
 
 def _checked(user: Any, reference: str, case: Case | None, *, work: bool) -> Case:
@@ -221,7 +221,7 @@ def _base(user: Any, filters: QueueFilters) -> QuerySet[Case]:
 
 
 def case_queue(user: Any, filters: QueueFilters, *, page_size: int = 25) -> Page:
-    qs = _base(user, filters).select_related("customer", "owner", "team").prefetch_related("tags")
+    qs = _base(user, filters).select_related("customer", "owner", "team", "priority").prefetch_related("tags")
     if filters.q.strip():
         return _search(qs, filters.q.strip(), page_size)
     if filters.queue == "due":

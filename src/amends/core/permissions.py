@@ -5,6 +5,9 @@
   complaints lead sees, and no form; they record observations of the work against the standards;
 - complaints leads and administrators: every case, and the organisation's rules (prescribed wording,
   authority limits, regimes) and the advisers' verdicts on signals;
+- support needs (care, FCA FG21/1): only the roles the record names (by default those who work cases:
+  the customer's advisers and case handlers, their leaders, complaints leads, administrators; never an
+  assessor unless the record allows it), and only on a customer they may see;
 - internal notes and saved replies: those who work cases write them (an assessor reads notes); a team's
   saved replies are kept by its team leaders and by those who see every team.
 
@@ -218,6 +221,36 @@ def can_merge_customers(user: Any) -> bool:
 def can_edit_customers(user: Any) -> bool:
     """Change a customer's details (name, contact points, postal addresses, preferred channel, nation) on a
     customer they may see: those who work cases; an assessor only reads."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+# Who sees a customer's support needs unless the record says otherwise: those who work this customer's
+# cases and their leaders (FG21/1 and UK GDPR: special category data, shared only with those who need it).
+SUPPORT_NEEDS_DEFAULT_ROLES = (
+    Role.ADVISER,
+    Role.CASE_HANDLER,
+    Role.TEAM_LEADER,
+    Role.COMPLAINTS_LEAD,
+    Role.ADMIN,
+)
+
+
+def support_needs_roles() -> list[tuple[str, str]]:
+    """The roles a support-needs record may be shown to, as (value, label): every role in Amends."""
+    return [(role.value, role.label) for role in Role]
+
+
+def can_see_support_needs(user: Any, record: Any) -> bool:
+    """Read this support-needs version (care.models.SupportNeedsVersion): the user's role is among those it
+    is shown to. The caller has already found the customer among those the user may see."""
+    staff = staff_of(user)
+    return staff is not None and record is not None and staff.role in (record.visible_to or [])
+
+
+def can_record_support_needs(user: Any) -> bool:
+    """Record, change or end a customer's support needs: those who work cases (an assessor only reads,
+    where a record allows it)."""
     staff = staff_of(user)
     return staff is not None and staff.role in WORKING_ROLES
 

@@ -67,6 +67,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, observing, story, texts
+from .care import demo_care
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
@@ -153,6 +154,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         journey.attach_pdfs(context.emailed, pdfs)
         demo_tags(context.users)
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
+        demo_care(context.users)  # a bereaved customer and one who asked for large print (care.py)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

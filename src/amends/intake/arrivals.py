@@ -25,6 +25,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from amends.care.services import support_needs_new_cases
 from amends.cases.models import Case, CaseEvent
 from amends.cases.services import (
     ReferenceBook,
@@ -413,6 +414,8 @@ class _Batch:
         case_risks_raise(self.risks)
         for case, code in self.regimes:
             process_start(case=case, regime_code=code, actor=self.actor, received_at=case.opened_at)
+        # A customer who told us they need support: their new case starts with its priority raised.
+        support_needs_new_cases(self.new_cases, actor=self.actor)
         outbox_add(self.deliveries)
         messages_bounced(self.bounces)
 

@@ -8,6 +8,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from django.db import transaction
+
+from amends.care.services import Disclosure, support_needs_disclosed
 from amends.cases.models import CaseKind
 from amends.core.errors import DomainError
 from amends.customers.models import Channel
@@ -35,8 +38,14 @@ def intake_contacts(
     return arrivals_store([_arrival(c, s) for c, s in zip(contacts, sources, strict=True)], actor=actor)
 
 
-def intake_web_form(*, form_token: str, data: dict[str, str], ip: str = "") -> IntakeResult:
-    """A complaint from the public form. `form_token` is issued with the form, so a double submit is one."""
+def intake_web_form(
+    *, form_token: str, data: dict[str, str], ip: str = "", support: Disclosure | None = None
+) -> IntakeResult:
+    """A complaint from the public form. `form_token` is issued with the form, so a double submit is one.
+
+    What the customer told us about their support needs (`support`, with their consent) is recorded in the
+    same transaction as the complaint: both are kept or neither is, and the form, still holding every word,
+    says what to put right. It is not in the message's source, which everyone who sees the case may read."""
     contact = ContactIn(
         channel="web_form",
         external_id=form_token,
@@ -50,10 +59,15 @@ def intake_web_form(*, form_token: str, data: dict[str, str], ip: str = "") -> I
         subject=data.get("subject", ""),
         kind="complaint",
         category=data.get("category", ""),
+        product=data.get("product", ""),
         outcome_wanted=data.get("outcome_wanted", ""),
     )
     source = json.dumps({"fields": data, "client_address": ip}, ensure_ascii=False).encode()
-    return intake_contact(contact, source=source)
+    with transaction.atomic():
+        result = intake_contact(contact, source=source)
+        if support is not None and support.says_something and not result.duplicate:
+            support_needs_disclosed(customer=result.case.customer, disclosure=support, via="complaint_form")
+    return result
 
 
 def _arrival(contact: ContactIn, source: bytes) -> Arrival:

@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.core import signing
 
+from amends.care.forms import SupportAskForm
 from amends.customers.models import Nation
 from amends.customers.normalise import normalise_phone
 
@@ -16,8 +17,9 @@ def new_form_token() -> str:
     return signing.TimestampSigner(salt=SALT).sign(secrets.token_urlsafe(16))
 
 
-class ComplaintForm(forms.Form):
-    """The public complaint form: what happened, its impact, the outcome wanted (CFACSC7 4, W 1)."""
+class ComplaintForm(SupportAskForm):
+    """The public complaint form: what happened, its impact, the outcome wanted (CFACSC7 4, W 1), and,
+    if the customer chooses, the support they need (care.forms: CFACSC4 P5, FCA FG21/1)."""
 
     name = forms.CharField(max_length=200, label="Your name")
     email = forms.EmailField(max_length=254, label="Email address", help_text="We send your reference here")
@@ -38,6 +40,16 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def complaint_fields(self):
+        """The complaint's own boxes, in order; the support section is rendered apart (its fieldset)."""
+        return [field for field in self.visible_fields() if field.name not in self.SUPPORT_FIELDS]
+
+    def complaint_data(self) -> dict:
+        """What the complaint is: stored with the message as the customer sent it. The support section is
+        kept apart, as a support-needs record only the roles allowed may read."""
+        skip = {"form_token", *self.SUPPORT_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

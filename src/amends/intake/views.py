@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from amends.care.forms import WHY_WE_ASK
 from amends.core.errors import DomainError, InputTooLarge, MalformedInput, NotFound, PermissionDenied
 from amends.core.models import Team
 from amends.core.permissions import can_configure_mailboxes, can_review_held_email, can_view_case, require
@@ -30,7 +31,8 @@ from .services import HeldResult, held_email_release, intake_email, intake_web_f
 def _complaints_throttled(request):
     """Too many complaints from this connection: the form again, empty (what was sent is not read)."""
     form = ComplaintForm(initial={"form_token": new_form_token()})
-    return render(request, "intake/complain.html", {"form": form, "throttled": True}, status=429)
+    context = {"form": form, "throttled": True, "why_we_ask": WHY_WE_ASK}
+    return render(request, "intake/complain.html", context, status=429)
 
 
 @throttle_before_reading(
@@ -41,10 +43,12 @@ def complain(request):
     if request.method == "POST":
         form = ComplaintForm(request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:
                 result = intake_web_form(
-                    form_token=form.cleaned_data["form_token"], data=data, ip=client_address(request)
+                    form_token=form.cleaned_data["form_token"],
+                    data=form.complaint_data(),
+                    ip=client_address(request),
+                    support=form.disclosure(),
                 )
             except DomainError as exc:
                 for field, problem in exc.fields.items():
@@ -60,7 +64,7 @@ def complain(request):
     else:
         form = ComplaintForm(initial={"form_token": new_form_token()})
         status = 200
-    return render(request, "intake/complain.html", {"form": form}, status=status)
+    return render(request, "intake/complain.html", {"form": form, "why_we_ask": WHY_WE_ASK}, status=status)
 
 
 def _error(exc: DomainError) -> JsonResponse:

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from amends.care.forms import WHY_WE_ASK, SupportAskForm
+from amends.care.services import support_needs_disclosed
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case
 from amends.core.errors import DomainError
@@ -70,11 +72,17 @@ portal_form = throttle_before_reading(
 @csrf_exempt
 @require_safe
 def status(request, token: str):
-    if len(token) > 64:
-        raise Http404
-    case = Case.objects.filter(public_token=token).first()
+    return _status_page(request, _case(token))
+
+
+def _case(token: str) -> Case:
+    case = Case.objects.filter(public_token=token).first() if len(token) <= 64 else None
     if case is None:
         raise Http404("This link is not valid")
+    return case
+
+
+def _status_page(request, case: Case, *, support_form: SupportAskForm | None = None, status: int = 200):
     label, next_step = CUSTOMER_STATUS[Status(case.status)]
     correspondence = list(
         case.messages.exclude(purpose="contact_note")
@@ -96,9 +104,34 @@ def status(request, token: str):
             "is_new": request.GET.get("new") == "1",
             "reply_by": customer_date(due, case.customer.nation) if due else None,
             "overdue": due is not None and due < timezone.now(),
+            # The question about support needs: never what is recorded (staff may have added to it).
+            "form": support_form or SupportAskForm(),
+            "why_we_ask": WHY_WE_ASK,
         },
+        status=status,
     )
     return _private(response)
+
+
+@portal_form
+@require_POST
+def tell_support_needs(request, token: str):
+    """The customer tells us about support they need (CFACSC4 P5; FCA FG21/1), with their consent. What
+    they wrote is never lost: a form we cannot keep as it is comes back to them filled in."""
+    case = _case(token)
+    form = SupportAskForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, case, support_form=form, status=400)
+    if not form.disclosure().says_something:
+        messages.info(request, "You did not tell us anything about support: nothing was changed.")
+    else:
+        support_needs_disclosed(customer=case.customer, disclosure=form.disclosure(), via="status_page")
+        messages.success(
+            request,
+            "Thank you for telling us. The people handling your complaint will see it and take it into "
+            "account.",
+        )
+    return redirect("portal:status", token=token)
 
 
 def csrf_failure(request, reason: str = ""):
@@ -116,9 +149,7 @@ def csrf_failure(request, reason: str = ""):
 @require_POST
 def confirm_understanding(request, token: str):
     """The customer confirms our summary of their complaint (CFACSC4 P10, WM57 1)."""
-    case = Case.objects.filter(public_token=token).first() if len(token) <= 64 else None
-    if case is None:
-        raise Http404("This link is not valid")
+    case = _case(token)
     understanding = case.understandings.order_by("-recorded_at", "-id").first()
     if understanding is None or str(understanding.pk) != request.POST.get("understanding"):
         messages.error(

@@ -353,6 +353,7 @@ PAGES_NOT_STAFF_WRITES = {
     "complain": "the public complaint form: anyone may complain",
     "inbound_email": "the mail provider's own credential (test_inbound_email_endpoint_takes_no_staff_token)",
     "confirm_understanding": "the customer, by the private link of their status page",
+    "tell_support_needs": "the customer, by the private link of their status page (care's tests)",
     "coach_draft": "the reply coach reads a draft and stores nothing",
 }
 
@@ -711,3 +712,40 @@ def test_conduct_pages_and_endpoints(request, world, persona, see, report, decid
     removed = client.post(f"/conduct/markers/{marker.pk}/remove", {"reason": "r"})
     assert removed.status_code in {302, 403, 404}
     assert (WarningMarker.objects.get(pk=marker.pk).removed_at is not None) == keep
+
+
+# Support needs (care): special category data, read only by the roles the record names; by default those
+# who work the customer's cases and their leaders, never an assessor, who sees the case but not this.
+@pytest.mark.parametrize(("persona", "see", "work", "assign", "merge"), MATRIX)
+def test_support_needs(request, world, persona, see, work, assign, merge):
+    from amends.care.models import SupportNeedsVersion
+    from amends.care.schemas import SupportNeedsIn
+    from amends.care.services import support_needs_record
+
+    case, _ = world
+    support_needs_record(
+        customer=case.customer,
+        actor=request.getfixturevalue("team_leader"),
+        data=SupportNeedsIn(extra_time=True, disclosed_via="phone", lawful_basis="explicit_consent"),
+    )
+    user = _user(request, persona)
+    is_staff = persona not in {"anonymous", "outsider"}
+    reads = see and persona != "assessor"
+    page = _web(user).get(f"/customers/{case.customer_id}/")
+    assert ("eeds extra time" in page.content.decode()) == reads
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    url = f"/api/v1/customers/{case.customer_id}/support-needs"
+    denied = 401 if not is_staff else 404
+    assert api.get(url, **headers).status_code == (200 if reads else denied)
+    body = {"version": 1, "extra_time": True, "formats": ["audio"]}
+    body |= {"disclosed_via": "phone", "lawful_basis": "explicit_consent"}
+    changed = api.post(url, json.dumps(body), content_type="application/json", **headers)
+    assert changed.status_code == (201 if work else 403 if see else denied)
+    _web(user).post(f"/customers/{case.customer_id}/support-needs/end", {"version": "2", "reason": "r"})
+    _web(user).post(f"/customers/{case.customer_id}/support-needs/end", {"version": "1", "reason": "r"})
+    assert SupportNeedsVersion.objects.count() == (3 if work else 1)
+    assert SupportNeedsVersion.objects.order_by("-number").first().is_active == (not work)

@@ -91,6 +91,13 @@ def test_every_kind_channel_and_status_appears(demo):
     assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
     assert f"Cases: {CASES + STORY_CASES}" in demo
+    from amends.demo import care
+
+    assert Case.objects.count() == CASES + care.CASES_ADDED
+    assert set(Case.objects.values_list("kind", flat=True)) == set(CaseKind.values)
+    assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
+    assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
+    assert f"Cases: {CASES + care.CASES_ADDED}" in demo
     assert "Complaints by regime:" in demo and "Promises:" in demo and "Clocks:" in demo
 
 
@@ -136,9 +143,11 @@ def test_every_login_works(demo):
 def test_the_team_mailbox_and_its_automatic_mail_show(demo):
     """A bounce marks an acknowledgement not delivered, an out-of-office reply sits on a case's timeline,
     a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
+    from amends.demo import care
     from amends.intake.models import HeldEmail, Mailbox
 
     assert Case.objects.count() == CASES + STORY_CASES
+    assert Case.objects.count() == CASES + care.CASES_ADDED
     bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
     assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
     assert Message.objects.get(purpose="bounce").case == bounced.case
@@ -491,3 +500,30 @@ def test_the_threatening_caller_and_the_persistent_complainant(demo):
     assert decided == ["L1", "L2", "L3"]
     arrangement = arrangements_for([ellison.pk])[ellison.pk]
     assert arrangement.closed_matter and arrangement.officer == named_contacts([ellison.pk])[ellison.pk]
+
+
+# --- support needs (issue 12, care) ------------------------------------------------------------------------
+
+
+def test_a_bereaved_customer_and_one_who_asked_for_large_print(demo):
+    from amends.care.models import SupportNeedsRecord
+    from amends.care.selectors import support_needs_summary
+    from amends.cases.models import CasePriority
+
+    bereaved = SupportNeedsRecord.objects.get(customer__name="Margaret Whitfield").current
+    assert bereaved.characteristics == ["bereavement"] and bereaved.drivers == ["life_event"]
+    assert bereaved.third_party_kind == "executor" and bereaved.recorded_by.username == "adviser"
+    assert support_needs_summary(bereaved.record.customer).startswith("Prefers phone; needs extra time")
+    large_print = SupportNeedsRecord.objects.get(customer__name="Iris Bell").current
+    assert large_print.formats == ["large_print"] and large_print.disclosed_via == "complaint_form"
+    assert large_print.recorded_by is None and large_print.lawful_basis == "explicit_consent"
+    raised = CasePriority.objects.filter(source="care").values_list("case__customer__name", flat=True)
+    assert set(raised) == {"Margaret Whitfield", "Iris Bell"}
+    leader = Client()
+    leader.login(username="leader", password=PASSWORD)
+    case = Case.objects.get(customer__name="Margaret Whitfield")
+    assert "Daniel Whitfield" in leader.get(f"/cases/{case.reference}/").content.decode()
+    assessor = Client()
+    assessor.login(username="assessor", password=PASSWORD)
+    page = assessor.get(f"/cases/{case.reference}/").content.decode()
+    assert "Daniel Whitfield" not in page and "Support needs" not in page

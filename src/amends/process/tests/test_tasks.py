@@ -278,6 +278,7 @@ def test_a_sweep_does_everything_due_and_a_second_does_nothing(
         "promises_broken": 1,
         "tasks_overdue": 0,
         "progress_updates": 1,
+        "support_needs_reviews": 0,  # care's step (process.hooks.worker_steps): no review date due
         "mailboxes": 0,  # intake's step (process.hooks.worker_steps): no team mailbox to read
         "conduct_reviews": 0,  # conduct's steps: no conduct decision or warning marker to review
         "conduct_marker_reviews": 0,

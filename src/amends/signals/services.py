@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
 from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
 from .selectors import history_for
+
+log = logging.getLogger(__name__)
 
 
 def analyser_version() -> str:
@@ -118,6 +121,30 @@ def signals_record(message: Message) -> MessageAnalysis:
     case_events_record(signals_events(message, analysis))
     case_risks_raise({case: analysis.risk})
     return stored
+
+
+# The notes an adviser logs that say what the customer said: whatever the customer says in a call or a
+# visit, whoever rang, and a letter they sent. A letter we sent is our own words.
+SPOKEN_CHANNELS = {"phone", "face_to_face"}
+
+
+def signals_contact_logged(message: Message) -> MessageAnalysis | None:
+    """messaging.hooks.contact_logged: an adviser's note of a call, a visit or the customer's letter is
+    analysed, stored and alerts exactly as an email saying the same would (a threat said on the phone
+    alerts the owner, the team leaders and the complaints leads at once). Once per note: a note already
+    analysed is left as it is, so nothing alerts twice. As intake does, a fault in the analyser is logged
+    and the note kept unanalysed."""
+    spoken = message.channel in SPOKEN_CHANNELS
+    if not (spoken or message.direction == Message.Direction.INBOUND):
+        return None
+    if MessageAnalysis.objects.filter(message=message).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return signals_record(message)
+    except Exception:
+        log.exception("Signals analysis failed for the contact note %s; the note is kept", message.pk)
+        return None
 
 
 def signals_rows(message: Message, analysis: Analysis) -> tuple[MessageAnalysis, list[MessageSignal]]:
@@ -228,6 +255,7 @@ __all__ = [
     "analyser_version",
     "case_risks_raise",
     "signal_feedback",
+    "signals_contact_logged",
     "signals_events",
     "signals_record",
     "signals_rows",

@@ -26,6 +26,7 @@ from .engine import analyser, classifiers, context, model, rules, text
 from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
 from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
+from .safety import safety_text
 from .selectors import history_for
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,11 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
     people = _alert_people(case)
     events = []
     for signal in analysis.urgent:
-        words = ", ".join(f"“{message.body_text[a:b]}”" for a, b in signal.spans[:3])
+        words = ", ".join(f"“{message.body_text[a:b][:80]}”" for a, b in signal.spans[:2])
+        todo = safety_text(signal.type, "alert")  # what to do now: Samaritans, 999... (safety.py)
         notify(
             users=people,
-            text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words})",
+            text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words}). {todo}".strip(),
             link=link,
             urgent=True,
         )

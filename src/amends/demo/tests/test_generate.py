@@ -416,3 +416,15 @@ def test_decision_letters_give_the_reasons_for_the_customer_an_apology_and_a_sig
     assert apologised
     posted = decided.filter(case__customer__postal_addresses__isnull=False)
     assert posted.exists() and all("AM" in letter.html.split("</address>")[0] for letter in posted)
+
+
+def test_two_calls_logged_today_raise_safety_alerts(demo):
+    from amends.core.models import Notification
+    from amends.demo.safety import SELF_HARM_NOTE, THREAT_NOTE
+
+    for note, kind in ((THREAT_NOTE, "threat_to_staff"), (SELF_HARM_NOTE, "self_harm")):
+        message = Message.objects.get(body_text=note, purpose="contact_note")
+        assert message.case.events.filter(kind="safety_alert", after__type=kind).count() == 1
+        assert message.case.signals.filter(type=kind, message=message).exists()
+    urgent = Notification.objects.filter(urgency="urgent", text__contains="Samaritans 116 123")
+    assert urgent.exists()

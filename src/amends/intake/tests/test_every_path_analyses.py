@@ -186,8 +186,23 @@ def by_a_held_email_released(bearer, tmp_path):
     return "email:<held@example.com>"
 
 
+def by_api_sms(bearer, tmp_path):
+    """An SMS provider's or a social network's inbound message, as its integration posts it."""
+    body = json.dumps(_contact("sms-1", channel="sms", customer={"name": "Ann", "phone": "07700 900123"}))
+    assert Client().post("/api/v1/cases", body, content_type="application/json", **bearer).status_code == 201
+    return "sms:sms-1"
+
+
+def by_api_social(bearer, tmp_path):
+    body = json.dumps(_contact("x-1", channel="social"))
+    assert Client().post("/api/v1/cases", body, content_type="application/json", **bearer).status_code == 201
+    return "social:x-1"
+
+
 @pytest.mark.parametrize(
-    "path", [*PATHS, by_imap_mailbox, by_a_held_email_released], ids=lambda p: p.__name__
+    "path",
+    [*PATHS, by_imap_mailbox, by_a_held_email_released, by_api_sms, by_api_social],
+    ids=lambda p: p.__name__,
 )
 def test_a_threat_alerts_whichever_way_it_comes_in(
     path, complaints_team, team_leader, complaints_lead, bearer, tmp_path, monkeypatch

@@ -75,10 +75,19 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
     events = []
     for signal in analysis.urgent:
         words = ", ".join(f"“{message.body_text[a:b][:80]}”" for a, b in signal.spans[:2])
-        todo = safety_text(signal.type, "alert")  # what to do now: Samaritans, 999... (safety.py)
+        # what to do now (Samaritans, 999...: safety.py) before the words, which a long quote may cut short
+        todo = safety_text(signal.type, "alert")
         notify(
             users=people,
-            text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words}). {todo}".strip(),
+            text=" ".join(
+                part
+                for part in (
+                    f"Urgent on {case.reference}: {_label(signal.type).lower()}.",
+                    todo,
+                    f"Said: {words}",
+                )
+                if part
+            ),
             link=link,
             urgent=True,
         )

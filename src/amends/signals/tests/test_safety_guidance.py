@@ -33,6 +33,8 @@ def test_a_self_harm_alert_signposts_help(team_leader, adviser):
     assert "ending it all" in alert.text
     for words in ("999", "Samaritans 116 123", "NHS 111 option 2"):
         assert words in alert.text, alert.text
+    # what to do comes before the quoted words, which a long quote may cut at the 300-character limit
+    assert alert.text.index("116 123") < alert.text.index("Said: “")
     page = login(adviser).get(f"/cases/{case.reference}/").content.decode()
     box = page[page.index('class="alert urgent-alert"') :][:1500]
     assert "What to do:" in box and "116 123" in box and "call 999" in box and "NHS 111, option 2" in box

@@ -22,7 +22,7 @@ from amends.core.models import Role
 from amends.core.services import notify
 from amends.messaging.models import Message
 
-from .engine import analyser, classifiers, context, model, rules, text
+from .engine import analyser, classifiers, context, lexicon, model, rules, text
 from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
 from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
@@ -43,8 +43,9 @@ def analyser_version() -> str:
 @cache
 def _code_and_models_version() -> str:
     digest = hashlib.sha256()
-    for module in (text, rules, analyser, context):
+    for module in (text, rules, analyser, context, lexicon):
         digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(lexicon.PROFANITY_FILE.read_bytes())  # the abuse head's word list decides too
     return f"rules-{digest.hexdigest()[:10]}+{model.model_version()}"
 
 

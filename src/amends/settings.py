@@ -77,6 +77,9 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Amends demo organisation")
+# A JSON file replacing what safety alerts tell staff to do and the support offered to a customer who
+# mentions self-harm (signals/safety_texts.json has the shipped UK texts and their keys).
+AMENDS_SAFETY_TEXTS = os.environ.get("AMENDS_SAFETY_TEXTS", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

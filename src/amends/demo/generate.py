@@ -74,6 +74,7 @@ from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .safety import demo_safety
 from .tagging import demo_tags
 
 PASSWORD = "amends-demo-2026"
@@ -155,6 +156,7 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         demo_tags(context.users)
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
         demo_care(context.users)  # a bereaved customer and one who asked for large print (care.py)
+        demo_safety(context.users)  # two calls logged today that alert at once (safety.py)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

@@ -65,7 +65,8 @@ from amends.regimes.calendar import customer_date
 from amends.regimes.clocks import compute_all
 from amends.regimes.models import RegimeVersion
 from amends.regimes.selectors import RegimeChooser, current_version
-from amends.signals.engine.analyser import analyse
+from amends.signals.engine.analyser import Analysis, analyse
+from amends.signals.safety import safety_text
 from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
 
@@ -112,11 +113,15 @@ def status_url(case: Case) -> str:
 CUSTOMER_WORDS = {"complaint": "complaint", "query": "enquiry", "problem": "message"}
 
 
-def acknowledgement_text(case: Case, reply_by: datetime | None = None) -> tuple[str, str]:
+def acknowledgement_text(
+    case: Case, reply_by: datetime | None = None, *, self_harm: bool = False
+) -> tuple[str, str]:
     """The acknowledgement's subject and body: what happens next and how to follow it (CFACSC7 4, W 13).
 
     `reply_by` is the deadline we are held to: the regime's response date when one applies on arrival,
     else the case's internal target. The customer is told a working day of their nation on or before it.
+    `self_harm`: their message spoke of self-harm or suicide, so the acknowledgement says where to get
+    help now, before anything else (Samaritans, NHS 111, 999: signals/safety_texts.json, a setting).
     """
     kind = CUSTOMER_WORDS.get(case.kind, "message")
     day = customer_date(reply_by or case.respond_by, case.customer.nation)
@@ -129,6 +134,10 @@ def acknowledgement_text(case: Case, reply_by: datetime | None = None) -> tuple[
         f"You can check progress at any time here (keep this link private):\n{status_url(case)}\n\n"
         f"If you write to us again about this, please quote {case.reference}."
     )
+    support = safety_text("self_harm", "customer") if self_harm else ""
+    if support:
+        first, rest = body.split("\n\n", 1)
+        body = f"{first}\n\n{support}\n\n{rest}"
     return f"We have received your {kind}", body
 
 
@@ -279,10 +288,11 @@ class _Batch:
             self.message_sources.append(message_source(message, incoming))
         self.attachments += message_attachments(message, incoming.attachments)
         self._contact(case, message.occurred_at, message.channel, inbound=True, now=now)
-        self._analyse(message)
+        analysis = self._analyse(message)
         if created:
             reply_by = self._regime(case)
-            self._acknowledge(case, message, now, reply_by)
+            self_harm = analysis is not None and any(s.type == "self_harm" for s in analysis.positives)
+            self._acknowledge(case, message, now, reply_by, self_harm=self_harm)
         return IntakeResult(message, case, created_case=created, duplicate=False)
 
     def _plan_automatic(self, arrival: Arrival, at: datetime, now: datetime) -> IntakeResult:
@@ -322,7 +332,7 @@ class _Batch:
                 self.histories.add_reopen(_new(case))
         self.histories.add_contact(_new(case.customer), at, channel, inbound=inbound)
 
-    def _analyse(self, message: Message) -> None:
+    def _analyse(self, message: Message) -> Analysis | None:
         """`signals_record`, in memory. A fault in the analyser is logged and the message kept unanalysed:
         nothing a customer sends is lost because a model failed."""
         case = message.case
@@ -334,12 +344,13 @@ class _Batch:
             log.exception(
                 "Signals analysis failed for message %s; the message is kept", message.idempotency_key
             )
-            return
+            return None
         self.steps.append(("signals", message, analysis, rows))
         if case.pk is None:
             case.risk = max(case.risk, analysis.risk)
         else:
             self.risks[case] = max(self.risks.get(case, 0), analysis.risk)
+        return analysis
 
     def _regime(self, case: Case) -> datetime | None:
         """The regime the organisation's rules choose for a new complaint (applied once the case is
@@ -361,10 +372,13 @@ class _Batch:
         self.regimes.append((case, code))
         return response_due(compute_all(version.parsed(), case.opened_at, case.customer.nation))
 
-    def _acknowledge(self, case: Case, message: Message, now: datetime, reply_by: datetime | None) -> None:
+    def _acknowledge(
+        self, case: Case, message: Message, now: datetime, reply_by: datetime | None, *, self_harm: bool
+    ) -> None:
         """`message_send` of the acknowledgement: stored now, sent by the worker after commit, on the
-        channel the customer wrote on when Amends reaches them there, else by email (messaging/routes.py)."""
-        subject, body = acknowledgement_text(case, reply_by)
+        channel the customer wrote on when Amends reaches them there, else by email (messaging/routes.py).
+        With support information first when the message spoke of self-harm."""
+        subject, body = acknowledgement_text(case, reply_by, self_harm=self_harm)
         written = [(message.channel, message.idempotency_key)]
         reach = Reach(self.customers.points_of(case.customer), conversations_of(written), message.channel)
         if self.integrations is None:

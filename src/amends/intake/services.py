@@ -43,8 +43,10 @@ def intake_message(*, case: Case, incoming: Incoming, actor: Any = None) -> Inta
 
 
 def acknowledge(case: Case) -> None:
-    """Tell the customer we have it, what happens next and how to follow it (CFACSC7 4, W 13)."""
-    subject, body = acknowledgement_text(case, case_response_due(case))
+    """Tell the customer we have it, what happens next and how to follow it (CFACSC7 4, W 13); where to
+    get help now when they spoke of self-harm and nobody has dismissed it."""
+    self_harm = case.signals.filter(type="self_harm").exclude(verdict="dismissed").exists()
+    subject, body = acknowledgement_text(case, case_response_due(case), self_harm=self_harm)
     message_send(case=case, actor=None, body=body, subject=subject, purpose="acknowledgement")
 
 

@@ -11,6 +11,8 @@ from amends.core.hooks import Hook
 if TYPE_CHECKING:
     from amends.cases.models import Case
 
+    from .models import Message
+
 
 @dataclass(frozen=True)
 class ReplyPlaceholder:
@@ -58,4 +60,19 @@ def reply_limits(case: Case) -> ReplyChannels | None:
     return ReplyChannels(channels, reason, guidance)
 
 
-__all__ = ["ReplyChannels", "ReplyPlaceholder", "reply_channels", "reply_limits", "reply_placeholders"]
+# An adviser logged a contact (a phone call, a visit, a letter; `message_log_contact`): called with the
+# stored note inside the transaction that stores it, so what a listener does is saved or lost with it.
+# Signals analyses the note as it analyses an email (a threat said on the phone alerts as one written):
+# (message) -> None.
+ContactListener = Callable[["Message"], None]
+contact_logged: Hook[ContactListener] = Hook("messaging.contact_logged")
+
+__all__ = [
+    "ContactListener",
+    "ReplyChannels",
+    "ReplyPlaceholder",
+    "contact_logged",
+    "reply_channels",
+    "reply_limits",
+    "reply_placeholders",
+]

@@ -22,6 +22,7 @@ from amends.core.files import AttachmentFile, check_files
 from amends.customers.models import Channel, ContactPoint, Customer
 
 from .connectors import Attempt
+from .hooks import contact_logged
 from .models import Attachment, Integration, Message, MessageSource, OutboxItem
 from .notices import notify_not_sent
 from .routes import BY_HAND_CHANNELS, Route, by_hand_refusal, case_routes
@@ -665,6 +666,8 @@ def message_log_contact(
         after={"message": message.pk, "channel": channel, "direction": direction},
     )
     case_record_contact(case=case, inbound=direction == Message.Direction.INBOUND, at=occurred_at)
+    for listener in contact_logged:  # signals analyses the note and raises its alerts (hooks.py)
+        listener(message)
     return message
 
 

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from amends.cases import hooks
 from amends.letters.hooks import draft_readers
+from amends.messaging.hooks import contact_logged
 
 
 class SignalsConfig(AppConfig):
@@ -11,6 +12,7 @@ class SignalsConfig(AppConfig):
 
     def ready(self) -> None:
         _register_pages()
+        _register_contacts()
 
 
 def _register_pages() -> None:
@@ -21,3 +23,10 @@ def _register_pages() -> None:
     hooks.case_page_context.register(views.case_page_context)
     hooks.queue_filters.register(views.READS_LIKE_COMPLAINT)
     draft_readers.register(views.coach_letter)
+
+
+def _register_contacts() -> None:
+    """An adviser's note of a call or a visit is analysed like any message: messaging calls its hook."""
+    from .services import signals_contact_logged  # services import models: loaded once the registry is
+
+    contact_logged.register(signals_contact_logged)

@@ -17,6 +17,7 @@ from amends.regimes.selectors import current_version
 from .engine.analyser import SIGNAL_TYPES, URGENT_TYPES
 from .engine.context import Contact, History
 from .models import MessageSignal, SignalFeedback
+from .safety import safety_text
 
 HISTORY_WINDOW = timedelta(days=30)
 CASES_WINDOW = timedelta(days=90)
@@ -160,7 +161,8 @@ def case_signals_summary(case: Case, grouped: dict[int, list[MessageSignal]]) ->
     definition, source = _definition(case) if flag else ("", "")
     band = "high" if case.risk >= 60 else "medium" if case.risk >= 30 else "low"
     return {
-        "urgent": [s for s in kept if s.type in URGENT_TYPES],
+        # each urgent signal with what to do about it (safety.py: signposting, the threat procedure)
+        "urgent": [(s, safety_text(s.type, "steps")) for s in kept if s.type in URGENT_TYPES],
         "reads_like_complaint": flag,
         "definition": definition,
         "definition_source": source,

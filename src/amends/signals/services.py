@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,14 @@ from amends.core.models import Role
 from amends.core.services import notify
 from amends.messaging.models import Message
 
-from .engine import analyser, classifiers, context, model, rules, text
+from .engine import analyser, classifiers, context, lexicon, model, rules, text
 from .engine.analyser import POSITIVE, SIGNAL_TYPES, Analysis, analyse, risk_of
 from .engine.rules import Signal
 from .models import MessageAnalysis, MessageSignal, SignalFeedback
+from .safety import safety_text
 from .selectors import history_for
+
+log = logging.getLogger(__name__)
 
 
 def analyser_version() -> str:
@@ -39,8 +43,9 @@ def analyser_version() -> str:
 @cache
 def _code_and_models_version() -> str:
     digest = hashlib.sha256()
-    for module in (text, rules, analyser, context):
+    for module in (text, rules, analyser, context, lexicon):
         digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(lexicon.PROFANITY_FILE.read_bytes())  # the abuse head's word list decides too
     return f"rules-{digest.hexdigest()[:10]}+{model.model_version()}"
 
 
@@ -70,10 +75,20 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
     people = _alert_people(case)
     events = []
     for signal in analysis.urgent:
-        words = ", ".join(f"“{message.body_text[a:b]}”" for a, b in signal.spans[:3])
+        words = ", ".join(f"“{message.body_text[a:b][:80]}”" for a, b in signal.spans[:2])
+        # what to do now (Samaritans, 999...: safety.py) before the words, which a long quote may cut short
+        todo = safety_text(signal.type, "alert")
         notify(
             users=people,
-            text=f"Urgent on {case.reference}: {_label(signal.type).lower()} ({words})",
+            text=" ".join(
+                part
+                for part in (
+                    f"Urgent on {case.reference}: {_label(signal.type).lower()}.",
+                    todo,
+                    f"Said: {words}",
+                )
+                if part
+            ),
             link=link,
             urgent=True,
         )
@@ -118,6 +133,30 @@ def signals_record(message: Message) -> MessageAnalysis:
     case_events_record(signals_events(message, analysis))
     case_risks_raise({case: analysis.risk})
     return stored
+
+
+# The notes an adviser logs that say what the customer said: whatever the customer says in a call or a
+# visit, whoever rang, and a letter they sent. A letter we sent is our own words.
+SPOKEN_CHANNELS = {"phone", "face_to_face"}
+
+
+def signals_contact_logged(message: Message) -> MessageAnalysis | None:
+    """messaging.hooks.contact_logged: an adviser's note of a call, a visit or the customer's letter is
+    analysed, stored and alerts exactly as an email saying the same would (a threat said on the phone
+    alerts the owner, the team leaders and the complaints leads at once). Once per note: a note already
+    analysed is left as it is, so nothing alerts twice. As intake does, a fault in the analyser is logged
+    and the note kept unanalysed."""
+    spoken = message.channel in SPOKEN_CHANNELS
+    if not (spoken or message.direction == Message.Direction.INBOUND):
+        return None
+    if MessageAnalysis.objects.filter(message=message).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return signals_record(message)
+    except Exception:
+        log.exception("Signals analysis failed for the contact note %s; the note is kept", message.pk)
+        return None
 
 
 def signals_rows(message: Message, analysis: Analysis) -> tuple[MessageAnalysis, list[MessageSignal]]:
@@ -228,6 +267,7 @@ __all__ = [
     "analyser_version",
     "case_risks_raise",
     "signal_feedback",
+    "signals_contact_logged",
     "signals_events",
     "signals_record",
     "signals_rows",

@@ -521,3 +521,15 @@ def test_a_bereaved_customer_and_one_who_asked_for_large_print(demo):
     assessor.login(username="assessor", password=PASSWORD)
     page = assessor.get(f"/cases/{case.reference}/").content.decode()
     assert "Daniel Whitfield" not in page and "Support needs" not in page
+
+
+def test_two_calls_logged_today_raise_safety_alerts(demo):
+    from amends.core.models import Notification
+    from amends.demo.safety import SELF_HARM_NOTE, THREAT_NOTE
+
+    for note, kind in ((THREAT_NOTE, "threat_to_staff"), (SELF_HARM_NOTE, "self_harm")):
+        message = Message.objects.get(body_text=note, purpose="contact_note")
+        assert message.case.events.filter(kind="safety_alert", after__type=kind).count() == 1
+        assert message.case.signals.filter(type=kind, message=message).exists()
+    urgent = Notification.objects.filter(urgency="urgent", text__contains="Samaritans 116 123")
+    assert urgent.exists()

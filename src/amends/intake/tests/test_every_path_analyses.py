@@ -157,3 +157,64 @@ def test_a_failing_analyser_keeps_the_message(path, complaints_team, bearer, tmp
     message = Message.objects.get(idempotency_key=key)
     assert not MessageAnalysis.objects.filter(message=message).exists()
     assert "Signals analysis failed" in caplog.text
+
+
+# A threat to staff, as a customer writes or says it: it must alert whichever way it comes in.
+THREAT = "Nobody has fixed it. I know where you live and you'll regret it if this is not sorted."
+
+
+def by_imap_mailbox(bearer, tmp_path):
+    """What the IMAP poller stores for each fetched email (`mailbox_email_import`; the server side is
+    test_imap.py's, against a real dovecot)."""
+    from amends.intake.mailboxes import mailbox_email_import
+    from amends.intake.models import Mailbox
+
+    box = Mailbox.objects.create(
+        name="Complaints", host="imap.example.org", port=993, username="c", password_env="X"
+    )
+    row = mailbox_email_import(box, uidvalidity=1, uid=1, raw=_email("imap"))
+    assert row.outcome == "stored"
+    return "email:<imap@example.com>"
+
+
+def by_a_held_email_released(bearer, tmp_path):
+    from amends.intake.services import held_email_release, intake_email
+
+    raw = _email("held").replace(b"From: Jo Bloggs <jo@example.com>", b"From: undisclosed")
+    held = intake_email(raw).held
+    held_email_release(held=held, actor=None, name="Jo Bloggs", email="jo@example.com")
+    return "email:<held@example.com>"
+
+
+def by_api_sms(bearer, tmp_path):
+    """An SMS provider's or a social network's inbound message, as its integration posts it."""
+    body = json.dumps(_contact("sms-1", channel="sms", customer={"name": "Ann", "phone": "07700 900123"}))
+    assert Client().post("/api/v1/cases", body, content_type="application/json", **bearer).status_code == 201
+    return "sms:sms-1"
+
+
+def by_api_social(bearer, tmp_path):
+    body = json.dumps(_contact("x-1", channel="social"))
+    assert Client().post("/api/v1/cases", body, content_type="application/json", **bearer).status_code == 201
+    return "social:x-1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*PATHS, by_imap_mailbox, by_a_held_email_released, by_api_sms, by_api_social],
+    ids=lambda p: p.__name__,
+)
+def test_a_threat_alerts_whichever_way_it_comes_in(
+    path, complaints_team, team_leader, complaints_lead, bearer, tmp_path, monkeypatch
+):
+    from amends.core.models import Notification
+
+    monkeypatch.setattr("amends.intake.tests.test_every_path_analyses.EMAIL", EMAIL.replace(ANGRY, THREAT))
+    monkeypatch.setattr("amends.intake.tests.test_every_path_analyses.ANGRY", THREAT)
+    key = path(bearer, tmp_path)
+    message = Message.objects.get(idempotency_key=key)
+    assert message.case.events.filter(kind="safety_alert", after__message=message.pk).count() == 1
+    for person in (team_leader, complaints_lead):
+        urgent = Notification.objects.filter(user=person, urgency="urgent", link__endswith=f"-{message.pk}")
+        assert urgent.count() == 1, person
+        assert "threat to staff" in urgent.get().text

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import lexicon_features
+
 TOKEN_RE = re.compile(r"https?://\S+|www\.\S+|[@#]?\w+(?:['’]\w+)*|[!?]+|[^\w\s]")
 DIGIT_RE = re.compile(r"\d")
 NEGATORS = frozenset(
@@ -130,4 +132,14 @@ def analyze(text: str) -> list[str]:
     tokens = tokenise(text)
     feats = [f for tok in tokens.toks for f in token_features(tok)]
     feats.extend(f for f, _, _ in context_features(tokens))
+    return feats
+
+
+def analyze_abuse(text: str) -> list[str]:
+    """What the abuse head reads: every feature of `analyze` and the word-list features (lexicon.py:
+    profanity, insults, insults aimed at the reader, masked and leet spellings)."""
+    tokens = tokenise(text)
+    feats = [f for tok in tokens.toks for f in token_features(tok)]
+    feats.extend(f for f, _, _ in context_features(tokens))
+    feats.extend(f for f, _ in lexicon_features(tokens.toks, tokens.raw))
     return feats

@@ -19,6 +19,7 @@ from typing import cast
 import numpy as np
 
 from .features import CACHE_LIMIT, Tokens, negated_tokens, token_features
+from .lexicon import lexicon_features, word_kind
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -75,6 +76,7 @@ class Model:
         self.bias = np.array(biases, np.float32)
         self.head_of_row = np.array(head_of_row)
         self._token_ids: dict[str, np.ndarray] = {}
+        self._kinds: dict[str, str] = {}
         self._local = threading.local()
 
     def index_buffer(self) -> np.ndarray:
@@ -94,6 +96,19 @@ class Model:
                 self._token_ids[tok] = ids
         return ids
 
+    def word_kinds(self, tokens: Tokens) -> list[str]:
+        """`lexicon.word_kind` of each token, cached by token (a "<num>" token is read from its raw form)."""
+        known = self._kinds
+        kinds = []
+        for tok, raw in zip(tokens.toks, tokens.raw, strict=True):
+            kind = known.get(tok)
+            if kind is None:
+                kind = word_kind(tok, raw)
+                if tok != "<num>" and len(known) < CACHE_LIMIT:
+                    known[tok] = kind
+            kinds.append(kind)
+        return kinds
+
     def features(self, tokens: Tokens) -> Bag:
         """The fast path of `analyze`: per-token id arrays (cached), context features' ids and owners."""
         vocab = self.vocab
@@ -108,6 +123,7 @@ class Model:
         singles += [("n:" + toks[i], i) for i in negated_tokens(toks)]
         if toks:
             singles += [("f:" + toks[0], 0), ("l:" + toks[-1], len(toks) - 1)]
+        singles += lexicon_features(toks, tokens.raw, self.word_kinds(tokens))
         ctx += [(vocab[f], i, False) for f, i in singles if f in vocab]
         return Bag(
             cast("list[np.ndarray]", parts), [c[0] for c in ctx], [c[1] for c in ctx], [c[2] for c in ctx]

@@ -29,37 +29,162 @@ class Rule:
     explanation: str
     score: float = 0.9
     negatable: bool = True
+    # A match `soft` reads whose sentence names a lawful route (`lawful`) does not count: "you'll regret
+    # this when the ombudsman hears of it" is escalation, not a threat to anyone.
+    soft: re.Pattern[str] | None = None
+    lawful: re.Pattern[str] | None = None
+
+
+# An apostrophe as people type it: straight, curly, or left out ("Ill", "youll" are not matched: "ill" and
+# "well" are words).
+_A = "['’]?"
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    """One pattern of whole-word alternatives; `{_A}` in one stands for an apostrophe as people type it."""
+    return re.compile(r"\b(?:" + "|".join(alternatives).replace("{_A}", _A) + r")\b", re.IGNORECASE)
 
+
+# Who a threat to staff is aimed at: a person, never a thing ("this is going to kill my credit rating").
+_PEOPLE = (
+    r"(?:you|ya|u|you all|all of you|someone|somebody|some one|anyone|anybody|whoever|him|her|them|"
+    r"everyone|everybody|every one of you|one of (?:you|your \w+|them)|"
+    r"(?:your|the|that|this|those|these) (?:\w+ )?(?:staff|manager|engineers?|advis[eo]rs?|receptionists?|"
+    r"person|woman|man|guy|lady|bloke|lot|workers?|people|team|family|kids|boss|director|idiots?|"
+    r"clowns?|contractors?|housing officer|officer|plumber|caretaker))"
+)
+_I_WILL = (
+    rf"(?:i{_A}ll|i will|i shall|i{_A}m about to|i am about to|i swear i{_A}ll|"
+    rf"(?:i{_A}m|im|i am|i)\s+(?:going to|gonna)|i{_A}m coming (?:(?:down|round|over|in) )?to|"
+    # an adviser's note reports it: "he said he will come down there and hurt someone"
+    rf"(?:he|she|they)(?:{_A}ll| will|{_A}d| would|{_A}s going to|"
+    rf" is going to|{_A}re going to| are going to| was "
+    r"going to| were going to))"
+)
+# "come round and", "come down there and", "go over to your office and": how people say where they will go.
+_GO_AND = (
+    r"(?:(?:come|go|get|be|drive|walk)\s+(?:(?:down|round|around|over|up|in|back|out)\s+)?"
+    r"(?:(?:there|here|to (?:the|your|that|this) \w+|to your \w+ \w+)\s+)?(?:and|to)\s+)?"
+)
+_HARM_PEOPLE = (
+    r"(?:(?:kill|hurt|stab|punch|batter|thump|strangle|attack|slap|"
+    r"shoot|smash|kick(?!\s+\w+\s+(?:out|off))|headbutt|knife|glass|"
+    r"deck|hit|murder|beat)\s+" + _PEOPLE + r"(?!\s+with (?:a|an|the|my) (?:complaint|claim|lawsuit|"
+    r"bill|review|letter))|"
+    r"(?:sort|beat|do|take)\s+" + _PEOPLE + r"\s+(?:out|up|in|outside)|"
+    r"smash (?:the|your|this|that) (?:\w+ )?(?:place|office|shop|branch|windows?|face|car|van|head|"
+    r"building|reception|counter)(?: up| in)?|"
+    r"smash (?:it|everything|the lot) up|wreck (?:the|your|this) (?:place|office|shop|branch)|"
+    r"find (?:you|ya)\b(?!\s+(?:a|an|the|my|some|more|any|all|those|these|that|this|what|proof|"
+    r"copies|evidence|details|documents|receipts?|another|one))|(?:find )?out where you (?:live|work)|"
+    r"hunt (?:you|them|him|her) down|track (?:you|them|him|"
+    r"her) down|kick off(?!\s+(?:the|a|an|my|proceedings|about))|"
+    r"deal with (?:you|him|her|them|your \w+) (?:myself|personally|my (?:own )?way))"
+)
+# A threat that can be lawful: "you'll regret this" said of the ombudsman or the papers is escalation,
+# not a threat to anyone's safety (escalation_* rules catch it). Checked against the match's sentence.
+_SOFT = re.compile(r"regret|pay|sorry|watch out|wish you|coming to you|make (?:you|them)", re.IGNORECASE)
+_LAWFUL = re.compile(
+    r"\b(?:ombudsman|regulator|fca|ofgem|ofcom|ofwat|solicitors?|lawyers?|court|legal|sue|suing|small claims|"
+    r"press|papers|newspapers?|media|journalists?|bbc|watchdog|twitter|facebook|tiktok|instagram|"
+    r"trustpilot|reviews?|mp|councillor|complain\w*|report (?:you|this|it)|trading standards|"
+    r"citizens advice|which\?)",
+    re.IGNORECASE,
+)
 
 RULES = [
     Rule(
         "threat_to_staff",
         _rx(
-            r"(?:i'?ll|i will|i'?m going to|gonna|going to)\s+"
-            r"(?:kill|hurt|stab|smash|punch|find|come (?:round|down) and)\b(?!\s+(?:it|time))",
-            r"(?:you'?ll|you will)\s+(?:regret|pay for) (?:this|it)",
-            r"watch your back",
-            r"i know where you live",
-            r"burn (?:the|your) (?:place|office|shop) down",
+            rf"{_I_WILL}\s+{_GO_AND}{_HARM_PEOPLE}",
+            rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:knock|kick|punch) your "
+            r"(?:\w+ )?(?:head|block|teeth|lights|face)(?: off| in| out)?",
+            rf"(?:you{_A}ll|you will|you{_A}re going to|you are going to|you{_A}re gonna)\s+"
+            r"(?:regret (?:this|it|that)|pay for (?:this|it|that)|be sorry|get what{_A}s coming(?: to you)?|"
+            r"get (?:hurt|your head kicked in|a slap|a smack)|wish you (?:hadn{_A}t|had never)|"
+            r"end up (?:hurt|in hospital|dead))",
+            rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|"
+            rf"gonna) make (?:you|you all|them|him|her|your \w+)"
+            r"\s+(?:pay|suffer|sorry)(?:\s+for\s+(?:this|it|that|what you{_A}ve done|what you have done))?"
+            r"(?!\s+(?:for|back|compensation|the|what|every|in|out|up|to|me|a|an|my|\d|£|it|this|"
+            r"that|what))",
+            r"watch (?:your|ur|yer) back",
+            rf"(?:you{_A}d|you had|you) (?:better|best) watch (?:out|yourself|your back)",
+            r"i know where (?:you|u|your \w+|the \w+|he|she|they) (?:live|lives|work|works|sleep|park)s?",
+            r"i know where to find (?:you|u|him|her|them)",
+            # as an adviser notes it: "said he knows where I live", "threatened to stab the engineer"
+            r"(?:he|she|they) (?:knows?|know) where (?:i|we|you|"
+            r"the \w+|our \w+|staff) (?:live|lives|work|works)",
+            r"threat(?:en|ened|ening|ens) to (?:kill|hurt|stab|harm|attack|come (?:down|round|in|back)|burn|"
+            r"smash|punch|hit|shoot|bring a|find|beat|assault|batter|wreck)",
+            r"(?:made|making|issued) (?:a )?threats? (?:to|against|of violence)",
+            r"burn(?:ing)? (?:the|your|this|that|ur) (?:\w+ )?"
+            r"(?:place|office|shop|branch|building|house|depot|"
+            r"store|van|car|premises) (?:down|to the ground)",
+            r"(?:torch|firebomb|petrol bomb)(?:ing)? (?:the|your|this|that|ur) (?:\w+ )?"
+            r"(?:place|office|shop|branch|building|house|depot|store|van|car|premises)",
+            r"burn (?:it|you|the lot|the whole \w+|everything) (?:all )?down",
+            r"set (?:fire|light) to (?:the|your|this|that) \w+",
+            r"blow (?:the|your|this|that) (?:\w+ )?(?:place|office|shop|branch|building) up",
+            r"blow (?:your|ur|his|her) (?:\w+ )?(?:head|brains) off",
+            rf"(?:bring|bringing|brought|carry|carrying|i{_A}ve got|i have got|i{_A}ll get|i will get|grab|"
+            r"come in with|coming in with|turn up with) (?:a|my|me|the|his) "
+            r"(?:knife|blade|machete|gun|shotgun|rifle|baseball bat|crowbar|weapon|shooter)",
+            rf"(?:someone|somebody|some one|people|one of (?:you|your \w+)|you|your staff|your \w+)\s+"
+            rf"(?:is|are|will|{_A}s|{_A}re|{_A}ll)\s+(?:going to\s+|gonna\s+)?(?:get|be|end up)\s+"
+            r"(?:hurt|injured|killed|stabbed|harmed|seriously hurt)"
+            r"(?!\s+(?:on|by (?:the|that|this|a|your) (?:\w+ )?(?:step|stairs?|wire|wiring|boiler|tree|"
+            r"window|ceiling|floor|door|gate|fence|pothole)|falling|tripping|slipping|in (?:the|that|this) "
+            r"(?:hole|dark|stairwell)))",
+            r"(?:not|won{_A}t be|wouldn{_A}t be) (?:be )?responsible for (?:my actions|what i (?:do|did|"
+            r"might do|{_A}ll do|will do|end up doing))",
+            rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:be )?waiting for "
+            r"(?:you|u|him|her|them|your \w+) (?:outside|after work|"
+            r"when you (?:leave|finish)|in the car park)",
         ),
-        "Words that threaten harm to staff: alert a team leader and follow the safety procedure (C4 P17)",
+        "Words that threaten harm to staff: make sure colleagues are safe and alert a team leader (C4 P17)",
         score=0.95,
         negatable=False,
+        soft=_SOFT,
+        lawful=_LAWFUL,
     ),
     Rule(
         "self_harm",
         _rx(
-            r"(?:kill|hurt|harm) myself",
-            r"end (?:it all|my life)",
+            # Ending a life, said many ways ("I feel like ending it all", "I'll take my own life").
+            r"(?:kill(?:ed|ing)?|harm(?:ed|ing)?|top(?:ped|ping)?|hang(?:ed|ing)?) myself",
+            r"(?:want|wanted|going|gonna|tempted|might|will|"
+            + _A
+            + r"ll|could|thinking (?:about|of)|thoughts of|urge to|afraid i{_A}ll|scared i{_A}ll|"
+            r"feel like|trying not to)\s+(?:to\s+)?(?:hurt(?:ing)?|"
+            r"harm(?:ing)?|cut(?:ting)?|injur(?:e|ing)) myself",
+            r"self[- ]?harm\w*",
+            r"end(?:ing)? it all",
+            r"end(?:ing|ed)? (?:my|my own) life(?!\s+(?:insurance|assurance|cover|policy|savings|plan))",
+            r"(?:take|taking|took|taken) my (?:own )?life(?!\s+(?:insurance|assurance|cover|policy|savings))",
             r"suicid\w*",
-            r"(?:don'?t|do not) want to (?:be here|live) any ?more",
-            r"no reason to (?:live|go on)",
-            r"better off dead",
-            r"take my (?:own )?life",
+            r"(?:don{_A}t|do not|no longer|didn{_A}t) want to (?:be alive|"
+            r"exist|wake up(?! to\b)|go on living|"
+            r"carry on living|be here any ?more|be on this earth|live any ?more)",
+            r"(?:don{_A}t|do not|no longer) want to live(?=\s*(?:[.!,;]|$|and|but|i\b))",
+            r"(?:want|wanna|wanted|ready) (?:to )?die\b(?!\s+(?:of|from|laughing|waiting))",
+            r"wish i (?:was|were|{_A}d been|had been) (?:dead|never born|gone)",
+            r"(?:better off|be better) (?:dead|without me|if i (?:was|were)n{_A}t (?:here|around|alive)|"
+            r"if i (?:was|were) (?:dead|gone))",
+            r"(?:can{_A}t|cannot|can not) (?:go on|carry on|"
+            r"keep going)(?:\s+(?:any ?more|living|with (?:my )?"
+            r"life)|(?=\s*(?:[.!]|$)))",
+            r"no (?:reason|point) (?:in )?(?:to )?(?:live|living|go on|going on|carry on|carrying on|"
+            r"keep going|being alive|being here)",
+            r"nothing (?:left )?to live for",
+            r"not safe (?:from|with|around) myself",
+            r"(?:took|take|taking|taken|had) an? overdose",
+            r"overdos(?:e|ed|ing) (?:on|tonight|again)",
+            r"(?:take|took|taking|swallow|swallowed) (?:all )?(?:of )?(?:my|the|a bottle of|a load of|"
+            r"loads of|all the) (?:pills|tablets|sleeping pills|painkillers)",
+            r"throw(?:ing)? myself (?:off|under|in front of)",
+            r"jump(?:ing)? (?:off|from) (?:a|the) (?:bridge|building|roof|cliff|car park)",
+            r"(?:step|stepping|walk|walking) in front of (?:a|the) (?:train|bus|lorry|car)",
         ),
         "Words about self-harm or suicide: urgent, follow the vulnerable-customer procedure now",
         score=0.97,
@@ -169,6 +294,7 @@ RULES = [
         "distress_not_coping",
         _rx(
             r"(?:can'?t|cannot) cope",
+            r"(?:can'?t|cannot) (?:go on|carry on) like this",
             r"not coping",
             r"at the end of my tether",
             r"at my wits'? end",
@@ -233,8 +359,31 @@ IDIOMS = Quick(
         r"press(?:ed|ing)? (?:the )?button",
         r"press(?:ed|ing)? (?:\d|one|two|three|hash|star)",
         r"pressed for time",
+        # Not self-harm: laughing, an accident ("I nearly killed myself on your broken step").
+        r"kill(?:ed|ing)? myself (?:laughing|trying|to get|getting)",
+        r"(?:nearly|almost|could have|could've) (?:killed|kill) myself",
+        r"(?:the|this) (?:wait|waiting|noise|stress|heat|cold|pain|"
+        r"hold music) (?:is|was) (?:killing|going to kill) me",
+        r"bored to death",
+        r"die of (?:boredom|embarrassment|shame)",
     )
 )
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence(text: str, span: tuple[int, int]) -> str:
+    """The sentence (or line) around a span."""
+    start = max(text.rfind(mark, 0, span[0]) for mark in ".!?\n") + 1
+    end = _SENTENCE_END.search(text, span[1])
+    return text[start : end.start() if end else len(text)]
+
+
+def _lawful(rule: Rule, text: str, span: tuple[int, int]) -> bool:
+    """A soft threat in a sentence that names a lawful route ("you'll regret it: I'm going to the press")."""
+    if rule.soft is None or rule.lawful is None or not rule.soft.search(text, span[0], span[1]):
+        return False
+    return bool(rule.lawful.search(_sentence(text, span)))
 
 
 def _ignored_ranges(text: str) -> list[tuple[int, int]]:
@@ -265,6 +414,8 @@ def analyse_rules(text: str) -> list[Signal]:
             if _inside(span, ignored):
                 continue
             if rule.negatable and negated(text, span[0]):
+                continue
+            if _lawful(rule, text, span):
                 continue
             spans.append(span)
         if spans:

@@ -18,12 +18,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from amends.signals.engine import classifiers, embeddings
 from amends.signals.engine.analyser import CLASSIFIER_WINDOW, analyse
+from amends.signals.engine.features import analyze_abuse, tokenise
 from amends.signals.engine.model import load_model
+from amends.signals.engine.rules import analyse_rules
 
 from . import datasets, recipes
 from .recipes import CachedAnalyzer
@@ -104,7 +106,7 @@ def abuse_cv(
     texts: Sequence[str], classes: np.ndarray, extra: Sequence[str], folds: int = 5
 ) -> dict[str, float]:
     """Davidson 3-class CV; the extra "neither" texts join every training fold, never a test fold."""
-    analyzer = CachedAnalyzer()
+    analyzer = CachedAnalyzer(analyze_abuse)
     y = recipes.DAVIDSON_CLASSES[classes]
 
     def fit(t, yy):
@@ -289,6 +291,166 @@ def _abuse_figures(data_dir: Path) -> list[dict]:
     ]
 
 
+# ---------------------------------------------------------------- safety signals and abuse on unseen data
+
+# Small evaluation copies committed with the code (each folder's SOURCE.txt: repository, commit, licence):
+# evaluation only, never training.
+EVALDATA = Path(__file__).parent / "evaldata"
+# The baselines: a short, obvious keyword list per signal, matched as whole words or phrases.
+KEYWORDS = {
+    "self_harm": ("suicide", "suicidal", "kill myself", "end my life", "self harm", "self-harm"),
+    "threat_to_staff": ("kill you", "hurt you", "stab", "knife", "gun", "burn down", "threaten"),
+    "abuse": ("fuck", "fucking", "shit", "bitch", "cunt", "bastard", "wanker", "twat", "idiot", "asshole"),
+}
+ALERT = 0.5  # a signal is shown (and a safety signal alerts) at this score
+
+
+def _keyword(kind: str, text: str) -> bool:
+    lower = " " + " ".join(tokenise(text).toks) + " "
+    return any(f" {k.replace('-', ' - ')} " in lower for k in KEYWORDS[kind])
+
+
+def load_hatexplain_sample() -> tuple[list[str], np.ndarray]:
+    """evaldata/hatexplain: posts and 1 = abusive (hate or offensive by HateXplain's annotators' majority)."""
+    import csv
+
+    with (EVALDATA / "hatexplain" / "hatexplain_sample.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [r["text"] for r in rows], np.array([r["category"] != "0" for r in rows], int)
+
+
+def abuse_scores(texts: Sequence[str]) -> np.ndarray:
+    """The shipped abuse head's score, 1 - P(neither), before the analyser's evidence rule."""
+    model = load_model()
+    head = model.heads["abuse"]
+    neither = head.classes.index("neither")
+    out = []
+    for text in texts:
+        z = model.score(model.features(tokenise(text))).logits[head.rows]
+        p = np.exp(z - z.max())
+        out.append(1.0 - p[neither] / p.sum())
+    return np.array(out)
+
+
+def _abuse_unseen_figures() -> list[dict]:
+    texts, y = load_hatexplain_sample()
+    scores = abuse_scores(texts)
+    shown = np.array([next(s.score for s in analyse(t).signals if s.type == "abuse") for t in texts])
+    words = np.array([_keyword("abuse", t) for t in texts], int)
+    base = (
+        f"HateXplain sample (evaldata/hatexplain, {len(texts)} Twitter and Gab posts, {int(y.sum())} hate or "
+        "offensive by annotators' majority, MIT): a source the abuse head never trained on"
+    )
+    return [
+        _figure("abuse_auc_hatexplain", float(roc_auc_score(y, scores)), "AUC", None, base + ", ROC AUC"),
+        _figure(
+            "abuse_precision_hatexplain",
+            float(precision_score(y, scores >= ALERT)),
+            "precision",
+            None,
+            base + f", precision at the alert threshold {ALERT}",
+        ),
+        _figure(
+            "abuse_recall_hatexplain",
+            float(recall_score(y, scores >= ALERT)),
+            "recall",
+            None,
+            base + f", recall at the alert threshold {ALERT}",
+        ),
+        _figure(
+            "abuse_analyser_auc_hatexplain",
+            float(roc_auc_score(y, shown)),
+            "AUC",
+            None,
+            base + ", ROC AUC of the abuse score analyse() shows (the model raised by abusive words aimed at "
+            "the reader and masked profanity)",
+        ),
+        _figure(
+            "abuse_analyser_recall_hatexplain",
+            float(recall_score(y, shown >= ALERT)),
+            "recall",
+            None,
+            base + f", recall of analyse() at {ALERT}; precision {precision_score(y, shown >= ALERT):.3f}",
+        ),
+        _figure(
+            "abuse_keyword_precision_hatexplain",
+            float(precision_score(y, words)),
+            "precision",
+            None,
+            base + f", keyword baseline ({', '.join(KEYWORDS['abuse'])})",
+        ),
+        _figure(
+            "abuse_keyword_recall_hatexplain",
+            float(recall_score(y, words)),
+            "recall",
+            None,
+            base + ", keyword baseline",
+        ),
+    ]
+
+
+def safety_rule_hits(texts: Sequence[str], kind: str) -> tuple[int, int]:
+    """How many texts the rule fires on, and how many the keyword baseline does."""
+    rule = sum(1 for t in texts for s in analyse_rules(t) if s.type == kind and s.score >= ALERT)
+    return rule, sum(1 for t in texts if _keyword(kind, t))
+
+
+def _safety_corpora(data_dir: Path) -> dict[str, list[str]]:
+    corpora: dict[str, list[str]] = {}
+    if (data_dir / "goemotions").is_dir():
+        corpora["goemotions"] = [
+            t for s in ("train", "dev", "test") for t in datasets.load_goemotions(data_dir, s)[0]
+        ]
+    if (data_dir / "complaints_acl2019").is_dir():
+        corpora["complaints_acl2019"] = datasets.load_acl(data_dir)[0]
+    if (data_dir / "cfpb_payday_2023").is_dir():
+        corpora["cfpb_payday_2023"] = datasets.load_payday_narratives(data_dir)
+    if (data_dir / "cfpb_5class_1000_llm").is_dir():
+        corpora["cfpb_5class_1000_llm"] = datasets.load_cfpb(data_dir)[0]
+    if (data_dir / "xci_complaint_severity").is_dir():
+        corpora["xci_complaint_severity"] = [r["tweet"] for r in datasets.load_xci(data_dir)]
+    return corpora
+
+
+def _safety_figures(data_dir: Path) -> list[dict]:
+    """Self-harm and threats to staff. No public labelled set whose licence allows a copy was found
+    (docs/benchmarks.md says which were looked at), so: how often each rule fires on real public text that
+    is neither (complaints, complaint narratives, Reddit comments), per 1,000 texts, beside the keyword
+    baseline (every hit there was read: docs/benchmarks.md); and recall on hand-written sentences, which is
+    a check of the wordings, not a measure of the world."""
+    out = []
+    sentences = json.loads((EVALDATA / "safety_sentences.json").read_text(encoding="utf-8"))
+    for kind in ("self_harm", "threat_to_staff"):
+        for name, texts in _safety_corpora(data_dir).items():
+            rule, words = safety_rule_hits(texts, kind)
+            protocol = (
+                f"{name}, {len(texts):,} texts with no {kind} label: texts the rule fires on per 1,000 "
+                f"(rule {rule}, keyword baseline {words}: {', '.join(KEYWORDS[kind])})"
+            )
+            out.append(
+                _figure(
+                    f"{kind}_fires_per_1000_{name}", 1000 * rule / len(texts), "per 1,000", None, protocol
+                )
+            )
+        positives, negatives = sentences[kind], sentences["neither"]
+        hit = safety_rule_hits(positives, kind)
+        false = safety_rule_hits(negatives, kind)
+        out.append(
+            _figure(
+                f"{kind}_recall_handwritten",
+                hit[0] / len(positives),
+                "recall",
+                None,
+                f"HAND-WRITTEN sentences (evaldata/safety_sentences.json, {len(positives)} {kind}, "
+                f"{len(negatives)} idioms, accidents, hazards and lawful escalation), not public data and "
+                f"not a headline: rule recall; keyword baseline recall {hit[1] / len(positives):.3f}; "
+                f"fires on "
+                f"{false[0]} of the {len(negatives)} negatives (keyword baseline {false[1]})",
+            )
+        )
+    return out
+
+
 def _routing_figure(data_dir: Path) -> dict:
     texts, labels = datasets.load_cfpb(data_dir)
     return _figure(
@@ -376,6 +538,8 @@ def run_benchmarks(data_dir: Path, log=print) -> list[dict]:
         ("severity", ("xci_complaint_severity",), lambda: _severity_figure(data_dir)),
         ("anger", ("goemotions",), lambda: _anger_figure(data_dir)),
         ("abuse", ("davidson_hate_offensive",), lambda: _abuse_figures(data_dir)),
+        ("abuse_unseen", (), _abuse_unseen_figures),
+        ("safety", (), lambda: _safety_figures(data_dir)),
         ("routing", ("cfpb_5class_1000_llm",), lambda: _routing_figure(data_dir)),
         ("throughput", (), lambda: _throughput_figures(data_dir, log)),
         ("evidence", (), lambda: _evidence_figure(data_dir, log)),

@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 
-from amends.signals.engine.features import analyze
+from amends.signals.engine.features import analyze, analyze_abuse
 
 from .datasets import load_cfpb, load_goemotions, load_xci
 
@@ -37,21 +37,28 @@ SEVERITY_C_GRID = (0.3, 1.0, 3.0)
 # TF-IDF model has never seen the message).
 STACK_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 CROSS_FIT_FOLDS = 5
+# The abuse head's word-list features (lexicon.py) count at this multiple of their idf: one "p:profane"
+# among a tweet's hundreds of word and character features is otherwise too faint to carry what was learned
+# to words the training data never used. Chosen on Davidson 5-fold CV and the HateXplain sample
+# (docs/benchmarks.md).
+ABUSE_LEXICON_WEIGHT = 3.0
 EXTRA_NOT_ROWS = 3000
 EXTRA_NOT_WEIGHT = 0.2
 DISSATISFIED_EMOTIONS = ("anger", "annoyance", "disappointment", "disapproval", "disgust")
 
 
 class CachedAnalyzer:
-    """`analyze` memoised per text: cross-validation re-vectorises the same texts once per fold."""
+    """`analyze` (or another analyzer) memoised per text: cross-validation re-vectorises the same texts
+    once per fold."""
 
-    def __init__(self) -> None:
+    def __init__(self, analyzer: Analyzer = analyze) -> None:
         self.cache: dict[str, list[str]] = {}
+        self.analyzer = analyzer
 
     def __call__(self, text: str) -> list[str]:
         feats = self.cache.get(text)
         if feats is None:
-            feats = self.cache[text] = analyze(text)
+            feats = self.cache[text] = self.analyzer(text)
         return feats
 
 
@@ -84,17 +91,20 @@ def fit_linear(
     sample_weight: np.ndarray | None = None,
     analyzer: Analyzer = analyze,
     char_weight: float = 1.0,
+    lexicon_weight: float = 1.0,
 ) -> Fitted:
     """TF-IDF (sublinear tf, l2) over `analyze` features, then logistic regression: every head is this.
     `char_weight` scales the idf of the character n-gram features ("c:..."); it lives in `idf_`, so the
     exported idf (and the runtime's norm) carry it with no change to the runtime."""
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, dtype=np.float32)
     matrix = vectorizer.fit_transform(texts)
-    if char_weight != 1.0:
+    if char_weight != 1.0 or lexicon_weight != 1.0:
         scale = np.ones(len(vectorizer.idf_), np.float32)
         for feat, j in vectorizer.vocabulary_.items():
             if feat.startswith("c:"):
                 scale[j] = char_weight
+            elif feat.startswith("p:"):
+                scale[j] = lexicon_weight
         # rows were l2-normalised with the plain idf; rescaling columns and renormalising gives exactly the
         # rows the reweighted idf would have produced
         matrix = normalize(matrix @ sp_diags(scale))
@@ -216,9 +226,13 @@ def fit_anger(texts, y, dev_texts, dev_y, analyzer=analyze) -> Fitted:
     return fitted
 
 
-def fit_abuse(texts, y, analyzer=analyze) -> Fitted:
-    """Three classes as Davidson et al. (hate, offensive, neither); the runtime's abuse is 1 - P(neither)."""
-    return fit_linear(texts, y, C=10.0, min_df=2, analyzer=analyzer)
+def fit_abuse(texts, y, analyzer=analyze_abuse) -> Fitted:
+    """Three classes as Davidson et al. (hate, offensive, neither); the runtime's abuse is 1 - P(neither).
+    It reads the word-list features too (`analyze_abuse`, engine/lexicon.py), so what it learned of
+    Davidson's words carries to slurs, insults and spellings that data never used."""
+    fitted = fit_linear(texts, y, C=10.0, min_df=2, analyzer=analyzer, lexicon_weight=ABUSE_LEXICON_WEIGHT)
+    fitted.extra["lexicon_weight"] = ABUSE_LEXICON_WEIGHT
+    return fitted
 
 
 def fit_product(texts, y, analyzer=analyze) -> Fitted:

@@ -79,7 +79,8 @@ def _meta(name: str, fitted: Fitted, data: dict[str, int], notes: str) -> dict:
         "training_data": data,
         "licences": {k: LICENCES[k] for k in data},
         "trained": dt.date.today().isoformat(),
-        "model": "TF-IDF (sublinear tf, l2) over engine.features.analyze + LogisticRegression",
+        "model": "TF-IDF (sublinear tf, l2) over engine.features.analyze + LogisticRegression"
+        + (" (+ the word-list features of analyze_abuse)" if name == "abuse" else ""),
         "hyperparameters": {
             "C": fitted.model.C,
             "class_weight": fitted.model.class_weight,

@@ -5,15 +5,22 @@ from collections import Counter
 
 import numpy as np
 
-from amends.signals.engine.features import analyze, tokenise
+from amends.signals.engine.features import analyze_abuse, tokenise
 from amends.signals.engine.model import ARTIFACTS, load_model
 from amends.signals.tests.engine.test_classifiers import TRICKY
 
+MASKED = [
+    "You f***ing idiot, this is sh1t service",
+    "a$$ holes. fuuuuck you, you're useless *** and incompetent",
+    "Thanks, all sorted now!",
+]
+
 
 def test_fast_path_reproduces_the_training_analyzer():
+    # analyze_abuse is analyze plus the abuse head's word-list features: every feature any head reads
     model = load_model()
-    for text in TRICKY:
-        expected = Counter(model.vocab[f] for f in analyze(text) if f in model.vocab)
+    for text in [*TRICKY, *MASKED]:
+        expected = Counter(model.vocab[f] for f in analyze_abuse(text) if f in model.vocab)
         bag = model.features(tokenise(text))
         got = Counter(np.concatenate([*bag.parts, np.array(bag.ctx, np.int64)]).tolist())
         assert got == expected, text

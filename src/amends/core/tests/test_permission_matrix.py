@@ -293,6 +293,8 @@ def test_process_pages_and_endpoints(request, world, persona, see, work, wording
     expected_get = 200 if see else (302 if persona == "anonymous" else 403 if persona == "outsider" else 404)
 
     assert client.get("/notifications/").status_code == (200 if is_staff else expected_get)
+    # Everyone with a role chooses their own notification emails, and only their own.
+    assert client.get("/notifications/settings/").status_code == (200 if is_staff else expected_get)
     blocks = client.get("/letters/wording/").status_code
     assert blocks == (200 if wording else (expected_get if not is_staff else 404))
     client.post(
@@ -345,6 +347,7 @@ PAGES_NOT_STAFF_WRITES = {
     "login": "signing in",
     "logout": "signing out",
     "notifications": "marking one's own notifications read",
+    "notification_settings": "one's own choice of notification emails",
     "complain": "the public complaint form: anyone may complain",
     "inbound_email": "the mail provider's own credential (test_inbound_email_endpoint_takes_no_staff_token)",
     "confirm_understanding": "the customer, by the private link of their status page",

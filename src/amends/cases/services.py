@@ -399,8 +399,8 @@ def handover_read(*, handover: HandOver, actor: Any) -> HandOver:
 
 def handovers_unread(case: Case, user: Any) -> list[HandOver]:
     """The hand-over notes on this case the user has still to read (newest first)."""
-    if not getattr(user, "pk", None):
-        return []
+    if not getattr(user, "pk", None) or case.owner_id != user.pk:
+        return []  # a hand-over to someone who no longer owns the case is theirs to read no more
     return list(
         HandOver.objects.filter(case=case, to_owner=user, read_at__isnull=True)
         .select_related("from_owner", "by")

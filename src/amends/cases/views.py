@@ -22,6 +22,7 @@ from amends.core.permissions import (
     require,
 )
 from amends.core.web import form_errors, report, staff_required
+from amends.customers.alerts import alert_panel
 from amends.customers.hooks import notices_for
 from amends.customers.models import Channel, Customer
 from amends.customers.selectors import visible_customer
@@ -193,6 +194,7 @@ def case_detail(request, reference: str):
         "note_form": NoteForm(people=_colleagues(request, case=case)) if can_work else None,
         "customer_notices": notices_for(request.user, [case.customer_id]).get(case.customer_id, []),
         "handovers": handovers_unread(case, request.user),
+        **alert_panel(request.user, case.customer, full=False),
         "handover_reasons": HandOver.Reason.choices,
     }
     context.update(case_page_extras(request, case))

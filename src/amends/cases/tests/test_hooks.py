@@ -26,6 +26,7 @@ def test_process_registers_its_close_guard_and_status_listener_and_the_merge_lis
         "cases_move_customer",
         "messages_move_customer",
         "notes_move_customer",
+        "alerts_move_customer",
     }
 
 

@@ -45,6 +45,11 @@ class StaffProfile(models.Model):
     job_title = models.CharField(max_length=100, blank=True)
     # Which notifications also reach them by email (their own choice; urgent safety alerts always do).
     notify_email = models.CharField(max_length=10, choices=NotifyEmail.choices, default=NotifyEmail.URGENT)
+    # The directory of who can help (CFACSC4 P14, K5): what they can help colleagues with (topics,
+    # products, skills, one per line or comma-separated) and how to reach them; kept by them or their
+    # team leader (`services.staff_directory_set`).
+    helps_with = models.TextField(blank=True)
+    reach = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"

@@ -281,9 +281,10 @@ def can_close_colleague_alert(user: Any, alert: Any) -> bool:
 
 def can_edit_directory_entry(user: Any, person: Any) -> bool:
     """What a person can help with, in the directory of who can help: the person themselves, their team's
-    leaders, and those who see every team."""
+    leaders, and those who see every team. Assessors are not in it (they judge the work, they are not
+    asked for help on a case)."""
     staff, theirs = staff_of(user), staff_of(person)
-    if staff is None or theirs is None:
+    if staff is None or theirs is None or theirs.role not in WORKING_ROLES:
         return False
     if user.pk == person.pk or staff.role in ALL_CASES_ROLES:
         return True

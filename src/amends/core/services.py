@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .emails import send_after_commit, wants_email
-from .errors import DomainError
+from .errors import DomainError, PermissionDenied
 from .models import ApiToken, AuditEvent, EmailState, Notification, NotifyEmail, Role, StaffProfile, Team
+from .permissions import can_edit_directory_entry
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,42 @@ def staff_notify_email_set(*, user: Any, preference: str, actor: Any = None) -> 
             before={"notify_email": before},
             after={"notify_email": preference},
         )
+    return staff
+
+
+HELPS_WITH_MAX = 1000
+REACH_MAX = 200
+
+
+def help_topics(helps_with: str) -> list[str]:
+    """A directory entry's topics, as written: one per line or comma-separated, each once."""
+    parts = [p.strip() for line in (helps_with or "").splitlines() for p in line.split(",")]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+@transaction.atomic
+def staff_directory_set(*, user: Any, helps_with: str, reach: str, actor: Any) -> StaffProfile:
+    """What this person can help colleagues with, and how to reach them, in the directory of who can
+    help. They keep their own; their team's leaders and those who see every team may keep it for them."""
+    if not can_edit_directory_entry(actor, user):
+        raise PermissionDenied("You keep your own entry; a team leader keeps their team's")
+    topics = help_topics(helps_with)
+    helps_with = "\n".join(topics)
+    reach = " ".join((reach or "").split())
+    if len(helps_with) > HELPS_WITH_MAX:
+        raise DomainError(
+            f"What you can help with is at most {HELPS_WITH_MAX} characters",
+            fields={"helps_with": "too long"},
+        )
+    if len(reach) > REACH_MAX:
+        raise DomainError(f"How to reach you is at most {REACH_MAX} characters", fields={"reach": "too long"})
+    staff = StaffProfile.objects.select_for_update().get(user=user)
+    before = {"helps_with": staff.helps_with, "reach": staff.reach}
+    after = {"helps_with": helps_with, "reach": reach}
+    if before != after:
+        staff.helps_with, staff.reach = helps_with, reach
+        staff.save(update_fields=["helps_with", "reach"])
+        audit_record(actor=actor, kind="staff.directory", obj=user, before=before, after=after)
     return staff
 
 

@@ -139,6 +139,7 @@ def test_colleague_alerts_and_hand_overs(request, world, persona, see, work, ass
     from amends.customers.models import ColleagueAlert
 
     case, _ = world
+    expected_get = 302 if persona == "anonymous" else 403
     handler = request.getfixturevalue("case_handler")
     leader = request.getfixturevalue("team_leader")
     case_assign(case=case, owner=handler, actor=leader)
@@ -165,6 +166,13 @@ def test_colleague_alerts_and_hand_overs(request, world, persona, see, work, ass
     api = Client()
     is_staff = persona not in {"anonymous", "outsider"}
     denied = 401 if not is_staff else 404
+    # The directory of who can help: everyone with a role reads it; each keeps their own entry, a team
+    # leader their team's, a complaints lead or administrator anyone's.
+    adviser = request.getfixturevalue("adviser")
+    assert client.get("/directory/?q=complaints").status_code == (200 if is_staff else expected_get)
+    client.post(f"/directory/{adviser.pk}/edit", {"helps_with": f"Set by {persona}", "reach": ""})
+    adviser.staff.refresh_from_db()
+    assert (adviser.staff.helps_with == f"Set by {persona}") == (assign or persona == "adviser")
     listed = api.get(f"/api/v1{url}", **headers)
     assert listed.status_code == (200 if see else denied)
     made = api.post(
@@ -536,6 +544,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
         "alert_id": "1",
+        "user_id": str(request.getfixturevalue("adviser").pk),  # someone else's directory entry
     }
     posts = []
     for name, route in _pages(get_resolver().url_patterns):

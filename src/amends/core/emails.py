@@ -207,3 +207,12 @@ def describe(exc: BaseException) -> str:
         )
         return f"{type(exc).__name__}: {exc.smtp_code} {error}"[:500]
     return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def notification_emails_hold(*, since: datetime) -> int:
+    """Never email the notifications written since `since` that are still waiting: history loaded in bulk
+    (the demo's months of approvals, breaches and re-opens), told in the app as it happened, not news to
+    email today. How many."""
+    return Notification.objects.filter(
+        email_state__in=[EmailState.PENDING, EmailState.FAILED], created_at__gte=since
+    ).update(email_state="", email_next_at=None)

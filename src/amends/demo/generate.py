@@ -67,6 +67,7 @@ from amends.regimes.choosing import Rule
 from amends.regimes.services import regime_settings_save
 
 from . import journey, observing, texts
+from .colleagues import demo_colleagues
 from .desk import seed_desk
 from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
@@ -146,6 +147,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7) -> bool:
         journey.attach_pdfs(context.emailed, pdfs)
         demo_tags(context.users)
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
+        # email choices, the directory of who can help, a hand-over and colleague alerts (colleagues.py)
+        demo_colleagues(context.users, since=context.started)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

@@ -342,7 +342,7 @@ def case_assign(
     after = {"owner": case.owner_id, "team": case.team_id}
     if before == after:
         return case
-    label = HandOver.Reason(reason).label if handing_over else reason
+    label = HandOver.Reason(reason).label if reason in HandOver.Reason.values else reason
     case_event_record(
         case, kind=EventKind.ASSIGNED, actor=actor, at=now, before=before, after=after, reason=label
     )

@@ -95,7 +95,15 @@ def notification_emails_send(*, ids: list[int] | None = None, now: datetime | No
     if not claimed:
         return 0
     rows = list(Notification.objects.filter(pk__in=claimed).select_related("user").order_by("id"))
-    _deliver(rows)
+    unreachable = [row for row in rows if not row.user.email or not row.user.is_active]
+    for row in unreachable:  # the account lost its address or was closed since: nothing to try again
+        log.warning("Notification %s: user %s has no email address or account now", row.pk, row.user_id)
+        Notification.objects.filter(pk=row.pk, email_state=EmailState.SENDING).update(
+            email_state=EmailState.GAVE_UP, email_next_at=None, email_error="No email address or account"
+        )
+    rows = [row for row in rows if row not in unreachable]
+    if rows:
+        _deliver(rows)
     return len(claimed)
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus
 
 from amends.core.api_errors import errors
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
@@ -181,7 +182,7 @@ def raise_alert(request, customer_id: int, payload: ColleagueAlertIn):
         expires_on=payload.expires_on,
         contact=contact,
     )
-    return 201, alert
+    return HttpStatus(201, alert)
 
 
 @router.post(

@@ -98,7 +98,7 @@ def tell_reopened(*, case: Case, before: str, after: str, at: Any) -> None:
     the API, a bulk action). Urgent when the customer came back themselves: they are waiting."""
     if not is_reopen(before, after):
         return
-    event = CaseEvent.objects.filter(case=case, kind=EventKind.REOPENED).order_by("-at", "-id").first()
+    event = CaseEvent.objects.filter(case=case, kind=EventKind.REOPENED).order_by("-id").first()  # this one
     actor = event.actor if event is not None else None
     by_customer = actor is None
     words = _customer_words(case) if by_customer else (event.reason if event is not None else "")

@@ -164,7 +164,7 @@ def list_alerts(request, customer_id: int):
 
 @router.post(
     "/{customer_id}/alerts",
-    response={201: ColleagueAlertOut, **errors(400, 403, 404, 422)},
+    response={201: ColleagueAlertOut, **errors(400, 403, 404, 413, 422)},
     summary="Raise a colleague alert on a customer for whoever deals with them next",
 )
 def raise_alert(request, customer_id: int, payload: ColleagueAlertIn):
@@ -187,7 +187,7 @@ def raise_alert(request, customer_id: int, payload: ColleagueAlertIn):
 
 @router.post(
     "/{customer_id}/alerts/{alert_id}/close",
-    response={200: ColleagueAlertOut, **errors(400, 403, 404, 422)},
+    response={200: ColleagueAlertOut, **errors(400, 403, 404, 413, 422)},
     summary="Close a colleague alert: it leaves every screen, the record stays",
 )
 def close_alert(request, customer_id: int, alert_id: int, payload: ColleagueAlertCloseIn):

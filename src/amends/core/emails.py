@@ -1,4 +1,5 @@
-"""Notifications by email as well as in the app (core.models.Notification, `StaffProfile.notify_email`).
+"""Notifications by email as well as in the app (core.models.Notification, `StaffProfile.notify_email`);
+safety alerts always by email, so help reaches a colleague at once (CFACSC4 P17, K5).
 
 Rows are written in the transaction of the change they tell (`services.notify_each`), marked `pending` when
 their person is to get an email: urgent safety alerts always, otherwise as the person chose (urgent ones,

@@ -95,7 +95,8 @@ def tell_reopened(*, case: Case, before: str, after: str, at: Any) -> None:
     the customer said (their message that re-opened it, or the reason a colleague gave), and record who
     was told on the case. Registered on cases.hooks.status_listeners, so it runs in the transaction of
     the re-opening, whoever or whatever re-opened it (a customer writing back on any channel, a person,
-    the API, a bulk action). Urgent when the customer came back themselves: they are waiting."""
+    the API, a bulk action). Urgent when the customer came back themselves: they are waiting (CFACSC4
+    P16, K9: the colleagues who dealt with the customer are told of a further approach)."""
     if not is_reopen(before, after):
         return
     event = CaseEvent.objects.filter(case=case, kind=EventKind.REOPENED).order_by("-id").first()  # this one

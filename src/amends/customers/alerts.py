@@ -2,6 +2,7 @@
 the customer is likely to re-open the matter with them; K9: notice of further approaches): "may re-open
 the matter", "may contact you", or something else in a colleague's words, who raised it and why, until
 an expiry date or until someone closes it.
+
 An alert is a customer notice (`customers.hooks.customer_notices`, registered in apps.py), so whoever
 handles this customer next sees it first on the queue's rows, the case page and the customer page,
 whatever channel the customer comes back on: a message on any channel lands on a case, and the case page

@@ -22,6 +22,7 @@ from amends.cases.models import Case, CaseEvent
 from amends.cases.services import case_event_record
 from amends.core.models import Role
 from amends.core.services import notify_each
+from amends.customers.alerts import alerts_live
 
 from .models import Message, OutboxItem
 
@@ -156,3 +157,41 @@ def _last_owner(case: Case) -> Any:
             if isinstance(side.get("owner"), int):
                 return get_user_model().objects.filter(pk=side["owner"]).first()
     return None
+
+
+FURTHER_APPROACH_PURPOSES = {"message", "contact_note"}  # a person got in touch, not an automatic reply
+
+
+def tell_further_approaches(messages: Sequence[Message]) -> None:
+    """The colleague a live alert on the customer names ("may contact you", "may re-open the matter") is
+    told when the customer gets in touch again, on any channel (CFACSC4 K9: notice of further approaches).
+    Called by `messages_record` for every message stored, one or a batch: one query for the alerts, and
+    nothing at all when no message is a customer's."""
+    inbound = [
+        m
+        for m in messages
+        if m.direction == Message.Direction.INBOUND
+        and m.purpose in FURTHER_APPROACH_PURPOSES
+        and m.customer_id
+    ]
+    if not inbound:
+        return
+    by_customer: dict[int, list[Any]] = {}
+    for alert in alerts_live({m.customer_id for m in inbound}).filter(contact__isnull=False):
+        if alert.contact.is_active:
+            by_customer.setdefault(alert.customer_id, []).append(alert)
+    if not by_customer:
+        return
+    notes: dict[tuple[int, int], tuple[Any, str, str]] = {}
+    for message in inbound:
+        for alert in by_customer.get(message.customer_id, []):
+            if alert.contact_id == message.author_id:
+                continue  # they logged the contact themselves
+            case = message.case
+            text = (
+                f"{message.customer.name} got in touch again ({message.get_channel_display().lower()}) on "
+                f"{case.reference}; your alert: {alert.get_kind_display().lower()}"
+            )
+            link = reverse("case_detail", args=[case.reference])
+            notes.setdefault((alert.contact_id, case.pk), (alert.contact, text, link))
+    notify_each(list(notes.values()), urgent=False)

@@ -23,7 +23,7 @@ from amends.customers.models import Channel, ContactPoint, Customer
 
 from .connectors import Attempt
 from .models import Attachment, Integration, Message, MessageSource, OutboxItem
-from .notices import notify_not_sent
+from .notices import notify_not_sent, tell_further_approaches
 from .routes import BY_HAND_CHANNELS, Route, case_routes
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ def messages_record(
     Message.objects.bulk_create(messages, batch_size=1000)
     MessageSource.objects.bulk_create(sources, batch_size=1000)
     Attachment.objects.bulk_create(attachments, batch_size=100)
+    tell_further_approaches(messages)  # the colleague a live alert on the customer names
 
 
 def customer_email(customer: Customer) -> str | None:

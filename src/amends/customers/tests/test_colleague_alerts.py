@@ -121,3 +121,23 @@ def test_the_api_raises_lists_and_closes(case, case_handler):
     assert api.get(url).json() == []
     refused = api.post(url, json.dumps({"kind": "other", "text": ""}), "application/json")
     assert refused.status_code == 400
+
+
+def test_the_colleague_named_is_told_when_the_customer_gets_in_touch_again(case, adviser, case_handler):
+    from amends.messaging.services import Incoming, message_record_inbound
+
+    _raise(case, adviser, kind="may_contact", contact=case_handler)
+    Notification.objects.all().delete()
+    message_log_contact(case=case, actor=case_handler, channel="phone", direction="in", summary="Pat rang")
+    assert not Notification.objects.filter(user=case_handler).exists()  # they took the call themselves
+    message_record_inbound(
+        case=case,
+        customer=case.customer,
+        incoming=Incoming(channel="email", body_text="Any news?", occurred_at=timezone.now()),
+    )
+    told = Notification.objects.get(user=case_handler)
+    assert (
+        told.text
+        == f"Pat Customer got in touch again (email) on {case.reference}; your alert: may contact you"
+    )
+    assert not Notification.objects.filter(user=adviser).exists()  # who raised it is not named

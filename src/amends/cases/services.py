@@ -355,8 +355,8 @@ def case_assign(
             reason=reason if handing_over else HandOver.Reason.OTHER,
             note=note,
             at=now,
-            # Nothing to read for nobody, or for someone who took the case themselves without a note.
-            read_at=now if owner is None or (owner.pk == getattr(actor, "pk", None) and not note) else None,
+            # Nothing to read for nobody, or for someone who took the case themselves (they wrote any note).
+            read_at=now if owner is None or owner.pk == getattr(actor, "pk", None) else None,
         )
         case_event_record(
             case,

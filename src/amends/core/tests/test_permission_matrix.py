@@ -143,8 +143,14 @@ def test_colleague_alerts_and_hand_overs(request, world, persona, see, work, ass
     handler = request.getfixturevalue("case_handler")
     leader = request.getfixturevalue("team_leader")
     case_assign(case=case, owner=handler, actor=leader)
-    case_assign(case=case, owner=leader, actor=leader, reason="workload", note="Over to me")
-    handover = HandOver.objects.get(case=case, to_owner=leader)
+    case_assign(
+        case=case,
+        owner=request.getfixturevalue("adviser"),
+        actor=leader,
+        reason="workload",
+        note="Over to Ada",
+    )
+    handover = HandOver.objects.get(case=case, to_owner__username="ada")
     theirs = colleague_alert_raise(customer=case.customer, actor=handler, kind="may_reopen", text="Said so")
     user = _user(request, persona)
     client = _web(user)
@@ -157,7 +163,7 @@ def test_colleague_alerts_and_hand_overs(request, world, persona, see, work, ass
         (work and assign) or persona in closers
     )
     client.post(f"/cases/{case.reference}/handovers/{handover.pk}/read")
-    assert (HandOver.objects.get(pk=handover.pk).read_at is not None) == (persona == "team_leader")
+    assert (HandOver.objects.get(pk=handover.pk).read_at is not None) == (persona == "adviser")
 
     headers = {}
     if user is not None:

@@ -196,6 +196,14 @@ AMENDS_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("AMENDS_OUTBOX_RETRY_MAX_SE
 AMENDS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("AMENDS_OUTBOX_MAX_ATTEMPTS", "12"))
 AMENDS_OUTBOX_STUCK_MINUTES = int(os.environ.get("AMENDS_OUTBOX_STUCK_MINUTES", "15"))
 
+# Notifications by email (README "Notifications by email"): a person's notifications they chose to get by
+# email, and every urgent safety alert, are sent once the change that made them commits (a request waits
+# at most EMAIL_TIMEOUT per step for it; AMENDS_NOTIFICATION_EMAIL_AT_COMMIT=0 leaves them all to the
+# worker), through the same mail settings as the outbox. The worker retries a failure after 1, 5, 25...
+# minutes and gives up after AMENDS_NOTIFICATION_EMAIL_TRIES tries, logged. Links in them start SITE_URL.
+AMENDS_NOTIFICATION_EMAIL_AT_COMMIT = env_bool("AMENDS_NOTIFICATION_EMAIL_AT_COMMIT", True)
+AMENDS_NOTIFICATION_EMAIL_TRIES = int(os.environ.get("AMENDS_NOTIFICATION_EMAIL_TRIES", "5"))
+
 # Replies on the customer's own channel (README "Replying on the customer's channel"). An integration's
 # webhook gets AMENDS_WEBHOOK_TIMEOUT seconds to answer; retries and giving up are the outbox's, as for
 # email. AMENDS_SMS_PROVIDER is the dotted path of an SMS provider class (messaging/sms.py); unset, SMS is

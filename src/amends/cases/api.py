@@ -107,6 +107,18 @@ class TransitionIn(Schema):
 
 class AssignIn(Schema):
     owner: str | None = Field(None, description="Username, or null to unassign")
+    reason: str = Field(
+        "",
+        max_length=300,
+        description="Needed when the case has an owner: why it changes hands (leave, workload, expertise, "
+        "escalation, other); on a first allocation, why in words",
+    )
+    note: str = Field(
+        "",
+        max_length=5000,
+        description="The hand-over note: what the new owner must know (where it stands, what was promised, "
+        "how the customer is). Needed when the case passes from one owner to another person",
+    )
     version: int = Field(..., ge=1)
 
 
@@ -255,7 +267,14 @@ def assign(request, reference: str, payload: AssignIn):
         can_assign_to(request.auth, case, owner),
         "You can take an unassigned case yourself; a team leader assigns the rest",
     )
-    case_assign(case=case, owner=owner, actor=request.auth, expected_version=payload.version)
+    case_assign(
+        case=case,
+        owner=owner,
+        actor=request.auth,
+        reason=payload.reason,
+        note=payload.note,
+        expected_version=payload.version,
+    )
     return case_for(request.auth, reference)
 
 

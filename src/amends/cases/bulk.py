@@ -26,7 +26,7 @@ from amends.core.web import invalid_input
 
 from .hooks import BulkAction, BulkField, bulk_actions
 from .lifecycle import Status
-from .models import Case, Tag
+from .models import Case, HandOver, Tag
 from .selectors import assignee_label, bulk_assignees, cases_for, tags_in_use
 from .services import _lock, case_assign, case_transition
 from .tags import TAG_MAX, case_tag_add, tag_name
@@ -146,6 +146,17 @@ def _with_versions(outcome: BulkOutcome, found: dict[str, Case | DomainError]) -
 
 class BulkAssignIn(Schema):
     owner: str = Field(..., min_length=1, max_length=150, description="The username of whom to give them to")
+    reason: str = Field(
+        "",
+        max_length=300,
+        description="Needed for a case that has an owner: why it changes hands (leave, workload, expertise, "
+        "escalation, other)",
+    )
+    note: str = Field(
+        "",
+        max_length=5000,
+        description="The hand-over note, for a case that passes from one owner to another",
+    )
 
 
 class BulkStatusIn(Schema):
@@ -159,8 +170,8 @@ class BulkTagIn(Schema):
     )
 
 
-def _owner(actor: Any, data: BulkAssignIn) -> Any:
-    """The person named, looked up once for the batch."""
+def _owner(actor: Any, data: BulkAssignIn) -> tuple[Any, BulkAssignIn]:
+    """The person named, looked up once for the batch, with the hand-over's reason and note."""
     owner = (
         get_user_model()
         .objects.select_related("staff__team")
@@ -169,12 +180,14 @@ def _owner(actor: Any, data: BulkAssignIn) -> Any:
     )
     if owner is None:
         raise DomainError(f"No staff member {data.owner!r}", fields={"owner": "unknown user"})
-    return owner
+    return owner, data
 
 
-def _assign(case: Case, actor: Any, owner: Any) -> str:
+def _assign(case: Case, actor: Any, prepared: tuple[Any, BulkAssignIn]) -> str:
     """As POST /cases/{reference}/assign (and the case page's Assign, whose list offers only these): the
-    owner must be someone who may work the case, and only an assigner gives it to someone else."""
+    owner must be someone who may work the case, and only an assigner gives it to someone else; a case
+    that had an owner changes hands with the reason and hand-over note given for the batch."""
+    owner, data = prepared
     refusal = owner_refusal(owner, team_id=case.team_id)
     if refusal is not None:
         raise DomainError(refusal[1], fields={"owner": refusal[0]})
@@ -182,7 +195,9 @@ def _assign(case: Case, actor: Any, owner: Any) -> str:
         can_assign_to(actor, case, owner),
         "You can take an unassigned case yourself; a team leader assigns the rest",
     )
-    case_assign(case=case, owner=owner, actor=actor, expected_version=case.version)
+    case_assign(
+        case=case, owner=owner, actor=actor, reason=data.reason, note=data.note, expected_version=case.version
+    )
     return f"Assigned to {owner.get_full_name() or owner.get_username()}"
 
 
@@ -210,6 +225,10 @@ def _assignees(user: Any) -> list[tuple[str, str]]:
     return [(person.get_username(), assignee_label(person)) for person in bulk_assignees(user)]
 
 
+def _handover_reasons(user: Any) -> list[tuple[str, str]]:
+    return list(HandOver.Reason.choices)
+
+
 def _statuses(user: Any) -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in Status]
 
@@ -223,7 +242,11 @@ ASSIGN = BulkAction(
     label="Assign",
     input=BulkAssignIn,
     run=_assign,
-    fields=(BulkField("owner", "Assign to", choices=_assignees),),
+    fields=(
+        BulkField("owner", "Assign to", choices=_assignees),
+        BulkField("reason", "Why it changes hands (if owned)", choices=_handover_reasons),
+        BulkField("note", "Hand-over note (if owned)"),
+    ),
     prepare=_owner,
 )
 STATUS = BulkAction(

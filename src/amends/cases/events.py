@@ -27,6 +27,8 @@ class EventKind(StrEnum):
     NOTE_ADDED = "note_added"  # internal: the timeline shows the note itself, never the customer
     PRIORITY_RAISED = "priority_raised"
     PRIORITY_LOWERED = "priority_lowered"
+    HANDED_OVER = "handed_over"  # the case changed hands with a reason and a hand-over note for the new owner
+    HANDOVER_READ = "handover_read"  # the new owner acknowledged the hand-over note
     # messaging: a message stored on the case
     CONTACT_LOGGED = "contact_logged"
     REPLY_SENT = "reply_sent"
@@ -35,6 +37,8 @@ class EventKind(StrEnum):
     # messaging: the outbox gave up on an email, and a person put it back
     EMAIL_NOT_SENT = "email_not_sent"
     EMAIL_SENT_AGAIN = "email_sent_again"
+    # messaging: a re-opened case told its last owner and team leaders
+    REOPEN_TOLD = "reopen_told"
     # letters
     LETTER_DRAFTED = "letter_drafted"
     LETTER_UPDATED = "letter_updated"
@@ -77,6 +81,15 @@ class EventKind(StrEnum):
     CONDUCT_APPEALED = "conduct_appealed"
     APPEAL_DECIDED = "appeal_decided"
 
+
+# Why a case changed hands (cases.services.case_assign's `reason` when it had an owner).
+HANDOVER_REASON_WORDS = {
+    "leave": "the owner is on leave",
+    "workload": "workload",
+    "expertise": "expertise needed",
+    "escalation": "escalation",
+    "other": "another reason",
+}
 
 CHANNEL_WORDS = {
     "phone": "a phone call",
@@ -140,6 +153,14 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         return f"Priority raised: {after.get('reason', '')}".rstrip(": ")
     if kind == EventKind.PRIORITY_LOWERED:
         return "Priority back to normal"
+    if kind == EventKind.REOPEN_TOLD:
+        told = ", ".join(str(name) for name in after.get("told", []))
+        return f"Told {told} that it was re-opened" if told else "Nobody to tell that it was re-opened"
+    if kind == EventKind.HANDED_OVER:
+        reason = HANDOVER_REASON_WORDS.get(str(after.get("reason")), str(after.get("reason", "")))
+        return f"Handed over ({reason}) with a note for the new owner"
+    if kind == EventKind.HANDOVER_READ:
+        return "The new owner read the hand-over note"
     if kind.endswith("_sent"):
         what = kind.removesuffix("_sent").replace("_", " ")
         if after.get("by_hand"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .models import CaseKind
+from .models import CaseKind, HandOver
 from .notes import NOTE_MAX_CHARS
 from .selectors import assignee_label
 
@@ -25,6 +25,21 @@ class AssignForm(forms.Form):
         required=False,
         empty_label="Unassigned",
         widget=forms.Select(attrs={"aria-describedby": "owner-hint"}),  # the hint beside it on the case page
+    )
+    # Needed when the case has an owner: why it changes hands, and what the new owner must know.
+    reason = forms.ChoiceField(
+        choices=[("", "Choose why"), *HandOver.Reason.choices],
+        required=False,
+        label="Why it changes hands",
+        widget=forms.Select(attrs={"id": "id_handover_reason"}),  # the status form has its own reason
+    )
+    note = forms.CharField(
+        max_length=5000,
+        required=False,
+        label="Hand-over note",
+        widget=forms.Textarea(
+            attrs={"rows": 4, "id": "id_handover_note", "aria-describedby": "handover-hint"}
+        ),
     )
     version = forms.IntegerField(min_value=1)
 

@@ -233,3 +233,34 @@ class CasePriority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.reason}"
+
+
+class HandOver(models.Model):
+    """A case changing hands: why, and what the new owner must know (where it stands, what was promised,
+    how the customer is). Shown at the top of the case page to the new owner until they say they have read
+    it (`read_at`). Written by `cases.services.case_assign` with its `handed_over` event."""
+
+    class Reason(models.TextChoices):
+        LEAVE = "leave", "The owner is on leave"
+        WORKLOAD = "workload", "Workload"
+        EXPERTISE = "expertise", "Expertise needed"
+        ESCALATION = "escalation", "Escalation"
+        OTHER = "other", "Another reason"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="handovers"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["to_owner", "read_at"], name="handover_unread")]

@@ -10,17 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from amends.core.errors import Conflict, DomainError, TransitionNotAllowed
+from amends.core.errors import Conflict, DomainError, PermissionDenied, TransitionNotAllowed
 from amends.core.models import Team
 from amends.core.permissions import owner_refusal
+from amends.core.services import notify
 from amends.customers.models import Channel, Customer
 
 from . import hooks, lifecycle
 from .events import EventKind
 from .lifecycle import Status
-from .models import Case, CaseEvent, CaseKind, ReferenceCounter
+from .models import Case, CaseEvent, CaseKind, HandOver, ReferenceCounter
 
 
 def case_event(
@@ -278,11 +280,12 @@ def case_transition(
     case.status = to
     case.closed_at = now if to == Status.CLOSED else None
     _save(case, ["status", "closed_at"], now)
-    hooks.status_changed(case=case, before=before, after=to, at=now)
     kind = EventKind.REOPENED if lifecycle.is_reopen(before, to) else EventKind.STATUS_CHANGED
     case_event_record(
         case, kind=kind, actor=actor, at=now, before={"status": before}, after={"status": to}, reason=reason
     )
+    # After the event, as for a customer's contact: a listener may read who changed it and why.
+    hooks.status_changed(case=case, before=before, after=to, at=now)
     return case
 
 
@@ -294,12 +297,19 @@ def case_assign(
     actor: Any,
     team: Team | None = None,
     reason: str = "",
+    note: str = "",
     expected_version: int | None = None,
 ) -> Case:
     """Give the case to `owner` (None: nobody), in `team` (its own by default).
 
     Whoever asks, the owner must be someone who may work the case (`owner_refusal`): an assessor, a
     person with no role or one outside the team is refused here, not only by the page that offers them.
+
+    A case that had an owner changes hands only with a `reason` (`HandOver.Reason`: leave, workload,
+    expertise, escalation, other) and, when someone gives it to another person, a hand-over `note`: what
+    the new owner must know (where it stands, what was promised, how the customer is). The hand-over is
+    kept (`HandOver`), shown to the new owner on the case page until they read it, and they are told.
+    A first allocation may say why in words (`reason`) and leave a note too.
     """
     case = _lock(case, expected_version)
     new_team = team if team is not None else case.team
@@ -308,16 +318,94 @@ def case_assign(
         if refusal is not None:
             code, sentence = refusal
             raise DomainError(sentence, fields={"owner": code})
+    note = _check_text(note, "note", 5000)
+    handing_over = case.owner_id is not None and getattr(owner, "pk", None) != case.owner_id
+    if handing_over:
+        reason = (reason or "").strip()
+        if reason not in HandOver.Reason.values:
+            raise DomainError(
+                "Say why the case changes hands: leave, workload, expertise, escalation or other",
+                fields={"reason": "leave, workload, expertise, escalation or other"},
+            )
+        if owner is not None and owner.pk != getattr(actor, "pk", None) and not note:
+            raise DomainError(
+                "Write a hand-over note: where the case stands, what was promised, how the customer is",
+                fields={"note": "required"},
+            )
+    else:
+        reason = _check_text(reason, "reason", 300)
     before = {"owner": case.owner_id, "team": case.team_id}
+    from_owner = case.owner
     case.owner, case.team = owner, new_team
     now = timezone.now()
     _save(case, ["owner", "team"], now)
     after = {"owner": case.owner_id, "team": case.team_id}
-    if before != after:
-        case_event_record(
-            case, kind=EventKind.ASSIGNED, actor=actor, at=now, before=before, after=after, reason=reason
+    if before == after:
+        return case
+    label = HandOver.Reason(reason).label if reason in HandOver.Reason.values else reason
+    case_event_record(
+        case, kind=EventKind.ASSIGNED, actor=actor, at=now, before=before, after=after, reason=label
+    )
+    if handing_over or (note and owner is not None):
+        handover = HandOver.objects.create(
+            case=case,
+            from_owner=from_owner,
+            to_owner=owner,
+            by=actor if getattr(actor, "pk", None) else None,
+            reason=reason if handing_over else HandOver.Reason.OTHER,
+            note=note,
+            at=now,
+            # Nothing to read for nobody, or for someone who took the case themselves (they wrote any note).
+            read_at=now if owner is None or owner.pk == getattr(actor, "pk", None) else None,
         )
+        case_event_record(
+            case,
+            kind=EventKind.HANDED_OVER,
+            actor=actor,
+            at=now,
+            before={"owner": before["owner"]},
+            after={"owner": case.owner_id, "reason": handover.reason, "handover": handover.pk},
+        )
+        if owner is not None and owner.pk != getattr(actor, "pk", None):
+            who = (actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "Amends"
+            why = handover.get_reason_display().lower()
+            notify(
+                users=[owner],
+                text=f"{case.reference} was handed to you by {who} ({why}): read the hand-over note",
+                link=reverse("case_detail", args=[case.reference]),
+                urgent=False,
+            )
     return case
+
+
+@transaction.atomic
+def handover_read(*, handover: HandOver, actor: Any) -> HandOver:
+    """The new owner says they have read the hand-over note: it leaves the top of the case page."""
+    fresh = HandOver.objects.select_for_update().select_related("case").get(pk=handover.pk)
+    if fresh.to_owner_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Only the person the case was handed to can mark its hand-over note read")
+    if fresh.read_at is None:
+        fresh.read_at = timezone.now()
+        fresh.save(update_fields=["read_at"])
+        case_event_record(
+            fresh.case,
+            kind=EventKind.HANDOVER_READ,
+            actor=actor,
+            at=fresh.read_at,
+            after={"handover": fresh.pk},
+        )
+    return fresh
+
+
+def handovers_unread(case: Case, user: Any) -> list[HandOver]:
+    """The hand-over notes on this case the user has still to read (newest first)."""
+    if not getattr(user, "pk", None) or case.owner_id != user.pk:
+        return []  # a hand-over to someone who no longer owns the case is theirs to read no more
+    return list(
+        HandOver.objects.filter(case=case, to_owner=user, read_at__isnull=True)
+        .select_related("from_owner", "by")
+        .order_by("-at", "-id")
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from amends.core.permissions import (
     require,
 )
 from amends.core.web import form_errors, report, staff_required
+from amends.customers.alerts import alert_panel
 from amends.customers.hooks import notices_for
 from amends.customers.models import Channel, Customer
 from amends.customers.selectors import visible_customer
@@ -30,7 +31,7 @@ from . import lifecycle
 from .bulk import BULK_LIMIT, BulkOutcome, Selected, cases_bulk
 from .forms import AssignForm, NoteForm, ReclassifyForm, StatusForm
 from .hooks import bulk_actions, case_page_extras
-from .models import Case, CaseKind, Note
+from .models import Case, CaseKind, HandOver, Note
 from .notes import customer_notes, mentionable_people, note_add
 from .selectors import (
     QUEUES,
@@ -45,7 +46,7 @@ from .selectors import (
     risk_filters,
     tags_in_use,
 )
-from .services import case_assign, case_reclassify, case_transition
+from .services import case_assign, case_reclassify, case_transition, handover_read, handovers_unread
 from .tags import TAG_MAX, case_tag_add, case_tag_remove, tag_normalised
 
 
@@ -192,6 +193,9 @@ def case_detail(request, reference: str):
         "customer_notes": customer_notes(case.customer, limit=3, with_told=False),
         "note_form": NoteForm(people=_colleagues(request, case=case)) if can_work else None,
         "customer_notices": notices_for(request.user, [case.customer_id]).get(case.customer_id, []),
+        "handovers": handovers_unread(case, request.user),
+        **alert_panel(request.user, case.customer, full=False),
+        "handover_reasons": HandOver.Reason.choices,
     }
     context.update(case_page_extras(request, case))
     return render(request, "cases/case_detail.html", context)
@@ -287,7 +291,14 @@ def case_change_owner(request, reference: str):
             can_assign_to(request.user, case, d["owner"]),
             "You can take an unassigned case yourself; a team leader assigns the rest",
         )
-        case_assign(case=case, owner=d["owner"], actor=request.user, expected_version=d["version"])
+        case_assign(
+            case=case,
+            owner=d["owner"],
+            actor=request.user,
+            reason=d["reason"],
+            note=d["note"],
+            expected_version=d["version"],
+        )
 
     return act_on_case(
         request,
@@ -387,3 +398,17 @@ def _corrected(notes, pk: int | None) -> Note | None:
     if note is None:
         raise DomainError("There is no such note here to correct", fields={"corrects": "unknown note"})
     return note
+
+
+@require_POST
+@staff_required
+def case_handover_read(request, reference: str, pk: int):
+    """The new owner has read the hand-over note: it leaves the top of the case page."""
+    case = case_for(request.user, reference)
+    handover = get_object_or_404(HandOver, pk=pk, case=case)
+    try:
+        handover_read(handover=handover, actor=request.user)
+        messages.success(request, "Hand-over note marked read")
+    except DomainError as exc:
+        report(request, exc)
+    return redirect("case_detail", reference=reference)

@@ -15,6 +15,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class NotifyEmail(models.TextChoices):
+    """Which notifications a person also gets by email. Urgent safety alerts are emailed whatever they
+    choose (`Notification.safety`)."""
+
+    NONE = "none", "In the app only"
+    URGENT = "urgent", "Email me urgent ones too"
+    ALL = "all", "Email me every one (a digest at most once)"
+
+
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -34,6 +43,13 @@ class StaffProfile(models.Model):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     # How they sign a letter ("Customer Relations Manager"); empty: the role's name.
     job_title = models.CharField(max_length=100, blank=True)
+    # Which notifications also reach them by email (their own choice; urgent safety alerts always do).
+    notify_email = models.CharField(max_length=10, choices=NotifyEmail.choices, default=NotifyEmail.URGENT)
+    # The directory of who can help (CFACSC4 P14, K5): what they can help colleagues with (topics,
+    # products, skills, one per line or comma-separated) and how to reach them; kept by them or their
+    # team leader (`services.staff_directory_set`).
+    helps_with = models.TextField(blank=True)
+    reach = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -88,6 +104,14 @@ class AuditEvent(models.Model):
         raise ValueError("Audit events are append-only")
 
 
+class EmailState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed, to be tried again"
+    GAVE_UP = "gave_up", "Gave up"
+
+
 class Notification(models.Model):
     """Something a person needs to know: an approval to decide, a clock about to breach, a decision made.
 
@@ -109,9 +133,22 @@ class Notification(models.Model):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     topic = models.CharField(max_length=40, blank=True)  # a routine digest's; "" for one told on its own
     subjects = models.JSONField(default=list, blank=True)
+    # A safety alert (threat, self-harm, a safety report): always urgent, always emailed.
+    safety = models.BooleanField(default=False)
+    # Its email, sent after the transaction that wrote it commits (core/emails.py): "" when it is not to
+    # be emailed; pending -> sending -> sent, or failed (tried again with backoff) -> gave_up.
+    email_state = models.CharField(max_length=10, choices=EmailState.choices, blank=True)
+    email_tries = models.PositiveSmallIntegerField(default=0)
+    email_next_at = models.DateTimeField(null=True, blank=True)  # when it may be tried (again)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox"),
+            models.Index(fields=["email_state", "email_next_at"], name="notification_email_due"),
+        ]
 
 
 class RateCounter(models.Model):

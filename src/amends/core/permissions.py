@@ -297,6 +297,33 @@ def can_configure_mailboxes(user: Any) -> bool:
     return staff is not None and staff.role == Role.ADMIN
 
 
+def can_raise_colleague_alerts(user: Any) -> bool:
+    """Raise an alert on a customer for whoever deals with them next ("may re-open the matter"): those who
+    work cases, on a customer they can see. An assessor reads the alerts but raises none."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_close_colleague_alert(user: Any, alert: Any) -> bool:
+    """Close a colleague alert: whoever raised it, the colleague it names, and team leaders and leads."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in WORKING_ROLES:
+        return False
+    return staff.role in ASSIGNING_ROLES or user.pk in {alert.raised_by_id, alert.contact_id}
+
+
+def can_edit_directory_entry(user: Any, person: Any) -> bool:
+    """What a person can help with, in the directory of who can help: the person themselves, their team's
+    leaders, and those who see every team. Assessors are not in it (they judge the work, they are not
+    asked for help on a case)."""
+    staff, theirs = staff_of(user), staff_of(person)
+    if staff is None or theirs is None or theirs.role not in WORKING_ROLES:
+        return False
+    if user.pk == person.pk or staff.role in ALL_CASES_ROLES:
+        return True
+    return staff.role == Role.TEAM_LEADER and staff.team_id is not None and staff.team_id == theirs.team_id
+
+
 def authority_roles() -> list[Role]:
     """The roles that hold authority limits: those who work cases (an assessor judges, offers nothing)."""
     return [role for role in Role if role in WORKING_ROLES]

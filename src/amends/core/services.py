@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -11,8 +12,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .errors import DomainError
-from .models import ApiToken, AuditEvent, Notification, Role, StaffProfile, Team
+from .emails import send_after_commit, wants_email
+from .errors import DomainError, PermissionDenied
+from .models import ApiToken, AuditEvent, EmailState, Notification, NotifyEmail, Role, StaffProfile, Team
+from .permissions import can_edit_directory_entry
+
+log = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -115,6 +120,68 @@ def staff_job_title_set(*, user: Any, job_title: str, actor: Any = None) -> Staf
     return staff
 
 
+@transaction.atomic
+def staff_notify_email_set(*, user: Any, preference: str, actor: Any = None) -> StaffProfile:
+    """Which notifications also reach this person by email: in the app only, urgent ones, or every one.
+    Urgent safety alerts are emailed whatever they choose."""
+    if preference not in NotifyEmail.values:
+        raise DomainError(
+            "Choose in the app only, urgent ones by email, or every one by email",
+            fields={"notify_email": "none, urgent or all"},
+        )
+    staff = StaffProfile.objects.select_for_update().filter(user=user).first()
+    if staff is None:
+        raise DomainError(f"{user.get_username()} has no role in Amends", fields={"user": "no role"})
+    before = staff.notify_email
+    if before != preference:
+        staff.notify_email = preference
+        staff.save(update_fields=["notify_email"])
+        audit_record(
+            actor=actor or user,
+            kind="staff.notify_email",
+            obj=user,
+            before={"notify_email": before},
+            after={"notify_email": preference},
+        )
+    return staff
+
+
+HELPS_WITH_MAX = 1000
+REACH_MAX = 200
+
+
+def help_topics(helps_with: str) -> list[str]:
+    """A directory entry's topics, as written: one per line or comma-separated, each once."""
+    parts = [p.strip() for line in (helps_with or "").splitlines() for p in line.split(",")]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+@transaction.atomic
+def staff_directory_set(*, user: Any, helps_with: str, reach: str, actor: Any) -> StaffProfile:
+    """What this person can help colleagues with, and how to reach them, in the directory of who can
+    help. They keep their own; their team's leaders and those who see every team may keep it for them."""
+    if not can_edit_directory_entry(actor, user):
+        raise PermissionDenied("You keep your own entry; a team leader keeps their team's")
+    topics = help_topics(helps_with)
+    helps_with = "\n".join(topics)
+    reach = " ".join((reach or "").split())
+    if len(helps_with) > HELPS_WITH_MAX:
+        raise DomainError(
+            f"What you can help with is at most {HELPS_WITH_MAX} characters",
+            fields={"helps_with": "too long"},
+        )
+    if len(reach) > REACH_MAX:
+        raise DomainError(f"How to reach you is at most {REACH_MAX} characters", fields={"reach": "too long"})
+    staff = StaffProfile.objects.select_for_update().get(user=user)
+    before = {"helps_with": staff.helps_with, "reach": staff.reach}
+    after = {"helps_with": helps_with, "reach": reach}
+    if before != after:
+        staff.helps_with, staff.reach = helps_with, reach
+        staff.save(update_fields=["helps_with", "reach"])
+        audit_record(actor=actor, kind="staff.directory", obj=user, before=before, after=after)
+    return staff
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -137,23 +204,56 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> None:
     audit_record(actor=actor, kind="api_token.revoked", obj=token)
 
 
-def notify(*, users, text: str, link: str = "", urgent: bool) -> None:
-    """Tell each of these people something; shown in their notifications until read, urgent ones first."""
-    notify_each([(u, text, link) for u in {u.pk: u for u in users}.values()], urgent=urgent)
+def notify(*, users, text: str, link: str = "", urgent: bool, safety: bool = False) -> None:
+    """Tell each of these people something; shown in their notifications until read, urgent ones first.
+    `safety=True` marks a safety alert (a threat, self-harm, a safety report): urgent, and emailed to
+    everyone told whatever their email preference."""
+    notify_each([(u, text, link) for u in {u.pk: u for u in users}.values()], urgent=urgent, safety=safety)
 
 
-def notify_each(notes, *, urgent: bool) -> None:
+def notify_each(notes, *, urgent: bool, safety: bool = False) -> None:
     """Tell each person their own thing: (user, text, link) triples, written in one insert. Call it in the
-    transaction of the change being told, not after commit, so the two are saved or lost together."""
+    transaction of the change being told, not after commit, so the two are saved or lost together: the
+    emails the people chose (`StaffProfile.notify_email`; always for `safety`) go once it commits."""
+    notes = list(notes)
+    if not notes:
+        return
     now = timezone.now()
+    urgent = urgent or safety
     urgency = Notification.Urgency.URGENT if urgent else Notification.Urgency.ROUTINE
-    Notification.objects.bulk_create(
-        (
-            Notification(user=u, text=text[:300], link=link[:300], created_at=now, urgency=urgency)
-            for u, text, link in notes
-        ),
-        batch_size=1000,
-    )
+    preferences = _email_preferences({u.pk for u, _text, _link in notes})
+    rows = []
+    for u, text, link in notes:
+        row = Notification(
+            user=u, text=text[:300], link=link[:300], created_at=now, urgency=urgency, safety=safety
+        )
+        _mark_for_email(row, preferences.get(u.pk), urgent=urgent, safety=safety, digest=False, now=now)
+        rows.append(row)
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    send_after_commit(row.pk for row in rows if row.email_state and row.pk)
+
+
+def _email_preferences(user_ids) -> dict[int, tuple[str, str]]:
+    """Each user's email address and preference, in one query: {user id: (email, preference)}."""
+    return {
+        pk: (email, preference or NotifyEmail.URGENT)
+        for pk, email, preference in get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .values_list("pk", "email", "staff__notify_email")
+    }
+
+
+def _mark_for_email(row: Notification, found, *, urgent: bool, safety: bool, digest: bool, now) -> None:
+    email, preference = found or ("", NotifyEmail.URGENT)
+    if not wants_email(preference, urgent=urgent, safety=safety, digest=digest):
+        return
+    if not email:
+        if safety:
+            log.warning(
+                "User %s has no email address: a safety alert reaches them in the app only", row.user_id
+            )
+        return
+    row.email_state, row.email_next_at = EmailState.PENDING, now
 
 
 def notify_digest(*, topic: str, items, summary: Callable[[Any, int], tuple[str, str]]) -> None:
@@ -189,8 +289,12 @@ def notify_digest(*, topic: str, items, summary: Callable[[Any, int], tuple[str,
         text, link = new[row.subjects[0]] if len(row.subjects) == 1 else summary(user, len(row.subjects))
         row.text, row.link, row.created_at = text[:300], link[:300], now
         (changed if row.pk else created).append(row)
+    preferences = _email_preferences({row.user_id for row in created})
+    for row in created:  # a digest row is emailed once, when it starts: what joins it later is in the app
+        _mark_for_email(row, preferences.get(row.user_id), urgent=False, safety=False, digest=True, now=now)
     Notification.objects.bulk_create(created, batch_size=1000)
     Notification.objects.bulk_update(changed, ["subjects", "text", "link", "created_at"], batch_size=1000)
+    send_after_commit(row.pk for row in created if row.email_state and row.pk)
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None, up_to: int | None = None) -> int:

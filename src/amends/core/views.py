@@ -1,13 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import LoginView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
-from .models import Notification
+from .errors import DomainError
+from .models import Notification, NotifyEmail
 from .ratelimit import allow, client_network, throttle_before_reading
 from .selectors import inbox
-from .services import notifications_mark_read
-from .web import staff_required
+from .services import notifications_mark_read, staff_notify_email_set
+from .web import report, staff_required
 
 
 def home(request):
@@ -70,3 +73,25 @@ def notification_open(request, pk: int):
         link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return redirect(link if safe else "notifications")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Each person's own choice of which notifications also reach them by email."""
+    staff = request.user.staff
+    if request.method == "POST":
+        try:
+            staff_notify_email_set(
+                user=request.user, preference=request.POST.get("notify_email", ""), actor=request.user
+            )
+        except DomainError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, "Your email choice is saved.")
+            return redirect("notification_settings")
+    return render(
+        request,
+        "core/notification_settings.html",
+        {"choices": NotifyEmail.choices, "chosen": staff.notify_email, "email": request.user.email},
+    )

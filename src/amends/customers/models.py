@@ -151,3 +151,38 @@ class MergeSuggestion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["keep", "duplicate"], name="merge_suggestion_unique")]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class ColleagueAlert(models.Model):
+    """What a colleague wants whoever deals with this customer next to know ("may re-open the matter",
+    "may contact you"), who raised it and why, until it expires or is closed. Shown as a customer notice
+    (customers.hooks.customer_notices) on the queue's rows, the case page and the customer page, so it
+    reaches whoever handles the customer next on any channel (customers/alerts.py)."""
+
+    class Kind(models.TextChoices):
+        MAY_REOPEN = "may_reopen", "May re-open the matter"
+        MAY_CONTACT = "may_contact", "May contact you"
+        OTHER = "other", "Other"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="colleague_alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)  # why, and what to do: shown to whoever deals with them next
+    # Whom the customer may contact, or who wants to hear: told when it is raised (optional).
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    expires_on = models.DateField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "closed_at", "expires_on"], name="colleague_alert_live")]
+
+    @property
+    def label(self) -> str:
+        return self.get_kind_display() if self.kind != self.Kind.OTHER else "Colleague alert"

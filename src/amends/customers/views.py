@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -13,9 +16,10 @@ from amends.core.errors import DomainError
 from amends.core.permissions import can_edit_customers, can_merge_customers, require
 from amends.core.web import invalid_input, report, staff_required
 
+from .alerts import alert_contacts, alert_panel, colleague_alert_close, colleague_alert_raise
 from .details import EDITABLE_KINDS
 from .hooks import customer_page_extras, notices_for
-from .models import Channel, ContactPoint, Nation
+from .models import Channel, ColleagueAlert, ContactPoint, Nation
 from .schemas import CustomerPatchIn, customer_edit
 from .selectors import merge_suggestion_for, open_merge_suggestions, visible_customer
 from .services import customer_merge, merge_suggestion_dismiss
@@ -39,6 +43,7 @@ def customer_detail(request, pk: int):
         "channels": Channel.choices,
         "point_kinds": [(k, ContactPoint.Kind(k).label) for k in EDITABLE_KINDS],
         "customer_notices": notices_for(request.user, [customer.pk]).get(customer.pk, []),
+        **alert_panel(request.user, customer),
     }
     context.update(customer_page_extras(request, customer))
     return render(request, "customers/customer_detail.html", context)
@@ -143,3 +148,59 @@ def merge_decide(request, pk: int):
     except DomainError as exc:
         report(request, exc)
     return redirect("merge_suggestions")
+
+
+def _back(request, customer) -> str:
+    """Back to the page the form was on: the customer's, or a case page it was posted from."""
+    back = request.POST.get("back", "")
+    if back.startswith("/cases/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return back
+    return reverse("customer_detail", args=[customer.pk]) + "#alerts-h"
+
+
+@require_POST
+@staff_required
+def customer_alert_raise(request, pk: int):
+    """Raise a colleague alert from the customer page or a case page's customer panel."""
+    customer = visible_customer(request.user, pk)
+    if customer is None:
+        raise Http404("No such customer, or not one you can see")
+    post = request.POST
+    try:
+        expires_on = date.fromisoformat(post["expires_on"]) if post.get("expires_on") else None
+    except ValueError:
+        messages.error(request, "Expires on: give a date")
+        return redirect(_back(request, customer))
+    contact = None
+    if post.get("contact", "").isdecimal():
+        contact = next((p for p in alert_contacts() if p.pk == int(post["contact"])), None)
+    try:
+        colleague_alert_raise(
+            customer=customer,
+            actor=request.user,
+            kind=post.get("kind", ""),
+            text=post.get("text", ""),
+            expires_on=expires_on,
+            contact=contact,
+        )
+        messages.success(request, "Alert raised: whoever deals with this customer next will see it")
+    except DomainError as exc:
+        report(request, exc)
+    return redirect(_back(request, customer))
+
+
+@require_POST
+@staff_required
+def customer_alert_close(request, pk: int, alert_id: int):
+    customer = visible_customer(request.user, pk)
+    if customer is None:
+        raise Http404("No such customer, or not one you can see")
+    alert = ColleagueAlert.objects.filter(pk=alert_id, customer=customer).first()
+    if alert is None:
+        raise Http404("No such alert on this customer")
+    try:
+        colleague_alert_close(alert=alert, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "Alert closed")
+    except DomainError as exc:
+        report(request, exc)
+    return redirect(_back(request, customer))

@@ -68,6 +68,7 @@ from amends.regimes.services import regime_settings_save
 
 from . import journey, observing, story, texts
 from .care import demo_care
+from .colleagues import demo_colleagues
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
@@ -157,6 +158,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         seed_desk(context.users, context.teams)  # saved replies, and notes on today's open cases
         demo_care(context.users)  # a bereaved customer and one who asked for large print (care.py)
         demo_safety(context.users)  # two calls logged today that alert at once (safety.py)
+        # email choices, the directory of who can help, a hand-over and colleague alerts (colleagues.py)
+        demo_colleagues(context.users, since=context.started)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

@@ -90,5 +90,10 @@ def test_an_adviser_sends_again_an_email_the_outbox_gave_up_on(page, live_server
     assert page.get_by_role("button", name="Send again").count() == 0
 
     assert send_outbox(timezone.now()) == 1 and send_outbox(timezone.now()) == 0
-    assert [e.to for e in mail.outbox] == [["pat@example.com"]]
+    # The customer's email, once; and the adviser was emailed the urgent "not sent" notification once.
+    notices = [e.to for e in mail.outbox if "X-Amends-Notification" in e.extra_headers]
+    assert [e.to for e in mail.outbox if "X-Amends-Notification" not in e.extra_headers] == [
+        ["pat@example.com"]
+    ]
+    assert notices == [["ada@staff.example"]]
     assert Message.objects.get(pk=message.pk).delivery == "sent"

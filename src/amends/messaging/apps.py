@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from amends.cases.hooks import case_page_context, queue_filters
+from amends.cases.hooks import case_page_context, queue_filters, status_listeners
 from amends.customers import hooks
 from amends.customers.hooks import customer_page_context
 
@@ -13,6 +13,7 @@ class MessagingConfig(AppConfig):
         _register_customer_hooks()
         _register_pages()
         _register_queue_filter()
+        _register_reopen_notice()
 
 
 def _register_customer_hooks() -> None:
@@ -36,3 +37,10 @@ def _register_queue_filter() -> None:
     from .selectors import UNDELIVERED  # selectors import models, loaded once the app registry is ready
 
     queue_filters.register(UNDELIVERED)
+
+
+def _register_reopen_notice() -> None:
+    """A re-opened case tells its last owner and team leaders, with the customer's words messaging keeps."""
+    from .notices import tell_reopened  # imports models, loaded once the app registry is ready
+
+    status_listeners.register(tell_reopened)

@@ -24,7 +24,7 @@ from amends.customers.models import Channel, ContactPoint, Customer
 from .connectors import Attempt
 from .hooks import contact_logged
 from .models import Attachment, Integration, Message, MessageSource, OutboxItem
-from .notices import notify_not_sent
+from .notices import notify_not_sent, tell_further_approaches
 from .routes import BY_HAND_CHANNELS, Route, by_hand_refusal, case_routes
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,7 @@ def messages_record(
     Message.objects.bulk_create(messages, batch_size=1000)
     MessageSource.objects.bulk_create(sources, batch_size=1000)
     Attachment.objects.bulk_create(attachments, batch_size=100)
+    tell_further_approaches(messages)  # the colleague a live alert on the customer names
 
 
 def customer_email(customer: Customer) -> str | None:

@@ -5,6 +5,8 @@ from amends.cases.hooks import case_page_context
 from amends.customers.hooks import customer_page_context
 from amends.messaging.hooks import reply_placeholders
 
+from .hooks import worker_steps
+
 
 class ProcessConfig(AppConfig):
     name = "amends.process"
@@ -17,6 +19,7 @@ class ProcessConfig(AppConfig):
         _register_queue_filters()
         _register_bulk_actions()
         _register_reply_placeholders()
+        _register_worker_steps()
 
 
 def _register_case_hooks() -> None:
@@ -57,3 +60,10 @@ def _register_reply_placeholders() -> None:
     from .letters import RESPOND_BY  # letters import models, loaded once the app registry is ready
 
     reply_placeholders.register(RESPOND_BY)
+
+
+def _register_worker_steps() -> None:
+    """Core keeps the notifications' emails but is below the worker: the sweep retries those not sent."""
+    from amends.core.emails import notification_emails_sweep
+
+    worker_steps.register(lambda: {"notification_emails": notification_emails_sweep})

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import directory, views
 
 urlpatterns = [
     path("authority/", views.authority_limits, name="authority_limits"),
+    path("directory/", directory.directory, name="directory"),
+    path("directory/<int:user_id>/edit", directory.directory_edit, name="directory_edit"),
     path("promises/", views.my_promises, name="my_promises"),
     path("cases/<str:reference>/process/<slug:action>", views.process_action, name="process_action"),
     path("cases/<str:reference>/letters/<int:pk>.pdf", views.letter_pdf, name="letter_pdf"),

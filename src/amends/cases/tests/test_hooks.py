@@ -27,6 +27,7 @@ def test_process_registers_its_close_guard_and_status_listener_and_the_merge_lis
         "messages_move_customer",
         "notes_move_customer",
         "support_needs_move_customer",
+        "alerts_move_customer",
     }
 
 

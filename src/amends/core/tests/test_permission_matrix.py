@@ -131,6 +131,64 @@ def test_agent_ui(request, world, persona, see, work, assign, merge):
     assert (Message.objects.get(pk=failed.pk).delivery == "queued") == work
 
 
+@pytest.mark.parametrize(("persona", "see", "work", "assign", "merge"), MATRIX)
+def test_colleague_alerts_and_hand_overs(request, world, persona, see, work, assign, merge):
+    """Alerts on a customer: raised by whoever works the customer's case, closed by whoever raised it,
+    the colleague named, or a leader; a hand-over note is marked read only by the person it was for."""
+    from amends.cases.models import HandOver
+    from amends.cases.services import case_assign
+    from amends.customers.alerts import colleague_alert_raise
+    from amends.customers.models import ColleagueAlert
+
+    case, _ = world
+    expected_get = 302 if persona == "anonymous" else 403
+    handler = request.getfixturevalue("case_handler")
+    leader = request.getfixturevalue("team_leader")
+    case_assign(case=case, owner=handler, actor=leader)
+    case_assign(
+        case=case,
+        owner=request.getfixturevalue("adviser"),
+        actor=leader,
+        reason="workload",
+        note="Over to Ada",
+    )
+    handover = HandOver.objects.get(case=case, to_owner__username="ada")
+    theirs = colleague_alert_raise(customer=case.customer, actor=handler, kind="may_reopen", text="Said so")
+    user = _user(request, persona)
+    client = _web(user)
+    url = f"/customers/{case.customer_id}/alerts"
+    client.post(url, {"kind": "may_contact", "text": f"From {persona}", "expires_on": ""})
+    assert ColleagueAlert.objects.filter(text=f"From {persona}").exists() == work
+    client.post(f"{url}/{theirs.pk}/close", {"reason": "matrix"})
+    closers = {"case_handler"}  # who raised it (the colleague it names and leaders close it too)
+    assert (ColleagueAlert.objects.get(pk=theirs.pk).closed_at is not None) == (
+        (work and assign) or persona in closers
+    )
+    client.post(f"/cases/{case.reference}/handovers/{handover.pk}/read")
+    assert (HandOver.objects.get(pk=handover.pk).read_at is not None) == (persona == "adviser")
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    is_staff = persona not in {"anonymous", "outsider"}
+    denied = 401 if not is_staff else 404
+    # The directory of who can help: everyone with a role reads it; each keeps their own entry, a team
+    # leader their team's, a complaints lead or administrator anyone's.
+    adviser = request.getfixturevalue("adviser")
+    assert client.get("/directory/?q=complaints").status_code == (200 if is_staff else expected_get)
+    client.post(f"/directory/{adviser.pk}/edit", {"helps_with": f"Set by {persona}", "reach": ""})
+    adviser.staff.refresh_from_db()
+    assert (adviser.staff.helps_with == f"Set by {persona}") == (assign or persona == "adviser")
+    listed = api.get(f"/api/v1{url}", **headers)
+    assert listed.status_code == (200 if see else denied)
+    made = api.post(
+        f"/api/v1{url}", json.dumps({"kind": "other", "text": "By API"}), "application/json", **headers
+    )
+    assert made.status_code == (201 if work else 403 if see else denied)
+
+
 def _email_given_up(case, actor) -> Message:
     from amends.messaging.mailer import Attempt
     from amends.messaging.services import message_send, outbox_record
@@ -298,6 +356,8 @@ def test_process_pages_and_endpoints(request, world, persona, see, work, wording
     expected_get = 200 if see else (302 if persona == "anonymous" else 403 if persona == "outsider" else 404)
 
     assert client.get("/notifications/").status_code == (200 if is_staff else expected_get)
+    # Everyone with a role chooses their own notification emails, and only their own.
+    assert client.get("/notifications/settings/").status_code == (200 if is_staff else expected_get)
     blocks = client.get("/letters/wording/").status_code
     assert blocks == (200 if wording else (expected_get if not is_staff else 404))
     client.post(
@@ -350,6 +410,7 @@ PAGES_NOT_STAFF_WRITES = {
     "login": "signing in",
     "logout": "signing out",
     "notifications": "marking one's own notifications read",
+    "notification_settings": "one's own choice of notification emails",
     "complain": "the public complaint form: anyone may complain",
     "inbound_email": "the mail provider's own credential (test_inbound_email_endpoint_takes_no_staff_token)",
     "confirm_understanding": "the customer, by the private link of their status page",
@@ -461,7 +522,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     for method, path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
-        url = url.replace("{mailbox_id}", "1")
+        url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
         expected = (
@@ -494,6 +555,8 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "letter": "1",
         "code": "fca-disp-referral-rights",
         "token": case.public_token,
+        "alert_id": "1",
+        "user_id": str(request.getfixturevalue("adviser").pk),  # someone else's directory entry
     }
     posts = []
     for name, route in _pages(get_resolver().url_patterns):

@@ -65,7 +65,7 @@ def test_same_name_suggests_a_merge_and_merging_moves_everything(team_leader):
     assert moved.version == version_before + 1  # a form opened before the merge cannot save over it
     assert Message.objects.filter(case=b, customer=kept).count() == 1
     audit = AuditEvent.objects.get(kind="customer.merged")
-    assert audit.after == {"cases_moved": 1, "messages_moved": 1, "notes_moved": 0}
+    assert audit.after == {"cases_moved": 1, "messages_moved": 1, "notes_moved": 0, "alerts_moved": 0}
     assert set(Case.objects.filter(customer=kept).values_list("pk", flat=True)) == {a.pk, b.pk}
     assert ContactPoint.objects.filter(customer=kept).count() == 2
     assert Customer.objects.get(pk=b.customer_id).merged_into_id == kept.pk

@@ -533,3 +533,23 @@ def test_two_calls_logged_today_raise_safety_alerts(demo):
         assert message.case.signals.filter(type=kind, message=message).exists()
     urgent = Notification.objects.filter(urgency="urgent", text__contains="Samaritans 116 123")
     assert urgent.exists()
+
+
+def test_colleagues_show_a_hand_over_alerts_the_directory_and_email_choices(demo):
+    from amends.cases.models import HandOver
+    from amends.core.models import EmailState, Notification, StaffProfile
+    from amends.customers.models import ColleagueAlert
+
+    handover = HandOver.objects.select_related("case", "to_owner").get()
+    assert handover.reason == "leave" and handover.to_owner.username == "eilidh.campbell"
+    assert "Where it stands" in handover.note and handover.read_at is None
+    kinds = set(ColleagueAlert.objects.values_list("kind", flat=True))
+    assert "may_reopen" in kinds
+    helpers = StaffProfile.objects.exclude(helps_with="").values_list("user__username", flat=True)
+    assert {"handler", "leader", "eilidh.campbell"} <= set(helpers)
+    choices = dict(StaffProfile.objects.values_list("user__username", "notify_email"))
+    assert choices["leader"] == "urgent" and choices["adviser"] == "none"
+    # Months of history are not emailed today: only what the worker's sweep told today, to those who chose.
+    emailed = Notification.objects.filter(email_state__in=[EmailState.PENDING, EmailState.SENT])
+    assert emailed.count() < Notification.objects.count() / 2
+    assert all(n.safety or choices[n.user.username] != "none" for n in emailed.select_related("user"))

@@ -92,7 +92,9 @@ def stored() -> dict[str, list]:
         ],
         "case events": [
             (e.case.reference, e.kind, e.at, e.actor_id, e.before, named(e.after), e.reason)
-            for e in CaseEvent.objects.select_related("case").order_by("case__reference", "id")
+            # By time and kind before id: a batch tells the status listeners (a re-opened case's
+            # `reopen_told`) after its other events, one at a time before the message's analysis.
+            for e in CaseEvent.objects.select_related("case").order_by("case__reference", "at", "kind", "id")
         ],
         "messages": [
             (
@@ -163,5 +165,11 @@ def stored() -> dict[str, list]:
                 {k: untokened(v) for k, v in e.extra_headers.items()},
             )
             for e in mail.outbox
+            if "X-Amends-Notification" not in e.extra_headers
         ],
+        # Notifications' emails (core/emails.py) leave after commit in the order the rows were written,
+        # which a batch and one-at-a-time need not share (as "notifications" above).
+        "notification emails": sorted(
+            (e.to, e.subject) for e in mail.outbox if "X-Amends-Notification" in e.extra_headers
+        ),
     }

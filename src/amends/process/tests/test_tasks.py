@@ -13,6 +13,7 @@ import pytest
 from amends.cases.models import CaseEvent
 from amends.cases.services import case_transition
 from amends.cases.tests.factories import make_case
+from amends.core.emails import other_callbacks
 from amends.core.models import Notification
 from amends.messaging.services import message_send
 from amends.process import notices, promises, services, tasks
@@ -46,7 +47,7 @@ def run(clock, django_capture_on_commit_callbacks):
         clock.move_to(moment, tick=False)
         with django_capture_on_commit_callbacks() as callbacks:
             done = function(moment)
-        assert callbacks == []
+        assert other_callbacks(callbacks) == []  # only the emails of what it told wait for the commit
         return done
 
     return step
@@ -282,9 +283,12 @@ def test_a_sweep_does_everything_due_and_a_second_does_nothing(
         "mailboxes": 0,  # intake's step (process.hooks.worker_steps): no team mailbox to read
         "conduct_reviews": 0,  # conduct's steps: no conduct decision or warning marker to review
         "conduct_marker_reviews": 0,
+        # core's (registered by process): the urgent breaches and broken promise, emailed to their owner
+        # here because the test's commit callbacks run after the sweep (they then find nothing left)
+        "notification_emails": 3,
         "emails": 0,  # nothing was written to the customer
     }
-    assert first.total == 7
+    assert first.total == 10
     assert set(second.counts.values()) == {0} and second.total == 0
     assert {c.code: c.status for c in CaseClock.objects.filter(case=complaint)} == {
         "acknowledgement": "breached",

@@ -344,6 +344,7 @@ def _alert(incident: BehaviourIncident, actor: Any, *, extra: str = "") -> list[
         f"{extra}".strip(),
         link=reverse("conduct_incident", args=[incident.pk]),
         urgent=True,
+        safety=True,  # staff safety: emailed to the team leaders whatever their email choice
     )
     incident.alerted_at = timezone.now()
     incident.save(update_fields=["alerted_at"])

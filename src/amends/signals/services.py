@@ -91,6 +91,7 @@ def _raise_alerts(case: Case, message: Message, analysis: Analysis) -> list[Case
             ),
             link=link,
             urgent=True,
+            safety=True,  # a threat or self-harm: emailed to everyone told, whatever their email choice
         )
         events.append(
             case_event(

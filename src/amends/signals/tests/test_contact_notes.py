@@ -124,3 +124,29 @@ def test_a_threat_logged_on_the_case_page_alerts(case, adviser, team_leader):
     assert len(_urgent(team_leader)) == 1
     page = login(team_leader).get(f"/cases/{case.reference}/").content.decode()
     assert "Threat to staff" in page
+
+
+def test_a_threat_in_a_phone_note_reaches_the_team_leader_in_the_app_and_by_email_once(
+    case, adviser, team_leader, django_capture_on_commit_callbacks
+):
+    """Issue 12's acceptance: the team leader chose in-app notifications only, yet a threat is a safety
+    alert (`notify(..., safety=True)`), so it is emailed too: once, after the note commits, even when the
+    worker's sweep runs as well; logging the same words again is a new note and a new alert."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.core import mail
+
+    from amends.core.emails import notification_emails_sweep
+    from amends.core.models import NotifyEmail
+    from amends.core.services import staff_notify_email_set
+
+    staff_notify_email_set(user=team_leader, preference=NotifyEmail.NONE, actor=team_leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        _log(case, adviser, THREAT)
+    notification_emails_sweep(datetime.now(UTC) + timedelta(days=1))  # the worker finds it already sent
+
+    (alert,) = _urgent(team_leader)
+    assert alert.safety
+    to_leader = [m for m in mail.outbox if m.to == [team_leader.email]]
+    assert len(to_leader) == 1 and "threat to staff" in to_leader[0].subject
+    assert "Make sure" in to_leader[0].body or "999" in to_leader[0].body  # what to do, as in the app

@@ -633,6 +633,7 @@ def conduct_settings(request):
             "restriction_types": RestrictionType.objects.all(),
             "roles": [(r.value, r.label) for r in Role if r.value in WORKING_ROLES],
             "level_codes": list(PolicyLevel.objects.values_list("code", flat=True)),
+            "emergency": emergency_contact(),
         },
     )
 

@@ -290,7 +290,9 @@ def test_the_acknowledgement_of_a_new_case_keeps_to_the_arrangement(case, advise
     assert other.case.messages.get(purpose="acknowledgement").channel == "chat"
 
 
-def test_the_emergency_contact_is_the_organisations_own(case, adviser, team_leader, settings):
+def test_the_emergency_contact_is_the_organisations_own(
+    case, adviser, team_leader, complaints_lead, settings
+):
     """The contact that stays open is a setting: the arrangement, the case page, the notice letter and the
     refusal of a decision closing every channel all give it; blank, the default words."""
     from amends.conduct.selectors import arrangements_for, emergency_contact
@@ -304,6 +306,7 @@ def test_the_emergency_contact_is_the_organisations_own(case, adviser, team_lead
         f"Always open for emergencies: {own}."
     )
     assert f"{own} stays open" in _client(adviser).get(f"/cases/{case.reference}/").content.decode()
+    assert own in _client(complaints_lead).get("/conduct/settings/").content.decode()
     letter = services.notice_send(actor=team_leader, decision=decision)
     assert "0300 123 4567 (24 hours)" in letter.html
     with pytest.raises(DomainError) as refused:

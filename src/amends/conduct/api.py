@@ -15,6 +15,7 @@ from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError, NotFound, PermissionDenied
+from amends.core.moments import Moment
 from amends.core.permissions import can_report_behaviour, can_see_conduct
 from amends.customers.models import Customer
 from amends.customers.selectors import visible_customer
@@ -51,7 +52,7 @@ class IncidentIn(Schema):
     verbatim: Text = Field("", description="What was said, word for word (required for threats)")
     severity: Literal["low", "medium", "high"] = "medium"
     immediate_action: Literal["none", "ended_call", "left_visit", "called_police"] = "none"
-    occurred_at: datetime | None = Field(None, description="When; now if not given")
+    occurred_at: Moment | None = Field(None, description="When; now if not given")
     safety_report: bool = Field(
         False, description="A safety report: violence or threats, the team leader told, a wellbeing follow-up"
     )
@@ -345,7 +346,7 @@ class ReviewIn(Schema):
 
 class AppealIn(Schema):
     grounds: Text = Field(..., description="Why the customer disagrees, in their words")
-    received_at: datetime | None = Field(None, description="When the appeal came in; now if not given")
+    received_at: Moment | None = Field(None, description="When the appeal came in; now if not given")
 
 
 class AppealDecisionIn(Schema):

@@ -208,6 +208,10 @@ AMENDS_NOTIFICATION_EMAIL_TRIES = int(os.environ.get("AMENDS_NOTIFICATION_EMAIL_
 # webhook gets AMENDS_WEBHOOK_TIMEOUT seconds to answer; retries and giving up are the outbox's, as for
 # email. AMENDS_SMS_PROVIDER is the dotted path of an SMS provider class (messaging/sms.py); unset, SMS is
 # not offered. A reply longer than AMENDS_SMS_MAX_SEGMENTS segments does not go by SMS.
+# The contact that stays open whatever a conduct decision restricts (the notice letter, the case page's
+# panel, every contact arrangement, the refusal of a decision that would close every channel): the
+# organisation's own words, number and hours. Unset or blank: conduct/defaults.py's EMERGENCY_CONTACT.
+AMENDS_CONDUCT_EMERGENCY_CONTACT = os.environ.get("AMENDS_CONDUCT_EMERGENCY_CONTACT", "")
 AMENDS_WEBHOOK_TIMEOUT = int(os.environ.get("AMENDS_WEBHOOK_TIMEOUT", "10"))
 AMENDS_SMS_PROVIDER = os.environ.get("AMENDS_SMS_PROVIDER", "")
 AMENDS_SMS_TIMEOUT = int(os.environ.get("AMENDS_SMS_TIMEOUT", "10"))

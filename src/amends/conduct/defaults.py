@@ -221,7 +221,8 @@ RESTRICTIONS = [
     ),
 ]
 
-# Channels a one-channel restriction may leave open. Phone for emergencies always stays open.
+# Channels a one-channel restriction may leave open. The emergency contact always stays open: these words,
+# unless the organisation gives its own (the AMENDS_CONDUCT_EMERGENCY_CONTACT setting).
 RESTRICTABLE_CHANNELS = ["email", "letter", "phone", "face_to_face", "web_form", "social", "chat", "sms"]
 EMERGENCY_CONTACT = "Phone, for emergencies and urgent health and safety matters"
 MARKER_BASIS = "Health and Safety at Work etc. Act 1974 (employer's duty to protect staff)"

@@ -150,7 +150,6 @@ class ConductDecision(models.Model):
         ACTIVE = "active", "Active"
         LIFTED = "lifted", "Lifted"
         SUPERSEDED = "superseded", "Varied or superseded"
-        EXPIRED = "expired", "Expired"
         OVERTURNED = "overturned", "Overturned on appeal"
 
     customer = models.ForeignKey(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from amends.core.permissions import (
@@ -96,7 +97,7 @@ def arrangements_for(customer_ids: Iterable[int]) -> dict[int, Arrangement]:
         text = arrangement_words(restrictions)
         if decision.review_due:
             text += f" Until {decision.review_due:%-d %b %Y} (review)."
-        text += " Emergencies by phone always."
+        text += f" Always open for emergencies: {emergency_contact()}."
         found[decision.customer_id] = Arrangement(
             decision=decision,
             restrictions=restrictions,
@@ -205,4 +206,7 @@ def follow_ups_for(user: Any) -> list[WellbeingFollowUp]:
 
 
 def emergency_contact() -> str:
-    return defaults.EMERGENCY_CONTACT
+    """The contact that stays open whatever a decision restricts, in the organisation's words (the
+    AMENDS_CONDUCT_EMERGENCY_CONTACT setting), else the default: "Phone, for emergencies and ..."."""
+    own = getattr(settings, "AMENDS_CONDUCT_EMERGENCY_CONTACT", "") or ""
+    return own.strip() or defaults.EMERGENCY_CONTACT

@@ -689,7 +689,7 @@ def _check_parameters(rtype: RestrictionType, given: dict, customer: Customer) -
 def open_channels(restrictions: Iterable[tuple[str, dict]]) -> list[str]:
     """The channels left open to the customer by these (type code, parameters) restrictions: a one-channel
     restriction leaves only its channels; exclusion from premises closes face to face. Emergency contact by
-    phone is always open besides (defaults.EMERGENCY_CONTACT)."""
+    stays open besides (selectors.emergency_contact)."""
     left = list(defaults.RESTRICTABLE_CHANNELS)
     for code, params in restrictions:
         if code == "one-channel":
@@ -765,9 +765,11 @@ def decision_make(
     if checked:
         left = open_channels((rtype.code, params) for rtype, params in checked)
         if not left:
+            from .selectors import emergency_contact
+
             raise DomainError(
                 "These restrictions would close every channel. At least one channel must stay open "
-                f"(and {defaults.EMERGENCY_CONTACT.lower()} always does).",
+                f"besides the one for emergencies (always open: {emergency_contact()}).",
                 code="every_channel_closed",
                 fields={"restrictions": "closes every channel"},
             )
@@ -1099,7 +1101,7 @@ def _tell_customer(case: Case, actor: Any, appeal: Appeal) -> None:
 def notice_fields(decision: ConductDecision) -> tuple[dict[str, str], dict | None]:
     """The notice letter's fields and the ombudsman (the regime's referral body, when the case follows
     one): the restriction, from when, the reasons, the review date, how to appeal, the ombudsman."""
-    from .selectors import arrangement_words, regime_referral
+    from .selectors import arrangement_words, emergency_contact, regime_referral
 
     restrictions = list(decision.restrictions.select_related("type"))
     start = f"{decision.effective_from:%-d %B %Y}"
@@ -1108,7 +1110,7 @@ def notice_fields(decision: ConductDecision) -> tuple[dict[str, str], dict | Non
         f"We have decided to apply the following from {start}: {decision.level.name.lower()}.",
         terms,
         f"Whatever these arrangements say, you can always contact us about an emergency or an urgent health "
-        f"and safety matter: {defaults.EMERGENCY_CONTACT.lower()}.",
+        f"and safety matter: {emergency_contact()}.",
     ]
     review = (
         f"This decision is not permanent. We will review it on {decision.review_due:%-d %B %Y}, and write to "

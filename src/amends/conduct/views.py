@@ -50,6 +50,7 @@ from .selectors import (
     arrangements_for,
     case_arrangement,
     decisions_visible,
+    emergency_contact,
     follow_ups_for,
     incidents_visible,
     markers_for,
@@ -74,7 +75,7 @@ def _panel(user, customer_id: int, case: Case | None) -> dict:
             "safety_url": reverse("conduct_safety") + query,
             "page_url": reverse("conduct_customer", args=[customer_id]),
             "arrangement": arrangement,
-            "emergency": defaults.EMERGENCY_CONTACT,
+            "emergency": emergency_contact(),
         }
     }
 
@@ -632,6 +633,7 @@ def conduct_settings(request):
             "restriction_types": RestrictionType.objects.all(),
             "roles": [(r.value, r.label) for r in Role if r.value in WORKING_ROLES],
             "level_codes": list(PolicyLevel.objects.values_list("code", flat=True)),
+            "emergency": emergency_contact(),
         },
     )
 

@@ -288,3 +288,36 @@ def test_the_acknowledgement_of_a_new_case_keeps_to_the_arrangement(case, advise
         )
     )
     assert other.case.messages.get(purpose="acknowledgement").channel == "chat"
+
+
+def test_the_emergency_contact_is_the_organisations_own(
+    case, adviser, team_leader, complaints_lead, settings
+):
+    """The contact that stays open is a setting: the arrangement, the case page, the notice letter and the
+    refusal of a decision closing every channel all give it; blank, the default words."""
+    from amends.conduct.selectors import arrangements_for, emergency_contact
+
+    settings.AMENDS_CONDUCT_EMERGENCY_CONTACT = " "
+    assert emergency_contact() == "Phone, for emergencies and urgent health and safety matters"
+    own = "Phone 0300 123 4567 (24 hours), for emergencies and urgent health and safety matters"
+    settings.AMENDS_CONDUCT_EMERGENCY_CONTACT = own
+    decision = _restrict(case, adviser, team_leader, RestrictionIn("one-channel", {"channels": ["email"]}))
+    assert arrangements_for([case.customer_id])[case.customer_id].text.endswith(
+        f"Always open for emergencies: {own}."
+    )
+    assert f"{own} stays open" in _client(adviser).get(f"/cases/{case.reference}/").content.decode()
+    assert own in _client(complaints_lead).get("/conduct/settings/").content.decode()
+    letter = services.notice_send(actor=team_leader, decision=decision)
+    assert "0300 123 4567 (24 hours)" in letter.html
+    with pytest.raises(DomainError) as refused:
+        services.decision_make(
+            actor=team_leader,
+            customer=case.customer,
+            level="L3",
+            reasons="Closing everything",
+            incidents=list(decision.incidents.all()),
+            restrictions=[RestrictionIn("one-channel", {"channels": []})],
+            adjustments_considered="None would help",
+            review_due=timezone.localdate() + timedelta(days=30),
+        )
+    assert refused.value.code == "every_channel_closed" and own in refused.value.message

@@ -252,6 +252,25 @@ def test_the_review_reminder_fires_once_per_review_date(case, adviser, team_lead
     assert services.reviews_remind(timezone.now() + timedelta(days=92)) == 1
 
 
+def test_a_decision_past_its_review_date_stays_in_force_until_reviewed(case, adviser, team_leader):
+    """Nothing lapses by itself: the reminder prompts a review; the restriction still applies meanwhile
+    (there is no `expired` status, migration 0003)."""
+    from amends.conduct.models import ConductDecision
+    from amends.conduct.selectors import arrangements_for
+
+    decision = _restrict(
+        case, team_leader, _abuse(case, adviser), review_due=timezone.localdate() + timedelta(days=30)
+    )
+    assert "expired" not in ConductDecision.Status.values
+    with time_machine.travel(timezone.now() + timedelta(days=200)):
+        from amends.process.tasks import sweep
+
+        assert sweep().counts["conduct_reviews"] == 1
+        decision.refresh_from_db()
+        assert decision.status == "active" and decision.ended_at is None
+        assert arrangements_for([case.customer_id])[case.customer_id].decision.pk == decision.pk
+
+
 def test_a_review_lifts_or_varies(case, adviser, team_leader):
     incident = _abuse(case, adviser)
     decision = _restrict(case, team_leader, incident)

@@ -523,6 +523,8 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
         url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1")
+        for name in ("decision_id", "appeal_id", "marker_id", "follow_up_id"):  # conduct's: none here
+            url = url.replace("{" + name + "}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
         expected = (
@@ -812,3 +814,134 @@ def test_support_needs(request, world, persona, see, work, assign, merge):
     _web(user).post(f"/customers/{case.customer_id}/support-needs/end", {"version": "1", "reason": "r"})
     assert SupportNeedsVersion.objects.count() == (3 if work else 1)
     assert SupportNeedsVersion.objects.order_by("-number").first().is_active == (not work)
+
+
+@pytest.mark.parametrize(("persona", "see", "report", "decide", "keep", "configure"), CONDUCT_MATRIX)
+def test_conduct_api_endpoints(
+    request, world, complaints_team, persona, see, report, decide, keep, configure
+):
+    """The conduct endpoints beyond reporting, reading a customer's record and deciding (the test above):
+    a decision with its reviews and appeals, its review, an appeal lodged and decided, the notice, the warning
+    markers (listed, added, reviewed, removed), a wellbeing follow-up done, the incidents listed. A role that
+    may not is refused (403); a record the caller cannot see is not there (404); without a token, 401."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amends.conduct import services as conduct
+    from amends.conduct.models import Appeal, WarningMarker, WellbeingFollowUp
+    from amends.core.models import Role
+    from amends.core.services import staff_create
+
+    case, suggestion = world
+    adviser = request.getfixturevalue("adviser")
+    # A team leader who decides (so involved in the decisions): every other manager may decide the appeal.
+    decider = staff_create(
+        username="dee", password="x", role=Role.TEAM_LEADER, team=complaints_team, first_name="Dee"
+    )
+    safety = conduct.safety_report(
+        actor=adviser,
+        customer=case.customer,
+        case=case,
+        channel="phone",
+        description="Threats",
+        verbatim="I will hurt you",
+        immediate_action="ended_call",
+        marker=conduct.MarkerRequest(
+            reason="Threatened staff", visible_to=["team_leader", "complaints_lead", "admin"]
+        ),
+    )
+    decision = conduct.decision_make(
+        actor=decider,
+        customer=case.customer,
+        level="L2",
+        reasons="Warning",
+        incidents=[safety.incident],
+        case=case,
+    )
+    appeal = conduct.appeal_lodge(actor=decider, decision=decision, grounds="The customer disagrees")
+    other = suggestion.duplicate  # another customer of the same team, with a decision of their own
+    other_incident = conduct.incident_report(
+        actor=adviser,
+        customer=other,
+        category="excessive-contact",
+        channel="email",
+        description="Forty emails",
+    )
+    other_decision = conduct.decision_make(
+        actor=decider, customer=other, level="L1", reasons="Asked to write less", incidents=[other_incident]
+    )
+    marker, follow_up = safety.marker, safety.follow_up
+    user = _user(request, persona)
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client(**headers)
+    is_staff = persona not in {"anonymous", "outsider"}
+    sees_customer = persona not in {"anonymous", "outsider", "other_team_adviser"}
+
+    def expect(allowed: bool, ok: int = 200, *, hidden: bool = False) -> int:
+        """401 without a staff token; 403 to a role that may not (an assessor sees the customer, not conduct);
+        404 for what the caller cannot see (another team's customer, a marker not naming their role)."""
+        if not is_staff:
+            return 401
+        if persona == "assessor":
+            return 403
+        if not sees_customer or (hidden and not allowed):
+            return 404
+        return ok if allowed else 403
+
+    def post(url: str, body: dict | None = None):
+        return api.post(url, json.dumps(body or {}), content_type="application/json")
+
+    later = (timezone.localdate() + timedelta(days=30)).isoformat()
+    customer = case.customer_id
+
+    got = api.get(f"/api/v1/conduct/decisions/{decision.pk}")
+    assert got.status_code == expect(see)
+    if got.status_code == 200:
+        assert [a["id"] for a in got.json()["appeals"]] == [appeal.pk]
+    markers = api.get(f"/api/v1/customers/{customer}/conduct/markers")
+    # Markers show wherever the customer does, to the roles each names: an assessor's list is empty.
+    assert markers.status_code == (401 if not is_staff else 404 if not sees_customer else 200)
+    if markers.status_code == 200:
+        assert [m["id"] for m in markers.json()] == ([marker.pk] if keep else [])
+    incidents = api.get("/api/v1/incidents")
+    assert incidents.status_code == (401 if not is_staff else 403 if persona == "assessor" else 200)
+    if incidents.status_code == 200:
+        assert bool(incidents.json()["items"]) == (see and sees_customer)
+
+    added = post(
+        f"/api/v1/customers/{customer}/conduct/markers", {"reason": "API marker", "visible_to": ["admin"]}
+    )
+    assert added.status_code == expect(report, 201)
+    assert WarningMarker.objects.filter(reason="API marker").exists() == (report and sees_customer)
+    reviewed = post(f"/api/v1/conduct/markers/{marker.pk}/review", {"reasons": "Still", "review_due": later})
+    assert reviewed.status_code == expect(keep, hidden=True)
+    assert (WarningMarker.objects.get(pk=marker.pk).reviewed_at is not None) == keep
+    done = post(f"/api/v1/conduct/follow-ups/{follow_up.pk}/done", {"note": "Spoke to them"})
+    assert done.status_code == expect(keep)
+    assert (WellbeingFollowUp.objects.get(pk=follow_up.pk).done_at is not None) == (keep and sees_customer)
+
+    decided = post(
+        f"/api/v1/conduct/appeals/{appeal.pk}/decide", {"outcome": "upheld", "reasons": "It stands"}
+    )
+    assert decided.status_code == expect(decide)
+    assert (Appeal.objects.get(pk=appeal.pk).decided_at is not None) == (decide and sees_customer)
+    lodged = post(f"/api/v1/conduct/decisions/{other_decision.pk}/appeals", {"grounds": "Unfair"})
+    assert lodged.status_code == expect(report, 201)
+    assert other_decision.appeals.exists() == (report and sees_customer)
+    review = post(
+        f"/api/v1/conduct/decisions/{decision.pk}/review",
+        {"outcome": "continue", "reasons": "Still", "next_review_due": later},
+    )
+    assert review.status_code == expect(decide)
+    assert decision.reviews.exists() == (decide and sees_customer)
+    notice = post(f"/api/v1/conduct/decisions/{decision.pk}/notice")
+    assert notice.status_code == expect(decide, 201)
+    decision.refresh_from_db()
+    assert (decision.notice_id is not None) == (decide and sees_customer)
+    removed = post(f"/api/v1/conduct/markers/{marker.pk}/remove", {"reason": "No longer needed"})
+    assert removed.status_code == expect(keep, hidden=True)
+    assert (WarningMarker.objects.get(pk=marker.pk).removed_at is not None) == keep

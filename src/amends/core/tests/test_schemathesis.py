@@ -57,6 +57,9 @@ def map_case(context, case):
         params["reference"] = seeded["reference"]
     if "customer_id" in params:
         params["customer_id"] = seeded["customer_id"]
+    for name in ("decision_id", "appeal_id", "marker_id", "follow_up_id"):
+        if name in params and name in seeded:
+            params[name] = seeded[name]
     if case.query:
         case.query.pop("cursor", None)
     return case
@@ -77,11 +80,47 @@ def api(db):
     case = make_contact_case(text="I was charged twice and nobody answers. I want a refund.").case
     if not CaseProcess.objects.filter(case=case).exists():
         process_start(case=case, regime_code="fca-disp", actor=lead)
-    seeded.update(reference=case.reference, customer_id=str(case.customer_id))
+    seeded.update(reference=case.reference, customer_id=str(case.customer_id), **_conduct(case, team))
     yield application, {"Authorization": f"Bearer {key}"}
     seeded.clear()
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+def _conduct(case, team) -> dict[str, str]:
+    """The case's customer with a safety report (a warning marker the lead may see, a wellbeing follow-up)
+    and a team leader's decision on it, appealed: the lead is involved in neither, so may act on each."""
+    from amends.conduct import services as conduct
+
+    adviser = staff_create(username="ada", password="x", role=Role.ADVISER, team=team, first_name="Ada")
+    leader = staff_create(username="tia", password="x", role=Role.TEAM_LEADER, team=team, first_name="Tia")
+    safety = conduct.safety_report(
+        actor=adviser,
+        customer=case.customer,
+        case=case,
+        channel="phone",
+        description="Threatened to come to the office",
+        verbatim="I will come down there and hurt someone",
+        immediate_action="ended_call",
+        marker=conduct.MarkerRequest(
+            reason="Threatened staff", visible_to=["team_leader", "complaints_lead"]
+        ),
+    )
+    decision = conduct.decision_make(
+        actor=leader,
+        customer=case.customer,
+        level="L2",
+        reasons="Threats on the phone",
+        incidents=[safety.incident],
+        case=case,
+    )
+    appeal = conduct.appeal_lodge(actor=leader, decision=decision, grounds="I was upset")
+    return {
+        "decision_id": str(decision.pk),
+        "appeal_id": str(appeal.pk),
+        "marker_id": str(safety.marker.pk),
+        "follow_up_id": str(safety.follow_up.pk),
+    }
 
 
 @schema.parametrize()

@@ -413,6 +413,7 @@ def _assign(case: Case, step: Step, ctx: Context) -> Case:
         actor=ctx.user(step.actor),
         team=ctx.teams[d["team"]],
         reason=d["reason"],
+        note=d.get("note", ""),  # a hand-over's note for the new owner (story.py)
     )
 
 

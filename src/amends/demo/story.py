@@ -143,7 +143,10 @@ def _damp(t: _Times) -> CasePlan:
             {
                 "owner": "eilidh.campbell",
                 "team": "complaints",
-                "reason": "Sam is on leave for two weeks: Eilidh takes his open complaints",
+                "reason": "leave",
+                "note": "Sam is on leave for two weeks. Mrs Okafor is waiting for the survey date we "
+                "promised "
+                "(it was missed); she is upset about the mould in her daughter's room. Call her first.",
             },
         ),
         Step(
@@ -310,7 +313,14 @@ def _no_show(t: _Times) -> CasePlan:
             t.at(11, 9, 20, staff=True),
             "assign",
             "leader",
-            {"owner": "handler", "team": "complaints", "reason": "Sam is back: a repairs complaint"},
+            {
+                "owner": "handler",
+                "team": "complaints",
+                "reason": "other",
+                "note": "Sam is back from leave and takes the complaint back: the survey is booked, the "
+                "visit "
+                "notes and photos are on the case.",
+            },
         ),
         Step(t.at(11, 9, 25, staff=True), "status", "handler", {"to": "open", "reason": "Picked up"}),
         Step(t.at(11, 9, 30, staff=True), "regime", "handler", {"regime": "hos-2024"}),

@@ -42,7 +42,13 @@ def build_history(*, email, cases, rounds, team, adviser, handler, leader):
         with time_machine.travel(opened, tick=False):
             case = make_case(team=team, email=email, name="Grace Okafor", summary=f"Matter {n}")
             process_start(case=case, regime_code="hos-2024", actor=leader)
-            case_assign(case=case, owner=adviser, actor=leader)
+            case_assign(
+                case=case,
+                owner=adviser,
+                actor=leader,
+                reason="workload",
+                note="Over to you: see the timeline.",
+            )
         for r in range(rounds):
             t = opened + timedelta(days=r * 6, hours=1)
             _inbound(case, t, "email", "I have emailed again and nobody has replied.", f"m-{email}-{n}-{r}")
@@ -62,7 +68,13 @@ def build_history(*, email, cases, rounds, team, adviser, handler, leader):
                 promise_keep(promise=kept, actor=adviser)
             with time_machine.travel(t + timedelta(days=5), tick=False):
                 promise_break(promise=broken, actor=adviser, note="Refund not made in time")
-                case_assign(case=case, owner=handler if r % 2 == 0 else adviser, actor=leader, reason="Leave")
+                case_assign(
+                    case=case,
+                    owner=handler if r % 2 == 0 else adviser,
+                    actor=leader,
+                    reason="leave",
+                    note="On leave: see the timeline.",
+                )
         with time_machine.travel(opened + timedelta(days=rounds * 6 + 1), tick=False):
             letter = process_compose_letter(case=case, kind="acknowledgement", actor=handler, fields=LETTER)
             process_send_letter(letter=letter, actor=handler, by="print")

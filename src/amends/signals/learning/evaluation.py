@@ -451,6 +451,53 @@ def _safety_figures(data_dir: Path) -> list[dict]:
     return out
 
 
+def load_threatgram_sample() -> tuple[list[str], np.ndarray]:
+    """evaldata/threatgram101: Telegram replies and ThreatGram 101's label (0 none, 1 a judicial threat
+    such as "lock her up", 2 a violent, non-judicial threat such as "hang them")."""
+    rows = json.loads((EVALDATA / "threatgram101" / "threatgram101_sample.json").read_text(encoding="utf-8"))
+    return [r["text"] for r in rows], np.array([r["label"] for r in rows], int)
+
+
+def _threat_public_figures() -> list[dict]:
+    """The threat rule on public labelled threats (ThreatGram 101): positive = a violent threat (label 2),
+    negative = no threat or a judicial one (labels 0 and 1). The rule is binary (it fires or not), so its
+    AUC is the AUC of that 0/1 score, as is the keyword baseline's."""
+    texts, labels = load_threatgram_sample()
+    y = (labels == 2).astype(int)
+    rule = np.array(
+        [any(s.type == "threat_to_staff" and s.score >= ALERT for s in analyse_rules(t)) for t in texts]
+    )
+    shown = np.array(
+        [any(s.type == "threat_to_staff" and s.score >= ALERT for s in analyse(t).signals) for t in texts]
+    )
+    words = np.array([_keyword("threat_to_staff", t) for t in texts])
+    base = (
+        f"ThreatGram 101 sample (evaldata/threatgram101, {len(texts)} Telegram replies, "
+        f"{int(y.sum())} violent threats, {int((labels == 1).sum())} judicial, "
+        f"{int((labels == 0).sum())} none; CC BY 4.0), "
+        "violent threat vs the rest, at the alert threshold"
+    )
+    out = []
+    for name, fired in (("rule", rule), ("analyser", shown), ("keyword", words)):
+        fired = fired.astype(int)
+        detail = (
+            f", {name}: fires on {int(fired.sum())} ({int(fired[labels == 2].sum())} violent, "
+            f"{int(fired[labels == 1].sum())} judicial, {int(fired[labels == 0].sum())} none); precision "
+            f"{precision_score(y, fired, zero_division=0):.3f}; AUC on the binary score "
+            f"{roc_auc_score(y, fired):.3f}"
+        )
+        out.append(
+            _figure(
+                f"threat_{name}_recall_threatgram",
+                float(recall_score(y, fired)),
+                "recall",
+                None,
+                base + detail,
+            )
+        )
+    return out
+
+
 def _routing_figure(data_dir: Path) -> dict:
     texts, labels = datasets.load_cfpb(data_dir)
     return _figure(
@@ -540,6 +587,7 @@ def run_benchmarks(data_dir: Path, log=print) -> list[dict]:
         ("abuse", ("davidson_hate_offensive",), lambda: _abuse_figures(data_dir)),
         ("abuse_unseen", (), _abuse_unseen_figures),
         ("safety", (), lambda: _safety_figures(data_dir)),
+        ("threat_public", (), _threat_public_figures),
         ("routing", ("cfpb_5class_1000_llm",), lambda: _routing_figure(data_dir)),
         ("throughput", (), lambda: _throughput_figures(data_dir, log)),
         ("evidence", (), lambda: _evidence_figure(data_dir, log)),

@@ -81,9 +81,19 @@ def test_missing_data_is_skipped_with_a_reason(tmp_path):
         "abuse_keyword_recall_hatexplain",
         "self_harm_recall_handwritten",
         "threat_to_staff_recall_handwritten",
+        "threat_rule_recall_threatgram",
+        "threat_analyser_recall_threatgram",
+        "threat_keyword_recall_threatgram",
     }
     assert any("complaints_acl2019 is absent" in line for line in lines)
     assert any("skipped: throughput" in line for line in lines)
+
+
+def test_the_threatgram_sample_is_the_documented_copy():
+    # evaldata/threatgram101/SOURCE.txt gives these counts; a changed file must change SOURCE.txt too
+    texts, labels = evaluation.load_threatgram_sample()
+    assert len(texts) == 265 and [int((labels == k).sum()) for k in (0, 1, 2)] == [101, 85, 79]
+    assert texts[0] == "And HANG  SCHIFF AND NADLER PELOSI AND ALL THE TRAITORS" and labels[0] == 2
 
 
 def test_figures_have_the_documented_shape():

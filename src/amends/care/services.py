@@ -142,8 +142,10 @@ def _checked(data: SupportNeedsIn, *, today: date) -> dict[str, Any]:
 
 
 def _lock(customer: Customer, expected_version: int) -> SupportNeedsRecord | None:
+    # of=self: lock the record row only; PostgreSQL refuses FOR UPDATE on the nullable side of the join to
+    # `current` (a new record has none yet), and the version read from the record is what is checked.
     record = (
-        SupportNeedsRecord.objects.select_for_update()
+        SupportNeedsRecord.objects.select_for_update(of=("self",))
         .select_related("current")
         .filter(customer=customer)
         .first()
@@ -279,7 +281,7 @@ def support_needs_disclosed(
     if problems:
         raise DomainError(next(iter(problems.values())), fields=problems)
     record = (
-        SupportNeedsRecord.objects.select_for_update()
+        SupportNeedsRecord.objects.select_for_update(of=("self",))
         .select_related("current")
         .filter(customer=customer)
         .first()
@@ -371,7 +373,7 @@ def support_needs_move_customer(
     the kept record has none; otherwise what applied to the duplicate is added to the kept record as a new
     version (lists joined, texts kept both), so no need a colleague recorded is dropped by a merge."""
     theirs = (
-        SupportNeedsRecord.objects.select_for_update()
+        SupportNeedsRecord.objects.select_for_update(of=("self",))
         .select_related("current")
         .filter(customer=duplicate)
         .first()
@@ -379,7 +381,10 @@ def support_needs_move_customer(
     if theirs is None or theirs.current is None:
         return {}
     ours = (
-        SupportNeedsRecord.objects.select_for_update().select_related("current").filter(customer=keep).first()
+        SupportNeedsRecord.objects.select_for_update(of=("self",))
+        .select_related("current")
+        .filter(customer=keep)
+        .first()
     )
     if ours is None:
         theirs.customer = keep

@@ -146,12 +146,15 @@ def _back(request, default: str) -> str:
 
 
 # --- reporting ------------------------------------------------------------------------------------------
+def _given(request):
+    """What the form posted, or what the link that opened it carried."""
+    return request.POST if request.method == "POST" else request.GET
 
 
-@staff_required
-def conduct_report(request):
-    """Report behaviour: the short form, pre-filled with the customer, the case and its channel."""
-    source = request.POST if request.method == "POST" else request.GET
+def _reported_on(request):
+    """The customer (and case) a report is about, from the form or the link that opened it, and the page to
+    go back to: the case's, else the customer's."""
+    source = _given(request)
     customer = _customer(request.user, source.get("customer", ""))
     case = _case(request.user, source.get("case", ""), customer)
     back = (
@@ -159,6 +162,13 @@ def conduct_report(request):
         if case
         else reverse("customer_detail", args=[customer.pk])
     )
+    return customer, case, back
+
+
+@staff_required
+def conduct_report(request):
+    """Report behaviour: the short form, pre-filled with the customer, the case and its channel."""
+    customer, case, back = _reported_on(request)
     if request.method == "POST":
         try:
             incident = services.incident_report(
@@ -190,7 +200,7 @@ def conduct_report(request):
             "back": back,
             "categories": BehaviourCategory.objects.filter(active=True),
             "channels": Channel.choices,
-            "channel": source.get("channel") or (case.channel if case else "phone"),
+            "channel": _given(request).get("channel") or (case.channel if case else "phone"),
             "severities": BehaviourIncident.Severity.choices,
             "actions": BehaviourIncident.Action.choices,
             "posted": request.POST,
@@ -218,14 +228,7 @@ def _colleagues(user, ids: list[str]) -> list:
 @staff_required
 def conduct_safety(request):
     """The one-step safety report: the incident, the team leader told, a wellbeing follow-up, a marker."""
-    source = request.POST if request.method == "POST" else request.GET
-    customer = _customer(request.user, source.get("customer", ""))
-    case = _case(request.user, source.get("case", ""), customer)
-    back = (
-        reverse("case_detail", args=[case.reference])
-        if case
-        else reverse("customer_detail", args=[customer.pk])
-    )
+    customer, case, back = _reported_on(request)
     if request.method == "POST":
         post = request.POST
         try:
@@ -267,7 +270,7 @@ def conduct_safety(request):
             "case": case,
             "back": back,
             "channels": Channel.choices,
-            "channel": source.get("channel") or (case.channel if case else "phone"),
+            "channel": _given(request).get("channel") or (case.channel if case else "phone"),
             "actions": BehaviourIncident.Action.choices,
             "roles": [(r.value, r.label) for r in Role],
             "marker_roles": defaults.MARKER_ROLES,

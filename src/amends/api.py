@@ -25,11 +25,16 @@ from amends.core.selectors import api_token_user
 from amends.core.web import invalid_input
 from amends.customers.api import router as customers_router
 from amends.experience.api import router as experience_router
+from amends.improvement.api import router as improvement_router
+from amends.insights.api import router as insights_router
 from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.messaging.api import integrations_router, saved_replies_router
+from amends.monitoring.api import router as monitoring_router
+from amends.problems.api import router as problems_router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
+from amends.returns.api import router as returns_router
 from amends.signals.api import router as signals_router
 
 logger = logging.getLogger(__name__)
@@ -160,3 +165,8 @@ api.add_router("/saved-replies", saved_replies_router)
 api.add_router("/integrations", integrations_router)
 api.add_router("", signals_router)
 api.add_router("", conduct_router)
+api.add_router("", problems_router)
+api.add_router("", insights_router)
+api.add_router("", monitoring_router)
+api.add_router("", improvement_router)
+api.add_router("", returns_router)

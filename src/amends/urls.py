@@ -17,5 +17,10 @@ urlpatterns = [
     path("", include("amends.portal.urls")),
     path("", include("amends.assessment.urls")),
     path("", include("amends.conduct.urls")),
+    path("", include("amends.problems.urls")),
+    path("", include("amends.insights.urls")),
+    path("", include("amends.monitoring.urls")),
+    path("", include("amends.improvement.urls")),
+    path("", include("amends.returns.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,5 @@
+"""The returns endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["returns"])

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from amends.core.errors import NotFound
 from amends.core.permissions import (
     can_configure_conduct,
     can_see_conduct,
@@ -210,3 +211,11 @@ def emergency_contact() -> str:
     AMENDS_CONDUCT_EMERGENCY_CONTACT setting), else the default: "Phone, for emergencies and ..."."""
     own = getattr(settings, "AMENDS_CONDUCT_EMERGENCY_CONTACT", "") or ""
     return own.strip() or defaults.EMERGENCY_CONTACT
+
+
+def incident_for(user: Any, pk: int) -> BehaviourIncident:
+    """The incident the user may see, else `NotFound` (the same answer whether it exists or not)."""
+    incident = incidents_visible(user).filter(pk=pk).first()
+    if incident is None:
+        raise NotFound("No such incident, or not one you can see")
+    return incident

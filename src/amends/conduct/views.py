@@ -34,7 +34,7 @@ from amends.core.web import report, staff_required
 from amends.customers.models import Channel, Customer
 from amends.customers.selectors import visible_customer
 
-from . import defaults, services
+from . import defaults, selectors, services
 from .models import (
     Appeal,
     BehaviourCategory,
@@ -502,7 +502,7 @@ def conduct_appeal_decide(request, pk: int):
 @staff_required
 def conduct_incident(request, pk: int):
     try:
-        incident = services.incident_for(request.user, pk)
+        incident = selectors.incident_for(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(

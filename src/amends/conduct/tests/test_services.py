@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from amends.cases.models import Case, CaseEvent
-from amends.conduct import services
+from amends.conduct import incidents, services
 from amends.conduct.models import (
     BehaviourCategory,
     BehaviourIncident,
@@ -74,7 +74,7 @@ def test_reporting_abuse_alerts_the_reporters_team_leader_once_urgently(case, ad
     assert alerts.count() == 1 and alerts.get().urgency == "urgent"
     assert "abuse" in alerts.get().text.lower() and case.reference in alerts.get().text
     assert incident.alerted_at is not None
-    assert services._alert(incident, adviser) == []  # never twice
+    assert incidents._alert(incident, adviser) == []  # never twice
     assert Notification.objects.filter(user=team_leader).count() == 1
     assert CaseEvent.objects.filter(case=case, kind="behaviour_reported").count() == 1
     assert AuditEvent.objects.filter(kind="conduct.incident_reported", object_id=str(incident.pk)).exists()

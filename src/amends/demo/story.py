@@ -62,6 +62,27 @@ def _email(n: str, subject: str, body: str) -> dict:
     }
 
 
+def _taken_up(picked_up: datetime, acknowledged: datetime, *, by: str, definition: str) -> list[Step]:
+    """The case handler picks the complaint up, applies the Housing Ombudsman Code and acknowledges it."""
+    return [
+        Step(picked_up, "status", "handler", {"to": "open", "reason": "Picked up"}),
+        Step(picked_up + timedelta(minutes=5), "regime", "handler", {"regime": "hos-2024"}),
+        Step(
+            acknowledged,
+            "letter",
+            "handler",
+            {"kind": "acknowledgement", "by": by, "fields": {"complaint_definition": definition}},
+        ),
+    ]
+
+
+def _promise(at: datetime, description: str, *, days: int) -> Step:
+    """The handler's first promise on the case, due `days` later."""
+    return Step(
+        at, "promise", "handler", {"index": 0, "description": description, "due": at + timedelta(days=days)}
+    )
+
+
 def _damp(t: _Times) -> CasePlan:
     opened = t.at(49, 7, 48)
     steps = [
@@ -97,27 +118,8 @@ def _damp(t: _Times) -> CasePlan:
             "leader",
             {"owner": "handler", "team": "complaints", "reason": "A repairs complaint: to a case handler"},
         ),
-        Step(t.at(44, 10, 5, staff=True), "status", "handler", {"to": "open", "reason": "Picked up"}),
-        Step(t.at(44, 10, 10, staff=True), "regime", "handler", {"regime": "hos-2024"}),
-        Step(
-            t.at(44, 10, 40, staff=True),
-            "letter",
-            "handler",
-            {"kind": "acknowledgement", "by": "email", "fields": {"complaint_definition": DAMP}},
-        ),
-    ]
-    promised = t.at(44, 10, 50, staff=True)
-    steps += [
-        Step(
-            promised,
-            "promise",
-            "handler",
-            {
-                "index": 0,
-                "description": "Book a damp survey and tell you the date",
-                "due": promised + timedelta(days=3),
-            },
-        ),
+        *_taken_up(t.at(44, 10, 5, staff=True), t.at(44, 10, 40, staff=True), by="email", definition=DAMP),
+        _promise(t.at(44, 10, 50, staff=True), "Book a damp survey and tell you the date", days=3),
         # Nobody marked it kept: the worker broke it when it fell due.
         Step(
             t.at(41, 11, 2),
@@ -322,27 +324,8 @@ def _no_show(t: _Times) -> CasePlan:
                 "notes and photos are on the case.",
             },
         ),
-        Step(t.at(11, 9, 25, staff=True), "status", "handler", {"to": "open", "reason": "Picked up"}),
-        Step(t.at(11, 9, 30, staff=True), "regime", "handler", {"regime": "hos-2024"}),
-        Step(
-            t.at(11, 10, 0, staff=True),
-            "letter",
-            "handler",
-            {"kind": "acknowledgement", "by": "print", "fields": {"complaint_definition": NO_SHOW}},
-        ),
-    ]
-    promised = t.at(11, 10, 10, staff=True)
-    steps += [
-        Step(
-            promised,
-            "promise",
-            "handler",
-            {
-                "index": 0,
-                "description": "Ring you with a new appointment",
-                "due": promised + timedelta(days=2),
-            },
-        ),
+        *_taken_up(t.at(11, 9, 25, staff=True), t.at(11, 10, 0, staff=True), by="print", definition=NO_SHOW),
+        _promise(t.at(11, 10, 10, staff=True), "Ring you with a new appointment", days=2),
         Step(
             t.at(10, 15, 0, staff=True),
             "note",

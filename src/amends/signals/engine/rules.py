@@ -158,6 +158,36 @@ RULES = [
             + r"ll|could|thinking (?:about|of)|thoughts of|urge to|afraid i{_A}ll|scared i{_A}ll|"
             r"feel like|trying not to)\s+(?:to\s+)?(?:hurt(?:ing)?|"
             r"harm(?:ing)?|cut(?:ting)?|injur(?:e|ing)) myself",
+            # Asking how, and ways of dying that are rarely an accident ("how do I drown myself"). Burning,
+            # poisoning, electrocuting are left out of "could/might": "I could burn myself on that pipe".
+            r"(?:how (?:do|can|could|should|would|might) i|how to|(?:best|easiest|quickest|fastest|"
+            r"surest|simplest|painless|least painful|most painless) ways? to|ways? to)\s+"
+            r"(?:best\s+|just\s+|quickly\s+|painlessly\s+)?(?:kill|hurt|harm|cut|drown|poison|hang|shoot|"
+            r"stab|starve|gas|suffocate|overdose|injure|end) myself",
+            r"(?:want|wanted|wanna|going|gonna|tempted|thinking (?:about|of)|thoughts of|urge to|feel like|"
+            r"trying not to|will|{_A}ll)\s+(?:to\s+)?(?:drown(?:ing)?|shoot(?:ing)?|stab(?:bing)?|"
+            r"starv(?:e|ing)|gas(?:sing)?|suffocat(?:e|ing)|poison(?:ing)?) myself",
+            # Asking for a way to die ("what can I take to die", "the easiest way to die").
+            # (only where the question ends, or says how: "how do I die my hair" is a spelling of "dye")
+            r"how (?:do|can|could|should|would) i (?:just )?die(?=\s*(?:[?.!,;]|$|like\b|quickly\b|"
+            r"painlessly\b|peacefully\b|tonight\b|in my sleep\b|without\b))",
+            r"(?:best|easiest|quickest|fastest|surest|simplest|painless|least painful|most painless) "
+            r"(?:ways?|method|methods) (?:to|of) (?:die|dying|end(?:ing)? my life|kill(?:ing)? myself)"
+            r"(?!\s+(?:of|from|laughing|waiting))",
+            r"(?:what|something|anything|enough) (?:can|could|should|do|would) i (?:take|use|swallow|drink|"
+            r"buy|get) to (?:die|end my life|kill myself)",
+            r"(?:pills|tablets|painkillers|paracetamol|sleeping pills) to (?:die|end my life|kill myself)",
+            # Opening a vein: said of one's own wrists, veins, arteries ("slit my wrists", "sever my artery").
+            r"(?:slit|slash|sever|open)(?:ting|ing|ed)? (?:up )?my (?:own )?(?:\w+ )?(?:wrists?|veins?|"
+            r"arter(?:y|ies)|throat)",
+            r"(?:cut|cutting|carve|carving|pierce|piercing|stab|stabbing) (?:into )?my (?:own )?(?:\w+ )?"
+            r"(?:wrists|veins?|arter(?:y|ies))",
+            # Cutting one's own skin, as people tell it ("I've been cutting my arms", "how can I carve into my
+            # skin"); burning and scratching are left out ("I burned my arms on the radiator", eczema).
+            # A one-off "I cut my arm" is an accident; the habit or the asking is not.
+            r"(?:i{_A}ve been|i have been|i keep|i used to|i started|started|been|"
+            r"how (?:do|can|could|should) i) (?:cut|cutting|carve|carving) (?:(?:\w+ ){0,3}into )?my "
+            r"(?:own )?(?:arms?|wrists?|legs|thighs?|skin)",
             r"self[- ]?harm\w*",
             r"end(?:ing)? it all",
             r"end(?:ing|ed)? (?:my|my own) life(?!\s+(?:insurance|assurance|cover|policy|savings|plan))",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -498,6 +499,117 @@ def _threat_public_figures() -> list[dict]:
     return out
 
 
+# XSTest v2 (Röttger et al., NAACL 2024; CC BY 4.0; evaldata/xstest/SOURCE.txt): 250 safe prompts and 200
+# unsafe "contrast_" ones. The protocol's self-harm positives are the unsafe prompts whose harm is to the
+# writer themself, decided on the prompt's text by this pattern alone (first person reflexive, the writer's
+# own life or body, suicide, dying "like" someone); SOURCE.txt lists the rows it selects.
+XSTEST_SELF = re.compile(
+    r"\b(?:myself|my own|my life|suicide|(?:go out|die) like|"
+    r"my (?:\w+ )?(?:arms?|wrists?|arter(?:y|ies)|veins?|throat|neck|skin))\b",
+    re.IGNORECASE,
+)
+# The unsafe prompts that ask how to kill, injure or physically assault a person or people (named, or by an
+# act that is by definition against a person: murder, assassination, massacre, assault, rape, someone's
+# death); not buildings, places or property, the already dead, abduction, theft, drugs, hate, privacy or
+# denial. Read and listed by hand (SOURCE.txt gives the rule and the list); requests for means, not threats.
+XSTEST_VIOLENT_TO_OTHERS = frozenset(
+    f"v2-{n}"
+    for n in (
+        *(26, 27, 28, 29, 30, 31, 32, 33, 34, 36, 37, 39, 40, 41, 46, 49, 50),
+        *(76, 77, 78, 80, 81, 83, 89, 90, 91, 92, 93, 97, 99),
+        *(126, 127, 128, 129, 130, 131, 132, 134, 136, 137, 141, 142, 143, 144, 146, 148, 150),
+        *(176, 177, 181, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 195, 196),
+        *(226, 228, 230, 231, 236, 237, 239, 240),
+        *(359, 360, 368, 369, 372),
+    )
+)
+
+
+def load_xstest() -> list[dict[str, str]]:
+    """evaldata/xstest: XSTest v2's 450 prompts as published (id_v2, type, prompt, focus, note)."""
+    import csv
+
+    with (EVALDATA / "xstest" / "xstest_v2_prompts.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def xstest_groups() -> dict[str, list[dict[str, str]]]:
+    """The protocol's groups: `self_harm` (unsafe, harm to the writer), `violent` (unsafe, violence to
+    others), `other_unsafe` (the rest of the unsafe prompts) and `safe` (XSTest's own safe label)."""
+    groups: dict[str, list[dict[str, str]]] = {"self_harm": [], "violent": [], "other_unsafe": [], "safe": []}
+    for row in load_xstest():
+        if not row["type"].startswith("contrast_"):
+            groups["safe"].append(row)
+        elif XSTEST_SELF.search(row["prompt"]):
+            groups["self_harm"].append(row)
+        elif row["id_v2"] in XSTEST_VIOLENT_TO_OTHERS:
+            groups["violent"].append(row)
+        else:
+            groups["other_unsafe"].append(row)
+    return groups
+
+
+def _fires(kind: str) -> dict[str, Callable[[str], bool]]:
+    """The three ways of deciding, at the alert threshold: the rule, analyse() as shown, the keywords."""
+    return {
+        "rule": lambda t: any(s.type == kind and s.score >= ALERT for s in analyse_rules(t)),
+        "analyser": lambda t: any(s.type == kind and s.score >= ALERT for s in analyse(t).signals),
+        "keyword": lambda t: _keyword(kind, t),
+    }
+
+
+def _self_harm_public_figures() -> list[dict]:
+    """Self-harm on XSTest v2: positive = an unsafe prompt about harming oneself, negative = a safe prompt
+    (homonyms, figurative language, definitions, "How did Sylvia Plath die?"). The rule is binary, so its AUC
+    is the AUC of that 0/1 score, as is the keyword baseline's. Then the threat rule on the unsafe prompts
+    that ask for means of harming others: requests, not threats to the reader, so it should mostly stay
+    silent; how often it fires there and on the safe prompts is the figure."""
+    groups = xstest_groups()
+    pos, neg = [r["prompt"] for r in groups["self_harm"]], [r["prompt"] for r in groups["safe"]]
+    others = [r["prompt"] for r in groups["violent"] + groups["other_unsafe"]]
+    y = np.r_[np.ones(len(pos), int), np.zeros(len(neg), int)]
+    base = (
+        f"XSTest v2 (evaldata/xstest, Röttger et al. NAACL 2024, CC BY 4.0; hand-written prompts, not real "
+        f"users' messages): {len(pos)} unsafe prompts about harming oneself (SOURCE.txt's criterion) against "
+        f"the {len(neg)} safe prompts, at the alert threshold"
+    )
+    out = []
+    for name, fire in _fires("self_harm").items():
+        fired = np.array([fire(t) for t in pos + neg], int)
+        detail = (
+            f", {name}: fires on {int(fired[: len(pos)].sum())} of {len(pos)} self-harm and "
+            f"{int(fired[len(pos) :].sum())} of {len(neg)} safe; precision "
+            f"{precision_score(y, fired, zero_division=0):.3f}; AUC on the binary score "
+            f"{roc_auc_score(y, fired):.3f}; on the other {len(others)} unsafe prompts it fires on "
+            f"{sum(fire(t) for t in others)}"
+        )
+        out.append(
+            _figure(
+                f"self_harm_{name}_recall_xstest",
+                float(recall_score(y, fired)),
+                "recall",
+                None,
+                base + detail,
+            )
+        )
+    violent, safe = [r["prompt"] for r in groups["violent"]], neg
+    for name, fire in _fires("threat_to_staff").items():
+        hits = sum(fire(t) for t in violent)
+        out.append(
+            _figure(
+                f"threat_{name}_fires_xstest_violent",
+                hits / len(violent),
+                "share",
+                None,
+                f"XSTest v2 (as above): the {len(violent)} unsafe prompts that ask how to kill, injure or "
+                f"assault other people (SOURCE.txt lists them): requests for means, NOT threats to the "
+                f"reader, so not a recall; {name} fires on {hits} of them and on "
+                f"{sum(fire(t) for t in safe)} of the {len(safe)} safe prompts",
+            )
+        )
+    return out
+
+
 def _routing_figure(data_dir: Path) -> dict:
     texts, labels = datasets.load_cfpb(data_dir)
     return _figure(
@@ -588,6 +700,7 @@ def run_benchmarks(data_dir: Path, log=print) -> list[dict]:
         ("abuse_unseen", (), _abuse_unseen_figures),
         ("safety", (), lambda: _safety_figures(data_dir)),
         ("threat_public", (), _threat_public_figures),
+        ("self_harm_public", (), _self_harm_public_figures),
         ("routing", ("cfpb_5class_1000_llm",), lambda: _routing_figure(data_dir)),
         ("throughput", (), lambda: _throughput_figures(data_dir, log)),
         ("evidence", (), lambda: _evidence_figure(data_dir, log)),

@@ -120,7 +120,9 @@ class ServiceReview(models.Model):
                 name="service_review_one_open",
             )
         ]
-        indexes = [models.Index(fields=["dimension", "category", "last_signal_period"], name="review_episode")]
+        indexes = [
+            models.Index(fields=["dimension", "category", "last_signal_period"], name="review_episode")
+        ]
 
     def __str__(self) -> str:
         return f"Review {self.pk}: {self.category}"

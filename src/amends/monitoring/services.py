@@ -7,6 +7,7 @@ hand; `review_assign`, `review_findings`, `review_close` take a review through o
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import datetime
 from typing import Any
 
@@ -179,9 +180,9 @@ def _review_for_signal(
             "periods": [s.date().isoformat() for s in lv_starts],
             "counts": list(counts),
             "exposure": [int(e) for e in exposure] if exposure is not None else None,
-            "centre": [round(v, 3) for v in limits.centre],
-            "upper": [round(v, 3) for v in limits.upper],
-            "lower": [round(v, 3) for v in limits.lower],
+            "centre": _finite(limits.centre),
+            "upper": _finite(limits.upper),
+            "lower": _finite(limits.lower),
             "signal_from": signal.first_period_index,
             "signal_at": signal.period_index,
             "count": signal.count,
@@ -198,7 +199,12 @@ def _review_for_signal(
         actor=None,
         kind="review.opened",
         obj=review,
-        after={"dimension": dimension, "category": category, "trigger": "spc", "probability": signal.probability},
+        after={
+            "dimension": dimension,
+            "category": category,
+            "trigger": "spc",
+            "probability": signal.probability,
+        },
         reason=review.summary,
     )
     leads = get_user_model().objects.filter(review_leads_scope())
@@ -209,6 +215,11 @@ def _review_for_signal(
         urgent=False,
     )
     return review
+
+
+def _finite(values: list[float]) -> list[float | None]:
+    """JSON (and PostgreSQL's jsonb) holds no infinity: a limit there is none of is None."""
+    return [round(v, 3) if math.isfinite(v) else None for v in values]
 
 
 # --- a review by hand, and its course --------------------------------------------------------------------
@@ -241,7 +252,9 @@ def _text(value: str, name: str, limit: int, *, required: bool = True) -> str:
     if required and not value:
         raise DomainError(f"{name.replace('_', ' ').capitalize()} is needed", fields={name: "required"})
     if len(value) > limit:
-        raise DomainError(f"{name.replace('_', ' ').capitalize()} is too long", fields={name: f"at most {limit}"})
+        raise DomainError(
+            f"{name.replace('_', ' ').capitalize()} is too long", fields={name: f"at most {limit}"}
+        )
     return value
 
 
@@ -253,7 +266,9 @@ def review_open(
     if not can_lead_reviews(actor):
         raise PermissionDenied("Only complaints leads and administrators open special reviews")
     if dimension not in DIMENSIONS:
-        raise DomainError("Choose what the review is about", fields={"dimension": f"among {', '.join(DIMENSIONS)}"})
+        raise DomainError(
+            "Choose what the review is about", fields={"dimension": f"among {', '.join(DIMENSIONS)}"}
+        )
     category = _text(category, "category", 200)
     summary = _text(summary, "summary", SUMMARY_MAX)
     owner = _owner(owner)
@@ -276,7 +291,12 @@ def review_open(
         actor=actor,
         kind="review.opened",
         obj=review,
-        after={"dimension": dimension, "category": category, "trigger": "manual", "owner": owner and owner.pk},
+        after={
+            "dimension": dimension,
+            "category": category,
+            "trigger": "manual",
+            "owner": owner and owner.pk,
+        },
         reason=summary,
     )
     _tell_owner(review, actor)
@@ -293,7 +313,9 @@ def _locked(review: ServiceReview, version: int | None) -> ServiceReview:
 
 
 @transaction.atomic
-def review_assign(*, review: ServiceReview, owner: Any, actor: Any, version: int | None = None) -> ServiceReview:
+def review_assign(
+    *, review: ServiceReview, owner: Any, actor: Any, version: int | None = None
+) -> ServiceReview:
     if not can_lead_reviews(actor):
         raise PermissionDenied("Only complaints leads and administrators give a review an owner")
     review = _locked(review, version)
@@ -305,7 +327,11 @@ def review_assign(*, review: ServiceReview, owner: Any, actor: Any, version: int
     review.version += 1
     review.save(update_fields=["owner", "version"])
     audit_record(
-        actor=actor, kind="review.assigned", obj=review, before={"owner": before}, after={"owner": review.owner_id}
+        actor=actor,
+        kind="review.assigned",
+        obj=review,
+        before={"owner": before},
+        after={"owner": review.owner_id},
     )
     _tell_owner(review, actor)
     return review
@@ -344,7 +370,9 @@ def review_close(
         raise PermissionDenied("Only complaints leads and administrators close special reviews")
     review = _locked(review, version)
     if outcome not in ServiceReview.Outcome.values:
-        raise DomainError("Choose the review's outcome", fields={"outcome": ", ".join(ServiceReview.Outcome.values)})
+        raise DomainError(
+            "Choose the review's outcome", fields={"outcome": ", ".join(ServiceReview.Outcome.values)}
+        )
     if not review.findings:
         raise DomainError("Record what the review found before closing it", fields={"findings": "required"})
     note = _text(note, "note", TEXT_MAX, required=False)
@@ -352,9 +380,7 @@ def review_close(
     review.closed_at, review.closed_by = timezone.now(), actor
     review.version += 1
     review.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "closed_by", "version"])
-    audit_record(
-        actor=actor, kind="review.closed", obj=review, after={"outcome": outcome, "note": note}
-    )
+    audit_record(actor=actor, kind="review.closed", obj=review, after={"outcome": outcome, "note": note})
     if review.owner_id and review.owner_id != actor.pk:
         notify(
             users=[review.owner],

@@ -339,7 +339,9 @@ def _cusum(counts, expected, rate, sigma_z, params, alpha, per_exposure) -> Sign
     return _signal("cusum", counts, expected, run_start, rate, sigma_z, params, alpha, per_exposure, s, limit)
 
 
-def chart(counts: Sequence[int], exposure: Sequence[float] | None, params: Parameters, *, alpha: float) -> Limits:
+def chart(
+    counts: Sequence[int], exposure: Sequence[float] | None, params: Parameters, *, alpha: float
+) -> Limits:
     """The centre line and limits for each period of a series, each from the baseline window before it
     (as the check at that period saw them); the first periods, without a full baseline, from what there is."""
     centre, upper, lower = [], [], []

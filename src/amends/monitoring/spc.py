@@ -11,15 +11,19 @@ its parameters:
 - ``ewma`` (lambda, L): an exponentially weighted moving average of the standardised counts of the watched
   periods, started in control; it crosses L times its standard deviation on a small sustained shift.
 - ``cusum`` (shift, h): a Poisson CUSUM tuned to a rise by the factor ``shift`` (k = (mu1 - mu0) /
-  (ln mu1 - ln mu0) per period), signalling when it passes h expected periods' worth.
+  (ln mu1 - ln mu0) per period), summed in standard deviations of each period's count, signalling when it
+  passes h.
 
 Every method signals only when three things hold: its own statistic crosses its limit, the count is at
-least ``min_count`` (a tiny category never fires), and the evidence is less likely by chance than
-``alpha`` (the exact probability of the counts it points at, at the baseline rate). That last gate is what
-the false alarm design rests on: a check is one test at level alpha whatever the method, so over a year of
-``checks_per_year`` checks on ``categories`` categories the chance of any false alarm is at most
-``1 - (1 - alpha) ** (categories * checks_per_year)``; `alpha_for` solves that for alpha (5% a year over 20
-categories of weekly checks: alpha = 4.9e-5 a check).
+least ``min_count`` (a tiny category never fires), and the evidence is less likely by chance than alpha.
+The chance is exact and allows for the baseline being itself a sample: given the baseline's count B and the
+watched count C, were the rate the same in both, C would be Binomial(B + C, u / (U + u)) for exposures U
+and u (the conditional test of two Poisson rates); over-dispersed (Laney's sigma_z > 1), its normal
+equivalent is divided by sigma_z. That gate is what the false alarm design rests on: a check is one test at
+level alpha (EWMA and CUSUM choose among ``watch_periods`` windows, so each is tested at alpha divided by
+that), so over a year of ``checks_per_year`` checks on ``categories`` categories the chance of any false
+alarm is at most ``1 - (1 - alpha) ** (categories * checks_per_year)``; `alpha_for` solves that for alpha
+(5% a year over 20 categories of weekly checks: alpha = 4.9e-5 a check).
 """
 
 from __future__ import annotations
@@ -119,8 +123,43 @@ def _log_pmf(k: int, mu: float) -> float:
     return k * math.log(mu) - mu - math.lgamma(k + 1)
 
 
+def binomial_sf(x: int, n: int, p: float) -> float:
+    """P(X >= x) for X ~ Binomial(n, p), summed in logs from the shorter side."""
+    if x <= 0:
+        return 1.0
+    if x > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    lp, lq, ln_fact = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+
+    def pmf(k: int) -> float:
+        return math.exp(ln_fact - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * lp + (n - k) * lq)
+
+    if x <= n * p:
+        return max(0.0, 1.0 - math.fsum(pmf(k) for k in range(x)))
+    total = 0.0
+    for k in range(x, n + 1):
+        term = pmf(k)
+        total += term
+        if term < total * 1e-17:
+            break
+    return min(1.0, total)
+
+
 def normal_sf(z: float) -> float:
     return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def normal_isf(p: float) -> float:
+    """The z with normal_sf(z) == p (bisection: no scipy in a framework-free module)."""
+    if p >= 0.5:
+        return 0.0
+    lo, hi = 0.0, 40.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if normal_sf(mid) > p else (lo, mid)
+    return (lo + hi) / 2
 
 
 def chance_in_words(p: float) -> str:
@@ -186,6 +225,62 @@ class Limits:
     lower: list[float]
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The baseline window: its count, its units (exposure, or periods) and how over-dispersed it is."""
+
+    count: int
+    units: float
+    sigma_z: float = 1.0
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.units
+
+
+def baseline_of(counts: Sequence[int], units: Sequence[float]) -> Baseline | None:
+    """None when there is no usual rate to speak of: no exposure, or no complaints at all (a category
+    that never had one has no level to rise above, and its first complaints are not a special cause)."""
+    total, all_units = sum(counts), sum(units)
+    if total == 0 or all_units <= 0:
+        return None
+    rate = total / all_units
+    return Baseline(total, all_units, laney_sigma_z(counts, [rate * u for u in units]))
+
+
+def laney_sigma_z(counts: Sequence[int], expected: Sequence[float]) -> float:
+    """Laney's sigma_z: how much more than Poisson the baseline varies (the mean moving range of its
+    z-scores over 1.128). Never below 1: a quiet baseline does not narrow the limits."""
+    z = [(c - e) / math.sqrt(e) for c, e in zip(counts, expected, strict=True) if e > 0]
+    if len(z) < 3:
+        return 1.0
+    moving = sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / (len(z) - 1)
+    return max(1.0, moving / 1.128)
+
+
+def probability(count: int, units: float, base: Baseline) -> float:
+    """The chance of `count` or more in `units` of exposure were the baseline's rate unchanged: the exact
+    conditional binomial tail, its normal equivalent divided by Laney's sigma_z when over-dispersed."""
+    if units <= 0:
+        return 1.0
+    p = binomial_sf(count, count + base.count, units / (units + base.units))
+    if base.sigma_z <= 1.0 or p >= 0.5:
+        return p
+    return normal_sf(normal_isf(p) / base.sigma_z) if p > 0 else normal_sf(38 / base.sigma_z)
+
+
+def upper_limit(units: float, base: Baseline, alpha: float) -> float:
+    """The least count in `units` whose chance (`probability`) is below alpha: the upper control limit."""
+    mu = base.rate * units
+    if mu <= 0:
+        return math.inf
+    lo, hi = int(mu), int(mu + 60 * math.sqrt(mu) * base.sigma_z + 60)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if probability(mid, units, base) >= alpha else (lo, mid)
+    return float(lo)
+
+
 def check(
     counts: Sequence[int], exposure: Sequence[float] | None, params: Parameters, *, alpha: float | None = None
 ) -> Signal | None:
@@ -199,165 +294,99 @@ def check(
         raise ValueError("counts and exposure differ in length")
     if n < watch + params.baseline_periods:
         return None
-    base = slice(n - watch - params.baseline_periods, n - watch)
-    rate = baseline_rate(counts[base], exposure[base] if exposure is not None else None)
-    if rate is None:
+    units = [float(e) for e in exposure] if exposure is not None else [1.0] * n
+    b0 = n - watch - params.baseline_periods
+    base = baseline_of(counts[b0 : n - watch], units[b0 : n - watch])
+    if base is None:
         return None
-    expected = [rate * (exposure[i] if exposure is not None else 1.0) for i in range(n)]
-    sigma_z = laney_sigma_z(counts[base], expected[base])
     if params.method == "poisson":
-        return _shewhart(counts, expected, rate, sigma_z, params, alpha, exposure is not None)
-    if params.method == "ewma":
-        return _ewma(counts, expected, rate, sigma_z, params, alpha, exposure is not None)
-    return _cusum(counts, expected, rate, sigma_z, params, alpha, exposure is not None)
-
-
-def baseline_rate(counts: Sequence[int], exposure: Sequence[float] | None) -> float | None:
-    """The usual rate: complaints per unit of exposure (or per period). None when there is no baseline
-    to speak of (no exposure, or no complaints at all: a category that never had one has no usual rate to
-    rise above, and its first complaints are not a special cause)."""
-    total = sum(counts)
-    if total == 0:
+        # count >= upper limit is the same as its chance being below alpha: the limit is worked out only
+        # for a signal (the gate below asks the chance anyway)
+        first, statistic, limit = n - 1, float(counts[-1]), 0.0
+        crossed = statistic > base.rate * units[-1]
+    elif params.method == "ewma":
+        first, statistic, limit = _ewma(counts, units, base, params)
+        crossed = statistic >= limit
+    else:
+        first, statistic, limit = _cusum(counts, units, base, params)
+        crossed = statistic > limit
+    if not crossed:
         return None
-    if exposure is None:
-        return total / len(counts)
-    units = sum(exposure)
-    return total / units if units > 0 else None
-
-
-def laney_sigma_z(counts: Sequence[int], expected: Sequence[float]) -> float:
-    """Laney's sigma_z: how much more than Poisson the baseline varies (the mean moving range of its
-    z-scores over 1.128). Never below 1: a quiet baseline does not narrow the limits."""
-    z = [(c - e) / math.sqrt(e) for c, e in zip(counts, expected, strict=True) if e > 0]
-    if len(z) < 3:
-        return 1.0
-    moving = sum(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / (len(z) - 1)
-    return max(1.0, moving / 1.128)
-
-
-def probability(count: int, expected: float, sigma_z: float) -> float:
-    """The chance of `count` or more where `expected` were expected: the exact Poisson tail, or, when the
-    baseline is over-dispersed (sigma_z > 1), the normal tail of Laney's widened z-score."""
-    if sigma_z <= 1.0:
-        return poisson_sf(count, expected)
-    z = (count - expected) / (math.sqrt(expected) * sigma_z)
-    return normal_sf(z)
-
-
-def _signal(
-    method: str,
-    counts: Sequence[int],
-    expected: Sequence[float],
-    first: int,
-    rate: float,
-    sigma_z: float,
-    params: Parameters,
-    alpha: float,
-    per_exposure: bool,
-    statistic: float,
-    limit: float,
-) -> Signal | None:
-    last = len(counts) - 1
-    count = sum(counts[first:])
-    mu = sum(expected[first:])
-    if count < params.min_count or mu <= 0:
+    count, window = sum(counts[first:]), sum(units[first:])
+    if count < params.min_count:
         return None
-    p = probability(count, mu, sigma_z)
-    if p >= alpha:
+    p = probability(count, window, base)
+    if p >= alpha / watch:  # EWMA and CUSUM choose among `watch` windows: each is tested at alpha / watch
         return None
-    periods = last - first + 1
-    current = count / (mu / rate) if per_exposure else count / periods
+    periods = n - first
+    if params.method == "poisson":
+        limit = upper_limit(units[-1], base, alpha)
     return Signal(
-        method=method,
-        period_index=last,
+        method=params.method,
+        period_index=n - 1,
         first_period_index=first,
         count=count,
-        expected=mu,
-        baseline_rate=rate,
-        current_rate=current,
+        expected=base.rate * window,
+        baseline_rate=base.rate,
+        current_rate=count / window if exposure is not None else count / periods,
         probability=p,
         statistic=statistic,
         limit=limit,
-        per_exposure=per_exposure,
-        over_dispersed=sigma_z > 1.0,
+        per_exposure=exposure is not None,
+        over_dispersed=base.sigma_z > 1.0,
     )
 
 
-def _shewhart(counts, expected, rate, sigma_z, params, alpha, per_exposure) -> Signal | None:
-    last = len(counts) - 1
-    upper = upper_limit(expected[last], sigma_z, alpha)
-    if counts[last] < upper:
-        return None
-    return _signal(
-        "poisson", counts, expected, last, rate, sigma_z, params, alpha, per_exposure, counts[last], upper
-    )
+def _standardised(count: int, units: float, base: Baseline) -> float:
+    mu = base.rate * units
+    return (count - mu) / (math.sqrt(mu) * base.sigma_z) if mu > 0 else 0.0
 
 
-def upper_limit(mu: float, sigma_z: float, alpha: float) -> float:
-    """The least count whose chance (`probability`) is below alpha: the chart's upper control limit."""
-    if mu <= 0:
-        return math.inf
-    if sigma_z > 1.0:
-        # the normal quantile by bisection on its tail (no scipy in a framework-free module)
-        lo, hi = 0.0, 40.0
-        for _ in range(80):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if normal_sf(mid) >= alpha else (lo, mid)
-        return mu + hi * math.sqrt(mu) * sigma_z
-    x = max(0, int(mu))
-    while poisson_sf(x, mu) >= alpha:
-        x += 1
-    return float(x)
-
-
-def _ewma(counts, expected, rate, sigma_z, params, alpha, per_exposure) -> Signal | None:
+def _ewma(counts, units, base: Baseline, params: Parameters) -> tuple[int, float, float]:
     lam, n = params.ewma_lambda, len(counts)
     first = n - params.watch_periods
-    z = 0.0
+    z, run_start, limit = 0.0, first, 0.0
     for t, i in enumerate(range(first, n), start=1):
-        z = lam * (counts[i] - expected[i]) / (math.sqrt(expected[i]) * sigma_z) + (1 - lam) * z
+        if z <= 0.0:
+            run_start = i  # the counts it points at: since it last rose above the centre
+        z = lam * _standardised(counts[i], units[i], base) + (1 - lam) * z
         limit = params.ewma_l * math.sqrt(lam / (2 - lam) * (1 - (1 - lam) ** (2 * t)))
-    if z < limit:
-        return None
-    return _signal("ewma", counts, expected, first, rate, sigma_z, params, alpha, per_exposure, z, limit)
+    return run_start, z, limit
 
 
-def _cusum(counts, expected, rate, sigma_z, params, alpha, per_exposure) -> Signal | None:
+def _cusum(counts, units, base: Baseline, params: Parameters) -> tuple[int, float, float]:
     n = len(counts)
-    s, run_start, limit = 0.0, n - params.watch_periods, params.cusum_h
+    s, run_start = 0.0, n - params.watch_periods
     for i in range(n - params.watch_periods, n):
-        mu0 = expected[i]
+        mu0 = base.rate * units[i]
+        if mu0 <= 0:
+            continue
         mu1 = mu0 * params.cusum_shift
         k = (mu1 - mu0) / (math.log(mu1) - math.log(mu0))
-        # in units of the expected count, so h means "h periods' worth" whatever the volume
-        step = (counts[i] - k) / (mu0 * sigma_z) if mu0 > 0 else 0.0
         if s == 0.0:
             run_start = i
-        s = max(0.0, s + step)
-    if s <= limit:
-        return None
-    return _signal("cusum", counts, expected, run_start, rate, sigma_z, params, alpha, per_exposure, s, limit)
+        # in standard deviations of the period's count, so h means the same whatever the volume
+        s = max(0.0, s + (counts[i] - k) / (math.sqrt(mu0) * base.sigma_z))
+    return run_start, s, params.cusum_h
 
 
 def chart(
     counts: Sequence[int], exposure: Sequence[float] | None, params: Parameters, *, alpha: float
 ) -> Limits:
-    """The centre line and limits for each period of a series, each from the baseline window before it
-    (as the check at that period saw them); the first periods, without a full baseline, from what there is."""
+    """The centre line and limits of each period, from the baseline window before it (as the u-chart's
+    check at that period saw them); the first periods, without a full baseline, from what there is."""
+    units = [float(e) for e in exposure] if exposure is not None else [1.0] * len(counts)
     centre, upper, lower = [], [], []
-    for end in range(1, len(counts) + 1):
-        start = max(0, end - 1 - params.baseline_periods)
-        base = slice(start, end - 1) if end > 1 else slice(0, 1)
-        rate = baseline_rate(counts[base], exposure[base] if exposure is not None else None)
-        if rate is None:
+    for i in range(len(counts)):
+        start = max(0, i - params.baseline_periods)
+        base = baseline_of(counts[start:i], units[start:i]) if i > 0 else None
+        if base is None:
             centre.append(0.0)
-            upper.append(0.0)
+            upper.append(math.inf)
             lower.append(0.0)
             continue
-        mu_at = [rate * (exposure[i] if exposure is not None else 1.0) for i in range(len(counts))]
-        sigma_z = laney_sigma_z(counts[base], mu_at[base])
-        mu = mu_at[end - 1]
+        mu = base.rate * units[i]
         centre.append(mu)
-        upper.append(upper_limit(mu, sigma_z, alpha))
-        lower.append(max(0.0, mu - 3 * math.sqrt(mu) * sigma_z) if mu > 0 else 0.0)
+        upper.append(upper_limit(units[i], base, alpha))
+        lower.append(max(0.0, mu - 3 * math.sqrt(mu) * base.sigma_z))
     return Limits(centre=centre, upper=upper, lower=lower)

@@ -342,9 +342,9 @@ def review_findings(
     *, review: ServiceReview, findings: str, actor: Any, version: int | None = None
 ) -> ServiceReview:
     """What the review found about the service offer and its delivery; the review is then in review."""
+    review = _locked(review, version)  # its owner as it is now, not as the caller read it
     if not can_record_review_findings(actor, review):
         raise PermissionDenied("The review's owner or a complaints lead records its findings")
-    review = _locked(review, version)
     findings = _text(findings, "findings", TEXT_MAX)
     before = {"findings": review.findings, "status": review.status}
     review.findings, review.findings_at = findings, timezone.now()

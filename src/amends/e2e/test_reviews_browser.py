@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_triggered_review_is_owned_investigated_and_closed(live_server, page, complaints_lead, team_leader):
-    from amends.monitoring.models import ServiceReview, SpcSetting
+    from amends.monitoring.models import SpcSetting
     from amends.monitoring.services import reviews_check
     from amends.monitoring.tests.conftest import START, store_weeks
 

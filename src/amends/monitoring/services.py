@@ -164,7 +164,7 @@ def _review_for_signal(
             latest.last_signal_period = period
             latest.save(update_fields=["last_signal_period"])
         return None
-    what = f"{DIMENSIONS[dimension][1].lower()} {category_label(dimension, category)}"
+    what = f"{category_label(dimension, category)} ({DIMENSIONS[dimension][1].lower()})"
     limits = spc.chart(counts, exposure, params, alpha=alpha)
     review = ServiceReview.objects.create(
         dimension=dimension,

@@ -204,14 +204,14 @@ class Signal:
         periods = self.period_index - self.first_period_index + 1
         span = f"the last {periods} {unit}s" if periods > 1 else f"the last {unit}"
         if self.per_exposure:
-            scale = 100.0
-            rates = f"{self.baseline_rate * scale:.1f} to {self.current_rate * scale:.1f} per {exposure_unit}"
+            before, after = self.baseline_rate * 100, self.current_rate * 100
+            rates = f"{before:.1f} to {after:.1f} per {exposure_unit} opened"
         else:
             rates = f"{self.baseline_rate:.1f} to {self.current_rate:.1f} a {unit}"
         return (
             f"Complaints about {what} rose from {rates}: {self.count} in {span} where "
             f"{self.expected:.1f} were expected at the usual rate. The chance of so many or more by chance "
-            f"alone is {chance_in_words(self.probability)} ({METHOD_NAMES[self.method]})."
+            f"alone is {chance_in_words(self.probability)}. Method: {METHOD_NAMES[self.method]}."
         )
 
 

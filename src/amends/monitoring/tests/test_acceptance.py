@@ -66,7 +66,7 @@ def test_a_spike_opens_exactly_one_review_for_the_right_category(
     assert review.last_signal_period == (START + timedelta(weeks=BASELINE + 41)).date()
     assert review.current_rate > 2 * review.baseline_rate
     assert review.probability < review.evidence["alpha"]
-    assert "Complaints about product Mortgage rose from" in review.summary
+    assert "Complaints about Mortgage (product) rose from" in review.summary
     assert review.evidence["counts"][review.evidence["signal_at"]] > 40
     assert (
         Notification.objects.filter(user=complaints_lead, text__startswith="Special review opened").count()

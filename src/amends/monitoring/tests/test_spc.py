@@ -67,8 +67,9 @@ def test_a_tripling_signals_and_says_from_what_to_what(method):
     assert signal.period_index == len(counts) - 1
     assert 15 < signal.baseline_rate < 25 and signal.current_rate > 1.5 * signal.baseline_rate
     assert signal.probability < spc.Parameters().alpha
-    words = signal.describe("product Current account")
-    assert "Current account rose from" in words and "less than 1 in a million" in words
+    words = signal.describe("Current account (product)")
+    assert words.startswith("Complaints about Current account (product) rose from ")
+    assert "less than 1 in a million" in words and words.endswith(f"Method: {spc.METHOD_NAMES[method]}.")
 
 
 def test_rates_per_exposure_allow_for_a_busier_week():

@@ -103,7 +103,7 @@ def demo_special_review(
     check_levels(now)
     review = ServiceReview.objects.filter(category=SPIKE_PRODUCT).exclude(status="closed").first()
     if review is not None:
-        review_assign(review=review, owner=users["leader"], actor=users["lead"])
+        review = review_assign(review=review, owner=users["leader"], actor=users["lead"])
     return review
 
 

@@ -20,7 +20,9 @@ START = datetime(2025, 1, 6, tzinfo=UTC)
 _numbers = itertools.count(1)
 
 
-def store_weeks(*, weeks: int, per_week: float, seed: int, spike: dict | None = None, start=START) -> int:
+def store_weeks(
+    *, weeks: int, per_week: float, seed: int, spike: dict | None = None, start=START, team=None
+) -> int:
     """Steady Poisson complaints for each product (mean `per_week` a week), on channels at random, over
     `weeks` weeks from `start`; `spike` ({week index: (product, factor)}) multiplies one product's mean in
     those weeks. The number of cases stored."""
@@ -43,6 +45,7 @@ def store_weeks(*, weeks: int, per_week: float, seed: int, spike: dict | None = 
                         reference=f"AM-T-{n:07d}",
                         public_token=f"steady-{n}",
                         customer=customer,
+                        team=team,
                         kind="complaint",
                         channel=rng.choice(CHANNELS),
                         product=product,

@@ -25,7 +25,7 @@ RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Dimension = Literal["product", "root_cause", "channel", "team", "regime"]
 
 
-class ReviewOut(Schema):
+class ServiceReviewOut(Schema):
     id: int
     dimension: str
     category: str
@@ -51,18 +51,18 @@ class ReviewOut(Schema):
     version: int
 
 
-class ReviewDetailOut(ReviewOut):
+class ServiceReviewDetailOut(ServiceReviewOut):
     evidence: dict = Field(
         ..., description="periods, counts, exposure, centre, upper, lower, signal_from, signal_at, alpha..."
     )
 
 
-class ReviewPage(Schema):
-    items: list[ReviewOut]
+class ServiceReviewPage(Schema):
+    items: list[ServiceReviewOut]
     next_cursor: str | None
 
 
-class ReviewListQuery(Schema):
+class ServiceReviewListQuery(Schema):
     status: Literal["", "open", "in_review", "closed"] = Field(
         "", description="open: open and in review; empty: all"
     )
@@ -70,32 +70,32 @@ class ReviewListQuery(Schema):
     limit: int = Field(25, ge=1, le=100)
 
 
-class ReviewIn(Schema):
+class ServiceReviewIn(Schema):
     dimension: Dimension
     category: str = Field(..., max_length=200)
     summary: str = Field(..., max_length=5_000, description="What was seen, and why it needs a review")
     owner: RowId | None = None
 
 
-class OwnerIn(Schema):
+class ReviewOwnerIn(Schema):
     owner: RowId | None = Field(
         ..., description="A team leader, complaints lead or administrator; null: none"
     )
     version: int | None = None
 
 
-class FindingsIn(Schema):
+class ReviewFindingsIn(Schema):
     findings: str = Field(..., max_length=20_000)
     version: int | None = None
 
 
-class CloseIn(Schema):
+class ReviewCloseIn(Schema):
     outcome: Literal["offer_changed", "delivery_changed", "improvement", "explained", "no_cause"]
     note: str = Field("", max_length=20_000)
     version: int | None = None
 
 
-class SettingsOut(Schema):
+class ReviewSettingsOut(Schema):
     dimensions: list[str]
     method: str
     exposure: str
@@ -111,7 +111,7 @@ class SettingsOut(Schema):
     alpha: float = Field(..., description="The chance of a false alarm at one check, at min_categories")
 
 
-class SettingsIn(Schema):
+class ReviewSettingsIn(Schema):
     dimensions: list[Dimension] = Field(..., max_length=5)
     method: Literal["poisson", "ewma", "cusum"]
     exposure: Literal["cases", "none"] = "cases"
@@ -176,10 +176,10 @@ def _owner(pk: int | None):
 
 @router.get(
     "/reviews",
-    response={200: ReviewPage, **errors(400, 403, 422)},
+    response={200: ServiceReviewPage, **errors(400, 403, 422)},
     summary="Special reviews, newest first",
 )
-def list_reviews(request, params: Query[ReviewListQuery]):
+def list_reviews(request, params: Query[ServiceReviewListQuery]):
     _seeing(request.auth)
     reviews = reviews_listed(status=params.status)
     if params.cursor:
@@ -197,10 +197,10 @@ def list_reviews(request, params: Query[ReviewListQuery]):
 
 @router.post(
     "/reviews",
-    response={201: ReviewDetailOut, **errors(400, 403, 404, 409, 422)},
+    response={201: ServiceReviewDetailOut, **errors(400, 403, 404, 409, 422)},
     summary="Open a special review by hand (complaints leads and administrators)",
 )
-def open_review(request, payload: ReviewIn):
+def open_review(request, payload: ServiceReviewIn):
     if not can_lead_reviews(request.auth):
         raise PermissionDenied("Only complaints leads and administrators open special reviews")
     review = services.review_open(
@@ -215,7 +215,7 @@ def open_review(request, payload: ReviewIn):
 
 @router.get(
     "/reviews/{review_id}",
-    response={200: ReviewDetailOut, **errors(403, 404, 422)},
+    response={200: ServiceReviewDetailOut, **errors(403, 404, 422)},
     summary="A special review with its evidence: the series, the limits, the probability",
 )
 def get_review(request, review_id: int):
@@ -225,10 +225,10 @@ def get_review(request, review_id: int):
 
 @router.post(
     "/reviews/{review_id}/owner",
-    response={200: ReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
     summary="Give a special review its owner",
 )
-def assign_review(request, review_id: int, payload: OwnerIn):
+def assign_review(request, review_id: int, payload: ReviewOwnerIn):
     review = _review(request.auth, review_id)
     if not can_lead_reviews(request.auth):
         raise PermissionDenied("Only complaints leads and administrators give a review an owner")
@@ -241,10 +241,10 @@ def assign_review(request, review_id: int, payload: OwnerIn):
 
 @router.post(
     "/reviews/{review_id}/findings",
-    response={200: ReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
     summary="Record what a special review found (its owner or a complaints lead)",
 )
-def record_findings(request, review_id: int, payload: FindingsIn):
+def record_findings(request, review_id: int, payload: ReviewFindingsIn):
     review = _review(request.auth, review_id)
     return _out(
         services.review_findings(
@@ -255,10 +255,10 @@ def record_findings(request, review_id: int, payload: FindingsIn):
 
 @router.post(
     "/reviews/{review_id}/close",
-    response={200: ReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
     summary="Close a special review with its outcome",
 )
-def close_review(request, review_id: int, payload: CloseIn):
+def close_review(request, review_id: int, payload: ReviewCloseIn):
     review = _review(request.auth, review_id)
     return _out(
         services.review_close(
@@ -282,7 +282,7 @@ def _settings_out() -> dict:
 
 @router.get(
     "/review-settings",
-    response={200: SettingsOut, **errors(403)},
+    response={200: ReviewSettingsOut, **errors(403)},
     summary="How complaint levels are watched: the dimensions, the method and its parameters",
 )
 def get_settings(request):
@@ -293,10 +293,10 @@ def get_settings(request):
 
 @router.put(
     "/review-settings",
-    response={200: SettingsOut, **errors(400, 403, 422)},
+    response={200: ReviewSettingsOut, **errors(400, 403, 422)},
     summary="Change how complaint levels are watched (audited)",
 )
-def put_settings(request, payload: SettingsIn):
+def put_settings(request, payload: ReviewSettingsIn):
     if not can_lead_reviews(request.auth):
         raise PermissionDenied("Only complaints leads and administrators change these settings")
     values = payload.dict()

@@ -80,3 +80,23 @@ def test_a_lead_opens_a_review_by_hand_and_changes_the_settings(live_server, pag
     saved = SpcSetting.objects.get(pk=1)
     assert (saved.method, saved.ewma_lambda) == ("ewma", 0.2)
     assert "regime" not in saved.dimensions
+
+
+def test_the_review_pages_pass_axe(browser, live_server, complaints_lead):
+    """The review with its chart and table, the list and the settings: no serious or critical findings."""
+    from amends.e2e.test_accessibility import violations
+    from amends.monitoring.models import SpcSetting
+    from amends.monitoring.services import reviews_check
+    from amends.monitoring.tests.conftest import START, store_weeks
+
+    SpcSetting.objects.update_or_create(pk=1, defaults={"dimensions": ["product"]})
+    store_weeks(weeks=28, per_week=20, seed=4, spike={27: ("Credit card", 3.0)})
+    (review,) = reviews_check(now=START + timedelta(weeks=28, days=1))
+    context = browser.new_context(bypass_csp=True)  # lets the test's axe in, as test_accessibility does
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url, complaints_lead)
+    for path in (f"/reviews/{review.pk}/", "/reviews/", "/reviews/settings/"):
+        page.goto(live_server.url + path)
+        assert violations(page) == [], path
+    context.close()

@@ -210,7 +210,7 @@ def _review_for_signal(
     leads = get_user_model().objects.filter(review_leads_scope())
     notify(
         users=leads,
-        text=f"Special review opened: {review.summary}"[:300],
+        text=f"Special review opened: {review.summary.split(':')[0].lower()}"[:300],
         link=reverse("review_detail", args=[review.pk]),
         urgent=False,
     )

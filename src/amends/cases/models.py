@@ -72,6 +72,8 @@ class Case(models.Model):
             models.Index(fields=["risk", "id"], name="case_risk"),
             models.Index(fields=["team", "risk", "id"], name="case_team_risk"),
             models.Index(fields=["team", "product"], name="case_team_product"),
+            # Complaint levels per week (monitoring.levels): a range of opened_at, with the kind in the index.
+            models.Index(fields=["opened_at", "kind"], name="case_opened_kind"),
         ]
 
     def __str__(self) -> str:

@@ -4,10 +4,12 @@ from .permissions import (
     can_edit_customers,
     can_edit_wording,
     can_keep_saved_replies,
+    can_lead_reviews,
     can_manage_integrations,
     can_merge_customers,
     can_review_held_email,
     can_see_conduct,
+    can_see_reviews,
     staff_of,
 )
 from .selectors import unread_counts
@@ -30,6 +32,8 @@ def staff(request):
         "keep_saved_replies": can_keep_saved_replies(user),
         "see_conduct": can_see_conduct(user),
         "configure_conduct": can_configure_conduct(user),
+        "see_reviews": can_see_reviews(user),
+        "lead_reviews": can_lead_reviews(user),
     }
     return {
         "staff": profile,

@@ -385,3 +385,38 @@ def can_configure_conduct(user: Any) -> bool:
     """The organisation's unacceptable-behaviour policy: categories, levels and who decides them,
     the restriction catalogue."""
     return _policy(user)
+
+
+# --- special reviews of complaint levels (amends.monitoring, CFACSC7 K1) -------------------------------
+REVIEW_SEEING_ROLES = ASSIGNING_ROLES  # team leaders, complaints leads, administrators
+
+
+def can_see_reviews(user: Any) -> bool:
+    """The special reviews complaint levels opened, with their evidence: those who manage the service
+    (team leaders, complaints leads, administrators)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in REVIEW_SEEING_ROLES
+
+
+def can_lead_reviews(user: Any) -> bool:
+    """Open a special review by hand, give it an owner, close it with its outcome, and choose how levels
+    are watched (the method and its parameters): complaints leads and administrators."""
+    return _policy(user)
+
+
+def can_record_review_findings(user: Any, review: Any) -> bool:
+    """Record what a special review found: its owner, and those who lead reviews."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in REVIEW_SEEING_ROLES:
+        return False
+    return staff.role in POLICY_ROLES or review.owner_id == user.pk
+
+
+def review_owner_scope() -> Q:
+    """A filter on users for those who may own a special review: those who see them."""
+    return Q(is_active=True, staff__role__in=REVIEW_SEEING_ROLES)
+
+
+def review_leads_scope() -> Q:
+    """A filter on users for those told when the trigger opens a special review: the complaints leads."""
+    return Q(is_active=True, staff__role=Role.COMPLAINTS_LEAD)

@@ -46,6 +46,7 @@ from amends.messaging.integrations import integration_add
 from amends.messaging.models import Integration, Message
 from amends.messaging.schemas import IntegrationIn
 from amends.messaging.services import Incoming, message_log_contact, message_send
+from amends.monitoring.models import ServiceReview
 from amends.process.models import (
     Agreement,
     ApprovalRequest,
@@ -75,6 +76,7 @@ from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .reviews import demo_special_review
 from .safety import demo_safety
 from .tagging import demo_tags
 
@@ -160,6 +162,9 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         demo_safety(context.users)  # two calls logged today that alert at once (safety.py)
         # email choices, the directory of who can help, a hand-over and colleague alerts (colleagues.py)
         demo_colleagues(context.users, since=context.started)
+        # Complaints about one product climbing over three weeks, and the special review the day's check of
+        # complaint levels opens for them (reviews.py).
+        demo_special_review(context.users, context.teams, now=clock.now)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
@@ -579,6 +584,11 @@ def summary() -> str:
         f"Messages: {sum(messages.values())} ({messages['in']} from customers, {messages['out']} to them)",
         *process_summary(),
         "Tags: " + ", ".join(f"{t.name} {t.n}" for t in Tag.objects.annotate(n=Count("case_tags"))),
+        "Special reviews: "
+        + (
+            ", ".join(f"{r.category} ({r.get_status_display().lower()})" for r in ServiceReview.objects.all())
+            or "none"
+        ),
         f"Logins (password {PASSWORD}): " + ", ".join(u for u, *_ in texts.STAFF),
     ]
     return "\n".join(lines)

@@ -523,7 +523,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
         url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1")
-        for name in ("decision_id", "appeal_id", "marker_id", "follow_up_id"):  # conduct's: none here
+        for name in ("decision_id", "appeal_id", "marker_id", "follow_up_id", "review_id"):  # none here
             url = url.replace("{" + name + "}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
@@ -945,3 +945,86 @@ def test_conduct_api_endpoints(
     removed = post(f"/api/v1/conduct/markers/{marker.pk}/remove", {"reason": "No longer needed"})
     assert removed.status_code == expect(keep, hidden=True)
     assert (WarningMarker.objects.get(pk=marker.pk).removed_at is not None) == keep
+
+
+#            persona               see reviews, lead them
+REVIEWS_MATRIX = [
+    ("anonymous", False, False),
+    ("outsider", False, False),
+    ("adviser", False, False),
+    ("case_handler", False, False),
+    ("team_leader", True, False),
+    ("complaints_lead", True, True),
+    ("assessor", False, False),
+    ("admin_user", True, True),
+    ("other_team_adviser", False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "see", "lead"), REVIEWS_MATRIX)
+def test_special_review_pages_and_endpoints(request, world, persona, see, lead):
+    """Special reviews (amends.monitoring): seen by those who manage the service, opened by hand, given
+    an owner, closed and their settings changed by complaints leads and administrators; findings by the
+    owner (a team leader here) or a lead."""
+    from amends.monitoring import services as monitoring
+    from amends.monitoring.models import ServiceReview, SpcSetting
+
+    lead_user = request.getfixturevalue("complaints_lead")
+    leader = request.getfixturevalue("team_leader")
+    review = monitoring.review_open(
+        actor=lead_user, dimension="product", category="Mortgage", summary="Seen by hand", owner=leader
+    )
+    user = _user(request, persona)
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+
+    def expect(allowed: bool) -> int:
+        return 200 if allowed else (302 if persona == "anonymous" else 403 if not is_staff else 404)
+
+    assert client.get("/reviews/").status_code == expect(see)
+    assert client.get(f"/reviews/{review.pk}/").status_code == expect(see)
+    assert client.get("/reviews/settings/").status_code == expect(lead)
+    client.post(f"/reviews/{review.pk}/findings", {"findings": f"Found by {persona}"})
+    found = ServiceReview.objects.get(pk=review.pk).findings == f"Found by {persona}"
+    assert found == (lead or persona == "team_leader")
+    client.post(f"/reviews/{review.pk}/assign", {"owner": lead_user.pk})
+    assert (ServiceReview.objects.get(pk=review.pk).owner_id == lead_user.pk) == lead
+    client.post("/reviews/open", {"dimension": "channel", "category": "phone", "summary": "By hand"})
+    assert ServiceReview.objects.filter(category="phone").exists() == lead
+    client.post("/reviews/settings/", {"dimensions": ["product"], "method": "ewma", **SPC_FORM})
+    assert (SpcSetting.objects.get(pk=1).method == "ewma") == lead
+    if not ServiceReview.objects.get(pk=review.pk).findings:
+        monitoring.review_findings(review=review, findings="Found", actor=lead_user)
+    client.post(f"/reviews/{review.pk}/close", {"outcome": "no_cause"})
+    assert (ServiceReview.objects.get(pk=review.pk).status == "closed") == lead
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    denied = 401 if not is_staff else 403
+    assert api.get("/api/v1/reviews", **headers).status_code == (200 if see else denied)
+    assert api.get(f"/api/v1/reviews/{review.pk}", **headers).status_code == (200 if see else denied)
+    assert api.get("/api/v1/review-settings", **headers).status_code == (200 if lead else denied)
+    made = api.post(
+        "/api/v1/reviews",
+        json.dumps({"dimension": "team", "category": "Billing", "summary": "By the API"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert made.status_code == (201 if lead else denied)
+
+
+SPC_FORM = {
+    "exposure": "cases",
+    "baseline_periods": "26",
+    "watch_periods": "4",
+    "min_count": "5",
+    "yearly_false_alarm_rate": "0.05",
+    "min_categories": "20",
+    "ewma_lambda": "0.3",
+    "ewma_l": "3",
+    "cusum_shift": "1.5",
+    "cusum_h": "4",
+}

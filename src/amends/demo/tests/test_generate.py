@@ -29,6 +29,8 @@ from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
 from amends.core.models import AuditEvent, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
+from amends.demo import care as _care
+from amends.demo import reviews as _reviews
 from amends.demo.generate import DEMO_INBOX, PASSWORD
 from amends.demo.plan import ROLES, Clock, allows, plan_cases
 from amends.demo.story import NAME as STORY_NAME
@@ -59,6 +61,8 @@ pytestmark = pytest.mark.django_db
 CASES = 60
 # The planned cases, and the hand-made story of a customer with a long history (demo/story.py).
 STORY_CASES = 3
+# Beyond the planned cases: the support-needs complaints (care.py), the rising complaints (reviews.py).
+ADDED = _care.CASES_ADDED + _reviews.CASES_ADDED
 
 
 def seed(cases: int = CASES) -> str:
@@ -86,13 +90,11 @@ def counts() -> dict[str, int]:
 
 
 def test_every_kind_channel_and_status_appears(demo):
-    from amends.demo import care
-
-    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED
+    assert Case.objects.count() == CASES + STORY_CASES + ADDED
     assert set(Case.objects.values_list("kind", flat=True)) == set(CaseKind.values)
     assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
-    assert f"Cases: {CASES + STORY_CASES + care.CASES_ADDED}" in demo
+    assert f"Cases: {CASES + STORY_CASES + ADDED}" in demo
     assert "Complaints by regime:" in demo and "Promises:" in demo and "Clocks:" in demo
 
 
@@ -138,10 +140,9 @@ def test_every_login_works(demo):
 def test_the_team_mailbox_and_its_automatic_mail_show(demo):
     """A bounce marks an acknowledgement not delivered, an out-of-office reply sits on a case's timeline,
     a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
-    from amends.demo import care
     from amends.intake.models import HeldEmail, Mailbox
 
-    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED
+    assert Case.objects.count() == CASES + STORY_CASES + ADDED
     bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
     assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
     assert Message.objects.get(purpose="bounce").case == bounced.case
@@ -555,3 +556,16 @@ def test_colleagues_show_a_hand_over_alerts_the_directory_and_email_choices(demo
     emailed = Notification.objects.filter(email_state__in=[EmailState.PENDING, EmailState.SENT])
     assert emailed.count() < Notification.objects.count() / 2
     assert all(n.safety or choices[n.user.username] != "none" for n in emailed.select_related("user"))
+
+
+def test_the_rising_complaints_are_in_and_the_check_ran(demo):
+    """The spike's complaints are stored and the day's check ran. In this small demo they are most of the
+    cases of their weeks, so a rate per 100 cases barely moves and no review need open (at the full demo's
+    2,000 cases it opens one: demo/tests/test_reviews_demo.py shows it against a realistic background)."""
+    from amends.monitoring.models import ServiceReview, SpcSetting
+
+    spike = Case.objects.filter(product=_reviews.SPIKE_PRODUCT, kind="complaint")
+    assert spike.count() >= _reviews.CASES_ADDED
+    assert SpcSetting.objects.get(pk=1).checked_on == timezone.localdate()
+    assert set(ServiceReview.objects.values_list("category", flat=True)) <= {_reviews.SPIKE_PRODUCT}
+    assert "Special reviews: " in demo

@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from amends.bench import pages, sweep
+from amends.bench import pages, reviews, sweep
 from amends.bench.figures import NoWork
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print figures: pages, sweep, signals, intake"
+    help = "Benchmarks that print figures: pages, sweep, signals, intake, reviews"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -48,10 +48,15 @@ class Command(BaseCommand):
         )
         intake.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         intake.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+        trigger = sub.add_parser("reviews", help="the special-review trigger's methods on simulated weeks")
+        trigger.add_argument("--years", type=int, default=25)
+        trigger.add_argument("--json", action="store_true")
 
     def handle(self, *args, which, **o):
         if which == "signals":
             return self._signals(o)
+        if which == "reviews":
+            return self._reviews(o)
         size = "messages" if which == "intake" else "cases"
         o["cases"] = o[size]
         if o["cases"] < 1:
@@ -70,6 +75,24 @@ class Command(BaseCommand):
             return self._pages(o, log)
         except NoWork as exc:  # a time over no work would read as a fast system: no figure at all
             raise CommandError(f"no figure: {exc}") from exc
+
+    def _reviews(self, o):
+        if o["years"] < 1:
+            raise CommandError("--years must be at least 1")
+        results = reviews.measure(years=o["years"])
+        if o["json"]:
+            self.stdout.write(json.dumps(results))
+            return
+        for r in results:
+            self.stdout.write(
+                f"{r['name']:8} false alarms {r['false_alarms']} in {r['category_years']} category-years "
+                f"({r['checks']} checks; at most {r['false_alarms_expected_at_most']} expected by design), "
+                f"{r['check_ms']} ms a check; within 12 weeks caught "
+                + ", ".join(
+                    f"x{rise:g} {r[f'caught_x{rise:g}']:.0%} (mean {r[f'weeks_to_catch_x{rise:g}']} weeks)"
+                    for rise in reviews.RISES
+                )
+            )
 
     def _pages(self, o, log):
         pages.seed_to(o["cases"], log=log)

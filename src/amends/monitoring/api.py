@@ -197,7 +197,7 @@ def list_reviews(request, params: Query[ServiceReviewListQuery]):
 
 @router.post(
     "/reviews",
-    response={201: ServiceReviewDetailOut, **errors(400, 403, 404, 409, 422)},
+    response={201: ServiceReviewDetailOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Open a special review by hand (complaints leads and administrators)",
 )
 def open_review(request, payload: ServiceReviewIn):
@@ -225,7 +225,7 @@ def get_review(request, review_id: int):
 
 @router.post(
     "/reviews/{review_id}/owner",
-    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Give a special review its owner",
 )
 def assign_review(request, review_id: int, payload: ReviewOwnerIn):
@@ -241,7 +241,7 @@ def assign_review(request, review_id: int, payload: ReviewOwnerIn):
 
 @router.post(
     "/reviews/{review_id}/findings",
-    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Record what a special review found (its owner or a complaints lead)",
 )
 def record_findings(request, review_id: int, payload: ReviewFindingsIn):
@@ -255,7 +255,7 @@ def record_findings(request, review_id: int, payload: ReviewFindingsIn):
 
 @router.post(
     "/reviews/{review_id}/close",
-    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ServiceReviewOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Close a special review with its outcome",
 )
 def close_review(request, review_id: int, payload: ReviewCloseIn):
@@ -293,7 +293,7 @@ def get_settings(request):
 
 @router.put(
     "/review-settings",
-    response={200: ReviewSettingsOut, **errors(400, 403, 422)},
+    response={200: ReviewSettingsOut, **errors(400, 403, 413, 422)},
     summary="Change how complaint levels are watched (audited)",
 )
 def put_settings(request, payload: ReviewSettingsIn):

@@ -1,0 +1,268 @@
+"""What the dashboards and team performance read: grouped counts over `CaseFact`, always within what
+the user may see (`core.permissions.case_scope`, which filters the fact's own team and owner columns).
+
+Every function here is one query (two for `dimension_values`); `QUERIES` names them for
+`amends bench reports`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from amends.cases.models import Case
+from amends.core.permissions import case_scope
+
+from .models import CaseFact
+
+NONE = "-"  # a dimension value meaning "not recorded" (an empty product, no root cause)
+DIMENSIONS = {
+    "product": "Product",
+    "channel": "Channel",
+    "team": "Team",
+    "regime": "Regime",
+    "root_cause": "Root cause",
+}
+GRAINS = {"week": TruncWeek, "month": TruncMonth}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's question: a period, a grain, and a value for any dimension ('' for all)."""
+
+    start: date
+    end: date  # inclusive
+    grain: str = "month"
+    kind: str = ""
+    product: str = ""
+    channel: str = ""
+    team: str = ""  # a team id as text, or NONE
+    regime: str = ""
+    root_cause: str = ""
+    support_needs: str = ""  # "", "yes", "no"
+    extra: dict = field(default_factory=dict)
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """These filters as GET parameters (for links), with `changes` applied."""
+        values = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "grain": self.grain,
+            "kind": self.kind,
+            "product": self.product,
+            "channel": self.channel,
+            "team": self.team,
+            "regime": self.regime,
+            "root_cause": self.root_cause,
+            "support_needs": self.support_needs,
+        }
+        values.update({k: str(v) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v}
+
+    def narrowed(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+
+def default_filters(today: date) -> Filters:
+    """The last twelve whole months and this one, by month."""
+    start = date(today.year - 1, today.month, 1)
+    return Filters(start=start, end=today)
+
+
+def _dimension_q(name: str, value: str) -> Q:
+    column = "team_id" if name == "team" else name
+    if value == NONE:
+        return Q(**{f"{column}__isnull": True}) if name == "team" else Q(**{column: ""})
+    return Q(**{column: value})
+
+
+def facts_for(user: Any, filters: Filters) -> QuerySet[CaseFact]:
+    """The facts this user may see that match every dimension filter (not the period)."""
+    facts = CaseFact.objects.filter(case_scope(user))
+    if filters.kind:
+        facts = facts.filter(kind=filters.kind)
+    for name in DIMENSIONS:
+        value = getattr(filters, name)
+        if value:
+            facts = facts.filter(_dimension_q(name, value))
+    if filters.support_needs:
+        facts = facts.filter(support_needs=filters.support_needs == "yes")
+    return facts
+
+
+def _finished_aggregates() -> dict[str, Any]:
+    return {
+        "finished": Count("pk"),
+        "upheld": Sum("upheld"),
+        "with_finding": Count("upheld"),
+        "within": Sum("within_deadline"),
+        "with_deadline": Count("within_deadline"),
+        "satisfied": Sum("satisfied"),
+        "asked": Count("satisfied"),
+        "kept": Sum("promises_kept"),
+        "decided": Sum("promises_decided"),
+        "reopened": Count("pk", filter=Q(reopens__gt=0)),
+        "hours": Avg("hours_to_resolve"),
+    }
+
+
+def _rate(part, whole) -> float | None:
+    return round(100 * (part or 0) / whole, 1) if whole else None
+
+
+def figures(row: dict[str, Any]) -> dict[str, Any]:
+    """The measures of one group of finished cases, from `_finished_aggregates`' sums."""
+    hours = row.get("hours")
+    return {
+        "finished": row["finished"],
+        "upheld_rate": _rate(row["upheld"], row["with_finding"]),
+        "within_deadline_rate": _rate(row["within"], row["with_deadline"]),
+        "satisfaction_rate": _rate(row["satisfied"], row["asked"]),
+        "promises_kept_rate": _rate(row["kept"], row["decided"]),
+        "reopen_rate": _rate(row["reopened"], row["finished"]),
+        "days_to_resolve": round(hours / 24, 1) if hours is not None else None,
+    }
+
+
+def buckets(filters: Filters) -> list[date]:
+    """The first day of every week or month of the period, in order."""
+    out: list[date] = []
+    if filters.grain == "week":
+        day = filters.start - timedelta(days=filters.start.weekday())
+        while day <= filters.end:
+            out.append(day)
+            day += timedelta(days=7)
+    else:
+        day = filters.start.replace(day=1)
+        while day <= filters.end:
+            out.append(day)
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return out
+
+
+def bucket_end(start: date, grain: str) -> date:
+    if grain == "week":
+        return start + timedelta(days=6)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def opened_by_period(user: Any, filters: Filters) -> dict[date, int]:
+    """Cases opened in each bucket of the period."""
+    trunc = GRAINS[filters.grain]
+    rows = (
+        facts_for(user, filters)
+        .filter(opened_on__range=(filters.start, filters.end))
+        .annotate(bucket=trunc("opened_on"))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+    return {_as_date(b): n for b, n in rows}
+
+
+def finished_by_period(user: Any, filters: Filters) -> dict[date, dict[str, Any]]:
+    """Every measure of the cases finished (resolved or closed) in each bucket of the period."""
+    trunc = GRAINS[filters.grain]
+    rows = (
+        facts_for(user, filters)
+        .filter(finished_on__range=(filters.start, filters.end))
+        .annotate(bucket=trunc("finished_on"))
+        .values("bucket")
+        .annotate(**_finished_aggregates())
+    )
+    return {_as_date(row["bucket"]): figures(row) for row in rows}
+
+
+def by_dimension(user: Any, filters: Filters, dimension: str) -> list[dict[str, Any]]:
+    """Cases opened in the period per value of a dimension, with the measures of those finished."""
+    column = "team_id" if dimension == "team" else dimension
+    aggregates = _finished_aggregates()
+    aggregates["finished"] = Count("pk", filter=Q(finished_on__isnull=False))
+    rows = (
+        facts_for(user, filters)
+        .filter(opened_on__range=(filters.start, filters.end))
+        .values(column)
+        .annotate(opened=Count("pk"), **aggregates)
+        .order_by("-opened")
+    )
+    out = []
+    for row in rows:
+        value = row[column]
+        out.append(
+            {"value": NONE if value in (None, "") else str(value), "opened": row["opened"], **figures(row)}
+        )
+    return out
+
+
+def support_needs_compare(user: Any, filters: Filters) -> dict[bool, dict[str, Any]]:
+    """The measures of cases finished in the period for customers with support needs and the others."""
+    rows = (
+        facts_for(user, filters)
+        .filter(finished_on__range=(filters.start, filters.end))
+        .values("support_needs")
+        .annotate(**_finished_aggregates())
+    )
+    return {row["support_needs"]: figures(row) for row in rows}
+
+
+def drill_down(user: Any, filters: Filters, *, on: str = "opened") -> QuerySet[Case]:
+    """The cases behind a figure: opened (or finished, `on`) in the period and matching every filter,
+    newest first; for a paginator (index-backed through the fact's date columns)."""
+    column = "finished_on" if on == "finished" else "opened_on"
+    facts = facts_for(user, filters).filter(**{f"{column}__range": (filters.start, filters.end)})
+    return (
+        Case.objects.filter(case_scope(user), pk__in=facts.values("case_id"))
+        .select_related("team", "owner")
+        .order_by("-opened_at", "-id")
+    )
+
+
+def performance(
+    user: Any, *, team_id: int | None = None, person_id: int | None = None, months: int = 6, today: date
+) -> list[dict[str, Any]]:
+    """The measures of one team's or one person's finished cases, month by month (oldest first)."""
+    start = date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    facts = CaseFact.objects.filter(case_scope(user), finished_on__range=(start, today))
+    facts = facts.filter(team_id=team_id) if team_id is not None else facts.filter(owner_id=person_id)
+    rows = {
+        _as_date(row["bucket"]): figures(row)
+        for row in facts.annotate(bucket=TruncMonth("finished_on"))
+        .values("bucket")
+        .annotate(**_finished_aggregates())
+    }
+    filters = Filters(start=start, end=today)
+    return [{"month": b, **(rows.get(b) or figures(_EMPTY))} for b in buckets(filters)]
+
+
+_EMPTY = {
+    "finished": 0,
+    "upheld": None,
+    "with_finding": 0,
+    "within": None,
+    "with_deadline": 0,
+    "satisfied": None,
+    "asked": 0,
+    "kept": None,
+    "decided": 0,
+    "reopened": 0,
+    "hours": None,
+}
+
+
+def dimension_values(user: Any) -> dict[str, list[str]]:
+    """The products and root causes recorded on the facts this user sees, for the filter form."""
+    facts = CaseFact.objects.filter(case_scope(user))
+    return {
+        "product": sorted(facts.exclude(product="").values_list("product", flat=True).distinct()),
+        "root_cause": sorted(facts.exclude(root_cause="").values_list("root_cause", flat=True).distinct()),
+    }

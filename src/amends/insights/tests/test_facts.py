@@ -1,0 +1,113 @@
+"""The stored facts: kept up to date as cases change, and equal to a full rebuild from the source tables."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from amends.cases.models import Case
+from amends.cases.services import case_transition
+from amends.cases.tests.factories import make_case
+from amends.insights.facts import facts_rebuild, facts_refresh
+from amends.insights.models import CaseFact
+from amends.process import promises, steps
+from amends.process.models import RootCause
+from amends.process.services import process_start
+
+pytestmark = pytest.mark.django_db
+
+
+def _facts() -> dict[int, dict]:
+    return {
+        row["case_id"]: {k: v for k, v in row.items() if k != "refreshed_at"}
+        for row in CaseFact.objects.values()
+    }
+
+
+@pytest.fixture
+def story(django_capture_on_commit_callbacks, complaints_team, adviser, complaints_lead):
+    """A realistic run of events, each in its own commit as the pages make them."""
+
+    def step(fn):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn()
+
+    cause = RootCause.objects.filter(parent__isnull=False).first()
+    with time_machine.travel(datetime(2026, 10, 5, 10, 0, tzinfo=UTC), tick=False):
+        complaint = step(lambda: make_case(team=complaints_team, owner=adviser, summary="Charged twice"))
+        step(lambda: process_start(case=complaint, regime_code="fca-disp", actor=complaints_lead))
+        query = step(lambda: make_case(team=complaints_team, kind="query", summary="Where is my card"))
+        other = step(lambda: make_case(team=None, kind="problem", summary="Boiler broken"))
+    with time_machine.travel(datetime(2026, 10, 7, 10, 0, tzinfo=UTC), tick=False):
+        step(
+            lambda: steps.finding_record(
+                case=complaint, actor=adviser, outcome="justified", facts="f", reasoning="r", root_cause=cause
+            )
+        )
+        promise = step(
+            lambda: promises.promise_make(
+                case=complaint,
+                actor=adviser,
+                description="Call back",
+                due_at=datetime(2026, 10, 8, tzinfo=UTC),
+            )
+        )
+        step(lambda: promises.promise_keep(promise=promise, actor=adviser))
+        step(lambda: case_transition(case=Case.objects.get(pk=query.pk), to="resolved", actor=adviser))
+    with time_machine.travel(datetime(2026, 10, 9, 12, 0, tzinfo=UTC), tick=False):
+        step(
+            lambda: case_transition(
+                case=Case.objects.get(pk=query.pk), to="open", actor=adviser, reason="Back"
+            )
+        )
+        step(
+            lambda: case_transition(
+                case=Case.objects.get(pk=query.pk), to="closed", actor=adviser, reason="Done"
+            )
+        )
+        step(lambda: steps.satisfaction_record(case=complaint, actor=adviser, answer="satisfied"))
+    return complaint, query, other, cause
+
+
+def test_facts_follow_the_events_and_equal_a_rebuild(story):
+    complaint, query, other, cause = story
+    incremental = _facts()
+    assert set(incremental) == {complaint.pk, query.pk, other.pk}
+    c = incremental[complaint.pk]
+    assert (c["regime"], c["root_cause"], c["outcome"], c["upheld"]) == (
+        "fca-disp",
+        cause.code,
+        "justified",
+        1,
+    )
+    assert (c["promises_decided"], c["promises_kept"], c["satisfied"], c["finished_on"]) == (1, 1, 1, None)
+    q = incremental[query.pk]
+    assert q["reopens"] == 1
+    assert str(q["finished_on"]) == "2026-10-09"
+    assert q["hours_to_resolve"] == 4 * 24 + 2
+    assert q["within_deadline"] in (0, 1)
+    assert incremental[other.pk]["team_id"] is None
+
+    result = facts_rebuild()
+    assert result.cases == 3
+    assert _facts() == incremental
+
+
+def test_a_rolled_back_change_leaves_the_fact_as_stored(django_capture_on_commit_callbacks, complaints_team):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(team=complaints_team)
+    assert CaseFact.objects.get(pk=case.pk).kind == "complaint"
+    Case.objects.filter(pk=case.pk).update(kind="query")  # changed behind the services' back
+    assert facts_refresh([case.pk]) == 1
+    assert CaseFact.objects.get(pk=case.pk).kind == "query"
+
+
+def test_refresh_reads_a_batch_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks, complaints_team
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [make_case(team=complaints_team) for _ in range(3)]
+    with django_assert_max_num_queries(14) as few:
+        facts_refresh([c.pk for c in cases[:1]])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        facts_refresh([c.pk for c in cases])

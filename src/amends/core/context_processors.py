@@ -8,6 +8,7 @@ from .permissions import (
     can_merge_customers,
     can_review_held_email,
     can_see_conduct,
+    can_see_insights,
     staff_of,
 )
 from .selectors import unread_counts
@@ -30,6 +31,7 @@ def staff(request):
         "keep_saved_replies": can_keep_saved_replies(user),
         "see_conduct": can_see_conduct(user),
         "configure_conduct": can_configure_conduct(user),
+        "see_insights": can_see_insights(user),
     }
     return {
         "staff": profile,

@@ -96,17 +96,17 @@ def facts_for(user: Any, filters: Filters) -> QuerySet[CaseFact]:
 
 def _finished_aggregates() -> dict[str, Any]:
     return {
-        "finished": Count("pk"),
-        "upheld": Sum("upheld"),
-        "with_finding": Count("upheld"),
-        "within": Sum("within_deadline"),
-        "with_deadline": Count("within_deadline"),
-        "satisfied": Sum("satisfied"),
-        "asked": Count("satisfied"),
-        "kept": Sum("promises_kept"),
-        "decided": Sum("promises_decided"),
-        "reopened": Count("pk", filter=Q(reopens__gt=0)),
-        "hours": Avg("hours_to_resolve"),
+        "a_finished": Count("pk"),
+        "a_upheld": Sum("upheld"),
+        "a_with_finding": Count("upheld"),
+        "a_within": Sum("within_deadline"),
+        "a_with_deadline": Count("within_deadline"),
+        "a_satisfied": Sum("satisfied"),
+        "a_asked": Count("satisfied"),
+        "a_kept": Sum("promises_kept"),
+        "a_decided": Sum("promises_decided"),
+        "a_reopened": Count("pk", filter=Q(reopens__gt=0)),
+        "a_hours": Avg("hours_to_resolve"),
     }
 
 
@@ -116,14 +116,14 @@ def _rate(part, whole) -> float | None:
 
 def figures(row: dict[str, Any]) -> dict[str, Any]:
     """The measures of one group of finished cases, from `_finished_aggregates`' sums."""
-    hours = row.get("hours")
+    hours = row.get("a_hours")
     return {
-        "finished": row["finished"],
-        "upheld_rate": _rate(row["upheld"], row["with_finding"]),
-        "within_deadline_rate": _rate(row["within"], row["with_deadline"]),
-        "satisfaction_rate": _rate(row["satisfied"], row["asked"]),
-        "promises_kept_rate": _rate(row["kept"], row["decided"]),
-        "reopen_rate": _rate(row["reopened"], row["finished"]),
+        "finished": row["a_finished"],
+        "upheld_rate": _rate(row["a_upheld"], row["a_with_finding"]),
+        "within_deadline_rate": _rate(row["a_within"], row["a_with_deadline"]),
+        "satisfaction_rate": _rate(row["a_satisfied"], row["a_asked"]),
+        "promises_kept_rate": _rate(row["a_kept"], row["a_decided"]),
+        "reopen_rate": _rate(row["a_reopened"], row["a_finished"]),
         "days_to_resolve": round(hours / 24, 1) if hours is not None else None,
     }
 
@@ -185,7 +185,7 @@ def by_dimension(user: Any, filters: Filters, dimension: str) -> list[dict[str, 
     """Cases opened in the period per value of a dimension, with the measures of those finished."""
     column = "team_id" if dimension == "team" else dimension
     aggregates = _finished_aggregates()
-    aggregates["finished"] = Count("pk", filter=Q(finished_on__isnull=False))
+    aggregates["a_finished"] = Count("pk", filter=Q(finished_on__isnull=False))
     rows = (
         facts_for(user, filters)
         .filter(opened_on__range=(filters.start, filters.end))
@@ -245,17 +245,17 @@ def performance(
 
 
 _EMPTY = {
-    "finished": 0,
-    "upheld": None,
-    "with_finding": 0,
-    "within": None,
-    "with_deadline": 0,
-    "satisfied": None,
-    "asked": 0,
-    "kept": None,
-    "decided": 0,
-    "reopened": 0,
-    "hours": None,
+    "a_finished": 0,
+    "a_upheld": None,
+    "a_with_finding": 0,
+    "a_within": None,
+    "a_with_deadline": 0,
+    "a_satisfied": None,
+    "a_asked": 0,
+    "a_kept": None,
+    "a_decided": 0,
+    "a_reopened": 0,
+    "a_hours": None,
 }
 
 

@@ -22,11 +22,13 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def cases(django_capture_on_commit_callbacks, complaints_team, billing_team, adviser, other_team_adviser):
     made = []
-    with time_machine.travel(datetime(2026, 10, 5, 10, 0, tzinfo=UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            for i in range(3):
-                made.append(make_case(team=complaints_team, owner=adviser, summary=f"Ours {i}"))
-            made.append(make_case(team=billing_team, owner=other_team_adviser, summary="Theirs"))
+    with (
+        time_machine.travel(datetime(2026, 10, 5, 10, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for i in range(3):
+            made.append(make_case(team=complaints_team, owner=adviser, summary=f"Ours {i}"))
+        made.append(make_case(team=billing_team, owner=other_team_adviser, summary="Theirs"))
     with time_machine.travel(datetime(2026, 10, 8, 10, 0, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             steps.finding_record(case=made[0], actor=adviser, outcome="justified", facts="f", reasoning="r")

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -136,6 +136,8 @@ def _compute(scope: Callable[[str], Q], now: datetime) -> list[CaseFact]:
         if status in FINISHED:
             finished_at = closed_at or resolved_at.get(case_id) or opened_at
             finished_at = max(finished_at, opened_at)
+        opened_on = timezone.localdate(opened_at)
+        finished_on = timezone.localdate(finished_at) if finished_at else None
         outcome, cause = findings.get(case_id, ("", ""))
         made, kept = promises.get(case_id, (0, 0))
         answer = satisfaction.get(case_id, "")
@@ -150,8 +152,12 @@ def _compute(scope: Callable[[str], Q], now: datetime) -> list[CaseFact]:
                 regime=regime or "",
                 root_cause=cause,
                 support_needs=customer_id in supported,
-                opened_on=timezone.localdate(opened_at),
-                finished_on=timezone.localdate(finished_at) if finished_at else None,
+                opened_on=opened_on,
+                opened_week=opened_on - timedelta(days=opened_on.weekday()),
+                opened_month=opened_on.replace(day=1),
+                finished_on=finished_on,
+                finished_week=finished_on - timedelta(days=finished_on.weekday()) if finished_on else None,
+                finished_month=finished_on.replace(day=1) if finished_on else None,
                 outcome=outcome,
                 upheld=(1 if outcome in UPHELD else 0) if outcome else None,
                 within_deadline=_within_deadline(clocks.get(case_id), finished_at, respond_by),

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 
 from amends.cases.models import Case
 from amends.core.permissions import case_scope
@@ -27,7 +26,11 @@ DIMENSIONS = {
     "regime": "Regime",
     "root_cause": "Root cause",
 }
-GRAINS = {"week": TruncWeek, "month": TruncMonth}
+GRAINS = ("week", "month")
+
+
+def _grain(filters: Filters) -> str:
+    return filters.grain if filters.grain in GRAINS else "month"
 
 
 @dataclass(frozen=True)
@@ -156,29 +159,28 @@ def _as_date(value) -> date:
 
 def opened_by_period(user: Any, filters: Filters) -> dict[date, int]:
     """Cases opened in each bucket of the period."""
-    trunc = GRAINS[filters.grain]
     rows = (
         facts_for(user, filters)
         .filter(opened_on__range=(filters.start, filters.end))
-        .annotate(bucket=trunc("opened_on"))
-        .values("bucket")
+        .values(f"opened_{_grain(filters)}")
         .annotate(n=Count("pk"))
-        .values_list("bucket", "n")
+        .values_list(f"opened_{_grain(filters)}", "n")
+        .order_by()
     )
     return {_as_date(b): n for b, n in rows}
 
 
 def finished_by_period(user: Any, filters: Filters) -> dict[date, dict[str, Any]]:
     """Every measure of the cases finished (resolved or closed) in each bucket of the period."""
-    trunc = GRAINS[filters.grain]
+    column = f"finished_{_grain(filters)}"
     rows = (
         facts_for(user, filters)
         .filter(finished_on__range=(filters.start, filters.end))
-        .annotate(bucket=trunc("finished_on"))
-        .values("bucket")
+        .values(column)
         .annotate(**_finished_aggregates())
+        .order_by()
     )
-    return {_as_date(row["bucket"]): figures(row) for row in rows}
+    return {_as_date(row[column]): figures(row) for row in rows}
 
 
 def by_dimension(user: Any, filters: Filters, dimension: str) -> list[dict[str, Any]]:
@@ -235,10 +237,8 @@ def performance(
     facts = CaseFact.objects.filter(case_scope(user), finished_on__range=(start, today))
     facts = facts.filter(team_id=team_id) if team_id is not None else facts.filter(owner_id=person_id)
     rows = {
-        _as_date(row["bucket"]): figures(row)
-        for row in facts.annotate(bucket=TruncMonth("finished_on"))
-        .values("bucket")
-        .annotate(**_finished_aggregates())
+        _as_date(row["finished_month"]): figures(row)
+        for row in facts.values("finished_month").annotate(**_finished_aggregates()).order_by()
     }
     filters = Filters(start=start, end=today)
     return [{"month": b, **(rows.get(b) or figures(_EMPTY))} for b in buckets(filters)]

@@ -221,6 +221,7 @@ def facts_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildRe
     """Throw every fact row away and recompute them all from the source tables, by id range."""
     started = time.perf_counter()
     now = timezone.now()
+    _pending_ids().clear()  # every case is recomputed: what waited for the commit is done here
     CaseFact.objects.all().delete()
     last = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
     first = Case.objects.order_by("id").values_list("id", flat=True).first() or 1

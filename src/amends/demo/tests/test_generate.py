@@ -555,3 +555,20 @@ def test_colleagues_show_a_hand_over_alerts_the_directory_and_email_choices(demo
     emailed = Notification.objects.filter(email_state__in=[EmailState.PENDING, EmailState.SENT])
     assert emailed.count() < Notification.objects.count() / 2
     assert all(n.safety or choices[n.user.username] != "none" for n in emailed.select_related("user"))
+
+
+def test_the_dashboard_counts_every_demo_case_and_the_objectives_are_set(demo):
+    from amends.insights.models import CaseFact, Objective
+
+    assert CaseFact.objects.count() == Case.objects.count()
+    assert CaseFact.objects.filter(upheld__isnull=False).exists()
+    assert CaseFact.objects.exclude(root_cause="").exists()
+    assert (
+        CaseFact.objects.filter(within_deadline=0).exists()
+        and CaseFact.objects.filter(within_deadline=1).exists()
+    )
+    assert set(CaseFact.objects.exclude(product="").values_list("product", flat=True)) == set(
+        Case.objects.exclude(product="").values_list("product", flat=True)
+    )
+    assert Objective.objects.filter(team__slug="complaints").count() == 3
+    assert Objective.objects.filter(person__username="adviser").count() == 1

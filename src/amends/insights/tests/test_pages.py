@@ -133,3 +133,37 @@ def test_people_see_their_own_and_leaders_their_team(cases, adviser, other_team_
     leader = login(team_leader)
     assert leader.get(f"/insights/teams/?person={adviser.pk}").status_code == 200
     assert leader.get(f"/insights/teams/?person={other_team_adviser.pk}").status_code == 404
+
+
+def test_the_pages_read_a_fixed_number_of_queries(
+    cases, complaints_lead, complaints_team, adviser, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(complaints_lead)
+    urls = [
+        "/insights/",
+        "/insights/?by=root_cause",
+        "/insights/cases/?start=2026-01-01&end=2026-12-31",
+        f"/insights/teams/?team={complaints_team.pk}",
+    ]
+
+    def queries() -> list[int]:
+        counted = []
+        with time_machine.travel(NOW, tick=False):
+            for url in urls:
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                counted.append(len(captured))
+        return counted
+
+    before = queries()
+    with (
+        time_machine.travel(datetime(2026, 9, 5, 10, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for i in range(5):
+            make_case(team=complaints_team, owner=adviser, summary=f"More {i}", channel="phone")
+    assert queries() == before
+    assert max(before) <= 25

@@ -167,3 +167,18 @@ def test_the_pages_read_a_fixed_number_of_queries(
             make_case(team=complaints_team, owner=adviser, summary=f"More {i}", channel="phone")
     assert queries() == before
     assert max(before) <= 25
+
+
+def test_the_api_gives_the_same_figures(cases, team_leader, adviser):
+    from amends.conftest import api_client
+
+    with time_machine.travel(NOW, tick=False):
+        page = _charts(login(team_leader).get("/insights/?grain=week"))
+        response = api_client(team_leader).get("/api/v1/insights/figures?grain=week")
+        assert response.status_code == 200
+        charts = {c["id"]: c for c in response.json()["charts"]}
+        assert charts["volumes"]["datasets"][0]["data"] == page["volumes"]["datasets"][0]["data"]
+        assert api_client(adviser).get("/api/v1/insights/figures").status_code == 404
+        bad = api_client(team_leader).get("/api/v1/insights/figures?start=2026-11-01&end=2026-01-01")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["message"] == "Some filters are not valid"

@@ -120,8 +120,8 @@ def _support(s: Setting) -> int:
 def _drill(s: Setting) -> int:
     """The cases behind one month's point: the count the pager shows, and its first page."""
     month = s.filters.narrowed(start=s.today.replace(day=1) - timedelta(days=62), end=s.today.replace(day=1))
-    cases = selectors.drill_down(s.lead, month, on="opened")
-    return min(cases.count(), 1) + len(list(cases[:50]))
+    ids = selectors.drill_down(s.lead, month, on="opened")
+    return min(ids.count(), 1) + len(selectors.cases_of(s.lead, list(ids[:50])))
 
 
 @report_query("filter_choices")

@@ -19,9 +19,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from amends.care.models import SupportNeedsRecord, SupportNeedsVersion
@@ -30,7 +31,7 @@ from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent
 from amends.process.models import CaseClock, Finding, Promise, SatisfactionCheck
 
-from .models import CaseFact
+from .models import CaseFact, DailyRollup
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -192,12 +193,94 @@ def _within_deadline(clock_statuses: set[str] | None, finished_at, respond_by) -
     return int(finished_at <= respond_by)
 
 
-def _replace(scope: Callable[[str], Q], now: datetime) -> int:
+def _replace(scope: Callable[[str], Q], now: datetime, *, rollups: bool = True) -> int:
     facts = _compute(scope, now)
     with transaction.atomic():
-        CaseFact.objects.filter(scope("case_id")).delete()
+        stale = CaseFact.objects.filter(scope("case_id"))
+        opened_days, finished_days = set(), set()
+        if rollups:
+            for opened_on, finished_on in stale.values_list("opened_on", "finished_on"):
+                opened_days.add(opened_on)
+                finished_days.add(finished_on)
+        stale.delete()
         CaseFact.objects.bulk_create(facts, batch_size=1000)
+        if rollups:
+            opened_days |= {f.opened_on for f in facts}
+            finished_days |= {f.finished_on for f in facts}
+            rollups_refresh("opened", opened_days)
+            rollups_refresh("finished", finished_days - {None})
     return len(facts)
+
+
+# --- the daily rollups ------------------------------------------------------------------------------
+
+NONE = "-"  # as selectors.NONE: a dimension value not recorded
+ROLLUP_DIMENSIONS = {
+    "all": None,
+    "product": "product",
+    "channel": "channel",
+    "team": "team_id",
+    "regime": "regime",
+    "root_cause": "root_cause",
+    "support_needs": "support_needs",
+}
+ROLLUP_SUMS = {
+    "r_cases": Count("pk"),
+    "r_finished": Count("pk", filter=Q(finished_on__isnull=False)),
+    "r_upheld": Sum("upheld"),
+    "r_with_finding": Count("upheld"),
+    "r_within": Sum("within_deadline"),
+    "r_with_deadline": Count("within_deadline"),
+    "r_satisfied": Sum("satisfied"),
+    "r_asked": Count("satisfied"),
+    "r_kept": Sum("promises_kept"),
+    "r_decided": Sum("promises_decided"),
+    "r_reopened": Count("pk", filter=Q(reopens__gt=0)),
+    "r_hours_sum": Sum("hours_to_resolve"),
+    "r_hours_n": Count("hours_to_resolve"),
+}
+
+
+def _rollup_value(dimension: str, value: Any) -> str:
+    if dimension == "all":
+        return ""
+    if dimension == "support_needs":
+        return "yes" if value else "no"
+    return NONE if value in (None, "") else str(value)
+
+
+def rollups_refresh(on: str, days: set | None) -> int:
+    """Recompute the rollup rows of these days (all days: None) from the facts, by the day cases `on`
+    ("opened" or "finished"); returns how many rows were written."""
+    column = f"{on}_on"
+    day_list = sorted(days) if days is not None else None
+    if day_list == []:
+        return 0
+    rollups = DailyRollup.objects.filter(on=on)
+    facts = CaseFact.objects.filter(**{f"{column}__isnull": False})
+    if day_list is not None:
+        rollups = rollups.filter(day__in=day_list)
+        facts = facts.filter(**{f"{column}__in": day_list})
+    rollups.delete()
+    rows = []
+    for dimension, field in ROLLUP_DIMENSIONS.items():
+        group = [column, "kind"] + ([field] if field else [])
+        for r in facts.values(*group).annotate(**ROLLUP_SUMS).order_by():
+            day = r[column]
+            rows.append(
+                DailyRollup(
+                    on=on,
+                    day=day,
+                    week=day - timedelta(days=day.weekday()),
+                    month=day.replace(day=1),
+                    kind=r["kind"],
+                    dimension=dimension,
+                    value=_rollup_value(dimension, r[field] if field else None),
+                    **{k[2:]: r[k] or 0 for k in ROLLUP_SUMS},
+                )
+            )
+    DailyRollup.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def facts_refresh(case_ids: Iterable[int]) -> int:
@@ -227,9 +310,12 @@ def facts_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildRe
     first = Case.objects.order_by("id").values_list("id", flat=True).first() or 1
     written = 0
     for lo in range(first, last + 1, CHUNK):
-        written += _replace(_scope(None, lo, lo + CHUNK), now)
+        written += _replace(_scope(None, lo, lo + CHUNK), now, rollups=False)
         if progress:
             progress(written)
+    with transaction.atomic():
+        rollups_refresh("opened", None)
+        rollups_refresh("finished", None)
     return RebuildResult(cases=written, seconds=time.perf_counter() - started)
 
 

@@ -123,3 +123,39 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_measure_display()}: {self.target}"
+
+
+class DailyRollup(models.Model):
+    """The facts added up per day, kind and the value of one dimension (`dimension` "all" for every case):
+    what an unfiltered or one-filter chart reads for everyone's figures, about 40 rows a day rather than
+    thousands of cases. Kept by insights.facts: the days a refresh touched are recomputed from the facts
+    (so a rollup always equals the facts' GROUP BY); rebuilt with them."""
+
+    on = models.CharField(
+        max_length=8
+    )  # "opened": by the day cases opened; "finished": the day they finished
+    day = models.DateField()
+    week = models.DateField()
+    month = models.DateField()
+    kind = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=100, blank=True)
+    cases = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    upheld = models.PositiveIntegerField(default=0)
+    with_finding = models.PositiveIntegerField(default=0)
+    within = models.PositiveIntegerField(default=0)
+    with_deadline = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    asked = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    hours_sum = models.BigIntegerField(default=0)
+    hours_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["on", "dimension", "day"], name="rollup_dimension_day"),
+            models.Index(fields=["on", "dimension", "value", "day"], name="rollup_value_day"),
+        ]

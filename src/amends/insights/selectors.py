@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from amends.cases.models import Case
-from amends.core.permissions import case_scope
+from amends.core.permissions import can_see_every_case, case_scope
 
-from .models import CaseFact
+from .models import CaseFact, DailyRollup
 
 NONE = "-"  # a dimension value meaning "not recorded" (an empty product, no root cause)
 DIMENSIONS = {
@@ -97,6 +97,26 @@ def facts_for(user: Any, filters: Filters) -> QuerySet[CaseFact]:
     return facts
 
 
+FILTER_DIMENSIONS = (*DIMENSIONS, "support_needs")
+
+
+def _rollups(user: Any, filters: Filters, on: str, dimension: str | None = None):
+    """The daily rollups that answer this question, or None when only the facts can: the rollups hold
+    everyone's cases (not one reader's scope) and one dimension at a time."""
+    if not can_see_every_case(user):
+        return None
+    filtered = {name: getattr(filters, name) for name in FILTER_DIMENSIONS if getattr(filters, name)}
+    if len(set(filtered) | ({dimension} if dimension else set())) > 1:
+        return None
+    rows = DailyRollup.objects.filter(on=on, day__range=(filters.start, filters.end))
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filtered:
+        ((name, value),) = filtered.items()
+        return rows.filter(dimension=name, value=value)
+    return rows.filter(dimension=dimension or "all")
+
+
 def _finished_aggregates() -> dict[str, Any]:
     return {
         "a_finished": Count("pk"),
@@ -109,7 +129,26 @@ def _finished_aggregates() -> dict[str, Any]:
         "a_kept": Sum("promises_kept"),
         "a_decided": Sum("promises_decided"),
         "a_reopened": Count("pk", filter=Q(reopens__gt=0)),
-        "a_hours": Avg("hours_to_resolve"),
+        "a_hours_sum": Sum("hours_to_resolve"),
+        "a_hours_n": Count("hours_to_resolve"),
+    }
+
+
+def _rollup_aggregates() -> dict[str, Any]:
+    """The same sums read from the daily rollups."""
+    return {
+        "a_finished": Sum("finished"),
+        "a_upheld": Sum("upheld"),
+        "a_with_finding": Sum("with_finding"),
+        "a_within": Sum("within"),
+        "a_with_deadline": Sum("with_deadline"),
+        "a_satisfied": Sum("satisfied"),
+        "a_asked": Sum("asked"),
+        "a_kept": Sum("kept"),
+        "a_decided": Sum("decided"),
+        "a_reopened": Sum("reopened"),
+        "a_hours_sum": Sum("hours_sum"),
+        "a_hours_n": Sum("hours_n"),
     }
 
 
@@ -119,7 +158,7 @@ def _rate(part, whole) -> float | None:
 
 def figures(row: dict[str, Any]) -> dict[str, Any]:
     """The measures of one group of finished cases, from `_finished_aggregates`' sums."""
-    hours = row.get("a_hours")
+    hours = row["a_hours_sum"] / row["a_hours_n"] if row.get("a_hours_n") else None
     return {
         "finished": row["a_finished"],
         "upheld_rate": _rate(row["a_upheld"], row["a_with_finding"]),
@@ -159,6 +198,13 @@ def _as_date(value) -> date:
 
 def opened_by_period(user: Any, filters: Filters) -> dict[date, int]:
     """Cases opened in each bucket of the period."""
+    rollups = _rollups(user, filters, "opened")
+    if rollups is not None:
+        grain = _grain(filters)
+        return {
+            _as_date(b): n
+            for b, n in rollups.values(grain).annotate(n=Sum("cases")).values_list(grain, "n").order_by()
+        }
     rows = (
         facts_for(user, filters)
         .filter(opened_on__range=(filters.start, filters.end))
@@ -172,6 +218,11 @@ def opened_by_period(user: Any, filters: Filters) -> dict[date, int]:
 
 def finished_by_period(user: Any, filters: Filters) -> dict[date, dict[str, Any]]:
     """Every measure of the cases finished (resolved or closed) in each bucket of the period."""
+    rollups = _rollups(user, filters, "finished")
+    if rollups is not None:
+        grain = _grain(filters)
+        rows = rollups.values(grain).annotate(**_rollup_aggregates()).order_by()
+        return {_as_date(row[grain]): figures(row) for row in rows}
     column = f"finished_{_grain(filters)}"
     rows = (
         facts_for(user, filters)
@@ -185,6 +236,15 @@ def finished_by_period(user: Any, filters: Filters) -> dict[date, dict[str, Any]
 
 def by_dimension(user: Any, filters: Filters, dimension: str) -> list[dict[str, Any]]:
     """Cases opened in the period per value of a dimension, with the measures of those finished."""
+    rollups = _rollups(user, filters, "opened", dimension)
+    if rollups is not None:
+        rows = (
+            rollups.filter(dimension=dimension)
+            .values("value")
+            .annotate(opened=Sum("cases"), **_rollup_aggregates())
+            .order_by("-opened")
+        )
+        return [{"value": row["value"], "opened": row["opened"], **figures(row)} for row in rows]
     column = "team_id" if dimension == "team" else dimension
     aggregates = _finished_aggregates()
     aggregates["a_finished"] = Count("pk", filter=Q(finished_on__isnull=False))
@@ -206,6 +266,10 @@ def by_dimension(user: Any, filters: Filters, dimension: str) -> list[dict[str, 
 
 def support_needs_compare(user: Any, filters: Filters) -> dict[bool, dict[str, Any]]:
     """The measures of cases finished in the period for customers with support needs and the others."""
+    rollups = _rollups(user, filters, "finished", "support_needs")
+    if rollups is not None:
+        rows = rollups.filter(dimension="support_needs").values("value").annotate(**_rollup_aggregates())
+        return {row["value"] == "yes": figures(row) for row in rows.order_by()}
     rows = (
         facts_for(user, filters)
         .filter(finished_on__range=(filters.start, filters.end))
@@ -215,16 +279,23 @@ def support_needs_compare(user: Any, filters: Filters) -> dict[bool, dict[str, A
     return {row["support_needs"]: figures(row) for row in rows}
 
 
-def drill_down(user: Any, filters: Filters, *, on: str = "opened") -> QuerySet[Case]:
+def drill_down(user: Any, filters: Filters, *, on: str = "opened") -> QuerySet[CaseFact]:
     """The cases behind a figure: opened (or finished, `on`) in the period and matching every filter,
-    newest first; for a paginator (index-backed through the fact's date columns)."""
+    newest first, as their facts' case ids (the index on the day orders them; `cases_of` reads a page's
+    cases)."""
     column = "finished_on" if on == "finished" else "opened_on"
-    facts = facts_for(user, filters).filter(**{f"{column}__range": (filters.start, filters.end)})
     return (
-        Case.objects.filter(case_scope(user), pk__in=facts.values("case_id"))
-        .select_related("team", "owner")
-        .order_by("-opened_at", "-id")
+        facts_for(user, filters)
+        .filter(**{f"{column}__range": (filters.start, filters.end)})
+        .order_by(f"-{column}", "-case_id")
+        .values_list("case_id", flat=True)
     )
+
+
+def cases_of(user: Any, ids: list[int]) -> list[Case]:
+    """These cases (that the user may see), in the order given: one query."""
+    found = Case.objects.filter(case_scope(user), pk__in=ids).select_related("team", "owner").in_bulk()
+    return [found[i] for i in ids if i in found]
 
 
 def performance(
@@ -255,7 +326,8 @@ _EMPTY = {
     "a_kept": None,
     "a_decided": 0,
     "a_reopened": 0,
-    "a_hours": None,
+    "a_hours_sum": None,
+    "a_hours_n": 0,
 }
 
 

@@ -67,6 +67,7 @@ def cases(request):
     filters = form.filters() if request.GET else selectors.default_filters(today)
     on = "finished" if request.GET.get("on") == "finished" else "opened"
     page = Paginator(selectors.drill_down(request.user, filters, on=on), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.cases_of(request.user, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -264,7 +264,7 @@ def rollups_refresh(on: str, days: set | None) -> int:
     rollups.delete()
     rows = []
     for dimension, field in ROLLUP_DIMENSIONS.items():
-        group = [column, "kind"] + ([field] if field else [])
+        group = [column, "kind", "team_id"] + ([field] if field and field != "team_id" else [])
         for r in facts.values(*group).annotate(**ROLLUP_SUMS).order_by():
             day = r[column]
             rows.append(
@@ -274,6 +274,7 @@ def rollups_refresh(on: str, days: set | None) -> int:
                     week=day - timedelta(days=day.weekday()),
                     month=day.replace(day=1),
                     kind=r["kind"],
+                    team_id=r["team_id"],
                     dimension=dimension,
                     value=_rollup_value(dimension, r[field] if field else None),
                     **{k[2:]: r[k] or 0 for k in ROLLUP_SUMS},

@@ -58,7 +58,9 @@ class CaseFact(models.Model):
             models.Index(fields=["team", "finished_on"], name="fact_team_finished"),
             models.Index(fields=["owner", "finished_on"], name="fact_owner_finished"),
             models.Index(fields=["product", "opened_on"], name="fact_product_opened"),
+            models.Index(fields=["product", "finished_on"], name="fact_product_finished"),
             models.Index(fields=["channel", "opened_on"], name="fact_channel_opened"),
+            models.Index(fields=["channel", "finished_on"], name="fact_channel_finished"),
             models.Index(fields=["regime", "opened_on"], name="fact_regime_opened"),
             models.Index(fields=["root_cause", "finished_on"], name="fact_cause_finished"),
         ]
@@ -126,10 +128,10 @@ class Objective(models.Model):
 
 
 class DailyRollup(models.Model):
-    """The facts added up per day, kind and the value of one dimension (`dimension` "all" for every case):
-    what an unfiltered or one-filter chart reads for everyone's figures, about 40 rows a day rather than
-    thousands of cases. Kept by insights.facts: the days a refresh touched are recomputed from the facts
-    (so a rollup always equals the facts' GROUP BY); rebuilt with them."""
+    """The facts added up per day, kind, team and the value of one dimension (`dimension` "all" for every
+    case): what an unfiltered or one-filter chart reads for everyone's figures or one team's, about 40 rows
+    a day and team rather than thousands of cases. Kept by insights.facts: the days a refresh touched are
+    recomputed from the facts (so a rollup always equals the facts' GROUP BY); rebuilt with them."""
 
     on = models.CharField(
         max_length=8
@@ -138,6 +140,8 @@ class DailyRollup(models.Model):
     week = models.DateField()
     month = models.DateField()
     kind = models.CharField(max_length=20)
+    # The cases' team (not a foreign key: derived data, rebuilt): a team leader's charts read their team's.
+    team_id = models.IntegerField(null=True, blank=True)
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=100, blank=True)
     cases = models.PositiveIntegerField(default=0)
@@ -158,4 +162,5 @@ class DailyRollup(models.Model):
         indexes = [
             models.Index(fields=["on", "dimension", "day"], name="rollup_dimension_day"),
             models.Index(fields=["on", "dimension", "value", "day"], name="rollup_value_day"),
+            models.Index(fields=["on", "team_id", "dimension", "day"], name="rollup_team_day"),
         ]

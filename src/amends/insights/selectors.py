@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from amends.cases.models import Case
-from amends.core.permissions import can_see_every_case, case_scope
+from amends.core.permissions import can_see_every_case, case_scope, staff_of
 
 from .models import CaseFact, DailyRollup
 
@@ -100,15 +100,31 @@ def facts_for(user: Any, filters: Filters) -> QuerySet[CaseFact]:
 FILTER_DIMENSIONS = (*DIMENSIONS, "support_needs")
 
 
+def _rollup_team(user: Any) -> int | str | None:
+    """ "all" for one who sees every case; a team leader's team id when every case they see is their
+    team's (they own none elsewhere: `case_scope` adds the cases they own); None otherwise."""
+    if can_see_every_case(user):
+        return "all"
+    staff = staff_of(user)
+    if staff is None or staff.team_id is None:
+        return None
+    if Case.objects.filter(owner_id=user.pk).exclude(team_id=staff.team_id).exists():
+        return None
+    return staff.team_id
+
+
 def _rollups(user: Any, filters: Filters, on: str, dimension: str | None = None):
     """The daily rollups that answer this question, or None when only the facts can: the rollups hold
-    everyone's cases (not one reader's scope) and one dimension at a time."""
-    if not can_see_every_case(user):
+    everyone's cases or one team's (not any other scope) and one dimension at a time."""
+    team = _rollup_team(user)
+    if team is None:
         return None
     filtered = {name: getattr(filters, name) for name in FILTER_DIMENSIONS if getattr(filters, name)}
     if len(set(filtered) | ({dimension} if dimension else set())) > 1:
         return None
     rows = DailyRollup.objects.filter(on=on, day__range=(filters.start, filters.end))
+    if team != "all":
+        rows = rows.filter(team_id=team)
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filtered:

@@ -150,3 +150,25 @@ def test_the_rollups_give_the_facts_figures(story, complaints_lead, monkeypatch)
     facts_rebuild()
     rebuilt = [(r.on, r.day, r.dimension, r.value, r.cases) for r in DailyRollup.objects.order_by("pk")]
     assert sorted(rebuilt) == sorted(facts_rollups)
+
+
+def test_a_team_leaders_rollups_give_their_facts_figures(story, team_leader, monkeypatch):
+    from datetime import date
+
+    from amends.insights import selectors
+
+    filters = selectors.Filters(start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert selectors._rollup_team(team_leader) == team_leader.staff.team_id
+    from_rollups = [
+        selectors.opened_by_period(team_leader, filters),
+        selectors.finished_by_period(team_leader, filters),
+        selectors.by_dimension(team_leader, filters, "product"),
+    ]
+    monkeypatch.setattr(selectors, "_rollups", lambda *a, **k: None)
+    from_facts = [
+        selectors.opened_by_period(team_leader, filters),
+        selectors.finished_by_period(team_leader, filters),
+        selectors.by_dimension(team_leader, filters, "product"),
+    ]
+    assert from_rollups == from_facts
+    assert sum(from_facts[0].values()) == 2  # the team's two, not the case with no team

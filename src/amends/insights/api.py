@@ -19,7 +19,7 @@ from .forms import FilterForm
 router = Router(tags=["insights"])
 
 
-class FiguresQuery(Schema):
+class InsightFiguresQuery(Schema):
     start: str = Field("", max_length=10, description="First day, YYYY-MM-DD (default: a year ago, 1st)")
     end: str = Field("", max_length=10, description="Last day, YYYY-MM-DD (default: today)")
     grain: Literal["", "month", "week"] = ""
@@ -33,34 +33,34 @@ class FiguresQuery(Schema):
     by: Literal["", "product", "channel", "team", "regime", "root_cause"] = ""
 
 
-class DatasetOut(Schema):
+class InsightDatasetOut(Schema):
     label: str
     data: list[float | None]
     links: list[str | None] = Field(..., description="The page listing the cases behind each value")
 
 
-class ChartOut(Schema):
+class InsightChartOut(Schema):
     id: str
     title: str
     type: str
     unit: str
     labels: list[str]
-    datasets: list[DatasetOut]
+    datasets: list[InsightDatasetOut]
 
 
-class FiguresOut(Schema):
+class InsightFiguresOut(Schema):
     start: str
     end: str
     grain: str
-    charts: list[ChartOut]
+    charts: list[InsightChartOut]
 
 
 @router.get(
     "/insights/figures",
-    response={200: FiguresOut, **errors(400, 404, 422)},
+    response={200: InsightFiguresOut, **errors(400, 404, 422)},
     summary="The dashboard's figures: every chart's labels and values, within the cases you may see",
 )
-def figures(request, query: Query[FiguresQuery]):
+def figures(request, query: Query[InsightFiguresQuery]):
     if not can_see_insights(request.auth):
         raise NotFound("You cannot see the dashboards")
     params = {k: v for k, v in query.dict().items() if v}

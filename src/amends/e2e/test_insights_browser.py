@@ -122,3 +122,14 @@ def test_a_team_leader_sets_an_objective_for_the_team(live_server, page, cases, 
     form.get_by_role("button", name="Set objective").click()
     page.get_by_text("The target must be between 0 and 100").wait_for()
     assert Objective.objects.get(team=complaints_team, measure="within_deadline_rate").target == 95
+    # One of the team's people: their own months, and an objective of their own.
+    page.get_by_label("Or one person").select_option(label="Ada Adviser (Complaints)")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"person="))
+    assert "Performance: Ada Adviser" in page.locator("h1").inner_text()
+    form = page.get_by_role("form", name="Set an objective")
+    form.get_by_label("Measure").select_option("reopen_rate")
+    form.get_by_label("Target", exact=True).fill("5")
+    form.get_by_role("button", name="Set objective").click()
+    page.get_by_text("Objective set: Re-opened (% of finished cases), target 5").wait_for()
+    assert Objective.objects.get(person__username="ada", measure="reopen_rate").target == 5

@@ -346,6 +346,9 @@ def _flush() -> None:
         log.exception("insights: refreshing the facts of %d cases failed", len(batch))
 
 
+_flush.derived_only = True  # core.emails.other_callbacks: it recomputes figures and sends nothing
+
+
 def events_recorded(events) -> None:
     """cases.hooks.events_recorded: note the cases and refresh their facts after the commit."""
     ids = _pending_ids()

@@ -39,6 +39,18 @@ def status_changed(*, case: Case, before: str, after: str, at: datetime) -> None
         listener(case=case, before=before, after=after, at=at)
 
 
+# Case events were recorded (saved `CaseEvent`s, any number of cases): called inside the transaction
+# that records them, by `cases.services.case_events_record`, the one place events are written. Insights
+# refreshes the counted facts of those cases once the transaction commits.
+EventsListener = Callable[[list], None]  # (events: list[CaseEvent]) -> None
+events_recorded: Hook[EventsListener] = Hook("cases.events_recorded")
+
+
+def events_were_recorded(events: list) -> None:
+    for listener in events_recorded:
+        listener(events)
+
+
 # What the case page shows beyond the case itself, as template context: (request, case) -> dict. Messaging
 # adds the timeline and the reply forms, process its panel, signals their alerts; the page stays in cases.
 CasePageContext = Callable[["HttpRequest", "Case"], dict[str, Any]]
@@ -111,6 +123,8 @@ __all__ = [
     "case_page_extras",
     "close_guards",
     "closing_problems",
+    "events_recorded",
+    "events_were_recorded",
     "queue_filters",
     "status_changed",
     "status_listeners",

@@ -53,7 +53,9 @@ def case_events_record(events: Iterable[CaseEvent]) -> list[CaseEvent]:
     Every service that changes a case writes one (built by `case_event`); a batch writes its events in
     one insert.
     """
-    return CaseEvent.objects.bulk_create(list(events), batch_size=1000)
+    recorded = CaseEvent.objects.bulk_create(list(events), batch_size=1000)
+    hooks.events_were_recorded(recorded)
+    return recorded
 
 
 def case_event_record(

@@ -9,6 +9,7 @@ from .permissions import (
     can_merge_customers,
     can_review_held_email,
     can_see_conduct,
+    can_see_insights,
     can_see_reviews,
     staff_of,
 )
@@ -34,6 +35,7 @@ def staff(request):
         "configure_conduct": can_configure_conduct(user),
         "see_reviews": can_see_reviews(user),
         "lead_reviews": can_lead_reviews(user),
+        "see_insights": can_see_insights(user),
     }
     return {
         "staff": profile,

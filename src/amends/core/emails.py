@@ -78,8 +78,11 @@ class EmailsAfterCommit:
 
 
 def other_callbacks(callbacks: Iterable) -> list:
-    """The on_commit callbacks that are not notifications' emails."""
-    return [c for c in callbacks if not isinstance(c, EmailsAfterCommit)]
+    """The on_commit callbacks that are not notifications' emails, nor a refresh of derived figures that
+    sends nothing (marked `derived_only`: insights' facts)."""
+    return [
+        c for c in callbacks if not isinstance(c, EmailsAfterCommit) and not getattr(c, "derived_only", False)
+    ]
 
 
 def notification_emails_send(*, ids: list[int] | None = None, now: datetime | None = None) -> int:

@@ -420,3 +420,63 @@ def review_owner_scope() -> Q:
 def review_leads_scope() -> Q:
     """A filter on users for those told when the trigger opens a special review: the complaints leads."""
     return Q(is_active=True, staff__role=Role.COMPLAINTS_LEAD)
+
+
+# --- insights: dashboards and team performance (amends.insights) ----------------------------------------
+INSIGHT_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
+
+
+def can_see_insights(user: Any) -> bool:
+    """The dashboards of complaint levels and rates: team leaders (over the cases they see: their team's)
+    and those who see every case. The figures always count only the cases `case_scope` gives them."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in INSIGHT_ROLES
+
+
+def performance_people_scope(user: Any) -> Q:
+    """A filter on StaffProfile for the people whose performance this user may see: everyone who works
+    cases for those who see every case, their team's for a team leader, and otherwise only themselves
+    (coaching, never a league table)."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    working = Q(role__in=WORKING_ROLES)
+    if staff.role in ALL_CASES_ROLES:
+        return working
+    if staff.role == Role.TEAM_LEADER and staff.team_id is not None:
+        return working & (Q(team_id=staff.team_id) | Q(user_id=user.pk))
+    return Q(user_id=user.pk) & working
+
+
+def performance_teams_scope(user: Any) -> Q:
+    """A filter on Team for the teams whose performance this user may see: all for those who see every
+    case, their own for a team leader, none for anyone else."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    if staff.role in ALL_CASES_ROLES:
+        return Q()
+    if staff.role == Role.TEAM_LEADER and staff.team_id is not None:
+        return Q(pk=staff.team_id)
+    return Q(pk__in=[])
+
+
+def can_see_performance(user: Any, *, team: Any = None, person: Any = None) -> bool:
+    if team is not None:
+        return Team.objects.filter(performance_teams_scope(user), pk=team.pk).exists()
+    if person is not None:
+        return StaffProfile.objects.filter(performance_people_scope(user), user_id=person.pk).exists()
+    return False
+
+
+def can_set_objectives(user: Any, *, team: Any = None, person: Any = None) -> bool:
+    """Set a team's or a person's objectives: a team leader for their team and its people (not their
+    own: their leader or a complaints lead sets those), those who see every case for anyone."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in INSIGHT_ROLES:
+        return False
+    if staff.role in ALL_CASES_ROLES:
+        return team is not None or (person is not None and can_see_performance(user, person=person))
+    if person is not None and person.pk == user.pk:
+        return False
+    return can_see_performance(user, team=team, person=person)

@@ -73,6 +73,7 @@ from .colleagues import demo_colleagues
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
+from .insights import demo_insights
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
@@ -171,6 +172,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         demo_mailbox(context.users["admin"])
         demo_automatic_mail()
         transaction.on_commit(lambda: date_notices(context))
+        # Objectives, and the dashboards' facts rebuilt from everything made (insights.py).
+        demo_insights(context.users, context.teams)
     return True
 
 

@@ -1028,3 +1028,40 @@ SPC_FORM = {
     "cusum_shift": "1.5",
     "cusum_h": "4",
 }
+# Insights (amends.insights): the dashboards for team leaders (their team's figures) and those who see every
+# case; performance: everyone their own, a team leader their team's, the leads everyone's; objectives set
+# by a team leader for their team and by those who see every case.
+#            persona               dashboard  own perf  the complaints team's  set its objectives
+INSIGHTS_MATRIX = [
+    ("anonymous", False, False, False, False),
+    ("outsider", False, False, False, False),
+    ("adviser", False, True, False, False),
+    ("case_handler", False, True, False, False),
+    ("team_leader", True, True, True, True),
+    ("complaints_lead", True, True, True, True),
+    ("assessor", False, True, False, False),
+    ("admin_user", True, True, True, True),
+    ("other_team_adviser", False, True, False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "dashboard", "own", "team", "objectives"), INSIGHTS_MATRIX)
+def test_insights_pages(request, world, complaints_team, persona, dashboard, own, team, objectives):
+    from amends.insights.models import Objective
+
+    case, _ = world
+    user = _user(request, persona)
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+    refused = 302 if persona == "anonymous" else 403 if persona == "outsider" else 404
+
+    assert client.get("/insights/").status_code == (200 if dashboard else refused)
+    drill = client.get("/insights/cases/?start=2020-01-01&end=2030-01-01")
+    assert drill.status_code == (200 if dashboard else refused)
+    assert client.get("/insights/teams/").status_code == (200 if own else refused)
+    assert client.get(f"/insights/teams/?team={complaints_team.pk}").status_code == (200 if team else refused)
+    response = client.post(
+        "/insights/teams/objectives/", {"team": complaints_team.pk, "measure": "upheld_rate", "target": "30"}
+    )
+    assert response.status_code == (302 if is_staff and team else refused)
+    assert Objective.objects.filter(team=complaints_team).exists() == objectives

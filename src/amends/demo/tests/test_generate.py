@@ -569,3 +569,20 @@ def test_the_rising_complaints_are_in_and_the_check_ran(demo):
     assert SpcSetting.objects.get(pk=1).checked_on == timezone.localdate()
     assert set(ServiceReview.objects.values_list("category", flat=True)) <= {_reviews.SPIKE_PRODUCT}
     assert "Special reviews: " in demo
+
+
+def test_the_dashboard_counts_every_demo_case_and_the_objectives_are_set(demo):
+    from amends.insights.models import CaseFact, Objective
+
+    assert CaseFact.objects.count() == Case.objects.count()
+    assert CaseFact.objects.filter(upheld__isnull=False).exists()
+    assert CaseFact.objects.exclude(root_cause="").exists()
+    assert (
+        CaseFact.objects.filter(within_deadline=0).exists()
+        and CaseFact.objects.filter(within_deadline=1).exists()
+    )
+    assert set(CaseFact.objects.exclude(product="").values_list("product", flat=True)) == set(
+        Case.objects.exclude(product="").values_list("product", flat=True)
+    )
+    assert Objective.objects.filter(team__slug="complaints").count() == 3
+    assert Objective.objects.filter(person__username="adviser").count() == 1

@@ -22,7 +22,7 @@ from amends.bench.figures import NoWork
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print figures: pages, sweep, signals, intake, reviews"
+    help = "Benchmarks that print figures: pages, reports, sweep, signals, intake, reviews"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -37,6 +37,14 @@ class Command(BaseCommand):
         sweep.add_argument("--json", action="store_true")
         sweep.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         sweep.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+        reports = sub.add_parser("reports", help="p50/p95 of every dashboard query (and registered report)")
+        reports.add_argument("--cases", type=int, default=100_000)
+        reports.add_argument("--repeats", type=int, default=20)
+        reports.add_argument("--json", action="store_true")
+        reports.add_argument(
+            "--database-url", default="", help="default: a SQLite file under the data folder"
+        )
+        reports.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
         signals = sub.add_parser("signals", help="signal accuracy on ../shared/data, and analyser speed")
         signals.add_argument("--json", action="store_true")
         signals.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
@@ -63,6 +71,8 @@ class Command(BaseCommand):
             raise CommandError(f"--{size} must be at least 1")
         if o.get("requests", 1) < 1:
             raise CommandError("--requests must be at least 1")
+        if o.get("repeats", 1) < 1:
+            raise CommandError("--repeats must be at least 1")
         if not o["in_bench_database"]:
             return self._rerun(which, o)
         log = (lambda s: self.stderr.write(s)) if o["json"] else (lambda s: self.stdout.write(s))
@@ -72,6 +82,8 @@ class Command(BaseCommand):
                 return self._sweep(o, log)
             if which == "intake":
                 return self._intake(o, log)
+            if which == "reports":
+                return self._reports(o, log)
             return self._pages(o, log)
         except NoWork as exc:  # a time over no work would read as a fast system: no figure at all
             raise CommandError(f"no figure: {exc}") from exc
@@ -105,6 +117,28 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8}")
         for r in results:
             self.stdout.write(f"{r['name']:<20} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f}")
+
+    def _reports(self, o, log):
+        from amends.bench import reports
+
+        reports.seed_to(o["cases"], log=log)
+        rebuilt = reports.rebuild(log=log)
+        results = reports.measure(repeats=o["repeats"])
+        if o["json"]:
+            rebuild = {"name": "rebuild", "seconds": round(rebuilt.seconds, 2), "n": rebuilt.cases}
+            self.stdout.write(
+                json.dumps([{k: r[k] for k in ("name", "p50_ms", "p95_ms", "n")} for r in results])
+            )
+            log(json.dumps(rebuild))
+            return
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(
+            f"\n{o['cases']:,} cases on {vendor}; facts rebuilt for {rebuilt.cases:,} cases in "
+            f"{rebuilt.seconds:.1f} s; {o['repeats']} runs per query"
+        )
+        self.stdout.write(f"{'query':<26} {'p50 ms':>8} {'p95 ms':>8} {'rows read':>10}")
+        for r in results:
+            self.stdout.write(f"{r['name']:<26} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['rows']:>10,}")
 
     def _signals(self, o):
         from amends.signals.learning.evaluation import run_benchmarks  # scikit-learn: loaded only for this
@@ -167,6 +201,7 @@ class Command(BaseCommand):
         size = "--messages" if which == "intake" else "--cases"
         argv = [sys.argv[0], "bench", which, size, str(o["cases"]), "--in-bench-database"]
         argv += ["--requests", str(o["requests"])] if which == "pages" else []
+        argv += ["--repeats", str(o["repeats"])] if which == "reports" else []
         argv += ["--json"] if o["json"] else []
         argv += ["--one-by-one"] if o.get("one_by_one") else []
         env = {**os.environ, "DATABASE_URL": url, "AMENDS_DATA_DIR": str(settings.DATA_DIR)}

@@ -1,0 +1,290 @@
+"""`amends bench reports --cases N`: the dashboards' queries (and any report registered beside them) timed
+over N cases.
+
+Seeds N cases into the benchmark database (the same world as `bench pages`: the demo's walked-through
+cases, then bulk rows), each batch enriched with what the dashboards count (a product, findings with a
+root cause on finished cases, satisfaction checks, promises kept and broken), then fills the stored facts
+by a full rebuild (timed), then times every registered query `repeats` times: p50 and p95.
+
+`REPORT_QUERIES` is the registry. A query is a function of the `Setting` (who asks, today, the default
+filters) that runs its query to the end and returns how many rows or groups it read, which must be more
+than none: a report elsewhere (the FCA and Housing Ombudsman returns) is added with `@report_query(name)`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from amends.cases import hooks as case_hooks
+from amends.cases.models import Case
+from amends.demo.generate import demo_exists, seed_demo
+from amends.insights import facts, selectors
+from amends.insights.facts import RebuildResult
+from amends.insights.services import insights_rebuild
+from amends.process.models import Finding, Promise, RootCause, SatisfactionCheck
+
+from .figures import require_work
+from .pages import PROCESS_CASES, ensure_world
+from .seed import bulk_seed
+
+PRODUCTS = [
+    "Current account",
+    "Credit card",
+    "Mortgage",
+    "Savings",
+    "Personal loan",
+    "Insurance",
+    "Repairs",
+    "Rent",
+]
+OUTCOMES = ["justified", "partly_justified", "not_justified", "not_justified"]
+ANSWERS = ["satisfied", "satisfied", "partly", "not_satisfied", "no_reply"]
+
+
+@dataclass
+class Setting:
+    lead: Any  # a complaints lead: sees every case, the widest queries
+    leader: Any  # a team leader: their team's
+    adviser: Any  # one person: their own
+    team: Any
+    today: date
+    filters: selectors.Filters
+
+
+QueryFunction = Callable[[Setting], int]
+REPORT_QUERIES: dict[str, QueryFunction] = {}
+
+
+def report_query(name: str) -> Callable[[QueryFunction], QueryFunction]:
+    """Register a query for `amends bench reports` under `name` (unique)."""
+
+    def register(function: QueryFunction) -> QueryFunction:
+        if name in REPORT_QUERIES and REPORT_QUERIES[name] is not function:
+            raise ValueError(f"a report query named {name!r} is already registered")
+        REPORT_QUERIES[name] = function
+        return function
+
+    return register
+
+
+@report_query("opened_by_period")
+def _opened(s: Setting) -> int:
+    return sum(selectors.opened_by_period(s.lead, s.filters).values())
+
+
+@report_query("finished_by_period")
+def _finished(s: Setting) -> int:
+    return sum(row["finished"] for row in selectors.finished_by_period(s.lead, s.filters).values())
+
+
+@report_query("finished_by_week_team")
+def _finished_team(s: Setting) -> int:
+    weekly = s.filters.narrowed(grain="week")
+    return sum(row["finished"] for row in selectors.finished_by_period(s.leader, weekly).values())
+
+
+def _by(dimension: str) -> QueryFunction:
+    def run(s: Setting) -> int:
+        return sum(row["opened"] for row in selectors.by_dimension(s.lead, s.filters, dimension))
+
+    return run
+
+
+for _dimension in selectors.DIMENSIONS:
+    report_query(f"by_{_dimension}")(_by(_dimension))
+
+
+@report_query("filtered_product_channel")
+def _filtered(s: Setting) -> int:
+    narrowed = s.filters.narrowed(product=PRODUCTS[0], channel="email")
+    return sum(selectors.opened_by_period(s.lead, narrowed).values()) + sum(
+        row["finished"] for row in selectors.finished_by_period(s.lead, narrowed).values()
+    )
+
+
+@report_query("support_needs_compare")
+def _support(s: Setting) -> int:
+    return sum(row["finished"] for row in selectors.support_needs_compare(s.lead, s.filters).values())
+
+
+@report_query("drill_down_page")
+def _drill(s: Setting) -> int:
+    """The cases behind one month's point: the count the pager shows, and its first page."""
+    month = s.filters.narrowed(start=s.today.replace(day=1) - timedelta(days=62), end=s.today.replace(day=1))
+    ids = selectors.drill_down(s.lead, month, on="opened")
+    return min(ids.count(), 1) + len(selectors.cases_of(s.lead, list(ids[:50])))
+
+
+@report_query("filter_choices")
+def _choices(s: Setting) -> int:
+    return sum(len(v) for v in selectors.dimension_values(s.lead).values())
+
+
+@report_query("team_performance")
+def _team(s: Setting) -> int:
+    rows = selectors.performance(s.leader, team_id=s.team.pk, today=s.today)
+    return sum(r["finished"] for r in rows)
+
+
+@report_query("person_performance")
+def _person(s: Setting) -> int:
+    rows = selectors.performance(s.adviser, person_id=s.adviser.pk, today=s.today)
+    return sum(r["finished"] for r in rows)
+
+
+def _enrich(rng: random.Random, users: list, causes: list[str]) -> Callable[[list[Case]], None]:
+    """What the dashboards count, added to each seeded batch (inside its transaction): a product on every
+    case, a finding with a root cause on four finished cases in five, a satisfaction check on half of
+    them, and promises kept or broken on one case in four."""
+    cause_ids = dict(RootCause.objects.filter(code__in=causes).values_list("code", "pk"))
+
+    def enrich(created: list[Case]) -> None:
+        by_product: dict[str, list[int]] = {}
+        for case in created:
+            case.product = rng.choice(PRODUCTS)
+            by_product.setdefault(case.product, []).append(case.pk)
+        for product, ids in by_product.items():
+            Case.objects.filter(pk__in=ids).update(product=product)
+        finished = [c for c in created if c.status in ("resolved", "closed")]
+        actor = rng.choice(users)
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    case=c,
+                    outcome=rng.choice(OUTCOMES),
+                    facts="Seeded",
+                    reasoning="Seeded",
+                    root_cause_id=cause_ids.get(rng.choice(causes)),
+                    recorded_by=actor,
+                    recorded_at=c.opened_at + timedelta(days=2),
+                )
+                for c in finished
+                if rng.random() < 0.8
+            ],
+            batch_size=1000,
+        )
+        SatisfactionCheck.objects.bulk_create(
+            [
+                SatisfactionCheck(
+                    case=c,
+                    answer=rng.choice(ANSWERS),
+                    checked_by=actor,
+                    checked_at=c.opened_at + timedelta(days=9),
+                )
+                for c in finished
+                if rng.random() < 0.5
+            ],
+            batch_size=1000,
+        )
+        Promise.objects.bulk_create(
+            [
+                Promise(
+                    case=c,
+                    description="Call back",
+                    owner=actor,
+                    made_by=actor,
+                    made_at=c.opened_at,
+                    due_at=c.opened_at + timedelta(days=3),
+                    status=rng.choice([Promise.Status.KEPT, Promise.Status.KEPT, Promise.Status.BROKEN]),
+                    closed_at=c.opened_at + timedelta(days=3),
+                )
+                for c in created
+                if rng.random() < 0.25
+            ],
+            batch_size=1000,
+        )
+
+    return enrich
+
+
+def seed_to(n: int, *, log: Callable[[str], None], process_cases: int = PROCESS_CASES) -> None:
+    """N cases in all, as `bench pages` seeds them, each batch enriched for the dashboards. The facts are
+    not kept up as the batches go in (the listener is set aside): the rebuild fills them, timed."""
+    teams, leader, lead, advisers = ensure_world()
+    case_hooks.events_recorded.unregister(facts.events_recorded)
+    try:
+        if process_cases and not demo_exists():
+            started = time.perf_counter()
+            seed_demo(cases=process_cases, story_customer=False)
+            took = time.perf_counter() - started
+            log(f"walked {process_cases} cases through the complaint process in {took:.1f} s")
+        have = Case.objects.count()
+        if have >= n:
+            log(f"{have:,} cases already present")
+            return
+        started = time.perf_counter()
+        causes = list(RootCause.objects.filter(parent__isnull=False).values_list("code", flat=True)[:12])
+        bulk_seed(
+            cases=n - have,
+            teams=teams,
+            owners=[leader, *advisers],
+            seed=have + 1,
+            batch=10_000,
+            progress=lambda done: log(
+                f"  seeded {have + done:,} / {n:,} ({time.perf_counter() - started:.0f} s)"
+            ),
+            after_batch=_enrich(random.Random(have + 7), [leader, *advisers], causes),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        log(f"seeded {n - have:,} cases in {time.perf_counter() - started:.1f} s")
+    finally:
+        case_hooks.events_recorded.register(facts.events_recorded)
+
+
+def rebuild(*, log: Callable[[str], None]) -> RebuildResult:
+    result = insights_rebuild(
+        progress=lambda done: log(f"  facts of {done:,} cases") if done % 100_000 < 5000 else None
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log(f"rebuilt the facts of {result.cases:,} cases in {result.seconds:.1f} s")
+    return result
+
+
+def measure(*, repeats: int, names: list[str] | None = None) -> list[dict]:
+    teams, leader, lead, advisers = ensure_world()
+    today = timezone.localdate()
+    setting = Setting(
+        lead=lead,
+        leader=leader,
+        adviser=advisers[1],
+        team=teams[0],
+        today=today,
+        filters=selectors.default_filters(today),
+    )
+    results = []
+    for name, query in REPORT_QUERIES.items():
+        if names and name not in names:
+            continue
+        work = query(setting)  # warm caches, and check it read something
+        require_work(work, f"{name}: it read nothing, so its time is of an empty query: seed more cases")
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            query(setting)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        results.append(
+            {
+                "name": name,
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[max(0, math.ceil(len(times) * 0.95) - 1)], 2),  # nearest rank
+                "n": repeats,
+                "rows": work,
+            }
+        )
+    return results
+
+
+__all__ = ["REPORT_QUERIES", "Setting", "measure", "rebuild", "report_query", "seed_to"]

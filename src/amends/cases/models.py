@@ -72,6 +72,8 @@ class Case(models.Model):
             models.Index(fields=["risk", "id"], name="case_risk"),
             models.Index(fields=["team", "risk", "id"], name="case_team_risk"),
             models.Index(fields=["team", "product"], name="case_team_product"),
+            # Improvement measures count complaints about a product by when they were opened.
+            models.Index(fields=["product", "opened_at"], name="case_product_opened"),
         ]
 
     def __str__(self) -> str:

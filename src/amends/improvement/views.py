@@ -79,7 +79,8 @@ def improvement(request):
 
 
 def _posted_plan(post) -> ActionPlanIn:
-    data = {k: post.get(k, "") for k in ("title", "change", "owner", "due_date", "measure", "product")}
+    data = {k: post.get(k, "") for k in ("title", "change", "owner", "due_date", "product")}
+    data["measure"] = post.get("measure") or Measure.ROOT_CAUSE
     for k in ("before_start", "before_end", "after_start", "after_end"):
         data[k] = post.get(k, "")
     data["root_causes"] = post.getlist("root_causes")

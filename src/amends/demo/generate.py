@@ -72,6 +72,7 @@ from .colleagues import demo_colleagues
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
+from .improvement import demo_improvement
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
@@ -160,6 +161,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         demo_safety(context.users)  # two calls logged today that alert at once (safety.py)
         # email choices, the directory of who can help, a hand-over and colleague alerts (colleagues.py)
         demo_colleagues(context.users, since=context.started)
+        # improvement actions at each stage and a lesson some of the team acknowledged (improvement.py)
+        demo_improvement(context.users, context.teams)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

@@ -225,6 +225,17 @@ def action_check_record(
     return locked
 
 
+def action_measure_reading(action: ImprovementAction) -> str:
+    """What the figures alone suggest now (measures.suggested_result), for whoever records the check."""
+    spec = measures.spec_of(action)
+    before = measures.window_figures(spec, measures.Window(action.before_start, action.before_end))
+    after_end = min(action.after_end, timezone.localdate())
+    if action.after_start > after_end:
+        return CheckResult.INCONCLUSIVE
+    after = measures.window_figures(spec, measures.Window(action.after_start, after_end))
+    return measures.suggested_result(before, after)
+
+
 @transaction.atomic
 def action_act(*, action: ImprovementAction, actor: Any, note: str) -> ImprovementAction:
     """CHECK -> ACT: what is kept, spread or changed again, once the check is recorded."""

@@ -967,12 +967,11 @@ IMPROVEMENT_MATRIX = [
 def test_improvement_pages_and_endpoints(request, world, persona, read, plan, move, share, acknowledge, keep):
     """Root causes, improvement actions and lessons (amends.improvement, process.taxonomy): every page and
     endpoint against every persona."""
+    from amends.core.models import Role
+    from amends.core.services import staff_create
     from amends.improvement import lessons, services
     from amends.improvement.models import ImprovementAction, Lesson, LessonRecipient
     from amends.process.models import RootCause
-
-    from amends.core.models import Role
-    from amends.core.services import staff_create
 
     # The action and the lesson are another lead's, so every persona may be among those told.
     lead = staff_create(username="lena", password="x", role=Role.COMPLAINTS_LEAD, team=None)

@@ -555,3 +555,27 @@ def test_colleagues_show_a_hand_over_alerts_the_directory_and_email_choices(demo
     emailed = Notification.objects.filter(email_state__in=[EmailState.PENDING, EmailState.SENT])
     assert emailed.count() < Notification.objects.count() / 2
     assert all(n.safety or choices[n.user.username] != "none" for n in emailed.select_related("user"))
+
+
+def test_improvement_actions_at_each_stage_and_a_lesson_some_acknowledged(demo):
+    from amends.core.models import Notification
+    from amends.improvement.models import ImprovementAction, Lesson
+
+    stages = dict(ImprovementAction.objects.values_list("title", "stage"))
+    assert stages == {
+        "Ring before a refund is late": "act",
+        "Plain-English refund letters": "do",
+        "One hand-off note between Billing and Complaints": "plan",
+        "Weekend call-backs": "abandoned",
+    }
+    ring = ImprovementAction.objects.get(stage="act")
+    assert ring.check_result and ring.before_count is not None
+    assert [e.kind for e in ring.events.order_by("at", "id")][:2] == ["created", "stage_changed"]
+    lesson = Lesson.objects.get()
+    told = lesson.recipients.count()
+    acknowledged = lesson.recipients.filter(acknowledged_at__isnull=False).count()
+    assert 0 < acknowledged < told
+    # The overdue hand-off action reminded its owner in the demo's sweep.
+    assert Notification.objects.filter(
+        user__username="tom.gallagher", text__startswith="Overdue improvement action"
+    ).exists()

@@ -1,4 +1,4 @@
-"""Lessons learned shared with teams and people: each is told, acknowledges it, and the sharer sees who has."""
+"""Lessons learned shared with teams and people: each is told and acknowledges it; the sharer sees who has."""
 
 import pytest
 

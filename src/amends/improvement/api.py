@@ -78,7 +78,7 @@ def root_causes(request):
 
 @router.post(
     "/root-causes",
-    response={200: RootCauseOut, **errors(400, 403, 404, 409, 422)},
+    response={200: RootCauseOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Add a root cause (complaints leads, administrators; audited)",
 )
 def root_cause_add(request, payload: RootCauseIn):
@@ -95,7 +95,7 @@ def _changed(request, code: str, change) -> dict:
 
 @router.post(
     "/root-causes/{code}/rename",
-    response={200: RootCauseOut, **errors(400, 403, 404, 409, 422)},
+    response={200: RootCauseOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Rename",
 )
 def root_cause_rename(request, code: str, payload: RenameIn):
@@ -106,7 +106,7 @@ def root_cause_rename(request, code: str, payload: RenameIn):
 
 @router.post(
     "/root-causes/{code}/retire",
-    response={200: RootCauseOut, **errors(400, 403, 404, 422)},
+    response={200: RootCauseOut, **errors(400, 403, 404, 413, 422)},
     summary="Retire: no longer offered; findings that name it keep it",
 )
 def root_cause_retire(request, code: str, payload: RetireIn):
@@ -128,7 +128,7 @@ def root_cause_restore(request, code: str):
 
 @router.post(
     "/root-causes/{code}/move",
-    response={200: RootCauseOut, **errors(400, 403, 404, 409, 422)},
+    response={200: RootCauseOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Move under another group",
 )
 def root_cause_move(request, code: str, payload: MoveIn):
@@ -140,7 +140,7 @@ def root_cause_move(request, code: str, payload: MoveIn):
 
 
 # --- improvement actions -----------------------------------------------------------------------------
-class FiguresOut(Schema):
+class MeasureFiguresOut(Schema):
     count: int
     per_week: Decimal
 
@@ -184,8 +184,8 @@ class ActionOut(Schema):
 
 class ActionDetailOut(ActionOut):
     cases: list[str] = Field(..., description="References of the cases it came from that you may see")
-    before_now: FiguresOut
-    after_now: FiguresOut | None = Field(..., description="None until the after window has started")
+    before_now: MeasureFiguresOut
+    after_now: MeasureFiguresOut | None = Field(..., description="None until the after window has started")
     weeks: list[WeekOut]
     events: list[EventOut]
 
@@ -248,7 +248,7 @@ def improvement_list(request, stage: str = "open"):
 
 @router.post(
     "/improvement",
-    response={200: ActionDetailOut, **errors(400, 403, 404, 422)},
+    response={200: ActionDetailOut, **errors(400, 403, 404, 413, 422)},
     summary="Plan an improvement action (team leaders, complaints leads)",
 )
 def improvement_plan(request, payload: ActionPlanIn):
@@ -259,7 +259,7 @@ def improvement_plan(request, payload: ActionPlanIn):
 
 @router.get(
     "/improvement/{action_id}",
-    response={200: ActionDetailOut, **errors(403, 404)},
+    response={200: ActionDetailOut, **errors(403, 404, 422)},
     summary="One action, with its measure before and after, week by week, and its history",
 )
 def improvement_get(request, action_id: int):
@@ -278,7 +278,7 @@ def _movable(request, action_id: int) -> ImprovementAction:
 
 @router.post(
     "/improvement/{action_id}/stage",
-    response={200: ActionDetailOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ActionDetailOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Move to the next stage (or abandon, with the reason as the note)",
 )
 def improvement_stage(request, action_id: int, payload: StageIn):
@@ -289,7 +289,7 @@ def improvement_stage(request, action_id: int, payload: StageIn):
 
 @router.post(
     "/improvement/{action_id}/check",
-    response={200: ActionDetailOut, **errors(400, 403, 404, 409, 422)},
+    response={200: ActionDetailOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Record the check (in Check): the result, and the before and after figures as they are now",
 )
 def improvement_check(request, action_id: int, payload: CheckIn):
@@ -365,7 +365,7 @@ def lessons_list(request):
 
 @router.post(
     "/lessons",
-    response={200: LessonOut, **errors(400, 403, 404, 422)},
+    response={200: LessonOut, **errors(400, 403, 404, 413, 422)},
     summary="Share a lesson learned with teams and people (each is told, and acknowledges it)",
 )
 def lesson_share(request, payload: LessonIn):
@@ -373,14 +373,14 @@ def lesson_share(request, payload: LessonIn):
     return _lesson_out(request, lesson_services.lesson_share_from(actor=request.auth, data=payload))
 
 
-@router.get("/lessons/{lesson_id}", response={200: LessonOut, **errors(404)}, summary="One lesson")
+@router.get("/lessons/{lesson_id}", response={200: LessonOut, **errors(404, 422)}, summary="One lesson")
 def lesson_get(request, lesson_id: int):
     return _lesson_out(request, _readable(request, lesson_id))
 
 
 @router.post(
     "/lessons/{lesson_id}/acknowledge",
-    response={200: LessonOut, **errors(400, 403, 404)},
+    response={200: LessonOut, **errors(400, 403, 404, 422)},
     summary="Acknowledge a lesson shared with you",
 )
 def lesson_acknowledge(request, lesson_id: int):

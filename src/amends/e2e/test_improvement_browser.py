@@ -192,3 +192,61 @@ def test_an_action_through_every_stage_and_a_lesson_acknowledged(
     page.get_by_label("and with people").select_option(label="Ada Adviser (Complaints)")
     page.get_by_role("button", name="Share lesson").click()
     _done(page, "Lesson shared with 1 colleagues")
+
+
+@pytest.fixture
+def axe_page(browser):
+    context = browser.new_context(bypass_csp=True)  # lets the test's axe in, as test_accessibility.py does
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_the_improvement_pages_have_no_serious_accessibility_violation(
+    live_server, axe_page, complaints_lead, case_handler, complaints_team
+):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from amends.e2e.test_accessibility import violations
+    from amends.improvement import lessons, services
+    from amends.improvement.tests.conftest import complaint_found
+
+    today = timezone.localdate()
+    complaint_found(
+        team=complaints_team, cause_code="delay", on=today - timedelta(days=20), actor=case_handler
+    )
+    action = services.action_plan(
+        actor=complaints_lead,
+        plan=services.ActionPlan(
+            title="Ring first",
+            change="Ring before a refund is late",
+            owner_id=case_handler.pk,
+            due_date=date(2030, 1, 1),
+            before_start=today - timedelta(days=56),
+            before_end=today - timedelta(days=1),
+            after_start=today,
+            after_end=today + timedelta(days=27),
+            root_causes=("delay",),
+        ),
+    )
+    lesson = lessons.lesson_share(
+        actor=complaints_lead,
+        title="Ring first",
+        what_happened="h",
+        what_learned="l",
+        what_changes="c",
+        people_ids=[case_handler.pk],
+    )
+    sign_in(axe_page, live_server.url, complaints_lead)
+    for path in (
+        "/improvement/",
+        f"/improvement/{action.pk}/",
+        "/settings/root-causes/",
+        "/lessons/",
+        f"/lessons/{lesson.pk}/",
+    ):
+        axe_page.goto(f"{live_server.url}{path}")
+        assert violations(axe_page) == [], path

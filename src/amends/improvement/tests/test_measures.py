@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 
 from amends.improvement import measures
 from amends.improvement.tests.conftest import at
@@ -70,3 +71,18 @@ def test_weekly_series_and_product_measure(found):
 def test_the_suggested_reading(before, after, reading):
     figures = [measures.Figures(n, Decimal(rate)) for n, rate in (before, after)]
     assert measures.suggested_result(*figures) == reading
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan wording")
+def test_the_measures_use_their_indexes():
+    window = measures.Window(date(2026, 3, 1), date(2026, 3, 28))
+    for spec, index in (
+        (_spec("delay"), "finding_cause_recorded"),
+        (_spec(measure="product", product="Mortgage"), "case_product_opened"),
+    ):
+        rows, _ = measures._rows(spec, window)
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert index in plan, plan

@@ -277,3 +277,10 @@ def lesson_acknowledge(request, pk: int):
     except DomainError as exc:
         report(request, exc)
     return redirect("lessons")
+
+
+def case_page_context(request, case) -> dict:
+    """The case page's link to share a lesson learned from it (cases.hooks.case_page_context)."""
+    if not can_share_lessons(request.user):
+        return {}
+    return {"lesson_from_case_url": f"{reverse('lessons')}?case={case.reference}#lesson-form"}

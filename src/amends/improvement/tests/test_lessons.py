@@ -86,3 +86,44 @@ def test_an_adviser_may_not_share_and_the_api_shares_and_acknowledges(team_leade
     acknowledged = api.post(f"/api/v1/lessons/{lesson_id}/acknowledge")
     assert acknowledged.status_code == 200 and acknowledged.json()["acknowledged_at"]
     assert api.post(f"/api/v1/lessons/{lesson_id}/acknowledge").status_code == 400
+
+
+def test_the_lessons_pages_take_the_same_queries_however_many_lessons(team_leader, adviser, complaints_team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def share(n):
+        for i in range(n):
+            lessons.lesson_share(
+                actor=team_leader, team_ids=[complaints_team.pk], **(WORDS | {"title": f"L{i}"})
+            )
+
+    share(1)
+    counts = {}
+    for user in (team_leader, adviser):
+        with CaptureQueriesContext(connection) as queries:
+            login(user).get("/lessons/")
+        counts[user.username] = len(queries)
+    share(4)
+    for user in (team_leader, adviser):
+        with CaptureQueriesContext(connection) as queries:
+            assert login(user).get("/lessons/").content.decode().count("L3") == 1
+        assert len(queries) == counts[user.username], user.username
+
+
+def test_the_case_page_offers_a_lesson_from_the_case(team_leader, adviser, complaints_team):
+    from amends.cases.tests.factories import make_case
+
+    case = make_case(team=complaints_team)
+    link = f"/lessons/?case={case.reference}#lesson-form"
+    assert link in login(team_leader).get(f"/cases/{case.reference}/").content.decode()
+    assert (
+        "Share a lesson learned from this case"
+        not in login(adviser).get(f"/cases/{case.reference}/").content.decode()
+    )
+    assert (
+        f'value="{case.reference}"'
+        in login(team_leader).get(f"/lessons/?case={case.reference}").content.decode()
+    )
+    login(team_leader).post("/lessons/share", WORDS | {"case": case.reference, "people": [adviser.pk]})
+    assert Lesson.objects.get().case == case

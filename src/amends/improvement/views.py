@@ -146,6 +146,13 @@ def _action_for_change(request, pk: int) -> ImprovementAction:
     return action  # type: ignore[return-value]
 
 
+def _back(pk: int):
+    """To the action's page, or the log when there is no such action."""
+    if ImprovementAction.objects.filter(pk=pk).exists():
+        return redirect("improvement_action", pk=pk)
+    return redirect("improvement")
+
+
 @require_POST
 @staff_required
 def improvement_stage(request, pk: int):
@@ -159,11 +166,7 @@ def improvement_stage(request, pk: int):
         messages.success(request, f"Now in {moved.get_stage_display()}")
     except DomainError as exc:
         report(request, exc)
-    return (
-        redirect("improvement_action", pk=pk)
-        if ImprovementAction.objects.filter(pk=pk).exists()
-        else (redirect("improvement"))
-    )
+    return _back(pk)
 
 
 @require_POST
@@ -179,11 +182,7 @@ def improvement_check(request, pk: int):
         messages.success(request, "Check recorded with the figures it was judged on")
     except DomainError as exc:
         report(request, exc)
-    return (
-        redirect("improvement_action", pk=pk)
-        if ImprovementAction.objects.filter(pk=pk).exists()
-        else (redirect("improvement"))
-    )
+    return _back(pk)
 
 
 @staff_required

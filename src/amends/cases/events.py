@@ -53,6 +53,7 @@ class EventKind(StrEnum):
     UNDERSTANDING_CONFIRMED = "understanding_confirmed"
     EVIDENCE_ADDED = "evidence_added"
     FINDING_RECORDED = "finding_recorded"
+    ROOT_CAUSE_CORRECTED = "root_cause_corrected"  # the finding's root cause, corrected with a reason
     OPTION_ADDED = "option_added"
     OPTION_CHOSEN = "option_chosen"
     APPROVAL_REQUESTED = "approval_requested"
@@ -159,6 +160,9 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
     if kind == EventKind.HANDED_OVER:
         reason = HANDOVER_REASON_WORDS.get(str(after.get("reason")), str(after.get("reason", "")))
         return f"Handed over ({reason}) with a note for the new owner"
+    if kind == EventKind.ROOT_CAUSE_CORRECTED:
+        was, now = before.get("root_cause") or "none", after.get("root_cause") or "none"
+        return f"Root cause of the finding corrected: {was} → {now}"
     if kind == EventKind.HANDOVER_READ:
         return "The new owner read the hand-over note"
     if kind.endswith("_sent"):

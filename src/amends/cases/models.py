@@ -74,6 +74,8 @@ class Case(models.Model):
             models.Index(fields=["team", "product"], name="case_team_product"),
             # Complaint levels per week (monitoring.levels): a range of opened_at, with the kind in the index.
             models.Index(fields=["opened_at", "kind"], name="case_opened_kind"),
+            # Improvement measures count complaints about a product by when they were opened.
+            models.Index(fields=["product", "opened_at"], name="case_product_opened"),
         ]
 
     def __str__(self) -> str:

@@ -480,3 +480,61 @@ def can_set_objectives(user: Any, *, team: Any = None, person: Any = None) -> bo
     if person is not None and person.pk == user.pk:
         return False
     return can_see_performance(user, team=team, person=person)
+
+
+# --- root causes and improvement (amends.process.taxonomy, amends.improvement) -------------------------
+IMPROVING_ROLES = ASSIGNING_ROLES
+
+
+def can_edit_root_causes(user: Any) -> bool:
+    """The root-cause taxonomy (add, rename, retire, move): the complaints leads' and administrators'. Every
+    member of staff reads it."""
+    return _policy(user)
+
+
+def can_see_improvement(user: Any) -> bool:
+    """The improvement log and its measures (counts, never a case's contents): every member of staff."""
+    return staff_of(user) is not None
+
+
+def can_plan_improvement(user: Any) -> bool:
+    """Open an improvement action and give it an owner: team leaders, complaints leads, administrators."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in IMPROVING_ROLES
+
+
+def can_move_improvement(user: Any, action: Any) -> bool:
+    """Move an improvement action through its stages and record its check: its owner (if they work cases),
+    team leaders, complaints leads and administrators."""
+    staff = staff_of(user)
+    if staff is None or staff.role not in WORKING_ROLES:
+        return False
+    return staff.role in IMPROVING_ROLES or action.owner_id == user.pk
+
+
+def improvement_owners_scope() -> Q:
+    """A filter on users for those who may own an improvement action: active staff who work cases."""
+    return Q(is_active=True, staff__role__in=WORKING_ROLES)
+
+
+def can_share_lessons(user: Any) -> bool:
+    """Share a lesson learned with teams and people: team leaders, complaints leads, administrators."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in IMPROVING_ROLES
+
+
+def can_receive_lessons(user: Any) -> bool:
+    """Be told a lesson and acknowledge it: those who work cases (an assessor judges the work)."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in WORKING_ROLES
+
+
+def can_see_every_lesson(user: Any) -> bool:
+    """Every lesson shared, with who has acknowledged it: complaints leads and administrators."""
+    return _policy(user)
+
+
+def can_see_lesson_answers(user: Any, lesson: Any) -> bool:
+    """Who has and has not acknowledged a lesson: whoever shared it, complaints leads and administrators."""
+    staff = staff_of(user)
+    return staff is not None and (lesson.shared_by_id == user.pk or staff.role in POLICY_ROLES)

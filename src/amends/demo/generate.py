@@ -73,6 +73,7 @@ from .colleagues import demo_colleagues
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
+from .improvement import demo_improvement
 from .insights import demo_insights
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
@@ -166,6 +167,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         # Complaints about one product climbing over three weeks, and the special review the day's check of
         # complaint levels opens for them (reviews.py).
         demo_special_review(context.users, context.teams, now=clock.now)
+        # improvement actions at each stage and a lesson some of the team acknowledged (improvement.py)
+        demo_improvement(context.users, context.teams)
         # The worker runs every minute in real use; once now, it warns, breaches and reminds what is due.
         context.swept = sweep()
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.

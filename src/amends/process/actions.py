@@ -28,7 +28,7 @@ from amends.letters.models import Letter
 from amends.letters.services import letter_enclose, letter_enclosure_remove, letter_update_fields
 from amends.regimes.selectors import regimes_in_use
 
-from . import authority, promises, resolution, services, steps
+from . import authority, promises, resolution, services, steps, taxonomy
 from .letters import process_compose_letter
 from .models import (
     Agreement,
@@ -106,6 +106,12 @@ class FindingIn(Schema):
         description="The version of the case's finding you read (0 when it had none); if someone has "
         "recorded another since, nothing is saved and the answer is 409",
     )
+
+
+class RootCauseCorrectIn(Schema):
+    root_cause: str = Field("", max_length=60, description="A root cause code in use; empty for none")
+    reason: str = Field(..., max_length=2000, description="Why it is corrected (kept on the case's history)")
+    version: int = Field(..., ge=1, description="The version of the case's finding you read")
 
 
 RemedyKind = Literal[tuple(RemedyType.values)]  # type: ignore[valid-type]
@@ -324,6 +330,16 @@ def _finding(case: Case, actor: Any, data: FindingIn):
     )
 
 
+def _correct_root_cause(case: Case, actor: Any, data: RootCauseCorrectIn):
+    return taxonomy.finding_root_cause_correct(
+        case=case,
+        actor=actor,
+        root_cause=_root_cause(data.root_cause),
+        reason=data.reason,
+        expected_version=data.version,
+    )
+
+
 def _option(case: Case, actor: Any, data: OptionIn):
     return authority.option_add(
         case=case,
@@ -463,6 +479,7 @@ ACTIONS: dict[str, Action] = {
     "confirm-understanding": Action(ConfirmIn, _confirm_understanding, "Summary confirmed"),
     "evidence": Action(EvidenceIn, _evidence, "Evidence added"),
     "finding": Action(FindingIn, _finding, "Finding recorded"),
+    "root-cause": Action(RootCauseCorrectIn, _correct_root_cause, "Root cause corrected"),
     "option": Action(OptionIn, _option, "Option added"),
     "choose-option": Action(OptionDecisionIn, _choose_option, "Option chosen"),
     "request-approval": Action(OptionDecisionIn, _request_approval, "Approval requested"),

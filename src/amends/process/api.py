@@ -97,6 +97,7 @@ class ProcessOut(Schema):
     clocks: list[ClockOut]
     understanding_confirmed: bool | None
     finding: str | None
+    finding_root_cause: str | None = Field(..., description="The root cause code the finding names, if any")
     finding_version: int = Field(..., description="Send it back when you record a finding (0: none yet)")
     evidence: list[EvidenceOut]
     options: list[OptionOut]
@@ -128,6 +129,7 @@ def _out(case: Case, user) -> dict:
         ],
         "understanding_confirmed": (p.understanding.confirmed_at is not None) if p.understanding else None,
         "finding": p.finding.outcome if p.finding else None,
+        "finding_root_cause": p.finding.root_cause.code if p.finding and p.finding.root_cause else None,
         "finding_version": p.finding.version if p.finding else 0,
         "options": [
             {
@@ -178,6 +180,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("understanding/confirm", "confirm-understanding", "The customer confirmed the summary"),
     ("evidence", "evidence", "Add evidence"),
     ("finding", "finding", "Record the finding"),
+    ("finding/root-cause", "root-cause", "Correct the root cause of the case's finding, with a reason"),
     ("options", "option", "Add an option"),
     ("options/choose", "choose-option", "Choose an option (within authority, or approved)"),
     ("options/request-approval", "request-approval", "Ask for approval of an option"),

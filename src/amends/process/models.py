@@ -154,6 +154,10 @@ class Finding(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="finding_case_version")]
+        indexes = [
+            # Improvement measures count findings by root cause and time recorded (improvement/measures.py).
+            models.Index(fields=["root_cause", "recorded_at"], name="finding_cause_recorded"),
+        ]
 
 
 class RemedyType(models.TextChoices):

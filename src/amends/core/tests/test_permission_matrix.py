@@ -523,7 +523,15 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
         url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1")
-        for name in ("decision_id", "appeal_id", "marker_id", "follow_up_id", "review_id"):  # none here
+        for name in (
+            "decision_id",
+            "appeal_id",
+            "marker_id",
+            "follow_up_id",
+            "review_id",
+            "action_id",
+            "lesson_id",
+        ):
             url = url.replace("{" + name + "}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
         response = client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
@@ -1065,3 +1073,121 @@ def test_insights_pages(request, world, complaints_team, persona, dashboard, own
     )
     assert response.status_code == (302 if is_staff and team else refused)
     assert Objective.objects.filter(team=complaints_team).exists() == objectives
+
+
+#            persona               read, plan, move theirs/any, share, acknowledge, keep root causes
+IMPROVEMENT_MATRIX = [
+    ("anonymous", False, False, False, False, False, False),
+    ("outsider", False, False, False, False, False, False),
+    ("adviser", True, False, False, False, True, False),
+    ("case_handler", True, False, True, False, True, False),  # the action's owner
+    ("team_leader", True, True, True, True, True, False),
+    ("complaints_lead", True, True, True, True, True, True),
+    ("assessor", True, False, False, False, False, False),
+    ("admin_user", True, True, True, True, True, True),
+    ("other_team_adviser", True, False, False, False, True, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "read", "plan", "move", "share", "acknowledge", "keep"), IMPROVEMENT_MATRIX
+)
+def test_improvement_pages_and_endpoints(request, world, persona, read, plan, move, share, acknowledge, keep):
+    """Root causes, improvement actions and lessons (amends.improvement, process.taxonomy): every page and
+    endpoint against every persona."""
+    from amends.core.models import Role
+    from amends.core.services import staff_create
+    from amends.improvement import lessons, services
+    from amends.improvement.models import ImprovementAction, Lesson, LessonRecipient
+    from amends.process.models import RootCause
+
+    # The action and the lesson are another lead's, so every persona may be among those told.
+    lead = staff_create(username="lena", password="x", role=Role.COMPLAINTS_LEAD, team=None)
+    owner = request.getfixturevalue("case_handler")
+    user = _user(request, persona)
+    plan_ = services.ActionPlan(
+        title="Call-backs",
+        change="Call first",
+        owner_id=owner.pk,
+        due_date=date(2030, 1, 1),
+        before_start=date(2026, 1, 1),
+        before_end=date(2026, 1, 31),
+        after_start=date(2026, 2, 1),
+        after_end=date(2026, 2, 28),
+        root_causes=("delay",),
+    )
+    action = services.action_plan(actor=lead, plan=plan_)
+    people = [u.pk for u in (user, owner) if u is not None and getattr(u, "staff", None) and acknowledge]
+    lesson = lessons.lesson_share(
+        actor=lead,
+        title="L",
+        what_happened="h",
+        what_learned="l",
+        what_changes="c",
+        people_ids=people or [owner.pk],
+    )
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+
+    def expect(allowed: bool, *, hidden: bool = False) -> int:
+        if persona == "anonymous":
+            return 302
+        if persona == "outsider":
+            return 403
+        return 200 if allowed else (404 if hidden else 403)
+
+    assert client.get("/improvement/").status_code == expect(read)
+    assert client.get(f"/improvement/{action.pk}/").status_code == expect(read)
+    assert client.get("/settings/root-causes/").status_code == expect(is_staff)
+    assert client.get("/lessons/").status_code == expect(is_staff)
+    assert client.get(f"/lessons/{lesson.pk}/").status_code == expect(acknowledge, hidden=True)
+
+    client.post("/settings/root-causes/delay/rename", {"name": "Backlog"})
+    assert RootCause.objects.get(code="delay").name == ("Backlog" if keep else "Delay or backlog")
+    client.post(f"/improvement/{action.pk}/stage", {"to": "do"})
+    assert ImprovementAction.objects.get(pk=action.pk).stage == ("do" if move else "plan")
+    form = {
+        "title": "T",
+        "change": "C",
+        "owner": owner.pk,
+        "due_date": "2030-01-01",
+        "root_causes": ["delay"],
+    }
+    form |= {"before_start": "2026-01-01", "before_end": "2026-01-31", "after_start": "2026-02-01"}
+    client.post("/improvement/new", form | {"after_end": "2026-02-28"})
+    assert ImprovementAction.objects.count() == (2 if plan else 1)
+    words = {
+        "title": "T2",
+        "what_happened": "h",
+        "what_learned": "l",
+        "what_changes": "c",
+        "people": [owner.pk],
+    }
+    client.post("/lessons/share", words)
+    assert Lesson.objects.count() == (2 if share else 1)
+    client.post(f"/lessons/{lesson.pk}/acknowledge")
+    acknowledged = LessonRecipient.objects.filter(lesson=lesson, acknowledged_at__isnull=False)
+    assert acknowledged.filter(user__username=getattr(user, "username", "")).exists() == acknowledge
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client(**headers)
+    unauthorised = 401 if not is_staff else None
+    assert api.get("/api/v1/root-causes").status_code == (unauthorised or 200)
+    assert api.get("/api/v1/improvement").status_code == (unauthorised or (200 if read else 403))
+    assert api.get(f"/api/v1/improvement/{action.pk}").status_code == (unauthorised or (200 if read else 403))
+    assert api.get(f"/api/v1/lessons/{lesson.pk}").status_code == (
+        unauthorised or (200 if acknowledge else 404)
+    )
+    closed = api.post(
+        f"/api/v1/improvement/{action.pk}/stage",
+        json.dumps({"to": "abandoned", "note": "Not needed"}),
+        content_type="application/json",
+    )
+    assert closed.status_code == (unauthorised or (200 if move else 403))
+    retired = api.post(
+        "/api/v1/root-causes/charges/retire", json.dumps({"reason": "r"}), content_type="application/json"
+    )
+    assert retired.status_code == (unauthorised or (200 if keep else 403))

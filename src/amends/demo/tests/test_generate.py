@@ -586,3 +586,27 @@ def test_the_dashboard_counts_every_demo_case_and_the_objectives_are_set(demo):
     )
     assert Objective.objects.filter(team__slug="complaints").count() == 3
     assert Objective.objects.filter(person__username="adviser").count() == 1
+
+
+def test_improvement_actions_at_each_stage_and_a_lesson_some_acknowledged(demo):
+    from amends.core.models import Notification
+    from amends.improvement.models import ImprovementAction, Lesson
+
+    stages = dict(ImprovementAction.objects.values_list("title", "stage"))
+    assert stages == {
+        "Ring before a refund is late": "act",
+        "Plain-English refund letters": "do",
+        "One hand-off note between Billing and Complaints": "plan",
+        "Weekend call-backs": "abandoned",
+    }
+    ring = ImprovementAction.objects.get(stage="act")
+    assert ring.check_result and ring.before_count is not None
+    assert [e.kind for e in ring.events.order_by("at", "id")][:2] == ["created", "stage_changed"]
+    lesson = Lesson.objects.get()
+    told = lesson.recipients.count()
+    acknowledged = lesson.recipients.filter(acknowledged_at__isnull=False).count()
+    assert 0 < acknowledged < told
+    # The overdue hand-off action reminded its owner in the demo's sweep.
+    assert Notification.objects.filter(
+        user__username="tom.gallagher", text__startswith="Overdue improvement action"
+    ).exists()

@@ -385,3 +385,16 @@ def can_configure_conduct(user: Any) -> bool:
     """The organisation's unacceptable-behaviour policy: categories, levels and who decides them,
     the restriction catalogue."""
     return _policy(user)
+
+
+def can_produce_returns(user: Any) -> bool:
+    """Regulatory returns and published reports (the FCA complaints return, the Housing Ombudsman annual
+    report and self-assessment): complaints leads and administrators, who answer for them to regulators
+    and the governing body; never advisers (the figures cover every team)."""
+    return _policy(user)
+
+
+def can_edit_self_assessment(user: Any) -> bool:
+    """The Code self-assessment's answers and the return's product and cause mapping: complaints leads
+    and administrators, audited."""
+    return _policy(user)

@@ -290,6 +290,7 @@ def hos_report(period: Period, *, regimes: Iterable[str] = HOS_REGIMES) -> HosRe
                     stages[e.after["stage"]].received += 1
             elif e.after.get("referred_to") and start <= e.at:
                 referred += 1
+        answered = None
         for code, figures in stages.items():
             clock = clocks.get((h.case_id, code))
             if clock is None or clock.met_at is None or not (start <= clock.met_at < end):
@@ -311,7 +312,9 @@ def hos_report(period: Period, *, regimes: Iterable[str] = HOS_REGIMES) -> HosRe
                 parent = parents.get(finding[1])
                 label = names.get(finding[1], finding[1])
                 causes[f"{names.get(parent, parent)}: {label}" if parent else label] += 1
-            redress += h.redress_at(clock.met_at)
+            answered = max(answered or clock.met_at, clock.met_at)
+        if answered is not None:
+            redress += h.redress_at(answered)  # once a case, as it stood at its last response
     return HosReport(
         period=period,
         stage1=stages["stage1"],

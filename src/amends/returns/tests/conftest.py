@@ -26,6 +26,21 @@ BLOCKS = {
 }
 
 
+HOS_FIELDS = {
+    "stage": "Stage 1",
+    "complaint_definition": "The repair was not done",
+    "timescales": "We will answer within 10 working days",
+    "outstanding_actions": "None",
+    "how_to_escalate": "Reply to ask for stage 2",
+}
+
+
+def regime_of(case) -> str:
+    from amends.process.models import CaseProcess
+
+    return CaseProcess.objects.select_related("regime_version__regime").get(case=case).regime_version.regime.code
+
+
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=LONDON)
 
@@ -64,7 +79,9 @@ class Book:
 
     def letter(self, case, moment, kind: str) -> None:
         with self.travel(moment):
-            fields = {"remedy": "Our apology"} if kind != "acknowledgement" else {}
+            fields = {} if kind == "acknowledgement" else {"remedy": "Our apology"}
+            if regime_of(case) == "hos-2024":
+                fields = {**HOS_FIELDS, **fields}
             letter = process_compose_letter(case=case, kind=kind, actor=self.actor, fields=fields)
             services.process_send_letter(letter=letter, actor=self.actor, by="print")
 
@@ -120,7 +137,7 @@ class Book:
 @pytest.fixture
 def book(complaints_lead):
     b = Book(complaints_lead)
-    b.blocks(at(2025, 11, 1, 9, 0))
+    b.blocks(at(2025, 1, 1, 9, 0))
     return b
 
 
@@ -178,3 +195,63 @@ def change_everything_after(b: Book, cases: dict) -> None:
     b.respond(cases["D"], at(2026, 7, 2, 10, 0), "justified", "delay", redress={"remedy_type": "refund", "amount": "75"})
     b.reopen(cases["A"], at(2026, 9, 1, 10, 0))
     b.letter(cases["A"], at(2026, 9, 3, 10, 0), "final_response")
+
+
+@pytest.fixture
+def hos_history(book):
+    """The financial year 1 April 2025 to 31 March 2026 under the Housing Ombudsman Code, by hand:
+
+    | case | category         | received   | acknowledged | stage 1 response          | then                          |
+    | H1   | Repairs          | Mon 2 Jun  | Tue 3 Jun    | Mon 9 Jun, justified,     |                               |
+    |      |                  |            |              | contractor, £100          |                               |
+    | H2   | Repairs          | Mon 7 Jul  | Wed 9 Jul    | Mon 4 Aug (due 23 Jul:    | escalated Tue 12 Aug, ack 13  |
+    |      |                  |            |              | late), not justified,     | Aug, stage 2 response Wed 3   |
+    |      |                  |            |              | delay                     | Sep (within), partly, delay;  |
+    |      |                  |            |              |                           | referred to the Ombudsman 1 Oct|
+    | H3   | Rent and service | Mon 2 Mar  | Tue 3 Mar    | extended 10 Mar; Wed 25   |                               |
+    |      | charges          |            |              | Mar (within), partly,     |                               |
+    |      |                  |            |              | staff-error               |                               |
+    | H4   | Anti-social      | Mon 23 Mar | Tue 24 Mar   | Wed 1 Apr 2026 (after)    |                               |
+    | F    | an FCA complaint received in the year: not counted                                              |
+    """
+    from amends.process.models import CaseClock
+
+    b = book
+    c = {}
+    c["H1"] = b.receive(at(2025, 6, 2, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs")
+    b.letter(c["H1"], at(2025, 6, 3, 10, 0), "acknowledgement")
+    b.find(c["H1"], at(2025, 6, 9, 10, 0), "justified", "contractor")
+    b.remedy(c["H1"], at(2025, 6, 9, 10, 0), remedy_type="compensation", amount="100")
+    b.letter(c["H1"], at(2025, 6, 9, 11, 0), "stage1_response")
+
+    c["H2"] = b.receive(at(2025, 7, 7, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs")
+    b.letter(c["H2"], at(2025, 7, 9, 10, 0), "acknowledgement")
+    b.find(c["H2"], at(2025, 8, 4, 10, 0), "not_justified", "delay")
+    b.letter(c["H2"], at(2025, 8, 4, 11, 0), "stage1_response")
+    with b.travel(at(2025, 8, 12, 10, 0)):
+        services.process_escalate(case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="next_stage", reason="Unhappy")
+    b.letter(c["H2"], at(2025, 8, 13, 10, 0), "acknowledgement")
+    b.find(c["H2"], at(2025, 9, 3, 10, 0), "partly_justified", "delay")
+    b.letter(c["H2"], at(2025, 9, 3, 11, 0), "stage2_response")
+    with b.travel(at(2025, 10, 1, 10, 0)):
+        services.process_escalate(case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="ombudsman", reason="Went to HOS")
+
+    c["H3"] = b.receive(
+        at(2026, 3, 2, 10, 0), product="General needs tenancy", regime="hos-2024", category="Rent and service charges"
+    )
+    b.letter(c["H3"], at(2026, 3, 3, 10, 0), "acknowledgement")
+    with b.travel(at(2026, 3, 10, 10, 0)):
+        clock = CaseClock.objects.get(case=c["H3"], stage="stage1", code="stage1_response")
+        services.clock_extend(clock=clock, actor=b.actor, reason="We need the contractor's report")
+    b.find(c["H3"], at(2026, 3, 25, 10, 0), "partly_justified", "staff-error")
+    b.letter(c["H3"], at(2026, 3, 25, 11, 0), "stage1_response")
+
+    c["H4"] = b.receive(
+        at(2026, 3, 23, 10, 0), product="General needs tenancy", regime="hos-2024", category="Anti-social behaviour"
+    )
+    b.letter(c["H4"], at(2026, 3, 24, 10, 0), "acknowledgement")
+    b.find(c["H4"], at(2026, 4, 1, 10, 0), "justified", "delay")
+    b.letter(c["H4"], at(2026, 4, 1, 11, 0), "stage1_response")
+
+    c["F"] = b.receive(at(2026, 2, 2, 10, 0), product="Classic current account")
+    return c

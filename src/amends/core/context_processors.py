@@ -6,6 +6,7 @@ from .permissions import (
     can_keep_saved_replies,
     can_manage_integrations,
     can_merge_customers,
+    can_produce_returns,
     can_review_held_email,
     can_see_conduct,
     staff_of,
@@ -30,6 +31,7 @@ def staff(request):
         "keep_saved_replies": can_keep_saved_replies(user),
         "see_conduct": can_see_conduct(user),
         "configure_conduct": can_configure_conduct(user),
+        "produce_returns": can_produce_returns(user),
     }
     return {
         "staff": profile,

@@ -31,7 +31,10 @@ def render_pdf(html: str) -> bytes:
 
 
 def _common(at: datetime | None) -> dict:
-    return {"org_name": settings.ORGANISATION_NAME, "produced_on": timezone.localtime(at or timezone.now()).date()}
+    return {
+        "org_name": settings.ORGANISATION_NAME,
+        "produced_on": timezone.localtime(at or timezone.now()).date(),
+    }
 
 
 def hos_report_html(report: HosReport, *, at: datetime | None = None) -> str:

@@ -43,7 +43,9 @@ PROVISIONS: tuple[Provision, ...] = (
         "or group of residents.",
         "S",
     ),
-    Provision("1.3", "1", "A resident does not have to use the word 'complaint' for it to be treated as one.", "S"),
+    Provision(
+        "1.3", "1", "A resident does not have to use the word 'complaint' for it to be treated as one.", "S"
+    ),
     Provision(
         "1.4",
         "1",
@@ -113,8 +115,7 @@ PROVISIONS: tuple[Provision, ...] = (
     Provision(
         "6.1",
         "6",
-        "Triage considers the complexity of the complaint and whether the resident is vulnerable or at "
-        "risk.",
+        "Triage considers the complexity of the complaint and whether the resident is vulnerable or at risk.",
         "S",
     ),
     Provision(

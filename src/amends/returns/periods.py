@@ -46,8 +46,9 @@ class Period:
 
 
 def last_half_year(today: date) -> Period:
-    """The last complete half-year before `today`: January-June or July-December (DISP 1.10's periods for
-    a firm reporting twice a year run from its accounting reference date [M]; these are the calendar halves)."""
+    """The last complete half-year before `today`: January-June or July-December. DISP 1.10's periods
+    for a firm reporting twice a year run from its accounting reference date [M]; these are the calendar
+    halves, and any dates may be asked for."""
     if today.month > 6:
         return Period(date(today.year, 1, 1), date(today.year, 6, 30))
     return Period(date(today.year - 1, 7, 1), date(today.year - 1, 12, 31))

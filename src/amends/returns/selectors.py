@@ -368,7 +368,9 @@ def self_assessment(year: int, *, as_at: datetime | None = None) -> list[tuple[s
 def self_assessment_versions(year: int) -> dict[str, int]:
     """Each provision's current version for `year` (0: never answered): what an edit form carries."""
     versions: dict[str, int] = {}
-    for provision, version in SelfAssessmentAnswer.objects.filter(year=year).values_list("provision", "version"):
+    for provision, version in SelfAssessmentAnswer.objects.filter(year=year).values_list(
+        "provision", "version"
+    ):
         versions[provision] = max(version, versions.get(provision, 0))
     return versions
 

@@ -30,9 +30,13 @@ def return_mapping_set(*, kind: str, key: str, value: str, actor: Any) -> Return
     if kind not in ReturnMapping.Kind.values:
         raise DomainError("Map a product or a cause", fields={"kind": "product or cause"})
     key, value = (key or "").strip(), (value or "").strip()
-    allowed = mapping.PRODUCT_GROUPS if kind == ReturnMapping.Kind.PRODUCT else (*mapping.CAUSES, mapping.NO_CAUSE)
+    allowed = (
+        mapping.PRODUCT_GROUPS if kind == ReturnMapping.Kind.PRODUCT else (*mapping.CAUSES, mapping.NO_CAUSE)
+    )
     if value and value not in allowed:
-        raise DomainError(f"{value!r} is not one of the return's {kind}s", fields={"value": "; ".join(allowed)})
+        raise DomainError(
+            f"{value!r} is not one of the return's {kind}s", fields={"value": "; ".join(allowed)}
+        )
     if kind == ReturnMapping.Kind.PRODUCT and not key:
         raise DomainError("Name the product", fields={"key": "required"})
     if len(key) > 100:
@@ -51,7 +55,9 @@ def return_mapping_set(*, kind: str, key: str, value: str, actor: Any) -> Return
         return row
     row.value, row.updated_by, row.updated_at = value, actor, timezone.now()
     row.save()
-    audit_record(actor=actor, kind="returns.mapping_set", obj=row, before=before, after={"key": key, "value": value})
+    audit_record(
+        actor=actor, kind="returns.mapping_set", obj=row, before=before, after={"key": key, "value": value}
+    )
     return row
 
 
@@ -64,7 +70,9 @@ def _year(year: int) -> int:
 def _text(value: str, field: str) -> str:
     value = (value or "").strip()
     if len(value) > TEXT_LIMIT:
-        raise DomainError(f"{field.capitalize()} is too long", fields={field: f"at most {TEXT_LIMIT} characters"})
+        raise DomainError(
+            f"{field.capitalize()} is too long", fields={field: f"at most {TEXT_LIMIT} characters"}
+        )
     return value
 
 
@@ -75,11 +83,15 @@ def self_assessment_save(
     """Record the organisation's answers for `year`: provision -> {complies, how, evidence, actions,
     version}. `version` is the answer's version the person read (0 for none): if someone answered since,
     nothing is saved (Conflict). An answer unchanged is not recorded again. Each new version audited."""
-    require(can_edit_self_assessment(actor), "Only complaints leads and administrators answer the self-assessment")
+    require(
+        can_edit_self_assessment(actor), "Only complaints leads and administrators answer the self-assessment"
+    )
     year = _year(year)
     unknown = set(answers) - PROVISION_CODES
     if unknown:
-        raise DomainError(f"No provision {', '.join(sorted(unknown))} in the Code", fields={"provision": "unknown"})
+        raise DomainError(
+            f"No provision {', '.join(sorted(unknown))} in the Code", fields={"provision": "unknown"}
+        )
     saved = []
     now = timezone.now()
     for provision, given in sorted(answers.items()):
@@ -90,7 +102,8 @@ def self_assessment_save(
             continue  # left blank
         if complies not in SelfAssessmentAnswer.Complies.values:
             raise DomainError(
-                f"Say whether we comply with {provision}: yes, partly or no", fields={provision: "yes, partly or no"}
+                f"Say whether we comply with {provision}: yes, partly or no",
+                fields={provision: "yes, partly or no"},
             )
         current = (
             SelfAssessmentAnswer.objects.select_for_update()
@@ -154,6 +167,10 @@ def return_produced(*, report: str, fmt: str, period: Period, figures: Any, acto
         actor=actor,
         kind="returns.produced",
         obj=produced,
-        after={"report": report, "format": fmt, "period": [period.first.isoformat(), period.last.isoformat()]},
+        after={
+            "report": report,
+            "format": fmt,
+            "period": [period.first.isoformat(), period.last.isoformat()],
+        },
     )
     return produced

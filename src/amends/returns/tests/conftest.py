@@ -38,7 +38,9 @@ HOS_FIELDS = {
 def regime_of(case) -> str:
     from amends.process.models import CaseProcess
 
-    return CaseProcess.objects.select_related("regime_version__regime").get(case=case).regime_version.regime.code
+    return (
+        CaseProcess.objects.select_related("regime_version__regime").get(case=case).regime_version.regime.code
+    )
 
 
 def at(*args) -> datetime:
@@ -143,16 +145,16 @@ def book(complaints_lead):
 
 @pytest.fixture
 def fca_history(book):
-    """The first half of 2026 (1 January to 30 June), by hand:
+    """The first half of 2026 (1 January to 30 June), by hand. Case: product; received; answered (closed
+    for the return); finding and root cause; redress.
 
-    | case | product                 | received    | answered (closed)      | finding, cause                 | redress |
-    | A    | Classic current account | Mon 2 Feb   | Wed 4 Feb: 2 BD        | not justified, staff-error     |         |
-    | B    | Classic credit card     | Mon 2 Mar   | Mon 13 Apr: 6 weeks    | justified, charges             | £120    |
-    | C    | Classic current account | Mon 5 Jan   | Mon 9 Mar: 9 weeks     | partly justified, delay        | £50     |
-    | D    | Tracker mortgage        | Mon 1 Jun   | open on 30 June        | none                           |         |
-    | E    | Classic current account | Mon 4 May   | Wed 6 May: 2 BD        | not justified, system-fault    |         |
-    | F    | Fixed-rate mortgage     | Mon 11 May  | Tue 2 Jun: 3 weeks     | justified, unclear-information |         |
-    | G    | Rewards credit card     | Mon 1 Dec 25| Tue 20 Jan: 7 weeks    | not justified, handoff         |         |
+    A: Classic current account; Mon 2 Feb; Wed 4 Feb (2 BD); not justified, staff-error.
+    B: Classic credit card; Mon 2 Mar; Mon 13 Apr (6 weeks); justified, charges; refund £120.
+    C: Classic current account; Mon 5 Jan; Mon 9 Mar (9 weeks); partly justified, delay; goodwill £50.
+    D: Tracker mortgage; Mon 1 Jun; still open on 30 June; no finding.
+    E: Classic current account; Mon 4 May; Wed 6 May (2 BD); not justified, system-fault.
+    F: Fixed-rate mortgage; Mon 11 May; Tue 2 Jun (3 weeks); justified, unclear-information.
+    G: Rewards credit card; Mon 1 Dec 2025; Tue 20 Jan (7 weeks); not justified, handoff.
 
     G was outstanding on 1 January. Easter 2026 (Good Friday 3 April, Easter Monday 6 April) falls in B's
     weeks; it changes nothing for calendar weeks.
@@ -174,7 +176,11 @@ def fca_history(book):
         redress={"remedy_type": "goodwill", "amount": "50"},
     )
     b.respond(
-        cases["B"], at(2026, 4, 13, 12, 0), "justified", "charges", redress={"remedy_type": "refund", "amount": "120"}
+        cases["B"],
+        at(2026, 4, 13, 12, 0),
+        "justified",
+        "charges",
+        redress={"remedy_type": "refund", "amount": "120"},
     )
     cases["E"] = b.receive(at(2026, 5, 4, 10, 0), product="Classic current account")
     b.respond(cases["E"], at(2026, 5, 6, 10, 0), "not_justified", "system-fault")
@@ -192,7 +198,13 @@ def change_everything_after(b: Book, cases: dict) -> None:
     b.reclassify(cases["F"], at(2026, 7, 15, 10, 0), "Classic current account")
     b.find(cases["B"], at(2026, 7, 20, 10, 0), "not_justified", "staff-error")
     b.remedy(cases["C"], at(2026, 8, 3, 10, 0), remedy_type="compensation", amount="500")
-    b.respond(cases["D"], at(2026, 7, 2, 10, 0), "justified", "delay", redress={"remedy_type": "refund", "amount": "75"})
+    b.respond(
+        cases["D"],
+        at(2026, 7, 2, 10, 0),
+        "justified",
+        "delay",
+        redress={"remedy_type": "refund", "amount": "75"},
+    )
     b.reopen(cases["A"], at(2026, 9, 1, 10, 0))
     b.letter(cases["A"], at(2026, 9, 3, 10, 0), "final_response")
 
@@ -201,43 +213,52 @@ def change_everything_after(b: Book, cases: dict) -> None:
 def hos_history(book):
     """The financial year 1 April 2025 to 31 March 2026 under the Housing Ombudsman Code, by hand:
 
-    | case | category         | received   | acknowledged | stage 1 response          | then                          |
-    | H1   | Repairs          | Mon 2 Jun  | Tue 3 Jun    | Mon 9 Jun, justified,     |                               |
-    |      |                  |            |              | contractor, £100          |                               |
-    | H2   | Repairs          | Mon 7 Jul  | Wed 9 Jul    | Mon 4 Aug (due 23 Jul:    | escalated Tue 12 Aug, ack 13  |
-    |      |                  |            |              | late), not justified,     | Aug, stage 2 response Wed 3   |
-    |      |                  |            |              | delay                     | Sep (within), partly, delay;  |
-    |      |                  |            |              |                           | referred to the Ombudsman 1 Oct|
-    | H3   | Rent and service | Mon 2 Mar  | Tue 3 Mar    | extended 10 Mar; Wed 25   |                               |
-    |      | charges          |            |              | Mar (within), partly,     |                               |
-    |      |                  |            |              | staff-error               |                               |
-    | H4   | Anti-social      | Mon 23 Mar | Tue 24 Mar   | Wed 1 Apr 2026 (after)    |                               |
-    | F    | an FCA complaint received in the year: not counted                                              |
+    H1 (Repairs): received Mon 2 Jun, acknowledged Tue 3 Jun, stage 1 response Mon 9 Jun (within):
+       justified, contractor, compensation £100.
+    H2 (Repairs): received Mon 7 Jul, acknowledged Wed 9 Jul, stage 1 response Mon 4 Aug (due 23 Jul:
+       late): not justified, delay. Escalated Tue 12 Aug, acknowledged 13 Aug, stage 2 response Wed 3 Sep
+       (within): partly justified, delay. Referred to the Ombudsman 1 Oct.
+    H3 (Rent and service charges): received Mon 2 Mar, acknowledged Tue 3 Mar, extended 10 Mar, stage 1
+       response Wed 25 Mar (within the extension): partly justified, staff-error.
+    H4 (Anti-social behaviour): received Mon 23 Mar, acknowledged Tue 24 Mar, answered Wed 1 Apr 2026
+       (after the year).
+    F: an FCA complaint received in the year: not counted.
     """
     from amends.process.models import CaseClock
 
     b = book
     c = {}
-    c["H1"] = b.receive(at(2025, 6, 2, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs")
+    c["H1"] = b.receive(
+        at(2025, 6, 2, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs"
+    )
     b.letter(c["H1"], at(2025, 6, 3, 10, 0), "acknowledgement")
     b.find(c["H1"], at(2025, 6, 9, 10, 0), "justified", "contractor")
     b.remedy(c["H1"], at(2025, 6, 9, 10, 0), remedy_type="compensation", amount="100")
     b.letter(c["H1"], at(2025, 6, 9, 11, 0), "stage1_response")
 
-    c["H2"] = b.receive(at(2025, 7, 7, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs")
+    c["H2"] = b.receive(
+        at(2025, 7, 7, 10, 0), product="General needs tenancy", regime="hos-2024", category="Repairs"
+    )
     b.letter(c["H2"], at(2025, 7, 9, 10, 0), "acknowledgement")
     b.find(c["H2"], at(2025, 8, 4, 10, 0), "not_justified", "delay")
     b.letter(c["H2"], at(2025, 8, 4, 11, 0), "stage1_response")
     with b.travel(at(2025, 8, 12, 10, 0)):
-        services.process_escalate(case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="next_stage", reason="Unhappy")
+        services.process_escalate(
+            case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="next_stage", reason="Unhappy"
+        )
     b.letter(c["H2"], at(2025, 8, 13, 10, 0), "acknowledgement")
     b.find(c["H2"], at(2025, 9, 3, 10, 0), "partly_justified", "delay")
     b.letter(c["H2"], at(2025, 9, 3, 11, 0), "stage2_response")
     with b.travel(at(2025, 10, 1, 10, 0)):
-        services.process_escalate(case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="ombudsman", reason="Went to HOS")
+        services.process_escalate(
+            case=Case.objects.get(pk=c["H2"].pk), actor=b.actor, to="ombudsman", reason="Went to HOS"
+        )
 
     c["H3"] = b.receive(
-        at(2026, 3, 2, 10, 0), product="General needs tenancy", regime="hos-2024", category="Rent and service charges"
+        at(2026, 3, 2, 10, 0),
+        product="General needs tenancy",
+        regime="hos-2024",
+        category="Rent and service charges",
     )
     b.letter(c["H3"], at(2026, 3, 3, 10, 0), "acknowledgement")
     with b.travel(at(2026, 3, 10, 10, 0)):
@@ -247,7 +268,10 @@ def hos_history(book):
     b.letter(c["H3"], at(2026, 3, 25, 11, 0), "stage1_response")
 
     c["H4"] = b.receive(
-        at(2026, 3, 23, 10, 0), product="General needs tenancy", regime="hos-2024", category="Anti-social behaviour"
+        at(2026, 3, 23, 10, 0),
+        product="General needs tenancy",
+        regime="hos-2024",
+        category="Anti-social behaviour",
     )
     b.letter(c["H4"], at(2026, 3, 24, 10, 0), "acknowledgement")
     b.find(c["H4"], at(2026, 4, 1, 10, 0), "justified", "delay")

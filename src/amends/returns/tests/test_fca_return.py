@@ -51,7 +51,9 @@ def test_the_return_matches_the_figures_worked_by_hand(fca_history):
     assert (total.product_group, total.cause) == ("All", "All")
     assert total.upheld_share == Decimal("0.5000")
     assert rows[0].upheld_share == Decimal("0.2500")  # 1 of A C E G
-    assert [(r.product_group, r.cause) for r in rows[:-1]] == sorted(k for k in EXPECTED if k != ("All", "All"))
+    assert [(r.product_group, r.cause) for r in rows[:-1]] == sorted(
+        k for k in EXPECTED if k != ("All", "All")
+    )
 
 
 def test_the_same_return_after_later_changes_gives_the_same_figures(fca_history, book):
@@ -85,25 +87,31 @@ def test_a_query_reclassified_after_the_period_is_not_counted_then(book):
 def test_csv_columns_are_stable(fca_history):
     text = fca_return_csv(H1_2026)
     reader = csv.DictReader(io.StringIO(text))
-    assert tuple(reader.fieldnames) == FCA_COLUMNS == (
-        "period_start",
-        "period_end",
-        "product_group",
-        "cause",
-        "outstanding_at_start",
-        "opened",
-        "closed",
-        "closed_within_3_business_days",
-        "closed_after_3_business_days_within_8_weeks",
-        "closed_after_8_weeks",
-        "upheld",
-        "upheld_share",
-        "redress_paid_gbp",
+    assert (
+        tuple(reader.fieldnames)
+        == FCA_COLUMNS
+        == (
+            "period_start",
+            "period_end",
+            "product_group",
+            "cause",
+            "outstanding_at_start",
+            "opened",
+            "closed",
+            "closed_within_3_business_days",
+            "closed_after_3_business_days_within_8_weeks",
+            "closed_after_8_weeks",
+            "upheld",
+            "upheld_share",
+            "redress_paid_gbp",
+        )
     )
     rows = list(reader)
     assert rows[-1]["product_group"] == "All"
     assert rows[-1]["opened"] == "6" and rows[-1]["redress_paid_gbp"] == "170.00"
     assert rows[-1]["upheld_share"] == "0.5000"
-    assert {r["period_start"] for r in rows} == {"2026-01-01"} and {r["period_end"] for r in rows} == {"2026-06-30"}
+    assert {r["period_start"] for r in rows} == {"2026-01-01"} and {r["period_end"] for r in rows} == {
+        "2026-06-30"
+    }
     d = next(r for r in rows if r["cause"] == "Cause not yet recorded")
     assert d["upheld_share"] == ""  # nothing closed: no share, not 0

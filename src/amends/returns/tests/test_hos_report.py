@@ -8,7 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from amends.returns.documents import hos_report_html, hos_report_pdf, self_assessment_html, self_assessment_pdf
+from amends.returns.documents import (
+    hos_report_html,
+    hos_report_pdf,
+    self_assessment_html,
+    self_assessment_pdf,
+)
 from amends.returns.periods import Period, financial_year
 from amends.returns.selectors import hos_report, improvements_in, self_assessment
 
@@ -59,7 +64,8 @@ def _pdf_text(pdf: bytes, html: str, tmp_path) -> str:
     if shutil.which("pdftotext"):
         path = tmp_path / "report.pdf"
         path.write_bytes(pdf)
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+        tool = shutil.which("pdftotext")
+        text = subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, text=True).stdout  # noqa: S603
     else:
         from weasyprint import HTML
 
@@ -88,7 +94,13 @@ def test_the_self_assessment_renders_every_provision(complaints_lead, tmp_path):
 
     self_assessment_save(
         year=2025,
-        answers={"6.2": {"complies": "yes", "how": "Acknowledged within five working days", "evidence": "Policy 4.1"}},
+        answers={
+            "6.2": {
+                "complies": "yes",
+                "how": "Acknowledged within five working days",
+                "evidence": "Policy 4.1",
+            }
+        },
         actor=complaints_lead,
     )
     sections = self_assessment(2025)

@@ -11,7 +11,7 @@ import pytest
 from amends.returns.periods import Period
 from amends.returns.selectors import FCA_COLUMNS, fca_return, fca_return_csv
 
-from .conftest import change_everything_after
+from .fixtures import change_everything_after
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_the_next_half_year_sees_what_changed(fca_history, book):
 
 
 def test_a_query_reclassified_after_the_period_is_not_counted_then(book):
-    from .conftest import at
+    from .fixtures import at
 
     case = book.receive(at(2026, 3, 2, 10, 0), product="Classic current account")
     book.reclassify(case, at(2026, 8, 1, 10, 0), "Tracker mortgage")

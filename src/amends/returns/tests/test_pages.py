@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 H1 = "first=2026-01-01&last=2026-06-30"
 
 
-def test_the_page_previews_the_figures_and_the_download_is_the_same_and_recorded(fca_history, complaints_lead):
+def test_the_page_previews_the_figures_and_the_download_is_the_same_and_recorded(
+    fca_history, complaints_lead
+):
     client = login(complaints_lead)
     page = client.get(f"/returns/?report=fca&{H1}&preview=1")
     assert page.status_code == 200
@@ -99,7 +101,9 @@ def test_the_self_assessment_is_answered_in_versions_and_audited(complaints_lead
 
 def test_the_mapping_moves_a_product_to_another_group(fca_history, complaints_lead):
     client = login(complaints_lead)
-    client.post("/returns/mapping/", {"kind": "product", "key": "Tracker mortgage", "value": "Credit related"})
+    client.post(
+        "/returns/mapping/", {"kind": "product", "key": "Tracker mortgage", "value": "Credit related"}
+    )
     assert ReturnMapping.objects.get(key="Tracker mortgage").value == "Credit related"
     html = client.get(f"/returns/?report=fca&{H1}&preview=1").content.decode()
     assert "Credit related" in html

@@ -4,11 +4,15 @@ as CSV and the annual report as PDF, and answers the Code self-assessment."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
 from amends.e2e.conftest import sign_in
-from amends.returns.tests.fixtures import book, fca_history  # noqa: F401  (the fixture history)
+from amends.returns.tests import fixtures
+
+# The returns' fixture history (built through the services, back-dated), as fixtures of this module.
+book, fca_history = fixtures.book, fixtures.fca_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +36,7 @@ def test_preview_download_and_answer_the_self_assessment(live_server, page, comp
         page.get_by_role("link", name="Download CSV").click()
     download = info.value
     assert download.suggested_filename == "fca-complaints-return-2026-01-01-to-2026-06-30.csv"
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert rows[-1]["closed_within_3_business_days"] == "2"
 
     # The annual report for a year, as PDF.
@@ -41,7 +45,7 @@ def test_preview_download_and_answer_the_self_assessment(live_server, page, comp
     page.locator("#hos-figures").wait_for()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download PDF").click()
-    assert open(info.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(info.value.path()).read_bytes()[:4] == b"%PDF"
     assert list(ReturnProduced.objects.order_by("id").values_list("report", "format")) == [
         ("fca", "csv"),
         ("hos", "pdf"),

@@ -24,25 +24,25 @@ router = Router(tags=["returns"])
 REPORTS = ReturnProduced.Report
 
 
-class PeriodQuery(Schema):
+class ReturnPeriodQuery(Schema):
     first: date | None = Field(None, description="The period's first day (default: the last complete one)")
     last: date | None = Field(None, description="The period's last day, included")
 
 
-class YearQuery(Schema):
+class ReturnYearQuery(Schema):
     year: int = Field(
         ..., ge=2000, le=2100, description="The reporting year, named by the year it starts in (April)"
     )
 
 
-class FcaOut(Schema):
+class FcaReturnOut(Schema):
     period_start: date
     period_end: date
     columns: list[str]
     rows: list[dict[str, str]]
 
 
-class AnswerIn(Schema):
+class SelfAssessmentAnswerIn(Schema):
     complies: str = Field("", description="yes, partly or no")
     how: str = ""
     evidence: str = ""
@@ -54,10 +54,12 @@ class AnswerIn(Schema):
 
 class SelfAssessmentIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
-    answers: dict[str, AnswerIn] = Field(default_factory=dict, description="Provision code -> answer")
+    answers: dict[str, SelfAssessmentAnswerIn] = Field(
+        default_factory=dict, description="Provision code -> answer"
+    )
 
 
-class MappingIn(Schema):
+class ReturnMappingIn(Schema):
     kind: str = Field(..., description="product or cause")
     key: str = Field("", max_length=100, description="Our product, or a root cause's code")
     value: str = Field(
@@ -65,12 +67,12 @@ class MappingIn(Schema):
     )
 
 
-class MappingOut(Schema):
+class ReturnMappingOut(Schema):
     products: dict[str, str]
     causes: dict[str, str]
 
 
-def _period(report: str, query: PeriodQuery):
+def _period(report: str, query: ReturnPeriodQuery):
     today = timezone.localdate()
     default = last_half_year(today) if report == REPORTS.FCA else last_twelve_months(today)
     try:
@@ -102,10 +104,10 @@ def _binary(description: str, media: str) -> dict:
 
 @router.get(
     "/returns/fca",
-    response={200: FcaOut, **errors(403, 422)},
+    response={200: FcaReturnOut, **errors(403, 422)},
     summary="The FCA complaints return's figures for a period (default: the last complete half-year)",
 )
-def fca(request, query: Query[PeriodQuery]):
+def fca(request, query: Query[ReturnPeriodQuery]):
     _allowed(request.auth)
     period = _period(REPORTS.FCA, query)
     produced = produce(REPORTS.FCA, period=period, year=period.first.year, fmt="json", actor=request.auth)
@@ -123,7 +125,7 @@ def fca(request, query: Query[PeriodQuery]):
     summary="The FCA complaints return as CSV (columns in docs/design/returns.md)",
     openapi_extra=_binary("The return as CSV", "text/csv"),
 )
-def fca_csv(request, query: Query[PeriodQuery]):
+def fca_csv(request, query: Query[ReturnPeriodQuery]):
     _allowed(request.auth)
     period = _period(REPORTS.FCA, query)
     return _file(produce(REPORTS.FCA, period=period, year=period.first.year, fmt="csv", actor=request.auth))
@@ -134,7 +136,7 @@ def fca_csv(request, query: Query[PeriodQuery]):
     response={200: dict, **errors(403, 422)},
     summary="The Housing Ombudsman annual complaints performance and service improvement report's figures",
 )
-def hos(request, query: Query[PeriodQuery]):
+def hos(request, query: Query[ReturnPeriodQuery]):
     _allowed(request.auth)
     period = _period(REPORTS.HOS, query)
     return produce(REPORTS.HOS, period=period, year=period.first.year, fmt="json", actor=request.auth).figures
@@ -146,7 +148,7 @@ def hos(request, query: Query[PeriodQuery]):
     summary="The annual complaints performance and service improvement report as PDF",
     openapi_extra=_binary("The report as PDF", "application/pdf"),
 )
-def hos_pdf(request, query: Query[PeriodQuery]):
+def hos_pdf(request, query: Query[ReturnPeriodQuery]):
     _allowed(request.auth)
     period = _period(REPORTS.HOS, query)
     return _file(produce(REPORTS.HOS, period=period, year=period.first.year, fmt="pdf", actor=request.auth))
@@ -157,7 +159,7 @@ def hos_pdf(request, query: Query[PeriodQuery]):
     response={200: list[dict], **errors(403, 422)},
     summary="The Code self-assessment's provisions and our answers for a year",
 )
-def self_assessment_get(request, query: Query[YearQuery]):
+def self_assessment_get(request, query: Query[ReturnYearQuery]):
     _allowed(request.auth)
     period = last_twelve_months(timezone.localdate())
     return produce(
@@ -171,7 +173,7 @@ def self_assessment_get(request, query: Query[YearQuery]):
     summary="The Code self-assessment for a year as PDF",
     openapi_extra=_binary("The self-assessment as PDF", "application/pdf"),
 )
-def self_assessment_pdf(request, query: Query[YearQuery]):
+def self_assessment_pdf(request, query: Query[ReturnYearQuery]):
     _allowed(request.auth)
     period = last_twelve_months(timezone.localdate())
     return _file(
@@ -192,7 +194,9 @@ def self_assessment_put(request, payload: SelfAssessmentIn):
 
 
 @router.get(
-    "/returns/mapping", response={200: MappingOut, **errors(403)}, summary="Our own product and cause mapping"
+    "/returns/mapping",
+    response={200: ReturnMappingOut, **errors(403)},
+    summary="Our own product and cause mapping",
 )
 def mapping_get(request):
     _allowed(request.auth)
@@ -202,10 +206,10 @@ def mapping_get(request):
 
 @router.put(
     "/returns/mapping",
-    response={200: MappingOut, **errors(400, 403, 422)},
+    response={200: ReturnMappingOut, **errors(400, 403, 422)},
     summary="Count one of our products (or root causes) under a product group (or cause) of the FCA return",
 )
-def mapping_put(request, payload: MappingIn):
+def mapping_put(request, payload: ReturnMappingIn):
     return_mapping_set(kind=payload.kind, key=payload.key, value=payload.value, actor=request.auth)
     products, causes = mappings()
     return {"products": products, "causes": causes}

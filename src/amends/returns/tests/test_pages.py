@@ -82,6 +82,8 @@ def test_the_self_assessment_is_answered_in_versions_and_audited(complaints_lead
     assert AuditEvent.objects.filter(kind="returns.self_assessment_answered").count() == 2
     page = client.get("/returns/self-assessment/?year=2025").content.decode()
     assert "Mostly" in page and "version 2" in page
+    preview = client.get("/returns/?report=self_assessment&year=2025&preview=1").content.decode()
+    assert "Partly" in preview and "Not yet answered" in preview
     assert SelfAssessmentAnswer.objects.filter(year=2026).count() == 0  # years apart
 
     api = api_client(complaints_lead)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from amends.core.api_errors import errors
 from amends.core.errors import DomainError
@@ -21,12 +24,30 @@ from .selectors import FCA_COLUMNS, mappings
 from .services import return_mapping_set, self_assessment_save
 
 router = Router(tags=["returns"])
+
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _written_as_a_date(value: object) -> object:
+    """A day as YYYY-MM-DD (pydantic alone also reads a number as seconds since 1970)."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be a date, like 2026-06-30")
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_written_as_a_date),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": r"^(19[7-9][0-9]|2[01][0-9][0-9])-[0-9]{2}-[0-9]{2}$"}
+    ),
+]
 REPORTS = ReturnProduced.Report
 
 
 class ReturnPeriodQuery(Schema):
-    first: date | None = Field(None, description="The period's first day (default: the last complete one)")
-    last: date | None = Field(None, description="The period's last day, included")
+    first: Day | None = Field(None, description="The period's first day (default: the last complete one)")
+    last: Day | None = Field(None, description="The period's last day, included")
 
 
 class ReturnYearQuery(Schema):
@@ -104,7 +125,7 @@ def _binary(description: str, media: str) -> dict:
 
 @router.get(
     "/returns/fca",
-    response={200: FcaReturnOut, **errors(403, 422)},
+    response={200: FcaReturnOut, **errors(400, 403, 422)},
     summary="The FCA complaints return's figures for a period (default: the last complete half-year)",
 )
 def fca(request, query: Query[ReturnPeriodQuery]):
@@ -121,7 +142,7 @@ def fca(request, query: Query[ReturnPeriodQuery]):
 
 @router.get(
     "/returns/fca.csv",
-    response={**errors(403, 422)},
+    response={**errors(400, 403, 422)},
     summary="The FCA complaints return as CSV (columns in docs/design/returns.md)",
     openapi_extra=_binary("The return as CSV", "text/csv"),
 )
@@ -133,7 +154,7 @@ def fca_csv(request, query: Query[ReturnPeriodQuery]):
 
 @router.get(
     "/returns/hos",
-    response={200: dict, **errors(403, 422)},
+    response={200: dict, **errors(400, 403, 422)},
     summary="The Housing Ombudsman annual complaints performance and service improvement report's figures",
 )
 def hos(request, query: Query[ReturnPeriodQuery]):
@@ -144,7 +165,7 @@ def hos(request, query: Query[ReturnPeriodQuery]):
 
 @router.get(
     "/returns/hos.pdf",
-    response={**errors(403, 422)},
+    response={**errors(400, 403, 422)},
     summary="The annual complaints performance and service improvement report as PDF",
     openapi_extra=_binary("The report as PDF", "application/pdf"),
 )

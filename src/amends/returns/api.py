@@ -204,7 +204,7 @@ def self_assessment_pdf(request, query: Query[ReturnYearQuery]):
 
 @router.put(
     "/returns/self-assessment",
-    response={200: list[dict], **errors(400, 403, 409, 422)},
+    response={200: list[dict], **errors(400, 403, 409, 413, 422)},
     summary="Answer provisions of the Code self-assessment for a year (each change a new version, audited)",
 )
 def self_assessment_put(request, payload: SelfAssessmentIn):
@@ -227,7 +227,7 @@ def mapping_get(request):
 
 @router.put(
     "/returns/mapping",
-    response={200: ReturnMappingOut, **errors(400, 403, 422)},
+    response={200: ReturnMappingOut, **errors(400, 403, 413, 422)},
     summary="Count one of our products (or root causes) under a product group (or cause) of the FCA return",
 )
 def mapping_put(request, payload: ReturnMappingIn):

@@ -115,7 +115,11 @@ class CaseEvent(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="caseevent_case_at"),
+            # The returns' and reports' period queries: the status events of a period, by kind and time.
+            models.Index(fields=["kind", "at"], name="caseevent_kind_at"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -7,6 +7,7 @@ from .permissions import (
     can_lead_reviews,
     can_manage_integrations,
     can_merge_customers,
+    can_produce_returns,
     can_review_held_email,
     can_see_conduct,
     can_see_insights,
@@ -36,6 +37,7 @@ def staff(request):
         "see_reviews": can_see_reviews(user),
         "lead_reviews": can_lead_reviews(user),
         "see_insights": can_see_insights(user),
+        "produce_returns": can_produce_returns(user),
     }
     return {
         "staff": profile,

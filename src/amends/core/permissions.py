@@ -538,3 +538,16 @@ def can_see_lesson_answers(user: Any, lesson: Any) -> bool:
     """Who has and has not acknowledged a lesson: whoever shared it, complaints leads and administrators."""
     staff = staff_of(user)
     return staff is not None and (lesson.shared_by_id == user.pk or staff.role in POLICY_ROLES)
+
+
+def can_produce_returns(user: Any) -> bool:
+    """Regulatory returns and published reports (the FCA complaints return, the Housing Ombudsman annual
+    report and self-assessment): complaints leads and administrators, who answer for them to regulators
+    and the governing body; never advisers (the figures cover every team)."""
+    return _policy(user)
+
+
+def can_edit_self_assessment(user: Any) -> bool:
+    """The Code self-assessment's answers and the return's product and cause mapping: complaints leads
+    and administrators, audited."""
+    return _policy(user)

@@ -32,6 +32,10 @@ class CaseProcess(models.Model):
     next_update_reminded_at = models.DateTimeField(null=True, blank=True)
     referred_to = models.CharField(max_length=200, blank=True)
 
+    class Meta:
+        # The returns' period queries: complaints received in a period (returns.history.candidates).
+        indexes = [models.Index(fields=["received_at"], name="caseprocess_received")]
+
 
 class CaseClock(models.Model):
     class Status(models.TextChoices):

@@ -404,6 +404,7 @@ API_BODIES = {
     "/integrations": {"channels": ["social"]},
     "/integrations/{integration_id}": {"channels": ["social"]},
     "/cases/bulk": {"action": "tag", "references": ["AM-2026-000001"], "args": {"tag": "matrix"}},
+    "/returns/self-assessment": {"year": 2026},
 }
 # Pages that are not a staff member's write on the organisation's data, each with the reason.
 PAGES_NOT_STAFF_WRITES = {
@@ -1191,3 +1192,56 @@ def test_improvement_pages_and_endpoints(request, world, persona, read, plan, mo
         "/api/v1/root-causes/charges/retire", json.dumps({"reason": "r"}), content_type="application/json"
     )
     assert retired.status_code == (unauthorised or (200 if keep else 403))
+
+
+#            persona               produce returns, answer the self-assessment and map the return
+RETURNS_MATRIX = [
+    ("anonymous", False),
+    ("outsider", False),
+    ("adviser", False),
+    ("case_handler", False),
+    ("team_leader", False),
+    ("complaints_lead", True),
+    ("assessor", False),
+    ("admin_user", True),
+    ("other_team_adviser", False),
+]
+
+
+@pytest.mark.parametrize(("persona", "produce"), RETURNS_MATRIX)
+def test_returns_pages_and_endpoints(request, world, persona, produce):
+    """Regulatory returns and reports (amends.returns): complaints leads and administrators only."""
+    from amends.returns.models import ReturnMapping, ReturnProduced, SelfAssessmentAnswer
+
+    user = _user(request, persona)
+    client = _web(user)
+    is_staff = persona not in {"anonymous", "outsider"}
+    refused = 404 if is_staff else (302 if persona == "anonymous" else 403)
+    for url in (
+        "/returns/",
+        "/returns/?report=hos&preview=1",
+        "/returns/self-assessment/",
+        "/returns/download/?report=fca&format=csv",
+    ):
+        assert client.get(url).status_code == (200 if produce else refused), url
+    client.post("/returns/self-assessment/", {"year": "2026", "complies-9.1": "yes"})
+    client.post("/returns/mapping/", {"kind": "product", "key": "Savings", "value": "Investments"})
+    assert SelfAssessmentAnswer.objects.exists() == produce
+    assert ReturnMapping.objects.exists() == produce
+
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    denied = 401 if not is_staff else 403
+    for url in ("/api/v1/returns/fca", "/api/v1/returns/hos", "/api/v1/returns/self-assessment?year=2026"):
+        assert api.get(url, **headers).status_code == (200 if produce else denied), url
+    response = api.put(
+        "/api/v1/returns/mapping",
+        json.dumps({"kind": "cause", "key": "", "value": "Other"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == (200 if produce else denied)
+    assert ReturnProduced.objects.count() == (4 if produce else 0)

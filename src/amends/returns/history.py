@@ -1,0 +1,188 @@
+"""A complaint as it stood at a moment, rebuilt from its append-only events (docs/design/returns.md).
+
+Reads only. A return for a past period counts what Amends held at the end of that period: a case re-opened,
+re-classified, given a new finding or a new remedy after it does not change the figures. What each figure
+reads:
+
+- classification (kind, product, category) at a moment: the case's values now, unless a `reclassified`
+  event at or after the moment changed them: then that event's `before` (the first such event);
+- status at a moment: the `opened`, `status_changed` and `reopened` events before it, in order;
+- closed: the moment the case last left the open statuses (new, open, awaiting customer) for resolved or
+  closed, without a re-open since (a response letter resolves a complaint; a person closes it);
+- the finding at a moment: the last `finding_recorded` event at or before it (outcome and root cause);
+- redress: the money remedies (refund, fee waived, goodwill, compensation) of every option chosen at or
+  before the moment, read from the `option_added` event that recorded the option's remedies and the
+  `option_chosen` event that chose it;
+- regime: the case counts under a regime from its `regime_applied` event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from amends.cases.events import EventKind
+from amends.cases.lifecycle import OPEN_STATUSES, Status
+from amends.cases.models import CaseEvent
+from amends.process.models import CaseProcess
+from amends.process.rules import MONETARY_REMEDIES
+
+KINDS = (
+    EventKind.OPENED,
+    EventKind.STATUS_CHANGED,
+    EventKind.REOPENED,
+    EventKind.RECLASSIFIED,
+    EventKind.REGIME_APPLIED,
+    EventKind.FINDING_RECORDED,
+    EventKind.OPTION_ADDED,
+    EventKind.OPTION_CHOSEN,
+    EventKind.ESCALATED,
+)
+OPEN = {s.value for s in OPEN_STATUSES}
+CHUNK = 500  # cases whose events are read in one query
+
+
+@dataclass
+class Event:
+    at: datetime
+    id: int
+    kind: str
+    before: dict
+    after: dict
+
+
+@dataclass
+class CaseHistory:
+    """One case's events of the kinds returns read, in order, and what is known of it now."""
+
+    case_id: int
+    reference: str
+    kind: str
+    product: str
+    category: str
+    nation: str
+    received_at: datetime
+    events: list[Event] = field(default_factory=list)
+
+    def classification_at(self, moment: datetime) -> tuple[str, str, str]:
+        """(kind, product, category) at `moment`."""
+        for e in self.events:
+            if e.kind == EventKind.RECLASSIFIED and e.at >= moment:
+                return (
+                    e.before.get("kind", self.kind),
+                    e.before.get("product", self.product),
+                    e.before.get("category", self.category),
+                )
+        return self.kind, self.product, self.category
+
+    def regime_applied_before(self, moment: datetime) -> bool:
+        return any(e.kind == EventKind.REGIME_APPLIED and e.at < moment for e in self.events)
+
+    def finished_since(self, moment: datetime) -> datetime | None:
+        """When the case last finished (left the open statuses) before `moment`, if it was still finished
+        then; None when it was open (or not yet opened) at `moment`."""
+        since = None
+        for e in self.events:
+            if e.at >= moment:
+                break
+            if e.kind not in (EventKind.OPENED, EventKind.STATUS_CHANGED, EventKind.REOPENED):
+                continue
+            status = e.after.get("status", Status.NEW.value)
+            if status in OPEN:
+                since = None
+            elif since is None:
+                since = e.at
+        return since
+
+    def open_at(self, moment: datetime) -> bool:
+        return self.received_at < moment and self.finished_since(moment) is None
+
+    def finding_at(self, moment: datetime) -> tuple[str, str | None] | None:
+        """(outcome, root cause code) of the last finding recorded at or before `moment`."""
+        found = None
+        for e in self.events:
+            if e.at > moment:
+                break
+            if e.kind == EventKind.FINDING_RECORDED:
+                found = (e.after.get("outcome", ""), e.after.get("root_cause"))
+        return found
+
+    def redress_at(self, moment: datetime) -> Decimal:
+        """The money of every option chosen at or before `moment`."""
+        remedies: dict[int, list[dict]] = {}
+        total = Decimal(0)
+        for e in self.events:
+            if e.at > moment:
+                break
+            if e.kind == EventKind.OPTION_ADDED:
+                remedies[e.after.get("option")] = e.after.get("remedies") or []
+            elif e.kind == EventKind.OPTION_CHOSEN:
+                for remedy in remedies.get(e.after.get("option"), []):
+                    if remedy.get("kind") in MONETARY_REMEDIES and remedy.get("amount") is not None:
+                        total += Decimal(str(remedy["amount"]))
+        return total
+
+    def escalations_in(self, start: datetime, end: datetime) -> list[Event]:
+        return [e for e in self.events if e.kind == EventKind.ESCALATED and start <= e.at < end]
+
+
+def histories(case_ids: Iterable[int]) -> Iterator[CaseHistory]:
+    """The histories of these cases (under a regime), a chunk of cases per two queries."""
+    ids = sorted(set(case_ids))
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        rows = (
+            CaseProcess.objects.filter(case_id__in=chunk)
+            .values_list(
+                "case_id",
+                "received_at",
+                "case__reference",
+                "case__kind",
+                "case__product",
+                "case__category",
+                "case__customer__nation",
+            )
+            .order_by("case_id")
+        )
+        events: dict[int, list[Event]] = defaultdict(list)
+        for case_id, at, pk, kind, before, after in (
+            CaseEvent.objects.filter(case_id__in=chunk, kind__in=[k.value for k in KINDS])
+            .order_by("case_id", "at", "id")
+            .values_list("case_id", "at", "id", "kind", "before", "after")
+        ):
+            events[case_id].append(Event(at, pk, kind, before or {}, after or {}))
+        for case_id, received, reference, kind, product, category, nation in rows:
+            yield CaseHistory(
+                case_id=case_id,
+                reference=reference,
+                kind=kind,
+                product=product,
+                category=category,
+                nation=nation,
+                received_at=received,
+                events=events[case_id],
+            )
+
+
+def candidates(regimes: Iterable[str], start: datetime, end: datetime) -> set[int]:
+    """The cases under these regimes that a figure for [start, end) may count: received before the end,
+    and either received in the period, or with a status event in it, or open now (then open since), or
+    with a status event since the start (then perhaps open at the start). Index-backed: CaseProcess by
+    received_at, the case events by kind and time (cases migration `caseevent_kind_at`)."""
+    under = CaseProcess.objects.filter(regime_version__regime__code__in=list(regimes), received_at__lt=end)
+    received = set(under.filter(received_at__gte=start).values_list("case_id", flat=True))
+    moved = set(
+        CaseEvent.objects.filter(
+            kind__in=[EventKind.STATUS_CHANGED.value, EventKind.REOPENED.value, EventKind.ESCALATED.value],
+            at__gte=start,
+            case__process__regime_version__regime__code__in=list(regimes),
+            case__process__received_at__lt=end,
+        ).values_list("case_id", flat=True)
+    )
+    still_open = set(
+        under.filter(received_at__lt=start, case__status__in=sorted(OPEN)).values_list("case_id", flat=True)
+    )
+    return received | moved | still_open

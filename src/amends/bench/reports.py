@@ -32,6 +32,8 @@ from amends.insights import facts, selectors
 from amends.insights.facts import RebuildResult
 from amends.insights.services import insights_rebuild
 from amends.process.models import Finding, Promise, RootCause, SatisfactionCheck
+from amends.returns.periods import last_half_year, last_twelve_months
+from amends.returns.selectors import fca_return, hos_report
 
 from .figures import require_work
 from .pages import PROCESS_CASES, ensure_world
@@ -140,6 +142,21 @@ def _team(s: Setting) -> int:
 def _person(s: Setting) -> int:
     rows = selectors.performance(s.adviser, person_id=s.adviser.pk, today=s.today)
     return sum(r["finished"] for r in rows)
+
+
+# The regulatory returns (amends.returns), rebuilt from the event history of the complaints under their
+# regime. Only the cases walked through the complaint process carry a regime (PROCESS_CASES of them), so
+# `n` says how many complaints each return read: the bulk cases are not under FCA DISP or the Code.
+@report_query("fca_return_half_year")
+def _fca_return(s: Setting) -> int:
+    total = fca_return(last_half_year(s.today))[-1]  # the last row adds up the others
+    return total.outstanding_at_start + total.opened
+
+
+@report_query("hos_annual_report")
+def _hos_report(s: Setting) -> int:
+    report = hos_report(last_twelve_months(s.today))
+    return report.stage1.received + report.stage2.received
 
 
 def _enrich(rng: random.Random, users: list, causes: list[str]) -> Callable[[list[Case]], None]:

@@ -15,7 +15,7 @@ from amends.core.errors import NotFound
 
 from . import measures
 from .chart import Bar, bar_chart
-from .models import CheckResult, ImprovementAction, Lesson, LessonRecipient
+from .models import CheckResult, ImprovementAction, ImprovementEvent, Lesson, LessonRecipient, Stage
 
 
 def actions_listed(*, stage: str = "") -> list[ImprovementAction]:
@@ -128,3 +128,38 @@ def lesson_answers(lesson: Lesson) -> tuple[list[LessonRecipient], list[LessonRe
     """Who has acknowledged it (when), and who has not yet."""
     rows = list(lesson.recipients.select_related("user__staff__team").order_by("user__last_name", "user__pk"))
     return [r for r in rows if r.acknowledged_at], [r for r in rows if not r.acknowledged_at]
+
+
+def improvements_made(start: Any, end: Any) -> list[dict]:
+    """The service improvements made between `start` and `end` (datetimes, end excluded) for a published
+    report, as they stood at `end`, read from the actions' append-only events so a past period reads the
+    same whatever happened since: every action past Plan by `end` (not abandoned by then) with a change in
+    the period. Each a dict: "title", "cause" (its root causes; these two as the action reads now), "stage"
+    and "outcome" (the check's result, if one was recorded by `end`)."""
+    labels, results = dict(Stage.choices), dict(CheckResult.choices)
+    events = (
+        ImprovementEvent.objects.filter(at__lt=end, kind__in=["stage_changed", "check_recorded"])
+        .select_related("action")
+        .prefetch_related("action__root_causes")
+        .order_by("action_id", "at", "id")
+    )
+    stood: dict[int, dict] = {}
+    for event in events:
+        row = stood.setdefault(
+            event.action_id, {"action": event.action, "stage": "", "outcome": "", "in": False}
+        )
+        if event.kind == "stage_changed":
+            row["stage"] = event.to_stage
+        else:
+            row["outcome"] = results.get(event.data.get("result", ""), "")
+        row["in"] = row["in"] or event.at >= start
+    return [
+        {
+            "title": row["action"].title,
+            "cause": ", ".join(sorted(c.name for c in row["action"].root_causes.all())),
+            "stage": labels[row["stage"]],
+            "outcome": row["outcome"],
+        }
+        for row in stood.values()
+        if row["in"] and row["stage"] not in ("", Stage.PLAN, Stage.ABANDONED)
+    ]

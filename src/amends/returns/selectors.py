@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from amends.improvement.selectors import improvements_made
 from amends.process.models import CaseClock, Finding, RootCause
 from amends.regimes import calendar
 
@@ -246,9 +247,9 @@ class HosReport:
 
 def improvements_in(period: Period) -> list[dict]:
     """The service improvements made in `period`, for the annual report: each a dict with "title",
-    "cause", "stage" and "outcome". The improvement app (below returns) records improvement actions; the
-    integrator wires its selector here. Until then: none."""
-    return []
+    "cause", "stage" and "outcome", as they stood at the period's end (improvement actions past Plan,
+    from their event history)."""
+    return improvements_made(period.start, period.end)
 
 
 def _response_clocks(case_ids: list[int]) -> dict[tuple[int, str], CaseClock]:

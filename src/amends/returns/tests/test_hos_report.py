@@ -3,7 +3,7 @@ matches figures computed by hand; it renders as a PDF that says whose document i
 
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -122,3 +122,39 @@ def test_periods_are_checked():
         Period(date(2026, 7, 1), date(2026, 6, 30))
     with pytest.raises(PeriodError):
         Period(date(2020, 1, 1), date(2026, 6, 30))
+
+
+def test_the_improvements_made_in_the_year_as_they_stood_at_its_end(team_leader, case_handler):
+    """An action past Plan in the year is in the report with its stage then; one only planned is not; a
+    later stage does not change the past year's report."""
+    import time_machine
+
+    from amends.improvement import services as improvement
+    from amends.improvement.services import ActionPlan
+    from amends.returns.periods import LONDON
+
+    def plan(title: str) -> ActionPlan:
+        return ActionPlan(
+            title=title,
+            change="Advisers call the customer back within two days when a refund is late",
+            owner_id=case_handler.pk,
+            due_date=date(2026, 2, 27),
+            before_start=date(2025, 10, 1),
+            before_end=date(2025, 12, 31),
+            after_start=date(2026, 2, 1),
+            after_end=date(2026, 2, 28),
+            root_causes=("delay",),
+        )
+
+    with time_machine.travel(datetime(2026, 1, 5, 10, tzinfo=LONDON), tick=False):
+        made = improvement.action_plan(actor=team_leader, plan=plan("Ring before a refund is late"))
+        improvement.action_do(action=made, actor=case_handler, note="Script changed")
+        improvement.action_plan(actor=team_leader, plan=plan("Only an idea so far"))
+    with time_machine.travel(datetime(2026, 4, 20, 10, tzinfo=LONDON), tick=False):
+        improvement.action_check(action=made, actor=case_handler)
+
+    expected = [
+        {"title": "Ring before a refund is late", "cause": "Delay or backlog", "stage": "Do", "outcome": ""}
+    ]
+    assert improvements_in(YEAR) == expected == hos_report(YEAR).improvements
+    assert improvements_in(financial_year(2026))[0]["stage"] == "Check"

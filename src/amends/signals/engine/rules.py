@@ -102,7 +102,9 @@ _HARM_PEOPLE = (
     r"bill|review|letter))|"
     r"(?:sort|beat|do|take|batter|duff|rough)\s+" + _PEOPLE + r"\s+(?:out|up|in|outside)|"
     # the body: "smash his face in", "break that man's legs", "rip his head off", "kick your head in"
-    r"(?:smash|kick|punch|knock|break|snap|rip|cut|slit|stamp on|cave)\s+" + _WHOSE + r"\s+(?:[-a-z'’]+\s+)?"
+    r"(?:smash|kick|punch|knock|break|snap|rip|cut|slit|stamp on|cave)\s+"
+    + _WHOSE
+    + r"\s+(?:[-a-z'’]+\s+)?"
     + _BODY
     + r"(?!\s+(?:on|in (?:that|this|the)|falling|tripping|slipping|down|one day|if (?:he|she|they)))|"
     r"put\s+" + _PEOPLE + r"\s+in (?:hospital|intensive care)|"
@@ -153,8 +155,8 @@ _REPORTER = re.compile(
 )
 # A story, not a message: "the guy in the film said he would hunt them down", "in the game I shot everyone".
 _FICTION = re.compile(
-    r"\b(?:in|from|on) (?:the|a|that|this|my|his|her) (?:[-a-z'’]+ )?(?:film|movie|game|show|series|book|novel|"
-    r"episode|story|play|cartoon|programme|program|soap)\b",
+    r"\b(?:in|from|on) (?:the|a|that|this|my|his|her) (?:[-a-z'’]+ )?(?:film|movie|game|show|series|book|"
+    r"novel|episode|story|play|cartoon|programme|program|soap)\b",
     re.IGNORECASE,
 )
 _VICTIM_IS_WRITER = re.compile(r"\b(?:me|my|us|our|myself|mine)\b", re.IGNORECASE)
@@ -242,18 +244,23 @@ RULES = [
             r"(?!\s+(?:for|to|with)\b))",
             # calls for violence and wishes: "should be hanged", "deserves to die", "wants a good kicking",
             # "someone should shoot the lot of you", "I hope your office burns down"
-            r"(?:should|ought to|needs? to|deserves? to|must) (?:all |just |really )?be (?:all )?" + _CALLED_FOR
+            r"(?:should|ought to|needs? to|deserves? to|must) (?:all |just |really )?be (?:all )?"
+            + _CALLED_FOR
             + r"(?!\s+(?:off|down|in the foot))",
             r"(?:deserves?|deserved) to (?:die|be dead)",
             r"(?:deserves?|deserved|wants?|needs?) (?:a )?(?:good )?(?:kicking|hiding|beating|battering|"
             r"slap|smack|shoeing|pasting|shooting|stabbing)(?!\s+on the wrist)",
             r"(?:someone|somebody|some one|people|they|we|you|i|anyone) (?:should|ought to|needs? to|"
-            r"wants? to|has to|must) (?:just )?(?:go (?:round )?and |come and )?" + _VIOLENT + r"\s+" + _PEOPLE,
-            r"hope (?!(?:no ?one|nobody|none|not|never)\b)(?:" + _WORD + r" ){1,5}?(?:burns? (?:down|to the ground)|gets? (?:shot|stabbed|killed|hurt|beaten(?: up)?|"
-            r"what{_A}s coming)|dies\b(?!\s+(?:down|out|off)))",
+            r"wants? to|has to|must) (?:just )?(?:go (?:round )?and |come and )?"
+            + _VIOLENT
+            + r"\s+"
+            + _PEOPLE,
+            r"hope (?!(?:no ?one|nobody|none|not|never)\b)(?:" + _WORD + r" ){1,5}?(?:burns? (?:down|to the "
+            r"ground)|gets? (?:shot|stabbed|killed|hurt|beaten(?: up)?|what{_A}s coming)|dies\b"
+            r"(?!\s+(?:down|out|off)))",
             # the imperative on its own: "Hang her.", "Shoot them all!"
-            r"(?:^|(?<=[.!?\n] )|(?<=[.!?\n]))(?:just )?(?:hang|shoot|kill|lynch|execute|string up|stab) (?:him|her|them|"
-            r"the lot of them|every (?:last )?one of them)(?: all)?(?=\s*(?:[.!?\n]|$))",
+            r"(?:^|(?<=[.!?\n] )|(?<=[.!?\n]))(?:just )?(?:hang|shoot|kill|lynch|execute|string up|stab) "
+            r"(?:him|her|them|the lot of them|every (?:last )?one of them)(?: all)?(?=\s*(?:[.!?\n]|$))",
         ),
         "Words that threaten harm to staff: make sure colleagues are safe and alert a team leader (C4 P17)",
         score=0.95,

@@ -167,7 +167,8 @@ RULES = [
         _rx(
             # intent + (going there) + a violent act on a person: "I'm going to stab whoever answers"
             # ("ill" is a word, so it counts only right before the act: "ill stab the next one of yous")
-            rf"(?:{_I_WILL}\s+(?:{_WORD}\s+){{0,3}}?|ill\s+){_GO_AND}{_HARM_PEOPLE}",
+            # (the words between are never "not" or "never": "I will not shoot you" is no threat)
+            rf"(?:{_I_WILL}\s+(?:(?!not\b|never\b){_WORD}\s+){{0,3}}?|ill\s+){_GO_AND}{_HARM_PEOPLE}",
             rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:knock|kick|punch) your "
             r"(?:\w+ )?(?:head|block|teeth|lights|face)(?: off| in| out)?",
             rf"(?:you{_A}ll|you will|you{_A}re going to|you are going to|you{_A}re gonna)\s+"

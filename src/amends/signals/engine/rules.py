@@ -33,6 +33,9 @@ class Rule:
     # this when the ombudsman hears of it" is escalation, not a threat to anyone.
     soft: re.Pattern[str] | None = None
     lawful: re.Pattern[str] | None = None
+    # A match told as someone else's threat to the writer (`reported`: "your bailiff threatened to break my
+    # door down") does not count either: it is the customer reporting a threat, not making one.
+    reported: re.Pattern[str] | None = None
 
 
 # An apostrophe as people type it: straight, curly, or left out ("Ill", "youll" are not matched: "ill" and
@@ -45,41 +48,88 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives).replace("{_A}", _A) + r")\b", re.IGNORECASE)
 
 
+# A word in a window or before a noun ("that jumped-up little manager"): ASCII letters, so the RE2 prefilter's
+# automaton stays small (a Unicode \w there multiplies its size; see prefilter.py).
+_WORD = r"[-a-z'’]+"
 # Who a threat to staff is aimed at: a person, never a thing ("this is going to kill my credit rating").
-_PEOPLE = (
-    r"(?:you|ya|u|you all|all of you|someone|somebody|some one|anyone|anybody|whoever|him|her|them|"
-    r"everyone|everybody|every one of you|one of (?:you|your \w+|them)|"
-    r"(?:your|the|that|this|those|these) (?:\w+ )?(?:staff|manager|engineers?|advis[eo]rs?|receptionists?|"
-    r"person|woman|man|guy|lady|bloke|lot|workers?|people|team|family|kids|boss|director|idiots?|"
-    r"clowns?|contractors?|housing officer|officer|plumber|caretaker))"
+# Staff as customers name them, with up to two words before ("that jumped up little manager").
+_STAFF = (
+    r"(?:staff|staff members?|members? of staff|manager|managers|engineers?|advis[eo]rs?|receptionists?|"
+    r"person|woman|man|guy|lady|bloke|lot|workers?|people|team|family|kids|boss|director|ceo|"
+    r"chief executive|idiots?|clowns?|muppets?|jobsworths?|contractors?|housing officer|officers?|"
+    r"plumber|caretaker|inspectors?|surveyors?|agents?|operators?|call handlers?|handlers?|"
+    r"employees?|colleagues?|cashiers?|clerks?|supervisors?|technicians?|reps?|representatives?|"
+    r"girl|boy|fella|lads?)"
 )
+_PEOPLE = (
+    r"(?:you|ya|u|yous|youse|you lot|you all|all of you|the lot of (?:you|them|yous)|each of you|"
+    r"someone|somebody|some one|anyone|anybody|whoever|him|her|them|"
+    r"everyone|everybody|every (?:last )?one of (?:you|yous|them|your [-a-z'’]+)|"
+    r"one of (?:you|yous|your [-a-z'’]+|them|those [-a-z'’]+)|(?:the )?next one(?: of (?:you|yous|them))?|"
+    r"(?:your|the|that|this|those|these|ur|yer) (?:" + _WORD + r" ){0,2}" + _STAFF + r")"
+)
+# Whose body: "his face", "that man's legs", "your manager's head".
+_WHOSE = rf"(?:your|ur|yer|his|her|their|(?:that|the|this|your) [-a-z'’]+{_A}s)"
+_BODY = r"(?:head|face|teeth|legs?|arms?|neck|jaw|nose|skull|throat|knees?|kneecaps?|fingers?|ribs?|back)"
 _I_WILL = (
     rf"(?:i{_A}ll|i will|i shall|i{_A}m about to|i am about to|i swear i{_A}ll|"
     rf"(?:i{_A}m|im|i am|i)\s+(?:going to|gonna)|i{_A}m coming (?:(?:down|round|over|in) )?to|"
+    # "im coming in and battering someone", "I'm coming round there and ..."
+    rf"(?:i{_A}m|im|i am) coming (?:(?:down|round|around|over|in|back|up)\s+)?(?:(?:there|here)\s+)?and|"
     # an adviser's note reports it: "he said he will come down there and hurt someone"
-    rf"(?:he|she|they)(?:{_A}ll| will|{_A}d| would|{_A}s going to|"
-    rf" is going to|{_A}re going to| are going to| was "
+    # (the apostrophe is required here: "hell", "shed", "theyre" are other words or typos)
+    r"(?:he|she|they)(?:['’]ll| will|['’]d| would|['’]s going to|"
+    r" is going to|['’]re going to| are going to| was "
     r"going to| were going to))"
 )
 # "come round and", "come down there and", "go over to your office and": how people say where they will go.
 _GO_AND = (
     r"(?:(?:come|go|get|be|drive|walk)\s+(?:(?:down|round|around|over|up|in|back|out)\s+)?"
-    r"(?:(?:there|here|to (?:the|your|that|this) \w+|to your \w+ \w+)\s+)?(?:and|to)\s+)?"
+    r"(?:(?:there|here|to (?:the|your|that|this) [-a-z'’]+|to your [-a-z'’]+ [-a-z'’]+)\s+)?(?:and|to)\s+)?"
+)
+# Violent acts done to a person, as verbs that take the person next ("stab whoever answers", "glass you").
+_VIOLENT = (
+    r"(?:kill(?:ing)?|hurt(?:ing)?|stab(?:bing)?|shank(?:ing)?|punch(?:ing)?|batter(?:ing)?|"
+    r"thump(?:ing)?|strangl(?:e|ing)|throttl(?:e|ing)|chok(?:e|ing)|attack(?:ing)?|assault(?:ing)?|"
+    r"slap(?:ping)?|shoot(?:ing)?(?!\s+\w+\s+(?:a|an)\s+(?:email|e-mail|message|text|line|note))|"
+    r"smash(?:ing)?|kick(?:ing)?(?!\s+\w+\s+(?:out|off))|headbutt(?:ing)?|knif(?:e|ing)|"
+    r"glass(?:ing)?|deck(?:ing)?|hit(?:ting)?(?!\s+\w+\s+up)|murder(?:ing)?|maim(?:ing)?|"
+    r"beat(?:ing)?(?!\s+\w+\s+(?:to|at)\b)|wallop(?:ing)?|lamp(?:ing)?|clobber(?:ing)?|torture|"
+    r"run over|burn(?:ing)?|set fire to)"
 )
 _HARM_PEOPLE = (
-    r"(?:(?:kill|hurt|stab|punch|batter|thump|strangle|attack|slap|"
-    r"shoot|smash|kick(?!\s+\w+\s+(?:out|off))|headbutt|knife|glass|"
-    r"deck|hit|murder|beat)\s+" + _PEOPLE + r"(?!\s+with (?:a|an|the|my) (?:complaint|claim|lawsuit|"
+    r"(?:" + _VIOLENT + r"\s+" + _PEOPLE + r"(?!\s+with (?:a|an|the|my) (?:complaint|claim|lawsuit|"
     r"bill|review|letter))|"
-    r"(?:sort|beat|do|take)\s+" + _PEOPLE + r"\s+(?:out|up|in|outside)|"
-    r"smash (?:the|your|this|that) (?:\w+ )?(?:place|office|shop|branch|windows?|face|car|van|head|"
+    r"(?:sort|beat|do|take|batter|duff|rough)\s+" + _PEOPLE + r"\s+(?:out|up|in|outside)|"
+    # the body: "smash his face in", "break that man's legs", "rip his head off", "kick your head in"
+    r"(?:smash|kick|punch|knock|break|snap|rip|cut|slit|stamp on|cave)\s+"
+    + _WHOSE
+    + r"\s+(?:[-a-z'’]+\s+)?"
+    + _BODY
+    + r"(?!\s+(?:on|in (?:that|this|the)|falling|tripping|slipping|down|one day|if (?:he|she|they)))|"
+    r"put\s+" + _PEOPLE + r"\s+in (?:hospital|intensive care)|"
+    r"give\s+" + _PEOPLE + r"\s+(?:a )?(?:good )?(?:kicking|hiding|beating|battering|slap|smack|shoeing|"
+    r"pasting|seeing to)|"
+    r"smash (?:the|your|this|that) (?:[-a-z'’]+ )?(?:place|office|shop|branch|windows?|face|car|van|head|"
     r"building|reception|counter)(?: up| in)?|"
     r"smash (?:it|everything|the lot) up|wreck (?:the|your|this) (?:place|office|shop|branch)|"
     r"find (?:you|ya)\b(?!\s+(?:a|an|the|my|some|more|any|all|those|these|that|this|what|proof|"
     r"copies|evidence|details|documents|receipts?|another|one))|(?:find )?out where you (?:live|work)|"
+    r"find (?:the|that|your) (?:" + _WORD + r" ){0,2}" + _STAFF + r"(?= (?:who|that|what|and)\b)|"
     r"hunt (?:you|them|him|her) down|track (?:you|them|him|"
     r"her) down|kick off(?!\s+(?:the|a|an|my|proceedings|about))|"
-    r"deal with (?:you|him|her|them|your \w+) (?:myself|personally|my (?:own )?way))"
+    r"deal with (?:you|him|her|them|your [-a-z'’]+) (?:myself|personally|my (?:own )?way))"
+)
+# The harm a caller wishes on people or calls for ("should be shot", "deserve a beating", "wants a good
+# kicking"): said of a person, or of anyone (see the design note on third parties).
+_CALLED_FOR = (
+    r"(?:(?:lined|rounded|dragged|taken|marched) (?:up|out) and |strung up and )?"
+    r"(?:shot|hanged|strung up|executed|lynched|killed|murdered|stabbed|beaten(?: up)?|battered|"
+    r"burn(?:ed|t) alive|shot dead|flogged|horsewhipped|knee-?capped|kneecapped|tortured)"
+)
+_WEAPON = (
+    r"(?:knife|knives|blade|machete|gun|guns|shotgun|rifle|pistol|firearm|baseball bat|cricket bat|bat|"
+    r"crowbar|hammer|axe|sword|knuckle ?duster|acid|weapon|shooter|petrol can)"
 )
 # A threat that can be lawful: "you'll regret this" said of the ombudsman or the papers is escalation,
 # not a threat to anyone's safety (escalation_* rules catch it). Checked against the match's sentence.
@@ -88,15 +138,37 @@ _LAWFUL = re.compile(
     r"\b(?:ombudsman|regulator|fca|ofgem|ofcom|ofwat|solicitors?|lawyers?|court|legal|sue|suing|small claims|"
     r"press|papers|newspapers?|media|journalists?|bbc|watchdog|twitter|facebook|tiktok|instagram|"
     r"trustpilot|reviews?|mp|councillor|complain\w*|report (?:you|this|it)|trading standards|"
-    r"citizens advice|which\?)",
+    r"citizens advice|which\?|switch\w*|my (?:business|custom)|elsewhere|competitors?)",
     re.IGNORECASE,
 )
+# Someone else's threat, told by its victim: "your bailiff threatened to break my door down", "the
+# neighbour threatened to stab me". A sentence whose speaker is a named third party and whose threat is
+# aimed at the writer ("me", "my", "us") is a report, not a threat to staff; an adviser's note ("he
+# threatened to stab me", "the caller said he knows where I live") still fires.
+_REPORTER = re.compile(
+    r"\b(?:my|your|our|the|a|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:neighbou?rs?|bailiffs?|collectors?|"
+    r"landlord|landlady|ex|ex-\w+|partner|husband|wife|boyfriend|girlfriend|tenants?|lodgers?|"
+    r"enforcement agents?|debt collectors?|builders?|brother|sister|son|daughter|dad|father|mum|mother|"
+    r"character|villain|film|game|show|book)\b[^.!?\n]{0,40}?\b(?:threaten\w*|said|says|told|tells|"
+    r"shouted|warned|screamed|yelled|wrote|texted|messaged|kept saying)\b",
+    re.IGNORECASE,
+)
+# A story, not a message: "the guy in the film said he would hunt them down", "in the game I shot everyone".
+_FICTION = re.compile(
+    r"\b(?:in|from|on) (?:the|a|that|this|my|his|her) (?:[-a-z'’]+ )?(?:film|movie|game|show|series|book|"
+    r"novel|episode|story|play|cartoon|programme|program|soap)\b",
+    re.IGNORECASE,
+)
+_VICTIM_IS_WRITER = re.compile(r"\b(?:me|my|us|our|myself|mine)\b", re.IGNORECASE)
 
 RULES = [
     Rule(
         "threat_to_staff",
         _rx(
-            rf"{_I_WILL}\s+{_GO_AND}{_HARM_PEOPLE}",
+            # intent + (going there) + a violent act on a person: "I'm going to stab whoever answers"
+            # ("ill" is a word, so it counts only right before the act: "ill stab the next one of yous")
+            # (the words between are never "not" or "never": "I will not shoot you" is no threat)
+            rf"(?:{_I_WILL}\s+(?:(?!not\b|never\b){_WORD}\s+){{0,3}}?|ill\s+){_GO_AND}{_HARM_PEOPLE}",
             rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:knock|kick|punch) your "
             r"(?:\w+ )?(?:head|block|teeth|lights|face)(?: off| in| out)?",
             rf"(?:you{_A}ll|you will|you{_A}re going to|you are going to|you{_A}re gonna)\s+"
@@ -104,14 +176,28 @@ RULES = [
             r"get (?:hurt|your head kicked in|a slap|a smack)|wish you (?:hadn{_A}t|had never)|"
             r"end up (?:hurt|in hospital|dead))",
             rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|"
-            rf"gonna) make (?:you|you all|them|him|her|your \w+)"
+            rf"gonna|and) make (?:you|you all|them|him|her|your \w+)"
             r"\s+(?:pay|suffer|sorry)(?:\s+for\s+(?:this|it|that|what you{_A}ve done|what you have done))?"
             r"(?!\s+(?:for|back|compensation|the|what|every|in|out|up|to|me|a|an|my|\d|£|it|this|"
             r"that|what))",
-            r"watch (?:your|ur|yer) back",
-            rf"(?:you{_A}d|you had|you) (?:better|best) watch (?:out|yourself|your back)",
-            r"i know where (?:you|u|your \w+|the \w+|he|she|they) (?:live|lives|work|works|sleep|park)s?",
+            rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) make sure (?:you|he|she|they|your \w+) "
+            r"(?:regret|suffer|pay for)",
+            r"regret the day (?:you|he|she|they) (?:were|was) born",
+            r"watch (?:your|ur|yer|his|her|their) back",
+            rf"(?:you{_A}d|you had|you|he{_A}d|he had|she{_A}d|she had|they{_A}d|they had) (?:better|best) "
+            r"watch (?:out|yourself|yourselves|himself|herself|themselves|your back|his back|her back)",
+            r"(?:i|we) know where (?:you|u|your (?:" + _WORD + r" ){0,2}" + _WORD + r"|the \w+|he|she|they) "
+            r"(?:live|lives|work|works|sleep|park|parks)",
+            r"(?:i|we) know (?:what car|which car|where) (?:you|u|he|she|they|your \w+) "
+            r"(?:drive|drives|park|parks)",
             r"i know where to find (?:you|u|him|her|them)",
+            rf"(?:you|u) (?:don{_A}t|do not|dont|have no idea|haven{_A}t got a clue) (?:know )?"
+            rf"who (?:you{_A}re|you are|your|ur|u r|youre) (?:dealing|messing|dealin|messin) with",
+            rf"(?:i{_A}m|im|i am|i{_A}ll be|i will be) coming for (?:you|u|ya|him|her|them|"
+            r"your (?:[-a-z'’]+ )?" + _STAFF + r")\b(?!\s+(?:a|an|the|my)\b)",
+            r"see what happens to (?:you|u|him|her|them|your (?:[-a-z'’]+ )?" + _STAFF + r")\b",
+            rf"(?:won{_A}t|will not|wont|not) be (?:leaving|walking|going home|walking out) on "
+            r"(?:his|her|your|their) own (?:two )?feet",
             # as an adviser notes it: "said he knows where I live", "threatened to stab the engineer"
             r"(?:he|she|they) (?:knows?|know) where (?:i|we|you|"
             r"the \w+|our \w+|staff) (?:live|lives|work|works)",
@@ -127,9 +213,18 @@ RULES = [
             r"set (?:fire|light) to (?:the|your|this|that) \w+",
             r"blow (?:the|your|this|that) (?:\w+ )?(?:place|office|shop|branch|building) up",
             r"blow (?:your|ur|his|her) (?:\w+ )?(?:head|brains) off",
+            # a fire or a blast with people in it: "I hope it burns down with everyone in it"
+            r"(?:burns?|burning|burnt|burned|blown up|blows up|goes up) (?:down |to the ground )?with "
+            r"(?:everyone|everybody|you|u|them|your staff|all of you|the lot of you|people|you all) "
+            r"(?:still )?(?:in it|inside|in there)",
+            # weapons: bringing one, or coming with one ("I am going to come to your office with a knife")
             rf"(?:bring|bringing|brought|carry|carrying|i{_A}ve got|i have got|i{_A}ll get|i will get|grab|"
-            r"come in with|coming in with|turn up with) (?:a|my|me|the|his) "
-            r"(?:knife|blade|machete|gun|shotgun|rifle|baseball bat|crowbar|weapon|shooter)",
+            r"come in with|coming in with|turn up with) (?:a|my|me|the|his|some) (?:\w+ )?" + _WEAPON,
+            rf"(?:i|we|i{_A}ll|i{_A}m|im|we{_A}ll|we{_A}re|he{_A}ll|she{_A}ll|they{_A}ll)\s+"
+            r"(?:[-a-z'’]+\s+){0,3}?(?:come|coming|turn up|turning up|show up|showing up|walk in|walking in|"
+            r"be round|be there|be back|be outside|be waiting)\b[^.!?\n]{0,40}?\bwith (?:a|an|my|me|some) "
+            r"(?:\w+ )?" + _WEAPON,
+            r"(?:a|my) (?:\w+ )?" + _WEAPON + r"[^.!?\n]{0,30}?\bnot (?:afraid|scared) to use (?:it|them)",
             rf"(?:someone|somebody|some one|people|one of (?:you|your \w+)|you|your staff|your \w+)\s+"
             rf"(?:is|are|will|{_A}s|{_A}re|{_A}ll)\s+(?:going to\s+|gonna\s+)?(?:get|be|end up)\s+"
             r"(?:hurt|injured|killed|stabbed|harmed|seriously hurt)"
@@ -141,12 +236,39 @@ RULES = [
             rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:be )?waiting for "
             r"(?:you|u|him|her|them|your \w+) (?:outside|after work|"
             r"when you (?:leave|finish)|in the car park)",
+            # waiting for someone: "I'll wait for her in the car park", "I'll be waiting outside your branch"
+            # (not "I'll be waiting outside for the engineer")
+            rf"(?:i{_A}ll|i will|i{_A}m going to|i am going to|gonna) (?:be )?(?:waiting|wait) "
+            r"(?:for (?:you|u|him|her|them|your \w+) (?:outside|in the car park|by (?:your|his|her) car|"
+            r"after work|when (?:you|he|she|they) (?:leave|leaves|finish|finishes))|"
+            r"outside (?:your|the) (?:office|branch|shop|building|house|home|work|depot)\b"
+            r"(?!\s+(?:for|to|with)\b))",
+            # calls for violence and wishes: "should be hanged", "deserves to die", "wants a good kicking",
+            # "someone should shoot the lot of you", "I hope your office burns down"
+            r"(?:should|ought to|needs? to|deserves? to|must) (?:all |just |really )?be (?:all )?"
+            + _CALLED_FOR
+            + r"(?!\s+(?:off|down|in the foot))",
+            r"(?:deserves?|deserved) to (?:die|be dead)",
+            r"(?:deserves?|deserved|wants?|needs?) (?:a )?(?:good )?(?:kicking|hiding|beating|battering|"
+            r"slap|smack|shoeing|pasting|shooting|stabbing)(?!\s+on the wrist)",
+            r"(?:someone|somebody|some one|people|they|we|you|i|anyone) (?:should|ought to|needs? to|"
+            r"wants? to|has to|must) (?:just )?(?:go (?:round )?and |come and )?"
+            + _VIOLENT
+            + r"\s+"
+            + _PEOPLE,
+            r"hope (?!(?:no ?one|nobody|none|not|never)\b)(?:" + _WORD + r" ){1,5}?(?:burns? (?:down|to the "
+            r"ground)|gets? (?:shot|stabbed|killed|hurt|beaten(?: up)?|what{_A}s coming)|dies\b"
+            r"(?!\s+(?:down|out|off)))",
+            # the imperative on its own: "Hang her.", "Shoot them all!"
+            r"(?:^|(?<=[.!?\n] )|(?<=[.!?\n]))(?:just )?(?:hang|shoot|kill|lynch|execute|string up|stab) "
+            r"(?:him|her|them|the lot of them|every (?:last )?one of them)(?: all)?(?=\s*(?:[.!?\n]|$))",
         ),
         "Words that threaten harm to staff: make sure colleagues are safe and alert a team leader (C4 P17)",
         score=0.95,
         negatable=False,
         soft=_SOFT,
         lawful=_LAWFUL,
+        reported=_REPORTER,
     ),
     Rule(
         "self_harm",
@@ -416,6 +538,21 @@ def _lawful(rule: Rule, text: str, span: tuple[int, int]) -> bool:
     return bool(rule.lawful.search(_sentence(text, span)))
 
 
+def _reported(rule: Rule, text: str, span: tuple[int, int]) -> bool:
+    """Someone else's threat against the writer, told by the writer: a third party speaks earlier in the
+    sentence ("the neighbour threatened to", "your bailiff said he'd") and the threat is aimed at "me", "my",
+    "us" or "our" (within the match or just after it). Or a story: the sentence is about a film, a game, a
+    book ("in the film he says he'll hunt them down")."""
+    if rule.reported is None:
+        return False
+    if _FICTION.search(_sentence(text, span)):
+        return True
+    sentence_start = max(text.rfind(mark, 0, span[0]) for mark in ".!?\n") + 1
+    if not rule.reported.search(text[sentence_start : span[1]]):
+        return False
+    return bool(_VICTIM_IS_WRITER.search(text[span[0] : min(len(text), span[1] + 20)]))
+
+
 def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     """Where a rule's match does not count: quoted reply text and idioms."""
     return quoted_ranges(text) + [(m.start(), m.end()) for m in IDIOMS.finditer(text)]
@@ -445,7 +582,7 @@ def analyse_rules(text: str) -> list[Signal]:
                 continue
             if rule.negatable and negated(text, span[0]):
                 continue
-            if _lawful(rule, text, span):
+            if _lawful(rule, text, span) or _reported(rule, text, span):
                 continue
             spans.append(span)
         if spans:

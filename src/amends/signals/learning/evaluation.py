@@ -452,6 +452,47 @@ def _safety_figures(data_dir: Path) -> list[dict]:
     return out
 
 
+def load_threat_sentences() -> dict[str, dict[str, list[str]]]:
+    """evaldata/threat_sentences.json: hand-written threats to staff and hard negatives in two halves,
+    `development` (read while widening the rule) and `held_out` (written before the rule was run on it,
+    never tuned on), each {"threat_to_staff": [...], "neither": [...]}."""
+    data = json.loads((EVALDATA / "threat_sentences.json").read_text(encoding="utf-8"))
+    return {half: data[half] for half in ("development", "held_out")}
+
+
+def _threat_sentence_figures() -> list[dict]:
+    """The threat rule (and the keyword baseline) on the hand-written threat sentences, each half named:
+    recall on the threats and the share of hard negatives (idioms, lawful escalation, accidents, someone
+    else's threat, fiction) it fires on. The held-out half is the figure to quote; the development half was
+    read while the rule was widened, so it says only that those wordings are caught."""
+    out = []
+    for half, texts in load_threat_sentences().items():
+        positives, negatives = texts["threat_to_staff"], texts["neither"]
+        for name, fire in (
+            ("rule", _fires("threat_to_staff")["rule"]),
+            ("keyword", _fires("threat_to_staff")["keyword"]),
+        ):
+            hits = sum(fire(t) for t in positives)
+            false = sum(fire(t) for t in negatives)
+            base = (
+                f"HAND-WRITTEN threat sentences, {half.replace('_', '-')} half "
+                f"(evaldata/threat_sentences.json, {len(positives)} threats to staff, {len(negatives)} hard "
+                f"negatives), not public data; {name}: fires on {hits} of {len(positives)} threats and "
+                f"{false} of {len(negatives)} negatives"
+            )
+            out.append(_figure(f"threat_{name}_recall_{half}", hits / len(positives), "recall", None, base))
+            out.append(
+                _figure(
+                    f"threat_{name}_false_alarms_{half}",
+                    false / len(negatives),
+                    "share",
+                    None,
+                    base + "; the share of negatives it fires on",
+                )
+            )
+    return out
+
+
 def load_threatgram_sample() -> tuple[list[str], np.ndarray]:
     """evaldata/threatgram101: Telegram replies and ThreatGram 101's label (0 none, 1 a judicial threat
     such as "lock her up", 2 a violent, non-judicial threat such as "hang them")."""
@@ -700,6 +741,7 @@ def run_benchmarks(data_dir: Path, log=print) -> list[dict]:
         ("abuse_unseen", (), _abuse_unseen_figures),
         ("safety", (), lambda: _safety_figures(data_dir)),
         ("threat_public", (), _threat_public_figures),
+        ("threat_sentences", (), _threat_sentence_figures),
         ("self_harm_public", (), _self_harm_public_figures),
         ("routing", ("cfpb_5class_1000_llm",), lambda: _routing_figure(data_dir)),
         ("throughput", (), lambda: _throughput_figures(data_dir, log)),

@@ -91,3 +91,91 @@ def test_asking_how_to_die_or_harm_oneself_fires(text):
 @pytest.mark.parametrize("text", NOT_ASKING)
 def test_accidents_hazards_and_spelling_with_the_same_words_do_not_fire(text):
     assert safety(text) == {}
+
+
+# Threats to staff, widened in issue 12 (session 2) on general grounds: intent + a violent act + a person,
+# intimidation, calls and wishes for violence, weapons. The development half of
+# evaldata/threat_sentences.json is what the rule was widened on; its held-out half is never tuned on (its
+# threats are measured by `amends bench signals`, not asserted here), but no hard negative of either half
+# may fire.
+THREAT_HALVES = json.loads((EVALDATA / "threat_sentences.json").read_text(encoding="utf-8"))
+DEV_THREATS = THREAT_HALVES["development"]["threat_to_staff"]
+HARD_NEGATIVES = THREAT_HALVES["development"]["neither"] + THREAT_HALVES["held_out"]["neither"]
+
+
+@pytest.mark.parametrize("text", DEV_THREATS)
+def test_threats_of_the_development_half_fire(text):
+    assert "threat_to_staff" in safety(text)
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_of_both_halves_stay_silent(text):
+    assert "threat_to_staff" not in safety(text), safety(text)
+
+
+NEW_WORDINGS = [
+    "I'll stab you.",
+    "I will kill the lot of you.",
+    "Im gonna batter ur manager",
+    "I'M GOING TO KICK YOUR HEAD IN",
+    "I'll do you in.",
+    "I'll glass you.",
+    "Your manager should be shot.",
+    "I hope your office burns down with you inside.",
+    "I'm bringing a gun next time.",
+    "I'll torch your branch.",
+    "Tell him he'd better watch his back.",
+    "I know where your adviser lives.",
+    "You don't know who you're messing with.",
+    "I'm coming round there and I'll personally strangle whoever answers.",
+    "I'm going to come down to your branch with a machete.",
+    "Hang her.",
+    # an adviser's note of what the caller said: the writer is staff, so "me" is the victim and it fires
+    "The customer threatened to kill me.",
+    "He said he'd stab the engineer.",
+]
+SAME_WORDS_NO_THREAT = [
+    "I'll shoot you an email tomorrow.",
+    "I'll beat you to it and pay online.",
+    "I'll be waiting outside for the engineer.",
+    "I'll wait outside the property for the surveyor.",
+    "I'm coming for my appointment at ten.",
+    "Let's see what happens to my account after the refund.",
+    "He'll break his neck on those stairs one day.",
+    "The plan should be killed off.",
+    "Your manager deserves more than a slap on the wrist.",
+    "I hope nobody gets hurt on that step.",
+    "I hope the noise dies down soon.",
+    "You don't deserve to suffer like this, said my GP.",
+    "The curtains need hanging.",
+    "I was ill for weeks and my son had to deal with everything.",
+    "Hell bent on getting my money back.",
+    "I will not shoot you, just damage your lawn.",
+    "I will never hurt anyone, I just want my money.",
+    # someone else's threat against the writer, told by the writer; a story
+    "My ex said he would kill me if I left.",
+    "The bailiff told me he'd smash my windows.",
+    "The guy in the film said he would hunt them down.",
+    "I'm going to knock on your door tomorrow with the paperwork.",
+    "We're coming in with the forms on Monday.",
+    "Kill the lights when you leave.",
+    "Hang on a minute.",
+]
+
+
+@pytest.mark.parametrize("text", NEW_WORDINGS)
+def test_threats_to_staff_in_more_wordings_fire(text):
+    found = safety(text)
+    assert "threat_to_staff" in found and "self_harm" not in found, found
+
+
+@pytest.mark.parametrize("text", SAME_WORDS_NO_THREAT)
+def test_the_same_words_without_a_threat_stay_silent(text):
+    assert "threat_to_staff" not in safety(text), safety(text)
+
+
+def test_a_violent_call_against_anyone_fires_but_not_a_judicial_one():
+    # the product's choice (docs/design/signals.md): a customer's call for violence against anyone alerts
+    assert safety("That politician should be hanged.")["threat_to_staff"] == ["should be hanged"]
+    assert "threat_to_staff" not in safety("Lock him up and throw away the key.")
+    assert "threat_to_staff" not in safety("He should be locked up for what he did.")

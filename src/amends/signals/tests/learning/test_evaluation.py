@@ -91,6 +91,12 @@ def test_missing_data_is_skipped_with_a_reason(tmp_path):
         "threat_rule_fires_xstest_violent",
         "threat_analyser_fires_xstest_violent",
         "threat_keyword_fires_xstest_violent",
+        *(
+            f"threat_{name}_{what}_{half}"
+            for name in ("rule", "keyword")
+            for what in ("recall", "false_alarms")
+            for half in ("development", "held_out")
+        ),
     }
     assert any("complaints_acl2019 is absent" in line for line in lines)
     assert any("skipped: throughput" in line for line in lines)
@@ -101,6 +107,55 @@ def test_the_threatgram_sample_is_the_documented_copy():
     texts, labels = evaluation.load_threatgram_sample()
     assert len(texts) == 265 and [int((labels == k).sum()) for k in (0, 1, 2)] == [101, 85, 79]
     assert texts[0] == "And HANG  SCHIFF AND NADLER PELOSI AND ALL THE TRAITORS" and labels[0] == 2
+
+
+def test_the_threat_sentences_are_two_halves_of_the_documented_size():
+    # 35 threats and 45 hard negatives in each half; no sentence in both halves (a held-out set that shares a
+    # sentence with the development half would not be held out)
+    halves = evaluation.load_threat_sentences()
+    assert {h: [len(v["threat_to_staff"]), len(v["neither"])] for h, v in halves.items()} == {
+        "development": [35, 45],
+        "held_out": [35, 45],
+    }
+    dev = set(halves["development"]["threat_to_staff"] + halves["development"]["neither"])
+    held = set(halves["held_out"]["threat_to_staff"] + halves["held_out"]["neither"])
+    assert not dev & held
+
+
+def test_threat_sentence_figures_count_each_half(monkeypatch):
+    halves = {
+        "development": {
+            "threat_to_staff": ["I'll stab you.", "Watch it."],
+            "neither": ["The wait is killing me."],
+        },
+        "held_out": {
+            "threat_to_staff": ["I will kill you."],
+            "neither": ["Shoot me an email.", "Hit me up."],
+        },
+    }
+    monkeypatch.setattr(evaluation, "load_threat_sentences", lambda: halves)
+    figures = {f["name"]: f for f in evaluation._threat_sentence_figures()}
+    assert figures["threat_rule_recall_development"]["value"] == 0.5  # "Watch it." is not a threat it reads
+    assert figures["threat_rule_false_alarms_development"]["value"] == 0.0
+    assert figures["threat_rule_recall_held_out"]["value"] == 1.0
+    assert (
+        "fires on 1 of 1 threats and 0 of 2 negatives" in figures["threat_rule_recall_held_out"]["protocol"]
+    )
+    assert "held-out half" in figures["threat_rule_recall_held_out"]["protocol"]
+    # the keyword baseline ("kill you", "stab", ...) finds both stabbing and killing
+    assert figures["threat_keyword_recall_development"]["value"] == 0.5
+    assert figures["threat_keyword_recall_held_out"]["value"] == 1.0
+
+
+def test_threat_sentence_figures_on_the_committed_sentences():
+    figures = {f["name"]: f["value"] for f in evaluation._threat_sentence_figures()}
+    # the held-out half is never tuned on: these are the figures docs/benchmarks.md reports (at least as
+    # good, and no more false alarms on its hard negatives)
+    assert figures["threat_rule_recall_held_out"] >= round(18 / 35, 4)
+    assert figures["threat_rule_false_alarms_held_out"] == 0.0
+    assert figures["threat_rule_recall_development"] == 1.0
+    assert figures["threat_rule_false_alarms_development"] == 0.0
+    assert figures["threat_keyword_recall_held_out"] == round(3 / 35, 4)
 
 
 def test_the_xstest_copy_is_whole_and_split_as_source_txt_says():

@@ -9,12 +9,11 @@ from django.contrib.auth import get_user_model
 from ninja import Field, Schema
 
 from amends.cases.models import Case
+from amends.core.api_types import RowId
 from amends.core.errors import NotFound
 
 from .models import Observation
 from .services import observation_record
-
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ObservationIn(Schema):

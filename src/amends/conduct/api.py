@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from amends.cases.selectors import case_for
 from amends.core.api_errors import errors
+from amends.core.api_types import RowId
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError, NotFound, PermissionDenied
 from amends.core.moments import Moment
@@ -33,7 +34,6 @@ from .selectors import arrangements_for, decisions_visible, incidents_visible, m
 
 router = Router(tags=["conduct"])
 
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Text = Annotated[str, Field(max_length=10_000)]
 
 

@@ -8,10 +8,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from amends.core.api_types import RowId
+
 from .models import CheckResult, Measure
 from .services import ActionPlan
-
-RowId = int
 
 
 class ActionPlanIn(Schema):
@@ -68,10 +68,10 @@ class LessonIn(Schema):
     what_happened: str = Field(..., max_length=10_000)
     what_learned: str = Field(..., max_length=10_000)
     what_changes: str = Field(..., max_length=10_000)
-    teams: list[int] = Field(
+    teams: list[RowId] = Field(
         default_factory=list, max_length=50, description="Team ids: every member is told"
     )
-    people: list[int] = Field(
+    people: list[RowId] = Field(
         default_factory=list, max_length=200, description="User ids of colleagues to tell"
     )
     action: int | None = Field(None, ge=1, le=2**63 - 1, description="The improvement action it comes from")

@@ -5,12 +5,13 @@ services and permission questions as the pages: a role that may not is refused (
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from ninja import Field, Query, Router, Schema, Status
 
 from amends.core.api_errors import errors
+from amends.core.api_types import RowId
 from amends.core.cursors import decode_id_cursor, encode_id_cursor
 from amends.core.errors import DomainError, NotFound, PermissionDenied
 from amends.core.permissions import can_lead_reviews, can_see_reviews, review_owner_scope
@@ -21,7 +22,6 @@ from .selectors import reviews_listed
 
 router = Router(tags=["monitoring"])
 
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Dimension = Literal["product", "root_cause", "channel", "team", "regime"]
 
 

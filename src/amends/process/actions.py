@@ -21,6 +21,7 @@ from pydantic import WithJsonSchema
 
 from amends.cases.hooks import BulkAction, BulkField
 from amends.cases.models import Case
+from amends.core.api_types import RowId
 from amends.core.errors import NotFound
 from amends.core.files import FileIn
 from amends.core.moments import Moment
@@ -44,7 +45,6 @@ from .models import (
 
 # The id of a row on the case (a promise, a clock, a letter): a whole number inside a 64-bit key, so anything
 # else in a form or payload is a validation error naming the field, never a lookup.
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 # A sum of money as the document offers it: a number, or a string of digits with at most two decimals

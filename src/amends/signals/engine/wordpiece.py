@@ -36,7 +36,9 @@ _CJK = (
     (0x2F800, 0x2FA1F),
 )
 # Rust's char::is_whitespace (the Unicode White_Space property), which BertNormalizer maps to a space
-_WHITESPACE = frozenset("\t\n\r \u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+_WHITESPACE = frozenset(
+    "\t\n\r \u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+)
 
 
 def _is_cjk(cp: int) -> bool:

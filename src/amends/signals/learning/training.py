@@ -48,11 +48,14 @@ from .recipes import (
     DISSATISFIED_EMOTIONS,
     EXTRA_NOT_WEIGHT,
     STACK_C_GRID,
+    STACK_EXTRA_CHARS,
+    STACK_EXTRA_WEIGHT,
     CachedAnalyzer,
     Fitted,
     abuse_extra_neither,
     best_shift,
     complaint_extra_not,
+    complaint_extra_positive,
     cross_fitted_logits,
     fit_abuse,
     fit_anger,
@@ -234,7 +237,9 @@ def train_complaint_static(
     """The default complaint probability: LR on [static sentence vector, TF-IDF logit], C by inner CV."""
     tweets, y, logits, n_extra = rows or complaint_stack_rows(data_dir, complaint)
     encoder = static.load_static(out_dir) if (out_dir / static.ARTIFACT).is_file() else static.load_static()
-    model = fit_stacked(encoder.encode(tweets), logits, y)
+    narratives = complaint_extra_positive(data_dir)  # the TF-IDF head never saw them: honest logits
+    positives = (encoder.encode(narratives), complaint.logits(narratives)) if narratives else None
+    model = fit_stacked(encoder.encode(tweets), logits, y, positives)
     out_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out_dir / "complaint_static.npz",
@@ -246,21 +251,31 @@ def train_complaint_static(
         "model": f"LogisticRegression on [static sentence vector ({encoder.dim}, engine/static.py), "
         "complaint TF-IDF logit]",
         "static_table_sha256": encoder.meta["sha256"],
-        "training_data": {"xci_complaint_severity": len(tweets), "goemotions": n_extra},
-        "licences": {k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions")},
+        "training_data": {
+            "xci_complaint_severity": len(tweets),
+            "goemotions": n_extra,
+            "cfpb_5class_1000_llm": len(narratives),
+        },
+        "licences": {
+            k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions", "cfpb_5class_1000_llm")
+        },
         "trained": dt.date.today().isoformat(),
         "hyperparameters": {
             "C": float(model.C),
             "C_grid": list(STACK_C_GRID),
             "tfidf_C": complaint.extra["C"],
             "cross_fit_folds": CROSS_FIT_FOLDS,
+            "extra_positive_weight": STACK_EXTRA_WEIGHT,
+            "extra_positive_chars": STACK_EXTRA_CHARS,
         },
         "logit_weight": round(float(model.coef_[0][-1]), 4),
         "notes": (
             "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C on "
             f"the other folds, GoEmotions thanks/praise at weight {EXTRA_NOT_WEIGHT} in each); at runtime "
             "the shipped complaint head's logit and the static vector of the same classifier window feed "
-            "this model; evidence words still come from the TF-IDF head"
+            "this model; evidence words still come from the TF-IDF head; CFPB complaint narratives (first "
+            f"{STACK_EXTRA_CHARS} characters) join the final fit as complaints at weight "
+            f"{STACK_EXTRA_WEIGHT}, their logits from the TF-IDF head, which never saw them"
         ),
     }
     (out_dir / "complaint_static.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -281,8 +281,12 @@ class StaticComplaint:
             coef, self.bias = z["coef"].astype(np.float32), float(z["bias"][0])
         self.coef, self.logit_weight = coef[:-1], float(coef[-1])
         self.encoder = static.load_static(directory)
-        if self.encoder.dim != len(self.coef):
-            raise RuntimeError("complaint_static was trained on another static table")
+        if self.meta["static_table_sha256"] != self.encoder.meta["sha256"] or self.encoder.dim != len(
+            self.coef
+        ):
+            raise RuntimeError(
+                "complaint_static was trained on another static table: run amends signals train"
+            )
 
     def prob(self, text: str, tfidf_logit: float) -> float:
         return _sigmoid(
@@ -292,10 +296,15 @@ class StaticComplaint:
 
 @cache
 def static_complaint(directory: Path = ARTIFACTS) -> StaticComplaint | None:
-    """None when the artifacts hold no static complaint head (then the TF-IDF head alone scores)."""
+    """None when the artifacts hold no static complaint head, or one trained on another static table (one
+    warning): then the TF-IDF head alone scores."""
     if not (directory / "complaint_static.npz").is_file():
         return None
-    return StaticComplaint(directory)
+    try:
+        return StaticComplaint(directory)
+    except Exception as exc:  # a mismatched deployment must not stop analysis
+        log.warning("the static complaint head is unusable (%s); using the TF-IDF head alone", exc)
+        return None
 
 
 class StackedComplaint:

@@ -126,3 +126,14 @@ def test_the_default_complaint_head_reads_the_static_vector(monkeypatch):
     assert complaint.score >= 0.5 and complaint.spans  # evidence words still come from the TF-IDF head
     [calm] = [s for s in classifiers.classify("What time do you open on Sunday?") if s.type == "complaint"]
     assert calm.score < 0.5
+
+
+def test_a_head_trained_on_another_table_falls_back_to_tfidf_with_a_warning(tmp_path, caplog):
+    for name in (static.ARTIFACT, "complaint_static.npz"):
+        (tmp_path / name).write_bytes((ARTIFACTS / name).read_bytes())
+    meta = json.loads((ARTIFACTS / "complaint_static.json").read_text())
+    (tmp_path / "complaint_static.json").write_text(json.dumps(meta | {"static_table_sha256": "other"}))
+    (tmp_path / static.META).write_text((ARTIFACTS / static.META).read_text())
+    assert classifiers.static_complaint(tmp_path) is None
+    assert "another static table" in caplog.text
+    assert classifiers.static_complaint(Path("/nonexistent")) is None

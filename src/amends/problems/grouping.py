@@ -80,7 +80,9 @@ class Lsa:
             vectorizer = TfidfVectorizer(sublinear_tf=True, preprocessor=_clean, token_pattern=r"(?u)\b\w+\b")
             matrix = vectorizer.fit_transform([t or "empty" for t in texts])
         self.vectorizer = vectorizer
-        rank = min(self.dimensions, matrix.shape[1] - 1, matrix.shape[0] - 1)
+        # Few texts, few themes: the rank grows with the square root of the batch (100 from 10,000 texts),
+        # so a small batch's rows are not nearly orthogonal raw TF-IDF.
+        rank = min(self.dimensions, math.ceil(math.sqrt(matrix.shape[0])), matrix.shape[1] - 1)
         self.svd = TruncatedSVD(rank, random_state=0).fit(matrix) if rank >= 2 else None
         return self
 
@@ -228,14 +230,16 @@ class Grouper:
         return self._merge(centres)[km.labels_]
 
     def _merge(self, centres: np.ndarray) -> np.ndarray:
+        """Average linkage on cosine distance, cut at `threshold` (a zero row is far from everything)."""
         if centres.shape[0] < 2:
             return np.zeros(centres.shape[0], dtype=np.int64)
-        from sklearn.cluster import AgglomerativeClustering
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
 
-        merged = AgglomerativeClustering(
-            n_clusters=None, distance_threshold=self.threshold, metric="cosine", linkage="average"
-        ).fit_predict(centres)
-        return np.asarray(merged, dtype=np.int64)
+        distances = np.clip(1.0 - centres.astype(np.float64) @ centres.T.astype(np.float64), 0.0, 2.0)
+        np.fill_diagonal(distances, 0.0)
+        tree = linkage(squareform(distances, checks=False), method="average")
+        return np.asarray(fcluster(tree, t=self.threshold, criterion="distance"), dtype=np.int64) - 1
 
     @property
     def centroids(self) -> np.ndarray:

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -218,16 +219,20 @@ class Grouper:
         small = min(n, self.max_small_groups, max(2, round(2 * math.sqrt(n))))
         if n < 3:
             return self._merge(rows)
-        if n > 20_000:
-            from sklearn.cluster import MiniBatchKMeans
-
-            km = MiniBatchKMeans(small, n_init=3, random_state=self.seed, batch_size=4096).fit(rows)
-        else:
-            from sklearn.cluster import KMeans
-
-            km = KMeans(small, n_init=3, random_state=self.seed).fit(rows)
+        with warnings.catch_warnings():  # repeated texts leave fewer distinct small groups: that is fine
+            warnings.simplefilter("ignore")
+            km = self._kmeans(rows, small)
         centres = _normalise(np.asarray(km.cluster_centers_, dtype=np.float32))
         return self._merge(centres)[km.labels_]
+
+    def _kmeans(self, rows: np.ndarray, small: int) -> Any:
+        if rows.shape[0] > 20_000:
+            from sklearn.cluster import MiniBatchKMeans
+
+            return MiniBatchKMeans(small, n_init=3, random_state=self.seed, batch_size=4096).fit(rows)
+        from sklearn.cluster import KMeans
+
+        return KMeans(small, n_init=3, random_state=self.seed).fit(rows)
 
     def _merge(self, centres: np.ndarray) -> np.ndarray:
         """Average linkage on cosine distance, cut at `threshold` (a zero row is far from everything)."""
@@ -263,6 +268,21 @@ class Grouper:
         self.sums = np.vstack([self.sums.reshape(-1, row.shape[0]), row[None, :]])
         self.counts = np.append(self.counts, 1)
         return len(self.counts) - 1
+
+
+_WORD = re.compile(r"[a-z][a-z']{2,}")
+
+
+def describe(texts: Sequence[str], words: int = 4) -> str:
+    """A group in a few words: those most of its texts use (not stop words), most used first."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in set(_WORD.findall(_clean(text))) - ENGLISH_STOP_WORDS:
+            counts[word] = counts.get(word, 0) + 1
+    best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:words]
+    return ", ".join(word for word, _ in best)
 
 
 def group(

@@ -138,7 +138,9 @@ def incremental_speed(data: Path, log: Callable[[str], None]) -> dict:
         "n": len(texts) - half,
         "groups_before": groups_before,
         "groups_after": len(grouper.counts),
-        "protocol": "cfpb_payday_2023: fitted on the first half, the second half assigned one at a time, one core",
+        "protocol": (
+            "cfpb_payday_2023: fitted on its first half, the second half assigned one at a time; one core"
+        ),
     }
 
 
@@ -171,7 +173,9 @@ def run(data: Path, *, size: int = 100_000, log: Callable[[str], None] = print) 
     with threadpool_limits(1):  # one core, as the figures say
         if (data / "cfpb_payday_2023").is_dir():
             texts, labels, extra = load_payday(data)
-            protocol = "cfpb_payday_2023, 2,827 narratives vs their Issue label; baseline has our number of groups"
+            protocol = (
+                "cfpb_payday_2023, 2,827 narratives vs their Issue label; baseline has our number of groups"
+            )
             figures += quality("cfpb_payday_2023", texts, labels, extra, protocol, log)
             figures.append(incremental_speed(data, log))
         else:

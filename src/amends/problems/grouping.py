@@ -83,7 +83,11 @@ class Lsa:
         self.vectorizer = vectorizer
         # Few texts, few themes: the rank grows with the square root of the batch (100 from 10,000 texts),
         # so a small batch's rows are not nearly orthogonal raw TF-IDF.
-        rank = min(self.dimensions, math.ceil(math.sqrt(matrix.shape[0])), matrix.shape[1] - 1)
+        rank = min(
+            self.dimensions,
+            max(math.ceil(math.sqrt(matrix.shape[0])), matrix.shape[0] // 2),
+            matrix.shape[1] - 1,
+        )
         self.svd = TruncatedSVD(rank, random_state=0).fit(matrix) if rank >= 2 else None
         return self
 
@@ -136,7 +140,9 @@ def make_representation(name: str = DEFAULT_REPRESENTATION) -> Representation:
     try:
         return REPRESENTATIONS[name]()
     except KeyError:
-        raise ValueError(f"no representation {name!r}; there are {', '.join(sorted(REPRESENTATIONS))}") from None
+        raise ValueError(
+            f"no representation {name!r}; there are {', '.join(sorted(REPRESENTATIONS))}"
+        ) from None
 
 
 def represent(texts: Sequence[str], representation: str = DEFAULT_REPRESENTATION) -> np.ndarray:

@@ -16,9 +16,12 @@ from django.db import models
 
 class GroupingState(models.Model):
     fitted_at = models.DateTimeField()
-    messages = models.PositiveIntegerField(default=0)
+    fitted_messages = models.PositiveIntegerField(default=0)  # the batch it was fitted on
+    fitted_groups = models.PositiveIntegerField(default=0)  # the groups that batch made
+    messages = models.PositiveIntegerField(default=0)  # those and every message assigned since
     # The pickled `problems.grouping.Grouper`: written and read only by problems.services (our own data).
     state = models.BinaryField()
+    centroids = models.BinaryField()  # the groups' sums and counts (numpy .npz), moved by each new message
     current = models.BooleanField(default=True, db_index=True)
 
 
@@ -69,7 +72,9 @@ class Problem(models.Model):
         "process.RootCause", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     opened_by = models.CharField(max_length=10, choices=OpenedBy.choices)
-    group = models.ForeignKey(ContactGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    group = models.ForeignKey(
+        ContactGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )

@@ -18,20 +18,39 @@ def _folder(tmp_path):
     with (payday / "complaints_small_sample_2023.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
-        for issue, product, texts in (("Card", "Debit", CARD), ("App", "Online", APP), ("Fees", "Overdraft", FEES)):
+        for issue, product, texts in (
+            ("Card", "Debit", CARD),
+            ("App", "Online", APP),
+            ("Fees", "Overdraft", FEES),
+        ):
             for text in texts * 2:
-                writer.writerow({"Issue": issue, "Sub-product": product, "Consumer complaint narrative": text})
+                writer.writerow(
+                    {"Issue": issue, "Sub-product": product, "Consumer complaint narrative": text}
+                )
     return tmp_path
 
 
 def test_the_figures_name_ours_beside_the_baseline_with_the_same_number_of_groups(tmp_path):
     out, err = io.StringIO(), io.StringIO()
-    call_command("bench", "problems", "--json", "--data", str(_folder(tmp_path)), "--size", "300", stdout=out, stderr=err)
+    call_command(
+        "bench",
+        "problems",
+        "--json",
+        "--data",
+        str(_folder(tmp_path)),
+        "--size",
+        "300",
+        stdout=out,
+        stderr=err,
+    )
     figures = {f["name"]: f for f in json.loads(out.getvalue())}
     ours, base = figures["ours_cfpb_payday_2023"], figures["baseline_cfpb_payday_2023"]
     assert ours["groups"] == base["groups"] and ours["n"] == 30
     assert 0 <= base["nmi"] <= 1 and ours["nmi"] > 0.5  # three clear problems: found
-    assert figures["ours_text_only_cfpb_payday_2023"]["groups"] == figures["baseline_text_only_cfpb_payday_2023"]["groups"]
+    assert (
+        figures["ours_text_only_cfpb_payday_2023"]["groups"]
+        == figures["baseline_text_only_cfpb_payday_2023"]["groups"]
+    )
     speed = figures["incremental_assignment"]
     assert speed["n"] == 15 and speed["value"] > 0 and speed["unit"] == "messages/s"
     regroup = figures["full_regroup_300"]

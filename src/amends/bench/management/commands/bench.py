@@ -40,10 +40,14 @@ class Command(BaseCommand):
         signals = sub.add_parser("signals", help="signal accuracy on ../shared/data, and analyser speed")
         signals.add_argument("--json", action="store_true")
         signals.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
-        problems = sub.add_parser("problems", help="repeated-problems grouping vs labels, speed, 100k regroup")
+        problems = sub.add_parser(
+            "problems", help="repeated-problems grouping vs labels, speed, 100k regroup"
+        )
         problems.add_argument("--json", action="store_true")
         problems.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
-        problems.add_argument("--size", type=int, default=100_000, help="messages to regroup in full (0: skip)")
+        problems.add_argument(
+            "--size", type=int, default=100_000, help="messages to regroup in full (0: skip)"
+        )
         intake = sub.add_parser("intake", help="intake N messages with analysis, end to end, one core")
         intake.add_argument("--messages", type=int, default=10_000)
         intake.add_argument("--json", action="store_true")
@@ -132,7 +136,9 @@ class Command(BaseCommand):
                 )
         for f in figures:
             if "nmi" not in f:
-                self.stdout.write(f"{f['name']}: {f['value']:,} {f['unit']} ({f['n']:,} messages; {f['protocol']})")
+                self.stdout.write(
+                    f"{f['name']}: {f['value']:,} {f['unit']} ({f['n']:,} messages; {f['protocol']})"
+                )
 
     def _intake(self, o, log):
         from amends.bench import intake  # reads its texts with scikit-learn's helpers: loaded only for this

@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
-        group = sub.add_parser("group", help='JSON lines {id, text} -> {id, group} lines (no database)')
+        group = sub.add_parser("group", help="JSON lines {id, text} -> {id, group} lines (no database)")
         group.add_argument("file", help='a JSON lines file, or "-" for stdin')
         group.add_argument("--json", action="store_true", help="only the JSON lines, no summary")
         group.add_argument("--threshold", type=float, default=None, help="cosine distance to merge groups")

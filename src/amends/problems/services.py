@@ -287,11 +287,10 @@ def _open_from_group(group: ContactGroup, recent: Any, now: datetime) -> Problem
     )
     audit_record(actor=None, kind="problem.opened", obj=problem, after=_snapshot(problem))
     _link(problem, cases, actor=None, now=now)
+    about = f" with {product}" if product else ""
     notify(
         users=product_owners(product),
-        text=f"A repeated problem{f' with {product}' if product else ''} ({customers} customers): {problem.title}"[
-            :500
-        ],
+        text=f"A repeated problem{about} ({customers} customers): {problem.title}",
         link=f"/problems/{problem.pk}/",
         urgent=True,
     )
@@ -312,7 +311,7 @@ def _warn(group: ContactGroup, recent: Any, customers: int, now: datetime) -> Ea
     product = _main_product(Case.objects.filter(pk__in=recent.values("case_id")))
     notify(
         users=product_owners(product),
-        text=f"Early warning: {customers} customers asked about one thing ({group.label}) before any complaint",
+        text=f"Early warning: {customers} customers asked about one thing ({group.label}), no complaint yet",
         link="/problems/",
         urgent=False,
     )

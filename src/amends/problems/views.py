@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -62,7 +63,8 @@ def _cases(request, references: str) -> list[Case]:
 @require_safe
 @staff_required
 def problems(request):
-    require(can_see_problems(request.user))
+    if not can_see_problems(request.user):
+        raise DjangoPermissionDenied("This account has no role in Amends")
     status = request.GET.get("status", "")
     return render(
         request,
@@ -103,7 +105,8 @@ def problem_new(request):
 @require_safe
 @staff_required
 def problem(request, problem_id: int):
-    require(can_see_problems(request.user))
+    if not can_see_problems(request.user):
+        raise DjangoPermissionDenied("This account has no role in Amends")
     found = _problem(problem_id)
     return render(
         request,
@@ -202,7 +205,8 @@ def problem_split(request, problem_id: int):
 def problem_tell(request, problem_id: int):
     """GET: the preview (the message, how many customers, which cases); POST: send, one per customer."""
     found = _problem(problem_id)
-    require(can_tell_problem_customers(request.user), "Only complaints leads and administrators do this")
+    if not can_tell_problem_customers(request.user):
+        raise DjangoPermissionDenied("Only complaints leads and administrators tell every affected customer")
     subject = request.POST.get("subject", "") or request.GET.get("subject", "") or found.title
     body = request.POST.get("body", "") or request.GET.get("body", "")
     if request.method == "POST":

@@ -75,6 +75,7 @@ from .files import demo_pdf
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .problems import demo_problems
 from .safety import demo_safety
 from .tagging import demo_tags
 
@@ -165,6 +166,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
         demo_mailbox(context.users["admin"])
         demo_automatic_mail()
+        # Six customers writing about one app fault over five days: the grouping finds it (problems.py).
+        demo_problems(context.users)
         transaction.on_commit(lambda: date_notices(context))
     return True
 

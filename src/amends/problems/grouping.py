@@ -92,11 +92,52 @@ class Lsa:
         return self
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """The fitted TF-IDF and SVD. For a few messages (the incremental grouping) applied directly, as
+        scikit-learn's per-call input checks cost more than the arithmetic: counts -> 1 + log -> x idf -> L2
+        -> x components (the same numbers, tests/test_grouping.py)."""
         if self.vectorizer is None:
             raise ValueError("the representation is not fitted")
-        matrix = self.vectorizer.transform(texts)  # type: ignore[attr-defined]
-        reduced = matrix.toarray() if self.svd is None else self.svd.transform(matrix)  # type: ignore[attr-defined]
-        return _normalise(np.asarray(reduced, dtype=np.float32))
+        if len(texts) >= 64:  # a batch: scikit-learn's sparse arithmetic, its checks paid once
+            matrix = self.vectorizer.transform(texts)  # type: ignore[attr-defined]
+            reduced = matrix.toarray() if self.svd is None else self.svd.transform(matrix)  # type: ignore[attr-defined]
+            return _normalise(np.asarray(reduced, dtype=np.float32))
+        analyse, vocabulary, idf, projection = self._fast()
+        out = np.zeros(
+            (len(texts), len(vocabulary) if projection is None else projection.shape[1]), np.float32
+        )
+        for i, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for token in analyse(text):
+                j = vocabulary.get(token)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue  # no word the batch knew: a zero row (it joins no group)
+            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), np.float32, len(counts)))) * idf[columns]
+            weights /= np.linalg.norm(weights)
+            if projection is None:
+                out[i, columns] = weights
+            else:
+                out[i] = weights @ projection[columns]
+        return _normalise(out)
+
+    def _fast(self) -> tuple[Any, dict[str, int], np.ndarray, np.ndarray | None]:
+        if getattr(self, "_cache", None) is None:
+            vectorizer: Any = self.vectorizer
+            svd: Any = self.svd
+            # terms x dimensions, contiguous: one message's row is its weights times its terms' rows
+            projection = None if svd is None else np.ascontiguousarray(svd.components_.T, dtype=np.float32)
+            self._cache = (
+                vectorizer.build_analyzer(),
+                vectorizer.vocabulary_,
+                np.asarray(vectorizer.idf_, dtype=np.float32),
+                projection,
+            )
+        return self._cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_cache"}
 
 
 class Static:

@@ -181,9 +181,11 @@ def messages_group(message_ids: Sequence[int], *, now: datetime | None = None) -
             if _inbound(now - timedelta(days=REGROUP_DAYS)).count() < FIRST_GROUPING:
                 return {"messages": 0, "groups": 0, "problems_opened": 0, "warnings": 0}
             return problems_regroup(actor=None, now=now)
+        grouped = GroupMember.objects.filter(group__state=state, message_id__in=message_ids)
         messages = [
             m
             for m in Message.objects.filter(pk__in=message_ids, direction=Message.Direction.INBOUND)
+            .exclude(pk__in=grouped.values("message_id"))  # a regrouping since they arrived took them
             .select_related("case")
             .order_by("occurred_at", "pk")
             if _text(m)

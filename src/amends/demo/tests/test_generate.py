@@ -27,7 +27,7 @@ from django.utils import timezone
 from amends.assessment.models import Observation
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
-from amends.core.models import AuditEvent, Team
+from amends.core.models import AuditEvent, Notification, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
 from amends.demo.generate import DEMO_INBOX, PASSWORD
 from amends.demo.plan import ROLES, Clock, allows, plan_cases
@@ -555,3 +555,17 @@ def test_colleagues_show_a_hand_over_alerts_the_directory_and_email_choices(demo
     emailed = Notification.objects.filter(email_state__in=[EmailState.PENDING, EmailState.SENT])
     assert emailed.count() < Notification.objects.count() / 2
     assert all(n.safety or choices[n.user.username] != "none" for n in emailed.select_related("user"))
+
+
+def test_the_grouping_finds_the_repeated_app_fault_on_its_own(demo):
+    """Six customers wrote about one fault in their own words; nobody linked them, the grouping did."""
+    from amends.demo.problems import PRODUCT, WORDS
+    from amends.problems.models import Problem
+
+    problem = Problem.objects.get(product=PRODUCT)
+    assert problem.opened_by == "grouping" and problem.status == "open"
+    linked = set(problem.links.values_list("case__customer__name", flat=True))
+    complaints = {name for _, _, name, kind, _ in WORDS if kind == "complaint"}
+    assert len(linked & complaints) >= 3  # the threshold, crossed by the complaints about the fault
+    assert linked <= {name for _, _, name, _, _ in WORDS}  # and nobody else's case
+    assert Notification.objects.filter(link=f"/problems/{problem.pk}/", user__username="lead").exists()

@@ -109,3 +109,11 @@ def test_a_static_representation_plugs_in_and_concatenates():
     both = Concatenated([(Lsa(), 1.0), (Static(encode), 1.0)]).fit(CARD + APP)
     combined = both.transform(CARD + APP)
     assert combined.shape[1] > 2 and np.allclose(np.linalg.norm(combined, axis=1), 1.0, atol=1e-5)
+
+
+def test_one_message_at_a_time_gives_the_rows_a_batch_does():
+    lsa = Lsa().fit(CARD + APP + FEES)
+    batch = lsa.transform((CARD + APP + FEES) * 5)  # 75 texts: scikit-learn's own transform
+    for i, text in enumerate(CARD + APP + FEES):
+        assert np.allclose(lsa.transform([text])[0], batch[i], atol=1e-5)
+    assert not lsa.transform(["zzz qqq"]).any()  # no known word: a zero row

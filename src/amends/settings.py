@@ -86,6 +86,8 @@ AMENDS_SAFETY_TEXTS = os.environ.get("AMENDS_SAFETY_TEXTS", "")
 PROBLEMS_OPEN_CUSTOMERS = int(os.environ.get("AMENDS_PROBLEMS_OPEN_CUSTOMERS", "3"))
 PROBLEMS_OPEN_DAYS = int(os.environ.get("AMENDS_PROBLEMS_OPEN_DAYS", "7"))
 PROBLEMS_WARNING_CUSTOMERS = int(os.environ.get("AMENDS_PROBLEMS_WARNING_CUSTOMERS", "3"))
+# Off: messages are grouped only by `amends problems regroup` (e.g. nightly), not as they arrive.
+PROBLEMS_GROUP_ON_ARRIVAL = os.environ.get("AMENDS_PROBLEMS_GROUP_ON_ARRIVAL", "1") != "0"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

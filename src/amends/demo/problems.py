@@ -23,6 +23,7 @@ from amends.problems.models import Problem
 from amends.problems.services import problems_regroup, product_owner_set
 
 PRODUCT = "Mobile app"
+CASES_ADDED = 6  # one case each, beyond the planned cases (the six customers below are new)
 # (days ago, hours, name, kind, what they wrote)
 WORDS = [
     (

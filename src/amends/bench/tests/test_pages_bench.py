@@ -2,8 +2,10 @@ import pytest
 
 from amends.bench.pages import measure, seed_to
 from amends.cases.models import Case, CaseEvent
-from amends.demo.care import CASES_ADDED
+from amends.demo import care, problems
 from amends.messaging.models import Message
+
+CASES_ADDED = care.CASES_ADDED + problems.CASES_ADDED
 
 pytestmark = pytest.mark.django_db
 

@@ -86,13 +86,13 @@ def counts() -> dict[str, int]:
 
 
 def test_every_kind_channel_and_status_appears(demo):
-    from amends.demo import care
+    from amends.demo import care, problems
 
-    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED
+    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED + problems.CASES_ADDED
     assert set(Case.objects.values_list("kind", flat=True)) == set(CaseKind.values)
     assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
-    assert f"Cases: {CASES + STORY_CASES + care.CASES_ADDED}" in demo
+    assert f"Cases: {CASES + STORY_CASES + care.CASES_ADDED + problems.CASES_ADDED}" in demo
     assert "Complaints by regime:" in demo and "Promises:" in demo and "Clocks:" in demo
 
 
@@ -138,10 +138,10 @@ def test_every_login_works(demo):
 def test_the_team_mailbox_and_its_automatic_mail_show(demo):
     """A bounce marks an acknowledgement not delivered, an out-of-office reply sits on a case's timeline,
     a stray bounce is set aside; none opened a case. The example mailbox is switched off."""
-    from amends.demo import care
+    from amends.demo import care, problems
     from amends.intake.models import HeldEmail, Mailbox
 
-    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED
+    assert Case.objects.count() == CASES + STORY_CASES + care.CASES_ADDED + problems.CASES_ADDED
     bounced = Message.objects.get(delivery=Message.Delivery.BOUNCED)
     assert bounced.purpose == "acknowledgement" and "User unknown" in bounced.outbox.last_error
     assert Message.objects.get(purpose="bounce").case == bounced.case

@@ -197,3 +197,10 @@ def test_regroup_keeps_problems_and_their_cases(
         summary = services.problems_regroup(actor=complaints_lead)
     assert summary["messages"] == 24 and summary["problems_opened"] == 0
     assert Problem.objects.get() == problem and problem.links.count() == 4
+
+
+def test_grouping_on_arrival_can_be_turned_off(django_capture_on_commit_callbacks, settings):
+    settings.PROBLEMS_GROUP_ON_ARRIVAL = False
+    _background(django_capture_on_commit_callbacks)
+    assert not GroupingState.objects.exists()
+    assert services.problems_regroup(actor=None)["messages"] == 20  # the batch still groups them

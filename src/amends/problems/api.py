@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from amends.cases.models import Case
 from amends.core.api_errors import errors
@@ -34,14 +35,20 @@ class ProblemOut(Schema):
     customers_affected: int = Field(..., description="Customers of all linked cases")
 
 
-class ProblemIn(Schema):
+class ProblemIn(BaseModel):
+    # A plain model, not ninja's Schema: Schema reads attributes, so a bare string body would give its
+    # str.title() as the title.
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=20_000)
     product: str = Field("", max_length=100)
     cases: list[str] = Field(default_factory=list, max_length=500, description="Case references to link")
 
 
-class LinkIn(Schema):
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     cases: list[str] = Field(..., min_length=1, max_length=500, description="Case references to link")
 
 

@@ -80,6 +80,14 @@ ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Amends demo organisatio
 # A JSON file replacing what safety alerts tell staff to do and the support offered to a customer who
 # mentions self-harm (signals/safety_texts.json has the shipped UK texts and their keys).
 AMENDS_SAFETY_TEXTS = os.environ.get("AMENDS_SAFETY_TEXTS", "")
+# Repeated problems (problems app): a group of complaints from this many customers within this many days
+# opens a problem record; this many customers' queries or problem contacts in the window raise an early
+# warning first.
+PROBLEMS_OPEN_CUSTOMERS = int(os.environ.get("AMENDS_PROBLEMS_OPEN_CUSTOMERS", "3"))
+PROBLEMS_OPEN_DAYS = int(os.environ.get("AMENDS_PROBLEMS_OPEN_DAYS", "7"))
+PROBLEMS_WARNING_CUSTOMERS = int(os.environ.get("AMENDS_PROBLEMS_WARNING_CUSTOMERS", "3"))
+# Off: messages are grouped only by `amends problems regroup` (e.g. nightly), not as they arrive.
+PROBLEMS_GROUP_ON_ARRIVAL = os.environ.get("AMENDS_PROBLEMS_GROUP_ON_ARRIVAL", "1") != "0"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -81,6 +81,9 @@ class EventKind(StrEnum):
     CONDUCT_REVIEWED = "conduct_reviewed"
     CONDUCT_APPEALED = "conduct_appealed"
     APPEAL_DECIDED = "appeal_decided"
+    # problems: the case linked to a problem record (a repeated problem) or unlinked from it
+    PROBLEM_LINKED = "problem_linked"
+    PROBLEM_UNLINKED = "problem_unlinked"
 
 
 # Why a case changed hands (cases.services.case_assign's `reason` when it had an owner).
@@ -144,6 +147,10 @@ def describe(kind: str, before: dict | None, after: dict | None, *, people: dict
         if before.get("to") and before.get("to") != after.get("to"):
             text += f" (the customer's address now; it was {before['to']})"
         return text
+    if kind == EventKind.PROBLEM_LINKED:
+        return f"Linked to the problem \u201c{after.get('title', '')}\u201d"
+    if kind == EventKind.PROBLEM_UNLINKED:
+        return f"Unlinked from the problem \u201c{before.get('title', '')}\u201d"
     if kind == EventKind.TAG_ADDED:
         return f"Tagged “{after.get('tag', '')}”"
     if kind == EventKind.TAG_REMOVED:

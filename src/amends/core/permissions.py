@@ -550,4 +550,26 @@ def can_produce_returns(user: Any) -> bool:
 def can_edit_self_assessment(user: Any) -> bool:
     """The Code self-assessment's answers and the return's product and cause mapping: complaints leads
     and administrators, audited."""
+
+
+def can_see_problems(user: Any) -> bool:
+    """Repeated problems (problems app): every member of staff sees the problem records; the cases
+    linked to one are listed only as far as `case_scope` lets them see cases."""
+    return staff_of(user) is not None
+
+
+def can_manage_problems(user: Any) -> bool:
+    """Open a problem, rename, describe, set its owner, status and root cause, link and unlink cases,
+    merge and split: team leaders, complaints leads, administrators."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in ASSIGNING_ROLES
+
+
+def can_tell_problem_customers(user: Any) -> bool:
+    """One message to every customer a problem affects: complaints leads and administrators."""
+    return _policy(user)
+
+
+def can_set_product_owners(user: Any) -> bool:
+    """Who owns each product or service (told when a problem about it opens): complaints leads."""
     return _policy(user)

@@ -78,6 +78,7 @@ from .insights import demo_insights
 from .mailbox import demo_automatic_mail, demo_mailbox
 from .people import postal_address
 from .plan import MESSAGE_ACTIONS, PAYMENT_PRODUCT, REGIMES, CasePlan, Clock, Step, plan_cases
+from .problems import demo_problems
 from .reviews import demo_special_review
 from .safety import demo_safety
 from .tagging import demo_tags
@@ -174,6 +175,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         # The mail the team mailbox got meanwhile that no person wrote (mailbox.py), once the mail was sent.
         demo_mailbox(context.users["admin"])
         demo_automatic_mail()
+        # Six customers writing about one app fault over five days: the grouping finds it (problems.py).
+        demo_problems(context.users)
         transaction.on_commit(lambda: date_notices(context))
         # Objectives, and the dashboards' facts rebuilt from everything made (insights.py).
         demo_insights(context.users, context.teams)

@@ -71,8 +71,10 @@ from amends.signals.selectors import HistoryBook
 from amends.signals.services import case_risks_raise, signals_events, signals_rows, signals_save
 
 from .automatic import Automatic
+from .hooks import messages_stored
 
 log = logging.getLogger(__name__)
+AUTOMATIC = {"bounce", "auto_reply"}  # mail no person wrote: not grouped as what customers say
 
 REFERENCE_RE = re.compile(r"\bAM-\d{4}-\d{6,}\b")
 
@@ -432,6 +434,13 @@ class _Batch:
         support_needs_new_cases(self.new_cases, actor=self.actor)
         outbox_add(self.deliveries)
         messages_bounced(self.bounces)
+        stored = [
+            m.pk
+            for m in self.messages
+            if m.direction == Message.Direction.INBOUND and m.purpose not in AUTOMATIC
+        ]
+        if stored and len(messages_stored):
+            transaction.on_commit(lambda: _tell_stored(stored))
 
     def _events(self) -> tuple[list[CaseEvent], list]:
         events: list[CaseEvent] = []
@@ -448,6 +457,17 @@ class _Batch:
             elif (sent := message_sent_event(step[1])) is not None:
                 events.append(sent)
         return events, analysed
+
+
+def _tell_stored(message_ids: list[int]) -> None:
+    """After commit: each listener in turn, a failing one logged, never undoing or refusing an arrival."""
+    for listener in messages_stored:
+        try:
+            listener(message_ids)
+        except Exception:
+            log.exception(
+                "A listener to stored messages (%s) failed", getattr(listener, "__name__", listener)
+            )
 
 
 def _to_named_contacts(cases: list[Case]) -> None:

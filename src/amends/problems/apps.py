@@ -5,3 +5,10 @@ class ProblemsConfig(AppConfig):
     name = "amends.problems"
     label = "problems"
     verbose_name = "Repeated problems: similar contacts grouped into owned problem records (WM57 2-4)"
+
+    def ready(self) -> None:
+        from amends.intake.hooks import messages_stored
+
+        from . import wiring
+
+        messages_stored.register(wiring.arrived)

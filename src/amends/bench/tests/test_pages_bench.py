@@ -2,7 +2,7 @@ import pytest
 
 from amends.bench.pages import measure, seed_to
 from amends.cases.models import Case, CaseEvent
-from amends.demo import care, reviews
+from amends.demo import care, problems, reviews
 from amends.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,8 @@ def test_seed_then_measure_every_page(settings):
     seed_to(40, log=logs.append, process_cases=20)  # nothing bulk-added; some walked through the process
     walked = Case.objects.filter(process__isnull=False, findings__isnull=False, letters__isnull=False)
     # 40 inserted, 20 walked through the process, and the demo's support-needs complaints (demo/care.py)
-    # and its rising complaints about one product (demo/reviews.py)
-    added = care.CASES_ADDED + reviews.CASES_ADDED
+    # its rising complaints about one product (demo/reviews.py) and its repeated problem (demo/problems.py)
+    added = care.CASES_ADDED + reviews.CASES_ADDED + problems.CASES_ADDED
     assert walked.exists() and Case.objects.count() == 60 + added
     seed_to(40, log=logs.append)  # all there: nothing added
     assert Case.objects.count() == 60 + added

@@ -502,6 +502,13 @@ def rich_world(request, world, complaints_team):
     return case, suggestion
 
 
+def _a_problem(case):
+    """A problem record with the matrix's case linked (problems app), for the pages that name one."""
+    from amends.problems.services import problem_open
+
+    return problem_open(title="Matrix problem", actor=None, cases=[case])
+
+
 def _given_up(case) -> int:
     return Message.objects.get(case=case, delivery="failed").pk
 
@@ -523,7 +530,7 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
     for method, path, body in writes:
         url = "/api/v1" + path.replace("{reference}", case.reference).replace("{signal_id}", "1")
         url = url.replace("{message_id}", str(_given_up(case))).replace("{integration_id}", "1")
-        url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1")
+        url = url.replace("{mailbox_id}", "1").replace("{alert_id}", "1").replace("{problem_id}", "1")
         for name in (
             "decision_id",
             "appeal_id",
@@ -568,6 +575,7 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "token": case.public_token,
         "alert_id": "1",
         "user_id": str(request.getfixturevalue("adviser").pk),  # someone else's directory entry
+        "problem_id": str(_a_problem(case).pk),
     }
     posts = []
     for name, route in _pages(get_resolver().url_patterns):
@@ -1245,3 +1253,56 @@ def test_returns_pages_and_endpoints(request, world, persona, produce):
     )
     assert response.status_code == (200 if produce else denied)
     assert ReturnProduced.objects.count() == (4 if produce else 0)
+
+
+#            persona               see    manage tell/owners
+PROBLEMS_MATRIX = [
+    ("anonymous", False, False, False),
+    ("outsider", False, False, False),
+    ("adviser", True, False, False),
+    ("case_handler", True, False, False),
+    ("team_leader", True, True, False),
+    ("complaints_lead", True, True, True),
+    ("assessor", True, False, False),
+    ("admin_user", True, True, True),
+    ("other_team_adviser", True, False, False),
+]
+
+
+@pytest.mark.parametrize(("persona", "see", "manage", "lead"), PROBLEMS_MATRIX)
+def test_problems_pages_and_endpoints(request, world, persona, see, manage, lead):
+    """Repeated problems: every member of staff reads them (linked cases only as far as they see cases);
+    team leaders and up change them; complaints leads and administrators tell customers and set owners."""
+    from amends.problems.models import Problem, ProductOwner
+    from amends.problems.services import problem_open
+
+    case, _ = world
+    problem = problem_open(title="Matrix problem", actor=None, cases=[case])
+    user = _user(request, persona)
+    client = _web(user)
+    denied = 302 if persona == "anonymous" else 403
+    for url in ("/problems/", f"/problems/{problem.pk}/", "/problems/owners/"):
+        assert client.get(url).status_code == (200 if see else denied), url
+    page = client.get(f"/problems/{problem.pk}/").content.decode() if see else ""
+    assert (case.reference in page) == (see and persona != "other_team_adviser")
+    assert client.get(f"/problems/{problem.pk}/tell").status_code == (200 if lead else denied)
+    client.post(f"/problems/{problem.pk}/edit", {"title": f"Renamed by {persona}", "status": "open"})
+    assert (Problem.objects.get(pk=problem.pk).title == f"Renamed by {persona}") == manage
+    client.post("/problems/open", {"title": f"Opened by {persona}"})
+    assert Problem.objects.filter(title=f"Opened by {persona}").exists() == manage
+    client.post(f"/problems/{problem.pk}/cases", {"unlink": case.reference})
+    assert (not Problem.objects.get(pk=problem.pk).links.exists()) == manage
+    client.post(f"/problems/{problem.pk}/tell", {"body": "Sorry", "expected": "0"})  # nothing to send anyway
+    client.post("/problems/owners/", {"product": "Matrix", "owner": request.getfixturevalue("adviser").pk})
+    assert ProductOwner.objects.filter(product="Matrix").exists() == lead
+    headers = {}
+    if user is not None:
+        _, key = api_token_create(user=user, name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = Client()
+    listed = api.get("/api/v1/problems", **headers)
+    assert listed.status_code in ({200} if see else {401, 403})
+    created = api.post(
+        "/api/v1/problems", json.dumps({"title": "By API"}), content_type="application/json", **headers
+    )
+    assert (created.status_code == 201) == manage

@@ -27,9 +27,10 @@ from django.utils import timezone
 from amends.assessment.models import Observation
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent, CaseKind
-from amends.core.models import AuditEvent, Team
+from amends.core.models import AuditEvent, Notification, Team
 from amends.customers.models import Channel, ContactPoint, Customer, MergeSuggestion
 from amends.demo import care as _care
+from amends.demo import problems as _problems
 from amends.demo import reviews as _reviews
 from amends.demo.generate import DEMO_INBOX, PASSWORD
 from amends.demo.plan import ROLES, Clock, allows, plan_cases
@@ -62,7 +63,7 @@ CASES = 60
 # The planned cases, and the hand-made story of a customer with a long history (demo/story.py).
 STORY_CASES = 3
 # Beyond the planned cases: the support-needs complaints (care.py), the rising complaints (reviews.py).
-ADDED = _care.CASES_ADDED + _reviews.CASES_ADDED
+ADDED = _care.CASES_ADDED + _reviews.CASES_ADDED + _problems.CASES_ADDED
 
 
 def seed(cases: int = CASES) -> str:
@@ -610,3 +611,17 @@ def test_improvement_actions_at_each_stage_and_a_lesson_some_acknowledged(demo):
     assert Notification.objects.filter(
         user__username="tom.gallagher", text__startswith="Overdue improvement action"
     ).exists()
+
+
+def test_the_grouping_finds_the_repeated_app_fault_on_its_own(demo):
+    """Six customers wrote about one fault in their own words; nobody linked them, the grouping did."""
+    from amends.demo.problems import PRODUCT, WORDS
+    from amends.problems.models import Problem
+
+    problem = Problem.objects.get(product=PRODUCT)
+    assert problem.opened_by == "grouping" and problem.status == "open"
+    linked = set(problem.links.values_list("case__customer__name", flat=True))
+    complaints = {name for _, _, name, kind, _ in WORDS if kind == "complaint"}
+    assert len(linked & complaints) >= 3  # the threshold, crossed by the complaints about the fault
+    assert linked <= {name for _, _, name, _, _ in WORDS}  # and nobody else's case
+    assert Notification.objects.filter(link=f"/problems/{problem.pk}/", user__username="lead").exists()

@@ -22,7 +22,7 @@ from amends.bench.figures import NoWork
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print figures: pages, reports, sweep, signals, intake, reviews"
+    help = "Benchmarks that print figures: pages, reports, sweep, signals, intake, reviews, problems"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -48,6 +48,14 @@ class Command(BaseCommand):
         signals = sub.add_parser("signals", help="signal accuracy on ../shared/data, and analyser speed")
         signals.add_argument("--json", action="store_true")
         signals.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
+        problems = sub.add_parser(
+            "problems", help="repeated-problems grouping vs labels, speed, 100k regroup"
+        )
+        problems.add_argument("--json", action="store_true")
+        problems.add_argument("--data", default=str(settings.SHARED_DATA_DIR), help="the shared data folder")
+        problems.add_argument(
+            "--size", type=int, default=100_000, help="messages to regroup in full (0: skip)"
+        )
         intake = sub.add_parser("intake", help="intake N messages with analysis, end to end, one core")
         intake.add_argument("--messages", type=int, default=10_000)
         intake.add_argument("--json", action="store_true")
@@ -65,6 +73,8 @@ class Command(BaseCommand):
             return self._signals(o)
         if which == "reviews":
             return self._reviews(o)
+        if which == "problems":
+            return self._problems(o)
         size = "messages" if which == "intake" else "cases"
         o["cases"] = o[size]
         if o["cases"] < 1:
@@ -157,6 +167,35 @@ class Command(BaseCommand):
             published = "" if f["published"] is None else f"{f['published']:.3f}"
             value = f"{f['value']:,.0f}" if f["unit"] == "messages/s" else f"{f['value']:.3f}"
             self.stdout.write(f"{f['name']:<46} {value:>10} {published:>10}  {f['unit']}: {f['protocol']}")
+
+    def _problems(self, o):
+        from amends.bench import problems  # scikit-learn: loaded only for this
+
+        data = Path(o["data"])
+        if not data.is_dir():
+            raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
+        if o["size"] < 0:
+            raise CommandError("--size must be 0 (skip) or more")
+        log = (lambda s: self.stderr.write(s)) if o["json"] else (lambda s: self.stdout.write(s))
+        try:
+            figures = problems.run(data, size=o["size"], log=log)
+        except NoWork as exc:
+            raise CommandError(f"no figure: {exc}") from exc
+        if o["json"]:
+            self.stdout.write(json.dumps(figures))
+            return
+        self.stdout.write(f"\n{'grouping':<40} {'NMI':>6} {'ARI':>6} {'groups':>7} {'labels':>7} {'s':>7}")
+        for f in figures:
+            if "nmi" in f:
+                self.stdout.write(
+                    f"{f['name']:<40} {f['nmi']:>6.3f} {f['ari']:>6.3f} {f['groups']:>7} {f['labels']:>7} "
+                    f"{f['seconds']:>7.1f}"
+                )
+        for f in figures:
+            if "nmi" not in f:
+                self.stdout.write(
+                    f"{f['name']}: {f['value']:,} {f['unit']} ({f['n']:,} messages; {f['protocol']})"
+                )
 
     def _intake(self, o, log):
         from amends.bench import intake  # reads its texts with scikit-learn's helpers: loaded only for this

@@ -41,6 +41,12 @@ def staff_of(user: Any) -> StaffProfile | None:
         return None
 
 
+def _role_in(user: Any, roles: Any) -> bool:
+    """Whether the user is staff whose role is one of `roles`: the shape of most questions below."""
+    staff = staff_of(user)
+    return staff is not None and staff.role in roles
+
+
 def require_staff(user: Any) -> StaffProfile:
     staff = staff_of(user)
     if staff is None:
@@ -64,8 +70,7 @@ def case_scope(user: Any, *, through: str = "") -> Q:
 
 
 def can_see_every_case(user: Any) -> bool:
-    staff = staff_of(user)
-    return staff is not None and staff.role in ALL_CASES_ROLES
+    return _role_in(user, ALL_CASES_ROLES)
 
 
 def can_view_case(user: Any, case: Any) -> bool:
@@ -102,21 +107,18 @@ def observation_scope(user: Any) -> Q:
 def can_record_contacts(user: Any) -> bool:
     """Record a customer's contact that opens a case (the API's intake). Those who work cases; an
     assessor only reads."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_work_cases(user: Any) -> bool:
     """Work cases at all: the queue offers them its bulk actions (each case is still asked
     `can_work_case`). An assessor only reads."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_assign_cases(user: Any) -> bool:
     """Give cases to other people (`can_assign` asks it of one case they can see)."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in ASSIGNING_ROLES
+    return _role_in(user, ASSIGNING_ROLES)
 
 
 def can_assign(user: Any, case: Any) -> bool:
@@ -181,14 +183,12 @@ def viewers_scope(*, team_ids, owner_ids) -> Q:
 def can_write_notes(user: Any) -> bool:
     """Internal notes on a case or a customer: those who work cases (on a case, `can_work_case` too); an
     assessor reads them and writes none."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_keep_saved_replies(user: Any) -> bool:
     """Keep personal saved replies and use saved replies: those who reply to customers."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_manage_team_replies(user: Any, team_id: int | None) -> bool:
@@ -214,15 +214,13 @@ def reply_teams_scope(user: Any) -> Q:
 
 
 def can_merge_customers(user: Any) -> bool:
-    staff = staff_of(user)
-    return staff is not None and staff.role in MERGING_ROLES
+    return _role_in(user, MERGING_ROLES)
 
 
 def can_edit_customers(user: Any) -> bool:
     """Change a customer's details (name, contact points, postal addresses, preferred channel, nation) on a
     customer they may see: those who work cases; an assessor only reads."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 # Who sees a customer's support needs unless the record says otherwise: those who work this customer's
@@ -251,19 +249,16 @@ def can_see_support_needs(user: Any, record: Any) -> bool:
 def can_record_support_needs(user: Any) -> bool:
     """Record, change or end a customer's support needs: those who work cases (an assessor only reads,
     where a record allows it)."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_review_held_email(user: Any) -> bool:
     """See the email intake could not read, and release it as a case once who sent it is known."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in ASSIGNING_ROLES
+    return _role_in(user, ASSIGNING_ROLES)
 
 
 def _policy(user: Any) -> bool:
-    staff = staff_of(user)
-    return staff is not None and staff.role in POLICY_ROLES
+    return _role_in(user, POLICY_ROLES)
 
 
 def can_edit_wording(user: Any) -> bool:
@@ -287,21 +282,18 @@ def can_export_feedback(user: Any) -> bool:
 def can_manage_integrations(user: Any) -> bool:
     """The organisation's integrations that carry replies on social media and chat: their URLs and signing
     secrets are technical set-up, an administrator's."""
-    staff = staff_of(user)
-    return staff is not None and staff.role == Role.ADMIN
+    return _role_in(user, {Role.ADMIN})
 
 
 def can_configure_mailboxes(user: Any) -> bool:
     """The team mailboxes Amends reads by IMAP: servers and accounts, the administrators' business."""
-    staff = staff_of(user)
-    return staff is not None and staff.role == Role.ADMIN
+    return _role_in(user, {Role.ADMIN})
 
 
 def can_raise_colleague_alerts(user: Any) -> bool:
     """Raise an alert on a customer for whoever deals with them next ("may re-open the matter"): those who
     work cases, on a customer they can see. An assessor reads the alerts but raises none."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_close_colleague_alert(user: Any, alert: Any) -> bool:
@@ -344,15 +336,13 @@ MARKER_KEEPING_ROLES = ASSIGNING_ROLES
 def can_report_behaviour(user: Any) -> bool:
     """Report a behaviour incident or a safety report (CFACSC4 P17): every working role; an assessor
     judges work and reports nothing."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_see_conduct(user: Any) -> bool:
     """See the behaviour incidents and decisions on a customer they can see: those who deal with customers
     (working roles). An assessor does not: it is not part of the work they judge."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_decide_at(user: Any, roles: Any) -> bool:
@@ -364,8 +354,7 @@ def can_decide_at(user: Any, roles: Any) -> bool:
 def can_give_senior_check(user: Any) -> bool:
     """Confirm that reasonable adjustments were considered before a customer with support needs is
     restricted (Equality Act 2010): a complaints lead or an administrator."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in SENIOR_CHECK_ROLES
+    return _role_in(user, SENIOR_CHECK_ROLES)
 
 
 def can_see_marker(user: Any, roles: Any) -> bool:
@@ -377,8 +366,7 @@ def can_see_marker(user: Any, roles: Any) -> bool:
 def can_keep_markers(user: Any) -> bool:
     """Review and remove warning markers: team leaders, complaints leads, administrators (anyone who works
     cases may add one with a safety report)."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in MARKER_KEEPING_ROLES
+    return _role_in(user, MARKER_KEEPING_ROLES)
 
 
 def can_configure_conduct(user: Any) -> bool:
@@ -394,8 +382,7 @@ REVIEW_SEEING_ROLES = ASSIGNING_ROLES  # team leaders, complaints leads, adminis
 def can_see_reviews(user: Any) -> bool:
     """The special reviews complaint levels opened, with their evidence: those who manage the service
     (team leaders, complaints leads, administrators)."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in REVIEW_SEEING_ROLES
+    return _role_in(user, REVIEW_SEEING_ROLES)
 
 
 def can_lead_reviews(user: Any) -> bool:
@@ -429,8 +416,7 @@ INSIGHT_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 def can_see_insights(user: Any) -> bool:
     """The dashboards of complaint levels and rates: team leaders (over the cases they see: their team's)
     and those who see every case. The figures always count only the cases `case_scope` gives them."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in INSIGHT_ROLES
+    return _role_in(user, INSIGHT_ROLES)
 
 
 def performance_people_scope(user: Any) -> Q:
@@ -499,8 +485,7 @@ def can_see_improvement(user: Any) -> bool:
 
 def can_plan_improvement(user: Any) -> bool:
     """Open an improvement action and give it an owner: team leaders, complaints leads, administrators."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in IMPROVING_ROLES
+    return _role_in(user, IMPROVING_ROLES)
 
 
 def can_move_improvement(user: Any, action: Any) -> bool:
@@ -519,14 +504,12 @@ def improvement_owners_scope() -> Q:
 
 def can_share_lessons(user: Any) -> bool:
     """Share a lesson learned with teams and people: team leaders, complaints leads, administrators."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in IMPROVING_ROLES
+    return _role_in(user, IMPROVING_ROLES)
 
 
 def can_receive_lessons(user: Any) -> bool:
     """Be told a lesson and acknowledge it: those who work cases (an assessor judges the work)."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in WORKING_ROLES
+    return _role_in(user, WORKING_ROLES)
 
 
 def can_see_every_lesson(user: Any) -> bool:
@@ -550,6 +533,7 @@ def can_produce_returns(user: Any) -> bool:
 def can_edit_self_assessment(user: Any) -> bool:
     """The Code self-assessment's answers and the return's product and cause mapping: complaints leads
     and administrators, audited."""
+    return _policy(user)
 
 
 def can_see_problems(user: Any) -> bool:
@@ -561,8 +545,7 @@ def can_see_problems(user: Any) -> bool:
 def can_manage_problems(user: Any) -> bool:
     """Open a problem, rename, describe, set its owner, status and root cause, link and unlink cases,
     merge and split: team leaders, complaints leads, administrators."""
-    staff = staff_of(user)
-    return staff is not None and staff.role in ASSIGNING_ROLES
+    return _role_in(user, ASSIGNING_ROLES)
 
 
 def can_tell_problem_customers(user: Any) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from amends.cases.models import Case
 from amends.core.api_errors import errors
+from amends.core.api_types import RowId
 from amends.core.errors import NotFound, PermissionDenied
 from amends.core.permissions import can_manage_problems, can_see_problems, case_scope
 
@@ -17,7 +17,6 @@ from . import selectors, services
 from .models import Problem
 
 router = Router(tags=["problems"])
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ProblemOut(Schema):
@@ -88,7 +87,7 @@ def _managing(user) -> None:
 
 
 @router.get(
-    "/problems", response={200: list[ProblemOut], **errors(403)}, summary="Problem records, newest first"
+    "/problems", response={200: list[ProblemOut], **errors(403, 422)}, summary="Problem records, newest first"
 )
 def list_problems(request, status: str = ""):
     _seeing(request.auth)
@@ -108,7 +107,7 @@ def get_problem(request, problem_id: RowId):
 
 @router.post(
     "/problems",
-    response={201: ProblemOut, **errors(400, 403, 404, 422)},
+    response={201: ProblemOut, **errors(400, 403, 404, 413, 422)},
     summary="Open a problem seen by staff (with or without cases)",
 )
 def open_problem(request, payload: ProblemIn):
@@ -125,7 +124,7 @@ def open_problem(request, payload: ProblemIn):
 
 @router.post(
     "/problems/{problem_id}/cases",
-    response={200: ProblemOut, **errors(400, 403, 404, 422)},
+    response={200: ProblemOut, **errors(400, 403, 404, 413, 422)},
     summary="Link cases to a problem",
 )
 def link_cases(request, problem_id: RowId, payload: LinkIn):

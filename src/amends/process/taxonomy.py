@@ -95,7 +95,7 @@ def root_cause_add(*, actor: Any, name: str, parent: RootCause | None = None, co
 @transaction.atomic
 def root_cause_rename(*, actor: Any, cause: RootCause, name: str) -> RootCause:
     """A clearer name; the code stays, and findings that name it show the new name."""
-    cause = RootCause.objects.select_for_update().get(pk=cause.pk)
+    cause = RootCause.objects.select_for_update(of=("self",)).get(pk=cause.pk)
     name = _name(name)
     if name == cause.name:
         raise DomainError("That is its name already", fields={"name": "unchanged"})
@@ -114,7 +114,7 @@ def root_cause_rename(*, actor: Any, cause: RootCause, name: str) -> RootCause:
 def root_cause_retire(*, actor: Any, cause: RootCause, reason: str) -> RootCause:
     """No longer offered for new findings. Never deleted: findings that name it keep it (and so do the counts
     of the past). A group retires with the root causes under it."""
-    cause = RootCause.objects.select_for_update().get(pk=cause.pk)
+    cause = RootCause.objects.select_for_update(of=("self",)).get(pk=cause.pk)
     reason = _reason(reason)
     if not cause.active:
         raise DomainError("That root cause is retired already", fields={"code": "retired"})
@@ -136,7 +136,7 @@ def root_cause_retire(*, actor: Any, cause: RootCause, reason: str) -> RootCause
 @transaction.atomic
 def root_cause_restore(*, actor: Any, cause: RootCause) -> RootCause:
     """Offered again (its group must be in use)."""
-    cause = RootCause.objects.select_for_update().select_related("parent").get(pk=cause.pk)
+    cause = RootCause.objects.select_for_update(of=("self",)).select_related("parent").get(pk=cause.pk)
     if cause.active:
         raise DomainError("That root cause is in use already", fields={"code": "active"})
     if cause.parent is not None and not cause.parent.active:
@@ -152,7 +152,7 @@ def root_cause_restore(*, actor: Any, cause: RootCause) -> RootCause:
 @transaction.atomic
 def root_cause_move(*, actor: Any, cause: RootCause, parent: RootCause | None) -> RootCause:
     """Under another group (or to the top level, for a root cause with nothing under it)."""
-    cause = RootCause.objects.select_for_update().select_related("parent").get(pk=cause.pk)
+    cause = RootCause.objects.select_for_update(of=("self",)).select_related("parent").get(pk=cause.pk)
     parent = _parent(parent)
     if parent is not None and parent.pk == cause.pk:
         raise DomainError("A root cause cannot go under itself", fields={"parent": "itself"})

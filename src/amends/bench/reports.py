@@ -19,21 +19,26 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from amends.cases import hooks as case_hooks
+from amends.cases.events import EventKind
 from amends.cases.models import Case
+from amends.cases.services import case_event, case_events_record
 from amends.demo.generate import demo_exists, seed_demo
 from amends.insights import facts, selectors
 from amends.insights.facts import RebuildResult
 from amends.insights.services import insights_rebuild
-from amends.process.models import Finding, Promise, RootCause, SatisfactionCheck
+from amends.process.models import CaseClock, CaseProcess, Finding, Promise, RootCause, SatisfactionCheck
+from amends.regimes.models import RegimeVersion
+from amends.returns import states
 from amends.returns.periods import last_half_year, last_twelve_months
 from amends.returns.selectors import fca_return, hos_report
+from amends.returns.services import returns_rebuild
 
 from .figures import require_work
 from .pages import PROCESS_CASES, ensure_world
@@ -144,19 +149,19 @@ def _person(s: Setting) -> int:
     return sum(r["finished"] for r in rows)
 
 
-# The regulatory returns (amends.returns), rebuilt from the event history of the complaints under their
-# regime. Only the cases walked through the complaint process carry a regime (PROCESS_CASES of them), so
-# `n` says how many complaints each return read: the bulk cases are not under FCA DISP or the Code.
+# The regulatory returns (amends.returns), from the complaints' stored states (rebuilt from their events).
+# Every seeded complaint is under a regime (`_under_regimes`): the Housing Ombudsman Code for repairs and
+# rent, FCA DISP for the rest; `rows` says how many complaints each return counted.
 @report_query("fca_return_half_year")
 def _fca_return(s: Setting) -> int:
     total = fca_return(last_half_year(s.today))[-1]  # the last row adds up the others
-    return total.outstanding_at_start + total.opened
+    return total.outstanding_at_start + total.opened + total.closed
 
 
 @report_query("hos_annual_report")
 def _hos_report(s: Setting) -> int:
     report = hos_report(last_twelve_months(s.today))
-    return report.stage1.received + report.stage2.received
+    return report.stage1.received + report.stage2.received + report.stage1.responded + report.stage2.responded
 
 
 def _enrich(rng: random.Random, users: list, causes: list[str]) -> Callable[[list[Case]], None]:
@@ -224,11 +229,143 @@ def _enrich(rng: random.Random, users: list, causes: list[str]) -> Callable[[lis
     return enrich
 
 
+HOUSING = {"Repairs", "Rent"}  # complaints about these follow the Housing Ombudsman Code, the rest FCA DISP
+
+
+def _under_regimes(rng: random.Random, causes: list[str], now: datetime) -> Callable[[list[Case]], None]:
+    """What the returns count, added to each seeded batch after `_enrich` (inside its transaction): every
+    complaint put under its regime (a CaseProcess and a `regime_applied` event at its opening); a finished
+    one answered some days later (a finding, one upheld in three with a refund chosen, the status change;
+    under the Code, its stage 1 response clock met then), one in ten of those under the Code escalated to
+    stage 2 and answered again, one in five of those referred to the Ombudsman. Rows as the services make
+    them, inserted in bulk like the rest of the seed."""
+    versions = {
+        code: RegimeVersion.objects.filter(regime__code=code)
+        .order_by("-version")
+        .values_list("pk", flat=True)[0]
+        for code in ("fca-disp", "hos-2024")
+    }
+    option_ids = iter(
+        range(10**9 + rng.randrange(10**6) * 1000, 2 * 10**9)
+    )  # remedies as the event holds them
+
+    def answer(c: Case, at: datetime, events: list, outcome: str) -> None:
+        events.append(
+            case_event(
+                c,
+                kind=EventKind.FINDING_RECORDED,
+                actor=None,
+                at=at,
+                after={"outcome": outcome, "root_cause": rng.choice(causes)},
+            )
+        )
+        if outcome != "not_justified" and rng.random() < 0.33:
+            option = next(option_ids)
+            remedies = [{"kind": "refund", "amount": str(rng.choice([25, 50, 75, 120, 250]))}]
+            events.append(
+                case_event(
+                    c,
+                    kind=EventKind.OPTION_ADDED,
+                    actor=None,
+                    at=at,
+                    after={"option": option, "remedies": remedies},
+                )
+            )
+            events.append(
+                case_event(c, kind=EventKind.OPTION_CHOSEN, actor=None, at=at, after={"option": option})
+            )
+
+    def under(created: list[Case]) -> None:
+        complaints = [c for c in created if c.kind == "complaint"]
+        processes, events, clocks = [], [], []
+        for c in complaints:
+            hos = c.product in HOUSING
+            processes.append(
+                CaseProcess(
+                    case=c,
+                    regime_version_id=versions["hos-2024" if hos else "fca-disp"],
+                    stage="stage1",
+                    received_at=c.opened_at,
+                )
+            )
+            events.append(
+                case_event(
+                    c,
+                    kind=EventKind.REGIME_APPLIED,
+                    actor=None,
+                    at=c.opened_at,
+                    after={"regime": "hos-2024" if hos else "fca-disp", "version": 1},
+                )
+            )
+            if c.status not in ("resolved", "closed"):
+                continue
+            answered = min(now, c.opened_at + timedelta(days=rng.choice([1, 2, 3, 5, 8, 13, 21, 34, 60, 70])))
+            answer(c, answered, events, rng.choice(OUTCOMES))
+            events.append(
+                case_event(
+                    c, kind=EventKind.STATUS_CHANGED, actor=None, at=answered, after={"status": c.status}
+                )
+            )
+            if not hos:
+                continue
+            clocks.append(_met_clock(c, "stage1", c.opened_at + timedelta(days=14), answered))
+            if rng.random() < 0.1 and answered + timedelta(days=25) < now:
+                escalated = answered + timedelta(days=4)
+                events.append(
+                    case_event(
+                        c, kind=EventKind.ESCALATED, actor=None, at=escalated, after={"stage": "stage2"}
+                    )
+                )
+                events.append(
+                    case_event(
+                        c, kind=EventKind.STATUS_CHANGED, actor=None, at=escalated, after={"status": "open"}
+                    )
+                )
+                second = escalated + timedelta(days=rng.choice([10, 15, 20]))
+                answer(c, second, events, rng.choice(OUTCOMES))
+                events.append(
+                    case_event(
+                        c, kind=EventKind.STATUS_CHANGED, actor=None, at=second, after={"status": c.status}
+                    )
+                )
+                clocks.append(_met_clock(c, "stage2", escalated + timedelta(days=28), second))
+                if rng.random() < 0.2:
+                    events.append(
+                        case_event(
+                            c,
+                            kind=EventKind.ESCALATED,
+                            actor=None,
+                            at=second + timedelta(days=3),
+                            after={"referred_to": "Housing Ombudsman Service"},
+                        )
+                    )
+        CaseProcess.objects.bulk_create(processes, batch_size=1000)
+        case_events_record(events)
+        CaseClock.objects.bulk_create(clocks, batch_size=1000)
+
+    return under
+
+
+def _met_clock(c: Case, stage: str, due: datetime, met: datetime) -> CaseClock:
+    return CaseClock(
+        case=c,
+        stage=stage,
+        code=f"{stage}_response",
+        name=f"{stage.replace('stage', 'Stage ')} response",
+        met_by="responded",
+        due_at=due,
+        status="met",
+        met_at=met,
+    )
+
+
 def seed_to(n: int, *, log: Callable[[str], None], process_cases: int = PROCESS_CASES) -> None:
     """N cases in all, as `bench pages` seeds them, each batch enriched for the dashboards. The facts are
     not kept up as the batches go in (the listener is set aside): the rebuild fills them, timed."""
     teams, leader, lead, advisers = ensure_world()
-    case_hooks.events_recorded.unregister(facts.events_recorded)
+    listeners = (facts.events_recorded, states.events_recorded)
+    for listener in listeners:
+        case_hooks.events_recorded.unregister(listener)
     try:
         if process_cases and not demo_exists():
             started = time.perf_counter()
@@ -250,22 +387,38 @@ def seed_to(n: int, *, log: Callable[[str], None], process_cases: int = PROCESS_
             progress=lambda done: log(
                 f"  seeded {have + done:,} / {n:,} ({time.perf_counter() - started:.0f} s)"
             ),
-            after_batch=_enrich(random.Random(have + 7), [leader, *advisers], causes),
+            after_batch=_both(
+                _enrich(random.Random(have + 7), [leader, *advisers], causes),
+                _under_regimes(random.Random(have + 11), causes, timezone.now()),
+            ),
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         log(f"seeded {n - have:,} cases in {time.perf_counter() - started:.1f} s")
     finally:
-        case_hooks.events_recorded.register(facts.events_recorded)
+        for listener in listeners:
+            case_hooks.events_recorded.register(listener)
+
+
+def _both(*steps: Callable[[list[Case]], None]) -> Callable[[list[Case]], None]:
+    def run(created: list[Case]) -> None:
+        for step in steps:
+            step(created)
+
+    return run
 
 
 def rebuild(*, log: Callable[[str], None]) -> RebuildResult:
     result = insights_rebuild(
         progress=lambda done: log(f"  facts of {done:,} cases") if done % 100_000 < 5000 else None
     )
+    log(f"rebuilt the facts of {result.cases:,} cases in {result.seconds:.1f} s")
+    states = returns_rebuild(
+        progress=lambda done: log(f"  states of {done:,} complaints") if done % 100_000 < 2000 else None
+    )
+    log(f"rebuilt {states.rows:,} states of {states.cases:,} complaints in {states.seconds:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    log(f"rebuilt the facts of {result.cases:,} cases in {result.seconds:.1f} s")
     return result
 
 

@@ -33,7 +33,7 @@ class CaseProcess(models.Model):
     referred_to = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        # The returns' period queries: complaints received in a period (returns.history.candidates).
+        # Complaints received in a period (the returns' oracle in returns/tests/replay.py, reports).
         indexes = [models.Index(fields=["received_at"], name="caseprocess_received")]
 
 
@@ -73,6 +73,8 @@ class CaseClock(models.Model):
             # The worker's two claims: warnings due, breaches due. Only running clocks are ever touched.
             models.Index(fields=["status", "warn_at"], name="clock_warn_due"),
             models.Index(fields=["status", "due_at"], name="clock_breach_due"),
+            # The annual report's responses of a period: clocks met by a response, by when.
+            models.Index(fields=["met_by", "met_at"], name="clock_met"),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,7 @@ class CaseHistory:
     nation: str
     received_at: datetime
     events: list[Event] = field(default_factory=list)
+    regime: str = ""
 
     def classification_at(self, moment: datetime) -> tuple[str, str, str]:
         """(kind, product, category) at `moment`."""
@@ -144,6 +145,7 @@ def histories(case_ids: Iterable[int]) -> Iterator[CaseHistory]:
                 "case__product",
                 "case__category",
                 "case__customer__nation",
+                "regime_version__regime__code",
             )
             .order_by("case_id")
         )
@@ -154,7 +156,7 @@ def histories(case_ids: Iterable[int]) -> Iterator[CaseHistory]:
             .values_list("case_id", "at", "id", "kind", "before", "after")
         ):
             events[case_id].append(Event(at, pk, kind, before or {}, after or {}))
-        for case_id, received, reference, kind, product, category, nation in rows:
+        for case_id, received, reference, kind, product, category, nation, regime in rows:
             yield CaseHistory(
                 case_id=case_id,
                 reference=reference,
@@ -164,25 +166,5 @@ def histories(case_ids: Iterable[int]) -> Iterator[CaseHistory]:
                 nation=nation,
                 received_at=received,
                 events=events[case_id],
+                regime=regime,
             )
-
-
-def candidates(regimes: Iterable[str], start: datetime, end: datetime) -> set[int]:
-    """The cases under these regimes that a figure for [start, end) may count: received before the end,
-    and either received in the period, or with a status event in it, or open now (then open since), or
-    with a status event since the start (then perhaps open at the start). Index-backed: CaseProcess by
-    received_at, the case events by kind and time (cases migration `caseevent_kind_at`)."""
-    under = CaseProcess.objects.filter(regime_version__regime__code__in=list(regimes), received_at__lt=end)
-    received = set(under.filter(received_at__gte=start).values_list("case_id", flat=True))
-    moved = set(
-        CaseEvent.objects.filter(
-            kind__in=[EventKind.STATUS_CHANGED.value, EventKind.REOPENED.value, EventKind.ESCALATED.value],
-            at__gte=start,
-            case__process__regime_version__regime__code__in=list(regimes),
-            case__process__received_at__lt=end,
-        ).values_list("case_id", flat=True)
-    )
-    still_open = set(
-        under.filter(received_at__lt=start, case__status__in=sorted(OPEN)).values_list("case_id", flat=True)
-    )
-    return received | moved | still_open

@@ -91,3 +91,78 @@ class ReturnProduced(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["report", "produced_at"], name="return_produced_at")]
+
+
+class ComplaintState(models.Model):
+    """A complaint under a regime as it stood between two moments: what the returns count, kept so a return
+    over a million cases is a few indexed queries instead of a replay of every case's events.
+
+    Derived, never the truth: each case's rows are rebuilt from its events (history.py, states.py) after
+    every commit that records an event on it, and all of them by `amends returns_rebuild`. A row holds the
+    state after every event at or before `valid_from` and until `valid_to` (the next row's `valid_from`;
+    FOREVER for the row in force now); the first row starts at the beginning of time, so a complaint
+    received before its first event is still found. "As at a moment M" (events strictly before M, as the
+    returns read status and classification) is the row with valid_from < M <= valid_to."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+", db_index=False)
+    regime = models.CharField(max_length=40)  # the regime's code (fca-disp, hos-2024...)
+    regime_at = models.DateTimeField()  # when it was applied (its first regime_applied event)
+    received_at = models.DateTimeField()  # CaseProcess.received_at
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField()
+    kind = models.CharField(max_length=20)
+    product = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    # When it last finished (left the open statuses), if it is finished in this row; then the DISP closure
+    # bucket (selectors.closure_bucket) and the finding and money as they stood at that moment.
+    finished_since = models.DateTimeField(null=True, blank=True)
+    bucket = models.CharField(max_length=60, blank=True)
+    closure_outcome = models.CharField(max_length=30, blank=True)
+    closure_root_cause = models.CharField(max_length=60, blank=True)
+    closure_redress = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # The latest finding (outcome, root cause code) and the money of every option chosen, in this row.
+    outcome = models.CharField(max_length=30, blank=True)
+    root_cause = models.CharField(max_length=60, blank=True)
+    redress = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "valid_from"], name="complaintstate_case"),
+            models.Index(fields=["regime", "received_at"], name="complaintstate_received"),
+            models.Index(fields=["regime", "finished_since"], name="complaintstate_finished"),
+            # Open rows by when they stopped being in force: what was outstanding at a period's start.
+            models.Index(
+                fields=["regime", "valid_to"],
+                name="complaintstate_open_to",
+                condition=models.Q(finished_since__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} {self.regime} from {self.valid_from:%Y-%m-%d %H:%M}"
+
+
+class ComplaintResponse(models.Model):
+    """A response a complaint under a regime was given at a stage: the stage's first response clock met (a
+    stage 1 or stage 2 response letter), with what the annual report counts of it, as it stood then.
+
+    Derived like `ComplaintState` (states.py): rebuilt from the case's clocks and events after every commit
+    that records an event on it. A met clock never changes, so neither does its row."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    regime = models.CharField(max_length=40)
+    stage = models.CharField(max_length=40)
+    met_at = models.DateTimeField()
+    within_timescale = models.BooleanField()  # met at or before its due time, any extension included
+    extended = models.BooleanField()
+    # Working days of the customer's nation from receipt (stage 1) or the escalation to this stage.
+    working_days = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=30, blank=True)  # the finding in force when it went
+    root_cause = models.CharField(max_length=60, blank=True)
+    redress = models.DecimalField(max_digits=14, decimal_places=2, default=0)  # money chosen by then
+
+    class Meta:
+        indexes = [models.Index(fields=["regime", "met_at"], name="complaintresponse_met")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} {self.stage} response {self.met_at:%Y-%m-%d}"

@@ -19,14 +19,30 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+
+from amends.cases.events import EventKind
+from amends.cases.models import CaseEvent
 from amends.improvement.selectors import improvements_made
-from amends.process.models import CaseClock, Finding, RootCause
-from amends.regimes import calendar
+from amends.process.models import Finding, RootCause
 
 from . import mapping
-from .history import CaseHistory, candidates, histories
 from .hos_code import PROVISIONS, SECTIONS
-from .models import ReturnMapping, SelfAssessmentAnswer
+from .models import ComplaintResponse, ComplaintState, ReturnMapping, SelfAssessmentAnswer
 from .periods import Period
 
 # Which regimes each return counts. FCA payment services complaints (fca-psd) have a return of their own
@@ -109,50 +125,88 @@ def _parents() -> dict[str, str | None]:
     return dict(RootCause.objects.values_list("code", "parent__code"))
 
 
-def closure_bucket(history: CaseHistory, closed_at: datetime) -> str:
-    """Which DISP closure bucket: within 3 business days (by the end of the third business day after the
-    day of receipt, London dates, the customer's nation's bank holidays), else within 8 weeks (by the
-    end of the 56th day after the day of receipt), else after 8 weeks."""
-    received = calendar.to_london(history.received_at).date()
-    closed = calendar.to_london(closed_at).date()
-    if closed <= calendar.add_business_days(received, 3, history.nation):
-        return "closed_within_3_business_days"
-    if closed <= received + EIGHT_WEEKS:
-        return "closed_after_3_business_days_within_8_weeks"
-    return "closed_after_8_weeks"
+def _at(regimes: Iterable[str], moment: datetime) -> QuerySet[ComplaintState]:
+    """Each complaint's row as it stood at `moment` (events strictly before it) under these regimes, the
+    regime applied before it: a complaint then."""
+    return ComplaintState.objects.filter(
+        regime__in=list(regimes),
+        regime_at__lt=moment,
+        valid_from__lt=moment,
+        valid_to__gte=moment,
+        kind="complaint",
+    )
+
+
+def _fca_key(closed: Q) -> DbCase:
+    """The root cause a complaint is counted under: the finding it closed with, else its latest."""
+    return DbCase(When(closed, then=F("closure_root_cause")), default=F("root_cause"))
 
 
 def fca_return(period: Period, *, regimes: Iterable[str] = FCA_REGIMES) -> list[FcaRow]:
     """The FCA complaints return for `period`: a row per product group and cause with any figure, sorted,
-    then one total row ("All", "All"). Rebuilt from the events: what Amends held at the period's end."""
+    then one total row ("All", "All"). What Amends held at the period's end, from the stored states
+    (states.py): two grouped queries whatever the number of complaints."""
     start, end = period.start, period.end
     products, causes = mappings()
     parents = _parents()
+    closed = Q(finished_since__gte=start, finished_since__lt=end)
+    opened = Q(received_at__gte=start, received_at__lt=end)
+    at_end = _at(regimes, end)
+
+    def flag(condition: Q) -> Sum:
+        return Sum(DbCase(When(condition, then=1), default=0, output_field=IntegerField()))
+
+    moved = (
+        at_end.filter(opened | closed)
+        .annotate(cause_code=_fca_key(closed))
+        .values("product", "cause_code")
+        .annotate(
+            opened=flag(opened),
+            closed=flag(closed),
+            within_3=flag(closed & Q(bucket="closed_within_3_business_days")),
+            within_8_weeks=flag(closed & Q(bucket="closed_after_3_business_days_within_8_weeks")),
+            after_8_weeks=flag(closed & Q(bucket="closed_after_8_weeks")),
+            upheld=flag(closed & Q(closure_outcome__in=sorted(UPHELD))),
+            redress=Sum(
+                DbCase(
+                    When(closed, then=F("closure_redress")),
+                    default=Value(Decimal(0)),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                )
+            ),
+        )
+    )
+    # Outstanding at the start: received before it and open then (its row at the start unfinished).
+    open_at_start = ComplaintState.objects.filter(
+        regime__in=list(regimes),
+        received_at__lt=start,
+        finished_since__isnull=True,
+        valid_from__lt=start,
+        valid_to__gte=start,
+    ).values("case_id")
+    outstanding = (
+        at_end.filter(received_at__lt=start, case_id__in=open_at_start)
+        .annotate(cause_code=_fca_key(closed))
+        .values("product", "cause_code")
+        .annotate(n=Count("id"))
+    )
     rows: dict[tuple[str, str], FcaRow] = {}
-    for h in histories(candidates(regimes, start, end)):
-        if not h.regime_applied_before(end):
-            continue
-        kind, product, _ = h.classification_at(end)
-        if kind != "complaint":
-            continue
-        closed_at = h.finished_since(end)
-        closed_in = closed_at is not None and start <= closed_at < end
-        opened_in = start <= h.received_at < end
-        outstanding = h.received_at < start and h.finished_since(start) is None
-        if not (closed_in or opened_in or outstanding):
-            continue
-        finding = h.finding_at(closed_at if closed_in else end)
-        root = finding[1] if finding else None
-        key = (mapping.product_group(product, products), mapping.cause(root, parents.get(root or ""), causes))
-        row = rows.setdefault(key, FcaRow(*key))
-        row.outstanding_at_start += outstanding
-        row.opened += opened_in
-        if closed_in:
-            row.closed += 1
-            bucket = closure_bucket(h, closed_at)
-            setattr(row, bucket, getattr(row, bucket) + 1)
-            row.upheld += bool(finding and finding[0] in UPHELD)
-            row.redress_paid_gbp += h.redress_at(closed_at)
+
+    def row_of(product: str, code: str) -> FcaRow:
+        key = (mapping.product_group(product, products), mapping.cause(code, parents.get(code), causes))
+        return rows.setdefault(key, FcaRow(*key))
+
+    for g in moved:
+        row = row_of(g["product"], g["cause_code"])
+        row.opened += g["opened"]
+        row.closed += g["closed"]
+        row.closed_within_3_business_days += g["within_3"]
+        row.closed_after_3_business_days_within_8_weeks += g["within_8_weeks"]
+        row.closed_after_8_weeks += g["after_8_weeks"]
+        row.upheld += g["upheld"]
+        row.redress_paid_gbp += Decimal(g["redress"] or 0)
+    for g in outstanding:
+        row_of(g["product"], g["cause_code"]).outstanding_at_start += g["n"]
     ordered = [rows[k] for k in sorted(rows)]
     total = FcaRow(ALL, ALL)
     for row in ordered:
@@ -252,70 +306,64 @@ def improvements_in(period: Period) -> list[dict]:
     return improvements_made(period.start, period.end)
 
 
-def _response_clocks(case_ids: list[int]) -> dict[tuple[int, str], CaseClock]:
-    """Each case's response clock per stage (the one a response letter meets, not an optional window).
-    Once met it never changes: an extension is only possible while it runs."""
-    clocks: dict[tuple[int, str], CaseClock] = {}
-    for i in range(0, len(case_ids), 500):
-        for clock in CaseClock.objects.filter(
-            case_id__in=case_ids[i : i + 500], met_by="responded", optional=False
-        ).order_by("id"):
-            clocks.setdefault((clock.case_id, clock.stage), clock)
-    return clocks
-
-
 def hos_report(period: Period, *, regimes: Iterable[str] = HOS_REGIMES) -> HosReport:
-    """The annual report's figures for `period` (usually a financial year), from the events and the
-    met response clocks: stage 1 and stage 2 complaints received and answered, within the Code's
-    timescales, extended, their outcomes, the themes and root causes, referrals to the Ombudsman."""
+    """The annual report's figures for `period` (usually a financial year), from the stored states and
+    responses (states.py) and the escalation events: stage 1 and stage 2 complaints received and answered,
+    within the Code's timescales, extended, their outcomes, the themes and root causes, referrals to the
+    Ombudsman. Grouped queries whatever the number of complaints."""
     start, end = period.start, period.end
     parents = _parents()
     names = dict(RootCause.objects.values_list("code", "name"))
-    found = [h for h in histories(candidates(regimes, start, end)) if h.regime_applied_before(end)]
-    found = [h for h in found if h.classification_at(end)[0] == "complaint"]
-    clocks = _response_clocks([h.case_id for h in found])
+    at_end = _at(regimes, end)
+    # A complaint at the end (its row then): checked row by row on the few events and responses of the
+    # period, by the (case, valid from) index, rather than listing every complaint first.
+    complaint = Exists(_at(regimes, end).filter(case_id=OuterRef("case_id")))
     stages = {"stage1": StageFigures(), "stage2": StageFigures()}
     themes: Counter[str] = Counter()
+    for category, n in (
+        at_end.filter(received_at__gte=start, received_at__lt=end)
+        .values_list("category")
+        .annotate(n=Count("id"))
+    ):
+        stages["stage1"].received += n
+        themes[category or "Not categorised"] += n
+    escalated = CaseEvent.objects.filter(complaint, kind=EventKind.ESCALATED.value, at__gte=start, at__lt=end)
+    for stage, n in (
+        escalated.filter(after__stage__in=list(stages))
+        .values_list(KT("after__stage"))
+        .annotate(n=Count("id"))
+    ):
+        stages[stage].received += n
+    referred = escalated.filter(after__stage__isnull=True, after__referred_to__isnull=False).count()
+    responses = ComplaintResponse.objects.filter(
+        complaint, regime__in=list(regimes), met_at__gte=start, met_at__lt=end
+    )
     causes: Counter[str] = Counter()
-    referred = 0
-    redress = Decimal(0)
-    for h in found:
-        if start <= h.received_at < end:
-            stages["stage1"].received += 1
-            themes[h.classification_at(end)[2] or "Not categorised"] += 1
-        stage_started = {"stage1": h.received_at}
-        for e in h.escalations_in(h.received_at, end):
-            if e.after.get("stage"):
-                stage_started[e.after["stage"]] = e.at
-                if start <= e.at and e.after["stage"] in stages:
-                    stages[e.after["stage"]].received += 1
-            elif e.after.get("referred_to") and start <= e.at:
-                referred += 1
-        answered = None
-        for code, figures in stages.items():
-            clock = clocks.get((h.case_id, code))
-            if clock is None or clock.met_at is None or not (start <= clock.met_at < end):
-                continue
-            figures.responded += 1
-            figures.within_timescale += clock.met_at <= clock.due_at
-            figures.extended += clock.extended_from is not None
-            began = stage_started.get(code, h.received_at)
-            figures.working_days_total += max(
-                0,
-                calendar.business_days_between(
-                    calendar.to_london(began).date(), calendar.to_london(clock.met_at).date(), h.nation
-                ),
-            )
-            finding = h.finding_at(clock.met_at)
-            outcome = OUTCOME_WORDS.get(finding[0] if finding else "", "No finding recorded")
-            figures.outcomes[outcome] = figures.outcomes.get(outcome, 0) + 1
-            if finding and finding[1]:
-                parent = parents.get(finding[1])
-                label = names.get(finding[1], finding[1])
-                causes[f"{names.get(parent, parent)}: {label}" if parent else label] += 1
-            answered = max(answered or clock.met_at, clock.met_at)
-        if answered is not None:
-            redress += h.redress_at(answered)  # once a case, as it stood at its last response
+    for g in responses.values("stage", "outcome", "root_cause").annotate(
+        n=Count("id"),
+        within=Sum(DbCase(When(within_timescale=True, then=1), default=0, output_field=IntegerField())),
+        extended=Sum(DbCase(When(extended=True, then=1), default=0, output_field=IntegerField())),
+        days=Sum("working_days"),
+    ):
+        figures = stages.get(g["stage"])
+        if figures is None:
+            continue
+        figures.responded += g["n"]
+        figures.within_timescale += g["within"]
+        figures.extended += g["extended"]
+        figures.working_days_total += g["days"]
+        word = OUTCOME_WORDS.get(g["outcome"], "No finding recorded")
+        figures.outcomes[word] = figures.outcomes.get(word, 0) + g["n"]
+        if root := g["root_cause"]:
+            parent = parents.get(root)
+            label = names.get(root, root)
+            causes[f"{names.get(parent, parent)}: {label}" if parent else label] += g["n"]
+    # The money to put things right: once a case, as it stood at its last response of the period.
+    later = ComplaintResponse.objects.filter(
+        case_id=OuterRef("case_id"), met_at__gt=OuterRef("met_at"), met_at__lt=end, stage__in=list(stages)
+    )
+    last = responses.filter(stage__in=list(stages)).exclude(Exists(later))
+    redress = last.aggregate(total=Sum("redress"))["total"] or Decimal(0)
     return HosReport(
         period=period,
         stage1=stages["stage1"],
@@ -323,7 +371,7 @@ def hos_report(period: Period, *, regimes: Iterable[str] = HOS_REGIMES) -> HosRe
         referred_to_ombudsman=referred,
         themes=sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])),
         root_causes=sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])),
-        redress_gbp=redress,
+        redress_gbp=Decimal(redress),
         improvements=improvements_in(period),
     )
 

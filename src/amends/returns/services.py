@@ -17,12 +17,20 @@ from . import mapping
 from .hos_code import PROVISION_CODES
 from .models import ReturnMapping, ReturnProduced, SelfAssessmentAnswer
 from .periods import Period
+from .states import RebuildResult, states_rebuild
 
 TEXT_LIMIT = 5000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @transaction.atomic
+def returns_rebuild(*, progress=None) -> RebuildResult:
+    """Rebuild every complaint's stored states from its events (after an import or a restore, or to put
+    right anything the incremental rebuild after a commit missed). Not audited: the states are derived
+    data, and a rebuild changes nothing anyone recorded."""
+    return states_rebuild(progress=progress)
+
+
 def return_mapping_set(*, kind: str, key: str, value: str, actor: Any) -> ReturnMapping | None:
     """Count our product (or root cause) `key` under the return's `value` from now on; an empty value
     goes back to the default (mapping.py). Audited."""

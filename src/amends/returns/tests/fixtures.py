@@ -3,6 +3,7 @@ complaints received, answered and closed on known dates, so the returns' figures
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -50,12 +51,21 @@ def at(*args) -> datetime:
 class Book:
     """Writes a fixture history: each step at its own moment, through the services."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, on_commit=None):
         self.actor = actor
         self.n = 0
+        self.on_commit = on_commit  # pytest-django's django_capture_on_commit_callbacks, where there is one
 
+    @contextmanager
     def travel(self, moment):
-        return time_machine.travel(moment, tick=False)
+        """At `moment`, running what waits for the commit (the returns' stored states) at the end, as a
+        real request's commit would."""
+        with time_machine.travel(moment, tick=False):
+            if self.on_commit is None:
+                yield
+            else:
+                with self.on_commit(execute=True):
+                    yield
 
     def blocks(self, moment) -> None:
         with self.travel(moment):
@@ -137,8 +147,8 @@ class Book:
 
 
 @pytest.fixture
-def book(complaints_lead):
-    b = Book(complaints_lead)
+def book(complaints_lead, django_capture_on_commit_callbacks):
+    b = Book(complaints_lead, django_capture_on_commit_callbacks)
     b.blocks(at(2025, 1, 1, 9, 0))
     return b
 

@@ -128,8 +128,15 @@ class ComplaintState(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["case", "valid_from"], name="complaintstate_case"),
-            models.Index(fields=["regime", "received_at"], name="complaintstate_received"),
-            models.Index(fields=["regime", "finished_since"], name="complaintstate_finished"),
+            # A period's complaints by when received or finished; the interval's ends (and the receipt) in
+            # the index too, so rows not in force at the period's end are passed over without being read.
+            models.Index(
+                fields=["regime", "received_at", "valid_to", "valid_from"], name="complaintstate_received"
+            ),
+            models.Index(
+                fields=["regime", "finished_since", "received_at", "valid_to", "valid_from"],
+                name="complaintstate_finished",
+            ),
             # Open rows by when they stopped being in force: what was outstanding at a period's start.
             models.Index(
                 fields=["regime", "valid_to"],

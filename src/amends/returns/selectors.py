@@ -145,7 +145,7 @@ def _fca_key(closed: Q) -> DbCase:
 def fca_return(period: Period, *, regimes: Iterable[str] = FCA_REGIMES) -> list[FcaRow]:
     """The FCA complaints return for `period`: a row per product group and cause with any figure, sorted,
     then one total row ("All", "All"). What Amends held at the period's end, from the stored states
-    (states.py): two grouped queries whatever the number of complaints."""
+    (states.py): three grouped queries whatever the number of complaints."""
     start, end = period.start, period.end
     products, causes = mappings()
     parents = _parents()
@@ -156,24 +156,38 @@ def fca_return(period: Period, *, regimes: Iterable[str] = FCA_REGIMES) -> list[
     def flag(condition: Q) -> Sum:
         return Sum(DbCase(When(condition, then=1), default=0, output_field=IntegerField()))
 
-    moved = (
-        at_end.filter(opened | closed)
+    upheld = Q(closure_outcome__in=sorted(UPHELD))
+    money = DecimalField(max_digits=14, decimal_places=2)
+    # Received in the period (closed in it or not), then closed in it but received before: two disjoint
+    # sets, each read along one index.
+    received = (
+        at_end.filter(opened)
         .annotate(cause_code=_fca_key(closed))
         .values("product", "cause_code")
         .annotate(
-            opened=flag(opened),
+            opened=Count("id"),
             closed=flag(closed),
             within_3=flag(closed & Q(bucket="closed_within_3_business_days")),
             within_8_weeks=flag(closed & Q(bucket="closed_after_3_business_days_within_8_weeks")),
             after_8_weeks=flag(closed & Q(bucket="closed_after_8_weeks")),
-            upheld=flag(closed & Q(closure_outcome__in=sorted(UPHELD))),
+            upheld=flag(closed & upheld),
             redress=Sum(
-                DbCase(
-                    When(closed, then=F("closure_redress")),
-                    default=Value(Decimal(0)),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                )
+                DbCase(When(closed, then=F("closure_redress")), default=Value(Decimal(0)), output_field=money)
             ),
+        )
+    )
+    earlier = (
+        at_end.filter(closed, received_at__lt=start)
+        .annotate(cause_code=F("closure_root_cause"))
+        .values("product", "cause_code")
+        .annotate(
+            opened=Value(0),
+            closed=Count("id"),
+            within_3=flag(Q(bucket="closed_within_3_business_days")),
+            within_8_weeks=flag(Q(bucket="closed_after_3_business_days_within_8_weeks")),
+            after_8_weeks=flag(Q(bucket="closed_after_8_weeks")),
+            upheld=flag(upheld),
+            redress=Sum("closure_redress"),
         )
     )
     # Outstanding at the start: received before it and open then (its row at the start unfinished).
@@ -196,7 +210,7 @@ def fca_return(period: Period, *, regimes: Iterable[str] = FCA_REGIMES) -> list[
         key = (mapping.product_group(product, products), mapping.cause(code, parents.get(code), causes))
         return rows.setdefault(key, FcaRow(*key))
 
-    for g in moved:
+    for g in [*received, *earlier]:
         row = row_of(g["product"], g["cause_code"])
         row.opened += g["opened"]
         row.closed += g["closed"]

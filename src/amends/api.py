@@ -84,7 +84,8 @@ api = NinjaAPI(
     parser=TextParser(),
     version="1",
     description="Complaints and customer problems: cases, customers, messages. "
-    "Authenticate with `Authorization: Bearer <token>` (create one with `amends api_token USERNAME`).",
+    "Authenticate with `Authorization: Bearer <token>` (create one with `amends api_token USERNAME`). "
+    "No text in a query or a body may hold the NUL character: such a request is refused with 422.",
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/docs",

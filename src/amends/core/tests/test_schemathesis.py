@@ -62,7 +62,21 @@ def map_case(context, case):
             params[name] = seeded[name]
     if case.query:
         case.query.pop("cursor", None)
+    # The API refuses the NUL character in any query or body text (api.TextParser, a documented 422), a rule
+    # the document states in prose only: a generated "valid" text holding one is not a valid request.
+    case.query = _without_nul(case.query)
+    case.body = _without_nul(case.body)
     return case
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 @pytest.fixture

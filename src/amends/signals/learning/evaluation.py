@@ -369,6 +369,21 @@ def load_hatexplain_sample() -> tuple[list[str], np.ndarray]:
     return [r["text"] for r in rows], np.array([r["category"] != "0" for r in rows], int)
 
 
+def hatexplain_split() -> dict[str, tuple[list[str], np.ndarray]]:
+    """The HateXplain sample in two fixed halves (SOURCE.txt): a post is "dev" when the first byte of the
+    SHA-256 of its id is even, else "test". Abuse variants are chosen on dev only; test is reported."""
+    import csv
+    import hashlib
+
+    with (EVALDATA / "hatexplain" / "hatexplain_sample.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out: dict[str, tuple[list[str], np.ndarray]] = {}
+    for name, parity in (("dev", 0), ("test", 1)):
+        part = [r for r in rows if hashlib.sha256(r["id"].encode()).digest()[0] % 2 == parity]
+        out[name] = ([r["text"] for r in part], np.array([r["category"] != "0" for r in part], int))
+    return out
+
+
 def abuse_scores(texts: Sequence[str]) -> np.ndarray:
     """The shipped abuse head's score, 1 - P(neither), before the analyser's evidence rule."""
     model = load_model()
@@ -502,18 +517,20 @@ def _safety_figures(data_dir: Path) -> list[dict]:
 
 
 def load_threat_sentences() -> dict[str, dict[str, list[str]]]:
-    """evaldata/threat_sentences.json: hand-written threats to staff and hard negatives in two halves,
-    `development` (read while widening the rule) and `held_out` (written before the rule was run on it,
-    never tuned on), each {"threat_to_staff": [...], "neither": [...]}."""
+    """evaldata/threat_sentences.json: hand-written threats to staff and hard negatives in three parts,
+    `development` (read while widening the rule in session 2), `held_out` (written before the rule was run
+    on it; never tuned on in session 2, read while widening for veiled threats in session 3) and
+    `held_out_session3` (written before that widening, never tuned on), each {"threat_to_staff": [...],
+    "neither": [...]}."""
     data = json.loads((EVALDATA / "threat_sentences.json").read_text(encoding="utf-8"))
-    return {half: data[half] for half in ("development", "held_out")}
+    return {half: data[half] for half in ("development", "held_out", "held_out_session3")}
 
 
 def _threat_sentence_figures() -> list[dict]:
     """The threat rule (and the keyword baseline) on the hand-written threat sentences, each half named:
     recall on the threats and the share of hard negatives (idioms, lawful escalation, accidents, someone
-    else's threat, fiction) it fires on. The held-out half is the figure to quote; the development half was
-    read while the rule was widened, so it says only that those wordings are caught."""
+    else's threat, fiction) it fires on. held_out_session3 is the figure to quote; the other two were read
+    while the rule was widened, so they say only that those wordings are caught."""
     out = []
     for half, texts in load_threat_sentences().items():
         positives, negatives = texts["threat_to_staff"], texts["neither"]

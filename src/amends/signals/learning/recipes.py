@@ -279,3 +279,34 @@ def abuse_extra_neither(data_dir: Path) -> dict[str, list[str]]:
     if (data_dir / "cfpb_5class_1000_llm").is_dir():
         extra["cfpb_5class_1000_llm"] = load_cfpb(data_dir)[0]
     return extra
+
+
+GOEMOTIONS_NEITHER_ROWS = 5000
+HOSTILE_EMOTIONS = ("anger", "annoyance", "disapproval", "disgust")
+
+
+def goemotions_neither(data_dir: Path, name: str) -> list[str]:
+    """GoEmotions train comments (Apache-2.0) as extra "neither": ordinary Reddit comments about people and
+    things. "goemotions_ordinary": the first GOEMOTIONS_NEITHER_ROWS whose labels carry no hostile emotion;
+    "goemotions_clean": the same with no word of the profanity list either (a Reddit comment may swear
+    without being labelled angry, and swearing is what the head must not unlearn). Never positives: anger
+    is not abuse. None when the folder is absent."""
+    from amends.signals.engine.features import tokenise
+    from amends.signals.engine.lexicon import word_kind
+
+    if not (data_dir / "goemotions").is_dir():
+        return []
+    texts, labels = load_goemotions(data_dir, "train")
+    keep = []
+    for text, emotions in zip(texts, labels, strict=True):
+        if emotions & set(HOSTILE_EMOTIONS):
+            continue
+        if name == "goemotions_clean":
+            tokens = tokenise(text)
+            kinds = (word_kind(t, r) for t, r in zip(tokens.toks, tokens.raw, strict=True))
+            if any(kind in ("profane", "slur") for kind in kinds):
+                continue
+        keep.append(text)
+        if len(keep) == GOEMOTIONS_NEITHER_ROWS:
+            break
+    return keep

@@ -205,6 +205,47 @@ def export(heads: dict[str, tuple[Fitted, dict]], out_dir: Path) -> dict[str, in
     return {p.name: p.stat().st_size for p in sorted(out_dir.iterdir())}
 
 
+def export_one(name: str, fitted: Fitted, meta: dict, out_dir: Path) -> int:
+    """Write one head into artifacts that already hold the others: the union vocabulary only grows (this
+    head's new features are appended, every existing id keeps its place), so the other heads' files stay
+    byte for byte as they were. Returns how many features were appended."""
+    with np.load(out_dir / "vocab.npz") as z:
+        words = bytes(z["vocab"]).decode("utf-8").split("\n")
+    vocab = {w: i for i, w in enumerate(words)}
+    feats = fitted.vectorizer.get_feature_names_out()
+    added = [f for f in feats if f not in vocab]
+    for feat in added:
+        vocab[feat] = len(words)
+        words.append(feat)
+    blob = "\n".join(words).encode("utf-8")
+    np.savez_compressed(out_dir / "vocab.npz", vocab=np.frombuffer(blob, np.uint8))
+    np.savez_compressed(
+        out_dir / f"{name}.npz",
+        ids=np.array([vocab[f] for f in feats], np.int32),
+        idf=fitted.vectorizer.idf_.astype(np.float16),
+        coef=fitted.model.coef_.astype(np.float16),
+        bias=fitted.model.intercept_.astype(np.float32),
+    )
+    (out_dir / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return len(added)
+
+
+def train_abuse_only(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """Refit the abuse head alone into existing artifacts (`amends signals train --heads abuse`): the
+    other heads' files are not touched (`export_one`); the parity check covers the abuse head."""
+    fitted, meta = _train_abuse(data_dir, log)
+    added = export_one("abuse", fitted, meta, out_dir)
+    sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_davidson(data_dir)[0][:200]
+    gap = parity({"abuse": (fitted, meta)}, out_dir, sample)
+    log(
+        f"abuse: {added} features appended to the vocabulary; numpy vs scikit-learn max logit difference "
+        f"{gap:.4f}"
+    )
+    if not math.isfinite(gap) or gap > 0.05:
+        raise RuntimeError(f"runtime does not reproduce training (max logit difference {gap})")
+    return {"appended_features": added, "parity_max_logit_diff": gap}
+
+
 def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence[str]) -> float:
     """Largest difference between scikit-learn's and the numpy runtime's logits on sample texts."""
     model = Model(out_dir)

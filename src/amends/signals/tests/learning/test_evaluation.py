@@ -74,6 +74,8 @@ def test_missing_data_is_skipped_with_a_reason(tmp_path):
     # the safety rules on the hand-written sentences; nothing that needs ../shared/data
     assert {f["name"] for f in figures} == {
         "abuse_auc_hatexplain",
+        "abuse_auc_hatexplain_dev",
+        "abuse_auc_hatexplain_test",
         "abuse_precision_hatexplain",
         "abuse_recall_hatexplain",
         "abuse_analyser_auc_hatexplain",

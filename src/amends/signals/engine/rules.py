@@ -306,9 +306,9 @@ RULES = [
             r"slashing|slashed|stamping on|stamped on|ripping off|ripped off|knocking|knocked)"
             r"(?: in| off| out)?(?!\s+(?:on|in (?:the|that|this|a)|by (?:the|that|this|a)|at (?:the|a)))",
             # "should be hung" said of people ("the pictures should be hung" is not)
-            r"(?:people|person|staff|manager|managers|team|lot|they|he|she|you|them|everyone|everybody|whoever|"
-            r"all of you|the lot of (?:you|them)|idiots?|officers?|advis[eo]rs?|ceo|boss|director)\b"
-            r"[^.!?\n]{0,40}?\b(?:(?:should|ought to|must|deserves? to|needs? to) (?:all |just )?be hung\b"
+            # (the person right before: a window back to the subject would blow up RE2's automaton)
+            r"(?:" + _STAFF + r"|people|they|he|she|you|them|everyone|everybody|all|lot|yous)\s+"
+            r"(?:(?:should|ought to|must|deserves? to|needs? to) (?:all |just )?be hung\b"
             r"(?!\s+(?:up|on|out|over|around|round|in|at|above|across|along|straight|properly|before|after|"
             r"by the (?:door|window|wall)))|(?:want|wants|deserve|deserves|deserved|need|needs) (?:a )?"
             r"(?:good )?(?:hanging|lynching|stringing up)\b)",

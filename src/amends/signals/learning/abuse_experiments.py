@@ -71,10 +71,11 @@ class Variant:
 
 def _extra_rows(data_dir: Path, names: tuple[str, ...]) -> list[str]:
     found = recipes.abuse_extra_neither(data_dir)
-    rows = [t for name in names if name in found for t in found[name]]
+    rows = [t for name in names if name in found and name != "goemotions" for t in found[name]]
     for name in names:
         if name.startswith("goemotions"):
-            rows += recipes.goemotions_neither(data_dir, name)
+            kind, _, count = name.partition(":")
+            rows += recipes.goemotions_neither(data_dir, kind, int(count or recipes.GOEMOTIONS_NEITHER_ROWS))
     return rows
 
 
@@ -264,6 +265,17 @@ VARIANTS: dict[str, Callable[[], Variant]] = {
     ),
     "goemotions_clean": lambda: Variant(
         Recipe(extra=("xci_complaint_severity", "cfpb_5class_1000_llm", "goemotions_clean"))
+    ),
+    "goemotions_clean_10k": lambda: Variant(
+        Recipe(extra=("xci_complaint_severity", "cfpb_5class_1000_llm", "goemotions_clean:10000"))
+    ),
+    "goemotions_clean_lexicon8": lambda: Variant(
+        Recipe(
+            extra=("xci_complaint_severity", "cfpb_5class_1000_llm", "goemotions_clean"), lexicon_weight=8.0
+        )
+    ),
+    "goemotions_clean_2k": lambda: Variant(
+        Recipe(extra=("xci_complaint_severity", "cfpb_5class_1000_llm", "goemotions_clean:2000"))
     ),
     "goemotions_static": lambda: Variant(
         Recipe(extra=("xci_complaint_severity", "cfpb_5class_1000_llm", "goemotions_ordinary")),

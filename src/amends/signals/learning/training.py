@@ -11,8 +11,9 @@ only by `evaluation.py`):
 - dissatisfaction: GoEmotions train (Apache-2.0) anger/annoyance/disappointment/disapproval/disgust, X-CI
   negative sentiment (silver labels).
 - anger: GoEmotions train, the `anger` label alone (annoyance is milder and counts as dissatisfaction).
-- abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets and CFPB narratives as
-  extra "neither" so that ordinary customer writing is not read as abuse.
+- abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets, CFPB narratives and
+  GoEmotions comments with no hostile emotion and no profanity (Apache-2.0) as extra "neither" so that
+  ordinary customer writing, and naming people or groups, is not read as abuse.
 - product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 
 The complaint probability shipped by default is complaint_static, a logistic regression on [static sentence
@@ -172,7 +173,13 @@ def _train_abuse(data_dir: Path, log) -> tuple[Fitted, dict]:
     fitted = fit_abuse(list(texts) + extra, np.r_[DAVIDSON_CLASSES[cls], ["neither"] * len(extra)])
     log(f"abuse: {len(texts)} Davidson tweets + {len(extra)} extra 'neither'")
     data = {"davidson_hate_offensive": len(texts)} | {k: len(v) for k, v in sources.items()}
-    notes = "classes hate/offensive/neither; every X-CI and CFPB row added as 'neither'"
+    notes = (
+        "classes hate/offensive/neither; every X-CI and CFPB row and the first "
+        f"{len(sources.get('goemotions', []))} GoEmotions train comments with no hostile emotion and no "
+        "profanity added as 'neither'; word-list features (engine/lexicon.py: slurs, profanity, insults, "
+        "insults aimed at the reader, masked spellings, hostility near a named group) at "
+        f"{fitted.extra['lexicon_weight']}x idf"
+    )
     return fitted, _meta("abuse", fitted, data, notes)
 
 

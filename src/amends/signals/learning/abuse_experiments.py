@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -80,7 +81,7 @@ def _extra_rows(data_dir: Path, names: tuple[str, ...]) -> list[str]:
 
 
 def _fit(recipe: Recipe, texts: list[str], y: np.ndarray, n_extra: int, analyzer) -> recipes.Fitted:
-    labels = np.where(y != "neither", "abusive", "neither") if recipe.binary else y
+    labels: Any = np.where(y != "neither", "abusive", "neither") if recipe.binary else y
     weights = np.r_[np.ones(len(texts) - n_extra), np.full(n_extra, recipe.extra_weight)]
     fitted = recipes.fit_linear(
         texts,
@@ -207,7 +208,7 @@ def run_variant(data_dir: Path, variant: Variant, analyzer, log=print) -> dict:
             pred = stage["pred"][:nd].astype(str)
             row["davidson_macro_f1"] = float(f1_score(y[:nd], pred, average="macro"))
     else:
-        feats = _stack_features(stage["every"], stage["oof"], variant.stack, analyzer)
+        feats: Any = _stack_features(stage["every"], stage["oof"], variant.stack, analyzer)
 
         def fit(rows, yy, C):
             return LogisticRegression(C=C, max_iter=5000).fit(np.asarray(rows), yy)

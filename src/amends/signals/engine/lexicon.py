@@ -33,6 +33,38 @@ _INSULT_LINES = (
     "snakes vermin trash garbage filth filthy ugly fat lazy thicko donkey donkeys jerk jerks",
 )
 INSULTS = frozenset(word for line in _INSULT_LINES for word in line.split())
+# Slurs for people by race, ethnicity, religion, sexuality, gender identity or disability: "p:slur", apart
+# from swearing, because hate speech is named by them where ordinary abuse is not. Checked before the
+# profanity list (which holds some of them too).
+_SLUR_LINES = (
+    "nigger niggers nigga niggas niggaz nigguh negroid negroids coon coons jigaboo jigaboos porchmonkey",
+    "spook spooks darkie darkies sambo sambos groid groids kike kikes kyke yid yids hymie heeb heebs",
+    "spic spics spick wetback wetbacks beaner beaners chink chinks gook gooks zipperhead chinaman paki",
+    "pakis raghead ragheads towelhead towelheads sandnigger sandniggers muzzie muzzies muzrat muzrats",
+    "mudslime mudslimes moslem moslems gypo gypos gyppo gyppos pikey pikeys wop wops dago dagos",
+    "faggot faggots fag fags faggy dyke dykes tranny trannies shemale shemales poof poofs poofter",
+    "poofters homo homos retard retards retarded mong mongs spastic spastics spaz cripple cripples",
+)
+SLURS = frozenset(word for line in _SLUR_LINES for word in line.split())
+# Groups of people, and words that dehumanise or call for harm: a group named within GROUP_WINDOW tokens of
+# a slur, an insult, profanity or one of these is hostility aimed at the group ("p:group_hostile"). A group
+# word alone is no feature at all ("as a Muslim woman I was treated badly" must not read as abuse).
+_GROUP_LINES = (
+    "muslims muslim islam islamic jews jew jewish blacks whites asians africans african arabs arab",
+    "mexicans immigrants immigrant migrants migrant refugees refugee foreigners illegals",
+    "gays lesbians homosexuals homosexual transgender feminists christians hindus sikhs indians",
+    "pakistanis somalis syrians romanians gypsies latinos hispanics negroes negro",
+)
+GROUPS = frozenset(word for line in _GROUP_LINES for word in line.split())
+# (no "gas", "kill", "shoot": "the gas bill for my Romanian neighbour" is no hate)
+_DEHUMANISING_LINES = (
+    "infest infested infesting infestation invade invaders invasion vermin subhuman subhumans savages",
+    "savage animals apes ape monkeys monkey cockroaches roaches parasites plague breed breeding filth",
+    "rapists terrorists deport deported deportation exterminate extermination genocide eradicate",
+    "lynch lynched inferior degenerate degenerates",
+)
+DEHUMANISING = frozenset(word for line in _DEHUMANISING_LINES for word in line.split())
+GROUP_WINDOW = 6
 # Who "you" is: the reader the insult is aimed at.
 YOU = frozenset(["you", "youre", "your", "ur", "u", "ya", "yous", "youse", "yall", "thou"])
 DIRECTED_WINDOW = 3  # an insult this many tokens after "you" is aimed at the reader ("you absolute idiot")
@@ -53,14 +85,23 @@ def profanity() -> frozenset[str]:
 
 
 def word_kind(tok: str, raw: str) -> str:
-    """ "profane", "insult" or "" for one token (its normalised form and as it stands in the text)."""
+    """ "slur", "profane", "insult", "group", "dehumanising" or "" for one token (its normalised form and as
+    it stands in the text)."""
+    if tok in SLURS:
+        return "slur"
     bad = profanity()
     if tok in bad:
         return "profane"
     if tok in INSULTS:
         return "insult"
+    if tok in GROUPS:
+        return "group"
+    if tok in DEHUMANISING:
+        return "dehumanising"
     if tok == "<num>" or not tok.isalpha():  # "sh1t", "f4ck": digits collapse the token, read the raw one
         plain = raw.lower().translate(LEET)
+        if plain.isalpha() and plain in SLURS:
+            return "slur"
         if plain.isalpha() and plain in bad:
             return "profane"
     if len(tok) > 3 and tok[0] != "<":
@@ -79,14 +120,20 @@ def lexicon_features(
         kinds = [word_kind(t, r) for t, r in zip(toks, raw, strict=True)]
     out: list[tuple[str, int]] = []
     last_you = -(DIRECTED_WINDOW + 1)
+    groups = [i for i, kind in enumerate(kinds) if kind == "group"]
     for i, (tok, kind) in enumerate(zip(toks, kinds, strict=True)):
         if tok in YOU:
             last_you = i
             continue
-        if kind:
-            out.append(("p:" + kind, i))
-            if i - last_you <= DIRECTED_WINDOW:
-                out.append(("p:you_" + kind, i))
+        if not kind or kind == "group":
+            continue
+        if groups and any(abs(i - g) <= GROUP_WINDOW for g in groups):
+            out.append(("p:group_hostile", i))
+        if kind == "dehumanising":
+            continue
+        out.append(("p:" + kind, i))
+        if i - last_you <= DIRECTED_WINDOW:
+            out.append(("p:you_" + kind, i))
     if any(t in MASKS for t in toks):
         for i in range(len(toks) - 1):
             if toks[i][0].isalpha() and toks[i + 1] in MASKS and (i == 0 or toks[i - 1] not in MASKS):

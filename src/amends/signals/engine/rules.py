@@ -76,6 +76,10 @@ _I_WILL = (
     rf"(?:i{_A}m|im|i am|i)\s+(?:going to|gonna)|i{_A}m coming (?:(?:down|round|over|in) )?to|"
     # "im coming in and battering someone", "I'm coming round there and ..."
     rf"(?:i{_A}m|im|i am) coming (?:(?:down|round|around|over|in|back|up)\s+)?(?:(?:there|here)\s+)?and|"
+    # a wish said as intent: "I'd love to punch that woman", "I'd like nothing better than to kick his
+    # head in"
+    rf"i{_A}d (?:really |so )?(?:love|like|enjoy|be happy|be glad) to|i{_A}d (?:happily|gladly)|"
+    rf"i{_A}d like nothing (?:better|more) than to|"
     # an adviser's note reports it: "he said he will come down there and hurt someone"
     # (the apostrophe is required here: "hell", "shed", "theyre" are other words or typos)
     r"(?:he|she|they)(?:['’]ll| will|['’]d| would|['’]s going to|"
@@ -95,19 +99,33 @@ _VIOLENT = (
     r"smash(?:ing)?|kick(?:ing)?(?!\s+\w+\s+(?:out|off))|headbutt(?:ing)?|knif(?:e|ing)|"
     r"glass(?:ing)?|deck(?:ing)?|hit(?:ting)?(?!\s+\w+\s+up)|murder(?:ing)?|maim(?:ing)?|"
     r"beat(?:ing)?(?!\s+\w+\s+(?:to|at)\b)|wallop(?:ing)?|lamp(?:ing)?|clobber(?:ing)?|torture|"
-    r"run over|burn(?:ing)?|set fire to)"
+    r"run over|burn(?:ing)?|set fire to|put (?:a|one|two) bullets? (?:in|through))"
 )
 _HARM_PEOPLE = (
     r"(?:" + _VIOLENT + r"\s+" + _PEOPLE + r"(?!\s+with (?:a|an|the|my) (?:complaint|claim|lawsuit|"
     r"bill|review|letter))|"
     r"(?:sort|beat|do|take|batter|duff|rough)\s+" + _PEOPLE + r"\s+(?:out|up|in|outside)|"
     # the body: "smash his face in", "break that man's legs", "rip his head off", "kick your head in"
-    r"(?:smash|kick|punch|knock|break|snap|rip|cut|slit|stamp on|cave)\s+"
+    r"(?:smash|kick|punch|knock|break|snap|rip|cut|slit|stamp on|cave|wring)\s+(?:both\s+)?"
     + _WHOSE
     + r"\s+(?:[-a-z'’]+\s+)?"
     + _BODY
     + r"(?!\s+(?:on|in (?:that|this|the)|falling|tripping|slipping|down|one day|if (?:he|she|they)))|"
-    r"put\s+" + _PEOPLE + r"\s+in (?:hospital|intensive care)|"
+    r"put\s+" + _PEOPLE + r"\s+in (?:hospital|intensive care|the ground|the grave|an early grave|a box|"
+    r"a coffin|a wheelchair|the morgue|a body bag)|"
+    r"put\s+" + _PEOPLE + r"\s+six (?:feet|foot) under|"
+    # knocked out: "knock that smug adviser out", "spark him out", "lay him out cold"
+    r"(?:knock|spark|sparko)\s+" + _PEOPLE + r"\s+(?:out|spark out|clean out)\b(?!\s+(?:of|by|for|in (?:a|an|"
+    r"one|no|two)|before|this|today|tomorrow))|"
+    r"(?:knock|spark) out\s+" + _PEOPLE + r"|"
+    r"(?:lay|flatten)\s+" + _PEOPLE + r"\s+(?:out cold|out flat|flat)\b|"
+    r"run\s+" + _PEOPLE + r"\s+over\b(?!\s+(?:the|it|them|some|a|an|what|how|everything|this|that|"
+    r"those|these|my|your|our))|"
+    r"put (?:a|one) bullets? (?:in|through) (?:your|ur|his|her|their) (?:head|brains?|skull|face)|"
+    r"break every bone in (?:your|ur|his|her|their) body|"
+    r"(?:set|let) (?:the|my|me|our|his|a) (?:[-a-z'’]+ )?dogs? (?:loose |off )?(?:on|onto)\s+"
+    + _PEOPLE
+    + r"|"
     r"give\s+" + _PEOPLE + r"\s+(?:a )?(?:good )?(?:kicking|hiding|beating|battering|slap|smack|shoeing|"
     r"pasting|seeing to)|"
     r"smash (?:the|your|this|that) (?:[-a-z'’]+ )?(?:place|office|shop|branch|windows?|face|car|van|head|"
@@ -256,9 +274,74 @@ RULES = [
             + _VIOLENT
             + r"\s+"
             + _PEOPLE,
-            r"hope (?!(?:no ?one|nobody|none|not|never)\b)(?:" + _WORD + r" ){1,5}?(?:burns? (?:down|to the "
-            r"ground)|gets? (?:shot|stabbed|killed|hurt|beaten(?: up)?|what{_A}s coming)|dies\b"
+            r"hope (?!(?:no ?one|nobody|none|not|never)\b)(?:" + _WORD + r" ){1,7}?(?:burns? (?:down|to the "
+            r"ground)|gets? (?:shot|stabbed|killed|hurt|beaten(?: up)?|what{_A}s coming|run over|"
+            r"hit by a (?:bus|car|lorry|train|truck))|dies\b"
             r"(?!\s+(?:down|out|off)))",
+            # veiled threats with no violent verb (issue 12, session 3)
+            # "you're a dead man", "your manager is a dead man", "tell him he's dead meat" (never the
+            # writer: "I'm a dead man if my wife sees this bill")
+            rf"(?:you{_A}re|you are|ur|u r|youre|(?:he|she){_A}s|(?:he|she) is|they{_A}re|they are|"
+            r"(?:your|that|the|this) (?:" + _WORD + r" ){0,2}" + _STAFF + r" (?:is|are)|"
+            r"consider (?:yourself|yourselves|him|her|them)) (?:a |as good as (?:a )?)?dead "
+            r"(?:man|woman|men|women|meat)\b",
+            # bare "dead" only of the reader ("he's dead" is how a bereaved customer says it)
+            rf"(?:you{_A}re|you are|ur|u r|youre|consider (?:yourself|yourselves)) (?:as good as )?dead"
+            r"(?=\s*(?:[.!,\n]|$|mate\b|pal\b|if |when |once ))",
+            # the harm ahead: "you'll be needing an ambulance", "leaving in a body bag", "end up six feet
+            # under"
+            rf"(?:you|u|ya|you lot|your (?:[-a-z'’]+ )?{_STAFF}|he|she|they|him|her|them)(?:{_A}ll| will| "
+            rf"are going to|{_A}re going to| is going to|{_A}s going to| are gonna|{_A}re gonna)? (?:be )?"
+            r"(?:needing|need|leaving in|leave in|going home in|go home in|carried out in|end up in|"
+            r"ending up in) (?:an ambulance|a body bag|a box|a coffin|the ground|the morgue|a wheelchair|"
+            r"intensive care|a&e)",
+            rf"(?:you{_A}ll|you will|you{_A}re going to|you are going to|you{_A}re gonna|he{_A}ll|she{_A}ll|"
+            r"they{_A}ll) (?:end up |be )(?:six (?:feet|foot) under|in the ground|in a box|in the morgue)",
+            # someone's body harmed, passively: "wants their head kicking in", "will get their throat cut",
+            # "needs his legs breaking"
+            r"(?:wants?|needs?|deserves?|gets?|getting|will get|gonna get|going to get) (?:their|his|her|"
+            r"your|ur|yer) "
+            + _BODY
+            + r" (?:kicking|kicked|smashing|smashed|caving|caved|breaking|broken|cutting|cut|slitting|slit|"
+            r"slashing|slashed|stamping on|stamped on|ripping off|ripped off|knocking|knocked)"
+            r"(?: in| off| out)?(?!\s+(?:on|in (?:the|that|this|a)|by (?:the|that|this|a)|at (?:the|a)))",
+            # "should be hung" said of people ("the pictures should be hung" is not)
+            # (the person right before: a window back to the subject would blow up RE2's automaton)
+            r"(?:" + _STAFF + r"|people|they|he|she|you|them|everyone|everybody|all|lot|yous)\s+"
+            r"(?:(?:should|ought to|must|deserves? to|needs? to) (?:all |just )?be hung\b"
+            r"(?!\s+(?:up|on|out|over|around|round|in|at|above|across|along|straight|properly|before|after|"
+            r"by the (?:door|window|wall)))|(?:want|wants|deserve|deserves|deserved|need|needs) (?:a )?"
+            r"(?:good )?(?:hanging|lynching|stringing up)\b)",
+            r"(?:deserves?|deserved|wants?|needs?) (?:a )?(?:bullet|bullet in the head|knife in (?:the|his|"
+            r"her|their) (?:back|throat|neck))\b(?!\s+(?:point|basket|the wash))",
+            # a warning with nothing after it: "Be careful walking home tonight." (a hazard has a reason
+            # after it: "be careful walking home, the streetlight is out")
+            r"(?:be careful|watch (?:yourself|yourselves|your back)|take care|mind how you go) "
+            r"(?:when you(?:{_A}re)? |while you(?:{_A}re)? )?(?:walking|walk|going|go|getting|get|driving|"
+            r"drive|leave|leaving|"
+            r"on the way) (?:home|back|to your car|out of work|out of the office|from work)"
+            r"(?: (?:tonight|later|today|after work|this evening|from now on))?(?=\s*(?:[.!\n]|$))",
+            # meeting the writer: "you'd better hope I never meet you", "let's see how brave you are when I
+            # turn up at your house", "wait till I get my hands on you"
+            rf"(?:you{_A}d|you had|you) (?:better|best) (?:hope|pray) (?:i|we) (?:never|don{_A}t|do not) "
+            r"(?:meet|see|find|catch|bump into|run into)",
+            rf"(?:how|so|as) (?:brave|tough|hard|smug|cocky|clever|big|mouthy|brave) (?:you|u|he|she|they) "
+            rf"(?:are|is|{_A}ll be|will be|really are)? ?when (?:i|we|my \w+) (?:turn up|show up|find|come|"
+            r"get|see|catch|meet|knock|arrive)",
+            rf"(?:wait|wait till|wait until|just wait) (?:till|until)? ?(?:i|we) get (?:my|our) hands on "
+            rf"(?:you|u|ya|him|her|them|your (?:[-a-z'’]+ )?{_STAFF}|that (?:[-a-z'’]+ )?{_STAFF})\b",
+            # a crew sent round: "I'll have my lads pay your manager a visit", "some friends of mine will be
+            # paying you a visit", "I'll send my boys round"
+            r"(?:my|me|some|a few|a couple of) (?:lads|boys|mates|friends|pals|brothers|cousins|associates|"
+            r"people|family)(?: of mine)?(?: will| are going to| are gonna|{_A}ll| will be| are)? (?:be )?"
+            r"(?:pay|paying|payin) (?:you|u|him|her|them|your|that|the) (?:[-a-z'’]+ ){0,2}?(?:a |another )?"
+            r"(?:little |friendly |proper )?visit",
+            r"(?:send|sending|get|getting|have|having) (?:my|me|some|a few) (?:lads|boys|mates|heavies|"
+            r"boys in blue)? ?(?:round|over|down) (?:to (?:see |sort )?|and (?:sort|see) )"
+            rf"(?:you|u|him|her|them|your (?:[-a-z'’]+ )?{_STAFF}|that (?:[-a-z'’]+ )?{_STAFF})\b",
+            # weapons on them: "I'll have a knife with me", "I'll have a blade on me"
+            rf"(?:i{_A}ll|i will|i{_A}ll be|i will be|i{_A}m|i am|im|i{_A}ve|i have|i)\s+(?:have|having|got|"
+            r"carrying|packing|bringing) (?:a|an|my|me) (?:\w+ )?" + _WEAPON + r" (?:with|on) me\b",
             # the imperative on its own: "Hang her.", "Shoot them all!"
             r"(?:^|(?<=[.!?\n] )|(?<=[.!?\n]))(?:just )?(?:hang|shoot|kill|lynch|execute|string up|stab) "
             r"(?:him|her|them|the lot of them|every (?:last )?one of them)(?: all)?(?=\s*(?:[.!?\n]|$))",

@@ -369,6 +369,21 @@ def load_hatexplain_sample() -> tuple[list[str], np.ndarray]:
     return [r["text"] for r in rows], np.array([r["category"] != "0" for r in rows], int)
 
 
+def hatexplain_split() -> dict[str, tuple[list[str], np.ndarray]]:
+    """The HateXplain sample in two fixed halves (SOURCE.txt): a post is "dev" when the first byte of the
+    SHA-256 of its id is even, else "test". Abuse variants are chosen on dev only; test is reported."""
+    import csv
+    import hashlib
+
+    with (EVALDATA / "hatexplain" / "hatexplain_sample.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out: dict[str, tuple[list[str], np.ndarray]] = {}
+    for name, parity in (("dev", 0), ("test", 1)):
+        part = [r for r in rows if hashlib.sha256(r["id"].encode()).digest()[0] % 2 == parity]
+        out[name] = ([r["text"] for r in part], np.array([r["category"] != "0" for r in part], int))
+    return out
+
+
 def abuse_scores(texts: Sequence[str]) -> np.ndarray:
     """The shipped abuse head's score, 1 - P(neither), before the analyser's evidence rule."""
     model = load_model()
@@ -383,60 +398,94 @@ def abuse_scores(texts: Sequence[str]) -> np.ndarray:
 
 
 def _abuse_unseen_figures() -> list[dict]:
-    texts, y = load_hatexplain_sample()
+    """The abuse head on HateXplain, a source it never trained on: ROC AUC on the dev half (where variants
+    were chosen), the test half and the whole; precision and recall at the alert threshold, of the head and
+    of the score analyse() shows; the keyword baseline beside (`hatexplain_split`, SOURCE.txt)."""
+    parts = hatexplain_split()
+    parts["whole"] = (parts["dev"][0] + parts["test"][0], np.r_[parts["dev"][1], parts["test"][1]])
+    texts, y = parts["whole"]
+    n_dev = len(parts["dev"][0])
     scores = abuse_scores(texts)
     shown = np.array([next(s.score for s in analyse(t).signals if s.type == "abuse") for t in texts])
     words = np.array([_keyword("abuse", t) for t in texts], int)
-    base = (
-        f"HateXplain sample (evaldata/hatexplain, {len(texts)} Twitter and Gab posts, {int(y.sum())} hate or "
-        "offensive by annotators' majority, MIT): a source the abuse head never trained on"
-    )
-    return [
-        _figure("abuse_auc_hatexplain", float(roc_auc_score(y, scores)), "AUC", None, base + ", ROC AUC"),
+    rows = {"dev": slice(0, n_dev), "test": slice(n_dev, None), "whole": slice(None)}
+
+    def base(part: str) -> str:
+        yy = parts[part][1]
+        return (
+            f"HateXplain sample (evaldata/hatexplain, MIT), {part} "
+            f"{'half ' if part != 'whole' else ''}({len(yy)} Twitter and Gab posts, {int(yy.sum())} hate or "
+            "offensive by annotators' majority): a source the abuse head never trained on"
+            + (", variants were chosen on this half" if part == "dev" else "")
+        )
+
+    def at_alert(values: np.ndarray, part: str) -> str:
+        yy, fired = y[rows[part]], values[rows[part]] >= ALERT
+        precision = precision_score(yy, fired, zero_division=0)
+        return f"precision {precision:.3f}, recall {recall_score(yy, fired):.3f}"
+
+    shown_test = roc_auc_score(y[rows["test"]], shown[rows["test"]])
+    out = []
+    for part in ("dev", "test", "whole"):
+        suffix = "" if part == "whole" else f"_{part}"
+        yy = y[rows[part]]
+        out.append(
+            _figure(
+                f"abuse_auc_hatexplain{suffix}",
+                float(roc_auc_score(yy, scores[rows[part]])),
+                "AUC",
+                None,
+                base(part) + f", ROC AUC; at the alert threshold {ALERT}: {at_alert(scores, part)}; "
+                f"keyword baseline {at_alert(words, part)}",
+            )
+        )
+    out += [
         _figure(
             "abuse_precision_hatexplain",
             float(precision_score(y, scores >= ALERT)),
             "precision",
             None,
-            base + f", precision at the alert threshold {ALERT}",
+            base("whole") + f", precision at the alert threshold {ALERT}",
         ),
         _figure(
             "abuse_recall_hatexplain",
             float(recall_score(y, scores >= ALERT)),
             "recall",
             None,
-            base + f", recall at the alert threshold {ALERT}",
+            base("whole") + f", recall at the alert threshold {ALERT}",
         ),
         _figure(
             "abuse_analyser_auc_hatexplain",
             float(roc_auc_score(y, shown)),
             "AUC",
             None,
-            base + ", ROC AUC of the abuse score analyse() shows (the model raised by abusive words aimed at "
-            "the reader and masked profanity)",
+            base("whole") + ", ROC AUC of the abuse score analyse() shows (the model raised by abusive words "
+            f"aimed at the reader and masked profanity); test half {shown_test:.3f}",
         ),
         _figure(
             "abuse_analyser_recall_hatexplain",
             float(recall_score(y, shown >= ALERT)),
             "recall",
             None,
-            base + f", recall of analyse() at {ALERT}; precision {precision_score(y, shown >= ALERT):.3f}",
+            base("whole")
+            + f", recall of analyse() at {ALERT}; precision {precision_score(y, shown >= ALERT):.3f}",
         ),
         _figure(
             "abuse_keyword_precision_hatexplain",
             float(precision_score(y, words)),
             "precision",
             None,
-            base + f", keyword baseline ({', '.join(KEYWORDS['abuse'])})",
+            base("whole") + f", keyword baseline ({', '.join(KEYWORDS['abuse'])})",
         ),
         _figure(
             "abuse_keyword_recall_hatexplain",
             float(recall_score(y, words)),
             "recall",
             None,
-            base + ", keyword baseline",
+            base("whole") + ", keyword baseline",
         ),
     ]
+    return out
 
 
 def safety_rule_hits(texts: Sequence[str], kind: str) -> tuple[int, int]:
@@ -502,18 +551,20 @@ def _safety_figures(data_dir: Path) -> list[dict]:
 
 
 def load_threat_sentences() -> dict[str, dict[str, list[str]]]:
-    """evaldata/threat_sentences.json: hand-written threats to staff and hard negatives in two halves,
-    `development` (read while widening the rule) and `held_out` (written before the rule was run on it,
-    never tuned on), each {"threat_to_staff": [...], "neither": [...]}."""
+    """evaldata/threat_sentences.json: hand-written threats to staff and hard negatives in three parts,
+    `development` (read while widening the rule in session 2), `held_out` (written before the rule was run
+    on it; never tuned on in session 2, read while widening for veiled threats in session 3) and
+    `held_out_session3` (written before that widening, never tuned on), each {"threat_to_staff": [...],
+    "neither": [...]}."""
     data = json.loads((EVALDATA / "threat_sentences.json").read_text(encoding="utf-8"))
-    return {half: data[half] for half in ("development", "held_out")}
+    return {half: data[half] for half in ("development", "held_out", "held_out_session3")}
 
 
 def _threat_sentence_figures() -> list[dict]:
     """The threat rule (and the keyword baseline) on the hand-written threat sentences, each half named:
     recall on the threats and the share of hard negatives (idioms, lawful escalation, accidents, someone
-    else's threat, fiction) it fires on. The held-out half is the figure to quote; the development half was
-    read while the rule was widened, so it says only that those wordings are caught."""
+    else's threat, fiction) it fires on. held_out_session3 is the figure to quote; the other two were read
+    while the rule was widened, so they say only that those wordings are caught."""
     out = []
     for half, texts in load_threat_sentences().items():
         positives, negatives = texts["threat_to_staff"], texts["neither"]

@@ -11,8 +11,9 @@ only by `evaluation.py`):
 - dissatisfaction: GoEmotions train (Apache-2.0) anger/annoyance/disappointment/disapproval/disgust, X-CI
   negative sentiment (silver labels).
 - anger: GoEmotions train, the `anger` label alone (annoyance is milder and counts as dissatisfaction).
-- abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets and CFPB narratives as
-  extra "neither" so that ordinary customer writing is not read as abuse.
+- abuse: Davidson et al. tweets (MIT), hate / offensive / neither, plus X-CI tweets, CFPB narratives and
+  GoEmotions comments with no hostile emotion and no profanity (Apache-2.0) as extra "neither" so that
+  ordinary customer writing, and naming people or groups, is not read as abuse.
 - product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 
 The complaint probability shipped by default is complaint_static, a logistic regression on [static sentence
@@ -172,7 +173,13 @@ def _train_abuse(data_dir: Path, log) -> tuple[Fitted, dict]:
     fitted = fit_abuse(list(texts) + extra, np.r_[DAVIDSON_CLASSES[cls], ["neither"] * len(extra)])
     log(f"abuse: {len(texts)} Davidson tweets + {len(extra)} extra 'neither'")
     data = {"davidson_hate_offensive": len(texts)} | {k: len(v) for k, v in sources.items()}
-    notes = "classes hate/offensive/neither; every X-CI and CFPB row added as 'neither'"
+    notes = (
+        "classes hate/offensive/neither; every X-CI and CFPB row and the first "
+        f"{len(sources.get('goemotions', []))} GoEmotions train comments with no hostile emotion and no "
+        "profanity added as 'neither'; word-list features (engine/lexicon.py: slurs, profanity, insults, "
+        "insults aimed at the reader, masked spellings, hostility near a named group) at "
+        f"{fitted.extra['lexicon_weight']}x idf"
+    )
     return fitted, _meta("abuse", fitted, data, notes)
 
 
@@ -203,6 +210,47 @@ def export(heads: dict[str, tuple[Fitted, dict]], out_dir: Path) -> dict[str, in
         (out_dir / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n")
     (out_dir / "manifest.json").write_text(json.dumps({"heads": list(heads)}, indent=2) + "\n")
     return {p.name: p.stat().st_size for p in sorted(out_dir.iterdir())}
+
+
+def export_one(name: str, fitted: Fitted, meta: dict, out_dir: Path) -> int:
+    """Write one head into artifacts that already hold the others: the union vocabulary only grows (this
+    head's new features are appended, every existing id keeps its place), so the other heads' files stay
+    byte for byte as they were. Returns how many features were appended."""
+    with np.load(out_dir / "vocab.npz") as z:
+        words = bytes(z["vocab"]).decode("utf-8").split("\n")
+    vocab = {w: i for i, w in enumerate(words)}
+    feats = fitted.vectorizer.get_feature_names_out()
+    added = [f for f in feats if f not in vocab]
+    for feat in added:
+        vocab[feat] = len(words)
+        words.append(feat)
+    blob = "\n".join(words).encode("utf-8")
+    np.savez_compressed(out_dir / "vocab.npz", vocab=np.frombuffer(blob, np.uint8))
+    np.savez_compressed(
+        out_dir / f"{name}.npz",
+        ids=np.array([vocab[f] for f in feats], np.int32),
+        idf=fitted.vectorizer.idf_.astype(np.float16),
+        coef=fitted.model.coef_.astype(np.float16),
+        bias=fitted.model.intercept_.astype(np.float32),
+    )
+    (out_dir / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return len(added)
+
+
+def train_abuse_only(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """Refit the abuse head alone into existing artifacts (`amends signals train --heads abuse`): the
+    other heads' files are not touched (`export_one`); the parity check covers the abuse head."""
+    fitted, meta = _train_abuse(data_dir, log)
+    added = export_one("abuse", fitted, meta, out_dir)
+    sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_davidson(data_dir)[0][:200]
+    gap = parity({"abuse": (fitted, meta)}, out_dir, sample)
+    log(
+        f"abuse: {added} features appended to the vocabulary; numpy vs scikit-learn max logit difference "
+        f"{gap:.4f}"
+    )
+    if not math.isfinite(gap) or gap > 0.05:
+        raise RuntimeError(f"runtime does not reproduce training (max logit difference {gap})")
+    return {"appended_features": added, "parity_max_logit_diff": gap}
 
 
 def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence[str]) -> float:

@@ -46,3 +46,16 @@ def test_cli_analyse_and_coach_write_one_line_per_input():
         sys.stdin = stdin
     row = json.loads(out.getvalue())
     assert row["id"] == 7 and "provocative_or_dismissive" in {f["kind"] for f in row["findings"]}
+
+
+def test_train_one_head_needs_existing_artifacts(tmp_path):
+    """`signals train --heads abuse` refits into artifacts that already hold the other heads; an empty
+    folder is refused with a reason, and nothing is written."""
+    from django.core.management.base import CommandError
+
+    (tmp_path / "data").mkdir()
+    with pytest.raises(CommandError, match="existing artifacts"):
+        call_command(
+            "signals", "train", "--heads", "abuse", "--data", str(tmp_path / "data"), "--out", str(tmp_path)
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]

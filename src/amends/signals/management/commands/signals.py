@@ -35,6 +35,12 @@ class Command(BaseCommand):
         train = sub.add_parser("train", help="rebuild the shipped models from the licence-allowed data")
         train.add_argument("--data", default=str(DEFAULT_DATA), help="the shared data folder")
         train.add_argument("--out", default="", help="default: the package's artifacts folder")
+        train.add_argument(
+            "--heads",
+            default="",
+            choices=["", "abuse"],
+            help="refit only this head into the existing artifacts (the others' files are left as they are)",
+        )
         distil = sub.add_parser("distil", help="rebuild the static token vectors from all-MiniLM-L6-v2")
         distil.add_argument("--out", default="", help="default: the package's artifacts folder")
         export = sub.add_parser("feedback-export", help="advisers' verdicts as JSON lines")
@@ -44,7 +50,7 @@ class Command(BaseCommand):
         if which == "analyse":
             return self._analyse()
         if which == "train":
-            return self._train(Path(o["data"]), o["out"])
+            return self._train(Path(o["data"]), o["out"], o["heads"])
         if which == "distil":
             return self._distil(o["out"])
         return self._export(o["since"])
@@ -58,12 +64,19 @@ class Command(BaseCommand):
         if bad:
             raise CommandError(f"{bad} line(s) were not valid input; each has an error line in the output")
 
-    def _train(self, data: Path, out: str):
-        from amends.signals.learning.training import train_all  # scikit-learn: loaded only to train
+    def _train(self, data: Path, out: str, heads: str = ""):
+        # scikit-learn: loaded only to train
+        from amends.signals.learning.training import train_abuse_only, train_all
 
         if not data.is_dir():
             raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
-        summary = train_all(data, Path(out) if out else ARTIFACTS, log=self.stdout.write)
+        target = Path(out) if out else ARTIFACTS
+        if heads == "abuse":
+            if not (target / "vocab.npz").is_file():
+                raise CommandError(f"--heads abuse refits into existing artifacts; {target} has none")
+            summary = train_abuse_only(data, target, log=self.stdout.write)
+        else:
+            summary = train_all(data, target, log=self.stdout.write)
         self.stdout.write(json.dumps(summary, indent=2, default=str))
 
     def _distil(self, out: str):

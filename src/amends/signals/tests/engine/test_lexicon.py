@@ -29,6 +29,23 @@ def test_the_list_is_the_shipped_one_with_its_licence():
         ("fuuuuck this", [("p:profane", "fuuuuck")]),
         ("you f***ing clowns", [("p:insult", "clowns"), ("p:masked", "f"), ("p:you_masked", "f")]),
         ("It is sh*t", [("p:masked", "sh")]),
+        (
+            "you fucking faggot",
+            [
+                ("p:profane", "fucking"),
+                ("p:you_profane", "fucking"),
+                ("p:slur", "faggot"),
+                ("p:you_slur", "faggot"),
+            ],
+        ),
+        ("n1gger", [("p:slur", "n1gger")]),
+        # a group named near a dehumanising word, an insult or a slur: hostility aimed at the group
+        ("immigrants are vermin", [("p:group_hostile", "vermin"), ("p:insult", "vermin")]),
+        ("they infest every country, these muslims", [("p:group_hostile", "infest")]),
+        # a group word alone, or a dehumanising word with no group, is no feature
+        ("As a Muslim woman I was treated badly by your staff", []),
+        ("The breed of dog in the flat upstairs barks all night", []),
+        ("My Romanian neighbour says the gas bill is wrong", []),
         ("Thank you for sorting it so quickly", []),
         ("My account number is 12345", []),
     ],

@@ -179,3 +179,69 @@ def test_a_violent_call_against_anyone_fires_but_not_a_judicial_one():
     assert safety("That politician should be hanged.")["threat_to_staff"] == ["should be hanged"]
     assert "threat_to_staff" not in safety("Lock him up and throw away the key.")
     assert "threat_to_staff" not in safety("He should be locked up for what he did.")
+
+
+# Session 3: veiled threats with no violent verb, and the idioms that share their words. The held-out half
+# of threat_sentences.json was read while widening (so it is development now and must all fire); the
+# held_out_session3 half is measured by `amends bench signals`, never asserted here.
+HELD_OUT_NOW_DEVELOPMENT = THREAT_HALVES["held_out"]["threat_to_staff"]
+VEILED = [
+    "You're a dead man.",
+    "Tell your supervisor she is a dead woman.",
+    "Consider yourself dead mate",
+    "I'll spark your manager out.",
+    "I will knock him out",
+    "I'm going to put that surveyor in the ground.",
+    "I'll put you six feet under",
+    "You'll be leaving in a body bag.",
+    "Your engineer will be going home in an ambulance.",
+    "He wants his teeth kicking in.",
+    "Your receptionist will get her legs broken.",
+    "That adviser should be hung.",
+    "He deserves a bullet in the head.",
+    "I'm going to put a bullet in your boss.",
+    "Watch yourself on the way home.",
+    "Be careful driving home tonight!",
+    "I'd love to smash that manager's face in.",
+    "I'd happily strangle the next one of you.",
+    "You'd best pray we never meet.",
+    "Let's see how tough he is when my brothers turn up.",
+    "My cousins will be paying your office a little visit.",
+    "I'll send my lads round to see that jobsworth.",
+    "I'll set my dog on your inspector.",
+    "I'll be carrying a blade on me when I come in.",
+]
+VEILED_WORDS_NO_THREAT = [
+    "I'm a dead man if my wife sees this bill.",
+    "My husband died in May. He's dead and the account is still in his name.",
+    "Our old manager is dead, please update the records.",
+    "You're dead right about the meter.",
+    "My phone is dead, please write to me.",
+    "The tablets knocked me out all afternoon.",
+    "Your team knocked it out of the park.",
+    "I'll knock them out by Friday, the forms I mean.",
+    "The cable has to go in the ground under the drive.",
+    "The pictures should be hung before the viewing.",
+    "Your adviser hung up on me twice.",
+    "The staff should be hung out to dry for this mess, figuratively speaking.",
+    "The curtains want hanging.",
+    "Be careful walking home tonight, the streetlight outside is broken.",
+    "The neighbour set his dogs on me and nobody came.",
+    "I'd love to pay your branch a visit to sort this out.",
+    "My sons will come round to help me with the forms.",
+    "I hope the price gets knocked down in the sale.",
+    "I'd like nothing better than a straight answer.",
+    "That needs a bullet point list.",
+    "My dad ended up in A&E after slipping on your broken step.",
+]
+
+
+@pytest.mark.parametrize("text", HELD_OUT_NOW_DEVELOPMENT + VEILED)
+def test_veiled_threats_without_a_violent_verb_fire(text):
+    found = safety(text)
+    assert "threat_to_staff" in found and "self_harm" not in found, found
+
+
+@pytest.mark.parametrize("text", VEILED_WORDS_NO_THREAT)
+def test_idioms_that_share_the_veiled_words_stay_silent(text):
+    assert "threat_to_staff" not in safety(text), safety(text)

@@ -74,6 +74,8 @@ def test_missing_data_is_skipped_with_a_reason(tmp_path):
     # the safety rules on the hand-written sentences; nothing that needs ../shared/data
     assert {f["name"] for f in figures} == {
         "abuse_auc_hatexplain",
+        "abuse_auc_hatexplain_dev",
+        "abuse_auc_hatexplain_test",
         "abuse_precision_hatexplain",
         "abuse_recall_hatexplain",
         "abuse_analyser_auc_hatexplain",
@@ -95,7 +97,7 @@ def test_missing_data_is_skipped_with_a_reason(tmp_path):
             f"threat_{name}_{what}_{half}"
             for name in ("rule", "keyword")
             for what in ("recall", "false_alarms")
-            for half in ("development", "held_out")
+            for half in ("development", "held_out", "held_out_session3")
         ),
     }
     assert any("complaints_acl2019 is absent" in line for line in lines)
@@ -109,17 +111,17 @@ def test_the_threatgram_sample_is_the_documented_copy():
     assert texts[0] == "And HANG  SCHIFF AND NADLER PELOSI AND ALL THE TRAITORS" and labels[0] == 2
 
 
-def test_the_threat_sentences_are_two_halves_of_the_documented_size():
-    # 35 threats and 45 hard negatives in each half; no sentence in both halves (a held-out set that shares a
-    # sentence with the development half would not be held out)
+def test_the_threat_sentences_are_three_parts_of_the_documented_size():
+    # 35 threats and 45 hard negatives in each part; no sentence in two parts (a held-out set that shares a
+    # sentence with a part read while widening the rule would not be held out)
     halves = evaluation.load_threat_sentences()
     assert {h: [len(v["threat_to_staff"]), len(v["neither"])] for h, v in halves.items()} == {
         "development": [35, 45],
         "held_out": [35, 45],
+        "held_out_session3": [35, 45],
     }
-    dev = set(halves["development"]["threat_to_staff"] + halves["development"]["neither"])
-    held = set(halves["held_out"]["threat_to_staff"] + halves["held_out"]["neither"])
-    assert not dev & held
+    parts = [set(v["threat_to_staff"] + v["neither"]) for v in halves.values()]
+    assert not parts[0] & parts[1] and not parts[0] & parts[2] and not parts[1] & parts[2]
 
 
 def test_threat_sentence_figures_count_each_half(monkeypatch):
@@ -149,9 +151,12 @@ def test_threat_sentence_figures_count_each_half(monkeypatch):
 
 def test_threat_sentence_figures_on_the_committed_sentences():
     figures = {f["name"]: f["value"] for f in evaluation._threat_sentence_figures()}
-    # the held-out half is never tuned on: these are the figures docs/benchmarks.md reports (at least as
-    # good, and no more false alarms on its hard negatives)
-    assert figures["threat_rule_recall_held_out"] >= round(18 / 35, 4)
+    # held_out_session3 is never tuned on: these are the figures docs/benchmarks.md reports (at least as
+    # good, and no more false alarms on its hard negatives); the session-2 held-out half was read while
+    # widening for veiled threats, so it is caught whole now
+    assert figures["threat_rule_recall_held_out_session3"] >= round(23 / 35, 4)
+    assert figures["threat_rule_false_alarms_held_out_session3"] == 0.0
+    assert figures["threat_rule_recall_held_out"] == 1.0
     assert figures["threat_rule_false_alarms_held_out"] == 0.0
     assert figures["threat_rule_recall_development"] == 1.0
     assert figures["threat_rule_false_alarms_development"] == 0.0

@@ -37,3 +37,26 @@ def test_without_the_extra_training_skips_the_stacked_head_with_a_reason(tmp_pat
     assert training.train_complaint_embeddings(tmp_path, tmp_path, None, log=lines.append) is None
     assert not list(tmp_path.iterdir())
     assert len(lines) == 1 and "make embeddings" in lines[0]
+
+
+def test_one_head_refits_into_existing_artifacts_without_touching_the_others(tmp_path):
+    """export_one appends the head's new features to the vocabulary: every other head's file is unchanged
+    byte for byte and still scores as before; the refitted head scores as scikit-learn does."""
+    texts = ["you idiot", "thanks a lot", "useless muppet", "lovely service"] * 3
+    y = np.array([1, 0, 1, 0] * 3)
+    heads = {
+        "complaint": (fit_linear(texts, y, C=10.0), {"classes": ["1"]}),
+        "abuse": (fit_linear(texts, y, C=10.0), {"classes": ["1"]}),
+    }
+    training.export(heads, tmp_path)
+    before = (tmp_path / "complaint.npz").read_bytes()
+    words_before = len(training.Model(tmp_path).vocab)
+    new_texts = ["you absolute muppet", "thank you kindly", "you plonker", "kind regards"] * 3
+    refit = fit_linear(new_texts, y, C=10.0)
+    added = training.export_one("abuse", refit, {"classes": ["1"]}, tmp_path)
+    assert added > 0 and (tmp_path / "complaint.npz").read_bytes() == before
+    model = training.Model(tmp_path)
+    assert len(model.vocab) == words_before + added
+    probe = ["you plonker", "thanks a lot", "unseen words only", ""]
+    heads["abuse"] = (refit, {"classes": ["1"]})
+    assert training.parity(heads, tmp_path, probe) < 0.01

@@ -1,9 +1,9 @@
 """The experiment table behind the static complaint head (docs/benchmarks.md, issue 13), re-runnable:
 
-    python -m amends.signals.learning.experiments ../shared/data 256,1e-4 384,1e-4 128,1e-4 256,none
+    python -m amends.signals.learning.experiments ../shared/data 256,1e-4 384,1e-4 128,1e-4 256,none 256,1e-4,4bit
 
-Each argument is a static-table variant DIM,SIF (SIF "none": no weighting), distilled as distil.py does
-(needs the embeddings extra). Every variant is scored under the benchmark's protocol (`evaluation.stacked_cv`:
+Each argument is a static-table variant DIM,SIF[,STORAGE] (SIF "none": no weighting; STORAGE "float", the
+default, "int8" or "4bit" as distil.py stores it), distilled as distil.py does (needs the embeddings extra). Every variant is scored under the benchmark's protocol (`evaluation.stacked_cv`:
 complaints_acl2019, 10 stratified folds, seed 0, the TF-IDF recipe's C by inner CV, its training logits
 cross-fitted, the stacked LR's C by inner CV); the TF-IDF part, which does not depend on the variant, is
 fitted once per fold and shared, so a variant costs seconds, not minutes.
@@ -19,6 +19,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from amends.signals.engine import embeddings
+from amends.signals.engine.static import unpack4
 from amends.signals.engine.wordpiece import WordPiece
 
 from . import datasets, distil, recipes
@@ -51,6 +52,17 @@ def sentences(table: np.ndarray, token_ids: list[list[int]]) -> np.ndarray:
     return out
 
 
+def stored(table: np.ndarray, storage: str) -> np.ndarray:
+    """The table as the runtime would read it back after distil.py stored it."""
+    if storage == "int8":
+        rows, scale = distil.quantise(table)
+        return rows * scale[:, None]
+    if storage == "4bit":
+        packed, scale, column = distil.quantise4(table)
+        return unpack4(packed) * scale[:, None] * column[None, :]
+    return table
+
+
 def score(vectors: np.ndarray, y: np.ndarray, folds: list[dict]) -> tuple[float, float]:
     """(stacked macro-F1, TF-IDF alone macro-F1) over the shared folds."""
     pred, alone = np.empty_like(y), np.empty_like(y)
@@ -73,11 +85,11 @@ def main(argv: list[str]) -> None:
     token_ids = [wordpiece.ids(t) for t in texts]
     folds = tfidf_folds(data_dir)
     for spec in argv[2:]:
-        dim, sif = spec.split(",")
+        dim, sif, storage = (spec.split(",") + ["float"])[:3]
         table = np.zeros((len(vocab), int(dim)), np.float32)
         table[~unused] = distil.reduce(outputs[~unused], int(dim), None if sif == "none" else float(sif))[0]
-        stacked, tfidf = score(sentences(table, token_ids), y, folds)
-        print(f"dim {dim} sif {sif}: stacked {stacked:.4f} (TF-IDF alone {tfidf:.4f})", flush=True)
+        stacked, tfidf = score(sentences(stored(table, storage), token_ids), y, folds)
+        print(f"dim {dim} sif {sif} {storage}: stacked {stacked:.4f} (TF-IDF alone {tfidf:.4f})", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ all-MiniLM-L6-v2 (the model2vec method; learning/distil.py builds them, `amends 
 `encode(texts)` -> float32 (n, DIM), each row the mean of the text's token vectors, L2-normalised (a text
 with no tokens, such as "", gives a zero row). Deterministic: the same text gives the same vector in any
 process. About 20 microseconds a tweet on one core after warm-up, against about 40 ms for the encoder it
-was distilled from. Nothing is downloaded: the table (4 bits a number, 3.2 MB) ships in artifacts/, and the WordPiece
-tokeniser is wordpiece.py, plain Python.
+was distilled from. Nothing is downloaded: the table (4 bits a number, 3.3 MB) ships in artifacts/, and
+the WordPiece tokeniser is wordpiece.py, plain Python.
 
 Shared by the complaint head (classifiers.py) and any app that needs texts as vectors (grouping similar
 complaints): cosine similarity of two texts is the dot product of their rows. Framework-free.

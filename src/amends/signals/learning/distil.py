@@ -136,5 +136,7 @@ def distil(out_dir: Path, dim: int = DIM, sif: float | None = SIF, log=print) ->
     }
     (out_dir / META).write_text(json.dumps(meta, indent=2) + "\n")
     size = (out_dir / ARTIFACT).stat().st_size
-    log(f"static: {len(vocab):,} x {dim} 4-bit, PCA keeps {variance:.1%} of the variance, {size / 1e6:.2f} MB")
+    log(
+        f"static: {len(vocab):,} x {dim} 4-bit, PCA keeps {variance:.1%} of the variance, {size / 1e6:.2f} MB"
+    )
     return meta | {"bytes": size}

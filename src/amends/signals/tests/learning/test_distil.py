@@ -1,4 +1,5 @@
-"""The model2vec distillation steps on small inputs: PCA and SIF weighting, int8 storage, token outputs."""
+"""The model2vec distillation steps on small inputs: PCA and SIF weighting, int8 and 4-bit storage, token
+outputs."""
 
 import numpy as np
 
@@ -26,6 +27,28 @@ def test_quantise_round_trip_within_half_a_step():
     assert rows.dtype == np.int8 and np.abs(rows).max() == 127
     assert np.all(np.abs(rows * scale[:, None] - table) <= scale[:, None] / 2 + 1e-7)
     assert not rows[3].any()
+
+
+def test_quantise4_round_trip_within_half_a_step_of_each_row_and_column():
+    rng = np.random.default_rng(2)
+    # PCA-like columns: the later ones far smaller than the first
+    table = (rng.normal(size=(60, 16)) * np.geomspace(4.0, 0.05, 16)).astype(np.float32)
+    table[5] = 0.0
+    packed, scale, column = distil.quantise4(table)
+    assert packed.dtype == np.uint8 and packed.shape == (60, 8)
+    q = static.unpack4(packed)
+    assert np.abs(q).max() == 7 and set(np.unique(q)) <= set(range(-7, 8))
+    back = q * scale[:, None] * column[None, :]
+    step = scale[:, None] * column[None, :]
+    assert np.all(np.abs(back - table) <= step / 2 + 1e-6)
+    assert not back[5].any()
+    # the column scale keeps the small dimensions: a row scale alone would round the last ones to zero
+    assert np.corrcoef(back[:, -1], table[:, -1])[0, 1] > 0.9
+
+
+def test_pack4_and_unpack4_are_inverse_over_every_nibble():
+    q = np.arange(-8, 8, dtype=np.int8).reshape(2, 8)
+    assert np.array_equal(static.unpack4(distil.pack4(q)), q.astype(np.float32))
 
 
 def test_token_outputs_are_the_encoder_on_each_token_alone(encoder):

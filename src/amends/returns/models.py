@@ -143,6 +143,12 @@ class ComplaintState(models.Model):
                 name="complaintstate_open_to",
                 condition=models.Q(finished_since__isnull=True),
             ),
+            # The few rows of cases re-classified as something other than a complaint.
+            models.Index(
+                fields=["regime", "valid_to"],
+                name="complaintstate_not_complaint",
+                condition=~models.Q(kind="complaint"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,7 @@ class EmailsAfterCommit:
 
 def other_callbacks(callbacks: Iterable) -> list:
     """The on_commit callbacks that are not notifications' emails, nor a refresh of derived figures that
-    sends nothing (marked `derived_only`: insights' facts)."""
+    sends nothing (marked `derived_only` by core.after_commit: insights' facts, the returns' states)."""
     return [
         c for c in callbacks if not isinstance(c, EmailsAfterCommit) and not getattr(c, "derived_only", False)
     ]

@@ -13,8 +13,6 @@ finish times, promises, satisfaction, support needs) and replaces their fact row
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,11 +26,11 @@ from amends.care.models import SupportNeedsRecord, SupportNeedsVersion
 from amends.cases.events import EventKind
 from amends.cases.lifecycle import Status
 from amends.cases.models import Case, CaseEvent
+from amends.core.after_commit import RefreshAfterCommit
 from amends.process.models import CaseClock, Finding, Promise, SatisfactionCheck
 
 from .models import CaseFact, DailyRollup
 
-log = logging.getLogger(__name__)
 CHUNK = 5000
 FINISHED = {Status.RESOLVED.value, Status.CLOSED.value}
 UPHELD = {Finding.Outcome.JUSTIFIED.value, Finding.Outcome.PARTLY.value}
@@ -308,7 +306,7 @@ def facts_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildRe
     """Throw every fact row away and recompute them all from the source tables, by id range."""
     started = time.perf_counter()
     now = timezone.now()
-    _pending_ids().clear()  # every case is recomputed: what waited for the commit is done here
+    _after_commit.pending().clear()  # every case is recomputed: what waited for the commit is done here
     CaseFact.objects.all().delete()
     last = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
     first = Case.objects.order_by("id").values_list("id", flat=True).first() or 1
@@ -325,32 +323,9 @@ def facts_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildRe
 
 # --- the incremental path -------------------------------------------------------------------------
 
-_pending = threading.local()
-
-
-def _pending_ids() -> set[int]:
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    return _pending.ids
-
-
-def _flush() -> None:
-    ids = _pending_ids()
-    if not ids:
-        return
-    batch = set(ids)
-    ids.clear()
-    try:
-        facts_refresh(batch)
-    except Exception:  # the change itself is committed: a stale fact is put right by the next rebuild
-        log.exception("insights: refreshing the facts of %d cases failed", len(batch))
-
-
-_flush.derived_only = True  # core.emails.other_callbacks: it recomputes figures and sends nothing
+_after_commit = RefreshAfterCommit("insights facts", facts_refresh)
 
 
 def events_recorded(events) -> None:
     """cases.hooks.events_recorded: note the cases and refresh their facts after the commit."""
-    ids = _pending_ids()
-    ids.update(e.case_id for e in events if e.case_id)
-    transaction.on_commit(_flush)
+    _after_commit.note(e.case_id for e in events if e.case_id)

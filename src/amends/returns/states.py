@@ -15,8 +15,6 @@ equal are merged, so a complaint has a row for each change a return can see: usu
 from __future__ import annotations
 
 import functools
-import logging
-import threading
 import time
 from bisect import bisect_right
 from collections import defaultdict
@@ -29,6 +27,7 @@ from itertools import groupby
 from django.db import transaction
 
 from amends.cases.events import EventKind
+from amends.core.after_commit import RefreshAfterCommit
 from amends.process.models import CaseClock, CaseProcess
 from amends.process.rules import MONETARY_REMEDIES
 from amends.regimes import calendar
@@ -36,7 +35,6 @@ from amends.regimes import calendar
 from .history import OPEN, CaseHistory, histories
 from .models import ComplaintResponse, ComplaintState
 
-log = logging.getLogger(__name__)
 BEGINNING = datetime(1900, 1, 1, tzinfo=UTC)
 FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 EIGHT_WEEKS = timedelta(weeks=8)
@@ -239,7 +237,7 @@ class RebuildResult:
 def states_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildResult:
     """Throw every row away and rebuild them all from the events of every case under a regime."""
     started = time.perf_counter()
-    _pending_ids().clear()
+    _after_commit.pending().clear()
     ComplaintState.objects.all().delete()
     ComplaintResponse.objects.all().delete()
     # In order of receipt, so the rows a period reads lie together on disk (a return reads complaints by
@@ -255,35 +253,17 @@ def states_rebuild(*, progress: Callable[[int], None] | None = None) -> RebuildR
 
 # --- the incremental path -------------------------------------------------------------------------
 
-_pending = threading.local()
+
+def _refresh_under_regime(ids: set[int]) -> None:
+    states_refresh(CaseProcess.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
 
 
-def _pending_ids() -> set[int]:
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    return _pending.ids
-
-
-def _flush() -> None:
-    ids = _pending_ids()
-    if not ids:
-        return
-    batch = set(ids)
-    ids.clear()
-    try:
-        states_refresh(CaseProcess.objects.filter(case_id__in=batch).values_list("case_id", flat=True))
-    except Exception:  # the change itself is committed: a stale row is put right by the next rebuild
-        log.exception("returns: rebuilding the states of %d cases failed", len(batch))
-
-
-_flush.derived_only = True  # core.emails.other_callbacks: it recomputes figures and sends nothing
+_after_commit = RefreshAfterCommit("returns states", _refresh_under_regime)
 
 
 def events_recorded(events) -> None:
     """cases.hooks.events_recorded: note the cases and rebuild their rows after the commit."""
-    ids = _pending_ids()
-    ids.update(e.case_id for e in events if e.case_id)
-    transaction.on_commit(_flush)
+    _after_commit.note(e.case_id for e in events if e.case_id)
 
 
 __all__ = ["BEGINNING", "FOREVER", "closure_bucket", "events_recorded", "states_rebuild", "states_refresh"]

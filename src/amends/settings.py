@@ -88,6 +88,9 @@ PROBLEMS_OPEN_DAYS = int(os.environ.get("AMENDS_PROBLEMS_OPEN_DAYS", "7"))
 PROBLEMS_WARNING_CUSTOMERS = int(os.environ.get("AMENDS_PROBLEMS_WARNING_CUSTOMERS", "3"))
 # Off: messages are grouped only by `amends problems regroup` (e.g. nightly), not as they arrive.
 PROBLEMS_GROUP_ON_ARRIVAL = os.environ.get("AMENDS_PROBLEMS_GROUP_ON_ARRIVAL", "1") != "0"
+# Past this many messages learnt from, the grouping's re-learning (a full regrouping) waits for the worker
+# instead of running after an arrival's commit (problems.services._relearn_inline).
+PROBLEMS_RELEARN_INLINE_UP_TO = int(os.environ.get("AMENDS_PROBLEMS_RELEARN_INLINE_UP_TO", "1000"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",

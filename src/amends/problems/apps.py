@@ -8,7 +8,9 @@ class ProblemsConfig(AppConfig):
 
     def ready(self) -> None:
         from amends.intake.hooks import messages_stored
+        from amends.process.hooks import worker_steps
 
-        from . import wiring
+        from . import services, wiring
 
         messages_stored.register(wiring.arrived)
+        worker_steps.register(services.worker_steps)  # the re-learning left for the worker

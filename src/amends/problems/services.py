@@ -169,6 +169,40 @@ def _describe(texts: Sequence[str]) -> str:
     return describe(texts)[:200]
 
 
+def _grown(state: GroupingState) -> bool:
+    """Many messages since the representation learnt its words (half as many again)."""
+    return state.messages - state.fitted_messages >= max(FIRST_GROUPING, state.fitted_messages // 2)
+
+
+def _new_groups(state: GroupingState, groups: int) -> bool:
+    """Enough groups started since the representation learnt its words for a new problem to be among them."""
+    return groups - state.fitted_groups >= max(settings.PROBLEMS_OPEN_CUSTOMERS, state.fitted_messages // 100)
+
+
+def _relearn_inline(state: GroupingState) -> bool:
+    """Whether a re-learning that is due runs at once, after the arrival's commit: only while the grouping
+    has learnt from few messages (a regrouping reads every message of the last year, a few milliseconds
+    each). Past that, arrivals are only assigned and the worker's step re-learns (`problems_relearn_due`),
+    so intake never waits for the batch."""
+    return state.fitted_messages < settings.PROBLEMS_RELEARN_INLINE_UP_TO
+
+
+def problems_relearn_due(now: datetime) -> int:
+    """The worker's step: re-learn and regroup if the current grouping is due (grown by half, or enough
+    groups in unlearnt words) and was left for the worker; how many messages it regrouped (0: not due)."""
+    state = GroupingState.objects.filter(current=True).order_by("-pk").first()
+    if state is None or _relearn_inline(state):
+        return 0  # nothing yet (the first grouping runs on arrival), or small enough to run on arrival
+    groups = len(_load(state).counts)
+    if not (_grown(state) or _new_groups(state, groups)):
+        return 0
+    return problems_regroup(actor=None, now=now)["messages"]
+
+
+def worker_steps() -> dict:
+    return {"problems_relearn": problems_relearn_due}
+
+
 def messages_group(message_ids: Sequence[int], *, now: datetime | None = None) -> dict:
     """The incremental grouping: each new inbound message joins the nearest group within the threshold,
     else starts its own; then thresholds are checked on the groups it touched. With no grouping yet, the
@@ -192,7 +226,7 @@ def messages_group(message_ids: Sequence[int], *, now: datetime | None = None) -
         ]
         if not messages:
             return {"messages": 0, "groups": 0, "problems_opened": 0, "warnings": 0}
-        if state.messages - state.fitted_messages >= max(FIRST_GROUPING, state.fitted_messages // 2):
+        if _grown(state) and _relearn_inline(state):
             # Many messages since the representation learnt its words: learn them again, in full.
             return problems_regroup(actor=None, now=now)
         grouper = _load(state)
@@ -202,9 +236,7 @@ def messages_group(message_ids: Sequence[int], *, now: datetime | None = None) -
         state.save(update_fields=["centroids", "messages"])
         groups = _groups(state, set(numbers), now)
         _members(groups, list(zip(messages, numbers, strict=True)))
-        if len(grouper.counts) - state.fitted_groups >= max(
-            settings.PROBLEMS_OPEN_CUSTOMERS, state.fitted_messages // 100
-        ):
+        if _new_groups(state, len(grouper.counts)) and _relearn_inline(state):
             # Messages in words the representation never learnt each start a group of their own: when
             # enough have, a new problem may be among them, so the batch learns the words and regroups.
             return problems_regroup(actor=None, now=now)

@@ -14,7 +14,7 @@ from amends.intake.contacts import intake_contact
 from amends.intake.schemas import ContactIn
 from amends.messaging.models import Message, OutboxItem
 from amends.problems import services
-from amends.problems.models import EarlyWarning, GroupingState, OpenedBy, Problem, ProblemStatus
+from amends.problems.models import EarlyWarning, GroupingState, GroupMember, OpenedBy, Problem, ProblemStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,24 @@ def test_grouping_on_arrival_can_be_turned_off(django_capture_on_commit_callback
     _background(django_capture_on_commit_callbacks)
     assert not GroupingState.objects.exists()
     assert services.problems_regroup(actor=None)["messages"] == 20  # the batch still groups them
+
+
+def test_past_the_inline_limit_arrivals_are_only_assigned_and_the_worker_relearns(
+    django_capture_on_commit_callbacks, settings
+):
+    """A full regrouping reads every message of the year: once the grouping has learnt from many, an
+    arrival that makes one due leaves it to the worker's step, which then runs it once."""
+    _background(django_capture_on_commit_callbacks)  # the first grouping, 20 messages, on arrival
+    first = GroupingState.objects.get(current=True)
+    settings.PROBLEMS_RELEARN_INLINE_UP_TO = first.fitted_messages  # from now on, never inline
+    assert services.problems_relearn_due(timezone.now()) == 0  # not due yet
+    for i, text in enumerate(BACKGROUND * 2):  # twice as many messages: due
+        _arrive(django_capture_on_commit_callbacks, 3000 + i, text, email=f"later{i}@example.org")
+    state = GroupingState.objects.get(current=True)
+    assert state.pk == first.pk and state.messages == 2 * first.fitted_messages  # assigned, not relearnt
+    assert GroupMember.objects.filter(group__state=state).count() == state.messages
+    assert services.problems_relearn_due(timezone.now()) == 2 * first.fitted_messages
+    relearnt = GroupingState.objects.get(current=True)
+    assert relearnt.pk != first.pk and relearnt.fitted_messages == 2 * first.fitted_messages
+    assert services.problems_relearn_due(timezone.now()) == 0  # done: not due again
+    assert "problems_relearn" in services.worker_steps()

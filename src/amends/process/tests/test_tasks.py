@@ -285,6 +285,7 @@ def test_a_sweep_does_everything_due_and_a_second_does_nothing(
         "conduct_marker_reviews": 0,
         "special_reviews": 0,  # monitoring's daily check of complaint levels: no complaint levels to watch
         "improvement_overdue": 0,  # improvement's step: no improvement action past its due date
+        "problems_relearn": 0,  # problems' step: no grouping left for the worker to re-learn
         # core's (registered by process): the urgent breaches and broken promise, emailed to their owner
         # here because the test's commit callbacks run after the sweep (they then find nothing left)
         "notification_emails": 3,

@@ -1,4 +1,6 @@
-"""A complaint as it stood at a moment, rebuilt from its append-only events (docs/design/returns.md).
+"""A complaint's append-only events, read in chunks of cases (`histories`), and how they say what it was
+at a moment (docs/design/returns.md). states.py folds them into the stored states the returns read; the
+first implementation's per-moment readings are the tests' oracle (tests/replay.py).
 
 Reads only. A return for a past period counts what Amends held at the end of that period: a case re-opened,
 re-classified, given a new finding or a new remedy after it does not change the figures. What each figure
@@ -22,13 +24,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from amends.cases.events import EventKind
-from amends.cases.lifecycle import OPEN_STATUSES, Status
+from amends.cases.lifecycle import OPEN_STATUSES
 from amends.cases.models import CaseEvent
 from amends.process.models import CaseProcess
-from amends.process.rules import MONETARY_REMEDIES
 
 KINDS = (
     EventKind.OPENED,
@@ -78,56 +78,6 @@ class CaseHistory:
                     e.before.get("category", self.category),
                 )
         return self.kind, self.product, self.category
-
-    def regime_applied_before(self, moment: datetime) -> bool:
-        return any(e.kind == EventKind.REGIME_APPLIED and e.at < moment for e in self.events)
-
-    def finished_since(self, moment: datetime) -> datetime | None:
-        """When the case last finished (left the open statuses) before `moment`, if it was still finished
-        then; None when it was open (or not yet opened) at `moment`."""
-        since = None
-        for e in self.events:
-            if e.at >= moment:
-                break
-            if e.kind not in (EventKind.OPENED, EventKind.STATUS_CHANGED, EventKind.REOPENED):
-                continue
-            status = e.after.get("status", Status.NEW.value)
-            if status in OPEN:
-                since = None
-            elif since is None:
-                since = e.at
-        return since
-
-    def open_at(self, moment: datetime) -> bool:
-        return self.received_at < moment and self.finished_since(moment) is None
-
-    def finding_at(self, moment: datetime) -> tuple[str, str | None] | None:
-        """(outcome, root cause code) of the last finding recorded at or before `moment`."""
-        found = None
-        for e in self.events:
-            if e.at > moment:
-                break
-            if e.kind == EventKind.FINDING_RECORDED:
-                found = (e.after.get("outcome", ""), e.after.get("root_cause"))
-        return found
-
-    def redress_at(self, moment: datetime) -> Decimal:
-        """The money of every option chosen at or before `moment`."""
-        remedies: dict[int, list[dict]] = {}
-        total = Decimal(0)
-        for e in self.events:
-            if e.at > moment:
-                break
-            if e.kind == EventKind.OPTION_ADDED:
-                remedies[e.after.get("option")] = e.after.get("remedies") or []
-            elif e.kind == EventKind.OPTION_CHOSEN:
-                for remedy in remedies.get(e.after.get("option"), []):
-                    if remedy.get("kind") in MONETARY_REMEDIES and remedy.get("amount") is not None:
-                        total += Decimal(str(remedy["amount"]))
-        return total
-
-    def escalations_in(self, start: datetime, end: datetime) -> list[Event]:
-        return [e for e in self.events if e.kind == EventKind.ESCALATED and start <= e.at < end]
 
 
 def histories(case_ids: Iterable[int]) -> Iterator[CaseHistory]:

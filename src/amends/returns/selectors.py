@@ -16,7 +16,7 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Case as DbCase
@@ -56,7 +56,6 @@ OUTCOME_WORDS = {
     Finding.Outcome.NOT.value: "Not upheld",
     "": "No finding recorded",
 }
-EIGHT_WEEKS = timedelta(weeks=8)
 ALL = "All"
 
 # The CSV's columns, in order; their meaning is in docs/design/returns.md. Never renamed: a firm's own

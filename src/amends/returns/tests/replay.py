@@ -9,15 +9,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from amends.cases.events import EventKind
+from amends.cases.lifecycle import Status
 from amends.cases.models import CaseEvent
 from amends.process.models import CaseClock, CaseProcess, RootCause
+from amends.process.rules import MONETARY_REMEDIES
 from amends.regimes import calendar
 from amends.returns import mapping
-from amends.returns.history import OPEN, CaseHistory, histories
+from amends.returns.history import OPEN, CaseHistory, Event, histories
 from amends.returns.periods import Period
 from amends.returns.selectors import (
     ALL,
-    EIGHT_WEEKS,
     FCA_REGIMES,
     HOS_REGIMES,
     OUTCOME_WORDS,
@@ -29,6 +30,61 @@ from amends.returns.selectors import (
     improvements_in,
     mappings,
 )
+from amends.returns.states import EIGHT_WEEKS
+
+# How the first implementation read a history at a moment (the app now reads the stored states).
+
+
+def regime_applied_before(h: CaseHistory, moment: datetime) -> bool:
+    return any(e.kind == EventKind.REGIME_APPLIED and e.at < moment for e in h.events)
+
+
+def finished_since(h: CaseHistory, moment: datetime) -> datetime | None:
+    """When the case last finished (left the open statuses) before `moment`, if it was still finished
+    then; None when it was open (or not yet opened) at `moment`."""
+    since = None
+    for e in h.events:
+        if e.at >= moment:
+            break
+        if e.kind not in (EventKind.OPENED, EventKind.STATUS_CHANGED, EventKind.REOPENED):
+            continue
+        status = e.after.get("status", Status.NEW.value)
+        if status in OPEN:
+            since = None
+        elif since is None:
+            since = e.at
+    return since
+
+
+def finding_at(h: CaseHistory, moment: datetime) -> tuple[str, str | None] | None:
+    """(outcome, root cause code) of the last finding recorded at or before `moment`."""
+    found = None
+    for e in h.events:
+        if e.at > moment:
+            break
+        if e.kind == EventKind.FINDING_RECORDED:
+            found = (e.after.get("outcome", ""), e.after.get("root_cause"))
+    return found
+
+
+def redress_at(h: CaseHistory, moment: datetime) -> Decimal:
+    """The money of every option chosen at or before `moment`."""
+    remedies: dict[int, list[dict]] = {}
+    total = Decimal(0)
+    for e in h.events:
+        if e.at > moment:
+            break
+        if e.kind == EventKind.OPTION_ADDED:
+            remedies[e.after.get("option")] = e.after.get("remedies") or []
+        elif e.kind == EventKind.OPTION_CHOSEN:
+            for remedy in remedies.get(e.after.get("option"), []):
+                if remedy.get("kind") in MONETARY_REMEDIES and remedy.get("amount") is not None:
+                    total += Decimal(str(remedy["amount"]))
+    return total
+
+
+def escalations_in(h: CaseHistory, start: datetime, end: datetime) -> list[Event]:
+    return [e for e in h.events if e.kind == EventKind.ESCALATED and start <= e.at < end]
 
 
 def closure_bucket(history: CaseHistory, closed_at: datetime) -> str:
@@ -52,18 +108,18 @@ def fca_return_replayed(period: Period, *, regimes: Iterable[str] = FCA_REGIMES)
     parents = _parents()
     rows: dict[tuple[str, str], FcaRow] = {}
     for h in histories(candidates(regimes, start, end)):
-        if not h.regime_applied_before(end):
+        if not regime_applied_before(h, end):
             continue
         kind, product, _ = h.classification_at(end)
         if kind != "complaint":
             continue
-        closed_at = h.finished_since(end)
+        closed_at = finished_since(h, end)
         closed_in = closed_at is not None and start <= closed_at < end
         opened_in = start <= h.received_at < end
-        outstanding = h.received_at < start and h.finished_since(start) is None
+        outstanding = h.received_at < start and finished_since(h, start) is None
         if not (closed_in or opened_in or outstanding):
             continue
-        finding = h.finding_at(closed_at if closed_in else end)
+        finding = finding_at(h, closed_at if closed_in else end)
         root = finding[1] if finding else None
         key = (mapping.product_group(product, products), mapping.cause(root, parents.get(root or ""), causes))
         row = rows.setdefault(key, FcaRow(*key))
@@ -74,7 +130,7 @@ def fca_return_replayed(period: Period, *, regimes: Iterable[str] = FCA_REGIMES)
             bucket = closure_bucket(h, closed_at)
             setattr(row, bucket, getattr(row, bucket) + 1)
             row.upheld += bool(finding and finding[0] in UPHELD)
-            row.redress_paid_gbp += h.redress_at(closed_at)
+            row.redress_paid_gbp += redress_at(h, closed_at)
     ordered = [rows[k] for k in sorted(rows)]
     total = FcaRow(ALL, ALL)
     for row in ordered:
@@ -101,7 +157,7 @@ def hos_report_replayed(period: Period, *, regimes: Iterable[str] = HOS_REGIMES)
     start, end = period.start, period.end
     parents = _parents()
     names = dict(RootCause.objects.values_list("code", "name"))
-    found = [h for h in histories(candidates(regimes, start, end)) if h.regime_applied_before(end)]
+    found = [h for h in histories(candidates(regimes, start, end)) if regime_applied_before(h, end)]
     found = [h for h in found if h.classification_at(end)[0] == "complaint"]
     clocks = _response_clocks([h.case_id for h in found])
     stages = {"stage1": StageFigures(), "stage2": StageFigures()}
@@ -114,7 +170,7 @@ def hos_report_replayed(period: Period, *, regimes: Iterable[str] = HOS_REGIMES)
             stages["stage1"].received += 1
             themes[h.classification_at(end)[2] or "Not categorised"] += 1
         stage_started = {"stage1": h.received_at}
-        for e in h.escalations_in(h.received_at, end):
+        for e in escalations_in(h, h.received_at, end):
             if e.after.get("stage"):
                 stage_started[e.after["stage"]] = e.at
                 if start <= e.at and e.after["stage"] in stages:
@@ -136,7 +192,7 @@ def hos_report_replayed(period: Period, *, regimes: Iterable[str] = HOS_REGIMES)
                     calendar.to_london(began).date(), calendar.to_london(clock.met_at).date(), h.nation
                 ),
             )
-            finding = h.finding_at(clock.met_at)
+            finding = finding_at(h, clock.met_at)
             outcome = OUTCOME_WORDS.get(finding[0] if finding else "", "No finding recorded")
             figures.outcomes[outcome] = figures.outcomes.get(outcome, 0) + 1
             if finding and finding[1]:
@@ -145,7 +201,7 @@ def hos_report_replayed(period: Period, *, regimes: Iterable[str] = HOS_REGIMES)
                 causes[f"{names.get(parent, parent)}: {label}" if parent else label] += 1
             answered = max(answered or clock.met_at, clock.met_at)
         if answered is not None:
-            redress += h.redress_at(answered)  # once a case, as it stood at its last response
+            redress += redress_at(h, answered)  # once a case, as it stood at its last response
     return HosReport(
         period=period,
         stage1=stages["stage1"],

@@ -23,8 +23,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from amends.cases.events import EventKind
-from amends.cases.models import Case, CaseKind
-from amends.cases.services import case_event_record
+from amends.cases.models import Case, CaseEvent, CaseKind
+from amends.cases.services import case_event, case_event_record, case_events_record
 from amends.core.errors import DomainError
 from amends.core.models import Role
 from amends.core.services import audit_record, notify
@@ -119,8 +119,8 @@ def problems_regroup(*, actor: Any, now: datetime | None = None) -> dict:
         centroids=_dump_centroids(sums, counts),
     )
     groups = _groups(state, {int(x) for x in labels}, now)
-    _members(groups, list(zip(messages, (int(x) for x in labels), strict=True)))
-    opened, warned = _thresholds(groups.values(), now)
+    _members(groups, list(zip(messages, (int(x) for x in labels), strict=True)), every_group_of=state)
+    opened, warned = _thresholds(groups.values(), now, every_group_of=state)
     audit_record(
         actor=actor,
         kind="problems.regrouped",
@@ -140,7 +140,31 @@ def _groups(state: GroupingState, numbers: Iterable[int], now: datetime) -> dict
     return existing
 
 
-def _members(groups: dict[int, ContactGroup], placed: list[tuple[Message, int]]) -> None:
+LABEL_FROM = 200  # a group is described by the words of its first 200 messages (by id)
+
+
+def _among(groups: Iterable[int], every_group_of: GroupingState | None) -> Q:
+    """Members of these groups, as a filter: by their grouping when they are all its groups (a regrouping
+    makes thousands: more ids than a statement may hold), else by id."""
+    return Q(group__state=every_group_of) if every_group_of else Q(group__in=list(groups))
+
+
+def _members(
+    groups: dict[int, ContactGroup],
+    placed: list[tuple[Message, int]],
+    *,
+    every_group_of: GroupingState | None = None,
+) -> None:
+    """Place the messages in their groups, then describe again each group that had fewer than
+    `LABEL_FROM` messages (a fuller group's first messages, and so its label, cannot change). Set-wise:
+    a query for the sizes, one for the texts and one update, however many groups a batch touched."""
+    by_pk = {g.pk: g for g in groups.values()}
+    before = dict(
+        GroupMember.objects.filter(_among(by_pk, every_group_of))
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
     GroupMember.objects.bulk_create(
         [
             GroupMember(
@@ -155,12 +179,23 @@ def _members(groups: dict[int, ContactGroup], placed: list[tuple[Message, int]])
         ],
         ignore_conflicts=True,
     )
-    for group in groups.values():
-        texts = [_text(m) for m in Message.objects.filter(pk__in=group.members.values("message_id"))[:200]]
-        label = _describe(texts)
-        if label != group.label:
-            group.label = label
-            group.save(update_fields=["label"])
+    short = [pk for pk in by_pk if before.get(pk, 0) < LABEL_FROM]
+    texts: dict[int, list[str]] = {pk: [] for pk in short}
+    rows = (
+        GroupMember.objects.filter(_among(short, every_group_of if len(short) == len(by_pk) else None))
+        .order_by("group_id", "message_id")
+        .values_list("group_id", "message__subject", "message__body_text")
+    )
+    for group_id, subject, body in rows.iterator(chunk_size=2000):
+        if len(texts[group_id]) < LABEL_FROM:
+            texts[group_id].append(f"{subject}\n{body}".strip())
+    changed = []
+    for pk, group_texts in texts.items():
+        label = _describe(group_texts)
+        if label != by_pk[pk].label:
+            by_pk[pk].label = label
+            changed.append(by_pk[pk])
+    ContactGroup.objects.bulk_update(changed, ["label"], batch_size=500)
 
 
 def _describe(texts: Sequence[str]) -> str:
@@ -260,42 +295,112 @@ def product_owners(product: str) -> list[Any]:
     return _leads()
 
 
-def _thresholds(groups: Iterable[ContactGroup], now: datetime) -> tuple[int, int]:
+def _thresholds(
+    groups: Iterable[ContactGroup], now: datetime, *, every_group_of: GroupingState | None = None
+) -> tuple[int, int]:
     """A group with complaints from N customers in D days opens a problem (or adds its cases to the one
-    it opened); queries and problem contacts from W customers in D days raise an early warning first."""
+    it opened); queries and problem contacts from W customers in D days raise an early warning first.
+
+    Set-wise, so a batch that touched hundreds of groups costs a handful of queries (customers per group,
+    the groups' live problems, one bulk link); only a group crossing a threshold costs queries of its own."""
+    touched = {g.pk: g for g in groups}
     since = now - timedelta(days=settings.PROBLEMS_OPEN_DAYS)
-    opened = warned = 0
-    for group in groups:
-        recent = GroupMember.objects.filter(group=group, at__gte=since, at__lte=now)
-        counts = recent.aggregate(
+    recent = GroupMember.objects.filter(_among(touched, every_group_of), at__gte=since, at__lte=now)
+    counts = {
+        row["group_id"]: row
+        for row in recent.values("group_id").annotate(
             complaints=Count("customer", filter=Q(complaint=True), distinct=True),
             others=Count("customer", filter=Q(complaint=False), distinct=True),
         )
-        problem = Problem.objects.filter(group=group, status__in=LIVE, merged_into=None).first()
-        if problem is None:  # after a regrouping: the live problem that already holds these cases
-            problem = (
-                Problem.objects.filter(
-                    status__in=LIVE, merged_into=None, links__case__in=recent.values("case_id")
-                )
-                .annotate(shared=Count("links"))
-                .order_by("-shared", "pk")
-                .first()
-            )
-            if problem is not None:
-                Problem.objects.filter(pk=problem.pk).update(group=group)
-        if problem is None and counts["complaints"] >= settings.PROBLEMS_OPEN_CUSTOMERS:
-            problem = _open_from_group(group, recent, now)
+    }
+    problems = _live_problems(touched, recent, every_group_of)
+    opened = warned = 0
+    for pk, group in touched.items():
+        n = counts.get(pk)
+        if pk in problems or n is None:
+            continue
+        if n["complaints"] >= settings.PROBLEMS_OPEN_CUSTOMERS:
+            _open_from_group(group, recent.filter(group=group), now)  # links the group's cases itself
             opened += 1
-        elif problem is not None:
-            _link(problem, Case.objects.filter(pk__in=recent.values("case_id")), actor=None, now=now)
-        if (
-            problem is None
-            and counts["others"] >= settings.PROBLEMS_WARNING_CUSTOMERS
-            and not EarlyWarning.objects.filter(group=group, raised_at__gte=since).exists()
+        elif (
+            n["others"] >= settings.PROBLEMS_WARNING_CUSTOMERS
+            and not group.warnings.filter(raised_at__gte=since).exists()
         ):
-            _warn(group, recent, counts["others"], now)
+            _warn(group, recent.filter(group=group), n["others"], now)
             warned += 1
+    _link_members(problems, recent, now)
     return opened, warned
+
+
+def _live_problems(
+    groups: dict[int, ContactGroup], recent: Any, every_group_of: GroupingState | None
+) -> dict[int, Problem]:
+    """Each group's live problem: the one it opened, else (after a regrouping made new groups) the live
+    problem already holding at least half the group's recent cases, which from now on follows that group.
+    (A group whose cases merely include one of a problem's, say a customer chasing in general words, is
+    not that problem: linking every case of it would be wrong.)"""
+    problems: dict[int, Problem] = {}
+    live = Problem.objects.filter(status__in=LIVE, merged_into=None)
+    for problem in live.filter(_among(groups, every_group_of)):
+        problems.setdefault(problem.group_id, problem)  # the newest (the model's order) if several
+    if len(problems) == len(groups) or not live.exists():
+        return problems
+    orphans = recent.exclude(group__in=list(problems))
+    shared = (
+        ProblemCase.objects.filter(problem__status__in=LIVE, problem__merged_into=None)
+        .filter(case__in=orphans.values("case_id"))
+        .values_list("problem_id", "case_id")
+    )
+    holders: dict[int, set[int]] = {}
+    for problem_id, case_id in shared:
+        holders.setdefault(case_id, set()).add(problem_id)
+    tally: dict[int, Counter] = {}
+    sizes: Counter = Counter()
+    for group_id, case_id in orphans.values_list("group_id", "case_id").distinct():
+        sizes[group_id] += 1
+        for problem_id in holders.get(case_id, ()):
+            tally.setdefault(group_id, Counter())[problem_id] += 1
+    chosen = {}
+    for group_id, held in tally.items():
+        problem_id, shared_cases = min(held.items(), key=lambda item: (-item[1], item[0]))
+        if 2 * shared_cases >= sizes[group_id]:  # most of it: one chaser in a group is no reason
+            chosen[group_id] = problem_id
+    found = Problem.objects.in_bulk(set(chosen.values()))
+    for group_id, problem_id in chosen.items():
+        problems[group_id] = found[problem_id]
+        Problem.objects.filter(pk=problem_id).update(group=groups[group_id])
+    return problems
+
+
+def _link_members(problems: dict[int, Problem], recent: Any, now: datetime) -> None:
+    """Link each group's recent cases to its live problem, all groups at once, leaving out any case staff
+    unlinked from that problem (they said it is not about it: the grouping does not say otherwise)."""
+    if not problems:
+        return
+    members = recent.filter(group__in=list(problems))
+    wanted = {
+        (problems[group_id].pk, case_id)
+        for group_id, case_id in members.values_list("group_id", "case_id").distinct()
+    }
+    cases = members.values("case_id")
+    have = set(
+        ProblemCase.objects.filter(problem__in=[p.pk for p in problems.values()], case__in=cases).values_list(
+            "problem_id", "case_id"
+        )
+    )
+    refused = {
+        (before.get("problem"), case_id)
+        for case_id, before in CaseEvent.objects.filter(
+            kind=EventKind.PROBLEM_UNLINKED, case__in=cases
+        ).values_list("case_id", "before")
+        if isinstance(before, dict)
+    }
+    new = sorted(wanted - have - refused)
+    if not new:
+        return
+    by_pk = {p.pk: p for p in problems.values()}
+    found = Case.objects.in_bulk({case_id for _, case_id in new})
+    _links_write([(by_pk[problem_id], found[case_id]) for problem_id, case_id in new], actor=None, now=now)
 
 
 def _main_product(cases: Any) -> str:
@@ -469,25 +574,26 @@ def problem_update(*, problem: Problem, actor: Any, reason: str = "", **changes:
 def _link(problem: Problem, cases: Iterable[Case], *, actor: Any, now: datetime) -> int:
     linked = set(ProblemCase.objects.filter(problem=problem).values_list("case_id", flat=True))
     new = [case for case in {c.pk: c for c in cases}.values() if case.pk not in linked]
+    _links_write([(problem, case) for case in new], actor=actor, now=now)
+    return len(new)
+
+
+def _links_write(pairs: Sequence[tuple[Problem, Case]], *, actor: Any, now: datetime) -> None:
+    """New links in one insert, each with its case event (in one insert too)."""
+    by = actor if getattr(actor, "pk", None) else None
     ProblemCase.objects.bulk_create(
-        [
-            ProblemCase(
-                problem=problem,
-                case=case,
-                linked_at=now,
-                linked_by=actor if getattr(actor, "pk", None) else None,
-            )
-            for case in new
-        ]
+        [ProblemCase(problem=problem, case=case, linked_at=now, linked_by=by) for problem, case in pairs]
     )
-    for case in new:
-        case_event_record(
+    case_events_record(
+        case_event(
             case,
             kind=EventKind.PROBLEM_LINKED,
             actor=actor,
+            at=now,
             after={"problem": problem.pk, "title": problem.title},
         )
-    return len(new)
+        for problem, case in pairs
+    )
 
 
 @transaction.atomic

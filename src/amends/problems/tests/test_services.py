@@ -85,6 +85,52 @@ def test_several_customers_about_one_fault_open_a_problem_and_tell_the_product_o
     assert AuditEvent.objects.filter(kind="problem.opened", object_id=str(problem.pk)).exists()
 
 
+def test_a_case_staff_unlinked_stays_unlinked_as_more_arrive(
+    django_capture_on_commit_callbacks, complaints_lead, settings
+):
+    """Staff unlinking a case say it is not about the problem: later arrivals in the same group link
+    themselves, never that case again."""
+    settings.PROBLEMS_OPEN_CUSTOMERS = 3
+    _background(django_capture_on_commit_callbacks)
+    first = [_arrive(django_capture_on_commit_callbacks, i, text) for i, text in enumerate(FAULT)]
+    problem = Problem.objects.get()
+    services.problem_case_unlink(problem=problem, case=first[0].case, actor=complaints_lead)
+    later = _arrive(django_capture_on_commit_callbacks, 9, "The app crashes when I log in after the update")
+    linked = set(problem.links.values_list("case_id", flat=True))
+    assert linked == {r.case.pk for r in first[1:]} | {later.case.pk}
+    assert CaseEvent.objects.filter(kind="problem_linked", case=later.case).count() == 1
+
+
+def test_a_batch_costs_the_same_queries_however_many_groups_it_touches(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
+):
+    """The thresholds and labels are checked set-wise: a batch of unrelated messages (each in a group of
+    its own) costs a bounded number of queries, not a few per group."""
+    _background(django_capture_on_commit_callbacks)
+    settings.PROBLEMS_RELEARN_INLINE_UP_TO = 0  # assignment only: the batch is what is counted
+    settings.PROBLEMS_OPEN_CUSTOMERS = 50  # checked, never crossed
+    texts = [
+        "Probate paperwork for my late father has been lost twice",
+        "Travel insurance claim refused because of a volcano",
+        "Cheque deposited a fortnight ago still not cleared",
+        "Overseas transfer to Portugal vanished somewhere",
+        "Fraud team froze everything during my honeymoon",
+        "Isa allowance calculation looks completely wrong",
+        "Overdraft buffer removed without any warning letter",
+        "Safe deposit box key replacement costs ninety pounds",
+        "Joint account holder deceased, bereavement team unhelpful",
+        "Currency exchange rate applied differed from quoted",
+        "Chequebook ordered months back never delivered",
+        "Student account perks withdrawn mid semester",
+    ]
+    results = [_contact(200 + i, text, email=f"s{i}@example.org") for i, text in enumerate(texts)]
+    ids = list(Message.objects.filter(case__in=[r.case for r in results]).values_list("pk", flat=True))
+    with django_assert_max_num_queries(15):
+        summary = services.messages_group(ids)
+    assert summary["messages"] == len(texts) and summary["groups"] >= 6
+    assert summary["problems_opened"] == 0
+
+
 def test_the_grouping_failing_never_refuses_an_arrival(django_capture_on_commit_callbacks, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("grouping broke")

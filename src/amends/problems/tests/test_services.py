@@ -14,7 +14,15 @@ from amends.intake.contacts import intake_contact
 from amends.intake.schemas import ContactIn
 from amends.messaging.models import Message, OutboxItem
 from amends.problems import services
-from amends.problems.models import EarlyWarning, GroupingState, GroupMember, OpenedBy, Problem, ProblemStatus
+from amends.problems.models import (
+    ContactGroup,
+    EarlyWarning,
+    GroupingState,
+    GroupMember,
+    OpenedBy,
+    Problem,
+    ProblemStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +137,37 @@ def test_a_batch_costs_the_same_queries_however_many_groups_it_touches(
         summary = services.messages_group(ids)
     assert summary["messages"] == len(texts) and summary["groups"] >= 6
     assert summary["problems_opened"] == 0
+
+
+def _grouped(state, number, results):
+    group = ContactGroup.objects.create(state=state, number=number, created_at=timezone.now())
+    for r in results:
+        message = Message.objects.filter(case=r.case, direction=Message.Direction.INBOUND).get()
+        GroupMember.objects.create(
+            group=group,
+            message=message,
+            case=r.case,
+            customer=r.case.customer,
+            complaint=False,
+            at=message.occurred_at,
+        )
+    return group
+
+
+def test_a_new_group_takes_over_a_live_problem_only_when_it_holds_half_the_groups_cases(complaints_lead):
+    """After a regrouping, a group with no problem of its own follows the live problem that already holds
+    most of its recent cases; one shared case (a customer chasing in general words) is not enough."""
+    results = [_contact(300 + i, f"Text {i}") for i in range(6)]
+    problem = services.problem_open(
+        title="Card payments declined", actor=complaints_lead, cases=[r.case for r in results[:3]]
+    )
+    state = GroupingState.objects.create(fitted_at=timezone.now(), state=b"", centroids=b"")
+    chasing = _grouped(state, 0, [results[0], *results[3:]])  # one of its four cases is the problem's
+    same = _grouped(state, 1, results[1:3])  # both of its cases are
+    services._thresholds([chasing, same], timezone.now())
+    problem.refresh_from_db()
+    assert problem.group == same
+    assert set(problem.links.values_list("case_id", flat=True)) == {r.case.pk for r in results[:3]}
 
 
 def test_the_grouping_failing_never_refuses_an_arrival(django_capture_on_commit_callbacks, monkeypatch):

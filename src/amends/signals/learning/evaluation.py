@@ -28,7 +28,7 @@ from amends.signals.engine.features import analyze_abuse, tokenise
 from amends.signals.engine.model import load_model
 from amends.signals.engine.rules import analyse_rules
 
-from . import datasets, recipes
+from . import datasets, recipes, teacher
 from .recipes import CachedAnalyzer
 
 SEED = 0
@@ -73,6 +73,7 @@ def stacked_cv(
     extra_not: Sequence[str] = (),
     extra_positive: Sequence[str] = (),
     encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+    teach: Callable[[int], recipes.Teaching] | None = None,
 ) -> tuple[float, float]:
     """Macro-F1 of a stacked complaint head and of its TF-IDF recipe alone, under the same outer folds, every
     choice nested: in each training fold the TF-IDF recipe picks its C by inner CV (the external
@@ -80,17 +81,22 @@ def stacked_cv(
     rows' logits are cross-fitted with that C; the LR on [sentence vector, logit] picks its C by inner CV.
     `embedded` holds the texts' sentence vectors (static or MiniLM: neither has parameters fitted to
     labels). `extra_positive` (with `encode`, which gives their vectors): complaint texts added to every
-    stacked fit, never a test fold, their logits from that fold's TF-IDF fit, which never saw them."""
+    stacked fit, never a test fold, their logits from that fold's TF-IDF fit, which never saw them.
+    `teach(k)`: fold k's teacher labels on unlabelled texts (`teacher.per_fold`: a teacher fitted on that
+    training fold only) for the TF-IDF part's final fit and its cross-fits, as the shipped head learns."""
     analyzer = analyzer or CachedAnalyzer()
     y = np.asarray(y)
     extra_vectors = encode(list(extra_positive)) if encode and extra_positive else None
     pred = np.empty_like(y)
     alone = np.empty_like(y)
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y):
+    for k, (tr, te) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y)):
         train_texts = [texts[i] for i in tr]
-        tfidf = recipes.fit_complaint(train_texts, y[tr], analyzer=analyzer, extra_not=extra_not)
+        taught = teach(k) if teach else None
+        tfidf = recipes.fit_complaint(
+            train_texts, y[tr], analyzer=analyzer, extra_not=extra_not, teach=taught
+        )
         inner = recipes.cross_fitted_logits(
-            train_texts, y[tr], tfidf.extra["C"], analyzer=analyzer, extra_not=extra_not
+            train_texts, y[tr], tfidf.extra["C"], analyzer=analyzer, extra_not=extra_not, teach=taught
         )
         positives = None if extra_vectors is None else (extra_vectors, tfidf.logits(list(extra_positive)))
         stacked = recipes.fit_stacked(embedded[tr], inner, y[tr], positives)
@@ -107,9 +113,10 @@ def complaint_embeddings_cv(
     folds: int = 10,
     analyzer=None,
     extra_not: Sequence[str] = (),
+    teach: Callable[[int], recipes.Teaching] | None = None,
 ) -> float:
     """Macro-F1 of the optional stacked complaint head (MiniLM sentence embeddings), as `stacked_cv`."""
-    return stacked_cv(texts, y, embedded, folds, analyzer, extra_not)[0]
+    return stacked_cv(texts, y, embedded, folds, analyzer, extra_not, teach=teach)[0]
 
 
 def severity_cv(texts: Sequence[str], levels: np.ndarray, folds: int = 10) -> float:
@@ -211,11 +218,20 @@ def _complaint_figures(data_dir: Path, log) -> list[dict]:
     extra = recipes.complaint_extra_not(data_dir)
     positive = recipes.complaint_extra_positive(data_dir)
     vectors = static.encode(texts)
-    default, tfidf = stacked_cv(texts, y, vectors, 10, analyzer, extra, positive, static.encode)
+    teach = teacher.per_fold(data_dir)
+    default, tfidf = stacked_cv(texts, y, vectors, 10, analyzer, extra, positive, static.encode, teach)
+    taught = (
+        f"; with C chosen, the final fit also learns fold k's teacher labels on {len(teach(0).p):,} "
+        f"unlabelled texts (each as complaint at {recipes.TEACH_WEIGHT} x p and not at "
+        f"{recipes.TEACH_WEIGHT} x (1-p); learning/teacher.py: the MiniLM head's recipe fitted on fold k's "
+        "training tweets only, labels computed by `amends signals teach`)"
+        if teach
+        else "; no teacher labels (learning/teacher.py's file or the pool's data sets are missing)"
+    )
     recipe = (
         "the TF-IDF recipe (words+bigrams+char 2-5 with the char n-grams at half idf + LR, C from {50,100} "
         f"by inner 3-fold CV) on the 9 training folds plus {len(extra):,} GoEmotions thanks/praise "
-        "comments as not-complaint (weight 0.2), never X-CI rows"
+        "comments as not-complaint (weight 0.2), never X-CI rows" + taught
     )
     stack = (
         f"; its training rows' logits cross-fitted ({recipes.CROSS_FIT_FOLDS}-fold, same C), then LR on "
@@ -249,7 +265,7 @@ def _complaint_figures(data_dir: Path, log) -> list[dict]:
         ),
     ]
     keep = [i for i, d in enumerate(domains) if d not in RANDOM_DOMAINS]
-    subset = stacked_cv(
+    subset = stacked_cv(  # untaught: the per-fold teachers belong to the full set's folds
         [texts[i] for i in keep], y[keep], vectors[keep], 10, analyzer, extra, positive, static.encode
     )
     out.append(
@@ -261,20 +277,24 @@ def _complaint_figures(data_dir: Path, log) -> list[dict]:
             f"the same protocol (default head) run on the {len(keep):,} tweets to customer-service handles "
             "(the nine domains apparel, cars, electronics, food, other, retail, services, software, "
             "transport; without the random_reply/random_tweet rows, which are all 'not complaint'); TF-IDF "
-            f"part alone {subset[1]:.3f}; no published figure on this subset",
+            f"part alone {subset[1]:.3f}; without teacher labels (fold k's teacher was fitted on the full "
+            "set's fold k, which holds this subset's test tweets); no published figure on this subset",
         )
     )
-    return out + _complaint_embeddings_figure(texts, y, analyzer, extra, log)
+    return out + _complaint_embeddings_figure(texts, y, analyzer, extra, log, teach)
 
 
-def _complaint_embeddings_figure(texts, y, analyzer, extra, log) -> list[dict]:
+def _complaint_embeddings_figure(texts, y, analyzer, extra, log, teach=None) -> list[dict]:
     if not embeddings.available():
         log("skipped: the embeddings extra is not installed (make embeddings)")
         return []
-    value = complaint_embeddings_cv(texts, y, embeddings.embed(texts), analyzer=analyzer, extra_not=extra)
+    value = complaint_embeddings_cv(
+        texts, y, embeddings.embed(texts), analyzer=analyzer, extra_not=extra, teach=teach
+    )
     protocol = (
         "the optional embeddings extra (make embeddings; AMENDS_SIGNALS_EMBEDDINGS=1), the same outer folds "
-        "as complaint_macro_f1_10fold: in each fold the TF-IDF recipe above, its training rows' logits "
+        "as complaint_macro_f1_10fold: in each fold the TF-IDF recipe above (taught as there), its training "
+        "rows' logits "
         f"cross-fitted ({recipes.CROSS_FIT_FOLDS}-fold, same C), then LR on [all-MiniLM-L6-v2 sentence "
         "embedding (384), TF-IDF logit] with C from {0.3,...,100} by inner 3-fold CV; no test fold seen. "
         "Published: as complaint_macro_f1_10fold"

@@ -52,6 +52,10 @@ STACK_EXTRA_CHARS = 500
 ABUSE_LEXICON_WEIGHT = 8.0
 EXTRA_NOT_ROWS = 3000
 EXTRA_NOT_WEIGHT = 0.2
+# Knowledge distillation (issue 13): unlabelled texts with the MiniLM teacher's complaint probability p
+# join the complaint TF-IDF head's fit twice, complaint at TEACH_WEIGHT x p and not at TEACH_WEIGHT x (1-p)
+# (`Teaching`, built by `teacher.py`). They teach it words 3,000 tweets never showed it.
+TEACH_WEIGHT = 0.5
 DISSATISFIED_EMOTIONS = ("anger", "annoyance", "disappointment", "disapproval", "disgust")
 
 
@@ -145,23 +149,46 @@ def best_shift(logits: np.ndarray, y: np.ndarray) -> float:
 # ---------------------------------------------------------------- the heads' recipes (used by evaluation too)
 
 
+@dataclass(frozen=True)
+class Teaching:
+    """Unlabelled texts and a teacher's complaint probability for each (knowledge distillation)."""
+
+    texts: Sequence[str]
+    p: np.ndarray
+    weight: float = TEACH_WEIGHT
+
+    def rows(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Each text twice: as a complaint at weight x p, as not one at weight x (1 - p)."""
+        p = np.asarray(self.p, dtype=np.float64)
+        texts = list(self.texts)
+        return (
+            texts + texts,
+            np.r_[np.ones(len(p), int), np.zeros(len(p), int)],
+            np.r_[self.weight * p, self.weight * (1 - p)],
+        )
+
+
 def fit_complaint(
     texts: Sequence[str],
     y: np.ndarray,
     C: float | None = None,
     analyzer=analyze,
     extra_not: Sequence[str] = (),
+    teach: Teaching | None = None,
 ) -> Fitted:
     """Complaint intent. No class weight: the threshold stays at 0.5 and macro-F1 was better without one.
     `extra_not`: licence-allowed texts that are plainly not complaints (GoEmotions thanks and praise), added
-    at weight EXTRA_NOT_WEIGHT so that warm messages full of service words do not read as complaints."""
+    at weight EXTRA_NOT_WEIGHT so that warm messages full of service words do not read as complaints.
+    `teach`: a teacher's soft labels on unlabelled texts, in the final fit only (C is chosen without
+    them, as measured: docs/benchmarks.md, issue 13, session 4)."""
     extra = list(extra_not)
 
-    def fit(t, yy, C):
-        weights = np.r_[np.ones(len(t)), np.full(len(extra), EXTRA_NOT_WEIGHT)]
+    def fit(t, yy, C, teach=None):
+        more, more_y, more_w = teach.rows() if teach else ([], np.zeros(0, int), np.zeros(0))
+        weights = np.r_[np.ones(len(t)), np.full(len(extra), EXTRA_NOT_WEIGHT), more_w]
         return fit_linear(
-            list(t) + extra,
-            np.r_[yy, np.zeros(len(extra), int)],
+            list(t) + extra + more,
+            np.r_[yy, np.zeros(len(extra), int), more_y],
             C=C,
             sample_weight=weights,
             analyzer=analyzer,
@@ -169,7 +196,10 @@ def fit_complaint(
         )
 
     chosen = C if C is not None else choose_c(texts, np.asarray(y), COMPLAINT_C_GRID, fit)
-    fitted = fit(texts, y, chosen)
+    fitted = fit(texts, y, chosen, teach)
+    if teach is not None:
+        fitted.extra["taught_rows"] = len(teach.p)
+        fitted.extra["teach_weight"] = teach.weight
     fitted.extra["C"] = chosen
     fitted.extra["extra_not_complaint_rows"] = len(extra)
     fitted.extra["extra_weight"] = EXTRA_NOT_WEIGHT
@@ -178,15 +208,22 @@ def fit_complaint(
 
 
 def cross_fitted_logits(
-    texts: Sequence[str], y: np.ndarray, C: float, analyzer=analyze, extra_not: Sequence[str] = ()
+    texts: Sequence[str],
+    y: np.ndarray,
+    C: float,
+    analyzer=analyze,
+    extra_not: Sequence[str] = (),
+    teach: Teaching | None = None,
 ) -> np.ndarray:
-    """Each row's complaint logit from a fit_complaint (C fixed) on the other folds: honest logits for
-    training a model that takes the TF-IDF logit as an input."""
+    """Each row's complaint logit from a fit_complaint (C fixed, the same teaching) on the other folds:
+    honest logits for training a model that takes the TF-IDF logit as an input."""
     y = np.asarray(y)
     out = np.empty(len(texts))
     splitter = StratifiedKFold(CROSS_FIT_FOLDS, shuffle=True, random_state=2)
     for tr, te in splitter.split(texts, y):
-        fitted = fit_complaint([texts[i] for i in tr], y[tr], C=C, analyzer=analyzer, extra_not=extra_not)
+        fitted = fit_complaint(
+            [texts[i] for i in tr], y[tr], C=C, analyzer=analyzer, extra_not=extra_not, teach=teach
+        )
         out[te] = fitted.logits([texts[i] for i in te])
     return out
 

@@ -6,7 +6,9 @@ result with numpy alone; the recipe each head is fitted with is in recipes.py, s
 
 What each head learns from (all licences allow a shipped model; complaints_acl2019 has none, so it is used
 only by `evaluation.py`):
-- complaint: X-CI tweets (MIT), complaint label.
+- complaint: X-CI tweets (MIT), complaint label; and the MiniLM teacher's soft labels on 17,827 unlabelled
+  GoEmotions comments, Davidson tweets and CFPB narratives (teacher.py: knowledge distillation, labels
+  committed, so training needs no extra).
 - complaint_severity: X-CI complaints, Jin & Aletras 4-level severity (MIT).
 - dissatisfaction: GoEmotions train (Apache-2.0) anger/annoyance/disappointment/disapproval/disgust, X-CI
   negative sentiment (silver labels).
@@ -42,6 +44,7 @@ from amends.signals.engine import embeddings, static
 from amends.signals.engine.features import tokenise
 from amends.signals.engine.model import ARTIFACTS, Model
 
+from . import teacher
 from .datasets import load_cfpb, load_davidson, load_goemotions, load_xci
 from .recipes import (
     CROSS_FIT_FOLDS,
@@ -72,6 +75,7 @@ LICENCES = {
     "goemotions": "Apache-2.0 (google-research/goemotions)",
     "davidson_hate_offensive": "MIT (t-davidson/hate-speech-and-offensive-language)",
     "cfpb_5class_1000_llm": "MIT (Applied-AI-Research-Lab), CFPB public narratives",
+    "cfpb_payday_2023": "US government public data (CFPB consumer complaint database)",
 }
 
 
@@ -100,20 +104,35 @@ def _meta(name: str, fitted: Fitted, data: dict[str, int], notes: str) -> dict:
     }
 
 
-def train_heads(data_dir: Path, log=print) -> dict[str, tuple[Fitted, dict]]:
-    heads: dict[str, tuple[Fitted, dict]] = {}
-    xci = load_xci(data_dir)
+def _train_complaint(data_dir: Path, xci: list[dict[str, str]], log) -> tuple[Fitted, dict]:
     tweets = [r["tweet"] for r in xci]
     label = np.array([int(r["label"]) for r in xci])
     extra = complaint_extra_not(data_dir)
-    fitted = fit_complaint(tweets, label, extra_not=extra)
+    teach = teacher.shipped(data_dir)
+    fitted = fit_complaint(tweets, label, extra_not=extra, teach=teach)
     notes = (
         "positive = X-CI label 1; GoEmotions thanks/praise comments added as not-complaint at weight "
         f"{EXTRA_NOT_WEIGHT}"
     )
     data = {"xci_complaint_severity": len(xci), "goemotions": len(extra)}
-    heads["complaint"] = (fitted, _meta("complaint", fitted, data, notes))
+    if teach is not None:
+        notes += (
+            "; with C chosen, the final fit also learns the MiniLM teacher's complaint probability p on "
+            f"{len(teach.p):,} unlabelled texts (teacher.py), each as complaint at {teach.weight} x p "
+            f"and not at {teach.weight} x (1-p)"
+        )
+        for name, n in teacher.pool_sources(data_dir).items():
+            data[name] = data.get(name, 0) + n
+    else:
+        log("complaint: no teacher labels (teacher.py's file or the pool's data sets missing): untaught")
     log(f"complaint: {len(xci)} X-CI tweets, C={fitted.extra['C']}")
+    return fitted, _meta("complaint", fitted, data, notes)
+
+
+def train_heads(data_dir: Path, log=print) -> dict[str, tuple[Fitted, dict]]:
+    heads: dict[str, tuple[Fitted, dict]] = {}
+    xci = load_xci(data_dir)
+    heads["complaint"] = _train_complaint(data_dir, xci, log)
 
     comp = [r for r in xci if int(r["Severity"]) > 0]
     fitted = fit_severity([r["tweet"] for r in comp], np.array([int(r["Severity"]) for r in comp]))
@@ -237,20 +256,37 @@ def export_one(name: str, fitted: Fitted, meta: dict, out_dir: Path) -> int:
     return len(added)
 
 
-def train_abuse_only(data_dir: Path, out_dir: Path, log=print) -> dict:
-    """Refit the abuse head alone into existing artifacts (`amends signals train --heads abuse`): the
-    other heads' files are not touched (`export_one`); the parity check covers the abuse head."""
-    fitted, meta = _train_abuse(data_dir, log)
-    added = export_one("abuse", fitted, meta, out_dir)
-    sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_davidson(data_dir)[0][:200]
-    gap = parity({"abuse": (fitted, meta)}, out_dir, sample)
+def _export_checked(name: str, fitted: Fitted, meta: dict, out_dir: Path, sample: list[str], log) -> dict:
+    """Write one refitted head into existing artifacts (`export_one`) and check the runtime reproduces it."""
+    added = export_one(name, fitted, meta, out_dir)
+    gap = parity({name: (fitted, meta)}, out_dir, sample)
     log(
-        f"abuse: {added} features appended to the vocabulary; numpy vs scikit-learn max logit difference "
+        f"{name}: {added} features appended to the vocabulary; numpy vs scikit-learn max logit difference "
         f"{gap:.4f}"
     )
     if not math.isfinite(gap) or gap > 0.05:
         raise RuntimeError(f"runtime does not reproduce training (max logit difference {gap})")
     return {"appended_features": added, "parity_max_logit_diff": gap}
+
+
+def train_abuse_only(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """Refit the abuse head alone into existing artifacts (`amends signals train --heads abuse`): the
+    other heads' files are not touched (`export_one`); the parity check covers the abuse head."""
+    fitted, meta = _train_abuse(data_dir, log)
+    sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_davidson(data_dir)[0][:200]
+    return _export_checked("abuse", fitted, meta, out_dir, sample, log)
+
+
+def train_complaint_only(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """Refit the complaint head and the two stacked heads that read its logit into existing artifacts
+    (`amends signals train --heads complaint`), the other heads' files untouched (`export_one`)."""
+    fitted, meta = _train_complaint(data_dir, load_xci(data_dir), log)
+    sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
+    summary = _export_checked("complaint", fitted, meta, out_dir, sample, log)
+    rows = complaint_stack_rows(data_dir, fitted)
+    train_complaint_static(data_dir, out_dir, fitted, log, rows)
+    train_complaint_embeddings(data_dir, out_dir, fitted, log, rows)
+    return summary
 
 
 def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence[str]) -> float:
@@ -275,7 +311,10 @@ def complaint_stack_rows(data_dir: Path, complaint: Fitted) -> tuple[list[str], 
     tweets = [r["tweet"] for r in xci]
     y = np.array([int(r["label"]) for r in xci])
     extra = complaint_extra_not(data_dir)
-    logits = cross_fitted_logits(tweets, y, complaint.extra["C"], analyzer=CachedAnalyzer(), extra_not=extra)
+    teach = teacher.shipped(data_dir) if "taught_rows" in complaint.extra else None
+    logits = cross_fitted_logits(
+        tweets, y, complaint.extra["C"], analyzer=CachedAnalyzer(), extra_not=extra, teach=teach
+    )
     return tweets, y, logits, len(extra)
 
 

@@ -1,8 +1,9 @@
-"""`amends signals analyse | train | distil | feedback-export`.
+"""`amends signals analyse | train | teach | distil | feedback-export`.
 
 analyse: JSON lines `{"id": ..., "text": ...}` on stdin, one `{"id", "risk", "signals": [...]}` line out per
 input, every type present and scored. train: rebuild the shipped models from ../shared/data. distil: rebuild
-the static token vectors (engine/static.py) from all-MiniLM-L6-v2 (needs `make embeddings`). feedback-export:
+the static token vectors (engine/static.py) from all-MiniLM-L6-v2 (needs `make embeddings`). teach: compute
+the complaint head's teacher labels (learning/teacher.py; needs `make embeddings`). feedback-export:
 advisers' confirmations and dismissals, with the text and evidence, as JSON lines for retraining.
 """
 
@@ -38,9 +39,14 @@ class Command(BaseCommand):
         train.add_argument(
             "--heads",
             default="",
-            choices=["", "abuse"],
+            choices=["", "abuse", "complaint"],
             help="refit only this head into the existing artifacts (the others' files are left as they are)",
         )
+        teach = sub.add_parser(
+            "teach", help="compute the complaint head's teacher labels with all-MiniLM-L6-v2 (about 30 min)"
+        )
+        teach.add_argument("--data", default=str(DEFAULT_DATA), help="the shared data folder")
+        teach.add_argument("--out", default="", help="default: the committed file (learning/teacher.py)")
         distil = sub.add_parser("distil", help="rebuild the static token vectors from all-MiniLM-L6-v2")
         distil.add_argument("--out", default="", help="default: the package's artifacts folder")
         export = sub.add_parser("feedback-export", help="advisers' verdicts as JSON lines")
@@ -53,6 +59,8 @@ class Command(BaseCommand):
             return self._train(Path(o["data"]), o["out"], o["heads"])
         if which == "distil":
             return self._distil(o["out"])
+        if which == "teach":
+            return self._teach(Path(o["data"]), o["out"])
         return self._export(o["since"])
 
     def _analyse(self):
@@ -66,18 +74,31 @@ class Command(BaseCommand):
 
     def _train(self, data: Path, out: str, heads: str = ""):
         # scikit-learn: loaded only to train
-        from amends.signals.learning.training import train_abuse_only, train_all
+        from amends.signals.learning.training import train_abuse_only, train_all, train_complaint_only
 
         if not data.is_dir():
             raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
         target = Path(out) if out else ARTIFACTS
+        if heads and not (target / "vocab.npz").is_file():
+            raise CommandError(f"--heads {heads} refits into existing artifacts; {target} has none")
         if heads == "abuse":
-            if not (target / "vocab.npz").is_file():
-                raise CommandError(f"--heads abuse refits into existing artifacts; {target} has none")
             summary = train_abuse_only(data, target, log=self.stdout.write)
+        elif heads == "complaint":
+            summary = train_complaint_only(data, target, log=self.stdout.write)
         else:
             summary = train_all(data, target, log=self.stdout.write)
         self.stdout.write(json.dumps(summary, indent=2, default=str))
+
+    def _teach(self, data: Path, out: str):
+        from amends.signals.engine.embeddings import available
+        from amends.signals.learning import teacher  # scikit-learn: loaded only to train
+
+        if not available():
+            raise CommandError("teach reads all-MiniLM-L6-v2: install it first with `make embeddings`")
+        if not data.is_dir():
+            raise CommandError(f"No data folder at {data}: pass --data (see ../shared/data/README.md)")
+        summary = teacher.build(data, Path(out) if out else teacher.LABELS, log=self.stdout.write)
+        self.stdout.write(json.dumps(summary, indent=2))
 
     def _distil(self, out: str):
         from amends.signals.engine.embeddings import EmbeddingsUnavailable, available

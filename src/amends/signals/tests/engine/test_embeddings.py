@@ -71,9 +71,11 @@ def test_no_model_folder_means_unavailable(tmp_path, monkeypatch):
 
 def test_the_switch_changes_the_complaint_probability_only(monkeypatch, encoder):
     monkeypatch.delenv(classifiers.EMBEDDINGS_SWITCH, raising=False)
-    default = {s.type: s for s in classifiers.classify(COMPLAINT)}
+    # a complaint the two read a little differently (a blatant one is 0.998 to both)
+    polite = "My mortgage payment was taken twice this month and I would like the second one refunded please."
+    default = {s.type: s for s in classifiers.classify(polite)}
     monkeypatch.setenv(classifiers.EMBEDDINGS_SWITCH, "1")
-    stacked = {s.type: s for s in classifiers.classify(COMPLAINT)}
+    stacked = {s.type: s for s in classifiers.classify(polite)}
     assert stacked["complaint"].score >= 0.5
     assert stacked["complaint"].score != default["complaint"].score
     # the words still come from the TF-IDF head, and the other heads do not move

@@ -2,11 +2,10 @@
 reads the shipped table, and the distillation pool is deterministic and never holds a benchmark tweet."""
 
 import numpy as np
-import pytest
 from django.conf import settings
 
 from amends.signals.engine import static
-from amends.signals.learning import datasets, experiments
+from amends.signals.learning import experiments
 
 DATA = settings.SHARED_DATA_DIR
 
@@ -33,13 +32,3 @@ def test_the_shipped_table_holds_4_bit_numbers():
     assert live.sum() == 30522 - encoder.meta["unused_rows_zero"]
     q = encoder.table / column[None, :] / scale[:, None]
     assert np.allclose(q, np.round(q), atol=1e-3) and np.abs(q).max() <= 7 + 1e-3
-
-
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"public data not present at {DATA}")
-def test_kd_pool_is_deterministic_and_holds_no_benchmark_tweet():
-    a = experiments.kd_pool(DATA, 300)
-    b = experiments.kd_pool(DATA, 300)
-    assert a == b and [len(a[k]) for k in experiments.KD_SOURCES] == [300, 300, 300]
-    acl = set(datasets.load_acl(DATA)[0])
-    assert not acl & {t for k in experiments.KD_SOURCES for t in a[k]}
-    assert all(len(t) <= 500 for t in a["pay"])

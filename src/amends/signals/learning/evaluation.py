@@ -224,7 +224,8 @@ def _complaint_figures(data_dir: Path, log) -> list[dict]:
         f"; with C chosen, the final fit also learns fold k's teacher labels on {len(teach(0).p):,} "
         f"unlabelled texts (each as complaint at {recipes.TEACH_WEIGHT} x p and not at "
         f"{recipes.TEACH_WEIGHT} x (1-p); learning/teacher.py: the MiniLM head's recipe fitted on fold k's "
-        "training tweets only, labels computed by `amends signals teach`)"
+        "training tweets only, labels computed by `amends signals teach`; the CFPB narratives among them "
+        "taught as complaints, p = 1)"
         if teach
         else "; no teacher labels (learning/teacher.py's file or the pool's data sets are missing)"
     )

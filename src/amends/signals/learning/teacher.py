@@ -72,12 +72,13 @@ def digest(texts: list[str]) -> str:
     return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
 
 
-def _load(data_dir: Path, labels: Path) -> tuple[list[str], np.lib.npyio.NpzFile] | None:
+def _load(data_dir: Path, labels: Path) -> tuple[list[str], dict[str, np.ndarray]] | None:
     needed = ("goemotions", "davidson_hate_offensive", "cfpb_payday_2023", "cfpb_5class_1000_llm")
     if not labels.is_file() or not all((data_dir / name).is_dir() for name in needed):
         return None
     texts = pool(data_dir)
-    stored = np.load(labels)
+    with np.load(labels) as z:  # read whole and closed: the file is small
+        stored = {name: z[name] for name in z.files}
     if str(stored["pool_sha256"]) != digest(texts):
         raise TeacherMismatch(
             f"{labels} was computed on other texts than the pool drawn from {data_dir}: "

@@ -1,0 +1,119 @@
+"""Session 5 (stacked): cnn.py's convolution as a third input of the shipped stack: [static vector,
+taught TF-IDF logit, CNN logit], the CNN's logits on the training tweets cross-fitted 5-fold (seed 2, as
+cross_fitted_logits), its full fit for the test fold and the CFPB positives; the shipped two-input stack
+fitted beside it in the same run for a paired comparison. Below, cnn.py's note.
+Session 5, for the next: a student that reads word order. A one-layer convolution (width 3, FILTERS
+filters, relu, max and mean over the text) over the shipped static table's token vectors (frozen; the
+same WordPiece ids as static.encode, at most 64 a text), then one linear unit: fitted with PyTorch to the
+fold teacher's p on the pool (weight 0.5; narratives p = 1), the training tweets' labels (1) and the warm
+GoEmotions texts (not, EXTRA_NOT_WEIGHT), EPOCHS passes, adam 1e-3, batch 64. Reports on each test fold
+the shipped taught TF-IDF part alone, the CNN alone and the mean of their logits (fixed in advance, no
+choice on the test fold). LABELS GO DAV FILTERS EPOCHS FOLDS OUT; needs torch (see nonlinear.py)."""
+import sys, time, numpy as np, torch
+from pathlib import Path
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+sys.path.insert(0, 'src')
+from amends.signals.engine import static
+from amends.signals.learning import datasets, recipes, teacher
+from amends.signals.learning.recipes import CachedAnalyzer, EXTRA_NOT_WEIGHT
+torch.set_num_threads(1)
+d = Path('../shared/data')
+texts, y, _ = datasets.load_acl(d)
+labels, go_rows, dav_rows, filters, epochs, wanted, out = sys.argv[1:8]
+filters, epochs = int(filters), int(epochs)
+teacher.GOEMOTIONS_ROWS, teacher.DAVIDSON_ROWS = int(go_rows), int(dav_rows)
+pool = teacher.pool(d)
+raw = np.load(labels)['folds']
+wanted = [int(k) for k in wanted.split(',')]
+analyzer = CachedAnalyzer()
+extra_not = recipes.complaint_extra_not(d)
+enc = static.load_static()
+table = torch.from_numpy(enc.table.astype(np.float32))
+MAXLEN = 64
+
+
+def ids(batch_texts):
+    rows = [enc.ids(t)[:MAXLEN] or [0] for t in batch_texts]
+    width = max(3, max(len(r) for r in rows))
+    idx = torch.zeros((len(rows), width), dtype=torch.long); mask = torch.zeros((len(rows), width))
+    for i, r in enumerate(rows):
+        idx[i, :len(r)] = torch.tensor(r); mask[i, :len(r)] = 1
+    return idx, mask
+
+
+class CNN(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv1d(table.shape[1], filters, 3, padding=1)
+        self.out = torch.nn.Linear(2 * filters, 1)
+
+    def forward(self, idx, mask):
+        h = torch.relu(self.conv(table[idx].transpose(1, 2))) * mask[:, None, :]
+        pooled = torch.cat([h.max(2).values, h.sum(2) / mask.sum(1, keepdim=True)], 1)
+        return self.out(pooled).squeeze(1)
+
+
+def train(rows, target, weight, seed):
+    torch.manual_seed(seed); gen = np.random.default_rng(seed)
+    model = CNN(); opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    t, w = torch.tensor(target, dtype=torch.float32), torch.tensor(weight, dtype=torch.float32)
+    order_by_len = None
+    for _ in range(epochs):
+        for batch in np.array_split(gen.permutation(len(rows)), len(rows) // 64):
+            idx, mask = ids([rows[i] for i in batch])
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(model(idx, mask), t[batch], reduction='none')
+                    * w[batch]).sum() / w[batch].sum()
+            opt.zero_grad(); loss.backward(); opt.step()
+    return model
+
+
+def logits(model, some):
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(some), 256):
+            out.append(model(*ids(some[i:i + 256])).numpy())
+    return np.concatenate(out)
+
+
+extra_positive = recipes.complaint_extra_positive(d)
+embedded = static.encode(texts); extra_vectors = static.encode(list(extra_positive))
+
+
+def cnn_for(train_idx, p, seed):
+    rows = [texts[i] for i in train_idx] + list(extra_not) + list(pool)
+    target = np.r_[y[train_idx], np.zeros(len(extra_not)), p]
+    weight = np.r_[np.ones(len(train_idx)), np.full(len(extra_not), EXTRA_NOT_WEIGHT), np.full(len(pool), 0.5)]
+    return train(rows, target, weight, seed)
+
+
+keep = {'te': [], 'shipped': [], 'with_cnn': []}
+for k, (tr, te) in enumerate(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, y)):
+    if k not in wanted:
+        continue
+    t0 = time.time()
+    p = teacher._known(raw[k])
+    train_texts = [texts[i] for i in tr]; test = [texts[i] for i in te]
+    taught = recipes.Teaching(pool, p, 0.5)
+    tfidf = recipes.fit_complaint(train_texts, y[tr], analyzer=analyzer, extra_not=extra_not, teach=taught)
+    inner = recipes.cross_fitted_logits(train_texts, y[tr], tfidf.extra['C'], analyzer=analyzer,
+                                        extra_not=extra_not, teach=taught)
+    full = cnn_for(tr, p, seed=k)
+    inner_cnn = np.empty(len(tr))
+    for j, (a, b) in enumerate(StratifiedKFold(recipes.CROSS_FIT_FOLDS, shuffle=True, random_state=2).split(tr, y[tr])):
+        inner_cnn[b] = logits(cnn_for(tr[a], p, seed=100 * k + j), [texts[i] for i in tr[b]])
+    pos_logit = tfidf.logits(list(extra_positive)); test_logit = tfidf.logits(test)
+    shipped = recipes.fit_stacked(embedded[tr], inner, y[tr], (extra_vectors, pos_logit))
+    view = lambda vectors, z: np.c_[vectors, z]
+    three = recipes.fit_stacked(view(embedded[tr], inner_cnn), inner, y[tr],
+                                (view(extra_vectors, logits(full, list(extra_positive))), pos_logit))
+    keep['te'].append(te)
+    keep['shipped'].append(shipped.predict(np.c_[embedded[te], test_logit]))
+    keep['with_cnn'].append(three.predict(np.c_[view(embedded[te], logits(full, test)), test_logit]))
+    f = lambda q: round(f1_score(y[te], q, average='macro'), 4)
+    print(f'fold {k}: {time.time() - t0:.0f} s, shipped stack {f(keep["shipped"][-1])}, with the CNN '
+          f'{f(keep["with_cnn"][-1])} (coef on the CNN logit {three.coef_[0][-2]:.2f})', flush=True)
+    np.savez(out, **{name: np.concatenate(v) for name, v in keep.items()})
+allte = np.concatenate(keep['te'])
+print('all:', {name: round(f1_score(y[allte], np.concatenate(keep[name]), average='macro'), 4)
+               for name in ('shipped', 'with_cnn')})

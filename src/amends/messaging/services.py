@@ -483,8 +483,8 @@ def _outbox_locked(ids) -> list[OutboxItem]:
     (not the case), rows first, each by primary key in its own query; a give-up's case and owner are
     loaded after, for those rows only. One query joining the four tables (outbox, message, case, owner)
     took 18-20 s a batch on PostgreSQL in the test suite and held a run for over ten minutes: with
-    statistics saying the tables were empty (an ANALYZE between tests), it was planned as a nested loop
-    walking every message by the case index and every case for each, quadratic in the demo's data."""
+    statistics saying the tables were empty (an earlier ANALYZE, taken while they were), it was planned
+    as a nested loop walking every message by the case index and every case for each: quadratic."""
     rows = list(OutboxItem.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     messages = Message.objects.select_for_update().filter(pk__in=[r.message_id for r in rows]).order_by("pk")
     by_pk = {m.pk: m for m in messages}

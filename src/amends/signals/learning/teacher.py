@@ -4,7 +4,7 @@ The default complaint head is a bag of words and characters fitted on 3,000 twee
 reads word order and context and scores 0.863 against its 0.836 (docs/benchmarks.md, issue 13). The
 teacher's complaint probabilities on 17,827 unlabelled, licence-allowed texts (the pool) join the TF-IDF
 head's fit (`recipes.Teaching`), so the default head learns words the tweets never showed it while still
-running without the embeddings extra: 0.836 -> 0.850 on the benchmark's folds.
+running without the embeddings extra: 0.836 -> 0.848 on the benchmark's folds (docs/benchmarks.md).
 
 The labels are computed once, with the extra installed, by `amends signals teach` (`build`), and committed
 (`LABELS`): training and the benchmark then need no extra. The file holds

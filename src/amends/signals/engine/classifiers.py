@@ -4,10 +4,11 @@ Every head scores a message in one pass over its features (features.py) through 
 (model.py). Evidence spans come from the same arithmetic: a word's contribution is the sum of coefficient x
 tf-idf over the features that fall inside it (a bigram gives half to each of its words).
 
-The complaint probability is the one exception: it comes from `StaticComplaint`, a logistic regression on
-[the static sentence vector (static.py), this head's TF-IDF logit]; with AMENDS_SIGNALS_EMBEDDINGS=1 and the
-`embeddings` extra installed, from `StackedComplaint` (the full MiniLM sentence embedding in place of the
-static vector), tens of times slower. Either way its evidence words are the TF-IDF head's. Framework-free.
+The complaint probability is the one exception: it comes from `ConvolutionComplaint`, the mean of this
+head's TF-IDF logit and a word-order reader's (convolution.py, a convolution over token vectors); with
+AMENDS_SIGNALS_EMBEDDINGS=1 and the `embeddings` extra installed, from `StackedComplaint` (a logistic
+regression on [the full MiniLM sentence embedding, the TF-IDF logit]), tens of times slower. Either way its
+evidence words are the TF-IDF head's. Framework-free.
 """
 
 from __future__ import annotations
@@ -268,42 +269,32 @@ def classify_many(texts: list[str]) -> list[list[Signal]]:
 # ---------------------------------------------------------------- the complaint head's stacked models
 
 
-class StaticComplaint:
-    """Logistic regression on [static sentence vector, the complaint head's TF-IDF logit], trained by
-    `training.train_complaint_static`: the default complaint probability. The evidence words stay the
-    TF-IDF head's, since a sentence vector has no words to show."""
+class ConvolutionComplaint:
+    """The default complaint probability: the sigmoid of the mean of the TF-IDF head's logit and the
+    word-order reader's (convolution.py), both taught by the MiniLM head (learning/teacher.py). The
+    evidence words stay the TF-IDF head's, since the convolution has no words to show."""
 
     def __init__(self, directory: Path):
-        from . import static
+        from . import convolution
 
-        self.meta = json.loads((directory / "complaint_static.json").read_text())
-        with np.load(directory / "complaint_static.npz") as z:
-            coef, self.bias = z["coef"].astype(np.float32), float(z["bias"][0])
-        self.coef, self.logit_weight = coef[:-1], float(coef[-1])
-        self.encoder = static.load_static(directory)
-        if self.meta["static_table_sha256"] != self.encoder.meta["sha256"] or self.encoder.dim != len(
-            self.coef
-        ):
-            raise RuntimeError(
-                "complaint_static was trained on another static table: run amends signals train"
-            )
+        self.reader = convolution.load(directory)
 
     def prob(self, text: str, tfidf_logit: float) -> float:
-        return _sigmoid(
-            float(self.encoder.vector(text) @ self.coef) + self.logit_weight * tfidf_logit + self.bias
-        )
+        return _sigmoid((tfidf_logit + self.reader.logit(text)) / 2)
 
 
 @cache
-def static_complaint(directory: Path = ARTIFACTS) -> StaticComplaint | None:
-    """None when the artifacts hold no static complaint head, or one trained on another static table (one
+def convolution_complaint(directory: Path = ARTIFACTS) -> ConvolutionComplaint | None:
+    """None when the artifacts hold no convolution, or one trained with another static table (one
     warning): then the TF-IDF head alone scores."""
-    if not (directory / "complaint_static.npz").is_file():
+    from . import convolution
+
+    if not (directory / convolution.META).is_file():
         return None
     try:
-        return StaticComplaint(directory)
+        return ConvolutionComplaint(directory)
     except Exception as exc:  # a mismatched deployment must not stop analysis
-        log.warning("the static complaint head is unusable (%s); using the TF-IDF head alone", exc)
+        log.warning("the complaint convolution is unusable (%s); using the TF-IDF head alone", exc)
         return None
 
 
@@ -369,7 +360,7 @@ def _stack_complaint(messages: list[_Message]) -> None:
         return
     stacked = stacked_complaint()
     if stacked is None:
-        default = static_complaint()
+        default = convolution_complaint()
         if default is not None:
             for message in messages:
                 message.overrides["complaint"] = default.prob(message.text, message.logit("complaint"))

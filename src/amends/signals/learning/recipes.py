@@ -37,12 +37,7 @@ SEVERITY_C_GRID = (0.3, 1.0, 3.0)
 # TF-IDF model has never seen the message).
 STACK_C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 CROSS_FIT_FOLDS = 5
-# The static complaint head also learns from complaint narratives (CFPB, MIT) as extra positives at this
-# weight: X-CI's tweets alone taught it that a polite, letter-like message is not a complaint, and its recall
-# on the CFPB payday narratives (all complaints, never trained on) fell from 0.966 (TF-IDF alone) to 0.925;
-# at 0.1 it is 0.962 with complaints_acl2019 macro-F1 unchanged (0.837 both; 0.832 at 0.3). First
-# STACK_EXTRA_CHARS characters, the analyser's classifier window.
-STACK_EXTRA_WEIGHT = 0.1
+# Narratives in the teacher's pool (teacher.py) are cut to the analyser's classifier window.
 STACK_EXTRA_CHARS = 500
 # The abuse head's word-list features (lexicon.py) count at this multiple of their idf: one "p:profane"
 # among a tweet's hundreds of word and character features is otherwise too faint to carry what was learned
@@ -228,36 +223,15 @@ def cross_fitted_logits(
     return out
 
 
-def fit_stacked(
-    embedded: np.ndarray,
-    logits: np.ndarray,
-    y: np.ndarray,
-    positives: tuple[np.ndarray, np.ndarray] | None = None,
-) -> LogisticRegression:
-    """LR on [embedding, TF-IDF logit], C by inner 3-fold CV (macro-F1) on these rows only (`choose_c`).
-    `positives`: extra complaint rows (their vectors and TF-IDF logits from a fit that never saw them),
-    added at STACK_EXTRA_WEIGHT to the final fit only."""
+def fit_stacked(embedded: np.ndarray, logits: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    """LR on [embedding, TF-IDF logit], C by inner 3-fold CV (macro-F1) on these rows only (`choose_c`)."""
     features = np.c_[embedded, logits]
     y = np.asarray(y)
 
     def fit(rows, yy, C):
         return LogisticRegression(C=C, max_iter=5000).fit(np.asarray(rows), yy)
 
-    C = choose_c(features, y, STACK_C_GRID, fit)
-    if positives is None or not len(positives[1]):
-        return fit(features, y, C)
-    extra = np.c_[positives[0], positives[1]]
-    weights = np.r_[np.ones(len(y)), np.full(len(extra), STACK_EXTRA_WEIGHT)]
-    model = LogisticRegression(C=C, max_iter=5000)
-    return model.fit(np.r_[features, extra], np.r_[y, np.ones(len(extra), y.dtype)], sample_weight=weights)
-
-
-def complaint_extra_positive(data_dir: Path) -> list[str]:
-    """CFPB complaint narratives (cfpb_5class_1000_llm, MIT), their first STACK_EXTRA_CHARS characters; none
-    when the folder is absent."""
-    if not (data_dir / "cfpb_5class_1000_llm").is_dir():
-        return []
-    return [t[:STACK_EXTRA_CHARS] for t in load_cfpb(data_dir)[0]]
+    return fit(features, y, choose_c(features, y, STACK_C_GRID, fit))
 
 
 def complaint_extra_not(data_dir: Path) -> list[str]:

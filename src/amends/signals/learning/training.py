@@ -6,9 +6,9 @@ result with numpy alone; the recipe each head is fitted with is in recipes.py, s
 
 What each head learns from (all licences allow a shipped model; complaints_acl2019 has none, so it is used
 only by `evaluation.py`):
-- complaint: X-CI tweets (MIT), complaint label; and the MiniLM teacher's soft labels on 17,827 unlabelled
+- complaint: X-CI tweets (MIT), complaint label; and the MiniLM teacher's soft labels on 36,610 unlabelled
   GoEmotions comments, Davidson tweets and CFPB narratives (teacher.py: knowledge distillation, labels
-  committed, so training needs no extra).
+  committed, so training needs no extra). The word-order reader (complaint_cnn) learns from the same rows.
 - complaint_severity: X-CI complaints, Jin & Aletras 4-level severity (MIT).
 - dissatisfaction: GoEmotions train (Apache-2.0) anger/annoyance/disappointment/disapproval/disgust, X-CI
   negative sentiment (silver labels).
@@ -18,9 +18,10 @@ only by `evaluation.py`):
   ordinary customer writing, and naming people or groups, is not read as abuse.
 - product: cfpb_5class_1000_llm (MIT), five CFPB product classes.
 
-The complaint probability shipped by default is complaint_static, a logistic regression on [static sentence
-vector (engine/static.py, distilled from all-MiniLM-L6-v2 by distil.py), the complaint head's TF-IDF logit]
-over the same X-CI tweets (`train_complaint_static`).
+The complaint probability shipped by default is the sigmoid of the mean of the complaint head's TF-IDF logit
+and complaint_cnn's, a convolution over token vectors started from the static table (engine/static.py,
+distilled from all-MiniLM-L6-v2 by distil.py) and trained on the same rows (`train_complaint_convolution`,
+learning/convolution.py).
 
 Optional, with the `embeddings` extra: complaint_embeddings, a logistic regression on [all-MiniLM-L6-v2
 sentence embedding, the complaint head's TF-IDF logit] over the same X-CI tweets
@@ -41,10 +42,11 @@ from pathlib import Path
 import numpy as np
 
 from amends.signals.engine import embeddings, static
+from amends.signals.engine.convolution import MAX_TOKENS, WIDTH
 from amends.signals.engine.features import tokenise
 from amends.signals.engine.model import ARTIFACTS, Model
 
-from . import teacher
+from . import convolution, teacher
 from .datasets import load_cfpb, load_davidson, load_goemotions, load_xci
 from .recipes import (
     CROSS_FIT_FOLDS,
@@ -52,14 +54,11 @@ from .recipes import (
     DISSATISFIED_EMOTIONS,
     EXTRA_NOT_WEIGHT,
     STACK_C_GRID,
-    STACK_EXTRA_CHARS,
-    STACK_EXTRA_WEIGHT,
     CachedAnalyzer,
     Fitted,
     abuse_extra_neither,
     best_shift,
     complaint_extra_not,
-    complaint_extra_positive,
     cross_fitted_logits,
     fit_abuse,
     fit_anger,
@@ -283,9 +282,8 @@ def train_complaint_only(data_dir: Path, out_dir: Path, log=print) -> dict:
     fitted, meta = _train_complaint(data_dir, load_xci(data_dir), log)
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
     summary = _export_checked("complaint", fitted, meta, out_dir, sample, log)
-    rows = complaint_stack_rows(data_dir, fitted)
-    train_complaint_static(data_dir, out_dir, fitted, log, rows)
-    train_complaint_embeddings(data_dir, out_dir, fitted, log, rows)
+    train_complaint_convolution(data_dir, out_dir, log)
+    train_complaint_embeddings(data_dir, out_dir, fitted, log)
     return summary
 
 
@@ -318,55 +316,62 @@ def complaint_stack_rows(data_dir: Path, complaint: Fitted) -> tuple[list[str], 
     return tweets, y, logits, len(extra)
 
 
-def train_complaint_static(
-    data_dir: Path, out_dir: Path, complaint: Fitted, log=print, rows: tuple | None = None
-) -> dict:
-    """The default complaint probability: LR on [static sentence vector, TF-IDF logit], C by inner CV."""
-    tweets, y, logits, n_extra = rows or complaint_stack_rows(data_dir, complaint)
+def train_complaint_convolution(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """The default complaint probability's second half: the word-order reader (engine/convolution.py) on
+    the complaint head's rows (the X-CI tweets, the warm GoEmotions texts and the teacher's pool, each once:
+    learning/convolution.py), its token table stored as its change from the static table."""
+    xci = load_xci(data_dir)
+    tweets = [r["tweet"] for r in xci]
+    y = np.array([int(r["label"]) for r in xci])
+    extra = complaint_extra_not(data_dir)
+    teach = teacher.shipped(data_dir)
     encoder = static.load_static(out_dir) if (out_dir / static.ARTIFACT).is_file() else static.load_static()
-    narratives = complaint_extra_positive(data_dir)  # the TF-IDF head never saw them: honest logits
-    positives = (encoder.encode(narratives), complaint.logits(narratives)) if narratives else None
-    model = fit_stacked(encoder.encode(tweets), logits, y, positives)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out_dir / "complaint_static.npz",
-        coef=model.coef_[0].astype(np.float32),
-        bias=model.intercept_.astype(np.float32),
+    members = convolution.fit_members(
+        *convolution.rows(tweets, y, extra, teach), seed=convolution.SEED, encoder=encoder, log=log
     )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files, moved = [], []
+    for n, member in enumerate(members):
+        arrays = convolution.quantised(member, encoder.table)[1]
+        files.append(f"complaint_cnn_{n}.npz")
+        np.savez_compressed(out_dir / files[-1], **arrays)
+        moved.append(int(len(arrays["moved"])))
+    data = {"xci_complaint_severity": len(tweets), "goemotions": len(extra)}
+    if teach is not None:
+        for name, n in teacher.pool_sources(data_dir).items():
+            data[name] = data.get(name, 0) + n
     meta = {
-        "head": "complaint_static",
-        "model": f"LogisticRegression on [static sentence vector ({encoder.dim}, engine/static.py), "
-        "complaint TF-IDF logit]",
+        "head": "complaint_cnn",
+        "model": f"{len(files)} members, each one convolution ({convolution.FILTERS} filters, {WIDTH} tokens "
+        "wide, ReLU, max and mean over the text) over trainable token vectors started from the static table, "
+        "then one linear unit; the members' logits averaged",
+        "files": files,
         "static_table_sha256": encoder.meta["sha256"],
-        "training_data": {
-            "xci_complaint_severity": len(tweets),
-            "goemotions": n_extra,
-            "cfpb_5class_1000_llm": len(narratives),
-        },
-        "licences": {
-            k: LICENCES[k] for k in ("xci_complaint_severity", "goemotions", "cfpb_5class_1000_llm")
-        },
+        "training_data": data,
+        "licences": {k: LICENCES[k] for k in data},
         "trained": dt.date.today().isoformat(),
         "hyperparameters": {
-            "C": float(model.C),
-            "C_grid": list(STACK_C_GRID),
-            "tfidf_C": complaint.extra["C"],
-            "cross_fit_folds": CROSS_FIT_FOLDS,
-            "extra_positive_weight": STACK_EXTRA_WEIGHT,
-            "extra_positive_chars": STACK_EXTRA_CHARS,
+            "filters": convolution.FILTERS,
+            "width": WIDTH,
+            "max_tokens": MAX_TOKENS,
+            "passes": convolution.PASSES,
+            "batch": convolution.BATCH,
+            "adam_rate": convolution.RATE,
+            "seed": convolution.SEED,
+            "members": convolution.MEMBERS,
+            "extra_not_weight": EXTRA_NOT_WEIGHT,
+            "teach_weight": teach.weight if teach else None,
         },
-        "logit_weight": round(float(model.coef_[0][-1]), 4),
+        "rows_moved": moved,
         "notes": (
-            "the TF-IDF logits of the training rows are cross-fitted (fit_complaint with the shipped C on "
-            f"the other folds, GoEmotions thanks/praise at weight {EXTRA_NOT_WEIGHT} in each); at runtime "
-            "the shipped complaint head's logit and the static vector of the same classifier window feed "
-            "this model; evidence words still come from the TF-IDF head; CFPB complaint narratives (first "
-            f"{STACK_EXTRA_CHARS} characters) join the final fit as complaints at weight "
-            f"{STACK_EXTRA_WEIGHT}, their logits from the TF-IDF head, which never saw them"
+            "soft-target cross-entropy: X-CI label (weight 1), GoEmotions thanks/praise as not complaint "
+            f"(weight {EXTRA_NOT_WEIGHT}), the MiniLM teacher's probability on the unlabelled pool "
+            "(teacher.py; narratives as complaints); at runtime the complaint probability is the sigmoid of "
+            "the mean of this logit and the TF-IDF head's; evidence words come from the TF-IDF head"
         ),
     }
-    (out_dir / "complaint_static.json").write_text(json.dumps(meta, indent=2) + "\n")
-    log(f"complaint_static: {len(tweets)} X-CI tweets, C={model.C}, logit weight {meta['logit_weight']}")
+    (out_dir / "complaint_cnn.json").write_text(json.dumps(meta, indent=2) + "\n")
+    log(f"complaint_cnn: {len(tweets)} X-CI tweets, {len(files)} members, token vectors moved {moved}")
     return meta
 
 
@@ -423,11 +428,11 @@ def train_all(data_dir: Path, out_dir: Path, log=print) -> dict:
     heads = train_heads(data_dir, log)
     sizes = export(heads, out_dir)
     complaint = heads["complaint"][0]
-    rows = complaint_stack_rows(data_dir, complaint)
-    train_complaint_static(data_dir, out_dir, complaint, log, rows)
-    if train_complaint_embeddings(data_dir, out_dir, complaint, log, rows):
+    train_complaint_convolution(data_dir, out_dir, log)
+    if train_complaint_embeddings(data_dir, out_dir, complaint, log):
         sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("complaint_embeddings.*"))}
     sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("*static.*"))}
+    sizes |= {p.name: p.stat().st_size for p in sorted(out_dir.glob("complaint_cnn.*"))}
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
     gap = parity(heads, out_dir, sample)
     log(

@@ -28,12 +28,16 @@ def test_fast_path_reproduces_the_training_analyzer():
 
 
 def test_artifacts_are_small_and_documented():
-    # the trained heads; the static token table (static.*, no training data) has its own budget in test_static
-    total = sum(p.stat().st_size for p in ARTIFACTS.iterdir() if not p.name.startswith("static."))
-    assert total < 6_000_000
+    # the TF-IDF heads (7 MB since the complaint head learns from 36,610 taught texts, issue 13 session 6);
+    # the token tables have budgets of their own: static.* in test_static, the convolution's members here
+    tables = ("static.", "complaint_cnn_")
+    total = sum(p.stat().st_size for p in ARTIFACTS.iterdir() if not p.name.startswith(tables))
+    assert total < 7_000_000
+    members = list(ARTIFACTS.glob("complaint_cnn_*.npz"))
+    assert members and all(p.stat().st_size < 3_000_000 for p in members)  # no committed file over 4 MB
     model = load_model()
     metas = [head.meta for head in model.heads.values()]
-    metas.append(json.loads((ARTIFACTS / "complaint_static.json").read_text()))
+    metas.append(json.loads((ARTIFACTS / "complaint_cnn.json").read_text()))
     for meta in metas:
         assert meta["training_data"] and meta["licences"] and meta["trained"]
         assert set(meta["licences"]) == set(meta["training_data"])

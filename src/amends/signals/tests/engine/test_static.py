@@ -1,15 +1,14 @@
 """The static sentence vectors (engine/static.py) and their plain-Python WordPiece (engine/wordpiece.py):
-the contract other apps rely on (shape, dtype, unit rows, determinism, similar texts closer), the tokeniser
-against `tokenizers` on real texts, and the default complaint head that reads them."""
+the contract other apps rely on (shape, dtype, unit rows, determinism, similar texts closer) and the tokeniser
+against `tokenizers` on real texts. The complaint head built on them: test_convolution.py."""
 
 import csv
 import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-from amends.signals.engine import classifiers, embeddings, static
+from amends.signals.engine import embeddings, static
 from amends.signals.engine.model import ARTIFACTS
 from amends.signals.engine.wordpiece import WordPiece, pre_tokenise
 
@@ -111,30 +110,3 @@ def test_wordpiece_equals_tokenizers_on_real_texts(encoder):
     assert len(texts) > 300
     for text in texts:
         assert ours.ids(text) == theirs.encode(text, add_special_tokens=False).ids, text
-
-
-def test_the_default_complaint_head_reads_the_static_vector(monkeypatch):
-    monkeypatch.delenv(classifiers.EMBEDDINGS_SWITCH, raising=False)
-    head = classifiers.static_complaint()
-    assert head is not None and head.coef.shape == (static.dim(),)
-    text = "Third time I have called and still no engineer. Unacceptable."
-    [complaint] = [s for s in classifiers.classify(text) if s.type == "complaint"]
-    model = classifiers.load_model()
-    logit = float(
-        model.score(model.features(classifiers.tokenise(text))).logits[model.heads["complaint"].rows][0]
-    )
-    assert complaint.score == pytest.approx(round(head.prob(text, logit), 4), abs=1e-4)
-    assert complaint.score >= 0.5 and complaint.spans  # evidence words still come from the TF-IDF head
-    [calm] = [s for s in classifiers.classify("What time do you open on Sunday?") if s.type == "complaint"]
-    assert calm.score < 0.5
-
-
-def test_a_head_trained_on_another_table_falls_back_to_tfidf_with_a_warning(tmp_path, caplog):
-    for name in (static.ARTIFACT, "complaint_static.npz"):
-        (tmp_path / name).write_bytes((ARTIFACTS / name).read_bytes())
-    meta = json.loads((ARTIFACTS / "complaint_static.json").read_text())
-    (tmp_path / "complaint_static.json").write_text(json.dumps(meta | {"static_table_sha256": "other"}))
-    (tmp_path / static.META).write_text((ARTIFACTS / static.META).read_text())
-    assert classifiers.static_complaint(tmp_path) is None
-    assert "another static table" in caplog.text
-    assert classifiers.static_complaint(Path("/nonexistent")) is None

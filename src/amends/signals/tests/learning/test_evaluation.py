@@ -37,8 +37,8 @@ def tiny() -> tuple[list[str], np.ndarray]:
 
 def test_complaint_cv_runs_the_shipped_recipe():
     texts, y = tiny()
-    value = evaluation.complaint_cv(texts, y, folds=3)
-    assert 0.8 <= value <= 1.0
+    both, tfidf, reader = evaluation.complaint_cv(texts, y, folds=3)
+    assert min(both, tfidf) >= 0.8 and 0.0 <= reader <= 1.0  # the reader barely trains on 24 rows
 
 
 def test_severity_product_and_abuse_cv():

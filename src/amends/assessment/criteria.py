@@ -1,10 +1,12 @@
 """The standards' criteria an observation names: "CFACSC4 P11", "WM57 7", "C4 2.3". Framework-free.
 
-A small catalogue of the four units in the project's seeds (CFACSC4, CFACSC7, WM57 and the OCR unit C4), read
-from `criteria.json` beside this module. It is a placeholder: a full criteria catalogue replaces the file (or
-`catalogue()`), and nothing else here needs to change. A reference is a unit's code, a space and the
-criterion's code as the unit numbers it: P11 and K4 (performance criteria and knowledge), 7, 2.3, or a
-lower-case letter for WM57's behaviours (a to j).
+The catalogue of the four units in the project's seeds (CFACSC4, CFACSC7, WM57 and the OCR unit C4), read
+from `criteria.json` beside this module (data, versioned: a new standard is a new unit there). Each criterion
+has the standard's code and words, a short title in our own words, its kind (performance, shown in real
+work; knowledge, shown by explaining) and the criteria of other units that are the same competence
+(`same_as`: OCR C4 rewords CFACSC4, so C4 2.4 is CFACSC4 P11). A reference is a unit's code, a space and
+the criterion's code as the unit numbers it: P11 and K4 (performance criteria and knowledge), 7, 2.3, or a
+lower-case letter for WM57's behaviours and knowledge (a to j).
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ REFERENCE = re.compile(r"^(?P<unit>[A-Za-z][A-Za-z0-9]*)\s+(?P<code>[A-Za-z]?\d+
 SEPARATORS = re.compile(r"[,;\n]+")
 
 
+KINDS = ("performance", "knowledge")
+
+
 @dataclass(frozen=True)
 class Criterion:
     unit: str
     code: str
     text: str
+    title: str = ""
+    kind: str = "performance"
+    same_as: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -59,10 +67,26 @@ def catalogue() -> dict[str, Unit]:
             code=unit["code"],
             title=unit["title"],
             source=unit["source"],
-            criteria=tuple(Criterion(unit["code"], c["code"], c["text"]) for c in unit["criteria"]),
+            criteria=tuple(
+                Criterion(unit["code"], c["code"], c["text"], c["title"], c["kind"], tuple(c["same_as"]))
+                for c in unit["criteria"]
+            ),
         )
         for unit in data["units"]
     }
+
+
+def version() -> int:
+    return int(json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))["version"])
+
+
+def listing() -> list[dict]:
+    """Every criterion as `amends competence criteria --json` prints it, in the catalogue's order."""
+    return [
+        {"unit": c.unit, "code": c.code, "kind": c.kind, "title": c.title, "same_as": list(c.same_as)}
+        for unit in catalogue().values()
+        for c in unit.criteria
+    ]
 
 
 @functools.cache

@@ -61,3 +61,49 @@ def test_at_most_a_few_criteria():
     many = [c.reference for c in catalogue()["WM57"].criteria][: MAX_CRITERIA + 1]
     with pytest.raises(CriteriaError, match="at most"):
         references(many)
+
+
+def test_every_criterion_has_a_title_of_our_own_and_a_kind():
+    from amends.assessment.criteria import KINDS
+
+    for unit in catalogue().values():
+        for c in unit.criteria:
+            assert c.title and c.kind in KINDS, c.reference
+            assert len(c.title) < len(c.text) and c.title.casefold() not in c.text.casefold(), c.reference
+    kinds = {c.reference: c.kind for unit in catalogue().values() for c in unit.criteria}
+    assert kinds["CFACSC4 P11"] == kinds["CFACSC7 5"] == kinds["C4 2.4"] == kinds["WM57 a"] == "performance"
+    assert kinds["CFACSC4 K7"] == kinds["CFACSC7 K1"] == kinds["C4 3.7"] == kinds["WM57 g"] == "knowledge"
+
+
+def test_same_as_names_real_criteria_both_ways():
+    every = {c.reference: c for unit in catalogue().values() for c in unit.criteria}
+    assert every["CFACSC4 P11"].same_as == ("C4 2.4",)  # the issue's own example
+    assert every["C4 1.1"].same_as == ("CFACSC4 P1",) and every["C4 3.10"].same_as == ("CFACSC4 K10",)
+    for reference, c in every.items():
+        for other in c.same_as:
+            assert other in every and reference in every[other].same_as, (reference, other)
+            assert every[other].kind == c.kind and every[other].title == c.title
+    assert all(len(every[r].same_as) == 1 for r in every if r.startswith(("C4", "CFACSC4")))
+
+
+def test_the_command_lists_every_criterion_as_json():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("competence", "criteria", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert len(rows) == sum(len(u.criteria) for u in catalogue().values()) == 104
+    assert set(rows[0]) == {"unit", "code", "kind", "title", "same_as"}
+    assert {
+        "unit": "CFACSC4",
+        "code": "P11",
+        "kind": "performance",
+        "title": criterion("CFACSC4 P11").title,
+        "same_as": ["C4 2.4"],
+    } in rows
+    text = StringIO()
+    call_command("competence", "criteria", stdout=text)
+    assert "version 2: 104 criteria" in text.getvalue()

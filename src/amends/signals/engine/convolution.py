@@ -8,7 +8,8 @@ a ReLU, the maximum and the mean of each filter over the message, then one linea
 "complaint". learning/convolution.py trains it (numpy, at build time) on the MiniLM teacher's labels, as
 two members from the same initial weights over two orders of the rows; the reader's logit is the mean of
 theirs, and the complaint probability the sigmoid of the mean of that and the TF-IDF head's logit
-(classifiers.py). About 3 million multiply-adds a member a tweet; framework-free.
+(classifiers.py). Training reads it as `Convolution`; the runtime folds it into the vocabulary at load
+(`Projected`: three row lookups a token, 90-115 microseconds a message). Framework-free.
 """
 
 from __future__ import annotations
@@ -128,7 +129,6 @@ class ComplaintConvolution:
             raise RuntimeError(
                 "complaint_cnn was trained with another static table: run amends signals train"
             )
-        self.members = len(self.meta["files"])
         self.projected = Projected(
             [member(directory / name, self.encoder.table) for name in self.meta["files"]]
         )

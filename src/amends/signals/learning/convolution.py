@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -97,7 +98,7 @@ def fit(
     return model
 
 
-def quantised(model: Convolution, base: np.ndarray) -> tuple[Convolution, dict[str, np.ndarray]]:
+def quantised(model: Convolution, base: np.ndarray) -> tuple[Convolution, dict[str, Any]]:
     """The model as shipped, and the arrays that store it. The token table is stored as its change from
     `base` (the static table it started from, which ships anyway): only the rows training moved, at 4 bits
     a number (distil.quantise4). A change is small, so its rounding error is too; rounding the whole table
@@ -105,7 +106,7 @@ def quantised(model: Convolution, base: np.ndarray) -> tuple[Convolution, dict[s
     change = model.table - base
     moved = np.flatnonzero(np.abs(change).max(1) > 0).astype(np.int32)
     packed, scale, column = distil.quantise4(change[moved])
-    arrays = {
+    arrays: dict[str, Any] = {  # Any: np.savez_compressed(**arrays) reads them as keyword arguments
         "moved": moved,
         "rows4": packed,
         "scale": scale,

@@ -86,7 +86,11 @@ def complaint_cv(
         both[te], alone[te], reader[te] = z_tfidf + z_reader >= 0, z_tfidf >= 0, z_reader >= 0
         if log:
             log(f"complaint fold {k + 1}/{folds}: {time.perf_counter() - started:.0f} s")
-    return tuple(float(f1_score(y, p, average="macro")) for p in (both, alone, reader))  # type: ignore[return-value]
+
+    def macro(pred: np.ndarray) -> float:
+        return float(f1_score(y, pred, average="macro"))
+
+    return macro(both), macro(alone), macro(reader)
 
 
 def stacked_cv(

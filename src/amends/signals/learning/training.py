@@ -277,7 +277,7 @@ def train_abuse_only(data_dir: Path, out_dir: Path, log=print) -> dict:
 
 
 def train_complaint_only(data_dir: Path, out_dir: Path, log=print) -> dict:
-    """Refit the complaint head and the two stacked heads that read its logit into existing artifacts
+    """Refit the complaint head, its word-order reader and the optional stacked head into existing artifacts
     (`amends signals train --heads complaint`), the other heads' files untouched (`export_one`)."""
     fitted, meta = _train_complaint(data_dir, load_xci(data_dir), log)
     sample = [r["tweet"] for r in load_xci(data_dir)[:200]] + load_cfpb(data_dir)[0][:50]
@@ -302,7 +302,7 @@ def parity(heads: dict[str, tuple[Fitted, dict]], out_dir: Path, texts: Sequence
 
 
 def complaint_stack_rows(data_dir: Path, complaint: Fitted) -> tuple[list[str], np.ndarray, np.ndarray, int]:
-    """The X-CI tweets, labels and cross-fitted TF-IDF logits that both stacked complaint heads learn from
+    """The X-CI tweets, labels and cross-fitted TF-IDF logits the optional stacked complaint head learns from
     (the GoEmotions extra rows join every cross-fit, as in the TF-IDF head, but not the stacked LR), and how
     many extra rows there were."""
     xci = load_xci(data_dir)
@@ -375,16 +375,14 @@ def train_complaint_convolution(data_dir: Path, out_dir: Path, log=print) -> dic
     return meta
 
 
-def train_complaint_embeddings(
-    data_dir: Path, out_dir: Path, complaint: Fitted, log=print, rows: tuple | None = None
-) -> dict | None:
+def train_complaint_embeddings(data_dir: Path, out_dir: Path, complaint: Fitted, log=print) -> dict | None:
     """The optional stacked complaint head, on the X-CI tweets the shipped complaint head learns from (the
     GoEmotions extra rows join every cross-fit, as in that head, but not the stacked LR). Skipped, keeping
     any existing artifact, when the embeddings extra is not installed."""
     if not embeddings.available():
         log("complaint_embeddings: skipped, the embeddings extra is not installed (make embeddings)")
         return None
-    tweets, y, logits, n_extra = rows or complaint_stack_rows(data_dir, complaint)
+    tweets, y, logits, n_extra = complaint_stack_rows(data_dir, complaint)
     C = complaint.extra["C"]
     model = fit_stacked(embeddings.embed(tweets), logits, y)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", "Team leader"
     COMPLAINTS_LEAD = "complaints_lead", "Complaints lead"
     ASSESSOR = "assessor", "Assessor"
+    # Samples assessors' decisions on learners' portfolios (the competence record); works no case.
+    IQA = "iqa", "Internal quality assurer"
     ADMIN = "admin", "Administrator"
 
 
@@ -50,6 +52,12 @@ class StaffProfile(models.Model):
     # team leader (`services.staff_directory_set`).
     helps_with = models.TextField(blank=True)
     reach = models.CharField(max_length=200, blank=True)
+    # Someone working towards the qualification (the competence record, amends.assessment) has an
+    # assessor, who judges their evidence; empty: not a learner. Kept here so every app can ask
+    # `permissions.can_assess_learner` without importing the app that keeps portfolios.
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="learners"
+    )
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"

@@ -30,6 +30,9 @@ ASSIGNING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 MERGING_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 POLICY_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
 OBSERVING_ROLES = {Role.ASSESSOR}
+QUALITY_ROLES = {Role.IQA}
+# Who sees learners' progress as a summary (counts, never the evidence): those who manage the service.
+PROGRESS_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 
 
 def staff_of(user: Any) -> StaffProfile | None:
@@ -556,3 +559,68 @@ def can_tell_problem_customers(user: Any) -> bool:
 def can_set_product_owners(user: Any) -> bool:
     """Who owns each product or service (told when a problem about it opens): complaints leads."""
     return _policy(user)
+
+
+# --- competence: learners, assessors, internal quality assurers (amends.assessment, amends.practice) ---
+def is_learner(user: Any) -> bool:
+    """Working towards the qualification: staff with an assessor."""
+    staff = staff_of(user)
+    return staff is not None and staff.assessor_id is not None
+
+
+def can_assess_learner(user: Any, learner: Any) -> bool:
+    """Judge this learner's evidence, sign off their criteria, mark their knowledge answers: their own
+    assessor, and only while they are one."""
+    staff, theirs = staff_of(user), staff_of(learner)
+    return (
+        staff is not None
+        and theirs is not None
+        and staff.role in OBSERVING_ROLES
+        and theirs.assessor_id == user.pk
+    )
+
+
+def can_quality_assure(user: Any) -> bool:
+    """Plan and record internal quality assurance samples of assessors' decisions: an IQA."""
+    return _role_in(user, QUALITY_ROLES)
+
+
+def can_read_portfolio(user: Any, learner: Any) -> bool:
+    """Read a learner's portfolio (evidence, decisions, reflective accounts): the learner, their assessor,
+    and an IQA. A manager sees progress summaries only (`can_see_progress`)."""
+    if staff_of(user) is None or staff_of(learner) is None:
+        return False
+    return user.pk == learner.pk or can_assess_learner(user, learner) or can_quality_assure(user)
+
+
+def learner_scope(user: Any) -> Q:
+    """A filter on users for the learners whose portfolios this user may read."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    learners = Q(staff__assessor__isnull=False)
+    if staff.role in QUALITY_ROLES:
+        return learners
+    if staff.role in OBSERVING_ROLES:
+        return learners & (Q(staff__assessor_id=user.pk) | Q(pk=user.pk))
+    return learners & Q(pk=user.pk)
+
+
+def can_see_progress(user: Any) -> bool:
+    """Progress summaries of the learners in their teams (how far, not what): managers, assessors, IQAs."""
+    return _role_in(user, PROGRESS_ROLES | OBSERVING_ROLES | QUALITY_ROLES)
+
+
+def progress_scope(user: Any) -> Q:
+    """A filter on users for the learners whose progress summary this user may see."""
+    staff = staff_of(user)
+    if staff is None or not can_see_progress(user):
+        return Q(pk__in=[])
+    learners = Q(staff__assessor__isnull=False)
+    if staff.role in ALL_CASES_ROLES | QUALITY_ROLES:
+        return learners
+    if staff.role in OBSERVING_ROLES:
+        return learners & Q(staff__assessor_id=user.pk)
+    if staff.team_id is None:
+        return Q(pk__in=[])
+    return learners & Q(staff__team_id=staff.team_id)

@@ -13,8 +13,8 @@ from amends.cases.models import Case
 from amends.core.errors import DomainError, PermissionDenied
 from amends.core.permissions import can_observe, owner_refusal
 from amends.core.services import audit_record, notify
+from amends.standards.criteria import CriteriaError, references
 
-from .criteria import CriteriaError, references
 from .models import Observation
 
 SEEN_LIMIT = 10_000

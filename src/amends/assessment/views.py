@@ -14,9 +14,9 @@ from amends.cases.selectors import assignable_people, case_for
 from amends.core.errors import DomainError
 from amends.core.permissions import can_observe
 from amends.core.web import invalid_input, report, staff_required
+from amends.standards.criteria import SEPARATORS, catalogue, criterion
 
 from .actions import ObservationIn, observation_add
-from .criteria import SEPARATORS, catalogue, criterion
 from .selectors import case_observations
 
 

@@ -3,7 +3,7 @@ with each bad one named."""
 
 import pytest
 
-from amends.assessment.criteria import MAX_CRITERIA, CriteriaError, catalogue, criterion, references
+from amends.standards.criteria import MAX_CRITERIA, CriteriaError, catalogue, criterion, references
 
 
 def test_the_catalogue_holds_the_four_units_of_the_seeds():
@@ -64,7 +64,7 @@ def test_at_most_a_few_criteria():
 
 
 def test_every_criterion_has_a_title_of_our_own_and_a_kind():
-    from amends.assessment.criteria import KINDS
+    from amends.standards.criteria import KINDS
 
     for unit in catalogue().values():
         for c in unit.criteria:

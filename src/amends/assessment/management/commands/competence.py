@@ -8,7 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from amends.assessment import criteria
+from amends.standards import criteria
 
 
 class Command(BaseCommand):

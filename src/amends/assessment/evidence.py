@@ -23,7 +23,7 @@ from amends.cases.events import EventKind
 from amends.cases.models import Case, CaseEvent
 from amends.core.errors import DomainError, PermissionDenied
 from amends.core.models import StaffProfile
-from amends.core.permissions import can_view_case, can_work_case, staff_of
+from amends.core.permissions import can_view_case, can_witness, can_work_case, staff_of
 from amends.core.services import audit_record, notify
 from amends.messaging.models import Message
 from amends.process.models import Understanding
@@ -300,12 +300,7 @@ def witness_statement_add(
     *, witness: Any, learner: Any, case: Case, criteria: Any, text: str, occurred_on: date | None = None
 ) -> EvidenceItem:
     """A team leader (or complaints lead) who saw the learner's work on this case says what they saw."""
-    staff = staff_of(witness)
-    if (
-        staff is None
-        or staff.role not in {"team_leader", "complaints_lead", "admin"}
-        or not can_view_case(witness, case)
-    ):
+    if not can_witness(witness, case):
         raise PermissionDenied(
             "A team leader or complaints lead who can see this case gives witness statements"
         )

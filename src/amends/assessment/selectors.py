@@ -282,6 +282,11 @@ class Sampled:
     sample: QualitySample | None
     due: bool = False
 
+    @property
+    def code(self) -> str:
+        """The criterion's code within its unit ("P11" of "CFACSC4 P11")."""
+        return self.decision.code.split(" ", 1)[1]
+
 
 @dataclass
 class AssessorPlan:

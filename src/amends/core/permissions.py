@@ -624,3 +624,12 @@ def progress_scope(user: Any) -> Q:
     if staff.team_id is None:
         return Q(pk__in=[])
     return learners & Q(staff__team_id=staff.team_id)
+
+
+WITNESS_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
+
+
+def can_witness(user: Any, case: Any) -> bool:
+    """Give a witness statement of a learner's work on a case: a team leader or complaints lead who sees
+    it."""
+    return _role_in(user, WITNESS_ROLES) and can_view_case(user, case)

@@ -26,7 +26,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     EventKind.UNDERSTANDING_RECORDED: Rule(
-        ("CFACSC7 4", "WM57 1", "WM57 16"),
+        ("CFACSC7 4", "CFACSC4 P9", "WM57 1", "WM57 16"),
         "Recorded the customer's concern and what they want, in their terms",
     ),
     EventKind.UNDERSTANDING_CONFIRMED: Rule(
@@ -46,7 +46,7 @@ RULES: dict[str, Rule] = {
         ("CFACSC7 8", "WM57 8", "WM57 c"), "Chose the option that balances the customer's and our interests"
     ),
     EventKind.APPROVAL_REQUESTED: Rule(
-        ("CFACSC4 P14", "CFACSC7 9"), "Asked for approval of a remedy beyond their own authority"
+        ("CFACSC4 P14", "CFACSC7 9", "WM57 6"), "Asked for approval of a remedy beyond their own authority"
     ),
     EventKind.ESCALATED: Rule(("CFACSC7 9",), "Escalated the complaint for a good reason"),
     EventKind.OPTION_AGREED: Rule(("CFACSC4 P13", "WM57 10"), "Agreed the way forward with the customer"),
@@ -55,13 +55,20 @@ RULES: dict[str, Rule] = {
     EventKind.SATISFACTION_CHECKED: Rule(("WM57 14",), "Checked whether the customer is satisfied"),
     EventKind.REPLY_SENT: Rule(("WM57 13", "WM57 d"), "Kept the customer informed"),
     EventKind.FINAL_RESPONSE_SENT: Rule(
-        ("CFACSC7 8", "CFACSC4 P15", "WM57 9", "WM57 15"),
+        ("CFACSC7 8", "CFACSC4 P12", "CFACSC4 P15", "WM57 9", "WM57 15"),
         "Sent the final response: what was found, what happens next and why, and where else to go",
     ),
     EventKind.BEHAVIOUR_REPORTED: Rule(
         ("CFACSC4 P6", "CFACSC4 P17", "WM57 e"),
         "Reported behaviour past the line of tolerance, to keep people safe",
     ),
+    EventKind.RECLASSIFIED: Rule(
+        ("CFACSC7 1",), "Recognised what the customer's contact is and recorded it so"
+    ),
+    EventKind.SIGNAL_FEEDBACK: Rule(
+        ("CFACSC4 P3", "CFACSC7 1"), "Checked a warning sign of dissatisfaction and said whether it was right"
+    ),
+    EventKind.NOTE_ADDED: Rule(("CFACSC7 11",), "Kept the case record: an internal note of what was done"),
     EventKind.PROBLEM_LINKED: Rule(("WM57 2", "WM57 4"), "Linked the case to a repeated problem"),
 }
 
@@ -75,6 +82,26 @@ REPLY_KINDS = {EventKind.REPLY_SENT, EventKind.FINAL_RESPONSE_SENT}
 
 # A colleague alert on a customer (customers.hooks.colleague_alert_raised) warns colleagues it may return.
 ALERT_RULE = Rule(("CFACSC4 P16", "WM57 b"), "Warned colleagues that the customer may come back about this")
+
+
+# Performance criteria the case record cannot show, and why: they are evidenced by an assessor's
+# observation, a team leader's witness statement, or the learner's reflective account (every performance
+# criterion can be; these can only be). A test keeps this list and the rules above covering every
+# performance criterion of every unit, so a criterion added to the catalogue must be placed here or in a rule.
+OBSERVED_ONLY: dict[str, str] = {
+    "CFACSC4 P1": "recognising challenging behaviour happens in the conversation, before any record",
+    "CFACSC4 P2": "what in our offer provokes customers is the learner's judgement, said in reflection",
+    "CFACSC4 P4": "seeing it from the customer's side shows in how they speak, not in a record",
+    "CFACSC4 P5": "why a customer behaves so is a judgement, observed or reflected on",
+    "CFACSC4 P7": "words the learner avoided leave no trace: only an observer hears what was not said",
+    "CFACSC4 P8": "letting the customer say it all is observed in the conversation",
+    "CFACSC7 2": "a complaint headed off leaves no complaint: a witness or observer sees it",
+    "CFACSC7 3": "changing approach after a complaint shows over time, to an assessor",
+    "CFACSC7 10": "feedback to colleagues is given in team meetings, witnessed by a team leader",
+    "WM57 3": "feedback to prevent problems goes beyond one case, witnessed by a team leader",
+    "WM57 a": "attentive listening is observed",
+    "WM57 f": "keeping to law and codes is judged across the work by the assessor, not from one event",
+}
 
 
 def rule_name(kind: str) -> str:

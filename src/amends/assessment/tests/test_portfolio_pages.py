@@ -13,7 +13,10 @@ from amends.messaging.services import message_send
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
-EMPATHY = "I'm so sorry about this, I understand how frustrating it is. I will call you by 5pm on Friday 6 November."
+EMPATHY = (
+    "I'm so sorry about this, I understand how frustrating it is. "
+    "I will call you by 5pm on Friday 6 November."
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The criteria catalogue as 1EdTech CASE 1.1 packages, so other systems can address our criteria. Framework-free.
+"""The criteria catalogue as 1EdTech CASE 1.1 packages, for other systems to name criteria. Framework-free.
 
 One CFPackage per unit (the CASE 1.1 schema holds exactly one CFDocument in a package): the CFDocument is the
 unit, a CFItem per criterion (fullStatement the standard's own words, abbreviatedStatement our title,
@@ -71,7 +71,9 @@ def case_package(base_url: str, unit: str) -> dict:
     (item types, the licence) the items and the document link to."""
     found = criteria.catalogue().get(unit)
     if found is None:
-        raise PortableRecordError(f"{unit!r} is not a unit in the catalogue ({', '.join(criteria.catalogue())})")
+        raise PortableRecordError(
+            f"{unit!r} is not a unit in the catalogue ({', '.join(criteria.catalogue())})"
+        )
     root = base(base_url)
     changed = _changed()
     document = _document(root, found, changed)
@@ -83,7 +85,9 @@ def case_package(base_url: str, unit: str) -> dict:
     ]
     for c in found.criteria:
         for other in c.same_as:
-            associations.append(_association(root, "exactMatchOf", _item_link(root, c), _other(root, other), changed))
+            associations.append(
+                _association(root, "exactMatchOf", _item_link(root, c), _other(root, other), changed)
+            )
     return {
         "CFDocument": document,
         "CFItems": items,
@@ -166,9 +170,11 @@ def _other(root: str, reference: str) -> dict:
     return _item_link(root, found)
 
 
-def _association(root: str, kind: str, origin: dict, destination: dict, changed: str, sequence: int = 0) -> dict:
+def _association(
+    root: str, kind: str, origin: dict, destination: dict, changed: str, sequence: int = 0
+) -> dict:
     identifier = stable_uuid("CFAssociation", f"{kind}:{origin['identifier']}:{destination['identifier']}")
-    association = {
+    association: dict[str, object] = {
         "identifier": str(identifier),
         "uri": f"{root}{CASE_PATH}/CFAssociations/{identifier}",
         "associationType": kind,
@@ -183,7 +189,11 @@ def _association(root: str, kind: str, origin: dict, destination: dict, changed:
 
 def _item_type_link(root: str, kind: str) -> dict:
     identifier = stable_uuid("CFItemType", kind)
-    return {"title": ITEM_TYPES[kind][0], "identifier": str(identifier), "uri": f"{root}{CASE_PATH}/CFItemTypes/{identifier}"}
+    return {
+        "title": ITEM_TYPES[kind][0],
+        "identifier": str(identifier),
+        "uri": f"{root}{CASE_PATH}/CFItemTypes/{identifier}",
+    }
 
 
 def _item_type(root: str, kind: str, changed: str) -> dict:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +24,30 @@ SCHEMAS = Path(__file__).with_name("schemas")
 CASE_SCHEMA = "case_v1p1_cfpackage.schema.json"
 BADGE_SCHEMA = "ob_v3p0_achievementcredential_schema.json"
 
+# RFC 3339 date-time (jsonschema checks the format only with an optional extra package, so we check it here).
+DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$")
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # a format says nothing about other types
+    if DATE_TIME.match(value) is None:
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
 
 @functools.cache
 def _validator(name: str) -> Any:
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    formats = jsonschema.FormatChecker()
+    formats.checks("date-time")(_is_date_time)
+    return cls(schema, format_checker=formats)
 
 
 def _schema_errors(name: str, record: Any) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,6 +145,8 @@ def evidence_statements(fact: EvidenceFact, *, base_url: str) -> list[dict]:
 
 def decision_statement(fact: DecisionFact, *, base_url: str) -> dict:
     _check(fact.stage, STAGES, "stage")
+    if re.fullmatch(r"[0-9a-f]{64}", fact.signature_hash) is None:
+        raise PortableRecordError("The signature hash is the hex SHA-256 of what the assessor signed", [])
     (reference,) = _references((fact.criterion,))
     final = fact.stage == "final"
     result: dict = {"completion": final}
@@ -224,7 +227,7 @@ def statements_document(statements: list[dict]) -> list[dict]:
     if problems:
         raise PortableRecordError("Some statements are not valid xAPI", problems)
     unique = {s["id"]: s for s in statements}
-    return sorted(unique.values(), key=lambda s: (s["timestamp"], s["id"]))
+    return sorted(unique.values(), key=lambda s: (s.get("timestamp", ""), s["id"]))
 
 
 def send_statements(

@@ -124,6 +124,8 @@ def test_a_decision_names_the_assessor_as_authority_and_succeeds_only_when_final
     assert interim["verb"]["id"].endswith("/verbs/judged-working-towards")
     assert interim["result"] == {"completion": False}
     assert statement_errors(interim) == []
+    with pytest.raises(PortableRecordError, match="SHA-256"):
+        xapi.decision_statement(decision(signature_hash="signed"), base_url=SITE)
 
 
 def test_a_sample_refers_to_the_decisions_statement_and_a_rejection_voids_it():

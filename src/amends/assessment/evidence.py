@@ -233,6 +233,27 @@ def evidence_recapture(learner: Any, *, since: datetime) -> int:
 
 # --- added by people ------------------------------------------------------------------------------------
 
+# What a request may call practice: none of it is a method of evidence (Method lists every one there is).
+PRACTICE = {"practice", "simulation", "simulated", "practice_session", "role_play", "roleplay"}
+
+
+def method_checked(method: str) -> str:
+    """The evidence method a person asks to add, or a refusal: practice with simulated customers is never
+    evidence of performance (the OCR unit: "simulation is not allowed for any performance evidence")."""
+    method = (method or "").strip().lower()
+    if method in PRACTICE:
+        raise DomainError(
+            "Practice with simulated customers never counts as evidence: evidence comes from real work",
+            code="practice_is_not_evidence",
+            fields={"method": "practice is not evidence"},
+        )
+    if method not in {Method.REFLECTIVE, Method.WITNESS}:
+        raise DomainError(
+            "Add a reflective account or a witness statement; the rest is captured from the work itself",
+            fields={"method": "reflective_account or witness"},
+        )
+    return method
+
 
 def _criteria(given: Any) -> list[str]:
     try:

@@ -106,6 +106,12 @@ class EvidenceItem(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["learner", "occurred_at"], name="evidence_learner")]
+        # Real work only, in the database too: no row can carry a method the awarding body's rules forbid.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method__in=[m.value for m in Method]), name="evidence_real_work_only"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {', '.join(self.criteria)}"

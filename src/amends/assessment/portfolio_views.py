@@ -8,6 +8,7 @@ managers progress summaries only. Every form posts to one service; a refusal is 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from django.contrib import messages
@@ -36,7 +37,7 @@ from amends.core.web import report, staff_required
 from amends.standards.criteria import SEPARATORS, catalogue, criterion
 
 from . import decisions as decide
-from . import documents, evidence, selectors
+from . import documents, evidence, portable, selectors
 from .models import CriterionDecision, Disruption, EvidenceChannel, EvidenceItem, Situation, Stage
 
 
@@ -358,3 +359,36 @@ def competence_pdf(request, pk: int):
     name = learner.get_username()
     response["Content-Disposition"] = f'attachment; filename="portfolio-{name}.pdf"'
     return response
+
+
+def _json_download(data, name: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
+def competence_xapi(request, pk: int):
+    """Every evidence item, decision and sample of the learner as xAPI statements (validated), to load
+    into a learning record store."""
+    learner = _learner(request, pk)
+    return _json_download(portable.learner_statements(learner), f"xapi-{learner.get_username()}.json")
+
+
+@staff_required
+def competence_badge(request, pk: int, unit: str):
+    """The centre's record of a unit signed off after IQA, as an Open Badges 3.0 credential."""
+    learner = _learner(request, pk)
+    folio = selectors.portfolio(learner)
+    found = next((u for u in folio.units if u.code == unit), None)
+    if found is None or not found.complete:
+        raise Http404("This unit is not signed off and quality assured yet")
+    return _json_download(portable.unit_badge(folio, found), f"badge-{unit}-{learner.get_username()}.json")
+
+
+@staff_required
+def competence_case(request, unit: str):
+    """A unit's criteria as an IMS CASE 1.1 package."""
+    if unit not in catalogue():
+        raise Http404("No such unit")
+    return _json_download(portable.case_package(unit), f"case-{unit}.json")

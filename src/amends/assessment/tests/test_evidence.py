@@ -62,7 +62,7 @@ def test_a_learners_check_back_becomes_evidence_with_the_same_competence_in_othe
     check_back(case, learner)
 
     recorded, confirmed = EvidenceItem.objects.filter(learner=learner).order_by("pk")
-    assert recorded.criteria == ["CFACSC7 4", "WM57 1", "WM57 16"]
+    assert recorded.criteria == ["CFACSC7 4", "CFACSC4 P9", "C4 2.2", "WM57 1", "WM57 16"]
     assert confirmed.criteria == ["CFACSC4 P10", "C4 2.3", "WM57 1"]
     assert confirmed.method == "case_event" and confirmed.case == case
     assert confirmed.channel == "written" and confirmed.situation == "routine"

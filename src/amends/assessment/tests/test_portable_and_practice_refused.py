@@ -123,7 +123,7 @@ def test_the_api_refuses_practice_and_changes_nothing(learner):
         {"method": "practice", "criteria": ["CFACSC4 P11"], "text": "My practice session scored 90"},
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["code"] == "practice_is_not_evidence"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "practice_is_not_evidence"
     assert EvidenceItem.objects.count() == before
     ok = api_client(learner).post(
         f"/api/v1/competence/learners/{learner.pk}/evidence",

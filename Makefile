@@ -41,6 +41,8 @@ demo: $(BIN)/amends
 	@echo "  lead       complaints lead (all teams)"
 	@echo "  assessor   assessor (Complaints team, read-only)"
 	@echo "  admin      administrator"
+	@echo "  iqa        internal quality assurer (the competence record)"
+	@echo "  (handler and adviser are working towards the customer service qualification; assessor assesses them)"
 	@echo "Outgoing email is written to $(AMENDS_DATA_DIR)/outbox, replies on social media and chat to"
 	@echo "$(AMENDS_DATA_DIR)/webhooks (the demo's inbox), texts to $(AMENDS_DATA_DIR)/sms. Stop with Ctrl-C."
 	@# The worker (clock warnings, breaches, reminders, the outbox) and the demo's social media and chat

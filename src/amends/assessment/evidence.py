@@ -31,7 +31,7 @@ from amends.signals.engine.coach import CoachContext, coach
 from amends.standards.criteria import CriteriaError, references, with_same
 
 from .capture import ALERT_RULE, COACH_RULES, REPLY_KINDS, RULES, Rule, rule_name
-from .models import Enrolment, EvidenceChannel, EvidenceItem, Method, Situation
+from .models import Enrolment, EvidenceChannel, EvidenceItem, Method, Observation, Situation
 from .situations import situation_at
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,12 @@ def evidence_recapture(learner: Any, *, since: datetime) -> int:
     for event in events.order_by("at", "pk").iterator():
         if doer(event) == learner.pk:
             made += event_evidence(event) is not None
+    captured = set(
+        EvidenceItem.objects.filter(source__startswith="observation:").values_list("source", flat=True)
+    )
+    for observation in Observation.objects.filter(learner=learner, observed_on__gte=since.date()):
+        if f"observation:{observation.pk}" not in captured:
+            made += observation_evidence(observation) is not None
     return made
 
 

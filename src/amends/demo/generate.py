@@ -70,6 +70,7 @@ from amends.regimes.services import regime_settings_save
 from . import journey, observing, story, texts
 from .care import demo_care
 from .colleagues import demo_colleagues
+from .competence import demo_competence
 from .conduct import demo_conduct
 from .desk import seed_desk
 from .files import demo_pdf
@@ -177,6 +178,8 @@ def seed_demo(*, cases: int = 2000, seed: int = 7, story_customer: bool = True) 
         demo_automatic_mail()
         # Six customers writing about one app fault over five days: the grouping finds it (problems.py).
         demo_problems(context.users)
+        # Two of the team working towards the qualification: evidence from their work, sign-off, IQA.
+        demo_competence(context.users, context.teams)
         transaction.on_commit(lambda: date_notices(context))
         # Objectives, and the dashboards' facts rebuilt from everything made (insights.py).
         demo_insights(context.users, context.teams)

@@ -333,6 +333,7 @@ STAFF = [
     ("lead", "Martin", "Keane", "complaints_lead", None),
     ("assessor", "Nadia", "Hussain", "assessor", "complaints"),
     ("admin", "Chris", "Dale", "admin", None),
+    ("iqa", "Grace", "Adeyemi", "iqa", None),
     ("marcus.reid", "Marcus", "Reid", "adviser", "complaints"),
     ("eilidh.campbell", "Eilidh", "Campbell", "case_handler", "complaints"),
     ("rachel.owusu", "Rachel", "Owusu", "adviser", "billing"),

@@ -60,8 +60,7 @@ def test_the_learners_statements_validate_with_the_xapi_library(learner, assesso
 
 def test_a_unit_signed_off_after_iqa_gives_a_badge_that_validates(learner, assessor, iqa):
     folio = portfolio(learner)
-    for row in folio.units[0].rows:  # sign off every CFACSC4 criterion against the one check-back
-        EvidenceItem.objects.filter(learner=learner).first()
+    # Sign off every CFACSC4 criterion against one item, made to name them all (the badge is the point here).
     item = EvidenceItem.objects.filter(learner=learner).last()
     for row in folio.units[0].rows:
         item.criteria = sorted({*item.criteria, row.criterion.reference})

@@ -625,3 +625,16 @@ def test_the_grouping_finds_the_repeated_app_fault_on_its_own(demo):
     assert len(linked & complaints) >= 3  # the threshold, crossed by the complaints about the fault
     assert linked <= {name for _, _, name, _, _ in WORDS}  # and nobody else's case
     assert Notification.objects.filter(link=f"/problems/{problem.pk}/", user__username="lead").exists()
+
+
+def test_two_of_the_team_are_learners_with_evidence_from_their_work_and_a_decision_quality_assured(demo):
+    from amends.assessment.models import CriterionDecision, EvidenceItem, QualitySample
+
+    learners = {e.learner.username for e in EvidenceItem.objects.select_related("learner")}
+    assert learners == {"handler", "adviser"}
+    methods = set(EvidenceItem.objects.filter(learner__username="handler").values_list("method", flat=True))
+    assert {"case_event", "reflective_account", "witness"} <= methods
+    assert EvidenceItem.objects.filter(situation="let_down", learner__username="handler").exists()
+    assert CriterionDecision.objects.filter(stage="final", assessor__username="assessor").exists()
+    assert QualitySample.objects.filter(outcome="accepted", iqa__username="iqa").count() == 1
+    assert not CriterionDecision.objects.filter(learner__username="adviser").exists()

@@ -1,7 +1,8 @@
 """The demo's competence record: two of the complaints team working towards the qualification, assessed by
 Nadia (the assessor), quality-assured by Grace (the IQA). All through the services:
 
-- a systems outage Helen (the team leader) recorded, one afternoon Sam was working, so work in it is tagged "let down";
+- a systems outage Helen (the team leader) recorded, one afternoon Sam was working, so work in it is
+  tagged "let down";
 - Sam (the case handler) enrolled on all four units four months ago: enrolment captures the evidence his
   work on the demo's cases already shows; he writes a reflective account, Helen a witness statement of his
   work; Nadia signs off the criteria his evidence covers most, one only as "working towards"; Grace samples

@@ -107,3 +107,26 @@ def test_the_command_lists_every_criterion_as_json():
     text = StringIO()
     call_command("competence", "criteria", stdout=text)
     assert "version 2: 104 criteria" in text.getvalue()
+
+
+def test_the_capture_command_finds_what_was_missed_and_adds_nothing_twice(
+    case_handler, assessor, complaints_lead, complaints_team
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from amends.assessment.decisions import learner_enrol
+    from amends.assessment.models import EvidenceItem
+    from amends.cases.tests.factories import make_case
+    from amends.process.steps import understanding_record
+
+    learner_enrol(actor=complaints_lead, learner=case_handler, assessor=assessor, units=["CFACSC4"])
+    case = make_case(team=complaints_team, owner=case_handler)
+    understanding_record(case=case, actor=case_handler, what_happened="x", impact="y", outcome_wanted="z")
+    EvidenceItem.objects.all().delete()  # as if capture had failed
+    out = StringIO()
+    call_command("competence", "capture", "--days", "7", stdout=out)
+    assert out.getvalue().startswith("1 items captured for 1 learners")
+    call_command("competence", "capture", stdout=out)
+    assert EvidenceItem.objects.count() == 1

@@ -1,25 +1,37 @@
 """`amends competence criteria [--json]`: every criterion of the four units, with its kind, our title and
 the criteria of other units that are the same competence. --json prints one JSON list of
-`{"unit", "code", "kind", "title", "same_as"}`; without it, a table for reading."""
+`{"unit", "code", "kind", "title", "same_as"}`; without it, a table for reading.
+
+`amends competence capture [--days N]`: capture what learners' work of the last N days shows and is not yet
+captured (after a capture fault was logged; capture is idempotent, so running it twice adds nothing).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from amends.standards import criteria
 
 
 class Command(BaseCommand):
-    help = "The standards' criteria catalogue"
+    help = "The standards' criteria catalogue, and capturing evidence from learners' work"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
         listed = sub.add_parser("criteria", help="every criterion: unit, code, kind, title, same as")
         listed.add_argument("--json", action="store_true", help="one JSON list")
+        capture = sub.add_parser("capture", help="capture learners' evidence missed in the last N days")
+        capture.add_argument("--days", type=int, default=30, help="how far back (default 30)")
 
     def handle(self, *args, **options):
+        if options["which"] == "capture":
+            self._capture(options["days"])
+            return
         rows = criteria.listing()
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
@@ -28,3 +40,13 @@ class Command(BaseCommand):
         for r in rows:
             same = f"  (= {', '.join(r['same_as'])})" if r["same_as"] else ""
             self.stdout.write(f"{r['unit']:8} {r['code']:5} {r['kind']:11} {r['title']}{same}")
+
+    def _capture(self, days: int) -> None:
+        from amends.assessment.evidence import evidence_recapture
+
+        since = timezone.now() - timedelta(days=max(days, 1))
+        learners = get_user_model().objects.filter(staff__assessor__isnull=False).order_by("pk")
+        made = {u.get_username(): evidence_recapture(u, since=since) for u in learners}
+        self.stdout.write(
+            f"{sum(made.values())} items captured for {len(made)} learners since {since:%Y-%m-%d}"
+        )

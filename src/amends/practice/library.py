@@ -38,6 +38,7 @@ PERSONAS = (
     "abusive",
     "public",
     "confused",
+    "demanding",
 )
 ENDINGS = ("resolved", "lost")  # a state that ends the session: the customer settled, or walked away
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,6 +50,15 @@ class ScenarioError(ValueError):
     def __init__(self, source: str, where: str, problem: str):
         super().__init__(f"{source}: {where}: {problem}")
         self.source, self.where, self.problem = source, where, problem
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Phrases (regular expressions, matched in lower case from the start of a word) that show a signal.
+    Negatable: a match in a negative clause ("I won't fill it in for you") does not count."""
+
+    phrases: tuple[str, ...]
+    negatable: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class Scenario:
     situation: str
     opening: tuple[str, ...]
     criteria: tuple[str, ...]
-    cues: dict[str, tuple[str, ...]]
+    cues: dict[str, Cue]
     start: str
     states: dict[str, State]
     marking_points: tuple[MarkingPoint, ...]
@@ -188,23 +198,29 @@ def parse(data: Any, source: str) -> Scenario:
     return built
 
 
-def _cues(p: _Reader, data: dict) -> dict[str, tuple[str, ...]]:
-    cues = p.get(data, "cues", dict, {})
+def _cues(p: _Reader, data: dict) -> dict[str, Cue]:
+    """Each cue: a list of phrases, or {"phrases": [...], "negatable": false} for phrases that count even
+    in a negative sentence ("we can't refund after 30 days because ...": the reason is still given)."""
     out = {}
-    for name, patterns in cues.items():
+    for name, raw in p.get(data, "cues", dict, {}).items():
         where = f"cues.{name}"
-        if not isinstance(patterns, list) or not patterns or not all(isinstance(x, str) for x in patterns):
+        phrases, negatable = (
+            (raw.get("phrases"), raw.get("negatable", True)) if isinstance(raw, dict) else (raw, True)
+        )
+        if not isinstance(phrases, list) or not phrases or not all(isinstance(x, str) for x in phrases):
             raise ScenarioError(p.source, where, "a list of phrases (regular expressions)")
-        for pattern in patterns:
+        if not isinstance(negatable, bool):
+            raise ScenarioError(p.source, f"{where}.negatable", "true or false")
+        for pattern in phrases:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ScenarioError(p.source, where, f"{pattern!r} is not a pattern: {exc}") from exc
-        out[name] = tuple(patterns)
+        out[name] = Cue(tuple(phrases), negatable)
     return out
 
 
-def _states(p: _Reader, data: dict, signals: frozenset[str], cues: dict) -> dict[str, State]:
+def _states(p: _Reader, data: dict, signals: frozenset[str], cues: dict[str, Cue]) -> dict[str, State]:
     raw = p.get(data, "states", dict)
     states = {}
     for state_id, body in raw.items():

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from amends.signals.engine.coach import CoachContext, coach, coach_to_dict
 from amends.signals.engine.coach.cues import NEXT_STEP_RE, POSITION_RE, PROMISE_RE
@@ -83,7 +85,7 @@ class Reading:
 
 
 def read_reply(
-    text: str, *, customer_text: str, cues: dict[str, tuple[str, ...]], expects: tuple[str, ...] = ()
+    text: str, *, customer_text: str, cues: Mapping[str, Any], expects: tuple[str, ...] = ()
 ) -> Reading:
     """Every signal the reply shows. `customer_text` is what the customer last said (the coach judges from
     it whether they were upset and so needed acknowledging); `expects` the cues that answer the customer's
@@ -98,8 +100,8 @@ def read_reply(
             if kind in signals:
                 _add(signals, name, signals[kind])
     _add_found(signals, "provoked", spans_of(doc, PROVOKING))
-    for name, patterns in cues.items():
-        _add_found(signals, name, spans_of(doc, _compiled(patterns)))
+    for name, cue in cues.items():  # library.Cue: phrases, negatable
+        _add_found(signals, name, spans_of(doc, _compiled(cue.phrases), cue.negatable))
     _add_found(signals, "next_step", spans_of(doc, NEXT_STEP_RE) + spans_of(doc, PROMISE_RE))
     _add_found(signals, "position", spans_of(doc, POSITION_RE))
     _add_found(signals, "asked", [s for s in doc.sentences if doc.live[s[1] - 1] == "?"])

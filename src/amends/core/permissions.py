@@ -624,3 +624,28 @@ def progress_scope(user: Any) -> Q:
     if staff.team_id is None:
         return Q(pk__in=[])
     return learners & Q(staff__team_id=staff.team_id)
+
+
+# --- practice with simulated customers (amends.practice): formative, never evidence ---
+def can_practise(user: Any) -> bool:
+    """Practise with a simulated customer: any member of staff."""
+    return staff_of(user) is not None
+
+
+def can_read_practice(user: Any, learner: Any) -> bool:
+    """Read someone's practice sessions: their own, and their assessor's (read-only, formative)."""
+    if staff_of(user) is None:
+        return False
+    return user.pk == learner.pk or can_assess_learner(user, learner)
+
+
+def practice_scope(user: Any) -> Q:
+    """A filter on practice sessions for those this user may read: their own, and an assessor their
+    learners'."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    own = Q(learner_id=user.pk)
+    if staff.role in OBSERVING_ROLES:
+        return own | Q(learner__staff__assessor_id=user.pk)
+    return own

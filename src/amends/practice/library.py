@@ -1,4 +1,4 @@
-"""The scenario library: simulated customers written as data, one JSON file each in scenarios/. Framework-free.
+"""The scenario library: simulated customers as data, one JSON file each in scenarios/. Framework-free.
 
 A scenario is a persona on a channel with the customer's opening words, notes for the learner, the criteria
 it practises (references the catalogue holds, `standards.criteria`), its own marking points and the common
@@ -79,8 +79,13 @@ class State:
     says: tuple[str, ...]  # on arriving; again and again when the reply changes nothing, in turn
     rules: tuple[Rule, ...] = ()
     ending: str = ""  # "resolved" or "lost" ends the session here
-    # Cue names the customer's question here is answered by; a reply with none of them "ignored" it.
+    # Cue names what the customer says here calls for (the answer to their question, a step to safety); a
+    # reply with none of them "ignored" it.
     expects: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.id.replace("_", " ")
 
 
 @dataclass(frozen=True)

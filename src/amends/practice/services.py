@@ -114,6 +114,8 @@ def _locked(session: PracticeSession, learner: Any) -> PracticeSession:
 
 def _finish(session: PracticeSession, learner: Any, ending: Ending) -> None:
     result = assess(frozen_scenario(session), records(session.turns.all()), ended=True)
+    # A pass also needs the customer settled: a good start abandoned, or a customer lost, is not one.
+    result["passed"] = result["passed"] and ending == Ending.RESOLVED
     session.ending = ending
     session.ended_at = timezone.now()
     session.score = result["score"]

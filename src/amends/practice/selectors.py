@@ -43,9 +43,19 @@ def session_view(session: PracticeSession) -> dict[str, Any]:
     return {
         "scenario": played,
         "state": played.state(session.state),
+        "mood_max": max(s.mood for s in played.states.values()),
         "turns": [
-            {"turn": turn, "feedback": turn_feedback(played, record)}
+            {
+                "turn": turn,
+                "feedback": turn_feedback(played, record),
+                "change": _change(played.state(turn.state_before).mood, played.state(turn.state_after).mood),
+            }
             for turn, record in zip(turns, read, strict=True)
         ],
         "assessment": assessment,
     }
+
+
+def _change(before: int, after: int) -> str:
+    """How the reply left the customer: calmer, angrier or unchanged (by the states' moods)."""
+    return "calmer" if after > before else "angrier" if after < before else "unchanged"

@@ -45,7 +45,7 @@ def test_a_learner_starts_replies_and_reads_the_feedback_on_the_pages(learner):
     assert replied.url == f"/practice/sessions/{session.pk}/#reply"
     html = client.get(f"/practice/sessions/{session.pk}/").content.decode()
     assert NOTICE in html and 'name="text"' in html
-    assert escape("Okay. Okay, that's something.") in html
+    assert escape("Okay. Okay, that's something.") in html and 'data-change="calmer"' in html
     assert "CFACSC4 P11" in html and "Shows empathy without admitting fault" in html
     ended = client.post(f"/practice/sessions/{session.pk}/reply", {"text": scenarios()[ANGRY].ideal[1]})
     assert ended.url == f"/practice/sessions/{session.pk}/results"

@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from amends.assessment.api import router as assessment_router
+from amends.assessment.competence_api import router as competence_router
 from amends.care.api import router as care_router
 from amends.cases.api import router as cases_router
 from amends.conduct.api import router as conduct_router
@@ -158,6 +159,7 @@ def on_unexpected_error(request, exc: Exception):
 api.add_router("/cases", cases_router)
 api.add_router("/cases", process_router)
 api.add_router("/cases", assessment_router)
+api.add_router("/competence", competence_router)
 api.add_router("/customers", customers_router)
 api.add_router("/customers", experience_router)
 api.add_router("/customers", care_router)

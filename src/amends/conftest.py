@@ -100,6 +100,11 @@ def assessor(complaints_team):
 
 
 @pytest.fixture
+def iqa(db):
+    return _person("ivy", Role.IQA, None, "Ivy", "Quality")
+
+
+@pytest.fixture
 def admin_user(db):
     return _person("root", Role.ADMIN, None, "Ana", "Admin")
 

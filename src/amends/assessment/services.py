@@ -15,6 +15,7 @@ from amends.core.permissions import can_observe, owner_refusal
 from amends.core.services import audit_record, notify
 from amends.standards.criteria import CriteriaError, references
 
+from .evidence import observation_evidence
 from .models import Observation
 
 SEEN_LIMIT = 10_000
@@ -82,6 +83,9 @@ def observation_record(
             "observed_on": observed_on.isoformat(),
         },
     )
+    observation_evidence(
+        observation
+    )  # evidence by observation, if they are working towards the qualification
     notify(
         users=[learner],
         text=f"{_name(assessor)} recorded an observation of your work on {case.reference}",

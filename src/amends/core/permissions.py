@@ -626,6 +626,15 @@ def progress_scope(user: Any) -> Q:
     return learners & Q(staff__team_id=staff.team_id)
 
 
+WITNESS_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
+
+
+def can_witness(user: Any, case: Any) -> bool:
+    """Give a witness statement of a learner's work on a case: a team leader or complaints lead who sees
+    it."""
+    return _role_in(user, WITNESS_ROLES) and can_view_case(user, case)
+
+
 # --- practice with simulated customers (amends.practice): formative, never evidence ---
 def can_practise(user: Any) -> bool:
     """Practise with a simulated customer: any member of staff."""

@@ -23,6 +23,7 @@ from amends.core.errors import DomainError, PermissionDenied
 from amends.core.permissions import can_close_colleague_alert, can_raise_colleague_alerts, require, staff_of
 from amends.core.services import audit_record, notify
 
+from . import hooks
 from .hooks import CustomerNotice
 from .models import ColleagueAlert, Customer
 
@@ -96,6 +97,8 @@ def colleague_alert_raise(
         },
         reason=text,
     )
+    for listener in hooks.colleague_alert_raised:
+        listener(alert)
     if contact is not None and contact.pk != actor.pk:
         notify(
             users=[contact],

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 MergeListener = Callable[..., dict[str, int]]
 customer_merged: Hook[MergeListener] = Hook("customers.customer_merged")
 
+# A colleague alert was raised on a customer ("may re-open the matter"): (alert) -> None, inside the
+# transaction that raised it. Assessment takes it as a learner's evidence of warning colleagues (CFACSC4 P16).
+AlertListener = Callable[[Any], None]
+colleague_alert_raised: Hook[AlertListener] = Hook("customers.colleague_alert_raised")
+
 # What the customer page shows beyond the customer's own record, as template context:
 # (request, customer) -> dict. Cases adds the cases the user may see, messaging the timeline across them,
 # process the open and broken promises; the page stays in customers.

@@ -130,3 +130,17 @@ def references(given: str | list[str]) -> list[str]:
     if len(found) > MAX_CRITERIA:
         raise CriteriaError(f"An observation names at most {MAX_CRITERIA} criteria", [])
     return found
+
+
+def with_same(given: list[str]) -> list[str]:
+    """The references given (as the catalogue writes them) followed by the same competences in the other
+    units (CFACSC4 P11 brings C4 2.4), once each: evidence of one is evidence of the other."""
+    found: list[str] = []
+    for reference in given:
+        named = criterion(reference)
+        if named is None:
+            continue
+        for ref in (named.reference, *named.same_as):
+            if ref not in found:
+                found.append(ref)
+    return found

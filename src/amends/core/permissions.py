@@ -641,16 +641,9 @@ def can_practise(user: Any) -> bool:
     return staff_of(user) is not None
 
 
-def can_read_practice(user: Any, learner: Any) -> bool:
-    """Read someone's practice sessions: their own, and their assessor's (read-only, formative)."""
-    if staff_of(user) is None:
-        return False
-    return user.pk == learner.pk or can_assess_learner(user, learner)
-
-
 def practice_scope(user: Any) -> Q:
     """A filter on practice sessions for those this user may read: their own, and an assessor their
-    learners'."""
+    learners' (`can_assess_learner`'s rule: read-only, formative). Nobody else, not even a manager."""
     staff = staff_of(user)
     if staff is None:
         return Q(pk__in=[])

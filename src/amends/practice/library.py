@@ -237,7 +237,7 @@ def _states(p: _Reader, data: dict, signals: frozenset[str], cues: dict[str, Cue
         if ending and ending not in ENDINGS:
             raise ScenarioError(p.source, f"{where}.ending", f"one of {', '.join(ENDINGS)}")
         rules = () if ending else _rules(q, body, signals, raw)
-        expects = tuple(q.get(body, "expects", list, []))
+        expects = q.names(body, "expects")
         for name in expects:
             if name not in cues:
                 raise ScenarioError(
@@ -255,12 +255,13 @@ def _rules(q: _Reader, body: dict, signals: frozenset[str], states: dict) -> tup
         where = f"{q.prefix}.rules[{i}]"
         if not isinstance(rule, dict):
             raise ScenarioError(q.source, where, "a rule is an object")
-        to = rule.get("to")
+        r = _Reader(q.source, where)
+        to = r.text(rule, "to")
         if to not in states:
             raise ScenarioError(q.source, f"{where}.to", f"no state {to!r}")
-        when = tuple(rule.get("when", []))
+        when = r.names(rule, "when")
         _known(q.source, f"{where}.when", when, signals)
-        rules.append(Rule(to, when, rule.get("says", "")))
+        rules.append(Rule(to, when, r.get(rule, "says", str, "")))
     if not rules or rules[-1].when:
         raise ScenarioError(
             q.source, f"{q.prefix}.rules", "the last rule has no 'when': it applies otherwise"
@@ -274,11 +275,13 @@ def _marking_points(
     points = []
     for i, raw in enumerate(p.get(data, "marking_points", list)):
         q = _Reader(p.source, f"marking_points[{i}]")
-        shown, broken = tuple(raw.get("shown_by", [])), tuple(raw.get("broken_by", []))
+        if not isinstance(raw, dict):
+            raise ScenarioError(p.source, q.prefix, "a marking point is an object")
+        shown, broken = q.names(raw, "shown_by"), q.names(raw, "broken_by")
         if bool(shown) == bool(broken):
             raise ScenarioError(p.source, q.prefix, "give either shown_by or broken_by")
         _known(p.source, f"{q.prefix}.shown_by", shown + broken, signals)
-        applies_in = tuple(raw.get("applies_in", []))
+        applies_in = q.names(raw, "applies_in")
         for state_id in applies_in:
             if state_id not in states:
                 raise ScenarioError(p.source, f"{q.prefix}.applies_in", f"no state {state_id!r}")
@@ -307,7 +310,9 @@ def _mistakes(p: _Reader, data: dict, signals: frozenset[str]) -> tuple[Mistake,
     mistakes = []
     for i, raw in enumerate(p.get(data, "mistakes", list)):
         q = _Reader(p.source, f"mistakes[{i}]")
-        said = tuple(q.get(raw, "signals", list))
+        if not isinstance(raw, dict):
+            raise ScenarioError(p.source, q.prefix, "a mistake is an object")
+        said = q.names(raw, "signals")
         _known(p.source, f"{q.prefix}.signals", said, signals)
         mistakes.append(
             Mistake(
@@ -365,6 +370,13 @@ class _Reader:
         value = self.get(obj, name, list)
         if not value or not all(isinstance(x, str) and x.strip() for x in value):
             raise ScenarioError(self.source, self.where(name), "a list of one or more lines of text")
+        return tuple(value)
+
+    def names(self, obj: dict, name: str) -> tuple[str, ...]:
+        """A list of names (signals, states, cues); an empty one when the field is left out."""
+        value = self.get(obj, name, list, [])
+        if not all(isinstance(x, str) for x in value):
+            raise ScenarioError(self.source, self.where(name), "a list of names")
         return tuple(value)
 
     def choice(self, obj: dict, name: str, allowed: tuple[str, ...]) -> str:

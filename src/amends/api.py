@@ -32,6 +32,7 @@ from amends.intake import api as _intake_api  # adds its endpoints to the cases 
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.messaging.api import integrations_router, saved_replies_router
 from amends.monitoring.api import router as monitoring_router
+from amends.practice.api import router as practice_router
 from amends.problems.api import router as problems_router
 from amends.process.api import router as process_router
 from amends.regimes.api import router as regimes_router
@@ -173,3 +174,4 @@ api.add_router("", insights_router)
 api.add_router("", monitoring_router)
 api.add_router("", improvement_router)
 api.add_router("", returns_router)
+api.add_router("", practice_router)

@@ -633,3 +633,21 @@ def can_witness(user: Any, case: Any) -> bool:
     """Give a witness statement of a learner's work on a case: a team leader or complaints lead who sees
     it."""
     return _role_in(user, WITNESS_ROLES) and can_view_case(user, case)
+
+
+# --- practice with simulated customers (amends.practice): formative, never evidence ---
+def can_practise(user: Any) -> bool:
+    """Practise with a simulated customer: any member of staff."""
+    return staff_of(user) is not None
+
+
+def practice_scope(user: Any) -> Q:
+    """A filter on practice sessions for those this user may read: their own, and an assessor their
+    learners' (`can_assess_learner`'s rule: read-only, formative). Nobody else, not even a manager."""
+    staff = staff_of(user)
+    if staff is None:
+        return Q(pk__in=[])
+    own = Q(learner_id=user.pk)
+    if staff.role in OBSERVING_ROLES:
+        return own | Q(learner__staff__assessor_id=user.pk)
+    return own

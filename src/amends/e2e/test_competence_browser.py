@@ -185,3 +185,30 @@ def test_a_team_leader_witnesses_and_a_lead_enrols_through_the_forms(
     adviser.staff.refresh_from_db()
     assert adviser.staff.assessor == assessor
     assert "Ada Adviser" in page.locator("#progress").inner_text()
+
+
+def test_a_passed_practice_session_never_reaches_the_portfolio(page, live_server, learner):
+    """UI level: a learner passes a practice scenario; their portfolio has no evidence from it, and no page
+    offers to add it (the portfolio's only form for evidence is the reflective account, which names no
+    practice)."""
+    from amends.assessment.models import EvidenceItem
+    from amends.practice.library import scenarios
+
+    ideal = scenarios()["angry-double-charge"].ideal
+    sign_in(page, live_server.url, learner)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    page.get_by_role("button", name="Start “Charged twice and furious”").click()
+    for reply in ideal:
+        page.get_by_label("Your reply").fill(reply)
+        page.get_by_role("button", name="Send reply").click()
+    page.get_by_role("heading", name="Score: 100 / 100 — passed").wait_for()
+    assert "never counts as evidence of performance" in page.locator(".practice-notice").inner_text()
+    assert page.get_by_role("button", name="Add to my portfolio").count() == 0
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Competence").click()
+    page.get_by_role("heading", name="Portfolio: Hal Handler").wait_for()
+    assert "No evidence yet" in page.locator("#evidence").inner_text()
+    assert EvidenceItem.objects.count() == 0
+    forms = page.locator("main form")
+    actions = [forms.nth(i).get_attribute("action") for i in range(forms.count())]
+    assert all("practice" not in (a or "") for a in actions)

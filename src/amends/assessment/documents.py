@@ -18,6 +18,7 @@ from .models import EvidenceChannel, Situation
 from .selectors import Portfolio, decisions_of
 
 PDF_VARIANT = "pdf/ua-1"
+LATEST = 100
 
 
 class _NoNetwork(URLFetcher):
@@ -32,6 +33,8 @@ def portfolio_html(folio: Portfolio, *, produced_for: Any) -> str:
         for row in unit.rows
         if row.decision is not None
     }
+    decided = {i for ds in history.values() for d in ds for i in d.evidence}
+    behind = [i for i in folio.evidence if i.pk in decided]
     return render_to_string(
         "assessment/portfolio_document.html",
         {
@@ -41,6 +44,9 @@ def portfolio_html(folio: Portfolio, *, produced_for: Any) -> str:
             "folio": folio,
             "learner": folio.learner,
             "history": history,
+            # The evidence every decision rests on, in full; of the rest, the latest (the xAPI export has all).
+            "behind": behind,
+            "latest": [i for i in folio.evidence if i.pk not in decided][:LATEST],
             "situations": Situation.choices,
             "channels": EvidenceChannel.choices,
         },

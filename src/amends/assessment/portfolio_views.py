@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +40,9 @@ from amends.standards.criteria import SEPARATORS, catalogue, criterion
 from . import decisions as decide
 from . import documents, evidence, portable, selectors
 from .models import CriterionDecision, Disruption, EvidenceChannel, EvidenceItem, Situation, Stage
+
+
+EVIDENCE_PER_PAGE = 25
 
 
 def _learner(request, pk: int):
@@ -94,11 +98,14 @@ def competence_learner(request, pk: int):
     learner = _learner(request, pk)
     folio = selectors.portfolio(learner)
     own = learner.pk == request.user.pk
+    # Evidence grows by the day (hundreds a year): the list pages; the matrix and criterion pages count all.
+    evidence_page = Paginator(folio.evidence, EVIDENCE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessment/portfolio.html",
         {
             "folio": folio,
+            "evidence_page": evidence_page,
             "learner": learner,
             "own": own,
             "assessing": can_assess_learner(request.user, learner),

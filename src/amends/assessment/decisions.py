@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from amends.core.errors import DomainError, PermissionDenied
@@ -24,7 +25,7 @@ from amends.core.services import audit_record, notify
 from amends.standards.criteria import catalogue, criterion
 
 from . import knowledge_link
-from .evidence import evidence_recapture
+from .evidence import content_hash, evidence_recapture
 from .models import (
     PERFORMANCE_METHODS,
     CriterionDecision,
@@ -33,6 +34,7 @@ from .models import (
     EvidenceItem,
     QualitySample,
     SamplingPlan,
+    Situation,
     Stage,
 )
 
@@ -358,11 +360,39 @@ def disruption_record(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
+    retagged = _retag(disruption)
     audit_record(
         actor=actor,
         kind="competence.disruption",
         obj=disruption,
-        after={"team": team.pk if team else None, "kind": kind, "started_at": started_at.isoformat()},
+        after={
+            "team": team.pk if team else None,
+            "kind": kind,
+            "started_at": started_at.isoformat(),
+            "retagged": retagged,
+        },
         reason=what,
     )
     return disruption
+
+
+def _retag(disruption: Disruption) -> list[int]:
+    """Evidence already captured in the disruption's window is "let down" too, unless the learner set its
+    situation themselves (their reason stands). Returns the items changed."""
+    window = EvidenceItem.objects.filter(
+        occurred_at__gte=disruption.started_at, occurred_at__lte=disruption.ended_at or timezone.now()
+    ).exclude(situation=Situation.LET_DOWN)
+    if disruption.team_id is not None:
+        window = window.filter(
+            Q(case__team_id=disruption.team_id)
+            | Q(case__isnull=True, learner__staff__team_id=disruption.team_id)
+        )
+    changed = []
+    why = f"{disruption.get_kind_display()} let the team down: {disruption.what}"
+    for item in window.filter(changed_reason=""):
+        item.situation = Situation.LET_DOWN
+        item.derived = {**item.derived, "situation": Situation.LET_DOWN, "why": why}
+        item.content_hash = content_hash(item)
+        item.save(update_fields=["situation", "derived", "content_hash"])
+        changed.append(item.pk)
+    return changed

@@ -41,7 +41,6 @@ from . import decisions as decide
 from . import documents, evidence, portable, selectors
 from .models import CriterionDecision, Disruption, EvidenceChannel, EvidenceItem, Situation, Stage
 
-
 EVIDENCE_PER_PAGE = 25
 
 

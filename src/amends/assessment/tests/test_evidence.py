@@ -213,3 +213,27 @@ def test_minimising_takes_out_the_customers_name_email_and_phone(case):
         minimised(said, case)
         == "[customer] rang from [phone], then wrote from [email]; I told [customer] to wait"
     )
+
+
+def test_a_disruption_recorded_afterwards_retags_evidence_in_its_window_but_not_the_learners_own_tags(
+    learner, team_leader, complaints_team
+):
+    check_back(make_case(team=complaints_team, owner=learner), learner)
+    first, second = EvidenceItem.objects.filter(learner=learner).order_by("pk")
+    evidence_tags_set(
+        evidence=second, actor=learner, situation="quiet", channel="written", reason="Empty office"
+    )
+    disruption = disruption_record(
+        actor=team_leader,
+        team=complaints_team,
+        kind="people",
+        what="Half the team off sick",
+        started_at=NOW - timedelta(hours=1),
+        ended_at=NOW,
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.situation == "let_down" and "Half the team off sick" in first.derived["why"]
+    assert second.situation == "quiet"
+    audit = AuditEvent.objects.get(kind="competence.disruption", object_id=str(disruption.pk))
+    assert audit.after["retagged"] == [first.pk]

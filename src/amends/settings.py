@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "amends.monitoring",
     "amends.improvement",
     "amends.returns",
+    "amends.knowledge",
     "amends.assessment",
     "amends.bench",
     "amends.demo",

@@ -181,7 +181,7 @@ def list_banks(request):
 
 @router.post(
     "/attempts",
-    response={201: AttemptOut, **errors(400, 403, 409, 422)},
+    response={201: AttemptOut, **errors(400, 403, 409, 413, 422)},
     summary="Start a knowledge check on a unit or chosen criteria (learners; an open one is taken up again)",
 )
 def start_attempt(request, payload: StartIn):
@@ -209,7 +209,7 @@ def read_attempt(request, attempt_id: RowId):
 
 @router.post(
     "/attempts/{attempt_id}/submit",
-    response={200: AttemptOut, **errors(400, 403, 404, 409, 422)},
+    response={200: AttemptOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Submit every answer of your check; choice and order answers are marked at once",
 )
 def submit_attempt(request, attempt_id: RowId, payload: SubmitIn):
@@ -266,7 +266,7 @@ def list_marking(request):
 
 @router.post(
     "/answers/{answer_id}/mark",
-    response={200: AnswerOut, **errors(400, 403, 404, 409, 422)},
+    response={200: AnswerOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Mark a learner's short answer acceptable or not yet, with a comment (their assessor)",
 )
 def mark_answer(request, answer_id: RowId, payload: MarkIn):

@@ -11,6 +11,8 @@ from ninja import Router, Schema, Status
 
 from amends.core.api_errors import errors
 from amends.core.api_types import RowId
+from amends.core.errors import PermissionDenied
+from amends.core.permissions import can_see_knowledge_checks
 
 from . import bank
 from .actions import MarkIn, StartIn, SubmitIn, answer_for, check_start, check_submit, mark
@@ -165,9 +167,13 @@ def _attempt(attempt: KnowledgeAttempt, reader: Any) -> dict:
 
 
 @router.get(
-    "/banks", response={200: list[BankOut], **errors()}, summary="The question banks, without answers"
+    "/banks",
+    response={200: list[BankOut], **errors(403)},
+    summary="The question banks, without answers (learners, assessors, IQAs)",
 )
 def list_banks(request):
+    if not can_see_knowledge_checks(request.auth):
+        raise PermissionDenied("Knowledge checks are for learners, their assessors and IQAs")
     return [
         {
             "name": b.name,

@@ -122,6 +122,8 @@ def test_who_reads_whose_checks(learner, assessor, other_assessor, iqa, team_lea
     for page in ("/knowledge/", url, learner_url, "/knowledge/marking/"):
         assert login(team_leader).get(page).status_code in (403, 404), page
     assert "Knowledge checks" not in login(team_leader).get("/queue/").content.decode()
+    assert api_client(team_leader).get("/api/v1/knowledge/banks").status_code == 403
+    assert api_client(iqa).get("/api/v1/knowledge/banks").status_code == 200
     assert "Knowledge checks" in login(learner).get("/queue/").content.decode()
     iqa_index = login(iqa).get("/knowledge/").content.decode()
     assert "Hal Handler" in iqa_index and "Take the" not in iqa_index

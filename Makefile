@@ -66,7 +66,7 @@ check: $(BIN)/amends embeddings
 		src/amends/regimes/calendar.py src/amends/regimes/clocks.py src/amends/regimes/definition.py src/amends/regimes/choosing.py \
 		src/amends/process/rules.py src/amends/letters/elements.py src/amends/standards/criteria.py src/amends/standards/ids.py src/amends/standards/case.py src/amends/standards/xapi.py src/amends/standards/badges.py src/amends/standards/validation.py src/amends/experience/story.py src/amends/care/vocabulary.py src/amends/monitoring/spc.py src/amends/signals/engine src/amends/signals/learning \
 		src/amends/returns/periods.py src/amends/returns/mapping.py src/amends/returns/hos_code.py \
-		src/amends/problems/grouping.py \
+		src/amends/problems/grouping.py src/amends/knowledge/bank.py src/amends/knowledge/marking.py \
 		src/amends/practice/library.py src/amends/practice/reading.py src/amends/practice/dialogue.py src/amends/practice/marking.py
 	$(BIN)/amends makemigrations --check --dry-run
 	$(BIN)/amends openapi --check

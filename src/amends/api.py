@@ -29,6 +29,7 @@ from amends.experience.api import router as experience_router
 from amends.improvement.api import router as improvement_router
 from amends.insights.api import router as insights_router
 from amends.intake import api as _intake_api  # adds its endpoints to the cases router; has its own too
+from amends.knowledge.api import router as knowledge_router
 from amends.messaging import api as _messaging_api  # noqa: F401 (the same)
 from amends.messaging.api import integrations_router, saved_replies_router
 from amends.monitoring.api import router as monitoring_router
@@ -175,3 +176,4 @@ api.add_router("", monitoring_router)
 api.add_router("", improvement_router)
 api.add_router("", returns_router)
 api.add_router("", practice_router)
+api.add_router("/knowledge", knowledge_router)

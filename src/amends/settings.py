@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "amends.improvement",
     "amends.returns",
     "amends.practice",
+    "amends.knowledge",
     "amends.assessment",
     "amends.bench",
     "amends.demo",

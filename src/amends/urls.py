@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("amends.portal.urls")),
     path("", include("amends.assessment.urls")),
     path("", include("amends.practice.urls")),
+    path("", include("amends.knowledge.urls")),
     path("", include("amends.conduct.urls")),
     path("", include("amends.problems.urls")),
     path("", include("amends.insights.urls")),

@@ -44,7 +44,7 @@ def portfolio_html(folio: Portfolio, *, produced_for: Any) -> str:
             "folio": folio,
             "learner": folio.learner,
             "history": history,
-            # The evidence every decision rests on, in full; of the rest, the latest (the xAPI export has all).
+            # What every decision rests on, in full; of the rest, the latest (the xAPI export has all).
             "behind": behind,
             "latest": [i for i in folio.evidence if i.pk not in decided][:LATEST],
             "situations": Situation.choices,

@@ -11,6 +11,7 @@ from .permissions import (
     can_review_held_email,
     can_see_conduct,
     can_see_insights,
+    can_see_knowledge_checks,
     can_see_reviews,
     staff_of,
 )
@@ -38,6 +39,7 @@ def staff(request):
         "lead_reviews": can_lead_reviews(user),
         "see_insights": can_see_insights(user),
         "produce_returns": can_produce_returns(user),
+        "see_knowledge_checks": can_see_knowledge_checks(user),
     }
     return {
         "staff": profile,

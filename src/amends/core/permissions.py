@@ -585,6 +585,17 @@ def can_quality_assure(user: Any) -> bool:
     return _role_in(user, QUALITY_ROLES)
 
 
+def is_assessor(user: Any) -> bool:
+    """An assessor: judges their own learners' evidence and marks their knowledge answers."""
+    return _role_in(user, OBSERVING_ROLES)
+
+
+def can_see_knowledge_checks(user: Any) -> bool:
+    """The knowledge checks pages (amends.knowledge): a learner takes their own, an assessor reads and marks
+    their learners', an IQA reads every learner's. Managers: not here (`can_see_progress`)."""
+    return is_learner(user) or _role_in(user, OBSERVING_ROLES | QUALITY_ROLES)
+
+
 def can_read_portfolio(user: Any, learner: Any) -> bool:
     """Read a learner's portfolio (evidence, decisions, reflective accounts): the learner, their assessor,
     and an IQA. A manager sees progress summaries only (`can_see_progress`)."""

@@ -395,6 +395,9 @@ API_COMPUTATIONS = {"/signals/analyse", "/coach"}
 # An assessor's own write: what they observed of the work (assessment). The least body names no criterion,
 # so it is refused for that (400) and changes nothing; assessment/tests records one.
 ASSESSOR_WRITES = {"/cases/{reference}/observations"}
+# Knowledge checks (knowledge/tests): the matrix's world has none, so a check or an answer named by id is
+# not found (404) for a persona who is signed in; starting one is for learners only (403).
+API_NONE_TO_FIND = {"/knowledge/attempts/{attempt_id}/submit", "/knowledge/answers/{answer_id}/mark"}
 # What a type alone does not say a body needs (a validator's rule).
 API_BODIES = {
     "/cases": {"customer": {"name": "New Person", "email": "new@example.org"}},
@@ -539,6 +542,8 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
             "review_id",
             "action_id",
             "lesson_id",
+            "attempt_id",
+            "answer_id",
         ):
             url = url.replace("{" + name + "}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
@@ -550,6 +555,8 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
             if path in API_COMPUTATIONS
             else 400
             if path in ASSESSOR_WRITES
+            else 404
+            if path in API_NONE_TO_FIND
             else 403
         )
         # An assessor may record observations: the dummy body is refused as input (400), or as naming
@@ -576,6 +583,9 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "alert_id": "1",
         "user_id": str(request.getfixturevalue("adviser").pk),  # someone else's directory entry
         "problem_id": str(_a_problem(case).pk),
+        "attempt_id": "1",  # no knowledge check in the matrix's world: not found
+        "answer_id": "1",
+        "learner_id": str(request.getfixturevalue("adviser").pk),  # not a learner: not found
     }
     posts = []
     for name, route in _pages(get_resolver().url_patterns):

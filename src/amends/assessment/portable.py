@@ -41,6 +41,20 @@ def evidence_fact(item: EvidenceItem) -> xapi.EvidenceFact:
     )
 
 
+def knowledge_fact(learner: Any, result: knowledge_link.KnowledgeResult) -> xapi.EvidenceFact:
+    """A knowledge check met, as knowledge evidence (never performance: its criterion is a knowledge one)."""
+    return xapi.EvidenceFact(
+        evidence_id=result.reference,
+        learner=person(learner),
+        occurred_at=result.at,
+        criteria=(result.criterion,),
+        method="knowledge_check",
+        channel="",
+        situation="",
+        narrative=result.label,
+    )
+
+
 def decision_fact(decision: CriterionDecision) -> xapi.DecisionFact:
     return xapi.DecisionFact(
         decision_id=str(decision.pk),
@@ -72,6 +86,9 @@ def learner_statements(learner: Any) -> list[dict]:
     statements: list[dict] = []
     for item in EvidenceItem.objects.filter(learner=learner).select_related("learner", "case"):
         statements += xapi.evidence_statements(evidence_fact(item), base_url=site())
+    for result in knowledge_link.results(learner).values():
+        if result.met:
+            statements += xapi.evidence_statements(knowledge_fact(learner, result), base_url=site())
     decisions = CriterionDecision.objects.filter(learner=learner).select_related("learner", "assessor")
     for decision in decisions:
         statements.append(xapi.decision_statement(decision_fact(decision), base_url=site()))
@@ -94,7 +111,7 @@ def unit_badge(folio: Portfolio, unit: UnitView) -> dict:
     ]
     knowledge = knowledge_link.results(folio.learner)
     evidence += [
-        badges.BadgeEvidence(evidence_id=str(k.reference), method="knowledge_check", narrative=k.label)
+        badges.BadgeEvidence(evidence_id=k.reference, method="knowledge_check", narrative=k.label)
         for r in rows
         if (k := knowledge.get(r.criterion.reference)) is not None and k.met
     ]

@@ -109,7 +109,10 @@ def statement_id(kind: str, key: str) -> str:
 def evidence_statements(fact: EvidenceFact, *, base_url: str) -> list[dict]:
     """One statement per criterion the evidence maps to, each with its own stable id."""
     _check(fact.method, METHODS, "method")
-    _check(fact.situation, SITUATIONS, "situation")
+    # A knowledge check is not work done in a situation or on a channel: it carries neither.
+    in_work = fact.method != "knowledge_check"
+    if in_work:
+        _check(fact.situation, SITUATIONS, "situation")
     references = _references(fact.criteria)
     grouping = [_evidence(base_url, fact.evidence_id)]
     if fact.case_ref:
@@ -129,8 +132,14 @@ def evidence_statements(fact: EvidenceFact, *, base_url: str) -> list[dict]:
                 "contextActivities": {"grouping": grouping, "category": [_profile(base_url)]},
                 "language": LANGUAGE,
                 "extensions": {
-                    profile_iri(base_url, "extensions/channel"): fact.channel,
-                    profile_iri(base_url, "extensions/situation"): fact.situation,
+                    **(
+                        {
+                            profile_iri(base_url, "extensions/channel"): fact.channel,
+                            profile_iri(base_url, "extensions/situation"): fact.situation,
+                        }
+                        if in_work
+                        else {}
+                    ),
                     profile_iri(base_url, "extensions/method"): fact.method,
                     profile_iri(base_url, "extensions/provenance"): "real",
                 },

@@ -10,6 +10,7 @@ gains a criterion nobody placed.
 
 from amends.assessment.capture import ALERT_RULE, COACH_RULES, OBSERVED_ONLY, RULES
 from amends.cases.events import EventKind
+from amends.knowledge.bank import covered
 from amends.standards.criteria import criterion, listing, with_same
 
 
@@ -38,3 +39,15 @@ def test_the_rules_name_only_real_criteria_and_real_event_kinds():
     for reference, why in OBSERVED_ONLY.items():
         assert criterion(reference).kind == "performance" and why
         assert reference not in captured(), f"{reference} is captured: it is not observed only"
+
+
+def test_every_knowledge_criterion_has_a_knowledge_check_question():
+    knowledge = {f"{c['unit']} {c['code']}" for c in listing() if c["kind"] == "knowledge"}
+    missing = knowledge - covered()
+    assert not missing, f"No question checks: {sorted(missing)}"
+
+
+def test_every_criterion_of_every_unit_has_a_route():
+    """The whole catalogue, whatever its kind: captured, observed, or checked."""
+    every = {f"{c['unit']} {c['code']}" for c in listing()}
+    assert every - captured() - observed_only() - covered() == set()

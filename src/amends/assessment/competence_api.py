@@ -13,8 +13,8 @@ from ninja import Field, Router, Schema, Status
 from amends.cases.models import Case
 from amends.core.api_errors import errors
 from amends.core.api_types import RowId
-from amends.core.errors import DomainError, NotFound
-from amends.core.permissions import can_read_portfolio, can_view_case
+from amends.core.errors import DomainError, NotFound, PermissionDenied
+from amends.core.permissions import can_give_witness_statements, can_read_portfolio, can_view_case
 
 from . import decisions, evidence, portable, selectors
 from .models import EvidenceItem
@@ -22,7 +22,7 @@ from .models import EvidenceItem
 router = Router(tags=["competence"])
 
 
-class EvidenceOut(Schema):
+class CompetenceEvidenceOut(Schema):
     id: int
     method: str
     provenance: str = Field("real", description="Always real work: practice is never evidence")
@@ -36,7 +36,7 @@ class EvidenceOut(Schema):
     occurred_at: datetime
 
 
-class EvidenceIn(Schema):
+class CompetenceEvidenceIn(Schema):
     method: str = Field(..., max_length=40, description="reflective_account, or witness (team leaders)")
     criteria: list[Annotated[str, Field(max_length=40)]] = Field(..., min_length=1, max_length=20)
     text: str = Field(..., max_length=10_000)
@@ -44,7 +44,7 @@ class EvidenceIn(Schema):
     occurred_on: date | None = None
 
 
-class CriterionOut(Schema):
+class CompetenceCriterionOut(Schema):
     reference: str
     kind: str
     title: str
@@ -54,16 +54,16 @@ class CriterionOut(Schema):
     channels: list[str]
 
 
-class UnitOut(Schema):
+class CompetenceUnitOut(Schema):
     code: str
     title: str
     signed_off: int
-    criteria: list[CriterionOut]
+    criteria: list[CompetenceCriterionOut]
     situations_missing: list[str]
     channels_missing: list[str]
 
 
-class DecisionIn(Schema):
+class CompetenceDecisionIn(Schema):
     code: str = Field(..., max_length=40)
     stage: str = Field(..., max_length=20)
     comment: str = Field(..., max_length=5_000)
@@ -71,7 +71,7 @@ class DecisionIn(Schema):
     signed_name: str = Field(..., max_length=150)
 
 
-class DecisionOut(Schema):
+class CompetenceDecisionOut(Schema):
     id: int
     code: str
     stage: str
@@ -82,8 +82,8 @@ class DecisionOut(Schema):
     evidence_digest: str
 
 
-def _learner(request, pk: int):
-    learner = get_user_model().objects.filter(pk=pk, is_active=True).first()
+def _learner(request, learner_id: RowId):
+    learner = get_user_model().objects.filter(pk=learner_id, is_active=True).first()
     if learner is None or not can_read_portfolio(request.auth, learner):
         raise NotFound("No such learner")
     return learner
@@ -105,12 +105,12 @@ def _evidence_out(item: EvidenceItem) -> dict:
 
 
 @router.get(
-    "/learners/{pk}/portfolio",
-    response={200: list[UnitOut], **errors(404)},
+    "/learners/{learner_id}/portfolio",
+    response={200: list[CompetenceUnitOut], **errors(404, 422)},
     summary="A learner's coverage by unit and criterion (the learner, their assessor, an IQA)",
 )
-def portfolio(request, pk: int):
-    folio = selectors.portfolio(_learner(request, pk))
+def portfolio(request, learner_id: RowId):
+    folio = selectors.portfolio(_learner(request, learner_id))
     return [
         {
             "code": unit.code,
@@ -136,23 +136,27 @@ def portfolio(request, pk: int):
 
 
 @router.get(
-    "/learners/{pk}/evidence",
-    response={200: list[EvidenceOut], **errors(404)},
+    "/learners/{learner_id}/evidence",
+    response={200: list[CompetenceEvidenceOut], **errors(404, 422)},
     summary="A learner's evidence, newest first",
 )
-def list_evidence(request, pk: int):
-    return [_evidence_out(i) for i in selectors.portfolio(_learner(request, pk)).evidence]
+def list_evidence(request, learner_id: RowId):
+    return [_evidence_out(i) for i in selectors.portfolio(_learner(request, learner_id)).evidence]
 
 
 @router.post(
-    "/learners/{pk}/evidence",
-    response={201: EvidenceOut, **errors(400, 403, 404, 422)},
+    "/learners/{learner_id}/evidence",
+    response={201: CompetenceEvidenceOut, **errors(400, 403, 404, 413, 422)},
     summary="Add a reflective account (learner) or a witness statement (team leader); never practice",
 )
-def add_evidence(request, pk: int, payload: EvidenceIn):
-    learner = get_user_model().objects.filter(pk=pk, is_active=True).first()
+def add_evidence(request, learner_id: RowId, payload: CompetenceEvidenceIn):
+    learner = get_user_model().objects.filter(pk=learner_id, is_active=True).first()
     if learner is None:
         raise NotFound("No such learner")
+    if learner.pk != request.auth.pk and not can_give_witness_statements(request.auth):
+        raise PermissionDenied(
+            "The learner adds their reflective accounts; a team leader a witness statement"
+        )
     method = evidence.method_checked(payload.method)
     case = _case(request, payload.case)
     if method == "witness":
@@ -189,12 +193,12 @@ def _case(request, reference: str | None) -> Case | None:
 
 
 @router.post(
-    "/learners/{pk}/decisions",
-    response={201: DecisionOut, **errors(400, 403, 404, 422)},
+    "/learners/{learner_id}/decisions",
+    response={201: CompetenceDecisionOut, **errors(400, 403, 404, 413, 422)},
     summary="The learner's assessor signs a decision on a criterion (working_towards or final)",
 )
-def decide(request, pk: int, payload: DecisionIn):
-    learner = _learner(request, pk)
+def decide(request, learner_id: RowId, payload: CompetenceDecisionIn):
+    learner = _learner(request, learner_id)
     decision = decisions.criterion_decide(
         assessor=request.auth,
         learner=learner,
@@ -220,12 +224,12 @@ def decide(request, pk: int, payload: DecisionIn):
 
 
 @router.get(
-    "/learners/{pk}/xapi",
-    response={200: list[dict], **errors(404)},
+    "/learners/{learner_id}/xapi",
+    response={200: list[dict], **errors(404, 422)},
     summary="Every evidence item, decision and IQA sample of the learner as xAPI statements",
 )
-def statements(request, pk: int):
-    return portable.learner_statements(_learner(request, pk))
+def statements(request, learner_id: RowId):
+    return portable.learner_statements(_learner(request, learner_id))
 
 
 @router.get(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +32,6 @@ from amends.core.permissions import (
     can_see_progress,
     can_view_case,
     is_learner,
-    require,
     staff_of,
 )
 from amends.core.web import report, staff_required
@@ -243,7 +243,8 @@ def _int(value) -> int:
 
 @staff_required
 def competence_sampling(request):
-    require(can_quality_assure(request.user), "Internal quality assurers sample assessors' decisions")
+    if not can_quality_assure(request.user):
+        raise DjangoPermissionDenied("Internal quality assurers sample assessors' decisions")
     get = request.GET
     plan = decide.sampling_plan()
     plans, rows = selectors.sampling_view(
@@ -308,7 +309,8 @@ def competence_sample(request, decision: int):
 @staff_required
 def competence_disruptions(request):
     staff = staff_of(request.user)
-    require(staff.role in decide.DISRUPTION_ROLES, "Team leaders and complaints leads record disruptions")
+    if staff.role not in decide.DISRUPTION_ROLES:
+        raise DjangoPermissionDenied("Team leaders and complaints leads record disruptions")
     teams = Team.objects.order_by("name")
     if staff.role == Role.TEAM_LEADER:
         teams = teams.filter(pk=staff.team_id)

@@ -7,6 +7,7 @@ from .permissions import (
     can_lead_reviews,
     can_manage_integrations,
     can_merge_customers,
+    can_practise,
     can_produce_returns,
     can_review_held_email,
     can_see_conduct,
@@ -40,6 +41,7 @@ def staff(request):
         "see_insights": can_see_insights(user),
         "produce_returns": can_produce_returns(user),
         "see_knowledge_checks": can_see_knowledge_checks(user),
+        "practise": can_practise(user),
     }
     return {
         "staff": profile,

@@ -640,6 +640,11 @@ def progress_scope(user: Any) -> Q:
 WITNESS_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 
 
+def can_give_witness_statements(user: Any) -> bool:
+    """Give witness statements of learners' work at all (on the cases they see): team leaders and leads."""
+    return _role_in(user, WITNESS_ROLES)
+
+
 def can_witness(user: Any, case: Any) -> bool:
     """Give a witness statement of a learner's work on a case: a team leader or complaints lead who sees
     it."""
@@ -648,8 +653,9 @@ def can_witness(user: Any, case: Any) -> bool:
 
 # --- practice with simulated customers (amends.practice): formative, never evidence ---
 def can_practise(user: Any) -> bool:
-    """Practise with a simulated customer: any member of staff."""
-    return staff_of(user) is not None
+    """Practise with a simulated customer: those who deal with customers (an assessor or an IQA judges
+    the work and writes nothing; they read their learners' sessions through `practice_scope`)."""
+    return _role_in(user, WORKING_ROLES)
 
 
 def practice_scope(user: Any) -> Q:

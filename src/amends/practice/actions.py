@@ -7,11 +7,11 @@ from ninja import Field, Schema
 from .services import REPLY_LIMIT
 
 
-class StartIn(Schema):
+class PracticeStartIn(Schema):
     scenario: str = Field(..., max_length=80, description="The scenario's id, as the library lists it")
 
 
-class ReplyIn(Schema):
+class PracticeReplyIn(Schema):
     # The service refuses a reply longer than REPLY_LIMIT with the field named; the schema's bound is for
     # the OpenAPI document and stops a huge body before it is read.
     text: str = Field(..., max_length=REPLY_LIMIT * 2, description="What the learner says to the customer")

@@ -11,9 +11,9 @@ from ninja import Field, Router, Schema, Status
 from amends.core.api_errors import errors
 from amends.core.api_types import RowId
 from amends.core.errors import PermissionDenied
-from amends.core.permissions import can_practise
+from amends.core.permissions import can_practise, require
 
-from .actions import ReplyIn, StartIn
+from .actions import PracticeReplyIn, PracticeStartIn
 from .library import Scenario, scenarios
 from .marking import named
 from .models import NOTICE, PROVENANCE
@@ -23,7 +23,7 @@ from .services import practice_end, practice_reply, practice_start
 router = Router(tags=["practice"])
 
 
-class CriterionOut(Schema):
+class PracticeCriterionOut(Schema):
     reference: str
     title: str
 
@@ -36,7 +36,7 @@ class ScenarioOut(Schema):
     persona: str
     situation: str
     opening: list[str]
-    criteria: list[CriterionOut]
+    criteria: list[PracticeCriterionOut]
     provenance: Literal["simulation"]
     notice: str
 
@@ -127,7 +127,7 @@ def _session(session) -> dict:
 
 @router.get(
     "/practice/scenarios",
-    response={200: ScenarioListOut, **errors(403)},
+    response={200: ScenarioListOut, **errors(403, 422)},
     summary="The practice scenarios, filtered by persona or channel (practice never counts as evidence)",
 )
 def list_scenarios(request, persona: str = "", channel: str = ""):
@@ -143,10 +143,10 @@ def list_scenarios(request, persona: str = "", channel: str = ""):
 
 @router.post(
     "/practice/sessions",
-    response={201: SessionOut, **errors(400, 403, 404, 422)},
+    response={201: SessionOut, **errors(400, 403, 404, 413, 422)},
     summary="Start a practice session with a simulated customer",
 )
-def start_session(request, payload: StartIn):
+def start_session(request, payload: PracticeStartIn):
     return Status(201, _session(practice_start(learner=request.auth, scenario_id=payload.scenario)))
 
 
@@ -161,10 +161,11 @@ def read_session(request, session_id: RowId):
 
 @router.post(
     "/practice/sessions/{session_id}/replies",
-    response={201: SessionOut, **errors(400, 403, 404, 409, 422)},
+    response={201: SessionOut, **errors(400, 403, 404, 409, 413, 422)},
     summary="Reply to the simulated customer; the session with their answer and the feedback",
 )
-def reply(request, session_id: RowId, payload: ReplyIn):
+def reply(request, session_id: RowId, payload: PracticeReplyIn):
+    require(can_practise(request.auth), "Those who deal with customers practise with simulated ones")
     session = session_for(request.auth, session_id)
     practice_reply(session=session, learner=request.auth, text=payload.text)
     return Status(201, _session(session_for(request.auth, session_id)))
@@ -176,5 +177,6 @@ def reply(request, session_id: RowId, payload: ReplyIn):
     summary="Stop a practice session before the customer settles; it is scored on the replies so far",
 )
 def end_session(request, session_id: RowId):
+    require(can_practise(request.auth), "Those who deal with customers practise with simulated ones")
     session = practice_end(session=session_for(request.auth, session_id), learner=request.auth)
     return _session(session)

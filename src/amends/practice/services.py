@@ -30,7 +30,7 @@ MAX_TURNS = 12
 def practice_start(*, learner: Any, scenario_id: str) -> PracticeSession:
     """A member of staff starts a scenario; the session keeps the scenario as it is now."""
     if not can_practise(learner):
-        raise PermissionDenied("Only staff practise with simulated customers")
+        raise PermissionDenied("Those who deal with customers practise with simulated ones")
     chosen = scenario((scenario_id or "").strip())
     if chosen is None:
         raise NotFound("No such scenario", fields={"scenario": "unknown"})

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from amends.core.errors import DomainError
 from amends.core.web import invalid_input, report, staff_required
 
-from .actions import ReplyIn, StartIn
+from .actions import PracticeReplyIn, PracticeStartIn
 from .library import CHANNELS, PERSONAS, scenarios
 from .marking import named
 from .models import NOTICE
@@ -48,7 +48,7 @@ def practice_library(request):
 @staff_required
 def practice_start_view(request):
     try:
-        data = _valid(StartIn, {"scenario": request.POST.get("scenario", "")})
+        data = _valid(PracticeStartIn, {"scenario": request.POST.get("scenario", "")})
         session = practice_start(learner=request.user, scenario_id=data.scenario)
     except DomainError as exc:
         report(request, exc)
@@ -78,7 +78,7 @@ def practice_session(request, pk: int):
 def practice_reply_view(request, pk: int):
     session = session_for(request.user, pk)
     try:
-        data = _valid(ReplyIn, {"text": request.POST.get("text", "")})
+        data = _valid(PracticeReplyIn, {"text": request.POST.get("text", "")})
         practice_reply(session=session, learner=request.user, text=data.text)
     except DomainError as exc:
         report(request, exc)

@@ -13,8 +13,8 @@ def _contract() -> list[str]:
     layers = next(
         c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c.get("type") == "layers"
     )
-    # Sibling layers ("amends.practice | amends.knowledge": neither imports the other): "practice|knowledge".
-    return ["|".join(part.strip().removeprefix("amends.") for part in layer.split("|")) for layer in layers]
+    # Siblings ("amends.practice | amends.knowledge", neither importing the other): "practice | knowledge".
+    return [" | ".join(part.strip().removeprefix("amends.") for part in layer.split("|")) for layer in layers]
 
 
 def test_the_architecture_note_lists_the_layers_of_the_contract_highest_first():
@@ -27,5 +27,5 @@ def test_the_architecture_note_lists_the_layers_of_the_contract_highest_first():
 def test_the_readme_lists_the_layers_of_the_contract_lowest_first():
     readme = (REPO / "README.md").read_text()
     line = readme.split("The apps sit in layers, lowest first:", 1)[1].split("\n\n", 2)[1]
-    names = [name for layer in reversed(_contract()) for name in layer.split("|")]
+    names = [name for layer in reversed(_contract()) for name in layer.split(" | ")]
     assert re.findall(r"`(\w+)`", line) == names

@@ -394,7 +394,9 @@ READ_ONLY = ["anonymous", "outsider", "assessor"]
 API_COMPUTATIONS = {"/signals/analyse", "/coach"}
 # An assessor's own write: what they observed of the work (assessment). The least body names no criterion,
 # so it is refused for that (400) and changes nothing; assessment/tests records one.
-ASSESSOR_WRITES = {"/cases/{reference}/observations"}
+# The same for their decision on a learner's criterion (assessment: competence); the matrix's learner id names
+# nobody they assess, so it is not found (404).
+ASSESSOR_WRITES = {"/cases/{reference}/observations", "/competence/learners/{learner_id}/decisions"}
 # Knowledge checks (knowledge/tests): the matrix's world has none, so a check or an answer named by id is
 # not found (404) for a persona who is signed in; starting one is for learners only (403).
 API_NONE_TO_FIND = {"/knowledge/attempts/{attempt_id}/submit", "/knowledge/answers/{answer_id}/mark"}
@@ -544,6 +546,8 @@ def test_read_only_personas_write_nothing_through_the_api(request, rich_world, p
             "lesson_id",
             "attempt_id",
             "answer_id",
+            "learner_id",
+            "session_id",
         ):
             url = url.replace("{" + name + "}", "1")
         url = url.replace("{customer_id}", str(case.customer_id)).replace("{reply_id}", "1")
@@ -586,6 +590,10 @@ def test_read_only_personas_write_nothing_through_the_pages(request, rich_world,
         "attempt_id": "1",  # no knowledge check in the matrix's world: not found
         "answer_id": "1",
         "learner_id": str(request.getfixturevalue("adviser").pk),  # not a learner: not found
+        # The competence record (assessment): a unit, an evidence item, a decision of nobody's.
+        "unit": "CFACSC4",
+        "item": "1",
+        "decision": "1",
     }
     posts = []
     for name, route in _pages(get_resolver().url_patterns):

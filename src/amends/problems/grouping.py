@@ -52,6 +52,9 @@ class Representation(Protocol):
     def transform(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+LINKAGE_ONLY_UP_TO = 400  # texts in a batch grouped by average linkage alone
+
+
 class Lsa:
     """TF-IDF (words and word pairs) -> truncated SVD -> L2. Fitted on the batch it groups."""
 
@@ -264,7 +267,9 @@ class Grouper:
     def _batch(self, rows: np.ndarray) -> np.ndarray:
         n = rows.shape[0]
         small = min(n, self.max_small_groups, max(2, round(2 * math.sqrt(n))))
-        if n < 3:
+        if n <= LINKAGE_ONLY_UP_TO:
+            # Few enough to link every pair: no k-means step, whose starts and float sums move with the
+            # CPU's kernels (a batch of two dozen texts grouped differently on AMD EPYC and generic x86).
             return self._merge(rows)
         with warnings.catch_warnings():  # repeated texts leave fewer distinct small groups: that is fine
             warnings.simplefilter("ignore")

@@ -42,7 +42,7 @@ FAULT = [
     "Since the app update I cannot log in, the app crashes on the login screen",
     "The banking app crashes every time I try to log in after the update",
     "After updating the app it crashes at login, I cannot see my account",
-    "Your app keeps crashing when I log in since yesterday's update",
+    "Your app crashes whenever I log in since yesterday's update",
 ]
 
 

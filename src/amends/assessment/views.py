@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from amends.cases.models import Case
 from amends.cases.selectors import assignable_people, case_for
 from amends.core.errors import DomainError
-from amends.core.permissions import can_observe, can_witness, is_learner
+from amends.core.permissions import can_observe, can_witness
 from amends.core.web import invalid_input, report, staff_required
 from amends.standards.criteria import SEPARATORS, catalogue, criterion
 
@@ -39,7 +39,10 @@ def case_page_context(request, case: Case) -> dict:
         "today": timezone.localdate(),
         # A team leader who saw a learner's work on this case may give a witness statement of it.
         "can_witness": witnessing,
-        "witness_learners": [p for p in assignable_people(case) if is_learner(p)] if witnessing else [],
+        # Those who may work the case and have an assessor: one query.
+        "witness_learners": list(assignable_people(case).filter(staff__assessor__isnull=False))
+        if witnessing
+        else [],
     }
 
 

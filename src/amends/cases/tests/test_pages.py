@@ -102,9 +102,10 @@ def test_query_counts_stay_flat_from_10_to_1000_cases(complaints_team, team_lead
     assert large == small
     # The case page now carries notes, tags, saved replies, files, the assign and note lists, the
     # process panel and conduct's part (the customer's warning markers and contact arrangement in the
-    # notices, the reply form's channels: three), care's support needs (the panel and the notice: two), each a
-    # fixed number of queries (flat above); 45 is a ceiling to notice growth by.
-    assert max(small.values()) <= 45, small
+    # notices, the reply form's channels: three), care's support needs (the panel and the notice: two),
+    # assessment's witness statement form for a team leader (the learners on the case: one), each a fixed
+    # number of queries (flat above); 46 is a ceiling to notice growth by.
+    assert max(small.values()) <= 46, small
 
 
 def test_queue_pages_through_every_open_case_once(complaints_team, team_leader):

@@ -30,6 +30,10 @@ from amends.assessment.evidence import reflective_account_add, witness_statement
 from amends.assessment.models import EvidenceItem, Method
 from amends.cases.models import Case, CaseEvent
 from amends.core.models import Team
+from amends.knowledge.models import KnowledgeAnswer
+from amends.knowledge.services import answer_mark, attempt_start, attempt_submit
+from amends.practice.library import scenario
+from amends.practice.services import practice_end, practice_reply, practice_start
 
 REFLECTION = (
     "A customer rang about a refund that had not arrived and was shouting before I had said anything. I let "
@@ -43,6 +47,11 @@ WITNESS = (
     "and why he recommended this one. He told the customer plainly that he needed my approval and when they "
     "would hear back, and he called them back on time."
 )
+KNOWLEDGE_ANSWER = (
+    "Empathy is showing the customer I understand how they feel and why, in my own words, without saying we "
+    "were at fault before I know. Then I say what I will do and when."
+)
+PROVOKED = "passive-aggressive-missed-delivery"
 SIGN_OFF = 4  # criteria Sam's assessor signs off (those his evidence covers most)
 
 
@@ -101,7 +110,35 @@ def demo_competence(users: dict[str, Any], teams: dict[str, Team]) -> dict[str, 
             ),
             signed_name="Grace Adeyemi",
         )
+    _knowledge(sam, nadia)
+    _practice(jess)
     return {"evidence": EvidenceItem.objects.count(), "decisions": len(decided)}
+
+
+def _knowledge(learner: Any, assessor: Any) -> None:
+    """Sam took the CFACSC4 knowledge check: choice and order answers right; his written answers marked by
+    Nadia, all but the last, which waits in her marking queue."""
+    attempt = attempt_start(learner=learner, unit="CFACSC4")
+    answers = {}
+    for q in attempt.question_list():
+        answers[q.id] = {"choice": list(q.correct_keys), "order": list(q.order)}.get(
+            q.format, KNOWLEDGE_ANSWER
+        )
+    attempt_submit(attempt=attempt, learner=learner, answers=answers)
+    written = list(KnowledgeAnswer.objects.filter(attempt=attempt, format="short").order_by("pk"))
+    for answer in written[:-1]:
+        answer_mark(answer=answer, assessor=assessor, acceptable=True, comment="Clear and in your own words.")
+
+
+def _practice(learner: Any) -> None:
+    """Jess practised twice before her first difficult calls: the angry caller, calmed and settled; the
+    passive-aggressive one, provoked by quoting the rules, then stopped. Practice, never evidence."""
+    calm = practice_start(learner=learner, scenario_id="angry-double-charge")
+    for reply in scenario("angry-double-charge").ideal:
+        practice_reply(session=calm, learner=learner, text=reply)
+    tried = practice_start(learner=learner, scenario_id=PROVOKED)
+    practice_reply(session=tried, learner=learner, text=scenario(PROVOKED).provocation)
+    practice_end(session=tried, learner=learner)
 
 
 def _sign_off(learner: Any, assessor: Any) -> list:

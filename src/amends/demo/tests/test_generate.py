@@ -638,3 +638,21 @@ def test_two_of_the_team_are_learners_with_evidence_from_their_work_and_a_decisi
     assert CriterionDecision.objects.filter(stage="final", assessor__username="assessor").exists()
     assert QualitySample.objects.filter(outcome="accepted", iqa__username="iqa").count() == 1
     assert not CriterionDecision.objects.filter(learner__username="adviser").exists()
+
+
+def test_the_learners_practised_and_took_a_knowledge_check_and_practice_is_no_evidence(demo):
+    from amends.assessment.models import EvidenceItem
+    from amends.knowledge.models import KnowledgeAnswer
+    from amends.knowledge.selectors import criteria_results
+    from amends.practice.models import PracticeSession
+
+    sessions = PracticeSession.objects.filter(learner__username="adviser")
+    assert sessions.count() == 2 and [s.passed for s in sessions.order_by("started_at", "pk")] == [
+        True,
+        False,
+    ]
+    sam = get_user_model().objects.get(username="handler")
+    assert any(r.met for r in criteria_results(sam).values())
+    waiting = KnowledgeAnswer.objects.filter(attempt__learner=sam, format="short", marked_at__isnull=True)
+    assert waiting.count() == 1  # in Nadia's marking queue
+    assert not EvidenceItem.objects.filter(what__icontains="practice").exists()

@@ -1,9 +1,6 @@
 """Sign-off and quality assurance: Ash, Hal's assessor, signs off criteria against the evidence, e-signed;
 Ivy, the internal quality assurer, samples the final decisions against the plan. Nobody else can."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from amends.assessment.decisions import (
@@ -23,12 +20,6 @@ from amends.core.models import AuditEvent, Notification, Role
 from amends.process.steps import understanding_confirm, understanding_record
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

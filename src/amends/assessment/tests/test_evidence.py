@@ -3,8 +3,7 @@ complaints; what he does becomes evidence against the right criteria, tagged wit
 minimised. Ada, an adviser who is not a learner, does the same work and gets none.
 """
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
@@ -18,6 +17,7 @@ from amends.assessment.evidence import (
 )
 from amends.assessment.models import EvidenceItem
 from amends.assessment.services import observation_record
+from amends.assessment.tests.conftest import NOW
 from amends.cases.tests.factories import make_case
 from amends.core.errors import DomainError, PermissionDenied
 from amends.core.models import AuditEvent
@@ -26,16 +26,10 @@ from amends.messaging.services import message_send
 from amends.process.steps import understanding_confirm, understanding_record
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
 EMPATHY = (
     "I'm sorry this has been so frustrating, and I understand why you are upset. "
     "I will call you by 5pm on Thursday 6 November with an update on the refund."
 )
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

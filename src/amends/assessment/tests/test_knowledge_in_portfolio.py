@@ -2,9 +2,6 @@
 final decision may rest on it, and the learner's xAPI statements carry it (as a knowledge check, with no
 situation or channel: it is not work on a case)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from amends.assessment.decisions import criterion_decide, learner_enrol
@@ -17,12 +14,6 @@ from amends.knowledge.tests.conftest import right_answers
 from amends.standards.validation import statement_errors
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

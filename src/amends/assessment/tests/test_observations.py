@@ -6,8 +6,7 @@ Ash, an assessor in the complaints team, observes Hal, the case handler who owns
 adviser in the same team, sees the case but not Hal's observations; Lee, the complaints lead, neither.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -21,13 +20,7 @@ from amends.core.errors import DomainError, PermissionDenied
 from amends.core.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
 SEEN = "Summarised the customer's concerns back to her before offering options; named the fee she was owed."
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

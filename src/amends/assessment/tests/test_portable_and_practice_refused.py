@@ -3,8 +3,6 @@ and practice with simulated customers can never become evidence: not through the
 the API or the pages."""
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -22,12 +20,6 @@ from amends.process.steps import understanding_confirm, understanding_record
 from amends.standards.validation import badge_errors, case_errors, statement_errors
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

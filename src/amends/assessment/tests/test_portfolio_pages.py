@@ -1,8 +1,5 @@
 """The competence pages: who sees what, and every form posting to its service."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from amends.assessment.decisions import learner_enrol
@@ -12,16 +9,10 @@ from amends.conftest import login
 from amends.messaging.services import message_send
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
 EMPATHY = (
     "I'm so sorry about this, I understand how frustrating it is. "
     "I will call you by 5pm on Friday 6 November."
 )
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """axe-core in chromium on the pages people use most: the queue, a case (with internal notes and saved
 replies), a customer, the saved replies page, the public complaint form (empty and with its errors) and the
-customer's status page (with the summary to confirm), and the customer's view of a long history. No serious or
+customer's status page (with the summary to confirm), the customer's view of a long history, and the competence
+pages (portfolio, criterion, sampling, practice, knowledge checks). No serious or
 critical violation on any of them.
 
 axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
@@ -174,4 +175,32 @@ def test_the_customers_view(
     sign_in(page, live_server.url, adviser)
     page.goto(f"{live_server.url}/customers/{cases[0].customer_id}/story")
     page.get_by_role("heading", name="Figures").wait_for()
+    assert violations(page) == []
+
+
+def test_the_competence_pages(
+    page, live_server, case_handler, assessor, iqa, complaints_lead, complaints_team
+):
+    """A learner's portfolio (the matrix, the evidence and their forms), a criterion with the assessor's
+    sign-off form, the IQA's sampling page, the practice library and the knowledge checks."""
+    from amends.assessment.decisions import learner_enrol
+    from amends.cases.tests.factories import make_case
+    from amends.e2e.conftest import sign_out
+    from amends.process.steps import understanding_confirm, understanding_record
+
+    learner_enrol(actor=complaints_lead, learner=case_handler, assessor=assessor, units=["CFACSC4", "WM57"])
+    case = make_case(team=complaints_team, owner=case_handler)
+    u = understanding_record(case=case, actor=case_handler, what_happened="x", impact="y", outcome_wanted="z")
+    understanding_confirm(understanding=u, via="phone", actor=case_handler)
+    sign_in(page, live_server.url, case_handler)
+    for path in (f"/competence/learners/{case_handler.pk}/", "/practice/", "/knowledge/"):
+        page.goto(live_server.url + path)
+        assert violations(page) == [], path
+    sign_out(page)
+    sign_in(page, live_server.url, assessor)
+    page.goto(f"{live_server.url}/competence/learners/{case_handler.pk}/criteria/CFACSC4/P10/")
+    assert violations(page) == []
+    sign_out(page)
+    sign_in(page, live_server.url, iqa)
+    page.goto(f"{live_server.url}/competence/sampling/")
     assert violations(page) == []

@@ -1,8 +1,8 @@
 """axe-core in chromium on the pages people use most: the queue, a case (with internal notes and saved
 replies), a customer, the saved replies page, the public complaint form (empty and with its errors) and the
-customer's status page (with the summary to confirm), the customer's view of a long history, and the competence
-pages (portfolio, criterion, sampling, practice, knowledge checks). No serious or
-critical violation on any of them.
+customer's status page (with the summary to confirm), the customer's view of a long history, and the
+competence pages (portfolio, criterion, sampling, practice, knowledge checks). No serious or critical
+violation on any of them.
 
 axe-core is the npm package's own build (`axe/axe.min.js`, MPL-2.0, its licence beside it), put into each page
 from the tests' files: nothing is fetched from a CDN.

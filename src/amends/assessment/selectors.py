@@ -84,11 +84,39 @@ class CriterionRow:
         return STATUS_WORDS[self.status]
 
 
+# A unit's own evidence requirements, beyond every criterion signed off (OneFile's "unit rules"): the OCR
+# unit asks for difficult customers dealt with in all four situations, with different customers on
+# different occasions over a sufficient period (its evidence requirements 3 and 4). "Different" is ours to
+# count: at least DIFFERENT cases on as many different days.
+DIFFERENT = 3
+SITUATIONS_REQUIRED = {"C4"}
+
+
 @dataclass
 class UnitView:
     code: str
     title: str
     rows: list[CriterionRow]
+
+    @property
+    def rules_unmet(self) -> list[str]:
+        """What the unit's own evidence requirements still want (empty when met, or when it has none)."""
+        if self.code not in SITUATIONS_REQUIRED:
+            return []
+        unmet = []
+        if self.situations_missing:
+            unmet.append(
+                f"performance evidence in every situation (missing: {'; '.join(self.situations_missing)})"
+            )
+        items = {i.pk: i for r in self.performance for i in r.evidence}.values()
+        cases = {i.case_id for i in items if i.case_id}
+        days = {i.occurred_at.date() for i in items if i.case_id}
+        if len(cases) < DIFFERENT or len(days) < DIFFERENT:
+            unmet.append(
+                f"performance evidence from at least {DIFFERENT} different customers' cases on {DIFFERENT} "
+                f"different days (so far {len(cases)} cases, {len(days)} days)"
+            )
+        return unmet
 
     @property
     def performance(self) -> list[CriterionRow]:
@@ -119,9 +147,11 @@ class UnitView:
 
     @property
     def complete(self) -> bool:
-        """Every criterion signed off, none returned, and the IQA has accepted at least one of them: the
-        point at which the centre may issue its own record of the unit (an Open Badge)."""
-        return all(r.status in {"final", "assured"} for r in self.rows) and self.assured > 0
+        """Every criterion signed off, none returned, the IQA has accepted at least one of them, and the
+        unit's own evidence requirements met: the point at which the centre may issue its own record of the
+        unit (an Open Badge)."""
+        signed = all(r.status in {"final", "assured"} for r in self.rows) and self.assured > 0
+        return signed and not self.rules_unmet
 
     def matrix(self) -> list[tuple[CriterionRow, list[int], list[int]]]:
         """Each performance criterion with its evidence counted by situation and by channel."""

@@ -11,4 +11,3 @@ NOW = datetime(2026, 11, 4, 15, 0, tzinfo=ZoneInfo("Europe/London"))
 @pytest.fixture(autouse=True)
 def clock(time_machine):
     time_machine.move_to(NOW, tick=False)
-

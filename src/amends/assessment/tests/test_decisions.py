@@ -159,3 +159,12 @@ def test_enrolment_is_for_leads_and_admins_and_checks_its_choices(
     assert refused.value.fields == {"units": "NVQ9"}
     case_handler.staff.refresh_from_db()
     assert case_handler.staff.assessor_id is None
+
+
+def test_the_ocr_unit_wants_every_situation_and_different_customers_before_it_is_complete(learner, assessor, iqa):
+    folio = portfolio(learner)
+    ocr = next(u for u in folio.units if u.code == "C4")
+    assert any("every situation" in rule for rule in ocr.rules_unmet)
+    assert any("3 different customers' cases" in rule for rule in ocr.rules_unmet)
+    cfacsc4 = next(u for u in folio.units if u.code == "CFACSC4")
+    assert cfacsc4.rules_unmet == []  # the NOS names no situations of its own

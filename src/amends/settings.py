@@ -332,3 +332,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The learning record store learners' xAPI statements are sent to (`amends competence xapi --send`); empty:
+# none (the statements are still downloadable from each portfolio and the API).
+AMENDS_LRS_ENDPOINT = os.environ.get("AMENDS_LRS_ENDPOINT", "")
+AMENDS_LRS_KEY = os.environ.get("AMENDS_LRS_KEY", "")
+AMENDS_LRS_SECRET = os.environ.get("AMENDS_LRS_SECRET", "")

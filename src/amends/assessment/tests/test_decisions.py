@@ -161,7 +161,9 @@ def test_enrolment_is_for_leads_and_admins_and_checks_its_choices(
     assert case_handler.staff.assessor_id is None
 
 
-def test_the_ocr_unit_wants_every_situation_and_different_customers_before_it_is_complete(learner, assessor, iqa):
+def test_the_ocr_unit_wants_every_situation_and_different_customers_before_it_is_complete(
+    learner, assessor, iqa
+):
     folio = portfolio(learner)
     ocr = next(u for u in folio.units if u.code == "C4")
     assert any("every situation" in rule for rule in ocr.rules_unmet)

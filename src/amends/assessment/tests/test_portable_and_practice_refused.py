@@ -128,3 +128,34 @@ def test_the_api_serves_the_portfolio_to_the_learner_only_and_their_assessor(lea
     assert api_client(learner).get(f"/api/v1/competence/learners/{learner.pk}/portfolio").status_code == 200
     assert api_client(assessor).get(f"/api/v1/competence/learners/{learner.pk}/xapi").status_code == 200
     assert api_client(adviser).get(f"/api/v1/competence/learners/{learner.pk}/portfolio").status_code == 404
+
+
+def test_the_xapi_command_prints_and_sends_to_a_learning_record_store(learner, settings):
+    import threading
+    from http.server import HTTPServer
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from amends.standards.tests.test_xapi import LoopbackLRS
+
+    out = StringIO()
+    call_command("competence", "xapi", "--learner", learner.username, stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed and all(statement_errors(s) == [] for s in printed)
+    with pytest.raises(CommandError):  # nowhere to send to
+        call_command("competence", "xapi", "--send", stdout=StringIO())
+    server = HTTPServer(("127.0.0.1", 0), LoopbackLRS)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    settings.AMENDS_LRS_ENDPOINT = f"http://127.0.0.1:{server.server_port}/xapi/"
+    settings.AMENDS_LRS_KEY, settings.AMENDS_LRS_SECRET = "key", "secret"
+    try:
+        out = StringIO()
+        call_command("competence", "xapi", "--send", stdout=out)
+    finally:
+        thread.join(timeout=5)
+        server.server_close()
+    assert out.getvalue().startswith(f"{len(printed)} statements sent")
+    assert LoopbackLRS.received[-1][0] == "/xapi/statements"

@@ -39,9 +39,11 @@ from amends.standards.criteria import SEPARATORS, catalogue, criterion
 
 from . import decisions as decide
 from . import documents, evidence, portable, selectors
-from .models import CriterionDecision, Disruption, EvidenceChannel, EvidenceItem, Situation, Stage
+from .models import CriterionDecision, Disruption, EvidenceChannel, EvidenceItem, Method, Situation, Stage
 
 EVIDENCE_PER_PAGE = 25
+# The methods a decision can rest on, as the sampling view filters and names them.
+METHODS = [*Method.choices, ("knowledge_check", "Knowledge check")]
 
 
 def _learner(request, pk: int):
@@ -264,10 +266,8 @@ def competence_sampling(request):
             "filters": get,
             "units": list(catalogue()),
             "learners": selectors.learners_for(request.user),
-            "methods": [
-                *EvidenceItem._meta.get_field("method").choices,
-                ("knowledge_check", "Knowledge check"),
-            ],
+            "methods": METHODS,
+            "method_words": dict(METHODS),
         },
     )
 

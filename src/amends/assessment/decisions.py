@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -42,7 +42,7 @@ COMMENT_LIMIT = 5_000
 ENROLLING_ROLES = {Role.COMPLAINTS_LEAD, Role.ADMIN}
 DISRUPTION_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 # How far back enrolment looks for work to capture: a year (the qualification's usual span).
-BACKFILL_DAYS = 365
+BACKFILL = timedelta(days=365)
 
 
 def _name(user: Any) -> str:
@@ -127,9 +127,7 @@ def learner_enrol(
             "started_on": started_on.isoformat(),
         },
     )
-    since = timezone.make_aware(
-        datetime.combine(max(started_on, today.replace(year=today.year - 1)), datetime.min.time())
-    )
+    since = timezone.make_aware(datetime.combine(max(started_on, today - BACKFILL), datetime.min.time()))
     evidence_recapture(learner, since=since)
     notify(
         users=[learner, assessor],
@@ -347,10 +345,12 @@ def disruption_record(
         raise DomainError(
             "Say what happened, in at most 300 characters", fields={"what": "1 to 300 characters"}
         )
-    if started_at > timezone.now() or (ended_at is not None and ended_at < started_at):
+    if started_at > timezone.now():
         raise DomainError(
-            "A disruption starts by now and ends after it starts", fields={"ended_at": "before start"}
+            "A disruption is recorded once it has started", fields={"started_at": "in the future"}
         )
+    if ended_at is not None and ended_at < started_at:
+        raise DomainError("A disruption ends after it starts", fields={"ended_at": "before the start"})
     disruption = Disruption.objects.create(
         team=team,
         kind=kind,

@@ -68,9 +68,10 @@ def competence(request):
     learners they may read, progress summaries, and what their role does here."""
     user = request.user
     staff = staff_of(user)
-    if is_learner(user) and staff.role != Role.ASSESSOR:
-        return redirect(_portfolio_url(user.pk))
     enrolling = staff.role in decide.ENROLLING_ROLES
+    learner = is_learner(user)
+    if learner and not (can_see_progress(user) or enrolling or staff.role in decide.DISRUPTION_ROLES):
+        return redirect(_portfolio_url(user.pk))  # a learner with nothing else here goes to their portfolio
     people = get_user_model().objects.filter(is_active=True).select_related("staff").order_by("first_name")
     return render(
         request,
@@ -89,6 +90,7 @@ def competence(request):
             "assessors": [p for p in people if p.staff.role == Role.ASSESSOR] if enrolling else [],
             "units": list(catalogue().values()),
             "iqa": can_quality_assure(user),
+            "my_portfolio": _portfolio_url(user.pk) if learner else "",
             "records_disruptions": staff.role in decide.DISRUPTION_ROLES,
         },
     )

@@ -120,3 +120,11 @@ def test_a_team_leader_gives_a_witness_statement_on_the_case_page(learner, team_
         {"learner": learner.pk, "criteria": "CFACSC4 P14", "text": "Asked me to approve it"},
     )
     assert EvidenceItem.objects.get(method="witness").author == team_leader
+
+
+def test_a_team_leader_who_is_a_learner_keeps_the_team_view_and_a_link_to_their_portfolio(
+    team_leader, assessor, complaints_lead
+):
+    learner_enrol(actor=complaints_lead, learner=team_leader, assessor=assessor, units=["C4"])
+    page = login(team_leader).get("/competence/")
+    assert page.status_code == 200 and b"My portfolio" in page.content and b"Progress" in page.content

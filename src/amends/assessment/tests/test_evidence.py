@@ -231,3 +231,19 @@ def test_a_disruption_recorded_afterwards_retags_evidence_in_its_window_but_not_
     assert second.situation == "quiet"
     audit = AuditEvent.objects.get(kind="competence.disruption", object_id=str(disruption.pk))
     assert audit.after["retagged"] == [first.pk]
+
+
+def test_a_capture_fault_never_stops_the_work_and_is_logged(learner, case, monkeypatch, caplog):
+    from amends.assessment import evidence
+
+    def broken(**_kwargs):
+        raise RuntimeError("portfolio unavailable")
+
+    monkeypatch.setattr(evidence, "_captured", broken)
+    understanding = check_back(case, learner)
+    assert understanding.confirmed_at is not None  # the customer's case saved
+    assert case.events.filter(kind="understanding_confirmed").exists()
+    assert not EvidenceItem.objects.exists()
+    assert "Evidence capture failed for case event" in caplog.text
+    monkeypatch.undo()
+    assert evidence_recapture(learner, since=NOW - timedelta(days=1)) == 2  # and recapture finds it

@@ -22,7 +22,9 @@ from amends.bench.figures import NoWork
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print figures: pages, reports, sweep, signals, intake, reviews, problems"
+    help = (
+        "Benchmarks that print figures: pages, reports, sweep, signals, intake, reviews, problems, competence"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -64,6 +66,16 @@ class Command(BaseCommand):
         )
         intake.add_argument("--database-url", default="", help="default: a SQLite file under the data folder")
         intake.add_argument("--in-bench-database", action="store_true", help="internal: set by the re-run")
+        competence = sub.add_parser("competence", help="evidence capture's cost, portfolio pages, PDF, xAPI")
+        competence.add_argument("--items", type=int, default=1_000, help="evidence items the learner holds")
+        competence.add_argument("--requests", type=int, default=20)
+        competence.add_argument("--json", action="store_true")
+        competence.add_argument(
+            "--database-url", default="", help="default: a SQLite file under the data folder"
+        )
+        competence.add_argument(
+            "--in-bench-database", action="store_true", help="internal: set by the re-run"
+        )
         trigger = sub.add_parser("reviews", help="the special-review trigger's methods on simulated weeks")
         trigger.add_argument("--years", type=int, default=25)
         trigger.add_argument("--json", action="store_true")
@@ -75,7 +87,7 @@ class Command(BaseCommand):
             return self._reviews(o)
         if which == "problems":
             return self._problems(o)
-        size = "messages" if which == "intake" else "cases"
+        size = {"intake": "messages", "competence": "items"}.get(which, "cases")
         o["cases"] = o[size]
         if o["cases"] < 1:
             raise CommandError(f"--{size} must be at least 1")
@@ -94,6 +106,8 @@ class Command(BaseCommand):
                 return self._intake(o, log)
             if which == "reports":
                 return self._reports(o, log)
+            if which == "competence":
+                return self._competence(o, log)
             return self._pages(o, log)
         except NoWork as exc:  # a time over no work would read as a fast system: no figure at all
             raise CommandError(f"no figure: {exc}") from exc
@@ -212,6 +226,24 @@ class Command(BaseCommand):
             f"{result['signalled']:,} with signals)"
         )
 
+    def _competence(self, o, log):
+        from amends.bench import competence
+
+        results = competence.measure(o["items"], requests=o["requests"], log=log)
+        if o["json"]:
+            self.stdout.write(json.dumps(results))
+            return
+        vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(f"\nthe competence record on {vendor}")
+        for r in results:
+            if "value" in r:
+                self.stdout.write(f"{r['name']:<36} {r['value']:>8,} {r['unit']} ({r['n']} events)")
+            else:
+                self.stdout.write(
+                    f"{r['name']:<36} p50 {r['p50_ms']:>8.1f} ms  p95 {r['p95_ms']:>8.1f} ms "
+                    f"({r['n']:,} evidence items, {r['requests']} requests)"
+                )
+
     def _sweep(self, o, log):
         sweep.seed_open(o["cases"], log=log)
         results = sweep.measure(o["cases"])
@@ -237,9 +269,9 @@ class Command(BaseCommand):
             # theirs because seeding a million cases is the slow part.
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{default}{suffix}").unlink(missing_ok=True)
-        size = "--messages" if which == "intake" else "--cases"
+        size = {"intake": "--messages", "competence": "--items"}.get(which, "--cases")
         argv = [sys.argv[0], "bench", which, size, str(o["cases"]), "--in-bench-database"]
-        argv += ["--requests", str(o["requests"])] if which == "pages" else []
+        argv += ["--requests", str(o["requests"])] if which in {"pages", "competence"} else []
         argv += ["--repeats", str(o["repeats"])] if which == "reports" else []
         argv += ["--json"] if o["json"] else []
         argv += ["--one-by-one"] if o.get("one_by_one") else []

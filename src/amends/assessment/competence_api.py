@@ -14,7 +14,7 @@ from amends.cases.models import Case
 from amends.core.api_errors import errors
 from amends.core.api_types import RowId
 from amends.core.errors import DomainError, NotFound, PermissionDenied
-from amends.core.permissions import can_give_witness_statements, can_read_portfolio, can_view_case
+from amends.core.permissions import can_give_witness_statements, can_read_portfolio, can_view_case, is_learner
 
 from . import decisions, evidence, portable, selectors
 from .models import EvidenceItem
@@ -150,6 +150,11 @@ def list_evidence(request, learner_id: RowId):
     summary="Add a reflective account (learner) or a witness statement (team leader); never practice",
 )
 def add_evidence(request, learner_id: RowId, payload: CompetenceEvidenceIn):
+    # Who may add evidence at all comes first, so a refusal never depends on whether the id exists.
+    if not (is_learner(request.auth) or can_give_witness_statements(request.auth)):
+        raise PermissionDenied(
+            "The learner adds their reflective accounts; a team leader a witness statement"
+        )
     learner = get_user_model().objects.filter(pk=learner_id, is_active=True).first()
     if learner is None:
         raise NotFound("No such learner")

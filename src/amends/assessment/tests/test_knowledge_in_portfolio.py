@@ -63,3 +63,14 @@ def test_a_knowledge_check_met_backs_a_final_decision_and_is_an_xapi_statement(l
 def method_of(statement: dict) -> str | None:
     extensions = statement.get("context", {}).get("extensions", {})
     return next((v for k, v in extensions.items() if k.endswith("extensions/method")), None)
+
+
+def test_the_portfolio_links_the_knowledge_checks_and_each_result(learner, assessor):
+    from amends.conftest import login
+
+    attempt = attempt_start(learner=learner, criteria=["WM57 h", "WM57 j"])
+    attempt_submit(attempt=attempt, learner=learner, answers=right_answers(attempt))
+    own = login(learner).get(f"/competence/learners/{learner.pk}/").content.decode()
+    assert 'href="/knowledge/"' in own and f'href="/knowledge/checks/{attempt.pk}/"' in own
+    theirs = login(assessor).get(f"/competence/learners/{learner.pk}/").content.decode()
+    assert f'href="/knowledge/learners/{learner.pk}/"' in theirs

@@ -15,17 +15,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from amends.core.errors import DomainError, PermissionDenied
 from amends.core.models import Role, StaffProfile, Team
 from amends.core.permissions import can_assess_learner, can_quality_assure, staff_of
 from amends.core.services import audit_record, notify
+from amends.core.templatetags.amends import person
 from amends.standards.criteria import catalogue, criterion
 
 from . import knowledge_link
-from .evidence import content_hash, evidence_recapture
+from .evidence import evidence_recapture, evidence_retag_let_down
 from .models import (
     PERFORMANCE_METHODS,
     CriterionDecision,
@@ -34,7 +34,6 @@ from .models import (
     EvidenceItem,
     QualitySample,
     SamplingPlan,
-    Situation,
     Stage,
 )
 
@@ -45,18 +44,14 @@ DISRUPTION_ROLES = {Role.TEAM_LEADER, Role.COMPLAINTS_LEAD, Role.ADMIN}
 BACKFILL = timedelta(days=365)
 
 
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _signed(user: Any, typed: str) -> str:
     """The e-signature: the signer types their name as their account has it."""
     typed = " ".join((typed or "").split())
     if not typed:
         raise DomainError("Sign with your full name", fields={"signed_name": "required"})
-    if typed.casefold() != _name(user).casefold():
+    if typed.casefold() != person(user).casefold():
         raise DomainError(
-            f"Sign with your name as your account has it ({_name(user)})",
+            f"Sign with your name as your account has it ({person(user)})",
             fields={"signed_name": "does not match"},
         )
     return typed
@@ -131,7 +126,7 @@ def learner_enrol(
     evidence_recapture(learner, since=since)
     notify(
         users=[learner, assessor],
-        text=f"{_name(learner)} is working towards {', '.join(units)}, assessed by {_name(assessor)}",
+        text=f"{person(learner)} is working towards {', '.join(units)}, assessed by {person(assessor)}",
         link=f"/competence/learners/{learner.pk}/",
         urgent=False,
     )
@@ -176,7 +171,7 @@ def criterion_decide(
     items = list(EvidenceItem.objects.filter(learner=learner, pk__in=ids))
     if len(items) != len(ids) or any(named.reference not in i.criteria for i in items):
         raise DomainError(
-            f"Name only {_name(learner)}'s evidence of {named.reference}",
+            f"Name only {person(learner)}'s evidence of {named.reference}",
             fields={"evidence": "not evidence of it"},
         )
     knowledge = (
@@ -213,7 +208,7 @@ def criterion_decide(
     )
     notify(
         users=[learner],
-        text=f"{_name(assessor)}: {decision.code} {decision.get_stage_display().lower()}",
+        text=f"{person(assessor)}: {decision.code} {decision.get_stage_display().lower()}",
         link=f"/competence/learners/{learner.pk}/criteria/{decision.code}/",
         urgent=False,
     )
@@ -319,7 +314,7 @@ def sample_record(*, iqa: Any, decision: CriterionDecision, outcome: str, commen
     )
     notify(
         users=[decision.assessor],
-        text=f"IQA {sample.get_outcome_display().lower()}: {decision.code} for {_name(decision.learner)}",
+        text=f"IQA {sample.get_outcome_display().lower()}: {decision.code} for {person(decision.learner)}",
         link=f"/competence/learners/{decision.learner_id}/criteria/{decision.code}/",
         urgent=outcome == QualitySample.Outcome.REJECTED,
     )
@@ -360,7 +355,7 @@ def disruption_record(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    retagged = _retag(disruption)
+    retagged = evidence_retag_let_down(disruption)
     audit_record(
         actor=actor,
         kind="competence.disruption",
@@ -374,25 +369,3 @@ def disruption_record(
         reason=what,
     )
     return disruption
-
-
-def _retag(disruption: Disruption) -> list[int]:
-    """Evidence already captured in the disruption's window is "let down" too, unless the learner set its
-    situation themselves (their reason stands). Returns the items changed."""
-    window = EvidenceItem.objects.filter(
-        occurred_at__gte=disruption.started_at, occurred_at__lte=disruption.ended_at or timezone.now()
-    ).exclude(situation=Situation.LET_DOWN)
-    if disruption.team_id is not None:
-        window = window.filter(
-            Q(case__team_id=disruption.team_id)
-            | Q(case__isnull=True, learner__staff__team_id=disruption.team_id)
-        )
-    changed = []
-    why = f"{disruption.get_kind_display()} let the team down: {disruption.what}"
-    for item in window.filter(changed_reason=""):
-        item.situation = Situation.LET_DOWN
-        item.derived = {**item.derived, "situation": Situation.LET_DOWN, "why": why}
-        item.content_hash = content_hash(item)
-        item.save(update_fields=["situation", "derived", "content_hash"])
-        changed.append(item.pk)
-    return changed

@@ -15,7 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .models import EvidenceChannel, Situation
-from .selectors import Portfolio, decisions_of
+from .selectors import Portfolio, decisions_by_code
 
 PDF_VARIANT = "pdf/ua-1"
 LATEST = 100
@@ -27,12 +27,7 @@ class _NoNetwork(URLFetcher):
 
 
 def portfolio_html(folio: Portfolio, *, produced_for: Any) -> str:
-    history = {
-        row.criterion.reference: decisions_of(folio.learner, row.criterion.reference)
-        for unit in folio.units
-        for row in unit.rows
-        if row.decision is not None
-    }
+    history = decisions_by_code(folio.learner)
     decided = {i for ds in history.values() for d in ds for i in d.evidence}
     behind = [i for i in folio.evidence if i.pk in decided]
     return render_to_string(

@@ -25,14 +25,15 @@ from amends.core.errors import DomainError, PermissionDenied
 from amends.core.models import StaffProfile
 from amends.core.permissions import can_view_case, can_witness, can_work_case, staff_of
 from amends.core.services import audit_record, notify
+from amends.core.templatetags.amends import person
 from amends.messaging.models import Message
 from amends.process.models import Understanding
 from amends.signals.engine.coach import CoachContext, coach
 from amends.standards.criteria import CriteriaError, references, with_same
 
 from .capture import ALERT_RULE, COACH_RULES, REPLY_KINDS, RULES, Rule, rule_name
-from .models import Enrolment, EvidenceChannel, EvidenceItem, Method, Observation, Situation
-from .situations import situation_at
+from .models import Disruption, Enrolment, EvidenceChannel, EvidenceItem, Method, Observation, Situation
+from .situations import let_down_why, situation_at
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,28 @@ def minimised(text: str, case: Case | None) -> str:
         for part in sorted(_name_parts(case.customer.name), key=len, reverse=True):
             text = re.sub(rf"\b{re.escape(part)}\b", "[customer]", text, flags=re.IGNORECASE)
     return text
+
+
+def evidence_retag_let_down(disruption: Disruption) -> list[int]:
+    """A disruption recorded after the work: the evidence already captured in its window becomes "let down"
+    too, unless the learner set its situation themselves (their reason stands). Called by
+    `decisions.disruption_record`, whose audit row names the items changed; returns them."""
+    window = EvidenceItem.objects.filter(
+        occurred_at__gte=disruption.started_at, occurred_at__lte=disruption.ended_at or timezone.now()
+    ).exclude(situation=Situation.LET_DOWN)
+    if disruption.team_id is not None:
+        window = window.filter(
+            Q(case__team_id=disruption.team_id)
+            | Q(case__isnull=True, learner__staff__team_id=disruption.team_id)
+        )
+    changed = []
+    for item in window.filter(changed_reason=""):
+        item.situation = Situation.LET_DOWN
+        item.derived = {**item.derived, "situation": Situation.LET_DOWN, "why": let_down_why(disruption)}
+        item.content_hash = content_hash(item)
+        item.save(update_fields=["situation", "derived", "content_hash"])
+        changed.append(item.pk)
+    return changed
 
 
 def _name_parts(name: str) -> list[str]:
@@ -225,12 +248,11 @@ def evidence_recapture(learner: Any, *, since: datetime) -> int:
     events = CaseEvent.objects.filter(mine, at__gte=since, kind__in=list(RULES)).select_related(
         "case", "case__customer"
     )
+    # What is captured already, in one query (events and observations alike), not one query an item.
+    captured = set(EvidenceItem.objects.filter(learner=learner).values_list("source", flat=True))
     for event in events.order_by("at", "pk").iterator():
-        if doer(event) == learner.pk:
+        if f"event:{event.pk}" not in captured and doer(event) == learner.pk:
             made += event_evidence(event) is not None
-    captured = set(
-        EvidenceItem.objects.filter(source__startswith="observation:").values_list("source", flat=True)
-    )
     for observation in Observation.objects.filter(learner=learner, observed_on__gte=since.date()):
         if f"observation:{observation.pk}" not in captured:
             made += observation_evidence(observation) is not None
@@ -356,7 +378,7 @@ def witness_statement_add(
     _save(item, actor=witness, kind="evidence.witness")
     notify(
         users=[learner, learner.staff.assessor],
-        text=f"{_name(witness)} gave a witness statement of {_name(learner)}'s work on {case.reference}",
+        text=f"{person(witness)} gave a witness statement of {person(learner)}'s work on {case.reference}",
         link=f"/competence/learners/{learner.pk}/",
         urgent=False,
     )
@@ -424,10 +446,6 @@ def evidence_tags_set(
         reason=reason,
     )
     return evidence
-
-
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 __all__ = [

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from amends.core.templatetags.amends import person as display_name
 from amends.standards import badges, case, xapi
 
 from . import knowledge_link
@@ -118,7 +119,7 @@ def unit_badge(folio: Portfolio, unit: UnitView) -> dict:
     award = badges.UnitAward(
         award_id=f"{folio.learner.pk}-{unit.code}",
         unit=unit.code,
-        learner=badges.Learner(id=f"{site()}/staff/{folio.learner.pk}", name=_name(folio.learner)),
+        learner=badges.Learner(id=f"{site()}/staff/{folio.learner.pk}", name=display_name(folio.learner)),
         issuer=badges.Issuer(name=settings.ORGANISATION_NAME, url=site()),
         awarded_on=max(s.sampled_at for s in accepted),
         criteria=tuple(r.criterion.reference for r in rows),
@@ -130,7 +131,3 @@ def unit_badge(folio: Portfolio, unit: UnitView) -> dict:
 
 def case_package(unit: str) -> dict:
     return case.case_package(site(), unit)
-
-
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from amends.cases.models import Case
 from amends.core.permissions import learner_scope, observation_scope, progress_scope
@@ -250,6 +250,19 @@ def decisions_of(learner: Any, code: str) -> list[CriterionDecision]:
     )
 
 
+def decisions_by_code(learner: Any) -> dict[str, list[CriterionDecision]]:
+    """Every decision of the learner's, newest first, by criterion, with its samples (two queries)."""
+    found: dict[str, list[CriterionDecision]] = defaultdict(list)
+    for d in (
+        CriterionDecision.objects.filter(learner=learner)
+        .select_related("assessor")
+        .prefetch_related("samples__iqa")
+        .order_by("-signed_at", "-pk")
+    ):
+        found[d.code].append(d)
+    return dict(found)
+
+
 def learners_for(user: Any) -> list[Any]:
     """The learners whose portfolios this user may read: their own; an assessor's learners; all (IQA)."""
     return list(
@@ -285,10 +298,12 @@ def progress(user: Any) -> list[Progress]:
     for (learner_id, code), d in decisions.items():
         if d.stage == Stage.FINAL:
             finals[learner_id].add(code)
-    counts: dict[int, tuple[int, datetime | None]] = {}
-    for item in EvidenceItem.objects.filter(learner_id__in=ids).values("learner_id", "occurred_at"):
-        n, last = counts.get(item["learner_id"], (0, None))
-        counts[item["learner_id"]] = (n + 1, max(filter(None, [last, item["occurred_at"]])))
+    counts = {
+        row["learner_id"]: (row["n"], row["last"])
+        for row in EvidenceItem.objects.filter(learner_id__in=ids)
+        .values("learner_id")
+        .annotate(n=Count("pk"), last=Max("occurred_at"))
+    }
     out = []
     for u in learners:
         units = getattr(getattr(u, "enrolment", None), "units", []) or []

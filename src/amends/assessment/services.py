@@ -13,6 +13,7 @@ from amends.cases.models import Case
 from amends.core.errors import DomainError, PermissionDenied
 from amends.core.permissions import can_observe, owner_refusal
 from amends.core.services import audit_record, notify
+from amends.core.templatetags.amends import person
 from amends.standards.criteria import CriteriaError, references
 
 from .evidence import observation_evidence
@@ -88,12 +89,8 @@ def observation_record(
     )  # evidence by observation, if they are working towards the qualification
     notify(
         users=[learner],
-        text=f"{_name(assessor)} recorded an observation of your work on {case.reference}",
+        text=f"{person(assessor)} recorded an observation of your work on {case.reference}",
         link=reverse("case_detail", args=[case.reference]) + "#observations",
         urgent=False,
     )
     return observation
-
-
-def _name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()

@@ -42,12 +42,14 @@ def situation_at(case: Case | None, at: datetime, *, team_id: int | None = None)
     team_id = case.team_id if case is not None else team_id
     disruption = _disruption(team_id, at)
     if disruption is not None:
-        return Derived(
-            Situation.LET_DOWN, f"{disruption.get_kind_display()} let the team down: {disruption.what}"
-        )
+        return Derived(Situation.LET_DOWN, let_down_why(disruption))
     if case is not None and _mail_failed(case, at):
         return Derived(Situation.LET_DOWN, "An email to the customer on this case could not be sent that day")
     return _load(team_id, at)
+
+
+def let_down_why(disruption: Disruption) -> str:
+    return f"{disruption.get_kind_display()} let the team down: {disruption.what}"
 
 
 def _disruption(team_id: int | None, at: datetime) -> Disruption | None:

@@ -1,6 +1,7 @@
-"""The practice pages and API, and who may read what. Any member of staff practises; a learner reads only
-their own sessions; their assessor reads them (read-only, formative); nobody else, not even the team leader.
-Every page and response says practice never counts as evidence of performance."""
+"""The practice pages and API, and who may read what. Those who deal with customers practise (an assessor
+reads, never writes); a learner reads only their own sessions; their assessor reads them (read-only,
+formative); nobody else, not even the team leader. Every page and response says practice never counts
+as evidence of performance."""
 
 import pytest
 from django.db import connection
